@@ -1,0 +1,209 @@
+/**
+ * The engine's public API: what the hosts (Electron main, browser-mode host, CLI) call. `Cluster`
+ * (cluster.ts) implements it. Plain Node types: Buffers for bytes, numbers for offsets (int64 offsets
+ * are held as JS numbers; they stay exact below 2^53), ms since the epoch for time.
+ *
+ * Errors: every method throws `KafkaError` (../errors.ts) carrying Kafka's error name
+ * (UNKNOWN_TOPIC_OR_PARTITION, TOPIC_ALREADY_EXISTS, INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS,
+ * INVALID_REPLICATION_FACTOR, INVALID_CONFIG, NOT_ENOUGH_REPLICAS, RECORD_TOO_LARGE,
+ * OFFSET_OUT_OF_RANGE, NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, ...).
+ *
+ * Must stay true: one owner of state (the event loop running the Cluster); every state change is a
+ * synchronous step; only `produce` (waiting for acks) and `close` are asynchronous.
+ */
+import type { TopicConfigs, Acks } from '../../shared/contract'
+
+export type { TopicConfigs, Acks }
+
+/** A record header: key is a string, value bytes or null (Kafka's Header). */
+export interface RecordHeader {
+  key: string
+  value: Buffer | null
+}
+
+/** A record to produce. */
+export interface ProducerRecord {
+  key: Buffer | null
+  value: Buffer | null
+  headers?: RecordHeader[]
+  /** Explicit partition; when absent the default partitioner (murmur2 / sticky) picks. */
+  partition?: number
+  /** CreateTime, ms; defaults to the cluster clock's now. */
+  timestamp?: number
+}
+
+/** A record read back from a partition. */
+export interface ConsumerRecord {
+  topic: string
+  partition: number
+  offset: number
+  timestamp: number
+  key: Buffer | null
+  value: Buffer | null
+  headers: RecordHeader[]
+  /** key + value + header bytes. */
+  sizeBytes: number
+}
+
+/** How the partition of a produced record was chosen. */
+export type PartitionChoice =
+  | { kind: 'explicit' }
+  | { kind: 'key'; murmur2: number; positive: number; partitions: number }
+  | { kind: 'no-key'; strategy: 'sticky' | 'round-robin' }
+
+/** Per-record outcome of produce. */
+export interface RecordMetadata {
+  partition: number
+  offset: number
+  timestamp: number
+  choice: PartitionChoice
+}
+
+export interface ReplicaState {
+  brokerId: number
+  logEndOffset: number
+  inSync: boolean
+  offline: boolean
+}
+
+export interface PartitionState {
+  topic: string
+  partition: number
+  /** -1 when offline (no live ISR member to lead). */
+  leader: number
+  leaderEpoch: number
+  replicas: number[]
+  isr: number[]
+  logStartOffset: number
+  logEndOffset: number
+  highWatermark: number
+  sizeBytes: number
+  replicaStates: ReplicaState[]
+}
+
+export interface TopicState {
+  name: string
+  partitions: PartitionState[]
+  replicationFactor: number
+  configs: TopicConfigs
+  internal: boolean
+}
+
+export interface BrokerState {
+  id: number
+  /** e.g. "127.0.0.1:9092": host and the port its wire-protocol listener will use. */
+  address: string
+  alive: boolean
+  partitionsLed: number
+  replicas: number
+  bytesOnDisk: number
+}
+
+export interface SegmentInfo {
+  baseOffset: number
+  sizeBytes: number
+  records: number
+  minTimestamp: number | null
+  maxTimestamp: number | null
+  active: boolean
+}
+
+export interface CleanerResult {
+  finishedAt: number
+  recordsBefore: number
+  recordsAfter: number
+  bytesBefore: number
+  bytesAfter: number
+  tombstonesRemoved: number
+}
+
+export interface GroupOffsets {
+  groupId: string
+  /** Committed offsets: topic -> partition -> offset. */
+  offsets: Map<string, Map<number, number>>
+}
+
+/** kafka-consumer-groups --describe row. */
+export interface GroupLagRow {
+  topic: string
+  partition: number
+  currentOffset: number | null
+  /** As kafka-consumer-groups prints LOG-END-OFFSET: the offset a consumer can read up to, i.e. the high watermark. */
+  logEndOffset: number
+  /** logEndOffset - currentOffset; when nothing is committed, counted from the log start offset. */
+  lag: number
+}
+
+export interface MetricPoint {
+  t: number
+  v: number
+}
+
+export interface RateSeries {
+  recordsInPerSec: MetricPoint[]
+  bytesInPerSec: MetricPoint[]
+  bytesOutPerSec: MetricPoint[]
+}
+
+export interface ClusterOptions {
+  /** Directory holding brokers, topics, configs, logs and committed offsets. Created if missing. */
+  dataDir: string
+  /** Brokers on first creation (1 to 9, default 3). Ignored when the directory already holds a cluster. */
+  brokers?: number
+  /** Clock in ms; tests inject one. Default Date.now. */
+  clock?: () => number
+  /** Storage backend: 'auto' (mmap when the addon loaded, else file), 'mmap' or 'file'. */
+  storage?: 'auto' | 'mmap' | 'file'
+  /** Kafka's replica.lag.time.max.ms (default 30000). */
+  replicaLagTimeMaxMs?: number
+}
+
+/** The engine's public surface. */
+export interface ClusterApi {
+  readonly clusterId: string
+  readonly controllerId: number
+  brokers(): BrokerState[]
+  /** Stop a broker: its replicas stop fetching; partitions it led elect a new leader from the ISR. */
+  stopBroker(id: number): void
+  startBroker(id: number): void
+
+  /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic). */
+  defaultTopicConfigs(): TopicConfigs
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState
+  deleteTopic(name: string): void
+  listTopics(opts?: { includeInternal?: boolean }): TopicState[]
+  describeTopic(name: string): TopicState
+  segments(topic: string, partition: number): { segments: SegmentInfo[]; lastCleaning: CleanerResult | null }
+
+  /**
+   * Produce records. acks 0 and 1 resolve once the leader appended; 'all' once every ISR member has
+   * the records (high watermark past them), failing NOT_ENOUGH_REPLICAS when the ISR is smaller than
+   * min.insync.replicas. RECORD_TOO_LARGE above max.message.bytes.
+   */
+  produce(topic: string, records: ProducerRecord[], opts: { acks: Acks; timeoutMs?: number }): Promise<RecordMetadata[]>
+
+  /** Read up to maxRecords / maxBytes from offset, never past the high watermark. */
+  fetch(topic: string, partition: number, offset: number, opts?: { maxRecords?: number; maxBytes?: number }): {
+    records: ConsumerRecord[]
+    highWatermark: number
+    logStartOffset: number
+    /** Offset to fetch next. */
+    nextOffset: number
+  }
+  /** earliest = log start offset, latest = high watermark, timestamp = first offset with timestamp >= T (null if none). */
+  listOffset(topic: string, partition: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null
+
+  commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): void
+  fetchOffsets(groupId: string): GroupOffsets
+  listGroups(): string[]
+  /** Lag rows for every partition of every topic the group committed to. */
+  describeGroupLag(groupId: string): GroupLagRow[]
+
+  /** Cluster-wide rates, last 5 minutes at 1 s resolution. */
+  clusterRates(): RateSeries
+  topicRates(topic: string): RateSeries
+  partitionRates(topic: string, partition: number): RateSeries
+  brokerRates(brokerId: number): RateSeries
+
+  close(): Promise<void>
+}

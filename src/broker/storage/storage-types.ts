@@ -1,0 +1,100 @@
+/**
+ * Types shared by the storage layer and its users (the cluster's replicas, the log cleaner, the
+ * benchmarks): records, log configuration, segment descriptions, and the file backend interface
+ * that the memory-mapped addon and the positional-I/O fallback both implement.
+ *
+ * Units: offsets are Kafka offsets held in JS numbers (exact below 2^53); sizes and positions are
+ * bytes; times are ms since the epoch.
+ */
+import type { CleanupPolicy } from '../../shared/contract'
+
+/** A record header (Kafka's Header): string key, bytes value or null. */
+export interface StoredHeader {
+  key: string
+  value: Buffer | null
+}
+
+/** A record to append; the log assigns its offset. */
+export interface RecordInput {
+  key: Buffer | null
+  value: Buffer | null
+  headers?: StoredHeader[]
+  /** CreateTime, ms. */
+  timestamp: number
+}
+
+/** A record decoded from a stored batch. */
+export interface StoredRecord {
+  offset: number
+  timestamp: number
+  key: Buffer | null
+  value: Buffer | null
+  headers: StoredHeader[]
+}
+
+/** The configs the log itself obeys (a subset of the topic configs, Kafka's names camel-cased). */
+export interface LogConfig {
+  /** segment.bytes: roll when the active segment would exceed this. Default 1073741824. */
+  segmentBytes: number
+  /** segment.ms: roll when the active segment's first record is older than this. Default 604800000. */
+  segmentMs: number
+  /** segment.index.bytes: preallocated size of .index/.timeindex. Default 10485760. */
+  segmentIndexBytes: number
+  /** index.interval.bytes: bytes of log between offset index entries. Default 4096. */
+  indexIntervalBytes: number
+  /** retention.ms, -1 = unlimited. Default 604800000. */
+  retentionMs: number
+  /** retention.bytes, -1 = unlimited. Default -1. */
+  retentionBytes: number
+  /** cleanup.policy. Default 'delete'. */
+  cleanupPolicy: CleanupPolicy
+  /** delete.retention.ms: how long tombstones survive compaction. Default 86400000. */
+  deleteRetentionMs: number
+  /** flush.messages: fsync after this many appended messages. Default Number.MAX_SAFE_INTEGER (Kafka: Long.MAX_VALUE). */
+  flushMessages: number
+  /** flush.ms: fsync when the last flush is older than this. Default Number.MAX_SAFE_INTEGER. */
+  flushMs: number
+}
+
+/** A segment as the topic detail view shows it. */
+export interface SegmentDescription {
+  baseOffset: number
+  sizeBytes: number
+  records: number
+  minTimestamp: number | null
+  maxTimestamp: number | null
+  active: boolean
+}
+
+/**
+ * A file opened through a storage backend. Positional, synchronous, copying: reads copy into
+ * JS-owned buffers, writes copy from them; no pointer into a mapping ever reaches JavaScript.
+ * Errors are StorageError naming the file.
+ */
+export interface StorageFile {
+  readonly path: string
+  /** Logical size in bytes (what has been written / truncated to; not the mapped capacity). */
+  size(): number
+  /** Copy `buf` into the file at `position`, growing it as needed. */
+  write(position: number, buf: Uint8Array): void
+  /** Copy up to `length` bytes from `position` into a new Buffer (shorter at end of file). */
+  read(position: number, length: number): Buffer
+  /** Copy into an existing buffer; returns bytes read. */
+  readInto(position: number, target: Uint8Array, targetOffset: number, length: number): number
+  /** Set the logical size (shrink or grow with zeros). */
+  truncate(size: number): void
+  /** msync / fsync so what was written survives a crash. */
+  flush(): void
+  /** Unmap / close. The file stays on disk at its logical size. */
+  close(): void
+}
+
+/** Opens files; 'mmap' (native addon) and 'file' (positional fs I/O) implement it. */
+export interface StorageBackend {
+  readonly name: 'mmap' | 'file'
+  /**
+   * Open (creating when `create`) a file. `preallocate` reserves capacity (bytes) for files that
+   * grow in place, such as indexes (segment.index.bytes); the logical size is unaffected.
+   */
+  open(path: string, opts: { create: boolean; preallocate?: number }): StorageFile
+}

@@ -1,0 +1,378 @@
+/**
+ * The contract between the engine host and the UI: every request the renderer can make, its
+ * response, and the snapshot the host pushes. Defined once here; the Electron IPC adapter, the
+ * preload bridge, the WebSocket host and the renderer's api client are all typed by it, so a
+ * request without a handler, or a caller passing the wrong shape, is a compile error.
+ *
+ * Plain data only (JSON-serialisable): numbers are offsets, bytes, ms since the epoch; record keys
+ * and values travel as base64 so bytes survive exactly (the renderer decodes text / JSON / hex).
+ *
+ * Must stay true: this file imports nothing from Node, Electron or the engine; it is compiled for
+ * both the Node side (tsconfig.node.json) and the web side (tsconfig.web.json).
+ */
+
+/** Kafka's `cleanup.policy` values. */
+export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete'
+
+/** Acknowledgement level of a produce, as the producer's `acks` config: 0, 1 or all (-1). */
+export type Acks = 0 | 1 | 'all'
+
+/**
+ * Per-topic configs, with Kafka's names. Units as in Kafka: ms, bytes, counts. -1 means unlimited
+ * where Kafka says so (retention.ms, retention.bytes).
+ */
+export interface TopicConfigs {
+  'retention.ms': number
+  'retention.bytes': number
+  'segment.bytes': number
+  'segment.ms': number
+  'segment.index.bytes': number
+  'index.interval.bytes': number
+  'cleanup.policy': CleanupPolicy
+  'min.insync.replicas': number
+  'max.message.bytes': number
+  'delete.retention.ms': number
+  'flush.messages': number
+  'flush.ms': number
+  'message.timestamp.type': 'CreateTime' | 'LogAppendTime'
+}
+
+/** A broker of the embedded cluster, as the overview shows it. */
+export interface BrokerView {
+  id: number
+  /** Address label, e.g. "127.0.0.1:9092" (the port the wire protocol will listen on). */
+  address: string
+  alive: boolean
+  /** Partitions this broker currently leads. */
+  partitionsLed: number
+  /** Replicas this broker hosts (leaders and followers). */
+  replicas: number
+  /** Bytes of all segment files of all replicas on this broker. */
+  bytesOnDisk: number
+  /** True for the broker that acts as controller. */
+  controller: boolean
+}
+
+/** One replica of a partition: which broker, how far its log reaches, whether it is in the ISR. */
+export interface ReplicaView {
+  brokerId: number
+  /** Log end offset of this replica (next offset it will write). */
+  logEndOffset: number
+  inSync: boolean
+  /** The broker hosting this replica is down. */
+  offline: boolean
+}
+
+/** A closed or active segment of a partition log, as the topic detail shows it. */
+export interface SegmentView {
+  baseOffset: number
+  /** Size of the .log file in bytes. */
+  sizeBytes: number
+  records: number
+  /** Smallest and largest record timestamps (ms), null when empty. */
+  minTimestamp: number | null
+  maxTimestamp: number | null
+  active: boolean
+}
+
+/** Outcome of the last log cleaner pass over a partition (cleanup.policy=compact). */
+export interface CleanerResultView {
+  /** ms since the epoch. */
+  finishedAt: number
+  recordsBefore: number
+  recordsAfter: number
+  bytesBefore: number
+  bytesAfter: number
+  tombstonesRemoved: number
+}
+
+/** A partition of a topic: leadership, replicas, ISR and the offsets Kafka users look at. */
+export interface PartitionView {
+  partition: number
+  /** Broker id of the leader, or -1 when the partition is offline. */
+  leader: number
+  replicas: number[]
+  isr: number[]
+  logStartOffset: number
+  /** Log end offset of the leader. */
+  logEndOffset: number
+  highWatermark: number
+  /** Bytes on disk of the leader's log. */
+  sizeBytes: number
+  replicaStates: ReplicaView[]
+  underReplicated: boolean
+  offline: boolean
+}
+
+/** A row of the topic list. */
+export interface TopicSummary {
+  name: string
+  partitions: number
+  replicationFactor: number
+  /** Records currently retained: sum over partitions of highWatermark - logStartOffset. */
+  records: number
+  /** Bytes on disk of the leaders' logs. */
+  sizeBytes: number
+  underReplicatedPartitions: number
+  offlinePartitions: number
+  internal: boolean
+}
+
+/** Everything the topic detail view shows about one topic. */
+export interface TopicDetail extends TopicSummary {
+  configs: TopicConfigs
+  partitionViews: PartitionView[]
+}
+
+/** Segments of one partition (leader's log) and the last cleaner result. */
+export interface PartitionSegments {
+  topic: string
+  partition: number
+  segments: SegmentView[]
+  lastCleaning: CleanerResultView | null
+}
+
+/** A record header; value is base64 (Kafka header values are bytes, may be null). */
+export interface HeaderView {
+  key: string
+  value: string | null
+}
+
+/** A record read from a partition. key and value are base64 of the exact bytes, or null. */
+export interface RecordView {
+  partition: number
+  offset: number
+  /** ms since the epoch. */
+  timestamp: number
+  key: string | null
+  value: string | null
+  headers: HeaderView[]
+  /** Size of key + value + headers in bytes. */
+  sizeBytes: number
+}
+
+/** A record to produce. key/value are UTF-8 text (the UI's producer), or null. */
+export interface ProduceRecordInput {
+  key: string | null
+  value: string | null
+  headers?: { key: string; value: string }[]
+  /** Explicit partition; when absent the default partitioner picks. */
+  partition?: number
+  /** CreateTime in ms; defaults to now. */
+  timestamp?: number
+}
+
+/** Where a produced record landed, and why it went there. */
+export interface ProduceAck {
+  partition: number
+  offset: number
+  timestamp: number
+  /** How the partition was chosen: explicit, murmur2 of the key, or sticky/round-robin for null keys. */
+  reason: PartitionReason
+}
+
+export type PartitionReason =
+  | { kind: 'explicit' }
+  | { kind: 'key'; murmur2: number; positive: number; partitions: number }
+  | { kind: 'no-key'; strategy: 'sticky' | 'round-robin' }
+
+/** Where a fetch starts: earliest, latest, an exact offset, or the first offset with timestamp >= T. */
+export type StartPosition =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'offset'; offset: number }
+  | { kind: 'timestamp'; timestamp: number }
+
+/** Per-partition offsets as `kafka-get-offsets` / `offsets` show them. */
+export interface PartitionOffsets {
+  partition: number
+  earliest: number
+  latest: number
+  highWatermark: number
+}
+
+/** One row of `kafka-consumer-groups --describe`. committedOffset is null when never committed. */
+export interface GroupOffsetRow {
+  topic: string
+  partition: number
+  currentOffset: number | null
+  logEndOffset: number
+  lag: number
+}
+
+/** A consumer group, with its committed offsets and lag. */
+export interface GroupView {
+  groupId: string
+  state: 'Empty' | 'Stable'
+  totalLag: number
+  rows: GroupOffsetRow[]
+}
+
+/** A point of a per-second series: t in ms since the epoch, v the value. */
+export interface SeriesPoint {
+  t: number
+  v: number
+}
+
+/** Rates at 1 s resolution for the last 5 minutes (at most 300 points each). */
+export interface ThroughputView {
+  recordsInPerSec: SeriesPoint[]
+  bytesInPerSec: SeriesPoint[]
+  bytesOutPerSec: SeriesPoint[]
+}
+
+/** Snapshot pushed by the host at most once a second. */
+export interface ClusterSnapshot {
+  /** ms since the epoch when taken. */
+  takenAt: number
+  clusterId: string
+  controllerId: number
+  brokers: BrokerView[]
+  topics: TopicSummary[]
+  /** Partition state per topic (same as TopicDetail.partitionViews) for the topology graph. */
+  partitions: Record<string, PartitionView[]>
+  underReplicatedPartitions: number
+  offlinePartitions: number
+  throughput: ThroughputView
+  /** Per-topic records-in rate, last 5 minutes. */
+  topicThroughput: Record<string, ThroughputView>
+  groups: { groupId: string; totalLag: number }[]
+  /** Total lag per group, last 5 minutes. */
+  groupLag: Record<string, SeriesPoint[]>
+}
+
+/** Engine-side error as it crosses the contract: Kafka's error name where one exists. */
+export interface ContractError {
+  /** Kafka error name (e.g. INVALID_TOPIC_EXCEPTION, NOT_ENOUGH_REPLICAS) or INVALID_REQUEST. */
+  code: string
+  message: string
+}
+
+/** Every request: name -> { req, res }. */
+export interface ContractRequests {
+  'cluster/snapshot': { req: Record<string, never>; res: ClusterSnapshot }
+  'broker/stop': { req: { brokerId: number }; res: { ok: true } }
+  'broker/start': { req: { brokerId: number }; res: { ok: true } }
+  'topic/list': { req: { includeInternal?: boolean }; res: TopicSummary[] }
+  'topic/describe': { req: { topic: string }; res: TopicDetail }
+  'topic/create': {
+    req: { topic: string; partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }
+    res: TopicDetail
+  }
+  'topic/delete': { req: { topic: string }; res: { ok: true } }
+  'topic/defaults': { req: Record<string, never>; res: { configs: TopicConfigs; brokers: number } }
+  'topic/segments': { req: { topic: string; partition: number }; res: PartitionSegments }
+  'produce/send': {
+    req: {
+      topic: string
+      acks: Acks
+      records: ProduceRecordInput[]
+      /** When set, each record is repeated count times with {{i}} in key/value/header values replaced by 0..count-1. */
+      count?: number
+    }
+    res: { acks: ProduceAck[]; elapsedMs: number }
+  }
+  'messages/fetch': {
+    req: {
+      topic: string
+      /** A partition, or null for all partitions (merged by timestamp). */
+      partition: number | null
+      start: StartPosition
+      /** Records per page, at most 100,000. */
+      limit: number
+      /** Only records whose key (UTF-8) contains this text. */
+      keyContains?: string
+      /** Page backwards: return the `limit` records before start instead of from it. */
+      direction?: 'forward' | 'backward'
+    }
+    res: {
+      records: RecordView[]
+      /** Per partition, the next offset to continue forwards from. */
+      nextOffsets: Record<number, number>
+      /** Per partition, the first offset returned (to page backwards from). */
+      firstOffsets: Record<number, number>
+    }
+  }
+  'offsets/list': { req: { topic: string }; res: PartitionOffsets[] }
+  'group/list': { req: Record<string, never>; res: GroupView[] }
+  'group/describe': { req: { groupId: string }; res: GroupView }
+  'group/consume': {
+    req: {
+      groupId: string
+      topic: string
+      /** Records to consume (and commit) at most. */
+      maxRecords: number
+      /** With no committed offset, start at earliest (true) or latest (false): auto.offset.reset. */
+      fromBeginning: boolean
+    }
+    res: { consumed: number; group: GroupView }
+  }
+  'group/reset': {
+    req: { groupId: string; topic: string; to: 'earliest' | 'latest' }
+    res: GroupView
+  }
+  'import/run': {
+    req: {
+      topic: string
+      format: 'json' | 'ndjson' | 'csv'
+      /** File contents as text. */
+      content: string
+      /** Field whose value becomes the record key; null for no key. */
+      keyField: string | null
+      /** Create the topic when it does not exist. */
+      createTopic?: { partitions: number; replicationFactor: number }
+    }
+    res: { imported: number; perPartition: Record<number, number>; elapsedMs: number }
+  }
+}
+
+export type RequestName = keyof ContractRequests
+export type RequestOf<N extends RequestName> = ContractRequests[N]['req']
+export type ResponseOf<N extends RequestName> = ContractRequests[N]['res']
+
+/** Events the host pushes: name -> payload. */
+export interface ContractEvents {
+  snapshot: ClusterSnapshot
+  'import/progress': { topic: string; done: number; total: number }
+}
+
+export type EventName = keyof ContractEvents
+
+/** Reply envelope on both transports. */
+export type Reply<T> = { ok: true; data: T } | { ok: false; error: ContractError }
+
+/** The list of request names, for handler-completeness checks. */
+export const REQUEST_NAMES = [
+  'cluster/snapshot',
+  'broker/stop',
+  'broker/start',
+  'topic/list',
+  'topic/describe',
+  'topic/create',
+  'topic/delete',
+  'topic/defaults',
+  'topic/segments',
+  'produce/send',
+  'messages/fetch',
+  'offsets/list',
+  'group/list',
+  'group/describe',
+  'group/consume',
+  'group/reset',
+  'import/run'
+] as const satisfies readonly RequestName[]
+
+/** Compile-time check that REQUEST_NAMES lists every request. */
+type _MissingNames = Exclude<RequestName, (typeof REQUEST_NAMES)[number]>
+const _allNamesListed: _MissingNames extends never ? true : never = true
+void _allNamesListed
+
+/** The API the renderer sees (preload bridge / WebSocket client both implement it). */
+export interface BrokerlabApi {
+  request<N extends RequestName>(name: N, req: RequestOf<N>): Promise<Reply<ResponseOf<N>>>
+  on<E extends EventName>(event: E, listener: (payload: ContractEvents[E]) => void): () => void
+}
+
+/** Electron IPC channel names: one invoke channel for requests, one for pushed events. */
+export const IPC_REQUEST_CHANNEL = 'brokerlab:request'
+export const IPC_EVENT_CHANNEL = 'brokerlab:event'

@@ -1,0 +1,141 @@
+/**
+ * Validation schemas (zod) for every contract request. Both hosts (Electron IPC, WebSocket) run
+ * `validateRequest` before a handler sees a payload, so a handler can trust its argument's shape.
+ * Rules that Kafka defines (topic names, config ranges) are checked here with Kafka's wording; the
+ * engine checks them again, since it is also a library.
+ */
+import { z } from 'zod'
+import { REQUEST_NAMES, type RequestName, type RequestOf } from './contract'
+import { topicNameProblem } from './topic-name'
+
+const topicName = z.string().superRefine((name, ctx) => {
+  const problem = topicNameProblem(name)
+  if (problem) ctx.addIssue({ code: 'custom', message: problem })
+})
+const nonNegInt = z.number().int().min(0)
+const brokerId = z.number().int().min(0).max(1000)
+const partition = z.number().int().min(0).max(100_000)
+const empty = z.object({}).strict()
+
+/** Partial topic configs with Kafka's names; unknown keys are refused. */
+export const topicConfigsSchema = z
+  .object({
+    'retention.ms': z.number().int().min(-1),
+    'retention.bytes': z.number().int().min(-1),
+    'segment.bytes': z.number().int().min(14),
+    'segment.ms': z.number().int().min(1),
+    'segment.index.bytes': z.number().int().min(4),
+    'index.interval.bytes': nonNegInt,
+    'cleanup.policy': z.enum(['delete', 'compact', 'compact,delete']),
+    'min.insync.replicas': z.number().int().min(1),
+    'max.message.bytes': z.number().int().min(0),
+    'delete.retention.ms': nonNegInt,
+    'flush.messages': z.number().int().min(1),
+    'flush.ms': nonNegInt,
+    'message.timestamp.type': z.enum(['CreateTime', 'LogAppendTime'])
+  })
+  .partial()
+  .strict()
+
+const startPosition = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('earliest') }),
+  z.object({ kind: z.literal('latest') }),
+  z.object({ kind: z.literal('offset'), offset: nonNegInt }),
+  z.object({ kind: z.literal('timestamp'), timestamp: z.number().int() })
+])
+
+const produceRecord = z
+  .object({
+    key: z.string().nullable(),
+    value: z.string().nullable(),
+    headers: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+    partition: partition.optional(),
+    timestamp: z.number().int().min(0).optional()
+  })
+  .strict()
+
+/** One schema per request name. */
+export const requestSchemas = {
+  'cluster/snapshot': empty,
+  'broker/stop': z.object({ brokerId }).strict(),
+  'broker/start': z.object({ brokerId }).strict(),
+  'topic/list': z.object({ includeInternal: z.boolean().optional() }).strict(),
+  'topic/describe': z.object({ topic: topicName }).strict(),
+  'topic/create': z
+    .object({
+      topic: topicName,
+      partitions: z.number().int().min(1, 'Number of partitions must be at least 1').max(10_000),
+      replicationFactor: z.number().int().min(1, 'Replication factor must be at least 1').max(9),
+      configs: topicConfigsSchema.optional()
+    })
+    .strict(),
+  'topic/delete': z.object({ topic: topicName }).strict(),
+  'topic/defaults': empty,
+  'topic/segments': z.object({ topic: topicName, partition }).strict(),
+  'produce/send': z
+    .object({
+      topic: topicName,
+      acks: z.union([z.literal(0), z.literal(1), z.literal('all')]),
+      records: z.array(produceRecord).min(1).max(100_000),
+      count: z.number().int().min(1).max(1_000_000).optional()
+    })
+    .strict(),
+  'messages/fetch': z
+    .object({
+      topic: topicName,
+      partition: partition.nullable(),
+      start: startPosition,
+      limit: z.number().int().min(1).max(100_000),
+      keyContains: z.string().optional(),
+      direction: z.enum(['forward', 'backward']).optional()
+    })
+    .strict(),
+  'offsets/list': z.object({ topic: topicName }).strict(),
+  'group/list': empty,
+  'group/describe': z.object({ groupId: z.string().min(1).max(255) }).strict(),
+  'group/consume': z
+    .object({
+      groupId: z.string().min(1).max(255),
+      topic: topicName,
+      maxRecords: z.number().int().min(1).max(1_000_000),
+      fromBeginning: z.boolean()
+    })
+    .strict(),
+  'group/reset': z
+    .object({ groupId: z.string().min(1).max(255), topic: topicName, to: z.enum(['earliest', 'latest']) })
+    .strict(),
+  'import/run': z
+    .object({
+      topic: topicName,
+      format: z.enum(['json', 'ndjson', 'csv']),
+      content: z.string().max(512 * 1024 * 1024),
+      keyField: z.string().min(1).nullable(),
+      createTopic: z
+        .object({ partitions: z.number().int().min(1).max(10_000), replicationFactor: z.number().int().min(1).max(9) })
+        .strict()
+        .optional()
+    })
+    .strict()
+} satisfies { [N in RequestName]: z.ZodType }
+
+/** Result of validating a request: the typed payload, or a message naming every problem. */
+export type Validation<N extends RequestName> = { ok: true; value: RequestOf<N> } | { ok: false; message: string }
+
+/**
+ * Validates `payload` as the request `name`.
+ * Unknown names and malformed payloads give `{ ok: false, message }`; never throws.
+ */
+export function validateRequest<N extends RequestName>(name: N, payload: unknown): Validation<N>
+export function validateRequest(name: string, payload: unknown): Validation<RequestName>
+export function validateRequest(name: string, payload: unknown): Validation<RequestName> {
+  if (!(REQUEST_NAMES as readonly string[]).includes(name)) {
+    return { ok: false, message: `Unknown request "${String(name).slice(0, 80)}"` }
+  }
+  const schema = requestSchemas[name as RequestName]
+  const parsed = schema.safeParse(payload ?? {})
+  if (parsed.success) return { ok: true, value: parsed.data as RequestOf<RequestName> }
+  const message = parsed.error.issues
+    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ')
+  return { ok: false, message: `Invalid ${name} request: ${message}` }
+}
