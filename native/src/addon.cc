@@ -1,0 +1,26 @@
+// Entry point of the brokerlab_mmap addon. Context-aware (Napi::Addon / NODE_API_ADDON): each
+// Node-API environment (main thread, every worker thread) gets its own instance and its own
+// MappedFile class; no static mutable state is shared between them.
+#include <napi.h>
+#include <unistd.h>
+
+#include "mapped_file.h"
+
+namespace brokerlab {
+
+class MmapAddon : public Napi::Addon<MmapAddon> {
+ public:
+  MmapAddon(Napi::Env env, Napi::Object exports) {
+    long page = sysconf(_SC_PAGESIZE);
+    DefineAddon(exports, {
+                             InstanceValue("MappedFile", MappedFile::Init(env), napi_enumerable),
+                             InstanceValue("pageSize", Napi::Number::New(env, page > 0 ? page : 4096), napi_enumerable),
+                             InstanceValue("abiVersion", Napi::Number::New(env, 1), napi_enumerable),
+                         });
+  }
+};
+
+}  // namespace brokerlab
+
+using BrokerlabMmapAddon = brokerlab::MmapAddon;
+NODE_API_ADDON(BrokerlabMmapAddon)

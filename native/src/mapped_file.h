@@ -1,0 +1,56 @@
+// MappedFile: one file mapped MAP_SHARED into memory, exposed to JavaScript as a class whose methods
+// copy between the mapping and JS-owned buffers. Owns the fd and the mapping.
+//
+// Invariants:
+//  - No pointer into the mapping ever reaches JavaScript (reads use Napi::Buffer::Copy or memcpy
+//    into a caller-supplied Uint8Array); so a remap or unmap can never leave JS with a dangling view.
+//  - Every byte of the mapping at or beyond `size_` (the logical size) is zero, so growing the logical
+//    size (by write past it or by truncate) exposes zeros, as a file would.
+//  - While open, the file on disk is `capacity_` bytes (the mapped length); close() truncates it to the
+//    logical size.
+//  - No static mutable state: each instance lives in one Node-API environment (context-aware addon).
+#pragma once
+
+#include <napi.h>
+
+#include <cstdint>
+#include <string>
+
+namespace brokerlab {
+
+class MappedFile : public Napi::ObjectWrap<MappedFile> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+
+  // new MappedFile(path: string, create: boolean, capacity: number)
+  explicit MappedFile(const Napi::CallbackInfo& info);
+  ~MappedFile() override;
+
+ private:
+  Napi::Value Size(const Napi::CallbackInfo& info);
+  Napi::Value Capacity(const Napi::CallbackInfo& info);
+  Napi::Value Write(const Napi::CallbackInfo& info);
+  Napi::Value Read(const Napi::CallbackInfo& info);
+  Napi::Value ReadInto(const Napi::CallbackInfo& info);
+  Napi::Value Truncate(const Napi::CallbackInfo& info);
+  Napi::Value Flush(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+  Napi::Value IsClosed(const Napi::CallbackInfo& info);
+
+  // Ensures capacity_ >= needed (grows the file and remaps). Throws Napi::Error.
+  void EnsureCapacity(Napi::Env env, uint64_t needed);
+  // Resizes the file on disk to `length` bytes (ftruncate). Returns errno or 0.
+  int ResizeFile(uint64_t length);
+  void CheckOpen(Napi::Env env, const char* op) const;
+  // Releases mapping and fd; truncates the file to the logical size. Returns first errno or 0.
+  int Release(const char** failed_op);
+  [[noreturn]] void ThrowErrno(Napi::Env env, const char* op, int err) const;
+
+  std::string path_;
+  int fd_ = -1;
+  uint8_t* base_ = nullptr;
+  uint64_t capacity_ = 0;  // mapped length == on-disk length while open
+  uint64_t size_ = 0;      // logical size
+};
+
+}  // namespace brokerlab
