@@ -1,0 +1,822 @@
+/**
+ * Cluster: the embedded multi-broker engine (ClusterApi). Owns the brokers, the topics and their
+ * partitions (./partition.ts), the metadata file (./cluster-metadata.ts), the replication loop, the
+ * group coordinator's committed offsets (../group) and the rate meters (../metrics).
+ *
+ * Layout under dataDir: `cluster.json` (metadata, replaced atomically) and one log dir per broker,
+ * `broker-<id>/`, holding `<topic>-<partition>/` replica logs in Kafka's on-disk format.
+ *
+ * Replication runs on the event loop: after every leader append a round is scheduled with
+ * setImmediate, and a timer (every min(500, replica.lag.time.max.ms / 2) ms) runs `tick()`, which
+ * replicates and shrinks ISRs. With `autoReplicate: false` neither runs and tests drive rounds with
+ * `replicateNow()` / `tick()` and an injected clock.
+ *
+ * Must stay true: one owner of state (this object on its event loop); every public method other
+ * than `produce` (waiting for acks) and `close` is one synchronous step that validates before it
+ * changes anything; metadata is persisted at the end of every step that changed it.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { KafkaError } from '../errors'
+import { StickyPartitioner, murmur2, toPositive } from '../client/partitioner'
+import { ClusterMetrics } from '../metrics/cluster-metrics'
+import { partitionHealth, type PartitionHealth } from '../metrics/partition-health'
+import { CommittedOffsets, OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR, offsetsPartitionFor } from '../group/committed-offsets'
+import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../group/offset-commit-schema'
+import type { RecordInput } from '../storage/storage-types'
+import type {
+  Acks,
+  BrokerState,
+  CleanerResult,
+  ClusterApi,
+  ClusterOptions,
+  ConsumerRecord,
+  GroupLagRow,
+  GroupOffsets,
+  PartitionChoice,
+  ProducerRecord,
+  RateSeries,
+  RecordMetadata,
+  SegmentInfo,
+  TopicConfigs,
+  TopicState
+} from './cluster-api'
+import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type TopicMeta } from './cluster-metadata'
+import { Partition, type PartitionEnv } from './partition'
+import { assignReplicas } from './replica-assignment'
+import type { ReplicaLogOpener } from './replica-log'
+import { defaultLogOpener } from './default-log-opener'
+import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
+import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
+import { validatePartitionCount, validateReplicationFactor, validateTopicName } from './topic-rules'
+
+/** Brokers allowed in a cluster. */
+export const MIN_BROKERS = 1
+export const MAX_BROKERS = 9
+export const DEFAULT_BROKERS = 3
+/** Kafka's replica.lag.time.max.ms default. */
+export const DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30000
+/** Kafka's producer request.timeout.ms default. */
+export const DEFAULT_PRODUCE_TIMEOUT_MS = 30000
+/** Kafka's max.partition.fetch.bytes default, used as fetch()'s default maxBytes. */
+export const DEFAULT_FETCH_MAX_BYTES = 1048576
+/** Kafka's max.poll.records default, used as fetch()'s default maxRecords. */
+export const DEFAULT_FETCH_MAX_RECORDS = 500
+/** Port of broker 1's address label; broker n is labelled FIRST_BROKER_PORT + n - 1. */
+export const FIRST_BROKER_PORT = 9092
+
+/** Options beyond ClusterApi's: deterministic tests. */
+export interface ClusterTestOptions {
+  /** Run replication and ISR checks automatically on the event loop (default true). */
+  autoReplicate?: boolean
+  /** Random source of the sticky partitioner, floats in [0, 1) (default Math.random). */
+  random?: () => number
+  /** Open replica logs differently (default: storage's PartitionLog on the chosen backend). */
+  logOpener?: ReplicaLogOpener
+  /** Log line sink for the storage backend choice (default console.info). */
+  log?: (line: string) => void
+}
+
+interface TopicRuntime {
+  meta: TopicMeta
+  partitions: Partition[]
+}
+
+/** A Kafka-style cluster id: 16 random bytes as 22 characters of base64url (Uuid.randomUuid().toString()). */
+function newKafkaUuid(): string {
+  return crypto.randomBytes(16).toString('base64url')
+}
+
+/** The embedded cluster. Create with `new Cluster(opts)` or `Cluster.open(opts)`; always `await close()`. */
+export class Cluster implements ClusterApi {
+  readonly dataDir: string
+  private readonly clock: () => number
+  private readonly replicaLagTimeMaxMs: number
+  private readonly autoReplicate: boolean
+  private readonly opener: ReplicaLogOpener
+  private readonly meta: ClusterMetadata
+  private readonly alive = new Map<number, boolean>()
+  private readonly topics = new Map<string, TopicRuntime>()
+  private readonly metrics: ClusterMetrics
+  private readonly sticky: StickyPartitioner
+  private readonly offsets = new CommittedOffsets()
+  private readonly pendingTimers = new Set<NodeJS.Timeout>()
+  private readonly hadCleanShutdown: boolean
+  private metaDirty = false
+  private replicationScheduled: NodeJS.Immediate | null = null
+  private ticker: NodeJS.Timeout | null = null
+  private closed = false
+
+  /** Same as `new Cluster(opts)`. */
+  static open(opts: ClusterOptions & ClusterTestOptions): Cluster {
+    return new Cluster(opts)
+  }
+
+  /**
+   * Open the cluster in `opts.dataDir`, creating it (with `opts.brokers`, default 3) when the
+   * directory holds none. Restores brokers, topics, configs, logs and committed offsets.
+   * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR for an unreadable directory.
+   */
+  constructor(opts: ClusterOptions & ClusterTestOptions) {
+    this.dataDir = path.resolve(opts.dataDir)
+    this.clock = opts.clock ?? Date.now
+    this.replicaLagTimeMaxMs = opts.replicaLagTimeMaxMs ?? DEFAULT_REPLICA_LAG_TIME_MAX_MS
+    this.autoReplicate = opts.autoReplicate ?? true
+    this.metrics = new ClusterMetrics(this.clock)
+    this.sticky = new StickyPartitioner(opts.random)
+    fs.mkdirSync(this.dataDir, { recursive: true })
+
+    let meta = readClusterMetadata(this.dataDir)
+    if (!meta) {
+      const n = opts.brokers ?? DEFAULT_BROKERS
+      if (!Number.isInteger(n) || n < MIN_BROKERS || n > MAX_BROKERS)
+        throw new KafkaError('INVALID_REQUEST', `A cluster has ${MIN_BROKERS} to ${MAX_BROKERS} brokers, got ${n}`)
+      meta = {
+        version: 1,
+        clusterId: newKafkaUuid(),
+        cleanShutdown: true,
+        brokers: Array.from({ length: n }, (_, i) => ({ id: i + 1, alive: true })),
+        topics: []
+      }
+    }
+    this.meta = meta
+    this.hadCleanShutdown = meta.cleanShutdown
+    for (const b of meta.brokers) {
+      this.alive.set(b.id, b.alive)
+      fs.mkdirSync(this.brokerDir(b.id), { recursive: true })
+    }
+    this.opener = opts.logOpener ?? defaultLogOpener(opts.storage ?? 'auto', this.clock, opts.log)
+    meta.cleanShutdown = false
+    writeClusterMetadata(this.dataDir, meta)
+
+    for (const t of meta.topics) this.addTopicRuntime(t, !t.internal)
+    this.replayOffsetsTopic()
+    this.persist()
+    if (this.autoReplicate) {
+      const every = Math.max(50, Math.min(500, Math.floor(this.replicaLagTimeMaxMs / 2)))
+      this.ticker = setInterval(() => this.tick(), every)
+      this.ticker.unref()
+    }
+  }
+
+  get clusterId(): string {
+    return this.meta.clusterId
+  }
+
+  /** The controller: the live broker with the lowest id (-1 when none runs). */
+  get controllerId(): number {
+    const ids = this.meta.brokers.filter((b) => this.alive.get(b.id)).map((b) => b.id)
+    return ids.length ? Math.min(...ids) : -1
+  }
+
+  // ---- brokers ---------------------------------------------------------------------------------
+
+  brokers(): BrokerState[] {
+    this.checkOpen()
+    return this.meta.brokers.map((b) => {
+      let partitionsLed = 0
+      let replicas = 0
+      let bytesOnDisk = 0
+      for (const t of this.topics.values())
+        for (const p of t.partitions) {
+          if (p.meta.leader === b.id) partitionsLed++
+          if (p.meta.replicas.includes(b.id)) replicas++
+          bytesOnDisk += p.openLogs().get(b.id)?.sizeInBytes ?? 0
+        }
+      return { id: b.id, address: `127.0.0.1:${FIRST_BROKER_PORT + b.id - 1}`, alive: this.alive.get(b.id) === true, partitionsLed, replicas, bytesOnDisk }
+    })
+  }
+
+  /**
+   * Stop broker `id` (a crash as the controller sees it): partitions it led elect a new leader from
+   * their live ISR (leader epoch + 1) or go offline; as a follower it leaves ISRs after
+   * replica.lag.time.max.ms. Stopping a stopped broker does nothing.
+   * @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker id.
+   */
+  stopBroker(id: number): void {
+    this.checkOpen()
+    this.brokerOrThrow(id)
+    if (!this.alive.get(id)) return
+    this.setAlive(id, false)
+    for (const p of this.allPartitions()) p.onBrokerStopped(id)
+    this.persist()
+  }
+
+  /**
+   * Start broker `id`: its replicas truncate to the high watermark, catch up and rejoin the ISR;
+   * offline partitions whose ISR holds it get it as leader.
+   * @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker id.
+   */
+  startBroker(id: number): void {
+    this.checkOpen()
+    this.brokerOrThrow(id)
+    if (this.alive.get(id)) return
+    this.setAlive(id, true)
+    for (const p of this.allPartitions()) p.onBrokerStarted(id)
+    this.persist()
+    this.scheduleReplication()
+  }
+
+  // ---- topics ----------------------------------------------------------------------------------
+
+  defaultTopicConfigs(): TopicConfigs {
+    return { ...DEFAULT_TOPIC_CONFIGS }
+  }
+
+  /**
+   * Create a topic: replicas assigned over the live brokers as Kafka's rack-unaware assignor does,
+   * leader = first replica, ISR = all replicas.
+   * @throws KafkaError INVALID_TOPIC_EXCEPTION (name rule, collision on '.'/'_', reserved name),
+   *   TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG.
+   */
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState {
+    this.checkOpen()
+    validateTopicName(name)
+    if (this.topics.has(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
+    if (name === OFFSETS_TOPIC) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name ${name} is reserved for Kafka's internal offsets topic`)
+    const collides = [...this.topics.keys()].find((t) => t.replace(/\./g, '_') === name.replace(/\./g, '_'))
+    if (collides) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic: ${collides}`)
+    validatePartitionCount(opts?.partitions)
+    const live = this.liveBrokerIds()
+    validateReplicationFactor(opts.replicationFactor, live.length)
+    const configs = validateTopicConfigs(opts.configs as Partial<Record<string, unknown>> | undefined)
+    this.createTopicUnchecked(name, opts.partitions, opts.replicationFactor, configs, false)
+    return this.describeTopic(name)
+  }
+
+  private createTopicUnchecked(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean): TopicRuntime {
+    const assignment = assignReplicas(name, partitions, rf, this.liveBrokerIds())
+    const meta: TopicMeta = {
+      name,
+      topicId: newKafkaUuid(),
+      internal,
+      configs,
+      partitions: assignment.map((replicas) => ({ replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] }))
+    }
+    this.meta.topics.push(meta)
+    const rt = this.addTopicRuntime(meta, !internal)
+    this.metaDirty = true
+    this.persist()
+    return rt
+  }
+
+  /**
+   * Delete a topic: its replica logs on every broker, its committed offsets (tombstones in
+   * __consumer_offsets, as Kafka's GroupMetadataManager does) and its meters.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; INVALID_REQUEST for the internal offsets topic.
+   */
+  deleteTopic(name: string): void {
+    this.checkOpen()
+    const t = this.topicOrThrow(name)
+    if (t.meta.internal) throw new KafkaError('INVALID_REQUEST', `Topic ${name} is internal and cannot be deleted`)
+    const entries = this.offsets.entriesForTopic(name)
+    const byGroup = new Map<string, number[]>()
+    for (const e of entries) byGroup.set(e.group, [...(byGroup.get(e.group) ?? []), e.partition])
+    for (const [group, parts] of byGroup) {
+      try {
+        this.writeOffsetRecords(group, parts.map((partition) => ({ topic: name, partition, offset: null })))
+      } catch {
+        // coordinator offline: the cache still forgets them below
+      }
+      for (const p of parts) this.offsets.put(group, name, p, null)
+    }
+    const gone = new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${name} was deleted`)
+    for (const p of t.partitions) {
+      p.failWaiters(gone)
+      p.close()
+    }
+    for (const b of this.meta.brokers)
+      for (let i = 0; i < t.partitions.length; i++) fs.rmSync(this.replicaDir(b.id, name, i), { recursive: true, force: true })
+    this.topics.delete(name)
+    this.meta.topics = this.meta.topics.filter((m) => m.name !== name)
+    this.metrics.removeTopic(name)
+    this.sticky.forget(name)
+    this.metaDirty = true
+    this.persist()
+  }
+
+  /** Topics sorted by name; the internal __consumer_offsets only with includeInternal. */
+  listTopics(opts?: { includeInternal?: boolean }): TopicState[] {
+    this.checkOpen()
+    return [...this.topics.values()]
+      .filter((t) => opts?.includeInternal || !t.meta.internal)
+      .map((t) => this.topicState(t))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  }
+
+  /** @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
+  describeTopic(name: string): TopicState {
+    this.checkOpen()
+    return this.topicState(this.topicOrThrow(name))
+  }
+
+  /** Segments of the partition's leader log (or best replica when offline). lastCleaning: null (no cleaner yet). */
+  segments(topic: string, partition: number): { segments: SegmentInfo[]; lastCleaning: CleanerResult | null } {
+    this.checkOpen()
+    const p = this.partitionOrThrow(topic, partition)
+    return { segments: p.readLog()?.segments() ?? [], lastCleaning: null }
+  }
+
+  // ---- produce and read ------------------------------------------------------------------------
+
+  /**
+   * Produce records (see ClusterApi). Partition choice: explicit, else murmur2 of the key, else the
+   * sticky partition of this call (one batch per partition per call; the sticky partition switches
+   * after the call). Validation of every record happens before anything is appended. Appends are
+   * split into batches no larger than max.message.bytes. With acks=0 the offsets reported are -1, as
+   * the Java producer reports them. LogAppendTime topics stamp records with the cluster clock.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUIRED_ACKS, INVALID_RECORD,
+   *   INVALID_TIMESTAMP, RECORD_TOO_LARGE, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS;
+   *   acks=all: REQUEST_TIMED_OUT after timeoutMs (default 30000), NOT_LEADER_OR_FOLLOWER when
+   *   leadership moves first, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas.
+   */
+  produce(topic: string, records: ProducerRecord[], opts: { acks: Acks; timeoutMs?: number }): Promise<RecordMetadata[]> {
+    try {
+      return this.produceStep(topic, records, opts)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+  }
+
+  private produceStep(topic: string, records: ProducerRecord[], opts: { acks: Acks; timeoutMs?: number }): Promise<RecordMetadata[]> {
+    this.checkOpen()
+    const t = this.topicOrThrow(topic)
+    const acks = opts?.acks
+    if (acks !== 0 && acks !== 1 && acks !== 'all')
+      throw new KafkaError('INVALID_REQUIRED_ACKS', `acks must be 0, 1 or 'all', got ${String(acks)}`)
+    if (!Array.isArray(records)) throw new KafkaError('INVALID_REQUEST', 'records must be an array')
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS
+    const n = t.partitions.length
+    const cfg = t.meta.configs
+    const now = this.clock()
+    const logAppendTime = cfg['message.timestamp.type'] === 'LogAppendTime'
+    let stickyPartition = -1
+    const out: RecordMetadata[] = new Array(records.length)
+    const perPartition = new Map<number, { idx: number[]; inputs: RecordInput[] }>()
+
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]
+      if (!r || typeof r !== 'object') throw new KafkaError('INVALID_RECORD', `Record ${i} is not an object`)
+      const key = r.key ?? null
+      const value = r.value ?? null
+      if (key !== null && !Buffer.isBuffer(key)) throw new KafkaError('INVALID_RECORD', `Record ${i}: key must be a Buffer or null`)
+      if (value !== null && !Buffer.isBuffer(value)) throw new KafkaError('INVALID_RECORD', `Record ${i}: value must be a Buffer or null`)
+      const headers = r.headers ?? []
+      for (const h of headers)
+        if (typeof h?.key !== 'string' || (h.value !== null && !Buffer.isBuffer(h.value)))
+          throw new KafkaError('INVALID_RECORD', `Record ${i}: a header needs a string key and a Buffer or null value`)
+      if (r.timestamp !== undefined && (!Number.isInteger(r.timestamp) || r.timestamp < 0))
+        throw new KafkaError('INVALID_TIMESTAMP', `Record ${i}: timestamp must be a non-negative integer of ms, got ${r.timestamp}`)
+      let partition: number
+      let choice: PartitionChoice
+      if (r.partition !== undefined && r.partition !== null) {
+        if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= n)
+          throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${r.partition} of topic ${topic} does not exist (topic has ${n} partitions)`)
+        partition = r.partition
+        choice = { kind: 'explicit' }
+      } else if (key !== null) {
+        const h = murmur2(key)
+        const positive = toPositive(h)
+        partition = positive % n
+        choice = { kind: 'key', murmur2: h, positive, partitions: n }
+      } else {
+        if (stickyPartition < 0) stickyPartition = this.pickSticky(t)
+        partition = stickyPartition
+        choice = { kind: 'no-key', strategy: 'sticky' }
+      }
+      const input: RecordInput = { key, value, headers, timestamp: logAppendTime ? now : (r.timestamp ?? now) }
+      const size = singleRecordBatchSize(input)
+      if (size > cfg['max.message.bytes'])
+        throw new KafkaError(
+          'RECORD_TOO_LARGE',
+          `Record ${i} is ${size} bytes when serialized in a record batch, which is larger than max.message.bytes ${cfg['max.message.bytes']} of topic ${topic}`
+        )
+      const p = t.partitions[partition]
+      if (p.meta.leader < 0)
+        throw new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${p.name} is offline: no live in-sync replica to lead it`)
+      let slot = perPartition.get(partition)
+      if (!slot) perPartition.set(partition, (slot = { idx: [], inputs: [] }))
+      slot.idx.push(i)
+      slot.inputs.push(input)
+      out[i] = { partition, offset: -1, timestamp: input.timestamp, choice }
+    }
+
+    const minIsr = cfg['min.insync.replicas']
+    if (acks === 'all')
+      for (const partition of perPartition.keys()) {
+        const p = t.partitions[partition]
+        if (p.meta.isr.length < minIsr)
+          throw new KafkaError(
+            'NOT_ENOUGH_REPLICAS',
+            `The size of the current ISR [${p.meta.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${p.name}`
+          )
+      }
+
+    // Validated: append (one synchronous step).
+    const lastOffsets = new Map<number, number>()
+    for (const [partition, slot] of perPartition) {
+      const p = t.partitions[partition]
+      let start = 0
+      while (start < slot.inputs.length) {
+        const end = this.batchEnd(slot.inputs, start, cfg['max.message.bytes'])
+        const chunk = slot.inputs.slice(start, end)
+        const res = p.appendAsLeader(chunk)
+        this.metrics.recordAppend(p.meta.leader, topic, partition, chunk.length, res.batchBytes)
+        for (let j = start; j < end; j++) out[slot.idx[j]].offset = acks === 0 ? -1 : res.firstOffset + (j - start)
+        lastOffsets.set(partition, res.lastOffset)
+        start = end
+      }
+    }
+    if (stickyPartition >= 0) this.sticky.onNewBatch(topic, n)
+    this.scheduleReplication()
+    if (acks !== 'all' || lastOffsets.size === 0) return Promise.resolve(out)
+
+    return new Promise<RecordMetadata[]>((resolve, reject) => {
+      let remaining = lastOffsets.size
+      const cancels: (() => void)[] = []
+      let settled = false
+      const finish = (err: KafkaError | null): void => {
+        if (settled) return
+        if (err) {
+          settled = true
+          clearTimeout(timer)
+          this.pendingTimers.delete(timer)
+          for (const c of cancels) c()
+          reject(err)
+        } else if (--remaining === 0) {
+          settled = true
+          clearTimeout(timer)
+          this.pendingTimers.delete(timer)
+          resolve(out)
+        }
+      }
+      const timer = setTimeout(() => {
+        finish(new KafkaError('REQUEST_TIMED_OUT', `Records of topic ${topic} were not replicated to the ISR within ${timeoutMs} ms (acks=all)`))
+      }, timeoutMs)
+      this.pendingTimers.add(timer)
+      for (const [partition, last] of lastOffsets) cancels.push(t.partitions[partition].waitForHighWatermark(last, finish))
+    })
+  }
+
+  /** End index (exclusive) of the batch starting at `start` that stays within `maxBytes` (at least one record). */
+  private batchEnd(inputs: RecordInput[], start: number, maxBytes: number): number {
+    let size = RECORD_BATCH_OVERHEAD
+    const firstTs = inputs[start].timestamp
+    let i = start
+    while (i < inputs.length) {
+      const s = recordSize(inputs[i], i - start, inputs[i].timestamp - firstTs)
+      if (i > start && size + s > maxBytes) break
+      size += s
+      i++
+    }
+    return i
+  }
+
+  /** Sticky partition of a topic, skipping offline partitions when another is available. */
+  private pickSticky(t: TopicRuntime): number {
+    const n = t.partitions.length
+    let p = this.sticky.partition(t.meta.name, n)
+    for (let tries = 0; tries < n * 4 && t.partitions[p].meta.leader < 0; tries++) {
+      this.sticky.onNewBatch(t.meta.name, n)
+      p = this.sticky.partition(t.meta.name, n)
+    }
+    return p
+  }
+
+  /**
+   * Read from the partition's leader, from `offset`, up to maxRecords (default 500) / maxBytes
+   * (default 1048576; at least one record), never at or past the high watermark.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, OFFSET_OUT_OF_RANGE when
+   *   offset < log start offset or > log end offset.
+   */
+  fetch(
+    topic: string,
+    partition: number,
+    offset: number,
+    opts?: { maxRecords?: number; maxBytes?: number }
+  ): { records: ConsumerRecord[]; highWatermark: number; logStartOffset: number; nextOffset: number } {
+    this.checkOpen()
+    const p = this.partitionOrThrow(topic, partition)
+    const log = p.leaderLog()
+    const hw = log.highWatermark
+    if (!Number.isInteger(offset) || offset < log.logStartOffset || offset > log.logEndOffset)
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `Fetch offset ${offset} is out of range for partition ${p.name}: log start offset ${log.logStartOffset}, log end offset ${log.logEndOffset}`
+      )
+    const records: ConsumerRecord[] = []
+    if (offset < hw) {
+      const stored = log.readRecords(offset, {
+        maxRecords: opts?.maxRecords ?? DEFAULT_FETCH_MAX_RECORDS,
+        maxBytes: opts?.maxBytes ?? DEFAULT_FETCH_MAX_BYTES,
+        maxOffset: hw
+      })
+      let bytes = 0
+      for (const r of stored) {
+        if (r.offset >= hw) break
+        records.push({
+          topic,
+          partition,
+          offset: r.offset,
+          timestamp: r.timestamp,
+          key: r.key,
+          value: r.value,
+          headers: r.headers,
+          sizeBytes: payloadSize(r)
+        })
+        bytes += recordSize(r)
+      }
+      if (bytes > 0) this.metrics.recordFetch(p.meta.leader, topic, partition, bytes)
+    }
+    const nextOffset = records.length ? records[records.length - 1].offset + 1 : offset
+    return { records, highWatermark: hw, logStartOffset: log.logStartOffset, nextOffset }
+  }
+
+  /**
+   * Kafka's ListOffsets: earliest = log start offset, latest = high watermark, { timestamp } = the
+   * first offset whose timestamp >= T below the high watermark, or null.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST for a bad spec.
+   */
+  listOffset(topic: string, partition: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null {
+    this.checkOpen()
+    const p = this.partitionOrThrow(topic, partition)
+    if (spec === 'earliest') return p.logStartOffset
+    if (spec === 'latest') return p.highWatermark
+    if (!spec || typeof spec !== 'object' || !Number.isFinite(spec.timestamp))
+      throw new KafkaError('INVALID_REQUEST', `Offset spec must be 'earliest', 'latest' or { timestamp: ms }`)
+    const log = p.readLog()
+    if (!log) return null
+    const o = log.offsetForTimestamp(spec.timestamp)
+    return o === null || o >= p.highWatermark ? null : o
+  }
+
+  // ---- consumer groups -------------------------------------------------------------------------
+
+  /**
+   * Commit offsets of a group: written to its partition of __consumer_offsets (created on first use
+   * with 50 partitions, replication factor min(3, live brokers), cleanup.policy=compact) as
+   * OffsetCommitKey v1 / OffsetCommitValue v3 records, then applied to the cache.
+   * @throws KafkaError INVALID_REQUEST (empty group id, bad offset), UNKNOWN_TOPIC_OR_PARTITION,
+   *   LEADER_NOT_AVAILABLE when the group's coordinator partition is offline.
+   */
+  commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): void {
+    this.checkOpen()
+    this.checkGroupId(groupId)
+    if (!Array.isArray(offsets)) throw new KafkaError('INVALID_REQUEST', 'offsets must be an array')
+    for (const o of offsets) {
+      this.partitionOrThrow(o.topic, o.partition)
+      if (!Number.isInteger(o.offset) || o.offset < 0)
+        throw new KafkaError('INVALID_REQUEST', `Committed offset must be an integer >= 0, got ${o.offset} for ${o.topic}-${o.partition}`)
+    }
+    if (offsets.length === 0) return
+    const now = this.writeOffsetRecords(groupId, offsets)
+    for (const o of offsets)
+      this.offsets.put(groupId, o.topic, o.partition, { offset: o.offset, leaderEpoch: -1, metadata: '', commitTimestamp: now })
+    this.persist()
+  }
+
+  /** Append commit records (offset null = tombstone) to the group's coordinator partition. Returns the commit time. */
+  private writeOffsetRecords(groupId: string, offsets: { topic: string; partition: number; offset: number | null }[]): number {
+    const t = this.ensureOffsetsTopic()
+    const p = t.partitions[offsetsPartitionFor(groupId, t.partitions.length)]
+    if (p.meta.leader < 0)
+      throw new KafkaError('LEADER_NOT_AVAILABLE', `The coordinator of group ${groupId} (partition ${p.name}) is not available: no live in-sync replica`)
+    const now = this.clock()
+    p.appendAsLeader(
+      offsets.map((o) => ({
+        key: encodeOffsetCommitKey({ group: groupId, topic: o.topic, partition: o.partition }),
+        value: o.offset === null ? null : encodeOffsetCommitValue({ offset: o.offset, leaderEpoch: -1, metadata: '', commitTimestamp: now }),
+        timestamp: now
+      }))
+    )
+    this.scheduleReplication()
+    return now
+  }
+
+  /** Committed offsets of a group (empty when it has none, as Kafka's OffsetFetch answers). */
+  fetchOffsets(groupId: string): GroupOffsets {
+    this.checkOpen()
+    this.checkGroupId(groupId)
+    return { groupId, offsets: this.offsets.offsetsOf(groupId) }
+  }
+
+  /** Groups with committed offsets, sorted. */
+  listGroups(): string[] {
+    this.checkOpen()
+    return this.offsets.groupIds()
+  }
+
+  /**
+   * kafka-consumer-groups --describe rows: every partition of every (still existing) topic the group
+   * committed to; LOG-END-OFFSET is the high watermark; lag = HW - committed (HW - log start when none).
+   * @throws KafkaError GROUP_ID_NOT_FOUND when the group has no committed offsets.
+   */
+  describeGroupLag(groupId: string): GroupLagRow[] {
+    this.checkOpen()
+    if (!this.offsets.hasGroup(groupId)) throw new KafkaError('GROUP_ID_NOT_FOUND', `Consumer group '${groupId}' does not exist.`)
+    const rows: GroupLagRow[] = []
+    const committed = this.offsets.offsetsOf(groupId)
+    for (const topic of [...committed.keys()].sort()) {
+      const t = this.topics.get(topic)
+      if (!t) continue
+      for (const p of t.partitions) {
+        const current = committed.get(topic)!.get(p.id) ?? null
+        const hw = p.highWatermark
+        rows.push({ topic, partition: p.id, currentOffset: current, logEndOffset: hw, lag: Math.max(0, hw - (current ?? p.logStartOffset)) })
+      }
+    }
+    return rows
+  }
+
+  // ---- metrics ---------------------------------------------------------------------------------
+
+  clusterRates(): RateSeries {
+    return this.metrics.cluster.series()
+  }
+  topicRates(topic: string): RateSeries {
+    this.topicOrThrow(topic)
+    return this.metrics.topic(topic).series()
+  }
+  partitionRates(topic: string, partition: number): RateSeries {
+    this.partitionOrThrow(topic, partition)
+    return this.metrics.partition(topic, partition).series()
+  }
+  brokerRates(brokerId: number): RateSeries {
+    this.brokerOrThrow(brokerId)
+    return this.metrics.broker(brokerId).series()
+  }
+
+  /** Under-replicated and offline partition counts over all topics, internal ones included (Kafka's gauges). */
+  partitionHealth(): PartitionHealth {
+    return partitionHealth([...this.allPartitions()].map((p) => p.meta))
+  }
+
+  // ---- replication -----------------------------------------------------------------------------
+
+  /** One replication round over every partition (followers fetch from leaders, ISR expands, HW advances). Returns records copied. */
+  replicateNow(): number {
+    if (this.closed) return 0
+    let copied = 0
+    for (const p of this.allPartitions()) if (p.needsReplication()) copied += p.replicate()
+    this.persist()
+    return copied
+  }
+
+  /** replicateNow, then shrink ISRs of followers behind for more than replica.lag.time.max.ms (by the injected clock). */
+  tick(): void {
+    if (this.closed) return
+    this.replicateNow()
+    for (const p of this.allPartitions()) p.maybeShrinkIsr()
+    this.persist()
+  }
+
+  private scheduleReplication(): void {
+    if (!this.autoReplicate || this.replicationScheduled || this.closed) return
+    this.replicationScheduled = setImmediate(() => {
+      this.replicationScheduled = null
+      this.replicateNow()
+    })
+  }
+
+  /**
+   * Close: a last replication round, pending acks=all produces fail with BROKER_NOT_AVAILABLE, logs
+   * flush and close, metadata is written with cleanShutdown = true. Idempotent.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return
+    if (this.autoReplicate) this.replicateNow()
+    this.closed = true
+    if (this.ticker) clearInterval(this.ticker)
+    if (this.replicationScheduled) clearImmediate(this.replicationScheduled)
+    for (const timer of this.pendingTimers) clearTimeout(timer)
+    this.pendingTimers.clear()
+    const err = new KafkaError('BROKER_NOT_AVAILABLE', 'The cluster was closed')
+    for (const p of this.allPartitions()) p.failWaiters(err)
+    for (const p of this.allPartitions()) p.close()
+    this.meta.cleanShutdown = true
+    writeClusterMetadata(this.dataDir, this.meta)
+  }
+
+  /** Whether the previous session closed cleanly (logs were not recovered). */
+  get previousShutdownWasClean(): boolean {
+    return this.hadCleanShutdown
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private brokerDir(id: number): string {
+    return path.join(this.dataDir, `broker-${id}`)
+  }
+
+  private replicaDir(brokerId: number, topic: string, partition: number): string {
+    return path.join(this.brokerDir(brokerId), `${topic}-${partition}`)
+  }
+
+  private addTopicRuntime(meta: TopicMeta, eager: boolean): TopicRuntime {
+    const rt: TopicRuntime = { meta, partitions: [] }
+    meta.partitions.forEach((pm, i) => {
+      const env: PartitionEnv = {
+        clock: this.clock,
+        replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
+        isAlive: (b) => this.alive.get(b) === true,
+        openLog: (b, create) => {
+          const dir = this.replicaDir(b, meta.name, i)
+          if (!create && !fs.existsSync(dir)) return null
+          return this.opener(dir, toLogConfig(meta.configs), this.hadCleanShutdown)
+        },
+        minInsyncReplicas: () => meta.configs['min.insync.replicas'],
+        metaChanged: () => {
+          this.metaDirty = true
+        }
+      }
+      rt.partitions.push(new Partition(meta.name, i, pm, env, eager))
+    })
+    this.topics.set(meta.name, rt)
+    return rt
+  }
+
+  private ensureOffsetsTopic(): TopicRuntime {
+    const existing = this.topics.get(OFFSETS_TOPIC)
+    if (existing) return existing
+    const live = this.liveBrokerIds().length
+    if (live === 0) throw new KafkaError('BROKER_NOT_AVAILABLE', `No live broker to host ${OFFSETS_TOPIC}`)
+    const configs = validateTopicConfigs({ 'cleanup.policy': 'compact', 'segment.bytes': 104857600 })
+    return this.createTopicUnchecked(OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, Math.min(OFFSETS_TOPIC_REPLICATION_FACTOR, live), configs, true)
+  }
+
+  /** Rebuild committed offsets from __consumer_offsets (each partition's most complete replica, to its end). */
+  private replayOffsetsTopic(): void {
+    const t = this.topics.get(OFFSETS_TOPIC)
+    if (!t) return
+    for (const p of t.partitions) {
+      const log = p.readLog()
+      if (!log) continue
+      let offset = log.logStartOffset
+      while (offset < log.logEndOffset) {
+        const batch = log.readRecords(offset, { maxRecords: 10000 })
+        if (batch.length === 0) break
+        for (const r of batch) this.offsets.replay(r.key, r.value)
+        offset = batch[batch.length - 1].offset + 1
+      }
+    }
+  }
+
+  private persist(): void {
+    if (!this.metaDirty || this.closed) return
+    this.metaDirty = false
+    writeClusterMetadata(this.dataDir, this.meta)
+  }
+
+  private setAlive(id: number, alive: boolean): void {
+    this.alive.set(id, alive)
+    this.meta.brokers.find((b) => b.id === id)!.alive = alive
+    this.metaDirty = true
+  }
+
+  private liveBrokerIds(): number[] {
+    return this.meta.brokers.filter((b) => this.alive.get(b.id)).map((b) => b.id)
+  }
+
+  private *allPartitions(): Iterable<Partition> {
+    for (const t of this.topics.values()) yield* t.partitions
+  }
+
+  private topicState(t: TopicRuntime): TopicState {
+    return {
+      name: t.meta.name,
+      partitions: t.partitions.map((p) => p.state()),
+      replicationFactor: t.meta.partitions[0]?.replicas.length ?? 0,
+      configs: { ...t.meta.configs },
+      internal: t.meta.internal
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new KafkaError('BROKER_NOT_AVAILABLE', 'The cluster is closed')
+  }
+
+  private checkGroupId(groupId: string): void {
+    if (typeof groupId !== 'string' || groupId.length === 0)
+      throw new KafkaError('INVALID_REQUEST', 'Group id must be a non-empty string')
+  }
+
+  private brokerOrThrow(id: number): void {
+    if (!this.alive.has(id))
+      throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} does not exist (brokers: ${this.meta.brokers.map((b) => b.id).join(', ')})`)
+  }
+
+  private topicOrThrow(name: string): TopicRuntime {
+    const t = this.topics.get(name)
+    if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: topic ${name} does not exist`)
+    return t
+  }
+
+  private partitionOrThrow(topic: string, partition: number): Partition {
+    const t = this.topicOrThrow(topic)
+    const p = Number.isInteger(partition) ? t.partitions[partition] : undefined
+    if (!p)
+      throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${partition} of topic ${topic} does not exist (topic has ${t.partitions.length} partitions)`)
+    return p
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The default way a replica opens its log: the storage layer's PartitionLog on the chosen backend
+ * (mmap addon or positional file I/O).
+ *
+ * Must stay true: every replica of a cluster opens through the same backend and the cluster clock.
+ */
+import { loadStorageBackend, type StorageBackendKind } from '../storage/storage-backend'
+import type { ReplicaLogOpener } from './replica-log'
+
+/** A ReplicaLogOpener over PartitionLog with the `kind` backend. */
+export function defaultLogOpener(kind: StorageBackendKind, clock: () => number, log?: (line: string) => void): ReplicaLogOpener {
+  const backend = loadStorageBackend(kind, log)
+  void backend
+  void clock
+  return () => {
+    throw new Error('PartitionLog not available yet')
+  }
+}

@@ -1,0 +1,354 @@
+/**
+ * Partition: one topic partition's replicas on the brokers, its leader, leader epoch and ISR, and the
+ * replication between them (Kafka's kafka.cluster.Partition plus the follower fetcher, folded into
+ * synchronous steps on the engine's event loop).
+ *
+ * Replication: a live follower fetches raw record batches from the leader (readBatches) and appends
+ * them as they are (appendAsFollower), keeping offsets, batches and CRCs. The leader's high watermark
+ * is the minimum log end offset of the ISR. A follower that has not caught up to the leader's log end
+ * offset for more than replica.lag.time.max.ms leaves the ISR (Kafka's Partition.maybeShrinkIsr); it
+ * rejoins once its log end offset reaches the high watermark (maybeExpandIsr).
+ *
+ * Failure: when the leader stops, the first live ISR member in replica order leads (leader epoch + 1)
+ * and the ISR keeps only live members (Kafka's OfflinePartitionLeaderElection); with no live ISR
+ * member the partition goes offline (leader -1, ISR kept, no unclean election). Stopped followers
+ * leave the ISR by lag, as a crashed follower does. A restarted replica truncates to the high
+ * watermark and catches up.
+ *
+ * Must stay true: every ISR member's log end offset >= the high watermark; the high watermark never
+ * decreases while a leader leads; logs are opened lazily (a replica directory exists only once its
+ * log was opened), so unopened logs are empty.
+ */
+import { KafkaError } from '../errors'
+import type { PartitionState, ReplicaState } from './cluster-api'
+import type { PartitionMeta } from './cluster-metadata'
+import type { ReplicaLog } from './replica-log'
+import type { RecordInput } from '../storage/storage-types'
+
+/** Bytes a follower asks for per fetch (Kafka's replica.fetch.max.bytes default). */
+export const REPLICA_FETCH_MAX_BYTES = 1048576
+
+/** What a partition needs from its cluster. */
+export interface PartitionEnv {
+  clock(): number
+  readonly replicaLagTimeMaxMs: number
+  isAlive(brokerId: number): boolean
+  /** Open the replica's log; when `create` is false, return null unless its directory already exists. */
+  openLog(brokerId: number, create: boolean): ReplicaLog | null
+  /** min.insync.replicas of the topic. */
+  minInsyncReplicas(): number
+  /** The partition's metadata (leader, epoch, ISR) changed and must be persisted. */
+  metaChanged(): void
+}
+
+interface AckWaiter {
+  /** Settles once the high watermark is past this offset. */
+  lastOffset: number
+  settle(err: KafkaError | null): void
+}
+
+/** One partition and its replicas. Not thread-safe: the engine's event loop owns it. */
+export class Partition {
+  private readonly logs = new Map<number, ReplicaLog>()
+  private readonly lastCaughtUpMs = new Map<number, number>()
+  private waiters: AckWaiter[] = []
+
+  constructor(
+    readonly topic: string,
+    readonly id: number,
+    readonly meta: PartitionMeta,
+    private readonly env: PartitionEnv,
+    eager: boolean
+  ) {
+    for (const b of meta.replicas) {
+      const log = env.openLog(b, eager)
+      if (log) this.logs.set(b, log)
+    }
+    const now = env.clock()
+    for (const b of meta.isr) this.lastCaughtUpMs.set(b, now)
+  }
+
+  get name(): string {
+    return `${this.topic}-${this.id}`
+  }
+
+  get leader(): number {
+    return this.meta.leader
+  }
+
+  /** The replica's log, opening (and creating) it when `create`. */
+  log(brokerId: number, create = true): ReplicaLog | null {
+    let log = this.logs.get(brokerId) ?? null
+    if (!log && create) {
+      log = this.env.openLog(brokerId, true)
+      if (log) this.logs.set(brokerId, log)
+    }
+    return log
+  }
+
+  /** Every opened replica log (for sizes, config updates and closing). */
+  openLogs(): ReadonlyMap<number, ReplicaLog> {
+    return this.logs
+  }
+
+  private leo(brokerId: number): number {
+    return this.logs.get(brokerId)?.logEndOffset ?? 0
+  }
+
+  /** The log to read from: the leader's, or when offline the opened replica reaching furthest. */
+  private viewLog(): ReplicaLog | null {
+    if (this.meta.leader >= 0) return this.logs.get(this.meta.leader) ?? null
+    let best: ReplicaLog | null = null
+    for (const log of this.logs.values()) if (!best || log.logEndOffset > best.logEndOffset) best = log
+    return best
+  }
+
+  get highWatermark(): number {
+    return this.viewLog()?.highWatermark ?? 0
+  }
+  get logStartOffset(): number {
+    return this.viewLog()?.logStartOffset ?? 0
+  }
+  get logEndOffset(): number {
+    return this.viewLog()?.logEndOffset ?? 0
+  }
+
+  /**
+   * The leader's log, for reads and appends.
+   * @throws KafkaError LEADER_NOT_AVAILABLE when the partition is offline.
+   */
+  leaderLog(): ReplicaLog {
+    if (this.meta.leader < 0)
+      throw new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${this.name} is offline: no live in-sync replica to lead it`)
+    return this.log(this.meta.leader)!
+  }
+
+  /** Read-only access for views: the leader's log (or best replica when offline), null when never written. */
+  readLog(): ReplicaLog | null {
+    return this.viewLog()
+  }
+
+  /** Append `records` as one batch on the leader; advances the high watermark when the ISR is just the leader. */
+  appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number } {
+    const res = this.leaderLog().appendAsLeader(records)
+    this.maybeAdvanceHighWatermark()
+    return res
+  }
+
+  /** Call `settle` once the high watermark passes `lastOffset` (acks=all), or with an error. */
+  waitForHighWatermark(lastOffset: number, settle: (err: KafkaError | null) => void): () => void {
+    const w: AckWaiter = { lastOffset, settle }
+    this.waiters.push(w)
+    this.checkWaiters()
+    return () => {
+      this.waiters = this.waiters.filter((x) => x !== w)
+    }
+  }
+
+  /** Fail every pending acks=all wait with `err`. */
+  failWaiters(err: KafkaError): void {
+    const ws = this.waiters
+    this.waiters = []
+    for (const w of ws) w.settle(err)
+  }
+
+  private checkWaiters(): void {
+    if (this.waiters.length === 0) return
+    const hw = this.highWatermark
+    const keep: AckWaiter[] = []
+    const done: AckWaiter[] = []
+    for (const w of this.waiters) (hw > w.lastOffset ? done : keep).push(w)
+    this.waiters = keep
+    const minIsr = this.env.minInsyncReplicas()
+    for (const w of done) {
+      // Kafka's DelayedProduce: the offset is replicated, but the ISR shrank below min.insync.replicas.
+      if (this.meta.isr.length < minIsr)
+        w.settle(
+          new KafkaError(
+            'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+            `The size of the current ISR [${this.meta.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${this.name}`
+          )
+        )
+      else w.settle(null)
+    }
+  }
+
+  /** HW = min log end offset of the ISR; raised only. Settles acks=all waiters it passes. */
+  maybeAdvanceHighWatermark(): void {
+    if (this.meta.leader < 0) return
+    const leaderLog = this.logs.get(this.meta.leader)
+    if (!leaderLog) return
+    let hw = leaderLog.logEndOffset
+    for (const b of this.meta.isr) if (b !== this.meta.leader) hw = Math.min(hw, this.leo(b))
+    if (hw > leaderLog.highWatermark) leaderLog.updateHighWatermark(hw)
+    this.checkWaiters()
+  }
+
+  /** Whether a live follower is behind the leader's log end offset (replication has work to do). */
+  needsReplication(): boolean {
+    if (this.meta.leader < 0) return false
+    const end = this.leo(this.meta.leader)
+    for (const b of this.meta.replicas)
+      if (b !== this.meta.leader && this.env.isAlive(b) && (this.leo(b) !== end || (this.logs.get(b)?.highWatermark ?? 0) < this.highWatermark))
+        return true
+    return false
+  }
+
+  /**
+   * One replication round: every live follower fetches from the leader until it reaches the leader's
+   * log end offset; then the ISR may expand and the high watermark advance. Returns records copied.
+   */
+  replicate(): number {
+    if (this.meta.leader < 0) return 0
+    const leaderLog = this.logs.get(this.meta.leader)
+    if (!leaderLog) return 0
+    const now = this.env.clock()
+    const end = leaderLog.logEndOffset
+    let copied = 0
+    for (const b of this.meta.replicas) {
+      if (b === this.meta.leader || !this.env.isAlive(b)) continue
+      if (this.leo(b) === end && !this.logs.has(b)) continue
+      const f = this.log(b)!
+      if (f.logEndOffset > end) f.truncateTo(Math.max(end, f.logStartOffset))
+      while (f.logEndOffset < end) {
+        const batches = leaderLog.readBatches(f.logEndOffset, REPLICA_FETCH_MAX_BYTES, end)
+        if (batches.length === 0) break
+        copied += f.appendAsFollower(batches).records
+      }
+      if (f.logEndOffset >= end) this.lastCaughtUpMs.set(b, now)
+      this.maybeExpandIsr(b, f.logEndOffset, leaderLog.highWatermark, now)
+    }
+    this.maybeAdvanceHighWatermark()
+    this.propagateHighWatermark()
+    return copied
+  }
+
+  /** Followers learn the leader's high watermark from the fetch response: min(leader HW, own LEO). */
+  private propagateHighWatermark(): void {
+    const hw = this.highWatermark
+    for (const [b, f] of this.logs) {
+      if (b === this.meta.leader || !this.env.isAlive(b)) continue
+      const target = Math.min(hw, f.logEndOffset)
+      if (target > f.highWatermark && target >= f.logStartOffset) f.updateHighWatermark(target)
+    }
+  }
+
+  private maybeExpandIsr(b: number, leo: number, hw: number, now: number): void {
+    if (this.meta.isr.includes(b) || leo < hw) return
+    this.meta.isr = this.meta.replicas.filter((r) => r === b || this.meta.isr.includes(r))
+    this.lastCaughtUpMs.set(b, now)
+    this.env.metaChanged()
+  }
+
+  /**
+   * Remove followers that have not caught up to the leader's log end offset within
+   * replica.lag.time.max.ms (Kafka's Partition.maybeShrinkIsr / getOutOfSyncReplicas).
+   * @returns the brokers removed.
+   */
+  maybeShrinkIsr(): number[] {
+    if (this.meta.leader < 0) return []
+    const now = this.env.clock()
+    const end = this.leo(this.meta.leader)
+    const removed: number[] = []
+    for (const b of this.meta.isr) {
+      if (b === this.meta.leader) continue
+      if (this.env.isAlive(b) && this.leo(b) >= end) {
+        this.lastCaughtUpMs.set(b, now)
+        continue
+      }
+      const last = this.lastCaughtUpMs.get(b)
+      if (last === undefined) this.lastCaughtUpMs.set(b, now)
+      else if (now - last > this.env.replicaLagTimeMaxMs) removed.push(b)
+    }
+    if (removed.length > 0) {
+      this.meta.isr = this.meta.isr.filter((b) => !removed.includes(b))
+      this.env.metaChanged()
+      this.maybeAdvanceHighWatermark()
+    }
+    return removed
+  }
+
+  /**
+   * Elect a leader: the first live ISR member in replica order; the ISR keeps its live members. With
+   * none, the partition goes offline. Leader epoch + 1 on every change. Pending acks=all waits fail
+   * with NOT_LEADER_OR_FOLLOWER, as Kafka answers them when leadership moves.
+   */
+  electLeader(): void {
+    const candidates = this.meta.replicas.filter((b) => this.meta.isr.includes(b) && this.env.isAlive(b))
+    const prev = this.meta.leader
+    if (candidates.length > 0) {
+      this.meta.leader = candidates[0]
+      this.meta.isr = candidates
+    } else {
+      this.meta.leader = -1
+    }
+    this.env.metaChanged()
+    if (this.meta.leader === prev) return
+    this.meta.leaderEpoch++
+    this.failWaiters(
+      new KafkaError('NOT_LEADER_OR_FOLLOWER', `Leadership of partition ${this.name} moved from broker ${prev} to ${this.meta.leader}`)
+    )
+    if (this.meta.leader < 0) return
+    const now = this.env.clock()
+    const newLeaderEnd = this.leo(this.meta.leader)
+    for (const b of this.meta.replicas) {
+      if (b === this.meta.leader || !this.env.isAlive(b)) continue
+      const f = this.logs.get(b)
+      if (f && f.logEndOffset > newLeaderEnd) f.truncateTo(Math.max(newLeaderEnd, f.logStartOffset))
+    }
+    for (const b of this.meta.isr) this.lastCaughtUpMs.set(b, now)
+    this.maybeAdvanceHighWatermark()
+  }
+
+  /** Broker `b` stopped: when it led, elect another leader. */
+  onBrokerStopped(b: number): void {
+    if (this.meta.leader === b) this.electLeader()
+  }
+
+  /**
+   * Broker `b` started: an offline partition whose ISR holds `b` gets it as leader; otherwise its
+   * replica truncates to the high watermark and catches up through replication.
+   */
+  onBrokerStarted(b: number): void {
+    if (!this.meta.replicas.includes(b)) return
+    if (this.meta.leader < 0) {
+      if (this.meta.isr.includes(b)) this.electLeader()
+      return
+    }
+    if (b === this.meta.leader) return
+    const f = this.logs.get(b)
+    const hw = this.highWatermark
+    if (f && f.logEndOffset > hw) f.truncateTo(Math.max(hw, f.logStartOffset))
+    if (this.meta.isr.includes(b)) this.lastCaughtUpMs.set(b, this.env.clock())
+  }
+
+  /** The partition as the API describes it. */
+  state(): PartitionState {
+    const view = this.viewLog()
+    const replicaStates: ReplicaState[] = this.meta.replicas.map((b) => ({
+      brokerId: b,
+      logEndOffset: this.leo(b),
+      inSync: this.meta.isr.includes(b),
+      offline: !this.env.isAlive(b)
+    }))
+    return {
+      topic: this.topic,
+      partition: this.id,
+      leader: this.meta.leader,
+      leaderEpoch: this.meta.leaderEpoch,
+      replicas: [...this.meta.replicas],
+      isr: [...this.meta.isr],
+      logStartOffset: view?.logStartOffset ?? 0,
+      logEndOffset: view?.logEndOffset ?? 0,
+      highWatermark: view?.highWatermark ?? 0,
+      sizeBytes: view?.sizeInBytes ?? 0,
+      replicaStates
+    }
+  }
+
+  /** Close every opened replica log. */
+  close(): void {
+    for (const log of this.logs.values()) log.close()
+    this.logs.clear()
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Test helper: an in-memory ReplicaLog honouring PartitionLog's contract (whole batches, contiguous
+ * offsets, follower appends keep offsets, HW bounds), with its own simple batch encoding. A shared
+ * `MemoryLogStore` survives "reopen", so cluster tests can close and reopen without the disk.
+ */
+import fs from 'node:fs'
+import { KafkaError } from '../../../../src/broker/errors'
+import type { ReplicaLog, ReplicaLogOpener } from '../../../../src/broker/cluster/replica-log'
+import type { RecordInput, StoredRecord } from '../../../../src/broker/storage/storage-types'
+
+interface Batch {
+  base: number
+  records: StoredRecord[]
+  bytes: Buffer
+}
+interface LogData {
+  batches: Batch[]
+  hw: number
+}
+export type MemoryLogStore = Map<string, LogData>
+
+function encode(base: number, records: StoredRecord[]): Buffer {
+  const json = Buffer.from(
+    JSON.stringify(
+      records.map((r) => ({
+        o: r.offset,
+        t: r.timestamp,
+        k: r.key?.toString('base64') ?? null,
+        v: r.value?.toString('base64') ?? null,
+        h: r.headers.map((h) => ({ k: h.key, v: h.value?.toString('base64') ?? null }))
+      }))
+    )
+  )
+  const head = Buffer.alloc(16)
+  head.writeBigInt64BE(BigInt(base), 0)
+  head.writeInt32BE(records.length, 8)
+  head.writeInt32BE(json.length, 12)
+  return Buffer.concat([head, json])
+}
+
+function decode(buf: Buffer): Batch[] {
+  const out: Batch[] = []
+  let pos = 0
+  while (pos < buf.length) {
+    const base = Number(buf.readBigInt64BE(pos))
+    const len = buf.readInt32BE(pos + 12)
+    const bytes = buf.subarray(pos, pos + 16 + len)
+    const raw = JSON.parse(buf.toString('utf8', pos + 16, pos + 16 + len)) as {
+      o: number
+      t: number
+      k: string | null
+      v: string | null
+      h: { k: string; v: string | null }[]
+    }[]
+    const b64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'))
+    out.push({ base, bytes, records: raw.map((r) => ({ offset: r.o, timestamp: r.t, key: b64(r.k), value: b64(r.v), headers: r.h.map((h) => ({ key: h.k, value: b64(h.v) })) })) })
+    pos += 16 + len
+  }
+  return out
+}
+
+class MemoryReplicaLog implements ReplicaLog {
+  constructor(private readonly d: LogData) {}
+  get logStartOffset(): number {
+    return 0
+  }
+  get logEndOffset(): number {
+    const last = this.d.batches[this.d.batches.length - 1]
+    return last ? last.base + last.records.length : 0
+  }
+  get highWatermark(): number {
+    return this.d.hw
+  }
+  get sizeInBytes(): number {
+    return this.d.batches.reduce((a, b) => a + b.bytes.length, 0)
+  }
+  appendAsLeader(records: RecordInput[]) {
+    const base = this.logEndOffset
+    const stored = records.map((r, i) => ({ offset: base + i, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers ?? [] }))
+    const bytes = encode(base, stored)
+    this.d.batches.push({ base, records: stored, bytes })
+    return { firstOffset: base, lastOffset: base + records.length - 1, batchBytes: bytes.length, maxTimestamp: Math.max(...records.map((r) => r.timestamp)) }
+  }
+  appendAsFollower(buf: Buffer) {
+    let n = 0
+    for (const b of decode(buf)) {
+      if (b.base !== this.logEndOffset) throw new Error(`follower append at ${b.base} but LEO ${this.logEndOffset}`)
+      this.d.batches.push(b)
+      n += b.records.length
+    }
+    return { lastOffset: this.logEndOffset - 1, records: n }
+  }
+  readBatches(start: number, maxBytes: number, maxOffset = this.logEndOffset): Buffer {
+    if (start < 0 || start > this.logEndOffset) throw new KafkaError('OFFSET_OUT_OF_RANGE', `offset ${start}`)
+    const parts: Buffer[] = []
+    let size = 0
+    for (const b of this.d.batches) {
+      if (b.base + b.records.length <= start) continue
+      if (b.base + b.records.length > maxOffset) break
+      if (parts.length > 0 && size + b.bytes.length > maxBytes) break
+      parts.push(b.bytes)
+      size += b.bytes.length
+    }
+    return Buffer.concat(parts)
+  }
+  readRecords(start: number, opts: { maxRecords?: number; maxBytes?: number; maxOffset?: number }): StoredRecord[] {
+    const max = opts.maxOffset ?? this.logEndOffset
+    const out: StoredRecord[] = []
+    for (const b of this.d.batches)
+      for (const r of b.records) if (r.offset >= start && r.offset < max && out.length < (opts.maxRecords ?? Infinity)) out.push(r)
+    return out
+  }
+  updateHighWatermark(o: number): void {
+    if (o > this.logEndOffset || o < 0) throw new Error(`HW ${o} outside [0, ${this.logEndOffset}]`)
+    this.d.hw = o
+  }
+  offsetForTimestamp(ts: number): number | null {
+    for (const b of this.d.batches) for (const r of b.records) if (r.timestamp >= ts) return r.offset
+    return null
+  }
+  truncateTo(o: number): void {
+    this.d.batches = this.d.batches.filter((b) => b.base < o)
+    const last = this.d.batches[this.d.batches.length - 1]
+    if (last && last.base + last.records.length > o) throw new Error('truncation inside a batch')
+    if (this.d.hw > o) this.d.hw = o
+  }
+  segments() {
+    return []
+  }
+  updateConfig(): void {}
+  close(): void {}
+  delete(): void {}
+}
+
+/** A ReplicaLogOpener keeping logs in `store` (keyed by directory). */
+export function memoryLogOpener(store: MemoryLogStore): ReplicaLogOpener {
+  return (dir) => {
+    fs.mkdirSync(dir, { recursive: true })
+    let d = store.get(dir)
+    if (!d) store.set(dir, (d = { batches: [], hw: 0 }))
+    return new MemoryReplicaLog(d)
+  }
+}
