@@ -63,6 +63,10 @@ export const DEFAULT_PRODUCE_TIMEOUT_MS = 30000
 export const DEFAULT_FETCH_MAX_BYTES = 1048576
 /** Kafka's max.poll.records default, used as fetch()'s default maxRecords. */
 export const DEFAULT_FETCH_MAX_RECORDS = 500
+/** Kafka's leader.imbalance.check.interval.seconds default, in ms. */
+export const LEADER_IMBALANCE_CHECK_INTERVAL_MS = 300000
+/** Kafka's leader.imbalance.per.broker.percentage default. */
+export const LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = 10
 /** Port of broker 1's address label; broker n is labelled FIRST_BROKER_PORT + n - 1. */
 export const FIRST_BROKER_PORT = 9092
 
@@ -107,6 +111,7 @@ export class Cluster implements ClusterApi {
   private replicationScheduled: NodeJS.Immediate | null = null
   private ticker: NodeJS.Timeout | null = null
   private closed = false
+  private lastImbalanceCheckMs: number
 
   /** Same as `new Cluster(opts)`. */
   static open(opts: ClusterOptions & ClusterTestOptions): Cluster {
@@ -125,6 +130,7 @@ export class Cluster implements ClusterApi {
     this.autoReplicate = opts.autoReplicate ?? true
     this.metrics = new ClusterMetrics(this.clock)
     this.sticky = new StickyPartitioner(opts.random)
+    this.lastImbalanceCheckMs = this.clock()
     fs.mkdirSync(this.dataDir, { recursive: true })
 
     let meta = readClusterMetadata(this.dataDir)
@@ -663,12 +669,49 @@ export class Cluster implements ClusterApi {
     return copied
   }
 
-  /** replicateNow, then shrink ISRs of followers behind for more than replica.lag.time.max.ms (by the injected clock). */
+  /**
+   * replicateNow, then shrink ISRs of followers behind for more than replica.lag.time.max.ms, and
+   * every leader.imbalance.check.interval.ms (300 s) move leadership back to preferred replicas on
+   * brokers whose imbalance exceeds 10% (Kafka's auto.leader.rebalance.enable). Time is the injected clock.
+   */
   tick(): void {
     if (this.closed) return
     this.replicateNow()
     for (const p of this.allPartitions()) p.maybeShrinkIsr()
+    const now = this.clock()
+    if (now - this.lastImbalanceCheckMs >= LEADER_IMBALANCE_CHECK_INTERVAL_MS) {
+      this.lastImbalanceCheckMs = now
+      this.rebalanceLeaders()
+    }
     this.persist()
+  }
+
+  /**
+   * Preferred leader election now (kafka-leader-election --election-type PREFERRED) for every
+   * partition, or those of `topic`. Returns the partitions whose leader moved.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic.
+   */
+  electPreferredLeaders(topic?: string): { topic: string; partition: number; leader: number }[] {
+    this.checkOpen()
+    const parts = topic === undefined ? [...this.allPartitions()] : this.topicOrThrow(topic).partitions
+    const moved: { topic: string; partition: number; leader: number }[] = []
+    for (const p of parts) if (p.electPreferredLeader()) moved.push({ topic: p.topic, partition: p.id, leader: p.meta.leader })
+    this.persist()
+    return moved
+  }
+
+  /** Kafka's checkAndTriggerAutoLeaderRebalance: preferred elections on brokers above the imbalance ratio. */
+  private rebalanceLeaders(): void {
+    const preferredOf = new Map<number, Partition[]>()
+    for (const p of this.allPartitions()) {
+      const b = p.meta.replicas[0]
+      preferredOf.set(b, [...(preferredOf.get(b) ?? []), p])
+    }
+    for (const [broker, parts] of preferredOf) {
+      if (!this.alive.get(broker)) continue
+      const notLed = parts.filter((p) => p.meta.leader !== broker).length
+      if ((notLed * 100) / parts.length > LEADER_IMBALANCE_PER_BROKER_PERCENTAGE) for (const p of parts) p.electPreferredLeader()
+    }
   }
 
   private scheduleReplication(): void {

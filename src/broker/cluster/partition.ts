@@ -300,6 +300,29 @@ export class Partition {
     this.maybeAdvanceHighWatermark()
   }
 
+  /**
+   * Preferred leader election (kafka-leader-election --election-type PREFERRED): when the first
+   * replica is live, in the ISR and not leading, it leads (leader epoch + 1). A replication round
+   * runs first so the preferred replica holds everything the current leader has.
+   * @returns whether leadership moved.
+   */
+  electPreferredLeader(): boolean {
+    const preferred = this.meta.replicas[0]
+    if (this.meta.leader === preferred || this.meta.leader < 0) return false
+    if (!this.meta.isr.includes(preferred) || !this.env.isAlive(preferred)) return false
+    this.replicate()
+    if (this.leo(preferred) < this.leo(this.meta.leader)) return false
+    const prev = this.meta.leader
+    this.meta.leader = preferred
+    this.meta.leaderEpoch++
+    this.env.metaChanged()
+    this.failWaiters(new KafkaError('NOT_LEADER_OR_FOLLOWER', `Leadership of partition ${this.name} moved from broker ${prev} to ${preferred}`))
+    const now = this.env.clock()
+    for (const b of this.meta.isr) this.lastCaughtUpMs.set(b, now)
+    this.maybeAdvanceHighWatermark()
+    return true
+  }
+
   /** Broker `b` stopped: when it led, elect another leader. */
   onBrokerStopped(b: number): void {
     if (this.meta.leader === b) this.electLeader()

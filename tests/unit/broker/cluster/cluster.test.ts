@@ -252,6 +252,25 @@ describe('Cluster replication', () => {
     expect(cluster.fetch('fo', 0, 0).records.map((r) => r.value!.toString())).toEqual(['1', '2'])
   })
 
+  it('moves leadership back to the preferred replica on request and after the imbalance check interval', async () => {
+    const h = harness()
+    const { cluster } = h
+    cluster.createTopic('pref', { partitions: 3, replicationFactor: 3 })
+    const preferred = cluster.describeTopic('pref').partitions.map((p) => p.replicas[0])
+    cluster.stopBroker(preferred[0])
+    await cluster.produce('pref', [{ ...rec('a', '1'), partition: 0 }], { acks: 1 })
+    cluster.startBroker(preferred[0])
+    expect(cluster.describeTopic('pref').partitions[0].leader).not.toBe(preferred[0])
+    expect(cluster.electPreferredLeaders('pref')).toEqual([])
+    cluster.replicateNow()
+    h.clock.now += 300000
+    cluster.tick()
+    const p0 = cluster.describeTopic('pref').partitions[0]
+    expect(p0.leader).toBe(preferred[0])
+    expect(p0.highWatermark).toBe(1)
+    expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([1, 1, 1])
+  })
+
   it('replicates on its own on the event loop and resolves acks=all without manual rounds', async () => {
     const { cluster } = harness({ autoReplicate: true })
     cluster.createTopic('auto', { partitions: 3, replicationFactor: 3 })
@@ -261,6 +280,25 @@ describe('Cluster replication', () => {
     const t = cluster.describeTopic('auto')
     expect(t.partitions.reduce((a, p) => a + p.highWatermark, 0)).toBe(3000)
     for (const p of t.partitions) expect(p.replicaStates.every((r) => r.logEndOffset === p.logEndOffset)).toBe(true)
+  })
+})
+
+describe('Cluster metrics', () => {
+  it('counts records and bytes in per second on the cluster, leader broker, topic and partition, and bytes out on fetch', async () => {
+    const h = harness()
+    const { cluster } = h
+    cluster.createTopic('m', { partitions: 2, replicationFactor: 1 })
+    await cluster.produce('m', [0, 1, 2].map((i) => ({ ...rec(`k${i}`, 'v'), partition: 1 })), { acks: 1 })
+    cluster.fetch('m', 1, 0)
+    h.clock.now += 1000
+    const last = (s: { v: number }[]): number => s[s.length - 1].v
+    const leader = cluster.describeTopic('m').partitions[1].leader
+    expect(last(cluster.clusterRates().recordsInPerSec)).toBe(3)
+    expect(last(cluster.topicRates('m').bytesInPerSec)).toBeGreaterThan(0)
+    expect(last(cluster.partitionRates('m', 1).recordsInPerSec)).toBe(3)
+    expect(last(cluster.partitionRates('m', 0).recordsInPerSec)).toBe(0)
+    expect(last(cluster.brokerRates(leader).bytesOutPerSec)).toBeGreaterThan(0)
+    expect(cluster.clusterRates().recordsInPerSec).toHaveLength(300)
   })
 })
 
