@@ -80,6 +80,8 @@ export interface ClusterTestOptions {
   logOpener?: ReplicaLogOpener
   /** Log line sink for the storage backend choice (default console.info). */
   log?: (line: string) => void
+  /** Errors of background replication rounds (which must not crash the host); default console.error. */
+  onBackgroundError?: (err: unknown) => void
 }
 
 interface TopicRuntime {
@@ -112,6 +114,7 @@ export class Cluster implements ClusterApi {
   private ticker: NodeJS.Timeout | null = null
   private closed = false
   private lastImbalanceCheckMs: number
+  private readonly onBackgroundError: (err: unknown) => void
 
   /** Same as `new Cluster(opts)`. */
   static open(opts: ClusterOptions & ClusterTestOptions): Cluster {
@@ -131,6 +134,7 @@ export class Cluster implements ClusterApi {
     this.metrics = new ClusterMetrics(this.clock)
     this.sticky = new StickyPartitioner(opts.random)
     this.lastImbalanceCheckMs = this.clock()
+    this.onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
     fs.mkdirSync(this.dataDir, { recursive: true })
 
     let meta = readClusterMetadata(this.dataDir)
@@ -161,7 +165,7 @@ export class Cluster implements ClusterApi {
     this.persist()
     if (this.autoReplicate) {
       const every = Math.max(50, Math.min(500, Math.floor(this.replicaLagTimeMaxMs / 2)))
-      this.ticker = setInterval(() => this.tick(), every)
+      this.ticker = setInterval(() => this.background(() => this.tick()), every)
       this.ticker.unref()
     }
   }
@@ -664,8 +668,18 @@ export class Cluster implements ClusterApi {
   replicateNow(): number {
     if (this.closed) return 0
     let copied = 0
-    for (const p of this.allPartitions()) if (p.needsReplication()) copied += p.replicate()
+    let failure: unknown = null
+    for (const p of this.allPartitions()) {
+      if (!p.needsReplication()) continue
+      try {
+        copied += p.replicate()
+      } catch (e) {
+        // One partition's failure (e.g. a corrupt batch) must not stop the others from replicating.
+        failure ??= e
+      }
+    }
     this.persist()
+    if (failure) throw failure
     return copied
   }
 
@@ -718,8 +732,16 @@ export class Cluster implements ClusterApi {
     if (!this.autoReplicate || this.replicationScheduled || this.closed) return
     this.replicationScheduled = setImmediate(() => {
       this.replicationScheduled = null
-      this.replicateNow()
+      this.background(() => this.replicateNow())
     })
+  }
+
+  private background(step: () => void): void {
+    try {
+      step()
+    } catch (e) {
+      this.onBackgroundError(e)
+    }
   }
 
   /**
@@ -728,7 +750,7 @@ export class Cluster implements ClusterApi {
    */
   async close(): Promise<void> {
     if (this.closed) return
-    if (this.autoReplicate) this.replicateNow()
+    if (this.autoReplicate) this.background(() => this.replicateNow())
     this.closed = true
     if (this.ticker) clearInterval(this.ticker)
     if (this.replicationScheduled) clearImmediate(this.replicationScheduled)

@@ -322,6 +322,19 @@ describe('Cluster groups and persistence', () => {
     expect(await codeOf(() => cluster.describeGroupLag('nobody'))).toBe('GROUP_ID_NOT_FOUND')
   })
 
+  it('keeps cluster.json complete with no temp file left, marked unclean while open and clean after close', async () => {
+    const h = harness({ brokers: 5 })
+    const read = () => JSON.parse(fs.readFileSync(path.join(h.dir, 'cluster.json'), 'utf8'))
+    expect(read().cleanShutdown).toBe(false)
+    expect(read().brokers).toHaveLength(5)
+    h.cluster.createTopic('x', { partitions: 1, replicationFactor: 5 })
+    expect(read().topics[0].partitions[0].isr).toHaveLength(5)
+    expect(fs.existsSync(path.join(h.dir, 'cluster.json.tmp'))).toBe(false)
+    await h.cluster.close()
+    expect(read().cleanShutdown).toBe(true)
+    expect(() => new Cluster({ dataDir: path.join(h.dir, 'other'), brokers: 10 })).toThrow(/1 to 9 brokers/)
+  })
+
   it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {
     const h = harness()
     h.cluster.createTopic('keep', { partitions: 3, replicationFactor: 3, configs: { 'retention.ms': 1000 } })
