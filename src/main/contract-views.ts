@@ -1,0 +1,143 @@
+/**
+ * Conversions from the engine's state (cluster-api.ts: Buffers, PartitionState, ...) to the
+ * contract's plain-data views (shared/contract.ts: base64 strings, TopicSummary, ...).
+ *
+ * Must stay true: pure functions of their arguments; the output is JSON-serialisable (no Buffers,
+ * Maps or undefined-valued required fields); record bytes are carried as base64 of the exact bytes.
+ */
+import type {
+  BrokerView,
+  GroupView,
+  PartitionView,
+  ProduceAck,
+  RecordView,
+  ThroughputView,
+  TopicDetail,
+  TopicSummary
+} from '../shared/contract'
+import type {
+  BrokerState,
+  ConsumerRecord,
+  GroupLagRow,
+  PartitionState,
+  RateSeries,
+  RecordMetadata,
+  TopicState
+} from '../broker/cluster/cluster-api'
+
+/** base64 of the bytes, or null. */
+export function toBase64(bytes: Buffer | null): string | null {
+  return bytes === null ? null : bytes.toString('base64')
+}
+
+/** A partition's view: underReplicated when the ISR is smaller than the replica set, offline when leader is -1. */
+export function toPartitionView(p: PartitionState): PartitionView {
+  return {
+    partition: p.partition,
+    leader: p.leader,
+    replicas: [...p.replicas],
+    isr: [...p.isr],
+    logStartOffset: p.logStartOffset,
+    logEndOffset: p.logEndOffset,
+    highWatermark: p.highWatermark,
+    sizeBytes: p.sizeBytes,
+    replicaStates: p.replicaStates.map((r) => ({ ...r })),
+    underReplicated: p.isr.length < p.replicas.length,
+    offline: p.leader === -1
+  }
+}
+
+/** A topic-list row: records = Σ (highWatermark - logStartOffset); sizeBytes = Σ leader log bytes. */
+export function toTopicSummary(t: TopicState): TopicSummary {
+  let records = 0
+  let sizeBytes = 0
+  let underReplicatedPartitions = 0
+  let offlinePartitions = 0
+  for (const p of t.partitions) {
+    records += Math.max(0, p.highWatermark - p.logStartOffset)
+    sizeBytes += p.sizeBytes
+    if (p.isr.length < p.replicas.length) underReplicatedPartitions++
+    if (p.leader === -1) offlinePartitions++
+  }
+  return {
+    name: t.name,
+    partitions: t.partitions.length,
+    replicationFactor: t.replicationFactor,
+    records,
+    sizeBytes,
+    underReplicatedPartitions,
+    offlinePartitions,
+    internal: t.internal
+  }
+}
+
+/** The topic detail: summary, configs and the partition table (ordered by partition). */
+export function toTopicDetail(t: TopicState): TopicDetail {
+  return {
+    ...toTopicSummary(t),
+    configs: { ...t.configs },
+    partitionViews: [...t.partitions].sort((a, b) => a.partition - b.partition).map(toPartitionView)
+  }
+}
+
+/** A broker's view; `controllerId` marks the controller. */
+export function toBrokerView(b: BrokerState, controllerId: number): BrokerView {
+  return {
+    id: b.id,
+    address: b.address,
+    alive: b.alive,
+    partitionsLed: b.partitionsLed,
+    replicas: b.replicas,
+    bytesOnDisk: b.bytesOnDisk,
+    controller: b.id === controllerId
+  }
+}
+
+/** A record as the message browser shows it: key, value and header values as base64. */
+export function toRecordView(r: ConsumerRecord): RecordView {
+  return {
+    partition: r.partition,
+    offset: r.offset,
+    timestamp: r.timestamp,
+    key: toBase64(r.key),
+    value: toBase64(r.value),
+    headers: r.headers.map((h) => ({ key: h.key, value: toBase64(h.value) })),
+    sizeBytes: r.sizeBytes
+  }
+}
+
+/** Where a produced record landed and why (the engine's PartitionChoice becomes the contract's reason). */
+export function toProduceAck(m: RecordMetadata): ProduceAck {
+  return { partition: m.partition, offset: m.offset, timestamp: m.timestamp, reason: { ...m.choice } }
+}
+
+/** Per-second rate series, copied point by point. */
+export function toThroughputView(r: RateSeries): ThroughputView {
+  const copy = (s: { t: number; v: number }[]) => s.map((p) => ({ t: p.t, v: p.v }))
+  return {
+    recordsInPerSec: copy(r.recordsInPerSec),
+    bytesInPerSec: copy(r.bytesInPerSec),
+    bytesOutPerSec: copy(r.bytesOutPerSec)
+  }
+}
+
+/**
+ * A consumer group as `kafka-consumer-groups --describe` shows it. The in-process consumers leave
+ * the group after each run, so the state is always 'Empty' (no active members), as Kafka reports a
+ * group that only holds committed offsets.
+ */
+export function toGroupView(groupId: string, rows: GroupLagRow[]): GroupView {
+  const sorted = [...rows].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
+  return {
+    groupId,
+    state: 'Empty',
+    totalLag: sorted.reduce((sum, r) => sum + r.lag, 0),
+    rows: sorted.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      currentOffset: r.currentOffset,
+      logEndOffset: r.logEndOffset,
+      lag: r.lag
+    }))
+  }
+}

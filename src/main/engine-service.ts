@@ -1,0 +1,222 @@
+/**
+ * EngineService: the contract's server side. It owns one Cluster, validates every request with the
+ * shared zod schemas, dispatches it through a handler map with one handler per request name,
+ * converts between the engine's Buffers and the contract's base64 / UTF-8 text, and pushes events
+ * (a ClusterSnapshot at most once a second, import progress) to subscribers.
+ *
+ * Both hosts run it: the Electron main process inside the engine worker (engine-worker.ts), browser
+ * mode in that worker or in-process (web-host.ts); the CLI calls it directly.
+ *
+ * Must stay true: `handle` never throws and never rejects: every outcome is a Reply; engine errors
+ * keep Kafka's error name as `code`; a payload that fails validation never reaches a handler
+ * (code INVALID_REQUEST); the handler map names every request (a missing one is a compile error).
+ */
+import type {
+  ClusterSnapshot,
+  ContractEvents,
+  ContractError,
+  EventName,
+  Reply,
+  RequestName,
+  RequestOf,
+  ResponseOf
+} from '../shared/contract'
+import { validateRequest } from '../shared/schemas'
+import type { ClusterApi } from '../broker/cluster/cluster-api'
+import { KafkaError } from '../broker/errors'
+import { toProduceAck, toTopicDetail, toTopicSummary } from './contract-views'
+import { expandProduceRecords } from './produce-records'
+import { fetchMessages } from './message-fetcher'
+import { consumeAsGroup, describeGroup, listGroupViews, resetGroup } from './group-consumer'
+import { SnapshotBuilder } from './snapshot-builder'
+import { importRecords } from './import/importer'
+import { ImportFormatError, parseRecordSource } from './import/record-source'
+
+/** An event as it travels: `{ event, payload }`, typed per event name. */
+export type EngineEvent = { [E in EventName]: { event: E; payload: ContractEvents[E] } }[EventName]
+
+/** Receives pushed events. */
+export type EngineEventListener = (event: EngineEvent) => void
+
+/** One handler per request name; a missing or mistyped handler is a compile error. */
+export type HandlerMap = { [N in RequestName]: (req: RequestOf<N>) => Promise<ResponseOf<N>> | ResponseOf<N> }
+
+/** Options of EngineService. */
+export interface EngineServiceOptions {
+  /** ms since the epoch; default Date.now. */
+  clock?: () => number
+  /** Period of snapshot pushes in ms while someone subscribes; at least 1000 (default 1000). */
+  snapshotIntervalMs?: number
+}
+
+/**
+ * Maps anything thrown to the contract's error: KafkaError keeps its Kafka name, import file
+ * problems are INVALID_IMPORT_FILE, anything else UNKNOWN_SERVER_ERROR with its message.
+ */
+export function toContractError(e: unknown): ContractError {
+  if (e instanceof KafkaError) return { code: e.code, message: e.message }
+  if (e instanceof ImportFormatError) return { code: e.code, message: e.message }
+  if (e instanceof Error) return { code: 'UNKNOWN_SERVER_ERROR', message: e.message || e.name }
+  return { code: 'UNKNOWN_SERVER_ERROR', message: String(e) }
+}
+
+/** Serves the contract over one Cluster. */
+export class EngineService {
+  private readonly listeners = new Set<EngineEventListener>()
+  private readonly snapshots: SnapshotBuilder
+  private readonly clock: () => number
+  private readonly intervalMs: number
+  private timer: ReturnType<typeof setInterval> | null = null
+  private closed = false
+  private readonly handlers: HandlerMap
+
+  /** @param cluster an open cluster; the service closes it in `close()`. */
+  constructor(
+    readonly cluster: ClusterApi,
+    options: EngineServiceOptions = {}
+  ) {
+    this.clock = options.clock ?? Date.now
+    this.intervalMs = Math.max(1000, options.snapshotIntervalMs ?? 1000)
+    this.snapshots = new SnapshotBuilder(cluster, this.clock)
+    this.handlers = this.createHandlers()
+  }
+
+  /**
+   * Validates `payload` as request `name` and serves it.
+   * @returns `{ ok: true, data }` or `{ ok: false, error: { code, message } }`; never rejects.
+   */
+  async handle<N extends RequestName>(name: N, payload: unknown): Promise<Reply<ResponseOf<N>>>
+  async handle(name: string, payload: unknown): Promise<Reply<unknown>>
+  async handle(name: string, payload: unknown): Promise<Reply<unknown>> {
+    if (this.closed) return { ok: false, error: { code: 'BROKER_NOT_AVAILABLE', message: 'The engine is closed' } }
+    const v = validateRequest(name, payload)
+    if (!v.ok) return { ok: false, error: { code: 'INVALID_REQUEST', message: v.message } }
+    try {
+      const handler = this.handlers[name as RequestName] as (req: unknown) => unknown
+      const data = await handler(v.value)
+      return { ok: true, data }
+    } catch (e) {
+      return { ok: false, error: toContractError(e) }
+    }
+  }
+
+  /**
+   * Subscribes to pushed events. While at least one listener is subscribed, a snapshot is pushed
+   * every `snapshotIntervalMs` (>= 1000 ms). @returns the unsubscribe function.
+   */
+  subscribe(listener: EngineEventListener): () => void {
+    this.listeners.add(listener)
+    if (!this.timer && !this.closed) {
+      this.timer = setInterval(() => this.pushSnapshot(), this.intervalMs)
+      this.timer.unref?.()
+    }
+    return () => {
+      this.listeners.delete(listener)
+      if (this.listeners.size === 0) this.stopTimer()
+    }
+  }
+
+  /** Builds a snapshot and pushes it to every subscriber now (the timer calls this). */
+  pushSnapshot(): void {
+    if (this.listeners.size === 0 || this.closed) return
+    let snapshot: ClusterSnapshot
+    try {
+      snapshot = this.snapshots.build()
+    } catch {
+      return // a snapshot failing (e.g. mid-close) is skipped; the next tick tries again
+    }
+    this.emit({ event: 'snapshot', payload: snapshot })
+  }
+
+  /** Stops pushing and closes the cluster (flushes logs and offsets). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.stopTimer()
+    this.listeners.clear()
+    await this.cluster.close()
+  }
+
+  private stopTimer(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = null
+  }
+
+  private emit(event: EngineEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event)
+      } catch {
+        /* a failing listener must not break the others */
+      }
+    }
+  }
+
+  private createHandlers(): HandlerMap {
+    const c = this.cluster
+    return {
+      'cluster/snapshot': () => this.snapshots.build(),
+      'broker/stop': ({ brokerId }) => {
+        c.stopBroker(brokerId)
+        return { ok: true }
+      },
+      'broker/start': ({ brokerId }) => {
+        c.startBroker(brokerId)
+        return { ok: true }
+      },
+      'topic/list': ({ includeInternal }) =>
+        c
+          .listTopics({ includeInternal: includeInternal ?? false })
+          .sort((a, b) => (a.name < b.name ? -1 : 1))
+          .map(toTopicSummary),
+      'topic/describe': ({ topic }) => toTopicDetail(c.describeTopic(topic)),
+      'topic/create': ({ topic, partitions, replicationFactor, configs }) =>
+        toTopicDetail(c.createTopic(topic, { partitions, replicationFactor, configs })),
+      'topic/delete': ({ topic }) => {
+        c.deleteTopic(topic)
+        return { ok: true }
+      },
+      'topic/defaults': () => ({ configs: c.defaultTopicConfigs(), brokers: c.brokers().length }),
+      'topic/segments': ({ topic, partition }) => {
+        const s = c.segments(topic, partition)
+        return {
+          topic,
+          partition,
+          segments: s.segments.map((x) => ({ ...x })),
+          lastCleaning: s.lastCleaning ? { ...s.lastCleaning } : null
+        }
+      },
+      'produce/send': async ({ topic, acks, records, count }) => {
+        const started = this.clock()
+        const expanded = expandProduceRecords(records, count)
+        const metas = await c.produce(topic, expanded, { acks })
+        return { acks: metas.map(toProduceAck), elapsedMs: this.clock() - started }
+      },
+      'messages/fetch': (req) => fetchMessages(c, req),
+      'offsets/list': ({ topic }) =>
+        [...c.describeTopic(topic).partitions]
+          .sort((a, b) => a.partition - b.partition)
+          .map((p) => {
+            const earliest = c.listOffset(topic, p.partition, 'earliest') ?? p.logStartOffset
+            const latest = c.listOffset(topic, p.partition, 'latest') ?? p.highWatermark
+            return { partition: p.partition, earliest, latest, highWatermark: p.highWatermark }
+          }),
+      'group/list': () => listGroupViews(c),
+      'group/describe': ({ groupId }) => describeGroup(c, groupId),
+      'group/consume': (req) => consumeAsGroup(c, req),
+      'group/reset': (req) => resetGroup(c, req),
+      'import/run': async ({ topic, format, content, keyField, createTopic }) => {
+        const rows = parseRecordSource(content, format)
+        return importRecords(c, {
+          topic,
+          rows,
+          keyField,
+          createTopic,
+          clock: this.clock,
+          onProgress: (done, total) => this.emit({ event: 'import/progress', payload: { topic, done, total } })
+        })
+      }
+    }
+  }
+}
+

@@ -1,0 +1,85 @@
+/**
+ * The in-process consumer behind group/consume, group/reset and group/describe: it reads a topic
+ * as a member of a consumer group that owns every partition, then commits its positions and leaves,
+ * as `kafka-console-consumer --group G --max-messages N` does.
+ *
+ * Must stay true: positions start at the committed offset, or (none committed) at
+ * auto.offset.reset = earliest (fromBeginning) / latest; a committed offset outside
+ * [log start offset, high watermark] is reset the same way (Kafka's OFFSET_OUT_OF_RANGE handling);
+ * positions for every partition of the topic are committed, so the group's lag covers the topic.
+ */
+import type { GroupView, RequestOf, ResponseOf } from '../shared/contract'
+import type { ClusterApi } from '../broker/cluster/cluster-api'
+import { KafkaError } from '../broker/errors'
+import { toGroupView } from './contract-views'
+
+/** Records fetched from one partition per round, so partitions are consumed evenly. */
+const ROUND_RECORDS = 500
+
+/** The group with its lag rows. @throws KafkaError GROUP_ID_NOT_FOUND for a group with no committed offsets. */
+export function describeGroup(cluster: ClusterApi, groupId: string): GroupView {
+  if (!cluster.listGroups().includes(groupId))
+    throw new KafkaError('GROUP_ID_NOT_FOUND', `Consumer group '${groupId}' does not exist (it has no committed offsets)`)
+  return toGroupView(groupId, cluster.describeGroupLag(groupId))
+}
+
+/** Every group with its lag rows, ordered by group id. */
+export function listGroupViews(cluster: ClusterApi): GroupView[] {
+  return [...cluster.listGroups()].sort().map((g) => toGroupView(g, cluster.describeGroupLag(g)))
+}
+
+/**
+ * Consumes up to `maxRecords` records of `topic` as group `groupId`, round-robin over partitions,
+ * and commits the positions reached. Returns how many records were consumed and the group after.
+ * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for a missing topic.
+ */
+export function consumeAsGroup(cluster: ClusterApi, req: RequestOf<'group/consume'>): ResponseOf<'group/consume'> {
+  const topic = cluster.describeTopic(req.topic)
+  const committed = cluster.fetchOffsets(req.groupId).offsets.get(req.topic)
+  const positions = new Map<number, number>()
+  for (const p of topic.partitions) {
+    const earliest = cluster.listOffset(req.topic, p.partition, 'earliest') ?? 0
+    const latest = cluster.listOffset(req.topic, p.partition, 'latest') ?? earliest
+    const c = committed?.get(p.partition)
+    const reset = req.fromBeginning ? earliest : latest
+    positions.set(p.partition, c === undefined || c < earliest || c > latest ? reset : c)
+  }
+  let consumed = 0
+  let progressed = true
+  while (consumed < req.maxRecords && progressed) {
+    progressed = false
+    for (const [partition, position] of positions) {
+      const want = Math.min(ROUND_RECORDS, req.maxRecords - consumed)
+      if (want <= 0) break
+      const res = cluster.fetch(req.topic, partition, position, { maxRecords: want })
+      const take = res.records.slice(0, want)
+      if (take.length > 0) {
+        consumed += take.length
+        positions.set(partition, take[take.length - 1].offset + 1)
+        progressed = true
+      }
+    }
+  }
+  cluster.commitOffsets(
+    req.groupId,
+    [...positions].map(([partition, offset]) => ({ topic: req.topic, partition, offset }))
+  )
+  return { consumed, group: describeGroup(cluster, req.groupId) }
+}
+
+/**
+ * Moves the group's committed offsets for every partition of `topic` to earliest or latest, as
+ * `kafka-consumer-groups --reset-offsets --to-earliest|--to-latest --execute`.
+ */
+export function resetGroup(cluster: ClusterApi, req: RequestOf<'group/reset'>): GroupView {
+  const topic = cluster.describeTopic(req.topic)
+  cluster.commitOffsets(
+    req.groupId,
+    topic.partitions.map((p) => ({
+      topic: req.topic,
+      partition: p.partition,
+      offset: cluster.listOffset(req.topic, p.partition, req.to) ?? 0
+    }))
+  )
+  return describeGroup(cluster, req.groupId)
+}

@@ -1,0 +1,59 @@
+/**
+ * Electron main process entry (built to out/main/index.js). A thin shell: it installs the CSP,
+ * starts the engine worker (out/main/engine-worker.js, next to this bundle) on a data directory
+ * under userData, registers the IPC adapter, builds the menu and opens the window. Everything with
+ * logic lives in testable modules (engine-host, ipc, main-window, app-menu, content-security-policy).
+ *
+ * Must stay true: the IPC handler is registered before the window loads (requests wait for the
+ * engine while it starts); quitting closes the engine (flushing logs and offsets) before exit.
+ */
+import { join } from 'node:path'
+import { app, BrowserWindow, ipcMain, Menu, session } from 'electron'
+import { EngineHost } from './engine-host'
+import { setupIpc } from './ipc'
+import { createMainWindow, windowPaths } from './main-window'
+import { appMenuTemplate } from './app-menu'
+import { installContentSecurityPolicy } from './content-security-policy'
+
+let mainWindow: BrowserWindow | null = null
+let engine: Promise<EngineHost> | null = null
+let quitting = false
+
+function openWindow(): void {
+  mainWindow = createMainWindow(BrowserWindow, windowPaths(__dirname))
+  mainWindow.on('closed', () => (mainWindow = null))
+}
+
+app.on('web-contents-created', (_e, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault())
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
+})
+
+void app.whenReady().then(() => {
+  installContentSecurityPolicy(session.defaultSession.webRequest)
+  engine = EngineHost.start({
+    workerScript: join(__dirname, 'engine-worker.js'),
+    dataDir: join(app.getPath('userData'), 'cluster')
+  })
+  engine.catch((e: Error) => console.error(`Brokerlab: ${e.message}`))
+  setupIpc({ ipcMain, engine, getWebContents: () => mainWindow?.webContents ?? null })
+  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, !app.isPackaged)))
+  openWindow()
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) openWindow()
+  })
+})
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit()
+})
+
+app.on('before-quit', (event) => {
+  if (quitting || !engine) return
+  event.preventDefault()
+  quitting = true
+  engine
+    .then((e) => e.close())
+    .catch(() => undefined)
+    .finally(() => app.quit())
+})

@@ -1,0 +1,70 @@
+/**
+ * Builds the ClusterSnapshot the hosts push to the UI (at most once a second): brokers, topics,
+ * partition states, health counts, throughput series, and each group's total lag with its history.
+ *
+ * Must stay true: the group-lag history keeps at most HISTORY_POINTS points per group (5 minutes at
+ * one snapshot a second); a group that disappears loses its history; internal topics are left out
+ * of `topics` and `partitions` (the UI shows user topics).
+ */
+import type { ClusterSnapshot, PartitionView, SeriesPoint, ThroughputView } from '../shared/contract'
+import type { ClusterApi } from '../broker/cluster/cluster-api'
+import { toBrokerView, toPartitionView, toThroughputView, toTopicSummary } from './contract-views'
+
+/** Points of lag history kept per group (300 = 5 minutes at 1 snapshot/s). */
+export const HISTORY_POINTS = 300
+
+/** Builds snapshots and remembers each group's total lag over time. */
+export class SnapshotBuilder {
+  private readonly lagHistory = new Map<string, SeriesPoint[]>()
+
+  constructor(
+    private readonly cluster: ClusterApi,
+    private readonly clock: () => number = Date.now
+  ) {}
+
+  /** A snapshot of the whole cluster now; appends one lag point per group to the history. */
+  build(): ClusterSnapshot {
+    const cluster = this.cluster
+    const takenAt = this.clock()
+    const topics = cluster.listTopics({ includeInternal: false }).sort((a, b) => (a.name < b.name ? -1 : 1))
+    const partitions: Record<string, PartitionView[]> = {}
+    const topicThroughput: Record<string, ThroughputView> = {}
+    let underReplicatedPartitions = 0
+    let offlinePartitions = 0
+    for (const t of topics) {
+      partitions[t.name] = [...t.partitions].sort((a, b) => a.partition - b.partition).map(toPartitionView)
+      for (const p of partitions[t.name]) {
+        if (p.underReplicated) underReplicatedPartitions++
+        if (p.offline) offlinePartitions++
+      }
+      topicThroughput[t.name] = toThroughputView(cluster.topicRates(t.name))
+    }
+    const groups = [...cluster.listGroups()].sort().map((groupId) => ({
+      groupId,
+      totalLag: cluster.describeGroupLag(groupId).reduce((s, r) => s + r.lag, 0)
+    }))
+    const groupLag: Record<string, SeriesPoint[]> = {}
+    for (const g of groups) {
+      const series = this.lagHistory.get(g.groupId) ?? []
+      series.push({ t: takenAt, v: g.totalLag })
+      if (series.length > HISTORY_POINTS) series.splice(0, series.length - HISTORY_POINTS)
+      this.lagHistory.set(g.groupId, series)
+      groupLag[g.groupId] = series.map((p) => ({ ...p }))
+    }
+    for (const id of [...this.lagHistory.keys()]) if (!(id in groupLag)) this.lagHistory.delete(id)
+    return {
+      takenAt,
+      clusterId: cluster.clusterId,
+      controllerId: cluster.controllerId,
+      brokers: cluster.brokers().map((b) => toBrokerView(b, cluster.controllerId)),
+      topics: topics.map(toTopicSummary),
+      partitions,
+      underReplicatedPartitions,
+      offlinePartitions,
+      throughput: toThroughputView(cluster.clusterRates()),
+      topicThroughput,
+      groups,
+      groupLag
+    }
+  }
+}
