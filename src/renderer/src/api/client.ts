@@ -1,0 +1,94 @@
+/**
+ * The renderer's one api client: picks the transport (IPC when the preload exposed
+ * `window.brokerlab`, else a WebSocket to `ws://<location.host>/ws`) and offers one typed function
+ * per contract request. Stores call these; views never touch a transport.
+ *
+ * Must stay true: every wrapper resolves with the response data or throws ApiError (never a raw
+ * Reply); `setApi` replaces the transport (tests pass a fake).
+ */
+import { ref } from 'vue'
+import type { BrokerlabApi, ContractEvents, EventName, RequestName, RequestOf, ResponseOf } from '@shared/contract'
+import { ApiError } from './api-error'
+import { ipcTransport } from './ipc-transport'
+import { wsTransport, type WsState } from './ws-transport'
+
+let current: BrokerlabApi | null = null
+
+/** Transport connection state; always 'open' for IPC. */
+export const connectionState = ref<WsState>('connecting')
+/** Which transport is in use, for the status bar. */
+export const transportKind = ref<'ipc' | 'ws' | 'custom'>('custom')
+
+/** Chooses and creates the transport for this window. Called once by main.ts. */
+export function createDefaultApi(): BrokerlabApi {
+  if (typeof window !== 'undefined' && window.brokerlab) {
+    transportKind.value = 'ipc'
+    connectionState.value = 'open'
+    return ipcTransport(window.brokerlab)
+  }
+  transportKind.value = 'ws'
+  return wsTransport(`ws://${location.host}/ws`, { onState: (s) => (connectionState.value = s) })
+}
+
+/** Sets the transport used by every wrapper (main.ts at start, tests with a fake). */
+export function setApi(api: BrokerlabApi): void {
+  current = api
+}
+
+function api(): BrokerlabApi {
+  if (!current) current = createDefaultApi()
+  return current
+}
+
+/**
+ * Sends one request and unwraps the reply.
+ * @throws ApiError with the contract error's code and message when the reply is not ok.
+ */
+export async function call<N extends RequestName>(name: N, req: RequestOf<N>): Promise<ResponseOf<N>> {
+  const reply = await api().request(name, req)
+  if (!reply.ok) throw new ApiError(reply.error)
+  return reply.data
+}
+
+/** Subscribes to a pushed event; returns the unsubscribe function. */
+export function onEvent<E extends EventName>(event: E, listener: (payload: ContractEvents[E]) => void): () => void {
+  return api().on(event, listener)
+}
+
+type Req<N extends RequestName> = RequestOf<N>
+
+/** Typed wrappers, one per request, grouped by noun. */
+export const clusterApi = {
+  snapshot: () => call('cluster/snapshot', {}),
+  stopBroker: (brokerId: number) => call('broker/stop', { brokerId }),
+  startBroker: (brokerId: number) => call('broker/start', { brokerId })
+}
+
+export const topicApi = {
+  list: (req: Req<'topic/list'> = {}) => call('topic/list', req),
+  describe: (topic: string) => call('topic/describe', { topic }),
+  create: (req: Req<'topic/create'>) => call('topic/create', req),
+  remove: (topic: string) => call('topic/delete', { topic }),
+  defaults: () => call('topic/defaults', {}),
+  segments: (topic: string, partition: number) => call('topic/segments', { topic, partition }),
+  offsets: (topic: string) => call('offsets/list', { topic })
+}
+
+export const produceApi = {
+  send: (req: Req<'produce/send'>) => call('produce/send', req)
+}
+
+export const messagesApi = {
+  fetch: (req: Req<'messages/fetch'>) => call('messages/fetch', req)
+}
+
+export const groupApi = {
+  list: () => call('group/list', {}),
+  describe: (groupId: string) => call('group/describe', { groupId }),
+  consume: (req: Req<'group/consume'>) => call('group/consume', req),
+  reset: (req: Req<'group/reset'>) => call('group/reset', req)
+}
+
+export const importApi = {
+  run: (req: Req<'import/run'>) => call('import/run', req)
+}

@@ -1,0 +1,121 @@
+/**
+ * The browser-mode transport: the contract over one WebSocket to the host (`ws://<host>/ws`).
+ * Envelopes: sends `{id, name, payload}`; receives `{id, reply}` (reply is the contract's Reply) or
+ * `{event, payload}` pushes.
+ *
+ * Must stay true: every request settles exactly once (a reply, or a DISCONNECTED failure when the
+ * socket closes first); requests made while connecting are queued and sent on open; event listeners
+ * survive reconnects (they belong to the transport, not to a socket). Reconnects back off from
+ * 250 ms doubling to 5 s.
+ */
+import type { BrokerlabApi, ContractEvents, EventName, Reply } from '@shared/contract'
+
+/** Connection state, for the status badge. */
+export type WsState = 'connecting' | 'open' | 'closed'
+
+/** Minimal WebSocket surface used here, so tests can pass a fake. */
+export interface SocketLike {
+  readyState: number
+  send(data: string): void
+  close(): void
+  onopen: ((ev: unknown) => void) | null
+  onclose: ((ev: unknown) => void) | null
+  onmessage: ((ev: { data: unknown }) => void) | null
+  onerror: ((ev: unknown) => void) | null
+}
+
+/** Options of `wsTransport`; defaults use the browser's WebSocket and timers. */
+export interface WsTransportOptions {
+  createSocket?: (url: string) => SocketLike
+  onState?: (state: WsState) => void
+  /** Reconnect delays in ms: first, cap. */
+  backoff?: { initialMs: number; maxMs: number }
+}
+
+type Pending = (reply: Reply<unknown>) => void
+
+/**
+ * Opens (and keeps open) a WebSocket to `url` and implements the contract over it.
+ * @param url e.g. `ws://127.0.0.1:5199/ws`.
+ */
+export function wsTransport(url: string, options: WsTransportOptions = {}): BrokerlabApi & { close(): void } {
+  const createSocket = options.createSocket ?? ((u: string) => new WebSocket(u) as unknown as SocketLike)
+  const initialMs = options.backoff?.initialMs ?? 250
+  const maxMs = options.backoff?.maxMs ?? 5000
+  const pending = new Map<number, Pending>()
+  const queue: string[] = []
+  const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
+  let nextId = 1
+  let delay = initialMs
+  let socket: SocketLike | null = null
+  let closedByUser = false
+
+  function connect(): void {
+    options.onState?.('connecting')
+    const s = createSocket(url)
+    socket = s
+    s.onopen = () => {
+      delay = initialMs
+      options.onState?.('open')
+      while (queue.length > 0) s.send(queue.shift() as string)
+    }
+    s.onmessage = (ev) => handleMessage(ev.data)
+    s.onerror = () => {
+      /* onclose follows and handles it */
+    }
+    s.onclose = () => {
+      if (socket !== s) return
+      socket = null
+      options.onState?.('closed')
+      for (const [id, settle] of pending) {
+        pending.delete(id)
+        settle({ ok: false, error: { code: 'DISCONNECTED', message: `Connection to ${url} closed before the reply arrived` } })
+      }
+      if (!closedByUser) {
+        setTimeout(connect, delay)
+        delay = Math.min(delay * 2, maxMs)
+      }
+    }
+  }
+
+  function handleMessage(data: unknown): void {
+    let msg: { id?: number; reply?: Reply<unknown>; event?: EventName; payload?: unknown }
+    try {
+      msg = JSON.parse(String(data))
+    } catch {
+      return
+    }
+    if (typeof msg.id === 'number' && msg.reply) {
+      const settle = pending.get(msg.id)
+      pending.delete(msg.id)
+      settle?.(msg.reply)
+    } else if (msg.event) {
+      for (const l of listeners.get(msg.event) ?? []) l(msg.payload)
+    }
+  }
+
+  connect()
+
+  return {
+    request(name, req) {
+      const id = nextId++
+      const text = JSON.stringify({ id, name, payload: req })
+      return new Promise((resolve) => {
+        pending.set(id, resolve as Pending)
+        if (socket && socket.readyState === 1) socket.send(text)
+        else queue.push(text)
+      })
+    },
+    on<E extends EventName>(event: E, listener: (payload: ContractEvents[E]) => void) {
+      const set = listeners.get(event) ?? new Set()
+      listeners.set(event, set)
+      const l = listener as (payload: unknown) => void
+      set.add(l)
+      return () => set.delete(l)
+    },
+    close() {
+      closedByUser = true
+      socket?.close()
+    }
+  }
+}

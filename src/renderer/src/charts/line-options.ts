@@ -1,0 +1,56 @@
+/**
+ * Line-chart options over time series (SeriesPoint: t ms, v value): cluster/topic throughput
+ * (records in/s on the left axis, bytes in/out per second on the right) and generic multi-series
+ * charts (per-partition rates, consumer lag).
+ * Must stay true: pure builders; an empty series still gives a valid, labelled chart.
+ */
+import type { SeriesPoint, ThroughputView } from '@shared/contract'
+import { formatBytes, formatClock, formatRate } from '@renderer/utils/format'
+import { SERIES_COLORS, type ChartOption } from './echarts-registry'
+
+const toData = (pts: SeriesPoint[]): [number, number][] => pts.map((p) => [p.t, p.v])
+
+const timeAxis = {
+  type: 'time' as const,
+  axisLabel: { formatter: (v: number) => formatClock(v), color: '#666', hideOverlap: true },
+  splitLine: { show: false }
+}
+
+/** Records in/s, bytes in/s and bytes out/s over the last 5 minutes. */
+export function throughputOption(view: ThroughputView | null | undefined): ChartOption {
+  const v = view ?? { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] }
+  return {
+    color: SERIES_COLORS,
+    animation: false,
+    grid: { left: 56, right: 72, top: 36, bottom: 28 },
+    legend: { top: 0, data: ['records in/s', 'bytes in/s', 'bytes out/s'], textStyle: { fontSize: 12 } },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (x) => (typeof x === 'number' ? formatRate(x) : String(x))
+    },
+    xAxis: timeAxis,
+    yAxis: [
+      { type: 'value', name: 'records/s', nameTextStyle: { color: '#666' }, minInterval: 1, axisLabel: { formatter: (x: number) => formatRate(x) } },
+      { type: 'value', name: 'bytes/s', nameTextStyle: { color: '#666' }, axisLabel: { formatter: (x: number) => formatBytes(x) }, splitLine: { show: false } }
+    ],
+    series: [
+      { name: 'records in/s', type: 'line', showSymbol: false, yAxisIndex: 0, data: toData(v.recordsInPerSec), areaStyle: { opacity: 0.08 } },
+      { name: 'bytes in/s', type: 'line', showSymbol: false, yAxisIndex: 1, data: toData(v.bytesInPerSec) },
+      { name: 'bytes out/s', type: 'line', showSymbol: false, yAxisIndex: 1, data: toData(v.bytesOutPerSec) }
+    ]
+  }
+}
+
+/** Several named series on one value axis (e.g. "partition 0".."partition 5" records in/s). */
+export function multiSeriesOption(series: { name: string; points: SeriesPoint[] }[], yName: string, step = false): ChartOption {
+  return {
+    color: SERIES_COLORS,
+    animation: false,
+    grid: { left: 56, right: 24, top: 36, bottom: 28 },
+    legend: { top: 0, type: 'scroll', textStyle: { fontSize: 12 } },
+    tooltip: { trigger: 'axis', valueFormatter: (x) => (typeof x === 'number' ? formatRate(x) : String(x)) },
+    xAxis: timeAxis,
+    yAxis: { type: 'value', name: yName, nameTextStyle: { color: '#666' }, minInterval: 1, axisLabel: { formatter: (x: number) => formatRate(x) } },
+    series: series.map((s) => ({ name: s.name, type: 'line' as const, showSymbol: false, step: step ? ('end' as const) : false, data: toData(s.points) }))
+  }
+}
