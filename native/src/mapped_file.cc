@@ -123,7 +123,8 @@ MappedFile::MappedFile(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Mapped
   }
   size_ = static_cast<uint64_t>(st.st_size);
   capacity_ = size_;
-  uint64_t target = requested > size_ ? RoundUp(requested, PageSize()) : size_;
+  // Exactly the requested capacity (as the file backend preallocates), so on-disk sizes agree.
+  uint64_t target = requested > size_ ? requested : size_;
   if (target > capacity_) {
     int err = ResizeFile(target);
     if (err != 0) {
