@@ -2,7 +2,7 @@
  * ApiError: a failed contract Reply turned into an exception, carrying Kafka's error name.
  * Must stay true: `code` is the contract error's code verbatim (e.g. INVALID_TOPIC_EXCEPTION).
  */
-import type { ContractError } from '@shared/contract'
+import type { ContractError } from '../../../shared/contract'
 
 /** Thrown by the api client when a reply is `{ ok: false }`. */
 export class ApiError extends Error implements ContractError {

@@ -7,7 +7,7 @@
  * Reply); `setApi` replaces the transport (tests pass a fake).
  */
 import { ref } from 'vue'
-import type { BrokerlabApi, ContractEvents, EventName, RequestName, RequestOf, ResponseOf } from '@shared/contract'
+import type { BrokerlabApi, ContractEvents, EventName, RequestName, RequestOf, ResponseOf } from '../../../shared/contract'
 import { ApiError } from './api-error'
 import { ipcTransport } from './ipc-transport'
 import { wsTransport, type WsState } from './ws-transport'

@@ -3,7 +3,7 @@
  * Must stay true: this adds nothing to the bridge; a request that throws (e.g. the main process
  * is gone) becomes a failed Reply, so callers only ever see Reply values.
  */
-import type { BrokerlabApi, Reply } from '@shared/contract'
+import type { BrokerlabApi, Reply } from '../../../shared/contract'
 
 /**
  * Wraps the preload bridge as a `BrokerlabApi`.

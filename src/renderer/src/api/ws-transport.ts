@@ -8,7 +8,7 @@
  * survive reconnects (they belong to the transport, not to a socket). Reconnects back off from
  * 250 ms doubling to 5 s.
  */
-import type { BrokerlabApi, ContractEvents, EventName, Reply } from '@shared/contract'
+import type { BrokerlabApi, ContractEvents, EventName, Reply } from '../../../shared/contract'
 
 /** Connection state, for the status badge. */
 export type WsState = 'connecting' | 'open' | 'closed'

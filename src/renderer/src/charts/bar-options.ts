@@ -3,8 +3,8 @@
  * keys spread over partitions.
  * Must stay true: pure; one bar per partition in partition order, labelled "P0", "P1", ...
  */
-import type { PartitionView } from '@shared/contract'
-import { formatCount } from '@renderer/utils/format'
+import type { PartitionView } from '../../../shared/contract'
+import { formatCount } from '../utils/format'
 import { PALETTE, type ChartOption } from './echarts-registry'
 
 /** Records retained per partition: high watermark - log start offset. */

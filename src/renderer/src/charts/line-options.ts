@@ -4,8 +4,8 @@
  * charts (per-partition rates, consumer lag).
  * Must stay true: pure builders; an empty series still gives a valid, labelled chart.
  */
-import type { SeriesPoint, ThroughputView } from '@shared/contract'
-import { formatBytes, formatClock, formatRate } from '@renderer/utils/format'
+import type { SeriesPoint, ThroughputView } from '../../../shared/contract'
+import { formatBytes, formatClock, formatRate } from '../utils/format'
 import { SERIES_COLORS, type ChartOption } from './echarts-registry'
 
 const toData = (pts: SeriesPoint[]): [number, number][] => pts.map((p) => [p.t, p.v])

@@ -7,7 +7,7 @@
  * Must stay true: pure; positions depend only on the snapshot's brokers and partitions, so the graph
  * does not jump between pushes.
  */
-import type { BrokerView, PartitionView } from '@shared/contract'
+import type { BrokerView, PartitionView } from '../../../shared/contract'
 import { PALETTE, type ChartOption } from './echarts-registry'
 
 export const TOPOLOGY_CATEGORIES = ['Broker', 'Leader', 'Follower (in ISR)', 'Follower (out of sync)', 'Offline'] as const

@@ -4,8 +4,8 @@
  * Must stay true: `snapshot` only moves forward in time (an older push never replaces a newer one).
  */
 import { defineStore } from 'pinia'
-import type { ClusterSnapshot, ContractError } from '@shared/contract'
-import { clusterApi, onEvent } from '@renderer/api/client'
+import type { ClusterSnapshot, ContractError } from '../../../shared/contract'
+import { clusterApi, onEvent } from '../api/client'
 import { useNoticeStore } from './notice-store'
 
 export interface ClusterState {

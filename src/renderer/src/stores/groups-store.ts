@@ -4,8 +4,8 @@
  * Must stay true: after consume or reset the selected group and the list are refreshed.
  */
 import { defineStore } from 'pinia'
-import type { ContractError, GroupView } from '@shared/contract'
-import { groupApi } from '@renderer/api/client'
+import type { ContractError, GroupView } from '../../../shared/contract'
+import { groupApi } from '../api/client'
 import { useNoticeStore } from './notice-store'
 
 export interface GroupsState {

@@ -4,9 +4,9 @@
  * Must stay true: progress only counts events for the topic being imported.
  */
 import { defineStore } from 'pinia'
-import type { ContractError } from '@shared/contract'
-import { importApi, onEvent } from '@renderer/api/client'
-import { detectImport, type ImportFormat } from '@renderer/utils/import-detect'
+import type { ContractError } from '../../../shared/contract'
+import { importApi, onEvent } from '../api/client'
+import { detectImport, type ImportFormat } from '../utils/import-detect'
 import { useNoticeStore } from './notice-store'
 
 export interface ImportState {

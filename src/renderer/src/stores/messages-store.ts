@@ -6,9 +6,9 @@
  * order for all); paging uses the cursors of the page shown, so no record is skipped or repeated.
  */
 import { defineStore } from 'pinia'
-import type { ContractError, RecordView, StartPosition } from '@shared/contract'
-import { messagesApi } from '@renderer/api/client'
-import { mergePages } from '@renderer/utils/message-paging'
+import type { ContractError, RecordView, StartPosition } from '../../../shared/contract'
+import { messagesApi } from '../api/client'
+import { mergePages } from '../utils/message-paging'
 import { useNoticeStore } from './notice-store'
 
 export type StartKind = StartPosition['kind']

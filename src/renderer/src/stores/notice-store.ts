@@ -4,8 +4,8 @@
  * Must stay true: an error notice names the Kafka error code and its message.
  */
 import { defineStore } from 'pinia'
-import type { ContractError } from '@shared/contract'
-import { toContractError } from '@renderer/api/api-error'
+import type { ContractError } from '../../../shared/contract'
+import { toContractError } from '../api/api-error'
 
 /** One toast. */
 export interface Notice {

@@ -5,9 +5,9 @@
  * so the explanation names the real key.
  */
 import { defineStore } from 'pinia'
-import type { Acks, ContractError, ProduceAck, ProduceRecordInput } from '@shared/contract'
-import { produceApi } from '@renderer/api/client'
-import { applyTemplate, explainPartition } from '@renderer/utils/partition-reason'
+import type { Acks, ContractError, ProduceAck, ProduceRecordInput } from '../../../shared/contract'
+import { produceApi } from '../api/client'
+import { applyTemplate, explainPartition } from '../utils/partition-reason'
 import { useNoticeStore } from './notice-store'
 
 /** A row of the result table. */

@@ -5,9 +5,9 @@
  * Must stay true: switching topic clears everything belonging to the previous topic.
  */
 import { defineStore } from 'pinia'
-import type { ClusterSnapshot, ContractError, PartitionSegments, PartitionView, TopicDetail } from '@shared/contract'
-import { topicApi } from '@renderer/api/client'
-import { appendSample, partitionRates, type OffsetSample } from '@renderer/utils/partition-rates'
+import type { ClusterSnapshot, ContractError, PartitionSegments, PartitionView, TopicDetail } from '../../../shared/contract'
+import { topicApi } from '../api/client'
+import { appendSample, partitionRates, type OffsetSample } from '../utils/partition-rates'
 import { useNoticeStore } from './notice-store'
 
 export interface TopicDetailState {

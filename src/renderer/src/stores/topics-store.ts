@@ -5,9 +5,9 @@
  * shown as notices with Kafka's error name and returned as ContractError, never thrown to views.
  */
 import { defineStore } from 'pinia'
-import type { ContractError, RequestOf, TopicConfigs, TopicDetail, TopicSummary } from '@shared/contract'
-import { topicApi } from '@renderer/api/client'
-import { toContractError } from '@renderer/api/api-error'
+import type { ContractError, RequestOf, TopicConfigs, TopicDetail, TopicSummary } from '../../../shared/contract'
+import { topicApi } from '../api/client'
+import { toContractError } from '../api/api-error'
 import { useNoticeStore } from './notice-store'
 
 export interface TopicsState {

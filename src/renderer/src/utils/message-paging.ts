@@ -5,7 +5,7 @@
  * Must stay true: pure; the returned cursors describe exactly the records returned (a partition
  * with no record in the page keeps its old cursor), so no record is skipped or repeated.
  */
-import type { RecordView } from '@shared/contract'
+import type { RecordView } from '../../../shared/contract'
 
 /** Per-partition cursors: where the next page starts and where the current page began. */
 export interface PageCursors {

@@ -4,7 +4,7 @@
  * samples is Δoffset / Δt in records per second.
  * Must stay true: pure; at most `cap` samples kept; a negative delta (topic recreated) counts as 0.
  */
-import type { SeriesPoint } from '@shared/contract'
+import type { SeriesPoint } from '../../../shared/contract'
 
 /** Log end offsets of every partition of a topic at time t (ms). */
 export interface OffsetSample {

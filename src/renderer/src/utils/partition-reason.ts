@@ -5,7 +5,7 @@
  * explicit partition: used as given; null key: sticky partitioner (KIP-480) or round-robin.
  * Must stay true: pure; the arithmetic shown is the reason's own numbers, never recomputed.
  */
-import type { PartitionReason } from '@shared/contract'
+import type { PartitionReason } from '../../../shared/contract'
 
 /**
  * One line, e.g. `key "DFW" → murmur2 = -1234 → positive 2147482414 → 2147482414 % 6 = 2`.

@@ -1,0 +1,56 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import type { ClusterSnapshot } from '../../../../src/shared/contract'
+import { setApi } from '../../../../src/renderer/src/api/client'
+import { useClusterStore } from '../../../../src/renderer/src/stores/cluster-store'
+import { FakeFailure, fakeApi } from '../fake-api'
+
+const snapshot = (takenAt: number, alive = true): ClusterSnapshot => ({
+  takenAt,
+  clusterId: 'c1',
+  controllerId: 1,
+  brokers: [{ id: 1, address: '127.0.0.1:9092', alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: true }],
+  topics: [],
+  partitions: {},
+  underReplicatedPartitions: 0,
+  offlinePartitions: 0,
+  throughput: { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] },
+  topicThroughput: {},
+  groups: [],
+  groupLag: {}
+})
+
+beforeEach(() => setActivePinia(createPinia()))
+
+describe('useClusterStore', () => {
+  it('fetches a snapshot at start, then takes pushed snapshots but never an older one', async () => {
+    const api = fakeApi({ 'cluster/snapshot': () => snapshot(100) })
+    setApi(api)
+    const c = useClusterStore()
+    await c.start()
+    expect(c.snapshot?.takenAt).toBe(100)
+    api.emit('snapshot', snapshot(200, false))
+    expect(c.snapshot?.takenAt).toBe(200)
+    expect(c.brokersAlive).toBe(0)
+    api.emit('snapshot', snapshot(150))
+    expect(c.snapshot?.takenAt).toBe(200)
+  })
+
+  it('stops a broker with broker/stop and reports a refused stop as an error notice', async () => {
+    let stopped = false
+    const api = fakeApi({
+      'cluster/snapshot': () => snapshot(1, !stopped),
+      'broker/stop': ({ brokerId }) => {
+        if (brokerId === 9) throw new FakeFailure({ code: 'BROKER_NOT_AVAILABLE', message: 'Broker 9 does not exist' })
+        stopped = true
+        return { ok: true }
+      }
+    })
+    setApi(api)
+    const c = useClusterStore()
+    expect(await c.setBrokerRunning(1, false)).toBe(true)
+    expect(c.snapshot?.brokers[0].alive).toBe(false)
+    expect(await c.setBrokerRunning(9, false)).toBe(false)
+    expect(c.busyBrokers).toEqual([])
+  })
+})
