@@ -1,0 +1,159 @@
+/**
+ * AbstractIndex: what the offset index and the time index share (Kafka's AbstractIndex): a file of
+ * fixed-size entries opened through a StorageBackend, preallocated to segment.index.bytes while the
+ * segment is active and trimmed to its entries when it rolls or closes, an entry count, and
+ * truncation.
+ *
+ * Must stay true: the file's logical size is always `entries * entrySize`; entries are strictly
+ * increasing (by offset, resp. timestamp) so a binary search applies; a zero-filled tail left by a
+ * crash of a preallocated file is never counted as entries (an all-zero entry is never valid).
+ * Not thread-safe (the engine's single event loop owns it).
+ */
+import * as fs from 'node:fs'
+import { StorageError } from '../errors'
+import type { StorageBackend, StorageFile } from './storage-types'
+
+export abstract class AbstractIndex {
+  path: string
+  readonly baseOffset: number
+  readonly entrySize: number
+  protected readonly backend: StorageBackend
+  protected file: StorageFile
+  /** Most entries this index may hold (segment.index.bytes / entrySize). */
+  maxEntries: number
+  protected _entries = 0
+  protected readonly scratch: Buffer
+  #preallocated: boolean
+
+  /**
+   * Opens (creating when missing) the index at `path`. When `writable`, the file is preallocated to
+   * `maxIndexBytes` (rounded down to whole entries). Entries are counted from the file, stopping at
+   * a zero-filled tail. Throws StorageError naming the file.
+   */
+  protected constructor(path: string, baseOffset: number, entrySize: number, backend: StorageBackend, maxIndexBytes: number, writable: boolean) {
+    this.path = path
+    this.baseOffset = baseOffset
+    this.entrySize = entrySize
+    this.backend = backend
+    this.scratch = Buffer.alloc(entrySize)
+    this.maxEntries = Math.max(1, Math.floor(maxIndexBytes / entrySize))
+    this.#preallocated = writable
+    this.file = backend.open(path, { create: true, preallocate: writable ? this.maxEntries * entrySize : undefined })
+    this._entries = this.countEntries()
+    const valid = this._entries * entrySize
+    if (this.file.size() !== valid) this.file.truncate(valid)
+  }
+
+  /** Entries in the index. */
+  get entries(): number {
+    return this._entries
+  }
+
+  /** Bytes of valid entries (the size the file has after trimming). */
+  sizeInBytes(): number {
+    return this._entries * this.entrySize
+  }
+
+  /** True when no further entry fits (the segment must roll). */
+  isFull(): boolean {
+    return this._entries >= this.maxEntries
+  }
+
+  private isZeroEntry(n: number): boolean {
+    this.readEntry(n)
+    for (let i = 0; i < this.entrySize; i++) if (this.scratch[i] !== 0) return false
+    return true
+  }
+
+  /** Whole entries in the file before the first all-zero entry (binary search: zeros are a suffix). */
+  private countEntries(): number {
+    const n = Math.floor(this.file.size() / this.entrySize)
+    if (n === 0 || !this.isZeroEntry(n - 1)) return n
+    let lo = 0
+    let hi = n - 1 // entry hi is zero; find the first zero entry
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.isZeroEntry(mid)) hi = mid
+      else lo = mid + 1
+    }
+    return lo
+  }
+
+  /** Copies entry `n` into `this.scratch`. */
+  protected readEntry(n: number): Buffer {
+    const got = this.file.readInto(n * this.entrySize, this.scratch, 0, this.entrySize)
+    if (got !== this.entrySize) {
+      throw new StorageError('CORRUPT_MESSAGE', this.path, `index entry ${n} is short (${got} of ${this.entrySize} bytes)`, n * this.entrySize)
+    }
+    return this.scratch
+  }
+
+  /** Writes `this.scratch` as the next entry. Throws StorageError when full. */
+  protected appendScratch(): void {
+    if (this.isFull()) {
+      throw new StorageError('KAFKA_STORAGE_ERROR', this.path, `index is full (${this._entries} entries, segment.index.bytes reached)`)
+    }
+    this.file.write(this._entries * this.entrySize, this.scratch)
+    this._entries++
+  }
+
+  /** Keeps the first `n` entries. */
+  truncateToEntries(n: number): void {
+    if (n >= this._entries) return
+    this._entries = Math.max(0, n)
+    this.file.truncate(this._entries * this.entrySize)
+  }
+
+  /** Removes every entry. */
+  reset(): void {
+    this.truncateToEntries(0)
+  }
+
+  /**
+   * Trims the file to its entries and stops preallocating (Kafka's trimToValidSize on roll): the
+   * file is closed (trimming it) and reopened at its exact size. `maxEntries` stays as it was.
+   */
+  trimToValidSize(): void {
+    if (!this.#preallocated) return
+    this.file.close()
+    this.file = this.backend.open(this.path, { create: true })
+    this.#preallocated = false
+  }
+
+  /**
+   * Preallocates the file again (the segment became active again, e.g. after a truncation):
+   * reopens it with capacity for `maxEntries` entries. No-op when already preallocated.
+   */
+  makeWritable(): void {
+    if (this.#preallocated) return
+    this.file.close()
+    this.file = this.backend.open(this.path, { create: true, preallocate: this.maxEntries * this.entrySize })
+    if (this.file.size() !== this._entries * this.entrySize) this.file.truncate(this._entries * this.entrySize)
+    this.#preallocated = true
+  }
+
+  /** Makes the entries durable. */
+  flush(): void {
+    this.file.flush()
+  }
+
+  /** Trims and closes the file. */
+  close(): void {
+    this.file.close()
+  }
+
+  /** Closes and deletes the file. */
+  deleteFile(): void {
+    this.file.close()
+    fs.rmSync(this.path, { force: true })
+  }
+
+  /** Closes the file and renames it (used when a cleaned segment replaces an old one). */
+  renameTo(path: string): void {
+    this.file.close()
+    fs.renameSync(this.path, path)
+    this.path = path
+    this.file = this.backend.open(path, { create: true })
+    this.#preallocated = false
+  }
+}

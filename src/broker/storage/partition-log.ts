@@ -1,0 +1,672 @@
+/**
+ * PartitionLog: the log of one partition replica (Kafka's UnifiedLog + LogSegments): a directory
+ * `<topic>-<partition>` of segments named by their 20-digit base offset, the log start offset, the
+ * log end offset, the high watermark and the recovery point (persisted in `log-state.checkpoint`).
+ * Owns leader and follower appends, reads by offset and timestamp, truncation, segment rolls,
+ * flushing by flush.messages / flush.ms, and recovery after an unclean shutdown.
+ *
+ * Must stay true:
+ * - logStartOffset <= highWatermark <= logEndOffset; offsets only grow within the log; segments
+ *   are sorted by base offset and only the last (active) one is appended to.
+ * - Every record batch written or served passed CRC-32C validation; an unclean shutdown is
+ *   followed by re-validating everything after the recovery point (all of it flushed before).
+ * - Each state change is one synchronous step (the engine's single event loop owns the log).
+ */
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { KafkaError, StorageError } from '../errors'
+import type { CleanerResult } from '../cluster/cluster-api'
+import {
+  CLEANED_FILE_SUFFIX,
+  DELETED_FILE_SUFFIX,
+  INDEX_FILE_SUFFIX,
+  LOG_FILE_SUFFIX,
+  LogSegment,
+  TIME_INDEX_FILE_SUFFIX
+} from './log-segment'
+import {
+  RecordBatchBuilder,
+  batchBaseOffset,
+  batchLastOffset,
+  batchMaxTimestamp,
+  batchRecordCount,
+  batchSize,
+  decodeRecordsInto,
+  validateBatches
+} from './record-batch'
+import type { LogConfig, RecordInput, SegmentDescription, StorageBackend, StoredRecord } from './storage-types'
+
+/** Name of the per-log checkpoint file (high watermark, log start offset, recovery point). */
+export const LOG_STATE_CHECKPOINT = 'log-state.checkpoint'
+const CHECKPOINT_VERSION = 0
+
+/** Kafka's defaults for the configs a log obeys. */
+export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
+  segmentBytes: 1073741824,
+  segmentMs: 604800000,
+  segmentIndexBytes: 10485760,
+  indexIntervalBytes: 4096,
+  retentionMs: 604800000,
+  retentionBytes: -1,
+  cleanupPolicy: 'delete',
+  deleteRetentionMs: 86400000,
+  flushMessages: Number.MAX_SAFE_INTEGER,
+  flushMs: Number.MAX_SAFE_INTEGER
+})
+
+/** How a log is opened. */
+export interface PartitionLogOptions {
+  backend: StorageBackend
+  /** ms since the epoch; injected so tests control time. */
+  clock: () => number
+  /**
+   * False after an unclean shutdown: everything after the recovery point is re-validated batch by
+   * batch and a torn or corrupt tail truncated. True or absent: trust the files, but still check
+   * each segment's index tail and truncate a torn tail of the active segment.
+   */
+  hadCleanShutdown?: boolean
+  /** Where recovery messages go (default console.warn). */
+  log?: (line: string) => void
+}
+
+/** What recovery did when the log opened. */
+export interface RecoveryInfo {
+  segmentsRecovered: number
+  bytesTruncated: number
+  segmentsDeleted: number
+}
+
+interface LogState {
+  highWatermark: number
+  logStartOffset: number
+  recoveryPoint: number
+}
+
+function readCheckpoint(file: string): LogState | null {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch {
+    return null
+  }
+  const lines = text.split('\n')
+  if (Number(lines[0]) !== CHECKPOINT_VERSION) {
+    throw new StorageError('KAFKA_STORAGE_ERROR', file, `unknown checkpoint version ${JSON.stringify(lines[0])}`)
+  }
+  const state: Partial<LogState> = {}
+  for (const line of lines.slice(1)) {
+    const [k, v] = line.split(' ')
+    if (k === 'highWatermark' || k === 'logStartOffset' || k === 'recoveryPoint') {
+      const n = Number(v)
+      if (!Number.isSafeInteger(n) || n < 0) throw new StorageError('KAFKA_STORAGE_ERROR', file, `bad ${k} ${JSON.stringify(v)}`)
+      state[k] = n
+    }
+  }
+  if (state.highWatermark === undefined || state.logStartOffset === undefined || state.recoveryPoint === undefined) {
+    throw new StorageError('KAFKA_STORAGE_ERROR', file, 'checkpoint lacks highWatermark, logStartOffset or recoveryPoint')
+  }
+  return state as LogState
+}
+
+/** Writes `text` to `file` durably: temp file, fsync, rename (Kafka's CheckpointFile). */
+export function writeFileDurably(file: string, text: string): void {
+  const tmp = `${file}.tmp`
+  try {
+    const fd = fs.openSync(tmp, 'w')
+    try {
+      fs.writeSync(fd, text)
+      fs.fsyncSync(fd)
+    } finally {
+      fs.closeSync(fd)
+    }
+    fs.renameSync(tmp, file)
+  } catch (e) {
+    throw new StorageError('KAFKA_STORAGE_ERROR', file, `cannot write: ${(e as Error).message}`)
+  }
+}
+
+const EMPTY = Buffer.alloc(0)
+
+export class PartitionLog {
+  readonly dir: string
+  private _config: LogConfig
+  private readonly backend: StorageBackend
+  private readonly clock: () => number
+  private readonly logLine: (line: string) => void
+  /** Sorted by base offset; the last is the active segment. Never empty while open. */
+  private segs: LogSegment[] = []
+  private _logStartOffset = 0
+  private _logEndOffset = 0
+  private _highWatermark = 0
+  private _recoveryPoint = 0
+  private unflushedMessages = 0
+  private lastFlushTime: number
+  private closed = false
+  private readonly builder = new RecordBatchBuilder()
+  /** What recovery did at open. */
+  readonly recovery: RecoveryInfo = { segmentsRecovered: 0, bytesTruncated: 0, segmentsDeleted: 0 }
+  /** The last compaction of this log (LogCleaner), null before the first. */
+  lastCleaning: CleanerResult | null = null
+
+  private constructor(dir: string, config: LogConfig, opts: PartitionLogOptions) {
+    this.dir = dir
+    this._config = { ...config }
+    this.backend = opts.backend
+    this.clock = opts.clock
+    this.logLine = opts.log ?? ((l) => console.warn(l))
+    this.lastFlushTime = opts.clock()
+  }
+
+  /**
+   * Opens (creating if missing) the log in `dir` (a `<topic>-<partition>` directory). Recovers it
+   * when `opts.hadCleanShutdown` is false (see PartitionLogOptions). Throws StorageError naming the
+   * file when a file cannot be opened or a closed segment is corrupt beyond index rebuilding.
+   */
+  static open(dir: string, config: LogConfig, opts: PartitionLogOptions): PartitionLog {
+    const log = new PartitionLog(dir, config, opts)
+    log.load(opts.hadCleanShutdown)
+    return log
+  }
+
+  private load(hadCleanShutdown: boolean | undefined): void {
+    fs.mkdirSync(this.dir, { recursive: true })
+    const bases: number[] = []
+    for (const name of fs.readdirSync(this.dir)) {
+      const full = path.join(this.dir, name)
+      if (name.endsWith(CLEANED_FILE_SUFFIX) || name.endsWith(DELETED_FILE_SUFFIX) || name.endsWith('.tmp')) {
+        fs.rmSync(full, { force: true }) // interrupted cleaning / deletion / checkpoint write
+        continue
+      }
+      const m = /^(\d{20})\.log$/.exec(name)
+      if (m) bases.push(Number(m[1]))
+    }
+    for (const name of fs.readdirSync(this.dir)) {
+      const m = /^(\d{20})(\.index|\.timeindex)$/.exec(name)
+      if (m && !bases.includes(Number(m[1]))) fs.rmSync(path.join(this.dir, name), { force: true }) // orphan index
+    }
+    bases.sort((a, b) => a - b)
+    const state = readCheckpoint(path.join(this.dir, LOG_STATE_CHECKPOINT))
+    const now = this.clock()
+    try {
+      for (let i = 0; i < bases.length; i++) {
+        this.segs.push(LogSegment.open(this.dir, bases[i], this._config, this.backend, { writable: i === bases.length - 1, now }))
+      }
+    } catch (e) {
+      for (const s of this.segs) s.close()
+      throw e
+    }
+    if (this.segs.length === 0) {
+      const base = state?.logStartOffset ?? 0
+      this.segs.push(LogSegment.open(this.dir, base, this._config, this.backend, { writable: true, now }))
+    }
+    this._recoveryPoint = state?.recoveryPoint ?? 0
+    if (hadCleanShutdown === false) this.recover()
+    else this.checkOnCleanOpen()
+    this._logEndOffset = this.active.nextOffset()
+    this._logStartOffset = Math.min(Math.max(state?.logStartOffset ?? 0, this.segs[0].baseOffset), this._logEndOffset)
+    this._highWatermark = Math.min(Math.max(state?.highWatermark ?? 0, this._logStartOffset), this._logEndOffset)
+    this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset)
+    if (hadCleanShutdown === false) this._recoveryPoint = this._logEndOffset
+  }
+
+  /** Clean open: index tails checked against the log (rebuilt when they disagree), a torn active tail cut. */
+  private checkOnCleanOpen(): void {
+    for (const seg of this.segs) {
+      const why = seg.checkIndexes()
+      if (why !== null) {
+        if (seg === this.active) this.recoverSegment(seg, why)
+        else seg.rebuildIndexes(why)
+      }
+    }
+    try {
+      this.active.nextOffset()
+    } catch (e) {
+      if (!(e instanceof StorageError)) throw e
+      this.recoverSegment(this.active, e.message)
+    }
+  }
+
+  private recoverSegment(seg: LogSegment, why: string): number {
+    const cut = seg.recover()
+    this.recovery.segmentsRecovered++
+    this.recovery.bytesTruncated += cut
+    this.logLine(`brokerlab storage: recovered ${seg.log.path} (${why}); truncated ${cut} bytes`)
+    return cut
+  }
+
+  /**
+   * Unclean-shutdown recovery (Kafka's LogLoader.recoverLog): every segment holding offsets at or
+   * after the recovery point is re-validated batch by batch and its indexes rebuilt; at the first
+   * invalid batch the segment is truncated and all later segments deleted.
+   */
+  private recover(): void {
+    for (let i = 0; i < this.segs.length; i++) {
+      const seg = this.segs[i]
+      const next = i + 1 < this.segs.length ? this.segs[i + 1].baseOffset : Number.MAX_SAFE_INTEGER
+      if (next <= this._recoveryPoint) continue
+      const cut = this.recoverSegment(seg, 'unclean shutdown')
+      if (cut > 0 && i + 1 < this.segs.length) {
+        const later = this.segs.splice(i + 1)
+        for (const s of later) {
+          this.logLine(`brokerlab storage: deleting ${s.log.path} after a corrupt batch in an earlier segment`)
+          s.deleteFiles()
+        }
+        this.recovery.segmentsDeleted += later.length
+        seg.becomeActive()
+        break
+      }
+    }
+  }
+
+  private get active(): LogSegment {
+    return this.segs[this.segs.length - 1]
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new StorageError('KAFKA_STORAGE_ERROR', this.dir, 'log is closed')
+  }
+
+  /** The log's configuration (a copy). */
+  get config(): LogConfig {
+    return { ...this._config }
+  }
+
+  /** First offset readable (retention and DeleteRecords raise it). */
+  get logStartOffset(): number {
+    return this._logStartOffset
+  }
+
+  /** The next offset to be written. */
+  get logEndOffset(): number {
+    return this._logEndOffset
+  }
+
+  /** Offsets below it are committed (replicated to the ISR); persisted on flush and close. */
+  get highWatermark(): number {
+    return this._highWatermark
+  }
+
+  /** Offsets below it are flushed to disk (recovery re-validates from here). */
+  get recoveryPoint(): number {
+    return this._recoveryPoint
+  }
+
+  /** Sum of the `.log` file sizes in bytes. */
+  get sizeInBytes(): number {
+    let n = 0
+    for (const s of this.segs) n += s.size()
+    return n
+  }
+
+  /** Number of segments. */
+  get numberOfSegments(): number {
+    return this.segs.length
+  }
+
+  /**
+   * Leader append: assigns offsets logEndOffset.. to `records` and writes them as ONE record batch
+   * v2 (CreateTime, uncompressed). Returns the offsets, the batch size in bytes and its max
+   * timestamp (ms). Throws KafkaError INVALID_RECORD for an empty list, StorageError on I/O failure.
+   */
+  appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number } {
+    this.checkOpen()
+    const now = this.clock()
+    const b = this.builder
+    const firstOffset = this._logEndOffset
+    const batch = b.encode(firstOffset, records)
+    const seg = this.maybeRoll(batch.length, b.maxTimestamp, b.lastOffset, firstOffset, now)
+    seg.append(batch, b.lastOffset, b.maxTimestamp, b.count)
+    this._logEndOffset = b.lastOffset + 1
+    const result = { firstOffset, lastOffset: b.lastOffset, batchBytes: b.size, maxTimestamp: b.maxTimestamp }
+    this.afterAppend(b.count, now)
+    return result
+  }
+
+  /**
+   * Follower append: raw whole record batches (as readBatches returns them) keeping their offsets.
+   * Validates every batch (header, CRC-32C: KafkaError CORRUPT_MESSAGE) and that offsets increase
+   * from logEndOffset (the first batch may start above it only across a compaction gap; below it is
+   * OFFSET_OUT_OF_RANGE). Returns the last offset appended and the record count.
+   */
+  appendAsFollower(batches: Buffer): { lastOffset: number; records: number } {
+    this.checkOpen()
+    if (batches.length === 0) return { lastOffset: this._logEndOffset - 1, records: 0 }
+    validateBatches(batches)
+    let expected = this._logEndOffset
+    for (let p = 0; p < batches.length; p += batchSize(batches, p)) {
+      const base = batchBaseOffset(batches, p)
+      if (base < expected) {
+        throw new KafkaError('OFFSET_OUT_OF_RANGE', `follower append: batch at offset ${base} is below the expected offset ${expected} (log end offset ${this._logEndOffset})`)
+      }
+      expected = batchLastOffset(batches, p) + 1
+    }
+    const now = this.clock()
+    let records = 0
+    for (let p = 0; p < batches.length; ) {
+      const size = batchSize(batches, p)
+      const last = batchLastOffset(batches, p)
+      const maxTs = batchMaxTimestamp(batches, p)
+      const count = batchRecordCount(batches, p)
+      const seg = this.maybeRoll(size, maxTs, last, batchBaseOffset(batches, p), now)
+      seg.append(batches.subarray(p, p + size), last, maxTs, count)
+      this._logEndOffset = last + 1
+      records += count
+      p += size
+    }
+    this.afterAppend(records, now)
+    return { lastOffset: this._logEndOffset - 1, records }
+  }
+
+  private maybeRoll(batchBytes: number, maxTimestamp: number, lastOffset: number, nextBase: number, now: number): LogSegment {
+    const seg = this.active
+    if (!seg.shouldRoll(batchBytes, maxTimestamp, lastOffset, now)) return seg
+    return this.roll(nextBase, now)
+  }
+
+  /** Starts a new active segment at `base` (Kafka's roll): the old one writes its last time-index entry and trims its indexes. */
+  private roll(base: number, now: number): LogSegment {
+    const old = this.active
+    old.onBecomeInactiveSegment()
+    if (old.size() === 0) {
+      // An empty active segment is replaced rather than kept (Kafka deletes it likewise).
+      this.segs.pop()
+      old.deleteFiles()
+    }
+    const seg = LogSegment.open(this.dir, base, this._config, this.backend, { writable: true, now })
+    this.segs.push(seg)
+    return seg
+  }
+
+  /** flush.messages / flush.ms (Kafka's LogConfig): fsync once enough messages or time accumulated. */
+  private afterAppend(count: number, now: number): void {
+    this.unflushedMessages += count
+    if (this.unflushedMessages >= this._config.flushMessages || now - this.lastFlushTime >= this._config.flushMs) {
+      this.flushData(now)
+    }
+  }
+
+  /** fsync every segment with unflushed data; the recovery point becomes the log end offset. */
+  private flushData(now: number): void {
+    for (let i = this.segs.length - 1; i >= 0; i--) {
+      const s = this.segs[i]
+      s.flush()
+      if (s.baseOffset <= this._recoveryPoint) break
+    }
+    this._recoveryPoint = this._logEndOffset
+    this.unflushedMessages = 0
+    this.lastFlushTime = now
+  }
+
+  /**
+   * Applies flush.ms when no append came (called from LogManager.tick): flushes when the last flush
+   * is older than flush.ms and something is unflushed.
+   */
+  maybeFlush(now: number): void {
+    this.checkOpen()
+    if (this.unflushedMessages > 0 && now - this.lastFlushTime >= this._config.flushMs) this.flushData(now)
+  }
+
+  private checkRange(startOffset: number): void {
+    if (startOffset < this._logStartOffset || startOffset > this._logEndOffset) {
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${startOffset} is outside the log [${this._logStartOffset}, ${this._logEndOffset}] of ${path.basename(this.dir)}`
+      )
+    }
+  }
+
+  /** Index of the segment holding `offset` (the last with baseOffset <= offset; 0 when below all). */
+  private floorSegment(offset: number): number {
+    let lo = 0
+    let hi = this.segs.length - 1
+    let found = 0
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.segs[mid].baseOffset <= offset) {
+        found = mid
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    return found
+  }
+
+  /** Whole batches from the first segment that has a batch reaching `startOffset` (may be empty when maxOffset cuts). */
+  private readFrom(startOffset: number, maxBytes: number, maxOffset: number, minOneBatch: boolean): Buffer {
+    for (let i = this.floorSegment(startOffset); i < this.segs.length; i++) {
+      const r = this.segs[i].read(startOffset, maxBytes, maxOffset, minOneBatch)
+      if (r !== null) return r
+    }
+    return EMPTY
+  }
+
+  /**
+   * Raw whole batches starting with the batch containing `startOffset`, up to `maxBytes` (at least
+   * one batch), never including a batch with an offset >= `maxOffset` (exclusive; default the log
+   * end offset). Empty at the end. Throws KafkaError OFFSET_OUT_OF_RANGE outside
+   * [logStartOffset, logEndOffset]; StorageError CORRUPT_MESSAGE naming the file on a bad batch.
+   */
+  readBatches(startOffset: number, maxBytes: number, maxOffset?: number): Buffer {
+    this.checkOpen()
+    this.checkRange(startOffset)
+    if (startOffset === this._logEndOffset) return EMPTY
+    return this.readFrom(startOffset, maxBytes, Math.min(maxOffset ?? this._logEndOffset, this._logEndOffset), true)
+  }
+
+  /**
+   * Decoded records with startOffset <= offset < maxOffset (default logEndOffset), up to
+   * `maxRecords` records and about `maxBytes` bytes of batches read (at least one record when
+   * any). Throws KafkaError OFFSET_OUT_OF_RANGE outside [logStartOffset, logEndOffset];
+   * StorageError CORRUPT_MESSAGE naming the file on a bad batch.
+   */
+  readRecords(startOffset: number, opts: { maxRecords?: number; maxBytes?: number; maxOffset?: number } = {}): StoredRecord[] {
+    this.checkOpen()
+    this.checkRange(startOffset)
+    const maxOffset = Math.min(opts.maxOffset ?? this._logEndOffset, this._logEndOffset)
+    const maxRecords = opts.maxRecords ?? Number.MAX_SAFE_INTEGER
+    const maxBytes = opts.maxBytes ?? Number.MAX_SAFE_INTEGER
+    const out: StoredRecord[] = []
+    let offset = startOffset
+    let bytes = 0
+    let chunk = 64 * 1024
+    while (offset < maxOffset && out.length < maxRecords && bytes < maxBytes) {
+      const buf = this.readFrom(offset, Math.min(chunk, maxBytes - bytes), Number.MAX_SAFE_INTEGER, out.length === 0)
+      if (buf.length === 0) break
+      let p = 0
+      while (p < buf.length && out.length < maxRecords) {
+        decodeRecordsInto(buf, p, out, offset, maxOffset)
+        offset = batchLastOffset(buf, p) + 1
+        p += batchSize(buf, p)
+      }
+      bytes += p
+      chunk = Math.min(chunk * 2, 8 * 1024 * 1024)
+    }
+    if (out.length > maxRecords) out.length = maxRecords
+    return out
+  }
+
+  /**
+   * Sets the high watermark. Throws KafkaError OFFSET_OUT_OF_RANGE when `offset` is above the log
+   * end offset or below the log start offset (it clamps nothing).
+   */
+  updateHighWatermark(offset: number): void {
+    this.checkOpen()
+    if (!Number.isSafeInteger(offset) || offset > this._logEndOffset || offset < this._logStartOffset) {
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `high watermark ${offset} must lie within [logStartOffset ${this._logStartOffset}, logEndOffset ${this._logEndOffset}]`
+      )
+    }
+    this._highWatermark = offset
+  }
+
+  /**
+   * The first offset >= logStartOffset whose record timestamp is >= `ts` (ms), or null (Kafka's
+   * fetchOffsetByTimestamp: the first segment whose max timestamp reaches `ts`, then its indexes).
+   */
+  offsetForTimestamp(ts: number): number | null {
+    this.checkOpen()
+    for (let i = this.floorSegment(this._logStartOffset); i < this.segs.length; i++) {
+      const seg = this.segs[i]
+      if (seg.maxTimestamp() < ts) continue
+      const r = seg.findOffsetByTimestamp(ts, this._logStartOffset)
+      if (r !== null) return r
+    }
+    return null
+  }
+
+  /**
+   * Removes every record at offset >= `offset` (follower truncation on leader change). A batch that
+   * holds `offset` goes whole (Kafka truncates at batch boundaries), so the log end offset becomes
+   * the base of that batch. Below the first segment the log is emptied and restarts at `offset`.
+   */
+  truncateTo(offset: number): void {
+    this.checkOpen()
+    if (offset >= this._logEndOffset) return
+    if (offset < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `cannot truncate to negative offset ${offset}`)
+    if (offset < this.segs[0].baseOffset || offset < this._logStartOffset) {
+      this.truncateFullyAndStartAt(offset)
+      return
+    }
+    while (this.segs.length > 1 && this.active.baseOffset > offset) {
+      const s = this.segs.pop()!
+      s.deleteFiles()
+    }
+    const seg = this.active
+    seg.becomeActive()
+    seg.truncateTo(offset)
+    this._logEndOffset = seg.nextOffset()
+    this._highWatermark = Math.min(this._highWatermark, this._logEndOffset)
+    this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset)
+    this._logStartOffset = Math.min(this._logStartOffset, this._logEndOffset)
+  }
+
+  /** Deletes every segment and starts an empty log at `offset` (Kafka's truncateFullyAndStartAt). */
+  truncateFullyAndStartAt(offset: number): void {
+    this.checkOpen()
+    for (const s of this.segs) s.deleteFiles()
+    this.segs = [LogSegment.open(this.dir, offset, this._config, this.backend, { writable: true, now: this.clock() })]
+    this._logStartOffset = offset
+    this._logEndOffset = offset
+    this._highWatermark = offset
+    this._recoveryPoint = offset
+    this.writeCheckpoint()
+  }
+
+  /**
+   * Raises the log start offset to `offset` (retention, DeleteRecords) and deletes the segments
+   * wholly below it (never the active one). No-op when not above the current one. Throws KafkaError
+   * OFFSET_OUT_OF_RANGE above the log end offset. Persists the checkpoint.
+   */
+  maybeIncrementLogStartOffset(offset: number): void {
+    this.checkOpen()
+    if (offset <= this._logStartOffset) return
+    if (offset > this._logEndOffset) {
+      throw new KafkaError('OFFSET_OUT_OF_RANGE', `log start offset ${offset} would pass the log end offset ${this._logEndOffset}`)
+    }
+    this._logStartOffset = offset
+    if (this._highWatermark < offset) this._highWatermark = offset
+    if (this._recoveryPoint < offset) this._recoveryPoint = Math.min(offset, this._logEndOffset)
+    while (this.segs.length > 1 && this.segs[1].baseOffset <= offset) this.segs.shift()!.deleteFiles()
+    this.writeCheckpoint()
+  }
+
+  /**
+   * Deletes the oldest closed segments, in order, while `shouldDelete(segment description,
+   * next segment's base offset)` says so; advances the log start offset to the first kept segment.
+   * The active segment is never deleted. Returns the number deleted. Used by retention.
+   */
+  deleteOldSegments(shouldDelete: (seg: SegmentDescription, sizeAfter: number) => boolean): number {
+    this.checkOpen()
+    let n = 0
+    let size = this.sizeInBytes
+    while (this.segs.length > 1) {
+      const first = this.segs[0]
+      const d = first.describe(false)
+      if (!shouldDelete(d, size - d.sizeBytes)) break
+      size -= d.sizeBytes
+      this.segs.shift()
+      first.deleteFiles()
+      n++
+    }
+    if (n > 0) {
+      const start = this.segs[0].baseOffset
+      if (start > this._logStartOffset) this._logStartOffset = start
+      if (this._highWatermark < this._logStartOffset) this._highWatermark = this._logStartOffset
+      if (this._recoveryPoint < this._logStartOffset) this._recoveryPoint = this._logStartOffset
+      this.writeCheckpoint()
+    }
+    return n
+  }
+
+  /** The segments, oldest first, as the topic detail view shows them. */
+  segments(): SegmentDescription[] {
+    this.checkOpen()
+    return this.segs.map((s, i) => s.describe(i === this.segs.length - 1))
+  }
+
+  /** The live segment objects, oldest first (for the cleaner; do not mutate the array). */
+  segmentList(): readonly LogSegment[] {
+    return this.segs
+  }
+
+  /**
+   * Replaces the closed segments `old` (consecutive, oldest first, never the active one) with
+   * `replacement` whose files carry the `.cleaned` suffix: they are renamed into place (Kafka's
+   * replaceSegments). Used by the log cleaner.
+   */
+  replaceSegments(old: LogSegment[], replacement: LogSegment): void {
+    this.checkOpen()
+    const i = this.segs.indexOf(old[0])
+    if (i < 0 || old.some((s, k) => this.segs[i + k] !== s) || i + old.length >= this.segs.length) {
+      throw new StorageError('KAFKA_STORAGE_ERROR', this.dir, 'replaceSegments: segments are not consecutive closed segments of this log')
+    }
+    for (const s of old) s.deleteFiles()
+    replacement.renameTo(replacement.baseOffset, '')
+    this.segs.splice(i, old.length, replacement)
+  }
+
+  /** Applies a new configuration (segment.bytes, flush.*, retention, ...) from the next append on. */
+  updateConfig(config: LogConfig): void {
+    this.checkOpen()
+    this._config = { ...config }
+    for (const s of this.segs) s.config = this._config
+  }
+
+  /** Opens a new segment of this log's config and backend (the cleaner writes `.cleaned` ones). */
+  openSegment(baseOffset: number, suffix: string): LogSegment {
+    return LogSegment.open(this.dir, baseOffset, this._config, this.backend, { writable: true, now: this.clock(), suffix })
+  }
+
+  /** Writes high watermark, log start offset and recovery point to `log-state.checkpoint` durably. */
+  writeCheckpoint(): void {
+    const text =
+      `${CHECKPOINT_VERSION}\nhighWatermark ${this._highWatermark}\nlogStartOffset ${this._logStartOffset}\nrecoveryPoint ${this._recoveryPoint}\n`
+    writeFileDurably(path.join(this.dir, LOG_STATE_CHECKPOINT), text)
+  }
+
+  /** fsyncs unflushed segments (the recovery point becomes the log end offset) and writes the checkpoint. */
+  flush(): void {
+    this.checkOpen()
+    this.flushData(this.clock())
+    this.writeCheckpoint()
+  }
+
+  /** Flushes, writes the checkpoint, trims the active segment's indexes, closes every file. Idempotent. */
+  close(): void {
+    if (this.closed) return
+    this.flush()
+    this.closed = true
+    for (const s of this.segs) s.close()
+  }
+
+  /** Closes the log and removes its directory. */
+  delete(): void {
+    if (!this.closed) {
+      this.closed = true
+      for (const s of this.segs) s.close()
+    }
+    fs.rmSync(this.dir, { recursive: true, force: true })
+  }
+}
+
+export { INDEX_FILE_SUFFIX, LOG_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX }

@@ -1,0 +1,369 @@
+/**
+ * Kafka's record batch v2 (magic 2), the unit written to `.log` files and sent on the wire:
+ * encoding (RecordBatchBuilder, into a reused buffer), header accessors that read a batch's
+ * offsets, timestamps and count without decoding its records, CRC-32C validation, and decoding.
+ *
+ * Layout (https://kafka.apache.org/documentation/#recordbatch), byte positions within a batch:
+ *   0 baseOffset int64 | 8 batchLength int32 (bytes after this field) | 12 partitionLeaderEpoch int32
+ *   16 magic int8 (2) | 17 crc uint32 (CRC-32C of bytes 21..end) | 21 attributes int16
+ *   23 lastOffsetDelta int32 | 27 baseTimestamp int64 | 35 maxTimestamp int64 | 43 producerId int64
+ *   51 producerEpoch int16 | 53 baseSequence int32 | 57 records count int32 | 61 records...
+ * Record: length varint | attributes int8 | timestampDelta varlong | offsetDelta varint |
+ *   keyLength varint (-1 = null) | key | valueLength varint (-1 = null) | value |
+ *   headers count varint | per header: keyLength varint, key (UTF-8), valueLength varint (-1 = null), value.
+ *
+ * Must stay true: we write no compression, CreateTime (attributes 0), producerId/epoch/sequence -1
+ * (not idempotent); offsets inside a batch are contiguous; the CRC always covers attributes..end.
+ */
+import { KafkaError, StorageError } from '../errors'
+import { ByteReader } from './byte-reader'
+import { ByteWriter, readInt64BE, sizeOfVarint, sizeOfVarlong, writeInt64BE } from './byte-writer'
+import { crc32c } from './crc32c'
+import type { RecordInput, StoredHeader, StoredRecord } from './storage-types'
+
+/** Bytes before batchLength's payload: baseOffset (8) + batchLength (4). Kafka's LOG_OVERHEAD. */
+export const LOG_OVERHEAD = 12
+/** Size of the v2 batch header, records start here. Kafka's RECORD_BATCH_OVERHEAD. */
+export const BATCH_HEADER_SIZE = 61
+/** The only magic we read and write. */
+export const MAGIC_V2 = 2
+
+export const BASE_OFFSET_POS = 0
+export const BATCH_LENGTH_POS = 8
+export const PARTITION_LEADER_EPOCH_POS = 12
+export const MAGIC_POS = 16
+export const CRC_POS = 17
+export const ATTRIBUTES_POS = 21
+export const LAST_OFFSET_DELTA_POS = 23
+export const BASE_TIMESTAMP_POS = 27
+export const MAX_TIMESTAMP_POS = 35
+export const PRODUCER_ID_POS = 43
+export const PRODUCER_EPOCH_POS = 51
+export const BASE_SEQUENCE_POS = 53
+export const RECORDS_COUNT_POS = 57
+
+/** attributes bits 0-2: compression codec (0 = none). */
+export const COMPRESSION_MASK = 0x07
+/** attributes bit 3: timestamp type (0 CreateTime, 1 LogAppendTime). */
+export const TIMESTAMP_TYPE_MASK = 0x08
+/** attributes bit 4: transactional; bit 5: control batch. */
+export const TRANSACTIONAL_MASK = 0x10
+export const CONTROL_MASK = 0x20
+
+/** baseOffset of the batch at `pos`. */
+export function batchBaseOffset(buf: Uint8Array, pos = 0): number {
+  return readInt64BE(buf, pos)
+}
+
+/** Whole size in bytes of the batch at `pos` (batchLength + 12). */
+export function batchSize(buf: Uint8Array, pos = 0): number {
+  return ((buf[pos + 8] << 24) | (buf[pos + 9] << 16) | (buf[pos + 10] << 8) | buf[pos + 11]) + LOG_OVERHEAD
+}
+
+function int32At(buf: Uint8Array, pos: number): number {
+  return (buf[pos] << 24) | (buf[pos + 1] << 16) | (buf[pos + 2] << 8) | buf[pos + 3]
+}
+
+/** lastOffset = baseOffset + lastOffsetDelta of the batch at `pos`. */
+export function batchLastOffset(buf: Uint8Array, pos = 0): number {
+  return readInt64BE(buf, pos) + int32At(buf, pos + LAST_OFFSET_DELTA_POS)
+}
+
+/** maxTimestamp (ms) of the batch at `pos`. */
+export function batchMaxTimestamp(buf: Uint8Array, pos = 0): number {
+  return readInt64BE(buf, pos + MAX_TIMESTAMP_POS)
+}
+
+/** baseTimestamp (ms) of the batch at `pos`. */
+export function batchBaseTimestamp(buf: Uint8Array, pos = 0): number {
+  return readInt64BE(buf, pos + BASE_TIMESTAMP_POS)
+}
+
+/** Records count of the batch at `pos`. */
+export function batchRecordCount(buf: Uint8Array, pos = 0): number {
+  return int32At(buf, pos + RECORDS_COUNT_POS)
+}
+
+/** partitionLeaderEpoch of the batch at `pos`. */
+export function batchPartitionLeaderEpoch(buf: Uint8Array, pos = 0): number {
+  return int32At(buf, pos + PARTITION_LEADER_EPOCH_POS)
+}
+
+/** attributes of the batch at `pos`. */
+export function batchAttributes(buf: Uint8Array, pos = 0): number {
+  return ((buf[pos + ATTRIBUTES_POS] << 8) | buf[pos + ATTRIBUTES_POS + 1]) << 16 >> 16
+}
+
+/** Stored CRC of the batch at `pos` (unsigned). */
+export function batchStoredCrc(buf: Uint8Array, pos = 0): number {
+  return int32At(buf, pos + CRC_POS) >>> 0
+}
+
+/**
+ * Checks the header of the batch at `pos` when `available` bytes are readable from `pos`: at least
+ * a full header, magic 2, a batch length within [61, available] (or `maxSize`), a non-negative
+ * lastOffsetDelta and records count. Returns null when sane, else a reason. Does not check the CRC.
+ */
+export function checkBatchHeader(buf: Uint8Array, pos: number, available: number): string | null {
+  if (available < LOG_OVERHEAD) return `${available} bytes left, less than a batch's 12-byte offset and length`
+  const size = batchSize(buf, pos)
+  if (size < BATCH_HEADER_SIZE) return `batch length ${size - LOG_OVERHEAD} is below the minimum ${BATCH_HEADER_SIZE - LOG_OVERHEAD}`
+  if (available < BATCH_HEADER_SIZE) return `${available} bytes left, less than a batch header (61 bytes)`
+  if (buf[pos + MAGIC_POS] !== MAGIC_V2) return `magic ${buf[pos + MAGIC_POS]} is not 2`
+  if (size > available) return `batch of ${size} bytes extends past the end (${available} bytes left)`
+  if (int32At(buf, pos + LAST_OFFSET_DELTA_POS) < 0) return 'negative lastOffsetDelta'
+  if (int32At(buf, pos + RECORDS_COUNT_POS) < 0) return 'negative records count'
+  return null
+}
+
+/** True when the stored CRC of the complete batch at `pos` matches CRC-32C of attributes..end. */
+export function batchCrcMatches(buf: Uint8Array, pos = 0): boolean {
+  return crc32c(buf, pos + ATTRIBUTES_POS, pos + batchSize(buf, pos)) === batchStoredCrc(buf, pos)
+}
+
+/**
+ * Validates every batch in `buf[start, end)`: header sanity, whole batches only, CRC-32C.
+ * Throws KafkaError CORRUPT_MESSAGE (StorageError naming `file` when given, with the batch's
+ * position + `filePosition`) describing the first bad batch. Returns the number of batches.
+ */
+export function validateBatches(buf: Uint8Array, start = 0, end = buf.length, file?: string, filePosition = 0): number {
+  let pos = start
+  let n = 0
+  while (pos < end) {
+    const reason = checkBatchHeader(buf, pos, end - pos)
+    const fail = (msg: string): never => {
+      if (file !== undefined) throw new StorageError('CORRUPT_MESSAGE', file, msg, filePosition + pos - start)
+      throw new KafkaError('CORRUPT_MESSAGE', `${msg} (byte ${pos})`)
+    }
+    if (reason !== null) fail(`invalid record batch: ${reason}`)
+    if (!batchCrcMatches(buf, pos)) {
+      fail(`record batch at offset ${batchBaseOffset(buf, pos)} fails its CRC-32C check (stored ${batchStoredCrc(buf, pos)})`)
+    }
+    pos += batchSize(buf, pos)
+    n++
+  }
+  return n
+}
+
+/**
+ * Encodes record batches v2 into one reused buffer: after `encode`, the batch is
+ * `buffer().subarray(0, size)` (valid until the next encode) and the fields below describe it.
+ * Not thread-safe; one per writer. Errors: KafkaError INVALID_RECORD for an empty record list or a
+ * header without key.
+ */
+export class RecordBatchBuilder {
+  private readonly w: ByteWriter
+  /** Of the last encoded batch: */
+  baseOffset = 0
+  lastOffset = -1
+  maxTimestamp = -1
+  count = 0
+  size = 0
+
+  constructor(initialCapacity = 64 * 1024) {
+    this.w = new ByteWriter(initialCapacity)
+  }
+
+  /**
+   * Encodes `records` as one batch with offsets baseOffset..baseOffset+n-1; returns a view of the
+   * encoded bytes (reused by the next call). baseTimestamp is the first record's timestamp,
+   * maxTimestamp the largest; `partitionLeaderEpoch` defaults to -1 (unknown).
+   */
+  encode(baseOffset: number, records: readonly RecordInput[], partitionLeaderEpoch = -1): Buffer {
+    const n = records.length
+    if (n === 0) throw new KafkaError('INVALID_RECORD', 'a record batch needs at least one record')
+    const w = this.w
+    w.reset()
+    w.ensure(BATCH_HEADER_SIZE)
+    const baseTimestamp = records[0].timestamp
+    let maxTimestamp = baseTimestamp
+    w.pos = BATCH_HEADER_SIZE
+    for (let i = 0; i < n; i++) {
+      const r = records[i]
+      const ts = r.timestamp
+      if (ts > maxTimestamp) maxTimestamp = ts
+      const tsDelta = ts - baseTimestamp
+      const key = r.key
+      const value = r.value
+      const headers = r.headers
+      const keyLen = key === null ? -1 : key.length
+      const valueLen = value === null ? -1 : value.length
+      let bodySize =
+        1 + sizeOfVarlong(tsDelta) + sizeOfVarint(i) + sizeOfVarint(keyLen) + (keyLen > 0 ? keyLen : 0) +
+        sizeOfVarint(valueLen) + (valueLen > 0 ? valueLen : 0)
+      const hn = headers === undefined ? 0 : headers.length
+      bodySize += sizeOfVarint(hn)
+      for (let h = 0; h < hn; h++) {
+        const hdr = headers![h]
+        if (typeof hdr.key !== 'string') throw new KafkaError('INVALID_RECORD', `record ${i}: header ${h} has no string key`)
+        const hk = Buffer.byteLength(hdr.key)
+        const hv = hdr.value === null ? -1 : hdr.value.length
+        bodySize += sizeOfVarint(hk) + hk + sizeOfVarint(hv) + (hv > 0 ? hv : 0)
+      }
+      w.ensure(bodySize + 5)
+      w.varint(bodySize)
+      w.buf[w.pos++] = 0 // record attributes
+      w.varlong(tsDelta)
+      w.varint(i)
+      w.varint(keyLen)
+      if (keyLen > 0) w.bytes(key!)
+      w.varint(valueLen)
+      if (valueLen > 0) w.bytes(value!)
+      w.varint(hn)
+      for (let h = 0; h < hn; h++) {
+        const hdr = headers![h]
+        w.varint(Buffer.byteLength(hdr.key))
+        w.utf8(hdr.key)
+        if (hdr.value === null) w.varint(-1)
+        else {
+          w.varint(hdr.value.length)
+          w.bytes(hdr.value)
+        }
+      }
+    }
+    const size = w.pos
+    const b = w.buf
+    writeInt64BE(b, baseOffset, BASE_OFFSET_POS)
+    b.writeInt32BE(size - LOG_OVERHEAD, BATCH_LENGTH_POS)
+    b.writeInt32BE(partitionLeaderEpoch, PARTITION_LEADER_EPOCH_POS)
+    b[MAGIC_POS] = MAGIC_V2
+    b.writeInt16BE(0, ATTRIBUTES_POS)
+    b.writeInt32BE(n - 1, LAST_OFFSET_DELTA_POS)
+    writeInt64BE(b, baseTimestamp, BASE_TIMESTAMP_POS)
+    writeInt64BE(b, maxTimestamp, MAX_TIMESTAMP_POS)
+    b.writeInt32BE(-1, PRODUCER_ID_POS)
+    b.writeInt32BE(-1, PRODUCER_ID_POS + 4)
+    b.writeInt16BE(-1, PRODUCER_EPOCH_POS)
+    b.writeInt32BE(-1, BASE_SEQUENCE_POS)
+    b.writeInt32BE(n, RECORDS_COUNT_POS)
+    b.writeUInt32BE(crc32c(b, ATTRIBUTES_POS, size), CRC_POS)
+    this.baseOffset = baseOffset
+    this.lastOffset = baseOffset + n - 1
+    this.maxTimestamp = maxTimestamp
+    this.count = n
+    this.size = size
+    return b.subarray(0, size)
+  }
+}
+
+/** Encodes one batch into a fresh Buffer (convenience; appends use a RecordBatchBuilder). */
+export function encodeRecordBatch(baseOffset: number, records: readonly RecordInput[], partitionLeaderEpoch = -1): Buffer {
+  return Buffer.from(new RecordBatchBuilder(1024).encode(baseOffset, records, partitionLeaderEpoch))
+}
+
+/** A decoded batch header and its records. */
+export interface DecodedBatch {
+  baseOffset: number
+  lastOffset: number
+  /** Whole batch size in bytes. */
+  sizeBytes: number
+  partitionLeaderEpoch: number
+  magic: number
+  crc: number
+  attributes: number
+  baseTimestamp: number
+  maxTimestamp: number
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
+  records: StoredRecord[]
+}
+
+/**
+ * Decodes the records of the batch at `pos` (which must be complete and sane; see
+ * checkBatchHeader), appending to `out` those with minOffset <= offset < maxOffset. Does not check
+ * the CRC. Throws KafkaError CORRUPT_MESSAGE when the records do not parse or a codec is set
+ * (we write uncompressed batches only). Keys, values and header values are views into `buf`.
+ */
+export function decodeRecordsInto(
+  buf: Buffer,
+  pos: number,
+  out: StoredRecord[],
+  minOffset = 0,
+  maxOffset = Number.MAX_SAFE_INTEGER
+): void {
+  const attributes = batchAttributes(buf, pos)
+  if ((attributes & COMPRESSION_MASK) !== 0) {
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${batchBaseOffset(buf, pos)} uses compression codec ${attributes & COMPRESSION_MASK}, which this log does not read`)
+  }
+  const baseOffset = batchBaseOffset(buf, pos)
+  const baseTimestamp = batchBaseTimestamp(buf, pos)
+  const count = batchRecordCount(buf, pos)
+  const end = pos + batchSize(buf, pos)
+  const r = new ByteReader(buf, pos + BATCH_HEADER_SIZE, end)
+  try {
+    for (let i = 0; i < count; i++) {
+      const len = r.varint()
+      const recEnd = r.pos + len
+      if (len < 0 || recEnd > end) throw new RangeError(`record ${i} length ${len} overruns the batch`)
+      r.pos++ // attributes
+      const timestamp = baseTimestamp + r.varlong()
+      const offset = baseOffset + r.varint()
+      if (offset < minOffset || offset >= maxOffset) {
+        r.pos = recEnd
+        continue
+      }
+      const keyLen = r.varint()
+      const key = keyLen < 0 ? null : r.bytes(keyLen)
+      const valueLen = r.varint()
+      const value = valueLen < 0 ? null : r.bytes(valueLen)
+      const hn = r.varint()
+      const headers: StoredHeader[] = []
+      for (let h = 0; h < hn; h++) {
+        const hk = r.utf8(r.varint())
+        const hvLen = r.varint()
+        headers.push({ key: hk, value: hvLen < 0 ? null : r.bytes(hvLen) })
+      }
+      if (r.pos !== recEnd) throw new RangeError(`record ${i} length ${len} disagrees with its contents`)
+      out.push({ offset, timestamp, key, value, headers })
+    }
+  } catch (e) {
+    if (e instanceof KafkaError) throw e
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${baseOffset} does not decode: ${(e as Error).message}`)
+  }
+  if (r.pos !== end) {
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${baseOffset} has ${end - r.pos} bytes after its ${count} records`)
+  }
+}
+
+/**
+ * Decodes the complete batch at `pos`: header fields and all records. Throws KafkaError
+ * CORRUPT_MESSAGE when the header is not sane, the CRC-32C does not match (unless `verifyCrc`
+ * is false) or the records do not parse.
+ */
+export function decodeRecordBatch(buf: Buffer, pos = 0, verifyCrc = true): DecodedBatch {
+  const reason = checkBatchHeader(buf, pos, buf.length - pos)
+  if (reason !== null) throw new KafkaError('CORRUPT_MESSAGE', `invalid record batch at byte ${pos}: ${reason}`)
+  if (verifyCrc && !batchCrcMatches(buf, pos)) {
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${batchBaseOffset(buf, pos)} fails its CRC-32C check`)
+  }
+  const records: StoredRecord[] = []
+  decodeRecordsInto(buf, pos, records)
+  return {
+    baseOffset: batchBaseOffset(buf, pos),
+    lastOffset: batchLastOffset(buf, pos),
+    sizeBytes: batchSize(buf, pos),
+    partitionLeaderEpoch: batchPartitionLeaderEpoch(buf, pos),
+    magic: buf[pos + MAGIC_POS],
+    crc: batchStoredCrc(buf, pos),
+    attributes: batchAttributes(buf, pos),
+    baseTimestamp: batchBaseTimestamp(buf, pos),
+    maxTimestamp: batchMaxTimestamp(buf, pos),
+    producerId: readInt64BE(buf, pos + PRODUCER_ID_POS),
+    producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_POS),
+    baseSequence: buf.readInt32BE(pos + BASE_SEQUENCE_POS),
+    records
+  }
+}
+
+/** Decodes every batch in `buf` (validating each CRC). */
+export function decodeRecordBatches(buf: Buffer, verifyCrc = true): DecodedBatch[] {
+  const out: DecodedBatch[] = []
+  let pos = 0
+  while (pos < buf.length) {
+    const b = decodeRecordBatch(buf, pos, verifyCrc)
+    out.push(b)
+    pos += b.sizeBytes
+  }
+  return out
+}

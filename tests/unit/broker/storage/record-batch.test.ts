@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest'
+import { KafkaError } from '../../../../src/broker/errors'
+import {
+  RecordBatchBuilder,
+  batchBaseOffset,
+  batchLastOffset,
+  batchMaxTimestamp,
+  batchRecordCount,
+  batchSize,
+  decodeRecordBatch,
+  decodeRecordBatches,
+  encodeRecordBatch,
+  validateBatches
+} from '../../../../src/broker/storage/record-batch'
+import type { RecordInput } from '../../../../src/broker/storage/storage-types'
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkajsCrc32C: (buf: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C')
+
+const sample: RecordInput[] = [
+  { key: Buffer.from('user-1'), value: Buffer.from('{"a":1}'), timestamp: 1_700_000_000_500, headers: [{ key: 'trace', value: Buffer.from('abc') }] },
+  { key: null, value: Buffer.from('no key'), timestamp: 1_700_000_000_000 },
+  { key: Buffer.from('tomb'), value: null, timestamp: 1_700_000_000_900, headers: [{ key: 'h-null', value: null }, { key: 'ü', value: Buffer.alloc(0) }] },
+  { key: Buffer.alloc(0), value: Buffer.alloc(0), timestamp: 1_600_000_000_000 }
+]
+
+describe('record batch v2', () => {
+  it('round-trips records with headers, null keys, null values and empty bytes', () => {
+    const buf = encodeRecordBatch(42, sample)
+    const b = decodeRecordBatch(buf)
+    expect(b.baseOffset).toBe(42)
+    expect(b.lastOffset).toBe(45)
+    expect(b.magic).toBe(2)
+    expect(b.baseTimestamp).toBe(1_700_000_000_500)
+    expect(b.maxTimestamp).toBe(1_700_000_000_900)
+    expect([b.producerId, b.producerEpoch, b.baseSequence, b.partitionLeaderEpoch]).toEqual([-1, -1, -1, -1])
+    expect(b.records.map((r) => r.offset)).toEqual([42, 43, 44, 45])
+    expect(b.records.map((r) => r.timestamp)).toEqual(sample.map((r) => r.timestamp))
+    expect(b.records[0].key?.toString()).toBe('user-1')
+    expect(b.records[0].headers).toEqual([{ key: 'trace', value: Buffer.from('abc') }])
+    expect(b.records[1].key).toBeNull()
+    expect(b.records[2].value).toBeNull()
+    expect(b.records[2].headers).toEqual([{ key: 'h-null', value: null }, { key: 'ü', value: Buffer.alloc(0) }])
+    expect(b.records[3].key).toEqual(Buffer.alloc(0))
+    expect(b.records[3].value).toEqual(Buffer.alloc(0))
+  })
+
+  it('reads header fields without decoding records', () => {
+    const buf = encodeRecordBatch(1000, sample)
+    expect(batchBaseOffset(buf)).toBe(1000)
+    expect(batchLastOffset(buf)).toBe(1003)
+    expect(batchMaxTimestamp(buf)).toBe(1_700_000_000_900)
+    expect(batchRecordCount(buf)).toBe(4)
+    expect(batchSize(buf)).toBe(buf.length)
+  })
+
+  it('matches hand-checked bytes for one record (Kafka protocol doc, record batch layout)', () => {
+    const buf = encodeRecordBatch(5, [{ key: Buffer.from('k'), value: Buffer.from('v'), timestamp: 1000 }])
+    const record = '10' + '00' + '00' + '00' + '02' + '6b' + '02' + '76' + '00' // length 8, attrs, tsDelta, offsetDelta, key, value, 0 headers
+    const afterCrc =
+      '0000' + // attributes
+      '00000000' + // lastOffsetDelta
+      '00000000000003e8' + // baseTimestamp 1000
+      '00000000000003e8' + // maxTimestamp
+      'ffffffffffffffff' + // producerId -1
+      'ffff' + // producerEpoch -1
+      'ffffffff' + // baseSequence -1
+      '00000001' + // records count
+      record
+    const crc = (kafkajsCrc32C(Buffer.from(afterCrc, 'hex')) >>> 0).toString(16).padStart(8, '0')
+    const expected =
+      '0000000000000005' + // baseOffset
+      '0000003a' + // batchLength 58 = 70 - 12
+      'ffffffff' + // partitionLeaderEpoch
+      '02' + // magic
+      crc +
+      afterCrc
+    expect(buf.toString('hex')).toBe(expected)
+    expect(buf.length).toBe(70)
+  })
+
+  it('detects a flipped byte anywhere after the CRC with CORRUPT_MESSAGE', () => {
+    const buf = encodeRecordBatch(0, sample)
+    for (const at of [21, 30, 61, buf.length - 1]) {
+      const bad = Buffer.from(buf)
+      bad[at] ^= 0x01
+      expect(() => validateBatches(bad)).toThrow(KafkaError)
+      try {
+        decodeRecordBatch(bad)
+        expect.unreachable()
+      } catch (e) {
+        expect((e as KafkaError).code).toBe('CORRUPT_MESSAGE')
+      }
+    }
+    expect(validateBatches(buf)).toBe(1)
+  })
+
+  it('refuses a truncated batch and a wrong magic', () => {
+    const buf = encodeRecordBatch(0, sample)
+    expect(() => validateBatches(buf.subarray(0, buf.length - 3))).toThrow(/extends past the end/)
+    const m = Buffer.from(buf)
+    m[16] = 1
+    expect(() => validateBatches(m)).toThrow(/magic 1/)
+  })
+
+  it('reuses its buffer across encodes and decodes several batches in a row', () => {
+    const builder = new RecordBatchBuilder(16)
+    const a = Buffer.from(builder.encode(0, sample.slice(0, 2)))
+    expect(builder.lastOffset).toBe(1)
+    const b = Buffer.from(builder.encode(2, sample.slice(2)))
+    expect(builder.count).toBe(2)
+    const all = decodeRecordBatches(Buffer.concat([a, b]))
+    expect(all.flatMap((x) => x.records.map((r) => r.offset))).toEqual([0, 1, 2, 3])
+  })
+
+  it('refuses an empty record list with INVALID_RECORD', () => {
+    expect(() => encodeRecordBatch(0, [])).toThrow(/at least one record/)
+  })
+})
