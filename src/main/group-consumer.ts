@@ -9,7 +9,7 @@
  * positions for every partition of the topic are committed, so the group's lag covers the topic.
  */
 import type { GroupView, RequestOf, ResponseOf } from '../shared/contract'
-import type { ClusterApi } from '../broker/cluster/cluster-api'
+import type { ClusterApi, ConsumerRecord } from '../broker/cluster/cluster-api'
 import { KafkaError } from '../broker/errors'
 import { toGroupView } from './contract-views'
 
@@ -31,9 +31,14 @@ export function listGroupViews(cluster: ClusterApi): GroupView[] {
 /**
  * Consumes up to `maxRecords` records of `topic` as group `groupId`, round-robin over partitions,
  * and commits the positions reached. Returns how many records were consumed and the group after.
+ * `onRecord` sees every consumed record in consumption order (the CLI prints them).
  * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for a missing topic.
  */
-export function consumeAsGroup(cluster: ClusterApi, req: RequestOf<'group/consume'>): ResponseOf<'group/consume'> {
+export function consumeAsGroup(
+  cluster: ClusterApi,
+  req: RequestOf<'group/consume'>,
+  onRecord?: (record: ConsumerRecord) => void
+): ResponseOf<'group/consume'> {
   const topic = cluster.describeTopic(req.topic)
   const committed = cluster.fetchOffsets(req.groupId).offsets.get(req.topic)
   const positions = new Map<number, number>()
@@ -54,6 +59,7 @@ export function consumeAsGroup(cluster: ClusterApi, req: RequestOf<'group/consum
       const res = cluster.fetch(req.topic, partition, position, { maxRecords: want })
       const take = res.records.slice(0, want)
       if (take.length > 0) {
+        if (onRecord) for (const r of take) onRecord(r)
         consumed += take.length
         positions.set(partition, take[take.length - 1].offset + 1)
         progressed = true

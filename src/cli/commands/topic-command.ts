@@ -1,0 +1,95 @@
+/**
+ * `brokerlab topic create|list|describe`, after kafka-topics: create with partitions, replication
+ * factor and `--config key=value` overrides; list as a table (or `--json`); describe like
+ * `kafka-topics --describe` (Topic, Partition, Leader, Replicas, Isr) plus log start, log end and
+ * high watermark.
+ */
+import type { Command } from 'commander'
+import type { TopicDetail } from '../../shared/contract'
+import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { formatTable } from '../table'
+import { addDataDir, type DataDirOpts } from './data-dir-option'
+
+/** Config values from the command line: integers become numbers, the rest stays text. */
+export function configValues(pairs: [string, string][] | undefined): Record<string, string | number> | undefined {
+  if (!pairs || pairs.length === 0) return undefined
+  const out: Record<string, string | number> = {}
+  for (const [k, v] of pairs) out[k] = /^-?\d+$/.test(v) ? Number(v) : v
+  return out
+}
+
+/** kafka-topics --describe text for one topic. */
+export function describeText(t: TopicDetail): string {
+  const overrides = Object.entries(t.configs)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',')
+  const lines = [
+    `Topic: ${t.name}\tPartitionCount: ${t.partitions}\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${overrides}`
+  ]
+  for (const p of t.partitionViews)
+    lines.push(
+      `\tTopic: ${t.name}\tPartition: ${p.partition}\tLeader: ${p.leader === -1 ? 'none' : p.leader}\t` +
+        `Replicas: ${p.replicas.join(',')}\tIsr: ${p.isr.join(',')}\t` +
+        `LogStartOffset: ${p.logStartOffset}\tLogEndOffset: ${p.logEndOffset}\tHighWatermark: ${p.highWatermark}`
+    )
+  return lines.join('\n')
+}
+
+/** Registers `topic` and its subcommands. */
+export function registerTopicCommand(program: Command, io: CliIo): void {
+  const topic = program.command('topic').description('Create, list and describe topics (like kafka-topics)')
+
+  addDataDir(
+    topic
+      .command('create <name>')
+      .description('Create a topic')
+      .option('--partitions <n>', 'number of partitions', intArg('--partitions'), 1)
+      .option('--replication-factor <r>', 'replicas per partition (1 to the number of brokers)', intArg('--replication-factor'), 1)
+      .option('--config <key=value>', "a topic config override with Kafka's name (repeatable)", keyValueArg('--config')),
+    io
+  ).action(async (name: string, opts: DataDirOpts & { partitions: number; replicationFactor: number; config?: [string, string][] }) => {
+    const req = validated('topic/create', {
+      topic: name,
+      partitions: opts.partitions,
+      replicationFactor: opts.replicationFactor,
+      ...(opts.config ? { configs: configValues(opts.config) } : {})
+    })
+    await withEngine(io, opts.dataDir, async (s) => {
+      await call(s, 'topic/create', req)
+      io.stdout.write(`Created topic ${name}.\n`)
+    })
+  })
+
+  addDataDir(
+    topic
+      .command('list')
+      .description('List topics')
+      .option('--json', 'print JSON')
+      .option('--include-internal', 'include internal topics such as __consumer_offsets'),
+    io
+  ).action(async (opts: DataDirOpts & { json?: boolean; includeInternal?: boolean }) => {
+    await withEngine(io, opts.dataDir, async (s) => {
+      const topics = await call(s, 'topic/list', { includeInternal: opts.includeInternal ?? false })
+      if (opts.json) return printJson(io, topics)
+      if (topics.length === 0) return void io.stdout.write('No topics.\n')
+      io.stdout.write(
+        formatTable(
+          ['TOPIC', 'PARTITIONS', 'REPLICATION-FACTOR', 'RECORDS', 'SIZE-BYTES', 'UNDER-REPLICATED'],
+          topics.map((t) => [t.name, t.partitions, t.replicationFactor, t.records, t.sizeBytes, t.underReplicatedPartitions])
+        ) + '\n'
+      )
+    })
+  })
+
+  addDataDir(
+    topic.command('describe <name>').description('Describe a topic and its partitions').option('--json', 'print JSON'),
+    io
+  ).action(async (name: string, opts: DataDirOpts & { json?: boolean }) => {
+    const req = validated('topic/describe', { topic: name })
+    await withEngine(io, opts.dataDir, async (s) => {
+      const detail = await call(s, 'topic/describe', req)
+      if (opts.json) printJson(io, detail)
+      else io.stdout.write(describeText(detail) + '\n')
+    })
+  })
+}

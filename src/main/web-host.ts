@@ -1,0 +1,266 @@
+/**
+ * Browser mode: an HTTP server on 127.0.0.1 serving the built renderer (out/renderer) with the same
+ * Content-Security-Policy as the desktop app, and a WebSocket endpoint `/ws` carrying the contract
+ * with the same envelope as the engine worker: requests `{ id, name, payload }`, replies
+ * `{ id, reply }`, pushes `{ event, payload }`.
+ *
+ * The engine runs in a worker thread (EngineHost) when the built worker (out/main/engine-worker.js)
+ * exists, else in-process (EngineService on this thread), e.g. when running from source before
+ * `npm run build`; the behaviour is the same, only heavy requests then share this thread.
+ *
+ * Must stay true: listens on the given host (default 127.0.0.1) only; WebSocket upgrades are
+ * accepted only on `/ws`, from no Origin (scripts, tests) or our own origin, so other web pages
+ * cannot drive the engine; every message is size-limited, parsed defensively and validated, and a
+ * malformed one gets an error reply (never a crash); static files never leave the renderer directory.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import { existsSync, promises as fsp } from 'node:fs'
+import { extname, join, normalize, resolve, sep } from 'node:path'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, WebSocket, type RawData } from 'ws'
+import type { Reply } from '../shared/contract'
+import { validateRequest } from '../shared/schemas'
+import { CONTENT_SECURITY_POLICY } from './content-security-policy'
+import type { EngineClient } from './engine-client'
+import { EngineHost } from './engine-host'
+import { EngineService } from './engine-service'
+import { openCluster } from './open-cluster'
+
+/** Default largest WebSocket message, in bytes (an import's file content travels in one message). */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+/** Pushed events are skipped for a client with more than this many bytes still unsent. */
+const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
+
+/** Options of startWebHost. */
+export interface WebHostOptions {
+  /** Cluster data directory (needed unless `engine` is given). */
+  dataDir?: string
+  /** An engine to serve instead of starting one; the web host then does not close it. */
+  engine?: EngineClient
+  /** Interface to listen on (default 127.0.0.1). */
+  host?: string
+  /** Port (default 0: any free port). */
+  port?: number
+  /** Directory of the built renderer (index.html and assets). */
+  rendererDir: string
+  /** Built engine worker; when it exists the engine runs in a worker thread, else in-process. */
+  workerScript?: string
+  /** Largest WebSocket message in bytes (default 64 MiB); larger ones close the socket with 1009. */
+  maxMessageBytes?: number
+}
+
+/** A running browser-mode host. */
+export interface WebHost {
+  /** e.g. "http://127.0.0.1:5173/". */
+  url: string
+  port: number
+  /** Where the engine runs. */
+  engineMode: 'worker' | 'in-process' | 'external'
+  /** Closes the sockets, the server and (when started here) the engine. */
+  close(): Promise<void>
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff': 'font/woff',
+  '.woff2': 'font/woff2',
+  '.ttf': 'font/ttf',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8'
+}
+
+function securityHeaders(res: ServerResponse): void {
+  res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY)
+  res.setHeader('X-Content-Type-Options', 'nosniff')
+  res.setHeader('Referrer-Policy', 'no-referrer')
+  res.setHeader('X-Frame-Options', 'DENY')
+  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+}
+
+function sendText(res: ServerResponse, status: number, text: string): void {
+  res.statusCode = status
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8')
+  res.end(text)
+}
+
+/** Serves a file of `root` for a GET/HEAD; unknown paths without an extension get index.html. */
+async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  securityHeaders(res)
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('Allow', 'GET, HEAD')
+    return sendText(res, 405, 'Method not allowed')
+  }
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname)
+  } catch {
+    return sendText(res, 400, 'Bad request path')
+  }
+  if (pathname.includes('\0')) return sendText(res, 400, 'Bad request path')
+  let file = normalize(join(root, pathname))
+  if (file !== root && !file.startsWith(root + sep)) return sendText(res, 403, 'Forbidden')
+  let stat = await fsp.stat(file).catch(() => null)
+  if (stat?.isDirectory()) {
+    file = join(file, 'index.html')
+    stat = await fsp.stat(file).catch(() => null)
+  }
+  if (!stat && extname(pathname) === '') {
+    file = join(root, 'index.html')
+    stat = await fsp.stat(file).catch(() => null)
+  }
+  if (!stat || !stat.isFile()) {
+    if (!existsSync(join(root, 'index.html')))
+      return sendText(res, 503, `The renderer is not built (no ${join(root, 'index.html')}); run \`npm run build\` first.`)
+    return sendText(res, 404, 'Not found')
+  }
+  res.statusCode = 200
+  res.setHeader('Content-Type', MIME[extname(file).toLowerCase()] ?? 'application/octet-stream')
+  res.setHeader('Content-Length', stat.size)
+  res.setHeader('Cache-Control', file.endsWith('index.html') ? 'no-cache' : 'public, max-age=3600')
+  if (req.method === 'HEAD') return void res.end()
+  res.end(await fsp.readFile(file))
+}
+
+/** Hosts a browser may use to reach us: the configured host plus the loopback names, with our port. */
+function allowedHosts(host: string, port: number): Set<string> {
+  return new Set([`${host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
+}
+
+function errorReply(code: string, message: string): Reply<never> {
+  return { ok: false, error: { code, message } }
+}
+
+/**
+ * Parses and validates one WebSocket message; returns the request or the reply to send instead.
+ * Exported for tests.
+ */
+export function parseWsRequest(
+  data: string
+): { ok: true; id: number; name: string; payload: unknown } | { ok: false; id: number | null; reply: Reply<never> } {
+  let msg: unknown
+  try {
+    msg = JSON.parse(data)
+  } catch (e) {
+    return { ok: false, id: null, reply: errorReply('INVALID_REQUEST', `Message is not valid JSON: ${(e as Error).message}`) }
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+    return { ok: false, id: null, reply: errorReply('INVALID_REQUEST', 'Message must be an object {id, name, payload}') }
+  const { id, name, payload } = msg as { id?: unknown; name?: unknown; payload?: unknown }
+  if (typeof id !== 'number' || !Number.isSafeInteger(id))
+    return { ok: false, id: null, reply: errorReply('INVALID_REQUEST', 'Message id must be an integer') }
+  if (typeof name !== 'string') return { ok: false, id, reply: errorReply('INVALID_REQUEST', 'Request name must be a string') }
+  const v = validateRequest(name, payload)
+  if (!v.ok) return { ok: false, id, reply: errorReply('INVALID_REQUEST', v.message) }
+  return { ok: true, id, name, payload: v.value }
+}
+
+async function startEngine(options: WebHostOptions): Promise<{ engine: EngineClient; mode: WebHost['engineMode'] }> {
+  if (options.engine) return { engine: options.engine, mode: 'external' }
+  if (!options.dataDir) throw new Error('startWebHost needs dataDir (or an engine)')
+  if (options.workerScript && existsSync(options.workerScript))
+    return { engine: await EngineHost.start({ workerScript: options.workerScript, dataDir: options.dataDir }), mode: 'worker' }
+  return { engine: new EngineService(openCluster({ dataDir: options.dataDir })), mode: 'in-process' }
+}
+
+/**
+ * Starts browser mode: the engine, then the HTTP + WebSocket server.
+ * @returns the URL (with the actual port when `port` is 0) and `close()`.
+ * @throws when the engine cannot open the data directory or the port is taken (EADDRINUSE).
+ */
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const host = options.host ?? '127.0.0.1'
+  const root = resolve(options.rendererDir)
+  const { engine, mode } = await startEngine(options)
+  const server = createServer((req, res) => {
+    serveStatic(root, req, res).catch((e) => {
+      if (!res.headersSent) sendText(res, 500, `Internal error: ${(e as Error).message}`)
+      else res.destroy()
+    })
+  })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES })
+  let hosts = new Set<string>()
+  const anyHost = host === '0.0.0.0' || host === '::'
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refuse = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
+    }
+    const path = (req.url ?? '').split('?')[0]
+    if (path !== '/ws') return refuse(404, 'Not Found')
+    const hostHeader = req.headers.host ?? ''
+    // Host check against DNS rebinding; a wildcard listen address accepts any Host, the Origin check still applies.
+    if (!anyHost && !hosts.has(hostHeader)) return refuse(403, 'Forbidden')
+    const origin = req.headers.origin
+    if (origin !== undefined && origin !== `http://${hostHeader}`) return refuse(403, 'Forbidden')
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  wss.on('connection', (ws: WebSocket) => {
+    ws.on('error', () => ws.terminate())
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      const text = isBinary ? null : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString()
+      if (text === null) {
+        ws.send(JSON.stringify({ id: null, reply: errorReply('INVALID_REQUEST', 'Binary messages are not accepted') }))
+        return
+      }
+      const parsed = parseWsRequest(text)
+      if (!parsed.ok) {
+        ws.send(JSON.stringify({ id: parsed.id, reply: parsed.reply }))
+        return
+      }
+      void engine.handle(parsed.name, parsed.payload).then((reply) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ id: parsed.id, reply }))
+      })
+    })
+  })
+
+  const unsubscribe = engine.subscribe((ev) => {
+    if (wss.clients.size === 0) return
+    const text = JSON.stringify(ev)
+    for (const ws of wss.clients)
+      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < MAX_BUFFERED_BYTES) ws.send(text)
+  })
+
+  try {
+    await new Promise<void>((res, rej) => {
+      server.once('error', rej)
+      server.listen(options.port ?? 0, host, () => {
+        server.off('error', rej)
+        res()
+      })
+    })
+  } catch (e) {
+    unsubscribe()
+    if (mode !== 'external') await engine.close()
+    throw e
+  }
+  const port = (server.address() as AddressInfo).port
+  hosts = allowedHosts(host.includes(':') ? `[${host}]` : host, port)
+  const urlHost = host.includes(':') ? `[${host}]` : host
+  let closing: Promise<void> | null = null
+  return {
+    url: `http://${urlHost}:${port}/`,
+    port,
+    engineMode: mode,
+    close() {
+      closing ??= (async () => {
+        unsubscribe()
+        for (const ws of wss.clients) ws.terminate()
+        await new Promise<void>((res) => wss.close(() => res()))
+        server.closeAllConnections?.()
+        await new Promise<void>((res) => server.close(() => res()))
+        if (mode !== 'external') await engine.close()
+      })()
+      return closing
+    }
+  }
+}
