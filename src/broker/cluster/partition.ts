@@ -210,6 +210,8 @@ export class Partition {
       if (this.leo(b) === end && !this.logs.has(b)) continue
       const f = this.log(b)!
       if (f.logEndOffset > end) f.truncateTo(Math.max(end, f.logStartOffset))
+      // Kafka's follower on OFFSET_OUT_OF_RANGE below the leader's log start: start over there.
+      if (f.logEndOffset < leaderLog.logStartOffset) f.truncateFullyAndStartAt(leaderLog.logStartOffset)
       while (f.logEndOffset < end) {
         const batches = leaderLog.readBatches(f.logEndOffset, REPLICA_FETCH_MAX_BYTES, end)
         if (batches.length === 0) break

@@ -20,6 +20,8 @@ export interface ReplicaLog {
   updateHighWatermark(offset: number): void
   offsetForTimestamp(ts: number): number | null
   truncateTo(offset: number): void
+  /** Delete everything and restart empty at `offset` (a follower behind its leader's log start). */
+  truncateFullyAndStartAt(offset: number): void
   segments(): SegmentDescription[]
   updateConfig(config: LogConfig): void
   close(): void

@@ -1,11 +1,12 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Cluster, type ClusterTestOptions } from '../../../../src/broker/cluster/cluster'
 import type { ClusterOptions } from '../../../../src/broker/cluster/cluster-api'
 import { KafkaError } from '../../../../src/broker/errors'
 import { partitionForKey, seededRandom } from '../../../../src/broker/client/partitioner'
+import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
 import { memoryLogOpener, type MemoryLogStore } from './memory-replica-log'
 
 const dirs: string[] = []
@@ -24,6 +25,11 @@ interface Harness {
   reopen(): Promise<Cluster>
 }
 
+/** Replica logs the suite runs on: storage's PartitionLog on each backend, and the in-memory stand-in. */
+type LogKind = 'file' | 'mmap' | 'memory'
+const KINDS: LogKind[] = loadMmapAddon().ok ? ['file', 'mmap', 'memory'] : ['file', 'memory']
+let kind: LogKind = 'file'
+
 function harness(opts: Partial<ClusterOptions & ClusterTestOptions> = {}): Harness {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-cluster-'))
   dirs.push(dir)
@@ -35,7 +41,7 @@ function harness(opts: Partial<ClusterOptions & ClusterTestOptions> = {}): Harne
       clock: () => clock.now,
       autoReplicate: false,
       random: seededRandom(1),
-      logOpener: memoryLogOpener(store),
+      ...(kind === 'memory' ? { logOpener: memoryLogOpener(store) } : { storage: kind, log: () => {} }),
       replicaLagTimeMaxMs: 30000,
       ...opts
     })
@@ -71,291 +77,297 @@ async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string | u
   return undefined
 }
 
-describe('Cluster topics', () => {
-  it('creates a topic with replicas spread over brokers, leader = first replica and the full ISR', () => {
-    const { cluster } = harness()
-    expect(cluster.brokers().map((b) => b.id)).toEqual([1, 2, 3])
-    const t = cluster.createTopic('orders', { partitions: 6, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
-    expect(t.partitions).toHaveLength(6)
-    for (const p of t.partitions) {
-      expect(new Set(p.replicas).size).toBe(3)
-      expect(p.leader).toBe(p.replicas[0])
-      expect(p.isr).toEqual(p.replicas)
-    }
-    expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([2, 2, 2])
-    expect(t.configs['min.insync.replicas']).toBe(2)
-    expect(t.configs['retention.ms']).toBe(604800000)
+describe.each(KINDS)('on %s replica logs', (k) => {
+  beforeAll(() => {
+    kind = k
   })
 
-  it('refuses bad names, duplicates, colliding names, zero partitions and a replication factor above the live brokers', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('a.b', { partitions: 1, replicationFactor: 1 })
-    expect(await codeOf(() => cluster.createTopic('bad name', { partitions: 1, replicationFactor: 1 }))).toBe('INVALID_TOPIC_EXCEPTION')
-    expect(await codeOf(() => cluster.createTopic('a.b', { partitions: 1, replicationFactor: 1 }))).toBe('TOPIC_ALREADY_EXISTS')
-    expect(await codeOf(() => cluster.createTopic('a_b', { partitions: 1, replicationFactor: 1 }))).toBe('INVALID_TOPIC_EXCEPTION')
-    expect(await codeOf(() => cluster.createTopic('t', { partitions: 0, replicationFactor: 1 }))).toBe('INVALID_PARTITIONS')
-    expect(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 4 })).toThrow('Replication factor: 4 larger than available brokers: 3.')
-    cluster.stopBroker(3)
-    expect(await codeOf(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 3 }))).toBe('INVALID_REPLICATION_FACTOR')
-    expect(await codeOf(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': -5 } }))).toBe('INVALID_CONFIG')
-    expect(cluster.listTopics().map((t) => t.name)).toEqual(['a.b'])
+  describe('Cluster topics', () => {
+    it('creates a topic with replicas spread over brokers, leader = first replica and the full ISR', () => {
+      const { cluster } = harness()
+      expect(cluster.brokers().map((b) => b.id)).toEqual([1, 2, 3])
+      const t = cluster.createTopic('orders', { partitions: 6, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
+      expect(t.partitions).toHaveLength(6)
+      for (const p of t.partitions) {
+        expect(new Set(p.replicas).size).toBe(3)
+        expect(p.leader).toBe(p.replicas[0])
+        expect(p.isr).toEqual(p.replicas)
+      }
+      expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([2, 2, 2])
+      expect(t.configs['min.insync.replicas']).toBe(2)
+      expect(t.configs['retention.ms']).toBe(604800000)
+    })
+
+    it('refuses bad names, duplicates, colliding names, zero partitions and a replication factor above the live brokers', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('a.b', { partitions: 1, replicationFactor: 1 })
+      expect(await codeOf(() => cluster.createTopic('bad name', { partitions: 1, replicationFactor: 1 }))).toBe('INVALID_TOPIC_EXCEPTION')
+      expect(await codeOf(() => cluster.createTopic('a.b', { partitions: 1, replicationFactor: 1 }))).toBe('TOPIC_ALREADY_EXISTS')
+      expect(await codeOf(() => cluster.createTopic('a_b', { partitions: 1, replicationFactor: 1 }))).toBe('INVALID_TOPIC_EXCEPTION')
+      expect(await codeOf(() => cluster.createTopic('t', { partitions: 0, replicationFactor: 1 }))).toBe('INVALID_PARTITIONS')
+      expect(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 4 })).toThrow('Replication factor: 4 larger than available brokers: 3.')
+      cluster.stopBroker(3)
+      expect(await codeOf(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 3 }))).toBe('INVALID_REPLICATION_FACTOR')
+      expect(await codeOf(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': -5 } }))).toBe('INVALID_CONFIG')
+      expect(cluster.listTopics().map((t) => t.name)).toEqual(['a.b'])
+    })
+
+    it('deletes a topic with its replica directories on every broker', () => {
+      const { cluster, dir } = harness()
+      cluster.createTopic('gone', { partitions: 2, replicationFactor: 3 })
+      expect(fs.existsSync(path.join(dir, 'broker-1', 'gone-0'))).toBe(true)
+      cluster.deleteTopic('gone')
+      expect(fs.existsSync(path.join(dir, 'broker-1', 'gone-0'))).toBe(false)
+      expect(() => cluster.describeTopic('gone')).toThrow(KafkaError)
+    })
   })
 
-  it('deletes a topic with its replica directories on every broker', () => {
-    const { cluster, dir } = harness()
-    cluster.createTopic('gone', { partitions: 2, replicationFactor: 3 })
-    expect(fs.existsSync(path.join(dir, 'broker-1', 'gone-0'))).toBe(true)
-    cluster.deleteTopic('gone')
-    expect(fs.existsSync(path.join(dir, 'broker-1', 'gone-0'))).toBe(false)
-    expect(() => cluster.describeTopic('gone')).toThrow(KafkaError)
-  })
-})
+  describe('Cluster produce', () => {
+    it('puts a keyed record on the partition murmur2 gives and reports why', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('k', { partitions: 6, replicationFactor: 1 })
+      const [md] = await cluster.produce('k', [rec('JFK', 'x')], { acks: 1 })
+      expect(md.partition).toBe(partitionForKey(Buffer.from('JFK'), 6))
+      expect(md.choice).toMatchObject({ kind: 'key', partitions: 6 })
+      expect(md.offset).toBe(0)
+    })
 
-describe('Cluster produce', () => {
-  it('puts a keyed record on the partition murmur2 gives and reports why', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('k', { partitions: 6, replicationFactor: 1 })
-    const [md] = await cluster.produce('k', [rec('JFK', 'x')], { acks: 1 })
-    expect(md.partition).toBe(partitionForKey(Buffer.from('JFK'), 6))
-    expect(md.choice).toMatchObject({ kind: 'key', partitions: 6 })
-    expect(md.offset).toBe(0)
-  })
+    it('keeps unkeyed records of one call on one partition and spreads calls over all partitions', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('u', { partitions: 4, replicationFactor: 1 })
+      const seen = new Set<number>()
+      for (let i = 0; i < 40; i++) {
+        const mds = await cluster.produce('u', [rec(null, 'a'), rec(null, 'b'), rec(null, 'c')], { acks: 1 })
+        expect(new Set(mds.map((m) => m.partition)).size).toBe(1)
+        expect(mds[0].choice).toEqual({ kind: 'no-key', strategy: 'sticky' })
+        seen.add(mds[0].partition)
+      }
+      expect(seen.size).toBe(4)
+    })
 
-  it('keeps unkeyed records of one call on one partition and spreads calls over all partitions', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('u', { partitions: 4, replicationFactor: 1 })
-    const seen = new Set<number>()
-    for (let i = 0; i < 40; i++) {
-      const mds = await cluster.produce('u', [rec(null, 'a'), rec(null, 'b'), rec(null, 'c')], { acks: 1 })
-      expect(new Set(mds.map((m) => m.partition)).size).toBe(1)
-      expect(mds[0].choice).toEqual({ kind: 'no-key', strategy: 'sticky' })
-      seen.add(mds[0].partition)
-    }
-    expect(seen.size).toBe(4)
-  })
+    it('refuses a record above max.message.bytes with RECORD_TOO_LARGE and appends nothing', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('big', { partitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': 1000 } })
+      const err = await codeOf(cluster.produce('big', [rec('a', 'ok'), rec('b', 'x'.repeat(1000))], { acks: 1 }))
+      expect(err).toBe('RECORD_TOO_LARGE')
+      expect(cluster.describeTopic('big').partitions[0].logEndOffset).toBe(0)
+      await cluster.produce('big', [rec('b', 'x'.repeat(900))], { acks: 1 })
+      expect(cluster.describeTopic('big').partitions[0].logEndOffset).toBe(1)
+    })
 
-  it('refuses a record above max.message.bytes with RECORD_TOO_LARGE and appends nothing', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('big', { partitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': 1000 } })
-    const err = await codeOf(cluster.produce('big', [rec('a', 'ok'), rec('b', 'x'.repeat(1000))], { acks: 1 }))
-    expect(err).toBe('RECORD_TOO_LARGE')
-    expect(cluster.describeTopic('big').partitions[0].logEndOffset).toBe(0)
-    await cluster.produce('big', [rec('b', 'x'.repeat(900))], { acks: 1 })
-    expect(cluster.describeTopic('big').partitions[0].logEndOffset).toBe(1)
-  })
+    it('fails acks=all with NOT_ENOUGH_REPLICAS once two brokers stopped and the ISR shrank below min.insync.replicas=2', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('safe', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
+      const p = cluster.produce('safe', [rec('a', '1')], { acks: 'all' })
+      cluster.replicateNow()
+      expect((await p)[0].offset).toBe(0)
+      const leader = cluster.describeTopic('safe').partitions[0].leader
+      const followers = [1, 2, 3].filter((b) => b !== leader)
+      cluster.stopBroker(followers[0])
+      cluster.stopBroker(followers[1])
+      h.clock.now += 30001
+      cluster.tick()
+      expect(cluster.describeTopic('safe').partitions[0].isr).toEqual([leader])
+      expect(await codeOf(cluster.produce('safe', [rec('a', '2')], { acks: 'all' }))).toBe('NOT_ENOUGH_REPLICAS')
+      expect((await cluster.produce('safe', [rec('a', '3')], { acks: 1 }))[0].offset).toBe(1)
+    })
 
-  it('fails acks=all with NOT_ENOUGH_REPLICAS once two brokers stopped and the ISR shrank below min.insync.replicas=2', async () => {
-    const h = harness()
-    const { cluster } = h
-    cluster.createTopic('safe', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
-    const p = cluster.produce('safe', [rec('a', '1')], { acks: 'all' })
-    cluster.replicateNow()
-    expect((await p)[0].offset).toBe(0)
-    const leader = cluster.describeTopic('safe').partitions[0].leader
-    const followers = [1, 2, 3].filter((b) => b !== leader)
-    cluster.stopBroker(followers[0])
-    cluster.stopBroker(followers[1])
-    h.clock.now += 30001
-    cluster.tick()
-    expect(cluster.describeTopic('safe').partitions[0].isr).toEqual([leader])
-    expect(await codeOf(cluster.produce('safe', [rec('a', '2')], { acks: 'all' }))).toBe('NOT_ENOUGH_REPLICAS')
-    expect((await cluster.produce('safe', [rec('a', '3')], { acks: 1 }))[0].offset).toBe(1)
-  })
-
-  it('times out acks=all with REQUEST_TIMED_OUT while a stopped follower still holds the ISR back', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('slow', { partitions: 1, replicationFactor: 2 })
-    const follower = cluster.describeTopic('slow').partitions[0].replicas[1]
-    cluster.stopBroker(follower)
-    const p = cluster.produce('slow', [rec('a', '1')], { acks: 'all', timeoutMs: 20 })
-    cluster.replicateNow()
-    expect(await codeOf(p)).toBe('REQUEST_TIMED_OUT')
-  })
-})
-
-describe('Cluster replication', () => {
-  it('never lets fetch read past the high watermark until followers replicate', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('hw', { partitions: 1, replicationFactor: 3 })
-    await cluster.produce('hw', [rec('a', '1'), rec('b', '2')], { acks: 1 })
-    let p = cluster.describeTopic('hw').partitions[0]
-    expect(p.logEndOffset).toBe(2)
-    expect(p.highWatermark).toBe(0)
-    expect(cluster.fetch('hw', 0, 0).records).toHaveLength(0)
-    expect(cluster.listOffset('hw', 0, 'latest')).toBe(0)
-    cluster.replicateNow()
-    p = cluster.describeTopic('hw').partitions[0]
-    expect(p.highWatermark).toBe(2)
-    expect(p.replicaStates.map((r) => r.logEndOffset)).toEqual([2, 2, 2])
-    const f = cluster.fetch('hw', 0, 0)
-    expect(f.records.map((r) => r.value!.toString())).toEqual(['1', '2'])
-    expect(f.nextOffset).toBe(2)
-    expect(await codeOf(() => cluster.fetch('hw', 0, 3))).toBe('OFFSET_OUT_OF_RANGE')
+    it('times out acks=all with REQUEST_TIMED_OUT while a stopped follower still holds the ISR back', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('slow', { partitions: 1, replicationFactor: 2 })
+      const follower = cluster.describeTopic('slow').partitions[0].replicas[1]
+      cluster.stopBroker(follower)
+      const p = cluster.produce('slow', [rec('a', '1')], { acks: 'all', timeoutMs: 20 })
+      cluster.replicateNow()
+      expect(await codeOf(p)).toBe('REQUEST_TIMED_OUT')
+    })
   })
 
-  it('shrinks the ISR after replica.lag.time.max.ms and expands it when the restarted follower catches up', async () => {
-    const h = harness()
-    const { cluster } = h
-    cluster.createTopic('isr', { partitions: 1, replicationFactor: 3 })
-    const { leader, replicas } = cluster.describeTopic('isr').partitions[0]
-    const follower = replicas.find((b) => b !== leader)!
-    cluster.stopBroker(follower)
-    await cluster.produce('isr', [rec('a', '1')], { acks: 1 })
-    cluster.tick()
-    expect(cluster.describeTopic('isr').partitions[0].highWatermark).toBe(0)
-    h.clock.now += 30000
-    cluster.tick()
-    expect(cluster.describeTopic('isr').partitions[0].isr).toContain(follower)
-    h.clock.now += 1
-    cluster.tick()
-    let p = cluster.describeTopic('isr').partitions[0]
-    expect(p.isr).not.toContain(follower)
-    expect(p.highWatermark).toBe(1)
-    expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 1, offlinePartitions: 0 })
-    await cluster.produce('isr', [rec('b', '2'), rec('c', '3')], { acks: 1 })
-    cluster.startBroker(follower)
-    expect(cluster.describeTopic('isr').partitions[0].replicaStates.find((r) => r.brokerId === follower)!.logEndOffset).toBe(0)
-    cluster.replicateNow()
-    p = cluster.describeTopic('isr').partitions[0]
-    expect(p.isr).toEqual(replicas)
-    expect(p.replicaStates.every((r) => r.logEndOffset === 3 && r.inSync)).toBe(true)
-    expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, offlinePartitions: 0 })
+  describe('Cluster replication', () => {
+    it('never lets fetch read past the high watermark until followers replicate', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('hw', { partitions: 1, replicationFactor: 3 })
+      await cluster.produce('hw', [rec('a', '1'), rec('b', '2')], { acks: 1 })
+      let p = cluster.describeTopic('hw').partitions[0]
+      expect(p.logEndOffset).toBe(2)
+      expect(p.highWatermark).toBe(0)
+      expect(cluster.fetch('hw', 0, 0).records).toHaveLength(0)
+      expect(cluster.listOffset('hw', 0, 'latest')).toBe(0)
+      cluster.replicateNow()
+      p = cluster.describeTopic('hw').partitions[0]
+      expect(p.highWatermark).toBe(2)
+      expect(p.replicaStates.map((r) => r.logEndOffset)).toEqual([2, 2, 2])
+      const f = cluster.fetch('hw', 0, 0)
+      expect(f.records.map((r) => r.value!.toString())).toEqual(['1', '2'])
+      expect(f.nextOffset).toBe(2)
+      expect(await codeOf(() => cluster.fetch('hw', 0, 3))).toBe('OFFSET_OUT_OF_RANGE')
+    })
+
+    it('shrinks the ISR after replica.lag.time.max.ms and expands it when the restarted follower catches up', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('isr', { partitions: 1, replicationFactor: 3 })
+      const { leader, replicas } = cluster.describeTopic('isr').partitions[0]
+      const follower = replicas.find((b) => b !== leader)!
+      cluster.stopBroker(follower)
+      await cluster.produce('isr', [rec('a', '1')], { acks: 1 })
+      cluster.tick()
+      expect(cluster.describeTopic('isr').partitions[0].highWatermark).toBe(0)
+      h.clock.now += 30000
+      cluster.tick()
+      expect(cluster.describeTopic('isr').partitions[0].isr).toContain(follower)
+      h.clock.now += 1
+      cluster.tick()
+      let p = cluster.describeTopic('isr').partitions[0]
+      expect(p.isr).not.toContain(follower)
+      expect(p.highWatermark).toBe(1)
+      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 1, offlinePartitions: 0 })
+      await cluster.produce('isr', [rec('b', '2'), rec('c', '3')], { acks: 1 })
+      cluster.startBroker(follower)
+      expect(cluster.describeTopic('isr').partitions[0].replicaStates.find((r) => r.brokerId === follower)!.logEndOffset).toBe(0)
+      cluster.replicateNow()
+      p = cluster.describeTopic('isr').partitions[0]
+      expect(p.isr).toEqual(replicas)
+      expect(p.replicaStates.every((r) => r.logEndOffset === 3 && r.inSync)).toBe(true)
+      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, offlinePartitions: 0 })
+    })
+
+    it('moves leadership to a live ISR member with a new epoch, goes offline without one, and comes back', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('fo', { partitions: 1, replicationFactor: 2 })
+      const before = cluster.describeTopic('fo').partitions[0]
+      const p0 = cluster.produce('fo', [rec('a', '1')], { acks: 'all' })
+      cluster.replicateNow()
+      await p0
+      cluster.stopBroker(before.leader)
+      const after = cluster.describeTopic('fo').partitions[0]
+      expect(after.leader).toBe(before.replicas[1])
+      expect(after.leaderEpoch).toBe(before.leaderEpoch + 1)
+      expect(after.isr).toEqual([before.replicas[1]])
+      expect(cluster.fetch('fo', 0, 0).records.map((r) => r.value!.toString())).toEqual(['1'])
+      await cluster.produce('fo', [rec('b', '2')], { acks: 'all' })
+      cluster.stopBroker(after.leader)
+      const offline = cluster.describeTopic('fo').partitions[0]
+      expect(offline.leader).toBe(-1)
+      expect(cluster.partitionHealth().offlinePartitions).toBe(1)
+      expect(await codeOf(cluster.produce('fo', [rec('c', '3')], { acks: 1 }))).toBe('LEADER_NOT_AVAILABLE')
+      cluster.startBroker(before.leader)
+      expect(cluster.describeTopic('fo').partitions[0].leader).toBe(-1)
+      cluster.startBroker(after.leader)
+      cluster.replicateNow()
+      const back = cluster.describeTopic('fo').partitions[0]
+      expect(back.leader).toBe(after.leader)
+      expect(back.highWatermark).toBe(2)
+      expect(back.isr.sort()).toEqual([...before.replicas].sort())
+      expect(cluster.fetch('fo', 0, 0).records.map((r) => r.value!.toString())).toEqual(['1', '2'])
+    })
+
+    it('moves leadership back to the preferred replica on request and after the imbalance check interval', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('pref', { partitions: 3, replicationFactor: 3 })
+      const preferred = cluster.describeTopic('pref').partitions.map((p) => p.replicas[0])
+      cluster.stopBroker(preferred[0])
+      await cluster.produce('pref', [{ ...rec('a', '1'), partition: 0 }], { acks: 1 })
+      cluster.startBroker(preferred[0])
+      expect(cluster.describeTopic('pref').partitions[0].leader).not.toBe(preferred[0])
+      expect(cluster.electPreferredLeaders('pref')).toEqual([])
+      cluster.replicateNow()
+      h.clock.now += 300000
+      cluster.tick()
+      const p0 = cluster.describeTopic('pref').partitions[0]
+      expect(p0.leader).toBe(preferred[0])
+      expect(p0.highWatermark).toBe(1)
+      expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([1, 1, 1])
+    })
+
+    it('replicates on its own on the event loop and resolves acks=all without manual rounds', async () => {
+      const { cluster } = harness({ autoReplicate: true })
+      cluster.createTopic('auto', { partitions: 3, replicationFactor: 3 })
+      const records = Array.from({ length: 3000 }, (_, i) => rec(`k${i}`, `v${i}`))
+      const mds = await cluster.produce('auto', records, { acks: 'all' })
+      expect(mds).toHaveLength(3000)
+      const t = cluster.describeTopic('auto')
+      expect(t.partitions.reduce((a, p) => a + p.highWatermark, 0)).toBe(3000)
+      for (const p of t.partitions) expect(p.replicaStates.every((r) => r.logEndOffset === p.logEndOffset)).toBe(true)
+    })
   })
 
-  it('moves leadership to a live ISR member with a new epoch, goes offline without one, and comes back', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('fo', { partitions: 1, replicationFactor: 2 })
-    const before = cluster.describeTopic('fo').partitions[0]
-    const p0 = cluster.produce('fo', [rec('a', '1')], { acks: 'all' })
-    cluster.replicateNow()
-    await p0
-    cluster.stopBroker(before.leader)
-    const after = cluster.describeTopic('fo').partitions[0]
-    expect(after.leader).toBe(before.replicas[1])
-    expect(after.leaderEpoch).toBe(before.leaderEpoch + 1)
-    expect(after.isr).toEqual([before.replicas[1]])
-    expect(cluster.fetch('fo', 0, 0).records.map((r) => r.value!.toString())).toEqual(['1'])
-    await cluster.produce('fo', [rec('b', '2')], { acks: 'all' })
-    cluster.stopBroker(after.leader)
-    const offline = cluster.describeTopic('fo').partitions[0]
-    expect(offline.leader).toBe(-1)
-    expect(cluster.partitionHealth().offlinePartitions).toBe(1)
-    expect(await codeOf(cluster.produce('fo', [rec('c', '3')], { acks: 1 }))).toBe('LEADER_NOT_AVAILABLE')
-    cluster.startBroker(before.leader)
-    expect(cluster.describeTopic('fo').partitions[0].leader).toBe(-1)
-    cluster.startBroker(after.leader)
-    cluster.replicateNow()
-    const back = cluster.describeTopic('fo').partitions[0]
-    expect(back.leader).toBe(after.leader)
-    expect(back.highWatermark).toBe(2)
-    expect(back.isr.sort()).toEqual([...before.replicas].sort())
-    expect(cluster.fetch('fo', 0, 0).records.map((r) => r.value!.toString())).toEqual(['1', '2'])
+  describe('Cluster metrics', () => {
+    it('counts records and bytes in per second on the cluster, leader broker, topic and partition, and bytes out on fetch', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('m', { partitions: 2, replicationFactor: 1 })
+      await cluster.produce('m', [0, 1, 2].map((i) => ({ ...rec(`k${i}`, 'v'), partition: 1 })), { acks: 1 })
+      cluster.fetch('m', 1, 0)
+      h.clock.now += 1000
+      const last = (s: { v: number }[]): number => s[s.length - 1].v
+      const leader = cluster.describeTopic('m').partitions[1].leader
+      expect(last(cluster.clusterRates().recordsInPerSec)).toBe(3)
+      expect(last(cluster.topicRates('m').bytesInPerSec)).toBeGreaterThan(0)
+      expect(last(cluster.partitionRates('m', 1).recordsInPerSec)).toBe(3)
+      expect(last(cluster.partitionRates('m', 0).recordsInPerSec)).toBe(0)
+      expect(last(cluster.brokerRates(leader).bytesOutPerSec)).toBeGreaterThan(0)
+      expect(cluster.clusterRates().recordsInPerSec).toHaveLength(300)
+    })
   })
 
-  it('moves leadership back to the preferred replica on request and after the imbalance check interval', async () => {
-    const h = harness()
-    const { cluster } = h
-    cluster.createTopic('pref', { partitions: 3, replicationFactor: 3 })
-    const preferred = cluster.describeTopic('pref').partitions.map((p) => p.replicas[0])
-    cluster.stopBroker(preferred[0])
-    await cluster.produce('pref', [{ ...rec('a', '1'), partition: 0 }], { acks: 1 })
-    cluster.startBroker(preferred[0])
-    expect(cluster.describeTopic('pref').partitions[0].leader).not.toBe(preferred[0])
-    expect(cluster.electPreferredLeaders('pref')).toEqual([])
-    cluster.replicateNow()
-    h.clock.now += 300000
-    cluster.tick()
-    const p0 = cluster.describeTopic('pref').partitions[0]
-    expect(p0.leader).toBe(preferred[0])
-    expect(p0.highWatermark).toBe(1)
-    expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([1, 1, 1])
-  })
+  describe('Cluster groups and persistence', () => {
+    it('commits offsets to __consumer_offsets and reports lag against the high watermark', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('lag', { partitions: 2, replicationFactor: 1 })
+      await cluster.produce('lag', [{ ...rec('a', '1'), partition: 0 }, { ...rec('b', '2'), partition: 0 }, { ...rec('c', '3'), partition: 1 }], { acks: 1 })
+      cluster.commitOffsets('g1', [{ topic: 'lag', partition: 0, offset: 1 }])
+      expect(cluster.listGroups()).toEqual(['g1'])
+      expect(cluster.fetchOffsets('g1').offsets.get('lag')!.get(0)).toBe(1)
+      expect(cluster.describeGroupLag('g1')).toEqual([
+        { topic: 'lag', partition: 0, currentOffset: 1, logEndOffset: 2, lag: 1 },
+        { topic: 'lag', partition: 1, currentOffset: null, logEndOffset: 1, lag: 1 }
+      ])
+      expect(cluster.listTopics().map((t) => t.name)).toEqual(['lag'])
+      const internal = cluster.listTopics({ includeInternal: true }).find((t) => t.name === '__consumer_offsets')!
+      expect(internal.partitions).toHaveLength(50)
+      expect(internal.replicationFactor).toBe(3)
+      expect(internal.configs['cleanup.policy']).toBe('compact')
+      expect(await codeOf(() => cluster.describeGroupLag('nobody'))).toBe('GROUP_ID_NOT_FOUND')
+    })
 
-  it('replicates on its own on the event loop and resolves acks=all without manual rounds', async () => {
-    const { cluster } = harness({ autoReplicate: true })
-    cluster.createTopic('auto', { partitions: 3, replicationFactor: 3 })
-    const records = Array.from({ length: 3000 }, (_, i) => rec(`k${i}`, `v${i}`))
-    const mds = await cluster.produce('auto', records, { acks: 'all' })
-    expect(mds).toHaveLength(3000)
-    const t = cluster.describeTopic('auto')
-    expect(t.partitions.reduce((a, p) => a + p.highWatermark, 0)).toBe(3000)
-    for (const p of t.partitions) expect(p.replicaStates.every((r) => r.logEndOffset === p.logEndOffset)).toBe(true)
-  })
-})
+    it('keeps cluster.json complete with no temp file left, marked unclean while open and clean after close', async () => {
+      const h = harness({ brokers: 5 })
+      const read = () => JSON.parse(fs.readFileSync(path.join(h.dir, 'cluster.json'), 'utf8'))
+      expect(read().cleanShutdown).toBe(false)
+      expect(read().brokers).toHaveLength(5)
+      h.cluster.createTopic('x', { partitions: 1, replicationFactor: 5 })
+      expect(read().topics[0].partitions[0].isr).toHaveLength(5)
+      expect(fs.existsSync(path.join(h.dir, 'cluster.json.tmp'))).toBe(false)
+      await h.cluster.close()
+      expect(read().cleanShutdown).toBe(true)
+      expect(() => new Cluster({ dataDir: path.join(h.dir, 'other'), brokers: 10 })).toThrow(/1 to 9 brokers/)
+    })
 
-describe('Cluster metrics', () => {
-  it('counts records and bytes in per second on the cluster, leader broker, topic and partition, and bytes out on fetch', async () => {
-    const h = harness()
-    const { cluster } = h
-    cluster.createTopic('m', { partitions: 2, replicationFactor: 1 })
-    await cluster.produce('m', [0, 1, 2].map((i) => ({ ...rec(`k${i}`, 'v'), partition: 1 })), { acks: 1 })
-    cluster.fetch('m', 1, 0)
-    h.clock.now += 1000
-    const last = (s: { v: number }[]): number => s[s.length - 1].v
-    const leader = cluster.describeTopic('m').partitions[1].leader
-    expect(last(cluster.clusterRates().recordsInPerSec)).toBe(3)
-    expect(last(cluster.topicRates('m').bytesInPerSec)).toBeGreaterThan(0)
-    expect(last(cluster.partitionRates('m', 1).recordsInPerSec)).toBe(3)
-    expect(last(cluster.partitionRates('m', 0).recordsInPerSec)).toBe(0)
-    expect(last(cluster.brokerRates(leader).bytesOutPerSec)).toBeGreaterThan(0)
-    expect(cluster.clusterRates().recordsInPerSec).toHaveLength(300)
-  })
-})
-
-describe('Cluster groups and persistence', () => {
-  it('commits offsets to __consumer_offsets and reports lag against the high watermark', async () => {
-    const { cluster } = harness()
-    cluster.createTopic('lag', { partitions: 2, replicationFactor: 1 })
-    await cluster.produce('lag', [{ ...rec('a', '1'), partition: 0 }, { ...rec('b', '2'), partition: 0 }, { ...rec('c', '3'), partition: 1 }], { acks: 1 })
-    cluster.commitOffsets('g1', [{ topic: 'lag', partition: 0, offset: 1 }])
-    expect(cluster.listGroups()).toEqual(['g1'])
-    expect(cluster.fetchOffsets('g1').offsets.get('lag')!.get(0)).toBe(1)
-    expect(cluster.describeGroupLag('g1')).toEqual([
-      { topic: 'lag', partition: 0, currentOffset: 1, logEndOffset: 2, lag: 1 },
-      { topic: 'lag', partition: 1, currentOffset: null, logEndOffset: 1, lag: 1 }
-    ])
-    expect(cluster.listTopics().map((t) => t.name)).toEqual(['lag'])
-    const internal = cluster.listTopics({ includeInternal: true }).find((t) => t.name === '__consumer_offsets')!
-    expect(internal.partitions).toHaveLength(50)
-    expect(internal.replicationFactor).toBe(3)
-    expect(internal.configs['cleanup.policy']).toBe('compact')
-    expect(await codeOf(() => cluster.describeGroupLag('nobody'))).toBe('GROUP_ID_NOT_FOUND')
-  })
-
-  it('keeps cluster.json complete with no temp file left, marked unclean while open and clean after close', async () => {
-    const h = harness({ brokers: 5 })
-    const read = () => JSON.parse(fs.readFileSync(path.join(h.dir, 'cluster.json'), 'utf8'))
-    expect(read().cleanShutdown).toBe(false)
-    expect(read().brokers).toHaveLength(5)
-    h.cluster.createTopic('x', { partitions: 1, replicationFactor: 5 })
-    expect(read().topics[0].partitions[0].isr).toHaveLength(5)
-    expect(fs.existsSync(path.join(h.dir, 'cluster.json.tmp'))).toBe(false)
-    await h.cluster.close()
-    expect(read().cleanShutdown).toBe(true)
-    expect(() => new Cluster({ dataDir: path.join(h.dir, 'other'), brokers: 10 })).toThrow(/1 to 9 brokers/)
-  })
-
-  it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {
-    const h = harness()
-    h.cluster.createTopic('keep', { partitions: 3, replicationFactor: 3, configs: { 'retention.ms': 1000 } })
-    const p = h.cluster.produce('keep', Array.from({ length: 30 }, (_, i) => rec(`k${i}`, `v${i}`)), { acks: 'all' })
-    h.cluster.replicateNow()
-    await p
-    h.cluster.commitOffsets('g', [{ topic: 'keep', partition: 1, offset: 2 }])
-    h.cluster.replicateNow()
-    h.cluster.stopBroker(2)
-    const id = h.cluster.clusterId
-    const before = h.cluster.describeTopic('keep')
-    const c = await h.reopen()
-    expect(c.clusterId).toBe(id)
-    expect(c.brokers().map((b) => b.alive)).toEqual([true, false, true])
-    const after = c.describeTopic('keep')
-    expect(after.configs['retention.ms']).toBe(1000)
-    expect(after.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])).toEqual(
-      before.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])
-    )
-    const total = after.partitions.reduce((a, x) => a + c.fetch('keep', x.partition, 0).records.length, 0)
-    expect(total).toBe(30)
-    expect(c.fetchOffsets('g').offsets.get('keep')!.get(1)).toBe(2)
+    it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {
+      const h = harness()
+      h.cluster.createTopic('keep', { partitions: 3, replicationFactor: 3, configs: { 'retention.ms': 1000 } })
+      const p = h.cluster.produce('keep', Array.from({ length: 30 }, (_, i) => rec(`k${i}`, `v${i}`)), { acks: 'all' })
+      h.cluster.replicateNow()
+      await p
+      h.cluster.commitOffsets('g', [{ topic: 'keep', partition: 1, offset: 2 }])
+      h.cluster.replicateNow()
+      h.cluster.stopBroker(2)
+      const id = h.cluster.clusterId
+      const before = h.cluster.describeTopic('keep')
+      const c = await h.reopen()
+      expect(c.clusterId).toBe(id)
+      expect(c.brokers().map((b) => b.alive)).toEqual([true, false, true])
+      const after = c.describeTopic('keep')
+      expect(after.configs['retention.ms']).toBe(1000)
+      expect(after.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])).toEqual(
+        before.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])
+      )
+      const total = after.partitions.reduce((a, x) => a + c.fetch('keep', x.partition, 0).records.length, 0)
+      expect(total).toBe(30)
+      expect(c.fetchOffsets('g').offsets.get('keep')!.get(1)).toBe(2)
+    })
   })
 })

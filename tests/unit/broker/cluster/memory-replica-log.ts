@@ -124,6 +124,11 @@ class MemoryReplicaLog implements ReplicaLog {
     if (last && last.base + last.records.length > o) throw new Error('truncation inside a batch')
     if (this.d.hw > o) this.d.hw = o
   }
+  truncateFullyAndStartAt(o: number): void {
+    if (o !== 0) throw new Error('memory log starts at 0 only')
+    this.d.batches = []
+    this.d.hw = 0
+  }
   segments() {
     return []
   }
