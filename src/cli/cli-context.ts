@@ -10,9 +10,9 @@
 import { InvalidArgumentError } from 'commander'
 import type { RequestName, RequestOf, ResponseOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
-import { EngineService } from '../main/engine-service'
+import { EngineService, toContractError } from '../main/engine-service'
 import { openCluster } from '../main/open-cluster'
-import { fromContractError, usageError } from './cli-error'
+import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
 import type { ProgressStream } from './progress-bar'
 
 /** The CLI's outside world. */
@@ -56,9 +56,15 @@ export function validated<N extends RequestName>(name: N, payload: unknown): Req
 /** Opens the engine on `dataDir`, runs `fn`, and always closes it. Diagnostics go to stderr with BROKERLAB_DEBUG=1. */
 export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: EngineService) => Promise<T>): Promise<T> {
   const debug = io.env.BROKERLAB_DEBUG === '1'
-  const service = new EngineService(
-    openCluster({ dataDir, log: (line) => void (debug ? io.stderr.write(`${line}\n`) : undefined) })
-  )
+  let service: EngineService
+  try {
+    service = new EngineService(
+      openCluster({ dataDir, log: (line) => void (debug ? io.stderr.write(`${line}\n`) : undefined) })
+    )
+  } catch (e) {
+    const err = toContractError(e)
+    throw new CliError(`Cannot open the cluster in ${dataDir}: ${err.code}: ${err.message}`, EXIT_FAILURE)
+  }
   try {
     return await fn(service)
   } finally {
