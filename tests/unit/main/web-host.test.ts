@@ -1,0 +1,145 @@
+/**
+ * Browser-mode host: static files with the CSP, the contract over /ws with the same envelope,
+ * defensive message handling, origin checks and a clean close.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { EngineService } from '../../../src/main/engine-service'
+import { startWebHost, type WebHost } from '../../../src/main/web-host'
+import { CONTENT_SECURITY_POLICY } from '../../../src/main/content-security-policy'
+import { openTestCluster, type TestCluster } from './test-cluster'
+
+let tc: TestCluster
+let service: EngineService
+let host: WebHost
+let rendererDir: string
+const sockets: WebSocket[] = []
+
+beforeEach(async () => {
+  tc = openTestCluster()
+  service = new EngineService(tc.cluster)
+  rendererDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-renderer-'))
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Brokerlab</title>')
+  fs.mkdirSync(path.join(rendererDir, 'assets'))
+  fs.writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
+  host = await startWebHost({ engine: service, rendererDir, port: 0, maxMessageBytes: 64 * 1024 })
+})
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.terminate()
+  await host.close()
+  await service.close()
+  await tc.cleanup()
+  fs.rmSync(rendererDir, { recursive: true, force: true })
+})
+
+/** Opens a client and collects every message it receives. */
+async function connect(headers: Record<string, string> = {}): Promise<{ ws: WebSocket; inbox: any[]; next: (pred: (m: any) => boolean) => Promise<any> }> {
+  const ws = new WebSocket(`${host.url.replace('http', 'ws')}ws`, { headers })
+  sockets.push(ws)
+  const inbox: any[] = []
+  const waiters: { pred: (m: any) => boolean; res: (m: any) => void }[] = []
+  ws.on('message', (d) => {
+    const m = JSON.parse(String(d))
+    inbox.push(m)
+    for (const w of [...waiters]) if (w.pred(m)) {
+      waiters.splice(waiters.indexOf(w), 1)
+      w.res(m)
+    }
+  })
+  await new Promise<void>((res, rej) => {
+    ws.once('open', () => res())
+    ws.once('error', rej)
+  })
+  const next = (pred: (m: any) => boolean) =>
+    new Promise<any>((res) => {
+      const found = inbox.find(pred)
+      if (found) res(found)
+      else waiters.push({ pred, res })
+    })
+  return { ws, inbox, next }
+}
+
+describe('startWebHost', () => {
+  it('listens on 127.0.0.1 and serves the renderer with the Content-Security-Policy', async () => {
+    expect(host.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+    expect(host.engineMode).toBe('external')
+    const index = await fetch(host.url)
+    expect(index.status).toBe(200)
+    expect(index.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY)
+    expect(await index.text()).toContain('<title>Brokerlab</title>')
+    const js = await fetch(`${host.url}assets/app.js`)
+    expect(js.headers.get('content-type')).toMatch(/text\/javascript/)
+    expect((await fetch(`${host.url}assets/missing.js`)).status).toBe(404)
+  })
+
+  it('never serves files outside the renderer directory', async () => {
+    const secret = path.join(path.dirname(rendererDir), `${path.basename(rendererDir)}-secret.txt`)
+    fs.writeFileSync(secret, 'secret')
+    try {
+      const r = await fetch(`${host.url}..%2f${path.basename(secret)}`)
+      expect(r.status).toBeGreaterThanOrEqual(400)
+      expect(await r.text()).not.toContain('secret')
+    } finally {
+      fs.rmSync(secret)
+    }
+  })
+
+  it('serves contract requests over /ws with {id, reply} envelopes', async () => {
+    const { ws, next } = await connect()
+    ws.send(JSON.stringify({ id: 1, name: 'topic/create', payload: { topic: 'web', partitions: 2, replicationFactor: 3 } }))
+    const created = await next((m) => m.id === 1)
+    expect(created.reply.ok).toBe(true)
+    expect(created.reply.data.partitionViews).toHaveLength(2)
+    ws.send(JSON.stringify({ id: 2, name: 'topic/list', payload: {} }))
+    const list = await next((m) => m.id === 2)
+    expect(list.reply).toMatchObject({ ok: true, data: [{ name: 'web', partitions: 2, replicationFactor: 3 }] })
+  })
+
+  it('answers malformed and invalid messages with error replies and keeps serving', async () => {
+    const { ws, next } = await connect()
+    ws.send('{not json')
+    const parseError = await next((m) => m.id === null)
+    expect(parseError.reply).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } })
+    expect(parseError.reply.error.message).toMatch(/not valid JSON/)
+    ws.send(JSON.stringify({ id: 7, name: 'topic/create', payload: { topic: 'bad name', partitions: 1, replicationFactor: 1 } }))
+    const invalid = await next((m) => m.id === 7)
+    expect(invalid.reply.error.code).toBe('INVALID_REQUEST')
+    expect(invalid.reply.error.message).toMatch(/ASCII alphanumerics/)
+    ws.send(JSON.stringify({ id: 8, name: 'no/such', payload: {} }))
+    expect((await next((m) => m.id === 8)).reply.error.message).toMatch(/Unknown request/)
+    ws.send(JSON.stringify({ id: 9, name: 'topic/list', payload: {} }))
+    expect((await next((m) => m.id === 9)).reply.ok).toBe(true)
+  })
+
+  it('closes a connection whose message exceeds the size limit, and still accepts new ones', async () => {
+    const { ws } = await connect()
+    const closed = new Promise<number>((res) => ws.once('close', (code) => res(code)))
+    ws.send(JSON.stringify({ id: 1, name: 'topic/list', payload: { pad: 'x'.repeat(100_000) } }))
+    expect(await closed).toBe(1009)
+    const again = await connect()
+    again.ws.send(JSON.stringify({ id: 2, name: 'topic/list', payload: {} }))
+    expect((await again.next((m) => m.id === 2)).reply.ok).toBe(true)
+  })
+
+  it('pushes engine events to connected clients as {event, payload}', async () => {
+    const { next } = await connect()
+    service.pushSnapshot()
+    const pushed = await next((m) => m.event === 'snapshot')
+    expect(pushed.payload.brokers).toHaveLength(3)
+  })
+
+  it('refuses WebSocket upgrades from another origin', async () => {
+    await expect(connect({ Origin: 'http://evil.example' })).rejects.toThrow(/403/)
+    const own = await connect({ Origin: host.url.replace(/\/$/, '') })
+    expect(own.ws.readyState).toBe(WebSocket.OPEN)
+  })
+
+  it('stops listening on close', async () => {
+    await host.close()
+    await expect(fetch(host.url)).rejects.toThrow()
+  })
+})
