@@ -332,18 +332,18 @@ export class Partition {
 
   /**
    * Broker `b` started: an offline partition whose ISR holds `b` gets it as leader; otherwise its
-   * replica truncates to the high watermark and catches up through replication.
+   * replica truncates to its own high watermark (everything above may have diverged from the
+   * current leader, e.g. records it led but never replicated) and catches up through replication.
    */
   onBrokerStarted(b: number): void {
     if (!this.meta.replicas.includes(b)) return
-    if (this.meta.leader < 0) {
-      if (this.meta.isr.includes(b)) this.electLeader()
+    if (this.meta.leader < 0 && this.meta.isr.includes(b)) {
+      this.electLeader()
       return
     }
     if (b === this.meta.leader) return
     const f = this.logs.get(b)
-    const hw = this.highWatermark
-    if (f && f.logEndOffset > hw) f.truncateTo(Math.max(hw, f.logStartOffset))
+    if (f && f.logEndOffset > f.highWatermark) f.truncateTo(Math.max(f.highWatermark, f.logStartOffset))
     if (this.meta.isr.includes(b)) this.lastCaughtUpMs.set(b, this.env.clock())
   }
 

@@ -263,6 +263,30 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.fetch('fo', 0, 0).records.map((r) => r.value!.toString())).toEqual(['1', '2'])
     })
 
+    it('truncates a restarted old leader\'s unreplicated records and replaces them with the new leader\'s', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('div', { partitions: 1, replicationFactor: 3 })
+      const old = cluster.describeTopic('div').partitions[0].leader
+      const p0 = cluster.produce('div', [rec('a', 'committed')], { acks: 'all' })
+      cluster.replicateNow()
+      await p0
+      await cluster.produce('div', [rec('a', 'lost')], { acks: 1 })
+      cluster.stopBroker(old)
+      await cluster.produce('div', [rec('a', 'new')], { acks: 1 })
+      cluster.replicateNow()
+      expect(cluster.describeTopic('div').partitions[0].highWatermark).toBe(2)
+      cluster.startBroker(old)
+      cluster.replicateNow()
+      const p = cluster.describeTopic('div').partitions[0]
+      expect(p.isr).toHaveLength(3)
+      expect(p.replicaStates.map((r) => r.logEndOffset)).toEqual([2, 2, 2])
+      cluster.stopBroker(p.leader)
+      const other = cluster.describeTopic('div').partitions[0].isr.find((b) => b !== old)!
+      cluster.stopBroker(other)
+      expect(cluster.describeTopic('div').partitions[0].leader).toBe(old)
+      expect(cluster.fetch('div', 0, 0).records.map((r) => r.value!.toString())).toEqual(['committed', 'new'])
+    })
+
     it('moves leadership back to the preferred replica on request and after the imbalance check interval', async () => {
       const h = harness()
       const { cluster } = h
