@@ -160,8 +160,13 @@ export class Cluster implements ClusterApi {
     meta.cleanShutdown = false
     writeClusterMetadata(this.dataDir, meta)
 
-    for (const t of meta.topics) this.addTopicRuntime(t, !t.internal)
-    this.replayOffsetsTopic()
+    try {
+      for (const t of meta.topics) this.addTopicRuntime(t, !t.internal)
+      this.replayOffsetsTopic()
+    } catch (e) {
+      for (const p of this.allPartitions()) p.close()
+      throw e
+    }
     this.persist()
     if (this.autoReplicate) {
       const every = Math.max(50, Math.min(500, Math.floor(this.replicaLagTimeMaxMs / 2)))
@@ -269,6 +274,23 @@ export class Cluster implements ClusterApi {
     this.metaDirty = true
     this.persist()
     return rt
+  }
+
+  /**
+   * Change configs of a topic (kafka-configs --alter --add-config): validated against Kafka's rules,
+   * merged onto the topic's current configs and applied to every replica log.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG.
+   */
+  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>): TopicState {
+    this.checkOpen()
+    const t = this.topicOrThrow(name)
+    const next = validateTopicConfigs(configs as Partial<Record<string, unknown>>, t.meta.configs)
+    t.meta.configs = next
+    const logConfig = toLogConfig(next)
+    for (const p of t.partitions) for (const log of p.openLogs().values()) log.updateConfig(logConfig)
+    this.metaDirty = true
+    this.persist()
+    return this.topicState(t)
   }
 
   /**

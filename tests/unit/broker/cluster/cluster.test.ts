@@ -112,6 +112,17 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.listTopics().map((t) => t.name)).toEqual(['a.b'])
     })
 
+    it('alters topic configs with validation, keeping the others, and enforces the new min.insync.replicas', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('alt', { partitions: 1, replicationFactor: 2 })
+      expect(await codeOf(() => cluster.alterTopicConfigs('alt', { 'segment.bytes': 1 }))).toBe('INVALID_CONFIG')
+      const t = cluster.alterTopicConfigs('alt', { 'min.insync.replicas': 3, 'retention.ms': 1000 })
+      expect(t.configs['min.insync.replicas']).toBe(3)
+      expect(t.configs['retention.ms']).toBe(1000)
+      expect(t.configs['segment.bytes']).toBe(1073741824)
+      expect(await codeOf(cluster.produce('alt', [rec('a', '1')], { acks: 'all' }))).toBe('NOT_ENOUGH_REPLICAS')
+    })
+
     it('deletes a topic with its replica directories on every broker', () => {
       const { cluster, dir } = harness()
       cluster.createTopic('gone', { partitions: 2, replicationFactor: 3 })
