@@ -25,6 +25,11 @@ constexpr uint64_t kMaxGrowth = 256ull * 1024 * 1024;
 // Shrinks of at most this many bytes are zeroed in place; larger ones punch the file instead.
 constexpr uint64_t kZeroInPlaceLimit = 1024 * 1024;
 constexpr double kMaxSafeInteger = 9007199254740991.0;
+// Residency bound: after about this many bytes copied through the mapping, its pages are released
+// from this process (they stay in the page cache). Reads are charged at least kMinReadCharge, since
+// the kernel maps whole large page-cache folios (up to 2 MiB) on a fault, not just the bytes read.
+constexpr uint64_t kResidencyLimit = 32ull * 1024 * 1024;
+constexpr uint64_t kMinReadCharge = 512 * 1024;
 
 uint64_t PageSize() {
   long p = sysconf(_SC_PAGESIZE);
@@ -206,6 +211,19 @@ void MappedFile::EnsureCapacity(Napi::Env env, uint64_t needed) {
   capacity_ = target;
 }
 
+void MappedFile::Charge(uint64_t bytes) {
+  charged_ += bytes;
+  if (charged_ < kResidencyLimit) return;
+  charged_ = 0;
+#ifdef __linux__
+  // For a MAP_SHARED file mapping this only drops our page-table entries: dirty pages stay dirty in
+  // the page cache and later accesses fault the same contents back in. It bounds the file-backed
+  // RSS a long-lived mapping accumulates (a 2 GiB partition read at random would otherwise become
+  // 2 GiB of RSS) without reading anything into anonymous memory.
+  if (base_ != nullptr) (void)::madvise(base_, capacity_, MADV_DONTNEED);
+#endif
+}
+
 Napi::Value MappedFile::Size(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), static_cast<double>(size_));
 }
@@ -233,6 +251,7 @@ Napi::Value MappedFile::Write(const Napi::CallbackInfo& info) {
   EnsureCapacity(env, end);
   std::memcpy(base_ + position, data.Data(), length);
   if (end > size_) size_ = end;
+  Charge(length);
   return env.Undefined();
 }
 
@@ -244,7 +263,9 @@ Napi::Value MappedFile::Read(const Napi::CallbackInfo& info) {
   uint64_t length = ArgUint(info, 1, "length", "read " + path_);
   if (position >= size_ || length == 0) return Napi::Buffer<uint8_t>::New(env, 0);
   uint64_t n = size_ - position < length ? size_ - position : length;
-  return Napi::Buffer<uint8_t>::Copy(env, base_ + position, n);
+  Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::Copy(env, base_ + position, n);
+  Charge(n < kMinReadCharge ? kMinReadCharge : n);
+  return out;
 }
 
 // readInto(position: number, target: Uint8Array, targetOffset: number, length: number): number
@@ -266,6 +287,7 @@ Napi::Value MappedFile::ReadInto(const Napi::CallbackInfo& info) {
   if (position >= size_ || length == 0) return Napi::Number::New(env, 0);
   uint64_t n = size_ - position < length ? size_ - position : length;
   std::memcpy(target.Data() + targetOffset, base_ + position, n);
+  Charge(n < kMinReadCharge ? kMinReadCharge : n);
   return Napi::Number::New(env, static_cast<double>(n));
 }
 

@@ -8,6 +8,9 @@
 //    size (by write past it or by truncate) exposes zeros, as a file would.
 //  - While open, the file on disk is `capacity_` bytes (the mapped length); close() truncates it to the
 //    logical size.
+//  - The file-backed RSS of a mapping stays bounded (about 32 MiB plus one folio): after that much
+//    copying, the mapping's pages are released from the process with MADV_DONTNEED (Linux); the
+//    data stays in the page cache and dirty pages stay dirty.
 //  - No static mutable state: each instance lives in one Node-API environment (context-aware addon).
 #pragma once
 
@@ -42,6 +45,8 @@ class MappedFile : public Napi::ObjectWrap<MappedFile> {
   // Resizes the file on disk to `length` bytes (ftruncate). Returns errno or 0.
   int ResizeFile(uint64_t length);
   void CheckOpen(Napi::Env env, const char* op) const;
+  // Counts bytes copied through the mapping; past the residency limit, releases its pages.
+  void Charge(uint64_t bytes);
   // Releases mapping and fd; truncates the file to the logical size. Returns first errno or 0.
   int Release(const char** failed_op);
   [[noreturn]] void ThrowErrno(Napi::Env env, const char* op, int err) const;
@@ -51,6 +56,7 @@ class MappedFile : public Napi::ObjectWrap<MappedFile> {
   uint8_t* base_ = nullptr;
   uint64_t capacity_ = 0;  // mapped length == on-disk length while open
   uint64_t size_ = 0;      // logical size
+  uint64_t charged_ = 0;   // bytes copied since the mapping's pages were last released
 };
 
 }  // namespace brokerlab

@@ -138,6 +138,28 @@ describe.skipIf(!load.ok)('MmapBackend', () => {
     expect(readFileSync(path, 'utf8')).toBe('plain bytes')
   })
 
+  it.skipIf(process.platform !== 'linux')('keeps the file-backed RSS of a large mapping bounded under random reads', () => {
+    const path = join(dir, 'big.log')
+    const chunk = Buffer.alloc(1024 * 1024, 0x42)
+    const w = backend.open(path, { create: true })
+    const total = 256 * 1024 * 1024
+    for (let p = 0; p < total; p += chunk.length) w.write(p, chunk)
+    w.close()
+    const rssFileMB = (): number => Number(/RssFile:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) / 1024
+    const f = backend.open(path, { create: false })
+    const before = rssFileMB()
+    let seed = 7
+    for (let i = 0; i < 3000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      const page = f.read(seed % (total - 32768), 24_000)
+      expect(page[0]).toBe(0x42)
+    }
+    const grown = rssFileMB() - before
+    f.close()
+    // Without the residency bound this grows by most of the file (the kernel maps whole folios).
+    expect(grown).toBeLessThan(80)
+  })
+
   it('refuses to open a directory with a StorageError naming the file', () => {
     const sub = join(dir, 'adir')
     mkdirSync(sub)
