@@ -12,8 +12,9 @@
  * Failure: when the leader stops, the first live ISR member in replica order leads (leader epoch + 1)
  * and the ISR keeps only live members (Kafka's OfflinePartitionLeaderElection); with no live ISR
  * member the partition goes offline (leader -1, ISR kept, no unclean election). Stopped followers
- * leave the ISR by lag, as a crashed follower does. A restarted replica truncates to the high
- * watermark and catches up.
+ * leave the ISR by lag, as a crashed follower does. A restarted replica truncates to its own high
+ * watermark (pre-KIP-101 Kafka's rule: what lies above may have diverged) and catches up.
+ * Preferred leader election moves leadership back to the first replica once it is in sync.
  *
  * Must stay true: every ISR member's log end offset >= the high watermark; the high watermark never
  * decreases while a leader leads; logs are opened lazily (a replica directory exists only once its
@@ -184,13 +185,19 @@ export class Partition {
     this.checkWaiters()
   }
 
-  /** Whether a live follower is behind the leader's log end offset (replication has work to do). */
+  /**
+   * Whether a replication round has work: a live follower behind the leader's log end offset or
+   * high watermark, or live but outside the ISR (it may rejoin).
+   */
   needsReplication(): boolean {
     if (this.meta.leader < 0) return false
     const end = this.leo(this.meta.leader)
-    for (const b of this.meta.replicas)
-      if (b !== this.meta.leader && this.env.isAlive(b) && (this.leo(b) !== end || (this.logs.get(b)?.highWatermark ?? 0) < this.highWatermark))
-        return true
+    const hw = this.highWatermark
+    for (const b of this.meta.replicas) {
+      if (b === this.meta.leader || !this.env.isAlive(b)) continue
+      if (this.leo(b) !== end || !this.meta.isr.includes(b)) return true
+      if ((this.logs.get(b)?.highWatermark ?? 0) < hw) return true
+    }
     return false
   }
 

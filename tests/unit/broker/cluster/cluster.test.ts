@@ -317,6 +317,25 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([1, 1, 1])
     })
 
+    it('lets a live follower that stayed out of the ISR rejoin when the last ISR member returns as leader', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('back', { partitions: 1, replicationFactor: 2 })
+      const [first, second] = cluster.describeTopic('back').partitions[0].replicas
+      cluster.stopBroker(second)
+      h.clock.now += 30001
+      cluster.tick()
+      expect(cluster.describeTopic('back').partitions[0].isr).toEqual([first])
+      cluster.stopBroker(first)
+      cluster.startBroker(second)
+      expect(cluster.describeTopic('back').partitions[0].leader).toBe(-1)
+      cluster.startBroker(first)
+      cluster.replicateNow()
+      const p = cluster.describeTopic('back').partitions[0]
+      expect(p.leader).toBe(first)
+      expect(p.isr).toEqual([first, second])
+    })
+
     it('replicates on its own on the event loop and resolves acks=all without manual rounds', async () => {
       const { cluster } = harness({ autoReplicate: true })
       cluster.createTopic('auto', { partitions: 3, replicationFactor: 3 })
