@@ -1,0 +1,112 @@
+/**
+ * The brokerlab command line, run as a child process: help, exit codes and messages for bad
+ * input (which must leave the data untouched), and produce / offsets / consume round trips.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { partitionForKey } from '../../../src/broker/client/partitioner'
+import { runBrokerlab } from './run-cli'
+
+let dir: string
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-cli-'))
+})
+
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+/** Every file under `root` with a hash of its content, to prove nothing changed. */
+function fingerprint(root: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name)
+      if (e.isDirectory()) walk(p)
+      else out[path.relative(root, p)] = crypto.createHash('sha256').update(fs.readFileSync(p)).digest('hex')
+    }
+  }
+  walk(root)
+  return out
+}
+
+const cli = (...args: string[]) => runBrokerlab([...args, '--data-dir', dir])
+
+describe('brokerlab', { timeout: 120_000 }, () => {
+  it('prints help listing every command', () => {
+    const r = runBrokerlab(['--help'])
+    expect(r.status).toBe(0)
+    for (const cmd of ['serve', 'topic', 'produce', 'import', 'offsets', 'consume']) expect(r.stdout).toContain(cmd)
+    const topic = runBrokerlab(['topic', 'create', '--help'])
+    expect(topic.status).toBe(0)
+    expect(topic.stdout).toContain('--replication-factor')
+    expect(topic.stdout).toContain('--data-dir')
+  })
+
+  it('refuses an illegal topic name with exit code 2, naming the rule, and leaves the data untouched', () => {
+    expect(cli('topic', 'create', 'keep', '--partitions', '2', '--replication-factor', '3').status).toBe(0)
+    const before = fingerprint(dir)
+    const r = cli('topic', 'create', 'no spaces!', '--partitions', '3', '--replication-factor', '1')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/Topic name "no spaces!" is illegal, it contains a character other than ASCII alphanumerics, '\.', '_' and '-'/)
+    expect(fingerprint(dir)).toEqual(before)
+    const list = cli('topic', 'list', '--json')
+    expect(JSON.parse(list.stdout).map((t: { name: string }) => t.name)).toEqual(['keep'])
+  })
+
+  it('refuses bad numbers as usage errors and engine refusals with exit code 1 and the Kafka error name', () => {
+    const zero = cli('topic', 'create', 't', '--partitions', '0')
+    expect(zero.status).toBe(2)
+    expect(zero.stderr).toMatch(/Number of partitions must be at least 1/)
+    const notNumber = cli('topic', 'create', 't', '--partitions', 'six')
+    expect(notNumber.status).toBe(2)
+    expect(notNumber.stderr).toMatch(/--partitions must be an integer/)
+    const unknownConfig = cli('topic', 'create', 't', '--config', 'retention.hours=5')
+    expect(unknownConfig.status).toBe(2)
+    expect(unknownConfig.stderr).toMatch(/retention\.hours/)
+    const rf = cli('topic', 'create', 't', '--partitions', '1', '--replication-factor', '4')
+    expect(rf.status).toBe(1)
+    expect(rf.stderr).toMatch(/INVALID_REPLICATION_FACTOR: Replication factor: 4 larger than available brokers: 3/)
+    expect(cli('produce', '--topic', 'missing', '--value', 'v').status).toBe(1)
+  })
+
+  it('produces a keyed record where murmur2 puts it, then shows it in offsets and consumes it', () => {
+    expect(cli('topic', 'create', 'orders', '--partitions', '4', '--replication-factor', '3').status).toBe(0)
+    const expected = partitionForKey(Buffer.from('customer-42'), 4)
+    const p = cli('produce', '--topic', 'orders', '--key', 'customer-42', '--value', 'hello', '--header', 'source=test')
+    expect(p.status).toBe(0)
+    expect(p.stdout).toMatch(new RegExp(`Produced to orders partition ${expected} at offset 0 \\(murmur2\\(key\\)`))
+    const offsets = JSON.parse(cli('offsets', '--topic', 'orders', '--json').stdout)
+    expect(offsets).toHaveLength(4)
+    for (const o of offsets) expect([o.partition, o.earliest, o.latest, o.highWatermark]).toEqual([o.partition, 0, o.partition === expected ? 1 : 0, o.partition === expected ? 1 : 0])
+    const table = cli('offsets', '--topic', 'orders')
+    expect(table.stdout).toMatch(/PARTITION\s+EARLIEST\s+LATEST\s+HIGH-WATERMARK/)
+    const c1 = cli('consume', '--topic', 'orders', '--group', 'g', '--from-beginning', '--print-key')
+    expect(c1.status).toBe(0)
+    expect(c1.stdout).toBe('customer-42\thello\n')
+    expect(c1.stderr).toMatch(/Consumed 1 records as group g; committed\. Lag now 0\./)
+    const c2 = cli('consume', '--topic', 'orders', '--group', 'g', '--from-beginning')
+    expect(c2.stdout).toBe('')
+    const described = cli('topic', 'describe', 'orders')
+    expect(described.stdout).toMatch(new RegExp(`Partition: ${expected}\\tLeader: \\d\\tReplicas: \\d,\\d,\\d\\tIsr: \\d,\\d,\\d\\tLogStartOffset: 0\\tLogEndOffset: 1\\tHighWatermark: 1`))
+  })
+
+  it('uses BROKERLAB_DATA_DIR when --data-dir is not given', () => {
+    const envDir = path.join(dir, 'from-env')
+    const r = runBrokerlab(['topic', 'create', 'e', '--partitions', '1'], { BROKERLAB_DATA_DIR: envDir })
+    expect(r.status).toBe(0)
+    expect(fs.existsSync(envDir)).toBe(true)
+    const list = runBrokerlab(['topic', 'list', '--json'], { BROKERLAB_DATA_DIR: envDir })
+    expect(JSON.parse(list.stdout).map((t: { name: string }) => t.name)).toEqual(['e'])
+  })
+
+  it('refuses a serve port outside 0..65535 as a usage error', () => {
+    const r = cli('serve', '--port', '70000')
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/--port must be from 0 to 65535/)
+  })
+})
