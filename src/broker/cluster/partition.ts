@@ -207,14 +207,29 @@ export class Partition {
    */
   replicate(): number {
     if (this.meta.leader < 0) return 0
-    const leaderLog = this.logs.get(this.meta.leader)
-    if (!leaderLog) return 0
     const now = this.env.clock()
+    let leaderLog = this.logs.get(this.meta.leader)
+    if (!leaderLog) {
+      // A lazily opened log that was never written: live followers with empty logs are in sync.
+      const followers = this.meta.replicas.filter((b) => b !== this.meta.leader && this.env.isAlive(b))
+      if (followers.every((b) => this.leo(b) === 0)) {
+        for (const b of followers) {
+          this.lastCaughtUpMs.set(b, now)
+          this.maybeExpandIsr(b, 0, 0, now)
+        }
+        return 0
+      }
+      leaderLog = this.log(this.meta.leader)!
+    }
     const end = leaderLog.logEndOffset
     let copied = 0
     for (const b of this.meta.replicas) {
       if (b === this.meta.leader || !this.env.isAlive(b)) continue
-      if (this.leo(b) === end && !this.logs.has(b)) continue
+      if (end === 0 && !this.logs.has(b)) {
+        this.lastCaughtUpMs.set(b, now)
+        this.maybeExpandIsr(b, 0, 0, now)
+        continue
+      }
       const f = this.log(b)!
       if (f.logEndOffset > end) f.truncateTo(Math.max(end, f.logStartOffset))
       // Kafka's follower on OFFSET_OUT_OF_RANGE below the leader's log start: start over there.

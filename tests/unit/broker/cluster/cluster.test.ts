@@ -369,7 +369,8 @@ describe.each(KINDS)('on %s replica logs', (k) => {
 
   describe('Cluster groups and persistence', () => {
     it('commits offsets to __consumer_offsets and reports lag against the high watermark', async () => {
-      const { cluster } = harness()
+      const h = harness()
+      const { cluster } = h
       cluster.createTopic('lag', { partitions: 2, replicationFactor: 1 })
       await cluster.produce('lag', [{ ...rec('a', '1'), partition: 0 }, { ...rec('b', '2'), partition: 0 }, { ...rec('c', '3'), partition: 1 }], { acks: 1 })
       cluster.commitOffsets('g1', [{ topic: 'lag', partition: 0, offset: 1 }])
@@ -385,6 +386,14 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(internal.replicationFactor).toBe(3)
       expect(internal.configs['cleanup.policy']).toBe('compact')
       expect(await codeOf(() => cluster.describeGroupLag('nobody'))).toBe('GROUP_ID_NOT_FOUND')
+      // Internal partitions never written (their logs not even opened) leave and rejoin the ISR too.
+      cluster.stopBroker(2)
+      h.clock.now += 30001
+      cluster.tick()
+      expect(cluster.partitionHealth().underReplicatedPartitions).toBeGreaterThan(30)
+      cluster.startBroker(2)
+      cluster.replicateNow()
+      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, offlinePartitions: 0 })
     })
 
     it('keeps cluster.json complete with no temp file left, marked unclean while open and clean after close', async () => {
