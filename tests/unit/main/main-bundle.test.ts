@@ -1,0 +1,206 @@
+/**
+ * Loads the BUILT main-process bundle (out/main/index.js) with a stand-in `electron` module and
+ * checks what the real app would do: the window's webPreferences are the safe ones, navigation and
+ * new windows are blocked, the CSP header is installed, and every contract request name is served
+ * by the registered IPC handler (through the real engine worker, out/main/engine-worker.js).
+ * Skipped, with a message, when the bundle has not been built (`npm run build`; `npm test` builds
+ * before running the unit tests).
+ */
+import { EventEmitter } from 'node:events'
+import fs from 'node:fs'
+import Module, { createRequire } from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL, REQUEST_NAMES, type Reply, type RequestName } from '../../../src/shared/contract'
+import { validateRequest } from '../../../src/shared/schemas'
+
+const ROOT = path.resolve(__dirname, '../../..')
+const BUNDLE = path.join(ROOT, 'out/main/index.js')
+const built = fs.existsSync(BUNDLE) && fs.existsSync(path.join(ROOT, 'out/main/engine-worker.js'))
+if (!built) console.warn(`main-bundle.test: skipped, ${BUNDLE} is not built (run \`npm run build\`)`)
+
+class FakeWebContents extends EventEmitter {
+  openHandler: ((details: unknown) => unknown) | null = null
+  sent: unknown[][] = []
+  setWindowOpenHandler(h: (details: unknown) => unknown) {
+    this.openHandler = h
+  }
+  send(...args: unknown[]) {
+    this.sent.push(args)
+  }
+  isDestroyed() {
+    return false
+  }
+}
+
+const recorded = {
+  windows: [] as FakeBrowserWindow[],
+  handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
+  csp: null as null | ((details: unknown, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void),
+  menu: null as unknown,
+  quitCalls: 0
+}
+
+class FakeBrowserWindow extends EventEmitter {
+  webContents = new FakeWebContents()
+  loaded: string[] = []
+  constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+    super()
+    recorded.windows.push(this)
+  }
+  loadFile(f: string) {
+    this.loaded.push(f)
+    return Promise.resolve()
+  }
+  loadURL(u: string) {
+    this.loaded.push(u)
+    return Promise.resolve()
+  }
+  show() {}
+  static getAllWindows() {
+    return recorded.windows
+  }
+}
+
+const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-userdata-'))
+const app = Object.assign(new EventEmitter(), {
+  isPackaged: false,
+  whenReady: () => Promise.resolve(),
+  getPath: (name: string) => (name === 'userData' ? userData : os.tmpdir()),
+  quit: () => {
+    recorded.quitCalls++
+  }
+})
+const fakeElectron = {
+  app,
+  BrowserWindow: FakeBrowserWindow,
+  ipcMain: {
+    handle: (ch: string, fn: (event: unknown, ...args: unknown[]) => unknown) => void recorded.handlers.set(ch, fn),
+    removeHandler: (ch: string) => void recorded.handlers.delete(ch)
+  },
+  session: { defaultSession: { webRequest: { onHeadersReceived: (fn: typeof recorded.csp) => void (recorded.csp = fn) } } },
+  Menu: {
+    buildFromTemplate: (template: unknown) => ({ template }),
+    setApplicationMenu: (m: unknown) => void (recorded.menu = m)
+  }
+}
+
+const STANDIN = path.join(userData, 'electron-standin.js')
+type ResolveFilename = (request: string, ...rest: unknown[]) => string
+const M = Module as unknown as { _resolveFilename: ResolveFilename; _cache: Record<string, unknown> }
+const originalResolve = M._resolveFilename
+
+/** A valid payload per request (checked against the schemas below), in an order that makes sense. */
+const VALID: { [N in RequestName]: unknown } = {
+  'topic/create': { topic: 'bundle', partitions: 2, replicationFactor: 3 },
+  'cluster/snapshot': {},
+  'topic/list': {},
+  'topic/describe': { topic: 'bundle' },
+  'topic/defaults': {},
+  'topic/segments': { topic: 'bundle', partition: 0 },
+  'produce/send': { topic: 'bundle', acks: 'all', records: [{ key: 'k', value: 'v' }] },
+  'messages/fetch': { topic: 'bundle', partition: null, start: { kind: 'earliest' }, limit: 10 },
+  'offsets/list': { topic: 'bundle' },
+  'group/consume': { groupId: 'g', topic: 'bundle', maxRecords: 10, fromBeginning: true },
+  'group/list': {},
+  'group/describe': { groupId: 'g' },
+  'group/reset': { groupId: 'g', topic: 'bundle', to: 'earliest' },
+  'import/run': { topic: 'bundle', format: 'ndjson', content: '{"a":1}\n', keyField: 'a' },
+  'broker/stop': { brokerId: 3 },
+  'broker/start': { brokerId: 3 },
+  'topic/delete': { topic: 'bundle' }
+}
+
+describe.skipIf(!built)('built main bundle (out/main/index.js) with a stand-in electron', { timeout: 60_000 }, () => {
+  beforeAll(async () => {
+    M._resolveFilename = function (request: string, ...rest: unknown[]) {
+      if (request === 'electron') return STANDIN
+      return originalResolve.call(this, request, ...rest)
+    }
+    const standin = new Module(STANDIN)
+    standin.filename = STANDIN
+    standin.loaded = true
+    standin.exports = fakeElectron
+    M._cache[STANDIN] = standin
+    createRequire(__filename)(BUNDLE)
+    // whenReady() resolved: let its continuation run.
+    await new Promise((r) => setTimeout(r, 0))
+  })
+
+  afterAll(async () => {
+    const quitBefore = recorded.quitCalls
+    let prevented = false
+    app.emit('before-quit', { preventDefault: () => (prevented = true) })
+    if (prevented) {
+      const until = Date.now() + 20_000
+      while (recorded.quitCalls === quitBefore && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+    }
+    M._resolveFilename = originalResolve
+    delete M._cache[STANDIN]
+    fs.rmSync(userData, { recursive: true, force: true })
+  })
+
+  it('opens one window with the safe webPreferences and the built preload', () => {
+    expect(recorded.windows).toHaveLength(1)
+    const prefs = recorded.windows[0].options.webPreferences ?? {}
+    expect(prefs.contextIsolation).toBe(true)
+    expect(prefs.sandbox).toBe(true)
+    expect(prefs.nodeIntegration).toBe(false)
+    expect(prefs.webSecurity).toBe(true)
+    expect(prefs.preload).toBe(path.join(ROOT, 'out/preload/index.js'))
+    expect(recorded.windows[0].loaded).toEqual([path.join(ROOT, 'out/renderer/index.html')])
+  })
+
+  it('blocks navigation and denies new windows', () => {
+    const wc = recorded.windows[0].webContents
+    let prevented = 0
+    wc.emit('will-navigate', { preventDefault: () => prevented++ }, 'https://example.com/')
+    expect(prevented).toBeGreaterThanOrEqual(1)
+    expect(wc.openHandler?.({ url: 'https://example.com/' })).toEqual({ action: 'deny' })
+  })
+
+  it('installs the strict Content-Security-Policy on every response', () => {
+    let headers: Record<string, string[]> | undefined
+    recorded.csp?.({ responseHeaders: { 'content-security-policy': ['default-src *'], 'x-other': ['1'] } }, (r) => (headers = r.responseHeaders))
+    expect(headers?.['Content-Security-Policy']?.[0]).toMatch(/default-src 'self'; script-src 'self'/)
+    expect(headers?.['content-security-policy']).toBeUndefined()
+    expect(headers?.['x-other']).toEqual(['1'])
+  })
+
+  it('serves every contract request name through the registered IPC handler', async () => {
+    const handler = recorded.handlers.get(IPC_REQUEST_CHANNEL)
+    expect(handler).toBeTypeOf('function')
+    const sender = recorded.windows[0].webContents
+    for (const name of REQUEST_NAMES) {
+      expect(validateRequest(name, VALID[name]).ok, name).toBe(true)
+      const reply = (await handler!({ sender }, name, VALID[name])) as Reply<unknown>
+      expect(typeof reply.ok, name).toBe('boolean')
+      if (!reply.ok) {
+        expect(reply.error.code, `${name}: ${reply.error.message}`).not.toBe('INVALID_REQUEST')
+        expect(reply.error.message).not.toMatch(/Unknown request/)
+      }
+      const bad = (await handler!({ sender }, name, { not: 'valid' })) as Reply<unknown>
+      expect(bad.ok || bad.error.code, name).toBe('INVALID_REQUEST')
+    }
+    const snapshot = (await handler!({ sender }, 'cluster/snapshot', {})) as Reply<{ brokers: unknown[] }>
+    expect(snapshot.ok && snapshot.data.brokers).toHaveLength(3)
+  })
+
+  it('refuses requests from any sender other than its window, and unknown names', async () => {
+    const handler = recorded.handlers.get(IPC_REQUEST_CHANNEL)!
+    expect(await handler({ sender: new FakeWebContents() }, 'topic/list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    expect(await handler({ sender: recorded.windows[0].webContents }, 'shell/exec', {})).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: 'Unknown request "shell/exec"' }
+    })
+  })
+
+  it('pushes engine snapshots to the window on the event channel', async () => {
+    const wc = recorded.windows[0].webContents
+    const until = Date.now() + 5000
+    while (!wc.sent.some((m) => m[0] === IPC_EVENT_CHANNEL && m[1] === 'snapshot') && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100))
+    expect(wc.sent.some((m) => m[0] === IPC_EVENT_CHANNEL && m[1] === 'snapshot')).toBe(true)
+  })
+})
