@@ -37,6 +37,8 @@ export const INDEX_FILE_SUFFIX = '.index'
 export const TIME_INDEX_FILE_SUFFIX = '.timeindex'
 /** Suffix of a segment file being written by the cleaner (Kafka's CleanedFileSuffix). */
 export const CLEANED_FILE_SUFFIX = '.cleaned'
+/** Suffix of a cleaned segment about to replace the originals (Kafka's SwapFileSuffix). */
+export const SWAP_FILE_SUFFIX = '.swap'
 /** Suffix of a segment file scheduled for deletion (Kafka's DeletedFileSuffix). */
 export const DELETED_FILE_SUFFIX = '.deleted'
 

@@ -22,6 +22,7 @@ import {
   INDEX_FILE_SUFFIX,
   LOG_FILE_SUFFIX,
   LogSegment,
+  SWAP_FILE_SUFFIX,
   TIME_INDEX_FILE_SUFFIX
 } from './log-segment'
 import {
@@ -67,6 +68,11 @@ export interface PartitionLogOptions {
   hadCleanShutdown?: boolean
   /** Where recovery messages go (default console.warn). */
   log?: (line: string) => void
+  /**
+   * A recovery point from elsewhere (LogManager's recovery-point-offset-checkpoint); the lower of
+   * it and the log's own checkpoint is used, so recovery never starts too late.
+   */
+  recoveryPoint?: number
 }
 
 /** What recovery did when the log opened. */
@@ -147,6 +153,15 @@ export class PartitionLog {
   readonly recovery: RecoveryInfo = { segmentsRecovered: 0, bytesTruncated: 0, segmentsDeleted: 0 }
   /** The last compaction of this log (LogCleaner), null before the first. */
   lastCleaning: CleanerResult | null = null
+  /** Offsets below it were compacted by the last cleaning (Kafka's cleaner checkpoint); in memory. */
+  firstDirtyOffset = 0
+  /** When (ms) a retained tombstone becomes removable (the cleaner runs again then); null: none. */
+  tombstoneDeadline: number | null = null
+  /**
+   * Bumped whenever closed segments change other than by a roll (truncation, deletion,
+   * replacement), so a cleaning pass in progress knows its input went away.
+   */
+  structureVersion = 0
 
   private constructor(dir: string, config: LogConfig, opts: PartitionLogOptions) {
     this.dir = dir
@@ -155,7 +170,10 @@ export class PartitionLog {
     this.clock = opts.clock
     this.logLine = opts.log ?? ((l) => console.warn(l))
     this.lastFlushTime = opts.clock()
+    this.recoveryPointOverride = opts.recoveryPoint
   }
+
+  private readonly recoveryPointOverride: number | undefined
 
   /**
    * Opens (creating if missing) the log in `dir` (a `<topic>-<partition>` directory). Recovers it
@@ -170,6 +188,7 @@ export class PartitionLog {
 
   private load(hadCleanShutdown: boolean | undefined): void {
     fs.mkdirSync(this.dir, { recursive: true })
+    this.completeSwaps()
     const bases: number[] = []
     for (const name of fs.readdirSync(this.dir)) {
       const full = path.join(this.dir, name)
@@ -199,7 +218,7 @@ export class PartitionLog {
       const base = state?.logStartOffset ?? 0
       this.segs.push(LogSegment.open(this.dir, base, this._config, this.backend, { writable: true, now }))
     }
-    this._recoveryPoint = state?.recoveryPoint ?? 0
+    this._recoveryPoint = Math.min(state?.recoveryPoint ?? 0, this.recoveryPointOverride ?? Number.MAX_SAFE_INTEGER)
     if (hadCleanShutdown === false) this.recover()
     else this.checkOnCleanOpen()
     this._logEndOffset = this.active.nextOffset()
@@ -207,6 +226,35 @@ export class PartitionLog {
     this._highWatermark = Math.min(Math.max(state?.highWatermark ?? 0, this._logStartOffset), this._logEndOffset)
     this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset)
     if (hadCleanShutdown === false) this._recoveryPoint = this._logEndOffset
+  }
+
+  /**
+   * Finishes a cleaner swap interrupted by a crash (Kafka's LogLoader swap handling): a
+   * `<base>.log.swap` holds the cleaned replacement of the segments with base offsets in
+   * [base, its last offset]; those are deleted and the swap files renamed into place.
+   */
+  private completeSwaps(): void {
+    for (const name of fs.readdirSync(this.dir)) {
+      const m = /^(\d{20})\.log\.swap$/.exec(name)
+      if (!m) continue
+      const base = Number(m[1])
+      const swap = LogSegment.open(this.dir, base, this._config, this.backend, { writable: false, now: this.clock(), suffix: SWAP_FILE_SUFFIX })
+      let last = base
+      try {
+        swap.recover()
+        last = Math.max(base, swap.nextOffset() - 1)
+      } catch (e) {
+        swap.close()
+        throw e
+      }
+      for (const other of fs.readdirSync(this.dir)) {
+        const o = /^(\d{20})\.(log|index|timeindex)$/.exec(other)
+        if (o && Number(o[1]) >= base && Number(o[1]) <= last) fs.rmSync(path.join(this.dir, other), { force: true })
+      }
+      swap.renameTo(base, '')
+      swap.close()
+      this.logLine(`brokerlab storage: completed an interrupted segment swap at ${base} in ${this.dir}`)
+    }
   }
 
   /** Clean open: index tails checked against the log (rebuilt when they disagree), a torn active tail cut. */
@@ -527,6 +575,7 @@ export class PartitionLog {
       this.truncateFullyAndStartAt(offset)
       return
     }
+    this.structureVersion++
     while (this.segs.length > 1 && this.active.baseOffset > offset) {
       const s = this.segs.pop()!
       s.deleteFiles()
@@ -543,6 +592,7 @@ export class PartitionLog {
   /** Deletes every segment and starts an empty log at `offset` (Kafka's truncateFullyAndStartAt). */
   truncateFullyAndStartAt(offset: number): void {
     this.checkOpen()
+    this.structureVersion++
     for (const s of this.segs) s.deleteFiles()
     this.segs = [LogSegment.open(this.dir, offset, this._config, this.backend, { writable: true, now: this.clock() })]
     this._logStartOffset = offset
@@ -566,26 +616,30 @@ export class PartitionLog {
     this._logStartOffset = offset
     if (this._highWatermark < offset) this._highWatermark = offset
     if (this._recoveryPoint < offset) this._recoveryPoint = Math.min(offset, this._logEndOffset)
-    while (this.segs.length > 1 && this.segs[1].baseOffset <= offset) this.segs.shift()!.deleteFiles()
+    while (this.segs.length > 1 && this.segs[1].baseOffset <= offset) {
+      this.structureVersion++
+      this.segs.shift()!.deleteFiles()
+    }
     this.writeCheckpoint()
   }
 
   /**
-   * Deletes the oldest closed segments, in order, while `shouldDelete(segment description,
-   * next segment's base offset)` says so; advances the log start offset to the first kept segment.
-   * The active segment is never deleted. Returns the number deleted. Used by retention.
+   * Deletes the oldest closed segments, in order, while `shouldDelete(segment, log size in bytes
+   * after deleting it)` says so; advances the log start offset to the first kept segment. The
+   * active segment is never deleted. Returns the number deleted. Used by retention (LogManager).
    */
-  deleteOldSegments(shouldDelete: (seg: SegmentDescription, sizeAfter: number) => boolean): number {
+  deleteOldSegments(shouldDelete: (seg: { baseOffset: number; sizeBytes: number; maxTimestamp: number }, sizeAfter: number) => boolean): number {
     this.checkOpen()
     let n = 0
     let size = this.sizeInBytes
     while (this.segs.length > 1) {
       const first = this.segs[0]
-      const d = first.describe(false)
+      const d = { baseOffset: first.baseOffset, sizeBytes: first.size(), maxTimestamp: first.maxTimestamp() }
       if (!shouldDelete(d, size - d.sizeBytes)) break
       size -= d.sizeBytes
       this.segs.shift()
       first.deleteFiles()
+      this.structureVersion++
       n++
     }
     if (n > 0) {
@@ -611,8 +665,9 @@ export class PartitionLog {
 
   /**
    * Replaces the closed segments `old` (consecutive, oldest first, never the active one) with
-   * `replacement` whose files carry the `.cleaned` suffix: they are renamed into place (Kafka's
-   * replaceSegments). Used by the log cleaner.
+   * `replacement` whose files carry the `.cleaned` suffix: flushed, renamed to `.swap`, the old
+   * files deleted, then renamed into place (Kafka's replaceSegments; a crash in between is completed
+   * at the next open). Used by the log cleaner.
    */
   replaceSegments(old: LogSegment[], replacement: LogSegment): void {
     this.checkOpen()
@@ -620,9 +675,12 @@ export class PartitionLog {
     if (i < 0 || old.some((s, k) => this.segs[i + k] !== s) || i + old.length >= this.segs.length) {
       throw new StorageError('KAFKA_STORAGE_ERROR', this.dir, 'replaceSegments: segments are not consecutive closed segments of this log')
     }
+    replacement.flush()
+    replacement.renameTo(replacement.baseOffset, SWAP_FILE_SUFFIX)
     for (const s of old) s.deleteFiles()
     replacement.renameTo(replacement.baseOffset, '')
     this.segs.splice(i, old.length, replacement)
+    this.structureVersion++
   }
 
   /** Applies a new configuration (segment.bytes, flush.*, retention, ...) from the next append on. */
@@ -630,6 +688,11 @@ export class PartitionLog {
     this.checkOpen()
     this._config = { ...config }
     for (const s of this.segs) s.config = this._config
+  }
+
+  /** True once close() or delete() ran. */
+  get isClosed(): boolean {
+    return this.closed
   }
 
   /** Opens a new segment of this log's config and backend (the cleaner writes `.cleaned` ones). */

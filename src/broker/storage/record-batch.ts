@@ -170,6 +170,33 @@ export class RecordBatchBuilder {
    * maxTimestamp the largest; `partitionLeaderEpoch` defaults to -1 (unknown).
    */
   encode(baseOffset: number, records: readonly RecordInput[], partitionLeaderEpoch = -1): Buffer {
+    return this.encodeInternal(baseOffset, records, false, records.length - 1, partitionLeaderEpoch)
+  }
+
+  /**
+   * Encodes `records` keeping their own offsets (the log cleaner rewriting a batch): baseOffset
+   * and lastOffsetDelta are given (Kafka retains the original batch's range), each record's
+   * offsetDelta is `offset - baseOffset`. Offsets must increase within [baseOffset,
+   * baseOffset + lastOffsetDelta]; KafkaError INVALID_RECORD otherwise.
+   */
+  encodeWithOffsets(baseOffset: number, lastOffsetDelta: number, records: readonly StoredRecord[], partitionLeaderEpoch = -1): Buffer {
+    let prev = baseOffset - 1
+    for (const r of records) {
+      if (r.offset <= prev || r.offset > baseOffset + lastOffsetDelta) {
+        throw new KafkaError('INVALID_RECORD', `record offset ${r.offset} is out of order or outside [${baseOffset}, ${baseOffset + lastOffsetDelta}]`)
+      }
+      prev = r.offset
+    }
+    return this.encodeInternal(baseOffset, records, true, lastOffsetDelta, partitionLeaderEpoch)
+  }
+
+  private encodeInternal(
+    baseOffset: number,
+    records: readonly (RecordInput | StoredRecord)[],
+    explicitOffsets: boolean,
+    lastOffsetDelta: number,
+    partitionLeaderEpoch: number
+  ): Buffer {
     const n = records.length
     if (n === 0) throw new KafkaError('INVALID_RECORD', 'a record batch needs at least one record')
     const w = this.w
@@ -183,13 +210,14 @@ export class RecordBatchBuilder {
       const ts = r.timestamp
       if (ts > maxTimestamp) maxTimestamp = ts
       const tsDelta = ts - baseTimestamp
+      const offsetDelta = explicitOffsets ? (r as StoredRecord).offset - baseOffset : i
       const key = r.key
       const value = r.value
       const headers = r.headers
       const keyLen = key === null ? -1 : key.length
       const valueLen = value === null ? -1 : value.length
       let bodySize =
-        1 + sizeOfVarlong(tsDelta) + sizeOfVarint(i) + sizeOfVarint(keyLen) + (keyLen > 0 ? keyLen : 0) +
+        1 + sizeOfVarlong(tsDelta) + sizeOfVarint(offsetDelta) + sizeOfVarint(keyLen) + (keyLen > 0 ? keyLen : 0) +
         sizeOfVarint(valueLen) + (valueLen > 0 ? valueLen : 0)
       const hn = headers === undefined ? 0 : headers.length
       bodySize += sizeOfVarint(hn)
@@ -204,7 +232,7 @@ export class RecordBatchBuilder {
       w.varint(bodySize)
       w.buf[w.pos++] = 0 // record attributes
       w.varlong(tsDelta)
-      w.varint(i)
+      w.varint(offsetDelta)
       w.varint(keyLen)
       if (keyLen > 0) w.bytes(key!)
       w.varint(valueLen)
@@ -228,7 +256,7 @@ export class RecordBatchBuilder {
     b.writeInt32BE(partitionLeaderEpoch, PARTITION_LEADER_EPOCH_POS)
     b[MAGIC_POS] = MAGIC_V2
     b.writeInt16BE(0, ATTRIBUTES_POS)
-    b.writeInt32BE(n - 1, LAST_OFFSET_DELTA_POS)
+    b.writeInt32BE(lastOffsetDelta, LAST_OFFSET_DELTA_POS)
     writeInt64BE(b, baseTimestamp, BASE_TIMESTAMP_POS)
     writeInt64BE(b, maxTimestamp, MAX_TIMESTAMP_POS)
     b.writeInt32BE(-1, PRODUCER_ID_POS)
@@ -238,7 +266,7 @@ export class RecordBatchBuilder {
     b.writeInt32BE(n, RECORDS_COUNT_POS)
     b.writeUInt32BE(crc32c(b, ATTRIBUTES_POS, size), CRC_POS)
     this.baseOffset = baseOffset
-    this.lastOffset = baseOffset + n - 1
+    this.lastOffset = baseOffset + lastOffsetDelta
     this.maxTimestamp = maxTimestamp
     this.count = n
     this.size = size

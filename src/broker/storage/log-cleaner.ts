@@ -1,0 +1,264 @@
+/**
+ * LogCleaner: log compaction (Kafka's LogCleaner / Cleaner) for logs whose cleanup.policy includes
+ * `compact`. A cleaning pass over one log (1) builds an offset map key -> last offset over the
+ * closed segments, (2) recopies the closed segments in groups of at most segment.bytes into
+ * `.cleaned` segments keeping, per key, only the latest record, dropping tombstones (null value)
+ * whose segment's largest timestamp is older than delete.retention.ms, and keeping every retained
+ * record's offset (gaps allowed) and each batch's offset range, (3) swaps each group in.
+ *
+ * Must stay true:
+ * - The active segment is never touched; appends and reads go on between steps: a pass is a
+ *   generator doing about `bytesPerStep` bytes of work per step, driven by LogManager.tick() or
+ *   by setImmediate (clean()).
+ * - A pass whose input changed (truncation, retention, another replacement: PartitionLog's
+ *   structureVersion) is abandoned and its `.cleaned` files deleted; nothing is lost.
+ * - Records without a key are kept (Kafka refuses them on compacted topics at produce time).
+ */
+import { StorageError } from '../errors'
+import type { CleanerResult } from '../cluster/cluster-api'
+import { BatchScanner } from './batch-scanner'
+import type { LogSegment } from './log-segment'
+import { CLEANED_FILE_SUFFIX } from './log-segment'
+import type { PartitionLog } from './partition-log'
+import { RecordBatchBuilder, decodeRecordsInto } from './record-batch'
+import type { StoredRecord } from './storage-types'
+
+/** How the cleaner runs. */
+export interface LogCleanerOptions {
+  /** ms since the epoch. */
+  clock: () => number
+  /** Bytes of log read per step (default 1 MiB). */
+  bytesPerStep?: number
+  log?: (line: string) => void
+}
+
+type Pass = Generator<void, CleanerResult | null, void>
+
+/** True when cleanup.policy includes compact. */
+export function isCompacted(log: PartitionLog): boolean {
+  return log.config.cleanupPolicy.split(',').includes('compact')
+}
+
+/** True when a log has something to compact: new closed segments, or a tombstone now removable. */
+export function needsCleaning(log: PartitionLog, now: number): boolean {
+  if (log.isClosed || !isCompacted(log)) return false
+  const segs = log.segmentList()
+  if (segs.length < 2) return false
+  const activeBase = segs[segs.length - 1].baseOffset
+  if (activeBase > log.firstDirtyOffset) return true
+  return log.tombstoneDeadline !== null && now >= log.tombstoneDeadline
+}
+
+export class LogCleaner {
+  private readonly clock: () => number
+  private readonly bytesPerStep: number
+  private readonly logLine: (line: string) => void
+  private readonly passes = new Map<PartitionLog, Pass>()
+  private readonly builder = new RecordBatchBuilder()
+
+  constructor(opts: LogCleanerOptions) {
+    this.clock = opts.clock
+    this.bytesPerStep = opts.bytesPerStep ?? 1024 * 1024
+    this.logLine = opts.log ?? ((l) => console.warn(l))
+  }
+
+  /** True while a pass over `log` is in progress. */
+  isCleaning(log: PartitionLog): boolean {
+    return this.passes.has(log)
+  }
+
+  /**
+   * One step of work: continues the pass in progress on each of `logs` (starting passes on logs
+   * that need cleaning), about `bytesPerStep` bytes each. Returns true while work remains.
+   * Finished passes record their CleanerResult in `log.lastCleaning`.
+   */
+  step(logs: Iterable<PartitionLog>, now = this.clock()): boolean {
+    let more = false
+    for (const log of logs) {
+      let pass = this.passes.get(log)
+      if (pass === undefined) {
+        if (!needsCleaning(log, now)) continue
+        pass = this.pass(log, now)
+        this.passes.set(log, pass)
+      }
+      if (this.advance(log, pass)) more = true
+    }
+    for (const log of [...this.passes.keys()]) if (log.isClosed) this.abort(log)
+    return more
+  }
+
+  /** Runs one step of `pass`; false when it finished (or failed). */
+  private advance(log: PartitionLog, pass: Pass): boolean {
+    let r: IteratorResult<void, CleanerResult | null>
+    try {
+      r = pass.next()
+    } catch (e) {
+      this.passes.delete(log)
+      this.logLine(`brokerlab storage: cleaning ${log.dir} failed: ${(e as Error).message}`)
+      return false
+    }
+    if (!r.done) return true
+    this.passes.delete(log)
+    if (r.value) log.lastCleaning = r.value
+    return false
+  }
+
+  /** Abandons the pass on `log` (deleting its `.cleaned` files). */
+  abort(log: PartitionLog): void {
+    const pass = this.passes.get(log)
+    if (pass === undefined) return
+    this.passes.delete(log)
+    try {
+      pass.return(null)
+    } catch {
+      /* the pass cleans up in its finally block */
+    }
+  }
+
+  /**
+   * Cleans `log` to completion synchronously (tests, tools). Returns the result (also in
+   * `log.lastCleaning`), or null when there was nothing to clean or the pass was abandoned.
+   */
+  cleanNow(log: PartitionLog, now = this.clock()): CleanerResult | null {
+    this.abort(log)
+    if (!needsCleaning(log, now)) return null
+    const pass = this.pass(log, now)
+    for (;;) {
+      const r = pass.next()
+      if (r.done) {
+        if (r.value) log.lastCleaning = r.value
+        return r.value
+      }
+    }
+  }
+
+  /**
+   * Cleans `log` in setImmediate steps so appends and reads interleave; resolves with the result
+   * (null when nothing to clean / abandoned), rejects on a storage error.
+   */
+  clean(log: PartitionLog, now = this.clock()): Promise<CleanerResult | null> {
+    this.abort(log)
+    if (!needsCleaning(log, now)) return Promise.resolve(null)
+    const pass = this.pass(log, now)
+    this.passes.set(log, pass)
+    return new Promise((resolve, reject) => {
+      const tick = (): void => {
+        if (this.passes.get(log) !== pass) return resolve(null)
+        let r: IteratorResult<void, CleanerResult | null>
+        try {
+          r = pass.next()
+        } catch (e) {
+          this.passes.delete(log)
+          return reject(e)
+        }
+        if (!r.done) return void setImmediate(tick)
+        this.passes.delete(log)
+        if (r.value) log.lastCleaning = r.value
+        resolve(r.value)
+      }
+      setImmediate(tick)
+    })
+  }
+
+  /** The pass over one log, as a generator yielding between steps. */
+  private *pass(log: PartitionLog, now: number): Pass {
+    let version = log.structureVersion
+    const all = log.segmentList()
+    const closed = all.slice(0, -1)
+    if (closed.length === 0) return null
+    const endOffset = all[all.length - 1].baseOffset
+    const cfg = log.config
+    const deleteHorizon = now - cfg.deleteRetentionMs
+    const unchanged = (): boolean => !log.isClosed && log.structureVersion === version
+
+    // 1. offset map: key -> last offset, over the closed segments.
+    const map = new Map<string, number>()
+    let work = 0
+    const recs: StoredRecord[] = []
+    for (const seg of closed) {
+      const s = new BatchScanner(seg.log, 0, seg.size(), { wholeBatches: true, chunkSize: 1024 * 1024 })
+      while (s.next()) {
+        if (!s.crcMatches()) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: batch at offset ${s.baseOffset} fails its CRC-32C check`, s.position)
+        recs.length = 0
+        decodeRecordsInto(s.buf, s.bufPos, recs)
+        for (const r of recs) if (r.key !== null) map.set(r.key.toString('latin1'), r.offset)
+        work += s.size
+        if (work >= this.bytesPerStep) {
+          work = 0
+          yield
+          if (!unchanged()) return null
+        }
+      }
+      if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: ${s.error}`, s.position)
+    }
+
+    // 2. recopy in groups of at most segment.bytes, swapping each group in.
+    const result: CleanerResult = { finishedAt: 0, recordsBefore: 0, recordsAfter: 0, bytesBefore: 0, bytesAfter: 0, tombstonesRemoved: 0 }
+    let tombstoneDeadline: number | null = null
+    let i = 0
+    while (i < closed.length) {
+      const group: LogSegment[] = [closed[i]]
+      let size = closed[i].size()
+      i++
+      while (i < closed.length && size + closed[i].size() <= cfg.segmentBytes) {
+        size += closed[i].size()
+        group.push(closed[i++])
+      }
+      const cleaned = log.openSegment(group[0].baseOffset, CLEANED_FILE_SUFFIX)
+      let swapped = false
+      try {
+        for (const seg of group) {
+          const segMax = seg.maxTimestamp()
+          const dropTombstones = segMax < deleteHorizon
+          const s = new BatchScanner(seg.log, 0, seg.size(), { wholeBatches: true, chunkSize: 1024 * 1024 })
+          while (s.next()) {
+            recs.length = 0
+            decodeRecordsInto(s.buf, s.bufPos, recs)
+            result.recordsBefore += recs.length
+            result.bytesBefore += s.size
+            const kept: StoredRecord[] = []
+            for (const r of recs) {
+              if (r.key !== null && map.get(r.key.toString('latin1')) !== r.offset) continue
+              if (r.key !== null && r.value === null) {
+                if (dropTombstones) {
+                  result.tombstonesRemoved++
+                  continue
+                }
+                const deadline = segMax + cfg.deleteRetentionMs
+                if (tombstoneDeadline === null || deadline < tombstoneDeadline) tombstoneDeadline = deadline
+              }
+              kept.push(r)
+            }
+            if (kept.length > 0) {
+              const b = this.builder
+              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, kept)
+              cleaned.append(buf, b.lastOffset, b.maxTimestamp, b.count)
+              result.recordsAfter += kept.length
+              result.bytesAfter += buf.length
+            }
+            work += s.size
+            if (work >= this.bytesPerStep) {
+              work = 0
+              yield
+              if (!unchanged()) return null
+            }
+          }
+          if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: ${s.error}`, s.position)
+        }
+        if (!unchanged()) return null
+        log.replaceSegments(group, cleaned)
+        swapped = true
+        version = log.structureVersion // this pass made that change
+      } finally {
+        if (!swapped) cleaned.deleteFiles()
+      }
+    }
+    log.firstDirtyOffset = endOffset
+    log.tombstoneDeadline = tombstoneDeadline
+    result.finishedAt = this.clock()
+    this.logLine(
+      `brokerlab storage: cleaned ${log.dir}: ${result.recordsBefore} -> ${result.recordsAfter} records, ${result.bytesBefore} -> ${result.bytesAfter} bytes, ${result.tombstonesRemoved} tombstones removed`
+    )
+    return result
+  }
+}

@@ -1,0 +1,124 @@
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { LogCleaner } from '../../../../src/broker/storage/log-cleaner'
+import { LogManager } from '../../../../src/broker/storage/log-manager'
+import { PartitionLog } from '../../../../src/broker/storage/partition-log'
+import type { RecordInput, StorageBackend } from '../../../../src/broker/storage/storage-types'
+import { backends } from './backends'
+import { ManualClock, config, tempDirs } from './helpers'
+
+const dirs = tempDirs()
+const toClose: { close(): void }[] = []
+afterEach(() => {
+  for (const c of toClose.splice(0)) c.close()
+  dirs.cleanup()
+})
+
+const kv = (key: string, value: string | null, ts: number): RecordInput => ({ key: Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp: ts })
+
+describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
+  function openLog(backend: StorageBackend, clock: ManualClock, policy: 'compact' | 'compact,delete' = 'compact'): PartitionLog {
+    const log = PartitionLog.open(path.join(dirs.make(), 'c-0'), config({ segmentBytes: 700, cleanupPolicy: policy, deleteRetentionMs: 60_000 }), {
+      backend,
+      clock: clock.fn
+    })
+    toClose.push(log)
+    return log
+  }
+
+  it('keeps the latest record per key in closed segments, keeping offsets (gaps) and the active segment untouched', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    const latest = new Map<string, number>()
+    for (let i = 0; i < 60; i++) {
+      const key = `k${i % 5}`
+      const r = log.appendAsLeader([kv(key, `v${i}`, 1_000_000 + i)])
+      latest.set(key, r.firstOffset)
+    }
+    const segsBefore = log.segments()
+    expect(segsBefore.length).toBeGreaterThan(3)
+    const activeBase = segsBefore[segsBefore.length - 1].baseOffset
+    const activeBefore = log.readRecords(activeBase, {})
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    const res = cleaner.cleanNow(log)!
+    expect(res).not.toBeNull()
+    expect(res.recordsBefore).toBe(activeBase)
+    expect(res.recordsAfter).toBeLessThan(res.recordsBefore)
+    expect(res.bytesAfter).toBeLessThan(res.bytesBefore)
+    expect(log.lastCleaning).toEqual(res)
+    const all = log.readRecords(0, {})
+    const closed = all.filter((r) => r.offset < activeBase)
+    // per key at most one record among the closed segments, and it is the latest among them
+    const keys = closed.map((r) => r.key!.toString())
+    expect(new Set(keys).size).toBe(keys.length)
+    for (const r of closed) {
+      const lastInClosed = Math.max(...Array.from({ length: activeBase }, (_, o) => o).filter((o) => `k${o % 5}` === r.key!.toString()))
+      expect(r.offset).toBe(lastInClosed)
+      expect(r.value!.toString()).toBe(`v${r.offset}`)
+    }
+    expect(all.filter((r) => r.offset >= activeBase)).toEqual(activeBefore)
+    expect(log.logEndOffset).toBe(60)
+    // offsets kept: reading from a removed offset starts at the next kept one
+    expect(log.readRecords(1, { maxRecords: 1 })[0].offset).toBeGreaterThan(1)
+    expect(cleaner.cleanNow(log)).toBeNull() // nothing new to clean
+  })
+
+  it('keeps tombstones until delete.retention.ms has passed, then removes them', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 3}`, `v${i}`, 1_000_000)])
+    log.appendAsLeader([kv('k0', null, 1_000_000)])
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`other${i}`, 'x'.repeat(20), 1_000_000)])
+    const tombstoneOffset = 30
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    const first = cleaner.cleanNow(log)!
+    expect(first.tombstonesRemoved).toBe(0)
+    const afterFirst = log.readRecords(0, {})
+    expect(afterFirst.find((r) => r.offset === tombstoneOffset)?.value).toBeNull()
+    expect(afterFirst.some((r) => r.key!.toString() === 'k0' && r.offset < tombstoneOffset)).toBe(false)
+    clock.advance(60_001)
+    const second = cleaner.cleanNow(log)!
+    expect(second.tombstonesRemoved).toBe(1)
+    expect(log.readRecords(0, {}).some((r) => r.key!.toString() === 'k0')).toBe(false)
+  })
+
+  it('runs in steps from LogManager.tick while appends and reads go on, and survives a reopen', () => {
+    const clock = new ManualClock(1_000_000)
+    const logDir = dirs.make()
+    const m = LogManager.open(logDir, { backend: create(), clock: clock.fn, cleanerBytesPerStep: 300, log: () => {} })
+    const log = m.getOrCreateLog('c', 0, config({ segmentBytes: 700, cleanupPolicy: 'compact,delete', retentionMs: -1 }))
+    for (let i = 0; i < 80; i++) log.appendAsLeader([kv(`k${i % 4}`, `v${i}`, 1_000_000 + i)])
+    let steps = 0
+    let next = 80
+    while (m.tick().cleaning) {
+      steps++
+      log.appendAsLeader([kv(`k${next % 4}`, `v${next}`, 1_000_000 + next)]) // appends go on between steps
+      next++
+      expect(log.readRecords(log.logEndOffset - 1, {})[0].value!.toString()).toBe(`v${next - 1}`)
+    }
+    expect(steps).toBeGreaterThan(2)
+    expect(log.lastCleaning).not.toBeNull()
+    const before = log.readRecords(0, {})
+    m.close()
+    const again = LogManager.open(logDir, { backend: create(), clock: clock.fn, log: () => {} })
+    toClose.push(again)
+    expect(again.getLog('c', 0)!.readRecords(0, {})).toEqual(before)
+    expect(fs.readdirSync(path.join(logDir, 'c-0')).some((f) => f.endsWith('.cleaned') || f.endsWith('.swap'))).toBe(false)
+  })
+
+  it('abandons a pass whose segments were truncated away, deleting its .cleaned files', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 100, log: () => {} })
+    expect(cleaner.step([log])).toBe(true)
+    log.truncateTo(10)
+    while (cleaner.step([log])) {
+      /* run out */
+    }
+    expect(log.lastCleaning).toBeNull()
+    expect(fs.readdirSync(log.dir).some((f) => f.includes('.cleaned'))).toBe(false)
+    expect(log.readRecords(0, {}).map((r) => r.offset)).toEqual(Array.from({ length: 10 }, (_, i) => i))
+  })
+})
