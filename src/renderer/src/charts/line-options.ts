@@ -22,7 +22,7 @@ export function throughputOption(view: ThroughputView | null | undefined): Chart
   return {
     color: SERIES_COLORS,
     animation: false,
-    grid: { left: 56, right: 72, top: 36, bottom: 28 },
+    grid: { left: 56, right: 72, top: 48, bottom: 28 },
     legend: { top: 0, data: ['records in/s', 'bytes in/s', 'bytes out/s'], textStyle: { fontSize: 12 } },
     tooltip: {
       trigger: 'axis',
@@ -42,15 +42,22 @@ export function throughputOption(view: ThroughputView | null | undefined): Chart
 }
 
 /** Several named series on one value axis (e.g. "partition 0".."partition 5" records in/s). */
-export function multiSeriesOption(series: { name: string; points: SeriesPoint[] }[], yName: string, step = false): ChartOption {
+export function multiSeriesOption(series: { name: string; points: SeriesPoint[]; dashed?: boolean }[], yName: string, step = false): ChartOption {
   return {
     color: SERIES_COLORS,
     animation: false,
-    grid: { left: 56, right: 24, top: 36, bottom: 28 },
-    legend: { top: 0, type: 'scroll', textStyle: { fontSize: 12 } },
+    grid: { left: 56, right: 24, top: 48, bottom: 28 },
+    legend: { top: 0, left: 60, right: 10, type: 'scroll', textStyle: { fontSize: 12 } },
     tooltip: { trigger: 'axis', valueFormatter: (x) => (typeof x === 'number' ? formatRate(x) : String(x)) },
     xAxis: timeAxis,
     yAxis: { type: 'value', name: yName, nameTextStyle: { color: '#666' }, minInterval: 1, axisLabel: { formatter: (x: number) => formatRate(x) } },
-    series: series.map((s) => ({ name: s.name, type: 'line' as const, showSymbol: false, step: step ? ('end' as const) : false, data: toData(s.points) }))
+    series: series.map((s) => ({
+      name: s.name,
+      type: 'line' as const,
+      showSymbol: false,
+      step: step ? ('end' as const) : false,
+      data: toData(s.points),
+      ...(s.dashed ? { lineStyle: { type: 'dashed' as const, color: '#888' }, itemStyle: { color: '#888' } } : {})
+    }))
   }
 }

@@ -1,11 +1,12 @@
 /**
- * The topology graph: brokers as large nodes on a circle, each hosting its partition replicas in
- * a ring around it. Replica shape and colour say its role: leader (diamond, blue), follower in the
- * ISR (circle, green), follower out of sync (circle, orange with a red ring), offline (grey, broker
- * down). Lines go from each partition's leader to its followers (the replication fetch path):
- * solid green when the follower is in the ISR, dashed red when it is not.
- * Must stay true: pure; positions depend only on the snapshot's brokers and partitions, so the graph
- * does not jump between pushes.
+ * The topology graph: one column per broker (the broker node on top) and one row per partition;
+ * the cell where a partition's row meets a broker's column holds that broker's replica of it.
+ * Replica shape and colour say its role: leader (diamond, blue), follower in the ISR (circle,
+ * green), follower out of sync (circle, orange with a red ring), offline (grey: its broker is down).
+ * Curved lines go from each partition's leader to its followers (the replication fetch path):
+ * green when the follower is in the ISR, dashed red when it is not.
+ * Must stay true: pure; positions depend only on the brokers and the partition list, so the graph
+ * does not jump between snapshot pushes.
  */
 import type { BrokerView, PartitionView } from '../../../shared/contract'
 import { PALETTE, type ChartOption } from './echarts-registry'
@@ -14,30 +15,21 @@ export const TOPOLOGY_CATEGORIES = ['Broker', 'Leader', 'Follower (in ISR)', 'Fo
 
 type Category = 0 | 1 | 2 | 3 | 4
 
+/** Pixel spacing of the layout (the chart scales it to fit). */
+export const TOPOLOGY_ROW_PX = 30
+const COL_PX = 150
+
 interface GraphNode {
   id: string
   name: string
   x: number
   y: number
-  category: Category
+  category?: Category
   symbol: string
   symbolSize: number | [number, number]
   itemStyle?: Record<string, unknown>
   label?: Record<string, unknown>
   tooltip?: { formatter: string }
-}
-
-interface ReplicaRef {
-  topic: string
-  p: PartitionView
-  brokerId: number
-}
-
-function roleOf(r: ReplicaRef): Category {
-  const state = r.p.replicaStates.find((s) => s.brokerId === r.brokerId)
-  if (state?.offline || r.p.offline) return 4
-  if (r.p.leader === r.brokerId) return 1
-  return state?.inSync ?? r.p.isr.includes(r.brokerId) ? 2 : 3
 }
 
 const STYLE: Record<Category, { symbol: string; color: string; border?: string }> = {
@@ -48,82 +40,104 @@ const STYLE: Record<Category, { symbol: string; color: string; border?: string }
   4: { symbol: 'circle', color: '#d0d3d8', border: PALETTE.grey }
 }
 
+/** The role of broker `b`'s replica of partition `p`. */
+export function replicaRole(p: PartitionView, b: number): Category {
+  const state = p.replicaStates.find((s) => s.brokerId === b)
+  if (state?.offline || (p.offline && p.leader !== b)) return 4
+  if (p.leader === b) return 1
+  return (state?.inSync ?? p.isr.includes(b)) ? 2 : 3
+}
+
+/** Number of partition rows the graph draws (for sizing the chart). */
+export function topologyRows(partitions: Record<string, PartitionView[]>): number {
+  return Object.values(partitions).reduce((n, ps) => n + ps.length, 0)
+}
+
 /**
  * Builds the graph option.
- * @param brokers the snapshot's brokers
+ * @param brokers the snapshot's brokers (columns, by id)
  * @param partitions topic -> partitions (internal topics already left out by the caller)
  */
 export function topologyOption(brokers: BrokerView[], partitions: Record<string, PartitionView[]>): ChartOption {
   const nodes: GraphNode[] = []
   const links: { source: string; target: string; lineStyle: Record<string, unknown> }[] = []
-  const n = Math.max(brokers.length, 1)
-  const R = n === 1 ? 0 : 300
-  const byBroker = new Map<number, ReplicaRef[]>()
-  for (const [topic, parts] of Object.entries(partitions).sort(([a], [b]) => a.localeCompare(b))) {
-    for (const p of parts) for (const b of p.replicas) byBroker.set(b, [...(byBroker.get(b) ?? []), { topic, p, brokerId: b }])
-  }
-  const total = [...byBroker.values()].reduce((a, l) => a + l.length, 0)
-  const showReplicaLabels = total <= 72
+  const sorted = [...brokers].sort((a, b) => a.id - b.id)
+  const col = new Map(sorted.map((b, i) => [b.id, i]))
 
-  brokers.forEach((b, i) => {
-    const angle = -Math.PI / 2 + (2 * Math.PI * i) / n
-    const bx = R * Math.cos(angle)
-    const by = R * Math.sin(angle)
+  sorted.forEach((b, i) => {
     nodes.push({
       id: `b${b.id}`,
       name: `Broker ${b.id}`,
-      x: bx,
-      y: by,
+      x: i * COL_PX,
+      y: 0,
       category: 0,
       symbol: 'roundRect',
-      symbolSize: [86, 40],
+      symbolSize: [b.alive ? 92 : 116, 30],
       itemStyle: { color: b.alive ? PALETTE.ink : '#c0c4cc' },
-      label: { show: true, color: '#fff', fontWeight: 600, formatter: `Broker ${b.id}${b.controller ? ' ★' : ''}${b.alive ? '' : '\n(down)'}`, fontSize: 12 },
+      label: { show: true, color: '#fff', fontWeight: 600, fontSize: 12, formatter: `Broker ${b.id}${b.controller ? ' ★' : ''}${b.alive ? '' : ' (down)'}` },
       tooltip: {
         formatter: `Broker ${b.id} — ${b.address}<br/>${b.alive ? 'alive' : 'down'}${b.controller ? ', controller' : ''}<br/>${b.partitionsLed} partitions led, ${b.replicas} replicas`
       }
     })
-    const replicas = byBroker.get(b.id) ?? []
-    const perRing = 18
-    replicas.forEach((r, j) => {
-      const ring = Math.floor(j / perRing)
-      const inRing = Math.min(perRing, replicas.length - ring * perRing)
-      const a = angle + Math.PI + (2 * Math.PI * (j % perRing)) / inRing + ring * 0.17
-      const rr = 95 + ring * 34
-      const cat = roleOf(r)
-      const st = STYLE[cat]
-      const state = r.p.replicaStates.find((s) => s.brokerId === r.brokerId)
-      nodes.push({
-        id: `r:${r.topic}:${r.p.partition}:${r.brokerId}`,
-        name: `${r.topic}-${r.p.partition}`,
-        x: bx + rr * Math.cos(a),
-        y: by + rr * Math.sin(a),
-        category: cat,
-        symbol: st.symbol,
-        symbolSize: cat === 1 ? 22 : 16,
-        itemStyle: { color: st.color, borderColor: st.border ?? '#fff', borderWidth: st.border ? 2.5 : 1 },
-        label: { show: showReplicaLabels, position: 'right', fontSize: 10, color: '#555', formatter: `${r.topic}-${r.p.partition}` },
-        tooltip: {
-          formatter:
-            `${r.topic}-${r.p.partition} on broker ${r.brokerId}<br/>${TOPOLOGY_CATEGORIES[cat]}` +
-            `<br/>log end offset ${state?.logEndOffset ?? '?'}, high watermark ${r.p.highWatermark}` +
-            `<br/>replicas [${r.p.replicas.join(',')}], ISR [${r.p.isr.join(',')}]`
-        }
-      })
-    })
   })
 
-  for (const [topic, parts] of Object.entries(partitions)) {
-    for (const p of parts) {
-      if (p.leader < 0) continue
-      for (const f of p.replicas) {
-        if (f === p.leader) continue
-        const inSync = p.isr.includes(f)
-        links.push({
-          source: `r:${topic}:${p.partition}:${p.leader}`,
-          target: `r:${topic}:${p.partition}:${f}`,
-          lineStyle: inSync ? { color: PALETTE.green, opacity: 0.35, width: 1, type: 'solid', curveness: 0.15 } : { color: PALETTE.red, opacity: 0.8, width: 1.5, type: 'dashed', curveness: 0.15 }
+  let row = 0
+  for (const [topic, parts] of Object.entries(partitions).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const p of [...parts].sort((a, b) => a.partition - b.partition)) {
+      row++
+      const y = 14 + row * TOPOLOGY_ROW_PX
+      const name = `${topic}-${p.partition}`
+      nodes.push({
+        id: `row:${name}`,
+        name,
+        x: -COL_PX * 0.35,
+        y,
+        symbol: 'rect',
+        symbolSize: 1,
+        itemStyle: { color: 'rgba(0,0,0,0)' },
+        label: { show: true, position: 'left', fontSize: 11, color: p.offline ? PALETTE.red : p.underReplicated ? '#c07000' : '#444', formatter: name },
+        tooltip: {
+          formatter: `${name}<br/>leader ${p.leader < 0 ? 'none' : p.leader}, replicas [${p.replicas.join(',')}], ISR [${p.isr.join(',')}]<br/>high watermark ${p.highWatermark}${p.underReplicated ? '<br/>under-replicated' : ''}${p.offline ? '<br/>offline' : ''}`
+        }
+      })
+      for (const b of p.replicas) {
+        const x = col.get(b)
+        if (x === undefined) continue
+        const cat = replicaRole(p, b)
+        const st = STYLE[cat]
+        const state = p.replicaStates.find((s) => s.brokerId === b)
+        nodes.push({
+          id: `r:${name}:${b}`,
+          name,
+          x: x * COL_PX,
+          y,
+          category: cat,
+          symbol: st.symbol,
+          symbolSize: cat === 1 ? 18 : 13,
+          itemStyle: { color: st.color, borderColor: st.border ?? '#fff', borderWidth: st.border ? 2.5 : 1 },
+          tooltip: {
+            formatter: `${name} on broker ${b}: ${TOPOLOGY_CATEGORIES[cat].toLowerCase()}<br/>log end offset ${state?.logEndOffset ?? '?'}, high watermark ${p.highWatermark}`
+          }
         })
+      }
+      if (p.leader >= 0) {
+        for (const f of p.replicas) {
+          if (f === p.leader || !col.has(f) || !col.has(p.leader)) continue
+          const inSync = p.isr.includes(f)
+          const offline = replicaRole(p, f) === 4
+          const span = Math.abs((col.get(f) as number) - (col.get(p.leader) as number))
+          links.push({
+            source: `r:${name}:${p.leader}`,
+            target: `r:${name}:${f}`,
+            lineStyle: {
+              color: offline ? PALETTE.grey : inSync ? PALETTE.green : PALETTE.red,
+              opacity: offline ? 0.6 : inSync ? 0.55 : 0.9,
+              width: inSync ? 1.2 : 1.6,
+              type: offline ? 'dotted' : inSync ? 'solid' : 'dashed',
+              curveness: span > 1 ? 0.22 : 0.08
+            }
+          })
+        }
       }
     }
   }
@@ -146,17 +160,16 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
         type: 'graph',
         layout: 'none',
         roam: true,
-        top: 40,
-        bottom: 10,
-        left: 20,
-        right: 20,
+        top: 44,
+        bottom: 20,
+        left: 110,
+        right: 60,
         categories: TOPOLOGY_CATEGORIES.map((name) => ({ name })),
         data: nodes,
         links,
         edgeSymbol: ['none', 'arrow'],
         edgeSymbolSize: 5,
-        emphasis: { focus: 'adjacency' },
-        z: 2
+        emphasis: { focus: 'adjacency', label: { show: true } }
       }
     ]
   } as ChartOption

@@ -86,6 +86,7 @@ export const useImportStore = defineStore('import', {
           ...(this.createNew ? { createTopic: { partitions: this.partitions, replicationFactor: this.replicationFactor } } : {})
         })
         this.result = { topic, ...res }
+        this.createNew = false
         this.progress = { done: res.imported, total: res.imported }
         this.error = null
         useNoticeStore().push('success', `Imported ${res.imported} records into ${topic}`)

@@ -48,6 +48,7 @@ export function formatClock(ms: number): string {
 /** Milliseconds as Kafka configs show durations: 604800000 -> "7 d", 3600000 -> "1 h". -1 -> "unlimited". */
 export function formatDuration(ms: number): string {
   if (ms < 0) return 'unlimited'
+  if (ms >= Number.MAX_SAFE_INTEGER) return 'Long.MAX_VALUE (never)'
   const units: [number, string][] = [
     [86_400_000, 'd'],
     [3_600_000, 'h'],
