@@ -47,6 +47,7 @@ import { Partition, type PartitionEnv } from './partition'
 import { assignReplicas } from './replica-assignment'
 import type { ReplicaLogOpener } from './replica-log'
 import { defaultLogOpener } from './default-log-opener'
+import { DataDirLock } from './data-dir-lock'
 import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
 import { validatePartitionCount, validateReplicationFactor, validateTopicName } from './topic-rules'
@@ -94,6 +95,22 @@ function newKafkaUuid(): string {
   return crypto.randomBytes(16).toString('base64url')
 }
 
+/**
+ * Metadata of a new cluster of `brokers` brokers (ids 1..n, all running).
+ * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9.
+ */
+function newClusterMetadata(brokers: number): ClusterMetadata {
+  if (!Number.isInteger(brokers) || brokers < MIN_BROKERS || brokers > MAX_BROKERS)
+    throw new KafkaError('INVALID_REQUEST', `A cluster has ${MIN_BROKERS} to ${MAX_BROKERS} brokers, got ${brokers}`)
+  return {
+    version: 1,
+    clusterId: newKafkaUuid(),
+    cleanShutdown: true,
+    brokers: Array.from({ length: brokers }, (_, i) => ({ id: i + 1, alive: true })),
+    topics: []
+  }
+}
+
 /** The embedded cluster. Create with `new Cluster(opts)` or `Cluster.open(opts)`; always `await close()`. */
 export class Cluster implements ClusterApi {
   readonly dataDir: string
@@ -115,6 +132,7 @@ export class Cluster implements ClusterApi {
   private closed = false
   private lastImbalanceCheckMs: number
   private readonly onBackgroundError: (err: unknown) => void
+  private readonly lock: DataDirLock
 
   /** Same as `new Cluster(opts)`. */
   static open(opts: ClusterOptions & ClusterTestOptions): Cluster {
@@ -136,38 +154,25 @@ export class Cluster implements ClusterApi {
     this.lastImbalanceCheckMs = this.clock()
     this.onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
     fs.mkdirSync(this.dataDir, { recursive: true })
-
-    let meta = readClusterMetadata(this.dataDir)
-    if (!meta) {
-      const n = opts.brokers ?? DEFAULT_BROKERS
-      if (!Number.isInteger(n) || n < MIN_BROKERS || n > MAX_BROKERS)
-        throw new KafkaError('INVALID_REQUEST', `A cluster has ${MIN_BROKERS} to ${MAX_BROKERS} brokers, got ${n}`)
-      meta = {
-        version: 1,
-        clusterId: newKafkaUuid(),
-        cleanShutdown: true,
-        brokers: Array.from({ length: n }, (_, i) => ({ id: i + 1, alive: true })),
-        topics: []
-      }
-    }
-    this.meta = meta
-    this.hadCleanShutdown = meta.cleanShutdown
-    for (const b of meta.brokers) {
-      this.alive.set(b.id, b.alive)
-      fs.mkdirSync(this.brokerDir(b.id), { recursive: true })
-    }
-    this.opener = opts.logOpener ?? defaultLogOpener(opts.storage ?? 'auto', this.clock, opts.log)
-    meta.cleanShutdown = false
-    writeClusterMetadata(this.dataDir, meta)
-
+    this.lock = DataDirLock.acquire(this.dataDir)
     try {
+      const meta = readClusterMetadata(this.dataDir) ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
+      this.meta = meta
+      this.hadCleanShutdown = meta.cleanShutdown
+      for (const b of meta.brokers) {
+        this.alive.set(b.id, b.alive)
+        fs.mkdirSync(this.brokerDir(b.id), { recursive: true })
+      }
+      this.opener = opts.logOpener ?? defaultLogOpener(opts.storage ?? 'auto', this.clock, opts.log)
+      meta.cleanShutdown = false
+      writeClusterMetadata(this.dataDir, meta)
       for (const t of meta.topics) this.addTopicRuntime(t, !t.internal)
       this.replayOffsetsTopic()
     } catch (e) {
       for (const p of this.allPartitions()) p.close()
+      this.lock.release()
       throw e
     }
-    this.persist()
     if (this.autoReplicate) {
       const every = Math.max(50, Math.min(500, Math.floor(this.replicaLagTimeMaxMs / 2)))
       this.ticker = setInterval(() => this.background(() => this.tick()), every)
@@ -782,7 +787,11 @@ export class Cluster implements ClusterApi {
     for (const p of this.allPartitions()) p.failWaiters(err)
     for (const p of this.allPartitions()) p.close()
     this.meta.cleanShutdown = true
-    writeClusterMetadata(this.dataDir, this.meta)
+    try {
+      writeClusterMetadata(this.dataDir, this.meta)
+    } finally {
+      this.lock.release()
+    }
   }
 
   /** Whether the previous session closed cleanly (logs were not recovered). */

@@ -409,6 +409,15 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(() => new Cluster({ dataDir: path.join(h.dir, 'other'), brokers: 10 })).toThrow(/1 to 9 brokers/)
     })
 
+    it('refuses a second open of a data directory in use, and takes over a lock left by a dead process', async () => {
+      const h = harness()
+      expect(() => new Cluster({ dataDir: h.dir, storage: 'file', log: () => {} })).toThrow(/in use by process/)
+      await h.cluster.close()
+      fs.writeFileSync(path.join(h.dir, '.lock'), '2147483646 0 x')
+      const c = await h.reopen()
+      expect(c.brokers()).toHaveLength(3)
+    })
+
     it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {
       const h = harness()
       h.cluster.createTopic('keep', { partitions: 3, replicationFactor: 3, configs: { 'retention.ms': 1000 } })
