@@ -1,6 +1,6 @@
 /**
  * The `brokerlab` command line (bin/brokerlab.mjs loads this through tsx): commander wiring of the
- * commands serve, topic create|list|describe, produce, import, offsets and consume, and the
+ * commands serve, topic create|list|describe|delete, produce, import, offsets, consume and groups, and the
  * mapping of failures to exit codes (0 ok, 1 engine/Kafka or input error, 2 usage).
  *
  * Must stay true: `runCli` never calls process.exit and never throws: it returns the exit code,
@@ -15,6 +15,7 @@ import { registerImportCommand } from './commands/import-command'
 import { registerOffsetsCommand } from './commands/offsets-command'
 import { registerConsumeCommand } from './commands/consume-command'
 import { registerServeCommand } from './commands/serve-command'
+import { registerGroupsCommand } from './commands/groups-command'
 
 /** Builds the commander program over `io`. */
 export function buildProgram(io: CliIo): Command {
@@ -34,6 +35,7 @@ export function buildProgram(io: CliIo): Command {
   registerImportCommand(program, io)
   registerOffsetsCommand(program, io)
   registerConsumeCommand(program, io)
+  registerGroupsCommand(program, io)
   return program
 }
 

@@ -75,6 +75,11 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       throw new CliError(`${file}: ${(e as Error).message}`, EXIT_FAILURE)
     }
     await withEngine(io, opts.dataDir, async (s) => {
+      const existing = s.cluster.listTopics({ includeInternal: true }).find((t) => t.name === opts.topic)
+      if (existing && createTopic && existing.partitions.length !== createTopic.partitions)
+        io.stderr.write(
+          `Note: topic ${opts.topic} already exists with ${existing.partitions.length} partitions; importing into it as it is.\n`
+        )
       const bar = new ProgressBar(io.stderr, `Importing into ${opts.topic}`)
       try {
         const res = await importRecords(s.cluster, {

@@ -2,7 +2,7 @@
  * `brokerlab topic create|list|describe`, after kafka-topics: create with partitions, replication
  * factor and `--config key=value` overrides; list as a table (or `--json`); describe like
  * `kafka-topics --describe` (Topic, Partition, Leader, Replicas, Isr) plus log start, log end and
- * high watermark.
+ * high watermark; delete.
  */
 import type { Command } from 'commander'
 import type { TopicDetail } from '../../shared/contract'
@@ -92,4 +92,14 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       else io.stdout.write(describeText(detail) + '\n')
     })
   })
+
+  addDataDir(topic.command('delete <name>').description('Delete a topic and its data'), io).action(
+    async (name: string, opts: DataDirOpts) => {
+      const req = validated('topic/delete', { topic: name })
+      await withEngine(io, opts.dataDir, async (s) => {
+        await call(s, 'topic/delete', req)
+        io.stdout.write(`Deleted topic ${name}.\n`)
+      })
+    }
+  )
 }
