@@ -45,8 +45,8 @@ import type {
 import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type TopicMeta } from './cluster-metadata'
 import { Partition, type PartitionEnv } from './partition'
 import { assignReplicas } from './replica-assignment'
-import type { ReplicaLogOpener } from './replica-log'
-import { defaultLogOpener } from './default-log-opener'
+import type { ReplicaLogStore } from './replica-log'
+import { LogManagerStore } from './log-manager-store'
 import { DataDirLock } from './data-dir-lock'
 import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
@@ -77,8 +77,8 @@ export interface ClusterTestOptions {
   autoReplicate?: boolean
   /** Random source of the sticky partitioner, floats in [0, 1) (default Math.random). */
   random?: () => number
-  /** Open replica logs differently (default: storage's PartitionLog on the chosen backend). */
-  logOpener?: ReplicaLogOpener
+  /** Where replica logs live (default: a storage LogManager per broker directory on the chosen backend). */
+  logStore?: ReplicaLogStore
   /** Log line sink for the storage backend choice (default console.info). */
   log?: (line: string) => void
   /** Errors of background replication rounds (which must not crash the host); default console.error. */
@@ -117,7 +117,7 @@ export class Cluster implements ClusterApi {
   private readonly clock: () => number
   private readonly replicaLagTimeMaxMs: number
   private readonly autoReplicate: boolean
-  private readonly opener: ReplicaLogOpener
+  private readonly store: ReplicaLogStore
   private readonly meta: ClusterMetadata
   private readonly alive = new Map<number, boolean>()
   private readonly topics = new Map<string, TopicRuntime>()
@@ -155,22 +155,39 @@ export class Cluster implements ClusterApi {
     this.onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
     fs.mkdirSync(this.dataDir, { recursive: true })
     this.lock = DataDirLock.acquire(this.dataDir)
+    let store: ReplicaLogStore | undefined
     try {
       const meta = readClusterMetadata(this.dataDir) ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
       this.meta = meta
-      this.hadCleanShutdown = meta.cleanShutdown
       for (const b of meta.brokers) {
         this.alive.set(b.id, b.alive)
         fs.mkdirSync(this.brokerDir(b.id), { recursive: true })
       }
-      this.opener = opts.logOpener ?? defaultLogOpener(opts.storage ?? 'auto', this.clock, opts.log)
+      this.store = store =
+        opts.logStore ??
+        new LogManagerStore({
+          dataDir: this.dataDir,
+          brokerIds: meta.brokers.map((b) => b.id),
+          storage: opts.storage ?? 'auto',
+          clock: this.clock,
+          log: opts.log,
+          configFor: (topic, partition) => {
+            const t = meta.topics.find((m) => m.name === topic)
+            return t && partition < t.partitions.length ? toLogConfig(t.configs) : null
+          }
+        })
+      this.hadCleanShutdown = meta.cleanShutdown && this.store.hadCleanShutdown
       meta.cleanShutdown = false
       writeClusterMetadata(this.dataDir, meta)
       for (const t of meta.topics) this.addTopicRuntime(t, !t.internal)
       this.replayOffsetsTopic()
     } catch (e) {
-      for (const p of this.allPartitions()) p.close()
-      this.lock.release()
+      for (const p of this.allPartitions()) p.detach()
+      try {
+        store?.close()
+      } finally {
+        this.lock.release()
+      }
       throw e
     }
     if (this.autoReplicate) {
@@ -321,10 +338,9 @@ export class Cluster implements ClusterApi {
     const gone = new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${name} was deleted`)
     for (const p of t.partitions) {
       p.failWaiters(gone)
-      p.close()
+      p.detach()
     }
-    for (const b of this.meta.brokers)
-      for (let i = 0; i < t.partitions.length; i++) fs.rmSync(this.replicaDir(b.id, name, i), { recursive: true, force: true })
+    for (const b of this.meta.brokers) for (let i = 0; i < t.partitions.length; i++) this.store.delete(b.id, name, i)
     this.topics.delete(name)
     this.meta.topics = this.meta.topics.filter((m) => m.name !== name)
     this.metrics.removeTopic(name)
@@ -348,11 +364,12 @@ export class Cluster implements ClusterApi {
     return this.topicState(this.topicOrThrow(name))
   }
 
-  /** Segments of the partition's leader log (or best replica when offline). lastCleaning: null (no cleaner yet). */
+  /** Segments of the partition's leader log (or best replica when offline) and its last compaction. */
   segments(topic: string, partition: number): { segments: SegmentInfo[]; lastCleaning: CleanerResult | null } {
     this.checkOpen()
     const p = this.partitionOrThrow(topic, partition)
-    return { segments: p.readLog()?.segments() ?? [], lastCleaning: null }
+    const log = p.readLog()
+    return { segments: log?.segments() ?? [], lastCleaning: log?.lastCleaning ?? null }
   }
 
   // ---- produce and read ------------------------------------------------------------------------
@@ -720,6 +737,7 @@ export class Cluster implements ClusterApi {
     this.replicateNow()
     for (const p of this.allPartitions()) p.maybeShrinkIsr()
     const now = this.clock()
+    this.store.tick(now, this.liveBrokerIds())
     if (now - this.lastImbalanceCheckMs >= LEADER_IMBALANCE_CHECK_INTERVAL_MS) {
       this.lastImbalanceCheckMs = now
       this.rebalanceLeaders()
@@ -785,9 +803,10 @@ export class Cluster implements ClusterApi {
     this.pendingTimers.clear()
     const err = new KafkaError('BROKER_NOT_AVAILABLE', 'The cluster was closed')
     for (const p of this.allPartitions()) p.failWaiters(err)
-    for (const p of this.allPartitions()) p.close()
-    this.meta.cleanShutdown = true
+    for (const p of this.allPartitions()) p.detach()
     try {
+      this.store.close()
+      this.meta.cleanShutdown = true
       writeClusterMetadata(this.dataDir, this.meta)
     } finally {
       this.lock.release()
@@ -805,10 +824,6 @@ export class Cluster implements ClusterApi {
     return path.join(this.dataDir, `broker-${id}`)
   }
 
-  private replicaDir(brokerId: number, topic: string, partition: number): string {
-    return path.join(this.brokerDir(brokerId), `${topic}-${partition}`)
-  }
-
   private addTopicRuntime(meta: TopicMeta, eager: boolean): TopicRuntime {
     const rt: TopicRuntime = { meta, partitions: [] }
     meta.partitions.forEach((pm, i) => {
@@ -816,11 +831,7 @@ export class Cluster implements ClusterApi {
         clock: this.clock,
         replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
         isAlive: (b) => this.alive.get(b) === true,
-        openLog: (b, create) => {
-          const dir = this.replicaDir(b, meta.name, i)
-          if (!create && !fs.existsSync(dir)) return null
-          return this.opener(dir, toLogConfig(meta.configs), this.hadCleanShutdown)
-        },
+        openLog: (b, create) => this.store.open(b, meta.name, i, toLogConfig(meta.configs), create),
         minInsyncReplicas: () => meta.configs['min.insync.replicas'],
         metaChanged: () => {
           this.metaDirty = true

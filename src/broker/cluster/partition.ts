@@ -393,9 +393,8 @@ export class Partition {
     }
   }
 
-  /** Close every opened replica log. */
-  close(): void {
-    for (const log of this.logs.values()) log.close()
+  /** Forget the replica logs (their store closes or deletes them). */
+  detach(): void {
     this.logs.clear()
   }
 }

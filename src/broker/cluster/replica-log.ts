@@ -1,11 +1,14 @@
 /**
  * ReplicaLog: the part of the storage layer's PartitionLog (../storage/partition-log.ts) that a
- * replica uses. The cluster depends on this shape only, so PartitionLog (or any log honouring the
- * same contract) can back a replica.
+ * replica uses, and ReplicaLogStore: where a cluster's replica logs live (one log directory per
+ * broker). The cluster depends on these shapes only, so PartitionLog under a LogManager (the
+ * default, ./log-manager-store.ts) or a test stand-in can back the replicas.
  *
- * Must stay true: offsets are contiguous from logStartOffset to logEndOffset - 1; a follower's log
- * is always a prefix of its leader's log once truncated to the high watermark.
+ * Must stay true: offsets are contiguous from logStartOffset to logEndOffset - 1 (up to compaction
+ * gaps); a follower's log is a prefix of its leader's log once truncated to its high watermark; the
+ * store owns the logs' lifetime (closing and deleting), not the partitions using them.
  */
+import type { CleanerResult } from './cluster-api'
 import type { LogConfig, RecordInput, SegmentDescription, StoredRecord } from '../storage/storage-types'
 
 export interface ReplicaLog {
@@ -13,6 +16,8 @@ export interface ReplicaLog {
   readonly logEndOffset: number
   readonly highWatermark: number
   readonly sizeInBytes: number
+  /** The last compaction of this log, when a cleaner runs on it. */
+  readonly lastCleaning?: CleanerResult | null
   appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number }
   appendAsFollower(batches: Buffer): { lastOffset: number; records: number }
   readBatches(startOffset: number, maxBytes: number, maxOffset?: number): Buffer
@@ -24,9 +29,21 @@ export interface ReplicaLog {
   truncateFullyAndStartAt(offset: number): void
   segments(): SegmentDescription[]
   updateConfig(config: LogConfig): void
-  close(): void
-  delete(): void
 }
 
-/** Opens the log of one replica: `dir` is `<dataDir>/broker-<id>/<topic>-<partition>`. */
-export type ReplicaLogOpener = (dir: string, config: LogConfig, hadCleanShutdown: boolean) => ReplicaLog
+/** The replica logs of every broker of a cluster. */
+export interface ReplicaLogStore {
+  /** True unless some broker's log directory missed its clean-shutdown marker at open. */
+  readonly hadCleanShutdown: boolean
+  /**
+   * The log of `topic`-`partition` on `brokerId`: opened (created with `config` when missing) when
+   * `create`; otherwise only an existing one, else null.
+   */
+  open(brokerId: number, topic: string, partition: number, config: LogConfig, create: boolean): ReplicaLog | null
+  /** Close and delete the replica's log and directory (no-op when missing). */
+  delete(brokerId: number, topic: string, partition: number): void
+  /** Periodic storage work of the live brokers at `now` (flush.ms, retention, checkpoints, compaction). */
+  tick(now: number, liveBrokers: readonly number[]): void
+  /** Flush and close every log (clean shutdown). */
+  close(): void
+}

@@ -7,7 +7,7 @@ import type { ClusterOptions } from '../../../../src/broker/cluster/cluster-api'
 import { KafkaError } from '../../../../src/broker/errors'
 import { partitionForKey, seededRandom } from '../../../../src/broker/client/partitioner'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
-import { memoryLogOpener, type MemoryLogStore } from './memory-replica-log'
+import { memoryLogStore, type MemoryLogStore } from './memory-replica-log'
 
 const dirs: string[] = []
 const open: Cluster[] = []
@@ -41,7 +41,7 @@ function harness(opts: Partial<ClusterOptions & ClusterTestOptions> = {}): Harne
       clock: () => clock.now,
       autoReplicate: false,
       random: seededRandom(1),
-      ...(kind === 'memory' ? { logOpener: memoryLogOpener(store) } : { storage: kind, log: () => {} }),
+      ...(kind === 'memory' ? { logStore: memoryLogStore(store, dir) } : { storage: kind, log: () => {} }),
       replicaLagTimeMaxMs: 30000,
       ...opts
     })
@@ -416,6 +416,39 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       fs.writeFileSync(path.join(h.dir, '.lock'), '2147483646 0 x')
       const c = await h.reopen()
       expect(c.brokers()).toHaveLength(3)
+    })
+
+    it.skipIf(k === 'memory')('applies retention.ms on every live replica from tick() and moves the earliest offset', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('ret', { partitions: 1, replicationFactor: 2, configs: { 'segment.bytes': 200, 'retention.ms': 60000 } })
+      for (let i = 0; i < 10; i++) {
+        const p = cluster.produce('ret', [rec('k', 'x'.repeat(100))], { acks: 'all' })
+        cluster.replicateNow()
+        await p
+      }
+      expect(cluster.segments('ret', 0).segments.length).toBeGreaterThan(3)
+      h.clock.now += 60001
+      cluster.tick()
+      const p = cluster.describeTopic('ret').partitions[0]
+      expect(p.logStartOffset).toBeGreaterThan(0)
+      expect(cluster.listOffset('ret', 0, 'earliest')).toBe(p.logStartOffset)
+      expect(await codeOf(() => cluster.fetch('ret', 0, 0))).toBe('OFFSET_OUT_OF_RANGE')
+      expect(cluster.fetch('ret', 0, p.logStartOffset).records.length).toBe(10 - p.logStartOffset)
+    })
+
+    it.skipIf(k === 'memory')('deletes replica logs the metadata does not know when it opens', async () => {
+      const h = harness()
+      h.cluster.createTopic('stray', { partitions: 1, replicationFactor: 1 })
+      await h.cluster.close()
+      const file = path.join(h.dir, 'cluster.json')
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'))
+      const broker = doc.topics[0].partitions[0].replicas[0]
+      doc.topics = []
+      fs.writeFileSync(file, JSON.stringify(doc))
+      expect(fs.existsSync(path.join(h.dir, `broker-${broker}`, 'stray-0'))).toBe(true)
+      await h.reopen()
+      expect(fs.existsSync(path.join(h.dir, `broker-${broker}`, 'stray-0'))).toBe(false)
     })
 
     it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {

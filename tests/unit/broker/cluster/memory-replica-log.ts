@@ -4,8 +4,9 @@
  * `MemoryLogStore` survives "reopen", so cluster tests can close and reopen without the disk.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { KafkaError } from '../../../../src/broker/errors'
-import type { ReplicaLog, ReplicaLogOpener } from '../../../../src/broker/cluster/replica-log'
+import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
 import type { RecordInput, StoredRecord } from '../../../../src/broker/storage/storage-types'
 
 interface Batch {
@@ -133,16 +134,28 @@ class MemoryReplicaLog implements ReplicaLog {
     return []
   }
   updateConfig(): void {}
-  close(): void {}
-  delete(): void {}
 }
 
-/** A ReplicaLogOpener keeping logs in `store` (keyed by directory). */
-export function memoryLogOpener(store: MemoryLogStore): ReplicaLogOpener {
-  return (dir) => {
-    fs.mkdirSync(dir, { recursive: true })
-    let d = store.get(dir)
-    if (!d) store.set(dir, (d = { batches: [], hw: 0 }))
-    return new MemoryReplicaLog(d)
+/** A ReplicaLogStore keeping logs in `store` (keyed by directory); directories are created and removed under `dataDir` as the real store does. */
+export function memoryLogStore(store: MemoryLogStore, dataDir: string): ReplicaLogStore {
+  const dirOf = (b: number, t: string, p: number): string => path.join(dataDir, `broker-${b}`, `${t}-${p}`)
+  return {
+    hadCleanShutdown: true,
+    open(b, t, p, _config, create) {
+      const dir = dirOf(b, t, p)
+      let d = store.get(dir)
+      if (!d) {
+        if (!create) return null
+        fs.mkdirSync(dir, { recursive: true })
+        store.set(dir, (d = { batches: [], hw: 0 }))
+      }
+      return new MemoryReplicaLog(d)
+    },
+    delete(b, t, p) {
+      store.delete(dirOf(b, t, p))
+      fs.rmSync(dirOf(b, t, p), { recursive: true, force: true })
+    },
+    tick() {},
+    close() {}
   }
 }
