@@ -16,6 +16,7 @@ import type {
   ContractEvents,
   ContractError,
   EventName,
+  ProduceAck,
   Reply,
   RequestName,
   RequestOf,
@@ -31,6 +32,9 @@ import { consumeAsGroup, describeGroup, listGroupViews, resetGroup } from './gro
 import { SnapshotBuilder } from './snapshot-builder'
 import { importRecords } from './import/importer'
 import { ImportFormatError, parseRecordSource } from './import/record-source'
+
+/** Records per Cluster.produce call when a send expands to many records. */
+export const PRODUCE_BATCH = 1000
 
 /** An event as it travels: `{ event, payload }`, typed per event name. */
 export type EngineEvent = { [E in EventName]: { event: E; payload: ContractEvents[E] } }[EventName]
@@ -189,8 +193,14 @@ export class EngineService {
       'produce/send': async ({ topic, acks, records, count }) => {
         const started = this.clock()
         const expanded = expandProduceRecords(records, count)
-        const metas = await c.produce(topic, expanded, { acks })
-        return { acks: metas.map(toProduceAck), elapsedMs: this.clock() - started }
+        // Sent in batches of PRODUCE_BATCH records, as a producer's batches, so no record batch
+        // grows past what one produce request would carry.
+        const acked: ProduceAck[] = []
+        for (let i = 0; i < expanded.length; i += PRODUCE_BATCH) {
+          const metas = await c.produce(topic, expanded.slice(i, i + PRODUCE_BATCH), { acks })
+          for (const m of metas) acked.push(toProduceAck(m))
+        }
+        return { acks: acked, elapsedMs: this.clock() - started }
       },
       'messages/fetch': (req) => fetchMessages(c, req),
       'offsets/list': ({ topic }) =>
