@@ -170,6 +170,10 @@ export interface ClusterApi {
   /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic). */
   defaultTopicConfigs(): TopicConfigs
   createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState
+  /** Change topic configs (kafka-configs --alter): validated (INVALID_CONFIG), merged onto the current ones. */
+  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>): TopicState
+  /** Preferred leader election (kafka-leader-election --election-type PREFERRED); returns the partitions whose leader moved. */
+  electPreferredLeaders(topic?: string): { topic: string; partition: number; leader: number }[]
   deleteTopic(name: string): void
   listTopics(opts?: { includeInternal?: boolean }): TopicState[]
   describeTopic(name: string): TopicState
@@ -204,6 +208,8 @@ export interface ClusterApi {
   topicRates(topic: string): RateSeries
   partitionRates(topic: string, partition: number): RateSeries
   brokerRates(brokerId: number): RateSeries
+  /** Kafka's UnderReplicatedPartitions / OfflinePartitionsCount over all topics (internal included); offline ones are not also counted as under-replicated. */
+  partitionHealth(): { underReplicatedPartitions: number; offlinePartitions: number }
 
   close(): Promise<void>
 }
