@@ -49,8 +49,41 @@ export function keyValueArg(what: string): (value: string, previous: [string, st
  */
 export function validated<N extends RequestName>(name: N, payload: unknown): RequestOf<N> {
   const v = validateRequest(name, payload)
-  if (!v.ok) throw usageError(v.message.replace(/^Invalid [a-z/]+ request: /, ''))
+  if (!v.ok) throw usageError(withFlagNames(v.message.replace(/^Invalid [a-z/]+ request: /, '')))
   return v.value
+}
+
+/** Request fields as the CLI's options name them. */
+const FLAG_FOR_FIELD: Record<string, string> = {
+  partitions: '--partitions',
+  replicationFactor: '--replication-factor',
+  groupId: '--group',
+  maxRecords: '--max',
+  acks: '--acks',
+  'records.0.key': '--key',
+  'records.0.value': '--value',
+  'records.0.partition': '--partition',
+  'records.0.headers': '--header'
+}
+
+/**
+ * Rewrites "field: problem; ..." (the schemas' message shape) with the CLI's option names, e.g.
+ * "replicationFactor: ..." becomes "--replication-factor: ..." and "configs.x: ..." "--config x: ...".
+ */
+export function withFlagNames(message: string): string {
+  return message
+    .split('; ')
+    .map((part) => {
+      const colon = part.indexOf(': ')
+      if (colon < 0) return part
+      const field = part.slice(0, colon)
+      const rest = part.slice(colon)
+      if (field.startsWith('configs.')) return `--config ${field.slice('configs.'.length)}${rest}`
+      if (field === 'configs') return `--config${rest}`
+      const flag = FLAG_FOR_FIELD[field] ?? Object.entries(FLAG_FOR_FIELD).find(([f]) => field.startsWith(`${f}.`))?.[1]
+      return flag ? `${flag}${rest}` : part
+    })
+    .join('; ')
 }
 
 /** Opens the engine on `dataDir`, runs `fn`, and always closes it. Diagnostics go to stderr with BROKERLAB_DEBUG=1. */
