@@ -401,6 +401,8 @@ export class Cluster implements ClusterApi {
       throw new KafkaError('INVALID_REQUIRED_ACKS', `acks must be 0, 1 or 'all', got ${String(acks)}`)
     if (!Array.isArray(records)) throw new KafkaError('INVALID_REQUEST', 'records must be an array')
     const timeoutMs = opts.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0)
+      throw new KafkaError('INVALID_REQUEST', `timeoutMs must be an integer >= 0 (ms), got ${timeoutMs}`)
     const n = t.partitions.length
     const cfg = t.meta.configs
     const now = this.clock()

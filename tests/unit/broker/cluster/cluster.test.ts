@@ -141,6 +141,9 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(md.partition).toBe(partitionForKey(Buffer.from('JFK'), 6))
       expect(md.choice).toMatchObject({ kind: 'key', partitions: 6 })
       expect(md.offset).toBe(0)
+      const [fireAndForget] = await cluster.produce('k', [rec('JFK', 'y')], { acks: 0 })
+      expect(fireAndForget).toMatchObject({ partition: md.partition, offset: -1 })
+      expect(cluster.describeTopic('k').partitions[md.partition].logEndOffset).toBe(2)
     })
 
     it('keeps unkeyed records of one call on one partition and spreads calls over all partitions', async () => {
