@@ -1,0 +1,92 @@
+/**
+ * The main job on real input, seen in the browser: global-setup imported the 20,000 flights
+ * (topic `flights`, 6 partitions, RF 3, keyed by origin) through the CLI and a group consumed 8,000 of
+ * them. Each view must show it; each view's screenshot is written to docs/screenshots/ (committed,
+ * and used by the README).
+ */
+import { test, expect, type Page } from '@playwright/test'
+import { readFileSync, mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { partitionForKey } from '../../src/broker/client/partitioner'
+import { FLIGHTS, FLIGHTS_CONSUMED, FLIGHTS_GROUP } from './global-setup'
+
+const shots = resolve(__dirname, '../../docs/screenshots')
+
+function baseUrl(): string {
+  const url = process.env.BROKERLAB_URL
+  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
+  return url
+}
+
+/** Records per partition that murmur2 of each origin gives, computed from the file itself. */
+function expectedCounts(): number[] {
+  const flights = JSON.parse(readFileSync(FLIGHTS, 'utf8')) as { origin: string }[]
+  const counts = new Array<number>(6).fill(0)
+  for (const f of flights) counts[partitionForKey(Buffer.from(f.origin, 'utf8'), 6)]++
+  return counts
+}
+
+async function open(page: Page, hash: string): Promise<void> {
+  await page.goto(`${baseUrl()}${hash}`)
+  await expect(page.getByTestId('status-connection')).toContainText(/open|connected/i)
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(shots, { recursive: true })
+  await page.waitForTimeout(1200) // let ECharts finish its entry animation before the picture
+  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true })
+}
+
+test.describe('the flights dataset in browser mode', () => {
+  test('the cluster overview shows three brokers and the 20,000 flights', async ({ page }) => {
+    await open(page, '#/cluster')
+    await expect(page.getByTestId('cluster-brokers-alive')).toContainText('3')
+    await expect(page.getByTestId('broker-table')).toContainText('127.0.0.1:9092')
+    await expect(page.getByTestId('view-cluster')).toContainText('20,000')
+    await shoot(page, 'overview')
+  })
+
+  test('the topic list shows flights with 6 partitions and replication factor 3', async ({ page }) => {
+    await open(page, '#/topics')
+    const row = page.getByTestId('topic-table').locator('tr', { hasText: 'flights' })
+    await expect(row).toContainText('20,000')
+    await shoot(page, 'topics')
+  })
+
+  test('the topic detail shows per-partition high watermarks equal to murmur2 counts', async ({ page }) => {
+    await open(page, '#/topic/flights')
+    await expect(page.getByTestId('topic-detail-name')).toHaveText('flights')
+    const table = page.getByTestId('partition-table')
+    const counts = expectedCounts()
+    for (let p = 0; p < 6; p++) {
+      const row = table.locator('tbody tr').nth(p)
+      await expect(row).toContainText(counts[p].toLocaleString('en-US'))
+    }
+    await shoot(page, 'topic-detail')
+  })
+
+  test('the message browser pages through flights records', async ({ page }) => {
+    await open(page, '#/browser/flights')
+    await page.getByTestId('browser-fetch').click()
+    await expect(page.getByTestId('browser-row').first()).toBeVisible()
+    await expect(page.getByTestId('browser-row-value').first()).toContainText('origin')
+    await shoot(page, 'messages')
+  })
+
+  test('the consumer group shows the lag left after consuming 8,000 flights', async ({ page }) => {
+    await open(page, `#/groups/${FLIGHTS_GROUP}`)
+    await expect(page.getByTestId('group-selected')).toHaveText(FLIGHTS_GROUP)
+    await expect(page.getByTestId('group-lag-total')).toHaveText((20_000 - FLIGHTS_CONSUMED).toLocaleString('en-US'))
+    await shoot(page, 'consumer-groups')
+  })
+
+  test('the producer explains where a keyed record lands', async ({ page }) => {
+    await open(page, '#/producer/flights')
+    await page.getByTestId('producer-key').fill('DFW')
+    await page.getByTestId('producer-value').fill('{"origin":"DFW","destination":"ORD","delay":7}')
+    await page.getByTestId('producer-send').click()
+    const expected = partitionForKey(Buffer.from('DFW'), 6)
+    await expect(page.getByTestId('producer-result-partition').first()).toHaveText(String(expected))
+    await shoot(page, 'producer')
+  })
+})
