@@ -3,12 +3,14 @@
  * partitions (./partition.ts), the metadata file (./cluster-metadata.ts), the replication loop, the
  * group coordinator's committed offsets (../group) and the rate meters (../metrics).
  *
- * Layout under dataDir: `cluster.json` (metadata, replaced atomically) and one log dir per broker,
- * `broker-<id>/`, holding `<topic>-<partition>/` replica logs in Kafka's on-disk format.
+ * Layout under dataDir: `.lock` (the owning process), `cluster.json` (metadata, replaced
+ * atomically) and one log dir per broker, `broker-<id>/` (a storage LogManager each: clean-shutdown
+ * marker, checkpoints), holding `<topic>-<partition>/` replica logs in Kafka's on-disk format.
  *
  * Replication runs on the event loop: after every leader append a round is scheduled with
  * setImmediate, and a timer (every min(500, replica.lag.time.max.ms / 2) ms) runs `tick()`, which
- * replicates and shrinks ISRs. With `autoReplicate: false` neither runs and tests drive rounds with
+ * replicates, shrinks ISRs, runs the live brokers' storage work (flush, retention, compaction) and
+ * every 300 s the preferred-leader rebalance. With `autoReplicate: false` neither runs and tests drive rounds with
  * `replicateNow()` / `tick()` and an injected clock.
  *
  * Must stay true: one owner of state (this object on its event loop); every public method other
