@@ -143,3 +143,44 @@ describe('startWebHost', () => {
     await expect(fetch(host.url)).rejects.toThrow()
   })
 })
+
+describe('startWebHost engine placement', () => {
+  const ROOT = path.resolve(__dirname, '../../..')
+  const BUILT_WORKER = path.join(ROOT, 'out/main/engine-worker.js')
+
+  async function roundTrip(h: WebHost): Promise<unknown> {
+    const ws = new WebSocket(`${h.url.replace('http', 'ws')}ws`)
+    sockets.push(ws)
+    await new Promise<void>((res, rej) => {
+      ws.once('open', () => res())
+      ws.once('error', rej)
+    })
+    const reply = new Promise<unknown>((res) => ws.once('message', (d) => res(JSON.parse(String(d)))))
+    ws.send(JSON.stringify({ id: 1, name: 'topic/defaults', payload: {} }))
+    return reply
+  }
+
+  it('runs the engine in-process when the worker is not built', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-web-'))
+    const h = await startWebHost({ dataDir, rendererDir, workerScript: path.join(dataDir, 'missing-worker.js') })
+    try {
+      expect(h.engineMode).toBe('in-process')
+      expect(await roundTrip(h)).toMatchObject({ id: 1, reply: { ok: true, data: { brokers: 3 } } })
+    } finally {
+      await h.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+
+  it.skipIf(!fs.existsSync(BUILT_WORKER))('runs the engine in the built worker thread when it exists', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-web-'))
+    const h = await startWebHost({ dataDir, rendererDir, workerScript: BUILT_WORKER })
+    try {
+      expect(h.engineMode).toBe('worker')
+      expect(await roundTrip(h)).toMatchObject({ id: 1, reply: { ok: true, data: { brokers: 3 } } })
+    } finally {
+      await h.close()
+      fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
