@@ -459,13 +459,19 @@ export class LogSegment {
 
   /**
    * Called when this segment stops being the active one (roll) or closes: appends the final
-   * time-index entry for the max timestamp so far and trims both indexes to their entries.
+   * time-index entry for the max timestamp so far and trims both indexes and the log file to
+   * their contents.
    */
   onBecomeInactiveSegment(): void {
     const max = this.maxTimestamp()
     if (max >= 0 && this._offsetOfMaxTimestamp >= 0) this.timeIndex.maybeAppend(max, this._offsetOfMaxTimestamp, true)
     this.offsetIndex.trimToValidSize()
     this.timeIndex.trimToValidSize()
+    // Trim the log file too: a backend that grows files ahead (mmap) leaves zeros past the logical
+    // end on disk until close; a closed segment must end with its last batch even after a crash.
+    const logPath = this.log.path
+    this.log.close()
+    this.log = this.backend.open(logPath, { create: false })
     this.writable = false
   }
 

@@ -266,11 +266,22 @@ export class PartitionLog {
         else seg.rebuildIndexes(why)
       }
     }
-    try {
-      this.active.nextOffset()
-    } catch (e) {
-      if (!(e instanceof StorageError)) throw e
-      this.recoverSegment(this.active, e.message)
+    this.checkTails(this.segs)
+  }
+
+  /**
+   * Each segment must end with a whole sane batch (read from its last index entry on): a torn or
+   * zero-filled tail (a crash while a backend had grown the file ahead) is cut by recovering the
+   * segment.
+   */
+  private checkTails(segs: LogSegment[]): void {
+    for (const seg of segs) {
+      try {
+        seg.nextOffset()
+      } catch (e) {
+        if (!(e instanceof StorageError)) throw e
+        this.recoverSegment(seg, e.message)
+      }
     }
   }
 
@@ -291,7 +302,10 @@ export class PartitionLog {
     for (let i = 0; i < this.segs.length; i++) {
       const seg = this.segs[i]
       const next = i + 1 < this.segs.length ? this.segs[i + 1].baseOffset : Number.MAX_SAFE_INTEGER
-      if (next <= this._recoveryPoint) continue
+      if (next <= this._recoveryPoint) {
+        this.checkTails([seg])
+        continue
+      }
       const cut = this.recoverSegment(seg, 'unclean shutdown')
       if (cut > 0 && i + 1 < this.segs.length) {
         const later = this.segs.splice(i + 1)
