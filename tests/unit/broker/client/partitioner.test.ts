@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module'
 import { describe, expect, it } from 'vitest'
 import { murmur2, partitionForKey, seededRandom, StickyPartitioner, toPositive } from '../../../../src/broker/client/partitioner'
 
@@ -45,5 +46,17 @@ describe('StickyPartitioner', () => {
       p.onNewBatch('t', 4)
     }
     for (const c of counts) expect(c).toBeGreaterThan(60)
+  })
+})
+
+describe('murmur2 against an independent implementation', () => {
+  it('agrees with kafkajs\'s Java-compatible murmur2 on 2000 random keys of every length 0..63', () => {
+    const theirs = createRequire(import.meta.url)('kafkajs/src/producer/partitioners/default/murmur2.js') as (key: Buffer) => number
+    const rnd = seededRandom(99)
+    for (let i = 0; i < 2000; i++) {
+      const key = Buffer.alloc(i % 64)
+      for (let j = 0; j < key.length; j++) key[j] = Math.floor(rnd() * 256)
+      expect(murmur2(key)).toBe(theirs(key))
+    }
   })
 })
