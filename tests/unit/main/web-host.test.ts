@@ -115,6 +115,18 @@ describe('startWebHost', () => {
     expect((await next((m) => m.id === 9)).reply.ok).toBe(true)
   })
 
+  it('refuses prototype-polluting payloads and prototype member names', async () => {
+    const { ws, next } = await connect()
+    ws.send('{"id":5,"name":"topic/list","payload":{"__proto__":{"polluted":true}}}')
+    const reply = await next((m) => m.id === 5)
+    expect(reply.reply.ok).toBe(false)
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    ws.send(JSON.stringify({ id: 6, name: 'constructor', payload: {} }))
+    expect((await next((m) => m.id === 6)).reply.error.message).toMatch(/Unknown request "constructor"/)
+    ws.send(JSON.stringify([1, 2]))
+    expect((await next((m) => m.id === null && /must be an object/.test(m.reply.error.message))).reply.ok).toBe(false)
+  })
+
   it('closes a connection whose message exceeds the size limit, and still accepts new ones', async () => {
     const { ws } = await connect()
     const closed = new Promise<number>((res) => ws.once('close', (code) => res(code)))
