@@ -389,6 +389,8 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(internal.replicationFactor).toBe(3)
       expect(internal.configs['cleanup.policy']).toBe('compact')
       expect(await codeOf(() => cluster.describeGroupLag('nobody'))).toBe('GROUP_ID_NOT_FOUND')
+      expect(await codeOf(() => cluster.commitOffsets('g1', [{ topic: 'nope', partition: 0, offset: 1 }]))).toBe('UNKNOWN_TOPIC_OR_PARTITION')
+      expect(await codeOf(() => cluster.stopBroker(7))).toBe('BROKER_NOT_AVAILABLE')
       // Internal partitions never written (their logs not even opened) leave and rejoin the ISR too.
       cluster.stopBroker(2)
       h.clock.now += 30001
@@ -476,6 +478,12 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       const total = after.partitions.reduce((a, x) => a + c.fetch('keep', x.partition, 0).records.length, 0)
       expect(total).toBe(30)
       expect(c.fetchOffsets('g').offsets.get('keep')!.get(1)).toBe(2)
+      c.deleteTopic('keep')
+      expect(c.listGroups()).toEqual([])
+      c.replicateNow()
+      const c2 = await h.reopen()
+      expect(c2.listGroups()).toEqual([])
+      expect(c2.listTopics()).toEqual([])
     })
   })
 })
