@@ -16,10 +16,12 @@ export interface GroupsState {
   busy: boolean
   error: ContractError | null
   lastConsumed: number | null
+  /** Increments per select(); a describe reply for an older select is dropped. */
+  selectSeq: number
 }
 
 export const useGroupsStore = defineStore('groups', {
-  state: (): GroupsState => ({ list: [], selected: null, detail: null, loading: false, busy: false, error: null, lastConsumed: null }),
+  state: (): GroupsState => ({ list: [], selected: null, detail: null, loading: false, busy: false, error: null, lastConsumed: null, selectSeq: 0 }),
   actions: {
     /** Fetches group/list and, when a group is selected, its describe. */
     async refresh(): Promise<void> {
@@ -36,14 +38,17 @@ export const useGroupsStore = defineStore('groups', {
     },
     /** Selects a group and loads its describe rows. */
     async select(groupId: string | null): Promise<void> {
+      const seq = ++this.selectSeq
       this.selected = groupId
       if (!groupId) {
         this.detail = null
         return
       }
       try {
-        this.detail = await groupApi.describe(groupId)
+        const detail = await groupApi.describe(groupId)
+        if (seq === this.selectSeq) this.detail = detail
       } catch (e) {
+        if (seq !== this.selectSeq) return
         this.detail = null
         useNoticeStore().error(e, `Describe group ${groupId}`)
       }
@@ -55,6 +60,7 @@ export const useGroupsStore = defineStore('groups', {
         const res = await groupApi.consume({ groupId, topic, maxRecords, fromBeginning })
         this.lastConsumed = res.consumed
         useNoticeStore().push('success', `Group ${groupId} consumed ${res.consumed} records from ${topic}`)
+        this.selectSeq++
         this.selected = groupId
         this.detail = res.group
         await this.refresh()
