@@ -3,15 +3,20 @@
  * The lock file `<dataDir>/.lock` holds the owner's pid; a lock whose process no longer runs is stale
  * and taken over.
  *
- * Must stay true: while a Cluster has a directory open, a second open (another process, another
- * worker thread or the same thread) fails with KAFKA_STORAGE_ERROR naming the directory and pid;
- * `release` removes the file only when this lock still owns it.
+ * Must stay true: while a Cluster has a directory open, a second open from another running process,
+ * or from the same JS realm (thread), fails with KAFKA_STORAGE_ERROR naming the directory and pid;
+ * `release` removes the file only when this lock still owns it. A lock held by another thread of
+ * this process is taken over: a terminated engine worker cannot release its lock, and its process
+ * lives on (one engine per process is the hosts' rule).
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { KafkaError } from '../errors'
 
 export const LOCK_FILE = '.lock'
+
+/** Data directories locked by this JS realm (thread). */
+const heldHere = new Set<string>()
 
 function processRuns(pid: number): boolean {
   try {
@@ -36,10 +41,16 @@ export class DataDirLock {
    */
   static acquire(dataDir: string): DataDirLock {
     const file = path.join(dataDir, LOCK_FILE)
+    if (heldHere.has(path.resolve(file)))
+      throw new KafkaError(
+        'KAFKA_STORAGE_ERROR',
+        `Failed to acquire lock on file ${LOCK_FILE} in ${dataDir}: the data directory is in use by another open Cluster in this thread`
+      )
     const token = `${process.pid} ${Date.now()} ${Math.random().toString(36).slice(2)}`
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         fs.writeFileSync(file, token, { flag: 'wx' })
+        heldHere.add(path.resolve(file))
         return new DataDirLock(file, token)
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
@@ -50,12 +61,12 @@ export class DataDirLock {
       } catch {
         continue // removed meanwhile: try again
       }
-      if (Number.isInteger(holder) && holder > 0 && processRuns(holder))
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processRuns(holder))
         throw new KafkaError(
           'KAFKA_STORAGE_ERROR',
-          `Failed to acquire lock on file ${LOCK_FILE} in ${dataDir}: the data directory is in use by process ${holder}${holder === process.pid ? ' (this process: another open Cluster)' : ''}`
+          `Failed to acquire lock on file ${LOCK_FILE} in ${dataDir}: the data directory is in use by process ${holder}`
         )
-      fs.rmSync(file, { force: true }) // stale: its process is gone
+      fs.rmSync(file, { force: true }) // stale: its process is gone, or a thread of this process ended without closing
     }
     throw new KafkaError('KAFKA_STORAGE_ERROR', `Failed to acquire lock on file ${LOCK_FILE} in ${dataDir}`)
   }
@@ -64,6 +75,7 @@ export class DataDirLock {
   release(): void {
     if (this.released) return
     this.released = true
+    heldHere.delete(path.resolve(this.file))
     try {
       if (fs.readFileSync(this.file, 'utf8') === this.token) fs.rmSync(this.file, { force: true })
     } catch {

@@ -416,9 +416,15 @@ describe.each(KINDS)('on %s replica logs', (k) => {
 
     it('refuses a second open of a data directory in use, and takes over a lock left by a dead process', async () => {
       const h = harness()
-      expect(() => new Cluster({ dataDir: h.dir, storage: 'file', log: () => {} })).toThrow(/in use by process/)
+      expect(() => new Cluster({ dataDir: h.dir, storage: 'file', log: () => {} })).toThrow(/in use by another open Cluster/)
+      const lockFile = path.join(h.dir, '.lock')
+      const token = fs.readFileSync(lockFile, 'utf8')
+      fs.writeFileSync(lockFile, `${process.ppid} 0 x`)
       await h.cluster.close()
-      fs.writeFileSync(path.join(h.dir, '.lock'), '2147483646 0 x')
+      fs.writeFileSync(lockFile, `${process.ppid} 0 x`)
+      expect(() => new Cluster({ dataDir: h.dir, storage: 'file', log: () => {} })).toThrow(`in use by process ${process.ppid}`)
+      expect(token.startsWith(`${process.pid} `)).toBe(true)
+      fs.writeFileSync(lockFile, '2147483646 0 x')
       const c = await h.reopen()
       expect(c.brokers()).toHaveLength(3)
     })
