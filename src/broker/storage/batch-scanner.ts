@@ -4,8 +4,8 @@
  * position, size and header fields; in `wholeBatches` mode the complete batch bytes are in
  * `buf[bufPos, bufPos + size)` (overwritten by the next call, copy what you keep).
  *
- * Must stay true: a scan stops at the first batch that is not sane (see checkBatchHeader) or that
- * runs past `end`, and reports why in `error` with its `position`, so recovery can truncate there
+ * Must stay true: a scan stops at the first batch that is not sane (see checkBatchHeader), that
+ * runs past `end`, or whose base offset is not above the previous batch's last offset, and reports why in `error` with its `position`, so recovery can truncate there
  * and readers can refuse with the file and position. Never yields a partial batch.
  */
 import {
@@ -85,6 +85,11 @@ export class BatchScanner {
       return false
     }
     const size = batchSize(this.buf, bp)
+    const base = batchBaseOffset(this.buf, bp)
+    if (this.lastOffset >= 0 && base <= this.lastOffset) {
+      this.error = `batch offsets go backwards: base offset ${base} after last offset ${this.lastOffset}`
+      return false
+    }
     if (this.whole) {
       this.ensure(pos, size)
       bp = pos - this.chunkStart

@@ -281,10 +281,10 @@ export class LogSegment {
       first = false
       if (s.lastOffset >= offset) return { position: s.position, size: s.size, baseOffset: s.baseOffset, lastOffset: s.lastOffset }
     }
-    if (s.error !== null) {
-      if (first && e.slot >= 0) throw new IndexMismatch(`offset index entry ${e.offset} -> ${e.position} does not point at a batch: ${s.error}`)
-      throw new StorageError('CORRUPT_MESSAGE', this.log.path, `cannot find offset ${offset}: ${s.error}`, s.position)
+    if (first && e.slot >= 0) {
+      throw new IndexMismatch(`offset index entry ${e.offset} -> ${e.position} does not point at a batch: ${s.error ?? 'past the end of the log'}`)
     }
+    if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', this.log.path, `cannot find offset ${offset}: ${s.error}`, s.position)
     return null
   }
 
@@ -326,17 +326,28 @@ export class LogSegment {
     }
     const buf = this.log.read(start.position, len)
     let pos = 0
+    let prevLast = -1
     while (pos < buf.length) {
       const avail = buf.length - pos
       if (avail < BATCH_HEADER_SIZE) break
+      // A bad batch after good ones ends the read (they are served); a bad first batch is refused.
       const reason = checkBatchHeader(buf, pos, logSize - start.position - pos)
-      if (reason !== null) throw new StorageError('CORRUPT_MESSAGE', this.log.path, `invalid record batch: ${reason}`, start.position + pos)
+      if (reason !== null) {
+        if (pos > 0) break
+        throw new StorageError('CORRUPT_MESSAGE', this.log.path, `invalid record batch: ${reason}`, start.position + pos)
+      }
       const size = batchSize(buf, pos)
       if (size > avail) break
       if (batchLastOffset(buf, pos) >= maxOffset) break
       if (!batchCrcMatches(buf, pos)) {
+        if (pos > 0) break
         throw new StorageError('CORRUPT_MESSAGE', this.log.path, `record batch at offset ${batchBaseOffset(buf, pos)} fails its CRC-32C check`, start.position + pos)
       }
+      if (batchBaseOffset(buf, pos) <= prevLast) {
+        if (pos > 0) break
+        throw new StorageError('CORRUPT_MESSAGE', this.log.path, `record batch offsets go backwards at offset ${batchBaseOffset(buf, pos)}`, start.position + pos)
+      }
+      prevLast = batchLastOffset(buf, pos)
       pos += size
     }
     return pos === buf.length ? buf : buf.subarray(0, pos)
