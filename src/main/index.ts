@@ -5,7 +5,8 @@
  * logic lives in testable modules (engine-host, ipc, main-window, app-menu, content-security-policy).
  *
  * Must stay true: the IPC handler is registered before the window loads (requests wait for the
- * engine while it starts); quitting closes the engine (flushing logs and offsets) before exit.
+ * engine while it starts); quitting closes the engine (flushing logs and offsets) before exit;
+ * one instance per user (the data directory has one owner).
  */
 import { join } from 'node:path'
 import { app, BrowserWindow, ipcMain, Menu, session } from 'electron'
@@ -24,36 +25,49 @@ function openWindow(): void {
   mainWindow.on('closed', () => (mainWindow = null))
 }
 
-app.on('web-contents-created', (_e, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault())
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }))
-})
-
-void app.whenReady().then(() => {
-  installContentSecurityPolicy(session.defaultSession.webRequest)
-  engine = EngineHost.start({
-    workerScript: join(__dirname, 'engine-worker.js'),
-    dataDir: join(app.getPath('userData'), 'cluster')
+/** Registers the app's lifecycle: CSP, engine, IPC, menu, window, clean quit. */
+function setup(): void {
+  app.on('second-instance', () => {
+    if (!mainWindow) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
   })
-  engine.catch((e: Error) => console.error(`Brokerlab: ${e.message}`))
-  setupIpc({ ipcMain, engine, getWebContents: () => mainWindow?.webContents ?? null })
-  Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, !app.isPackaged)))
-  openWindow()
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) openWindow()
+
+  app.on('web-contents-created', (_e, contents) => {
+    contents.on('will-navigate', (event) => event.preventDefault())
+    contents.setWindowOpenHandler(() => ({ action: 'deny' }))
   })
-})
 
-app.on('window-all-closed', () => {
-  if (process.platform !== 'darwin') app.quit()
-})
+  void app.whenReady().then(() => {
+    installContentSecurityPolicy(session.defaultSession.webRequest)
+    engine = EngineHost.start({
+      workerScript: join(__dirname, 'engine-worker.js'),
+      dataDir: join(app.getPath('userData'), 'cluster')
+    })
+    engine.catch((e: Error) => console.error(`Brokerlab: ${e.message}`))
+    setupIpc({ ipcMain, engine, getWebContents: () => mainWindow?.webContents ?? null })
+    Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, !app.isPackaged)))
+    openWindow()
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) openWindow()
+    })
+  })
 
-app.on('before-quit', (event) => {
-  if (quitting || !engine) return
-  event.preventDefault()
-  quitting = true
-  engine
-    .then((e) => e.close())
-    .catch(() => undefined)
-    .finally(() => app.quit())
-})
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+
+  app.on('before-quit', (event) => {
+    if (quitting || !engine) return
+    event.preventDefault()
+    quitting = true
+    engine
+      .then((e) => e.close())
+      .catch(() => undefined)
+      .finally(() => app.quit())
+  })
+}
+
+// One app instance per user: a second one would contend for the same data directory.
+if (app.requestSingleInstanceLock()) setup()
+else app.quit()

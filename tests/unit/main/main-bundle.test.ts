@@ -66,6 +66,7 @@ class FakeBrowserWindow extends EventEmitter {
 const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-userdata-'))
 const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
+  requestSingleInstanceLock: () => true,
   whenReady: () => Promise.resolve(),
   getPath: (name: string) => (name === 'userData' ? userData : os.tmpdir()),
   quit: () => {
