@@ -218,6 +218,23 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(await codeOf(() => cluster.fetch('hw', 0, 3))).toBe('OFFSET_OUT_OF_RANGE')
     })
 
+    it('lists offsets: earliest, latest = high watermark, and the first offset at or after a timestamp below the high watermark', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('ts', { partitions: 1, replicationFactor: 2 })
+      const p = cluster.produce('ts', [1000, 2000, 3000].map((t) => ({ ...rec('k', String(t)), timestamp: t })), { acks: 'all' })
+      cluster.replicateNow()
+      await p
+      await cluster.produce('ts', [{ ...rec('k', '4000'), timestamp: 4000 }], { acks: 1 })
+      expect(cluster.listOffset('ts', 0, 'earliest')).toBe(0)
+      expect(cluster.listOffset('ts', 0, 'latest')).toBe(3)
+      expect(cluster.listOffset('ts', 0, { timestamp: 1500 })).toBe(1)
+      expect(cluster.listOffset('ts', 0, { timestamp: 0 })).toBe(0)
+      expect(cluster.listOffset('ts', 0, { timestamp: 3500 })).toBeNull()
+      cluster.replicateNow()
+      expect(cluster.listOffset('ts', 0, { timestamp: 3500 })).toBe(3)
+      expect(cluster.fetch('ts', 0, 1, { maxRecords: 1 }).records.map((r) => r.timestamp)).toEqual([2000])
+    })
+
     it('shrinks the ISR after replica.lag.time.max.ms and expands it when the restarted follower catches up', async () => {
       const h = harness()
       const { cluster } = h
