@@ -8,6 +8,7 @@
 export { Cluster, DEFAULT_BROKERS, MIN_BROKERS, MAX_BROKERS, DEFAULT_REPLICA_LAG_TIME_MAX_MS, DEFAULT_PRODUCE_TIMEOUT_MS, FIRST_BROKER_PORT } from './cluster/cluster'
 export type { ClusterTestOptions } from './cluster/cluster'
 export type * from './cluster/cluster-api'
+export type { ReplicaLog, ReplicaLogStore } from './cluster/replica-log'
 export { KafkaError, StorageError, KAFKA_ERROR_CODES } from './errors'
 export type { KafkaErrorName } from './errors'
 export { murmur2, toPositive, partitionForKey, StickyPartitioner, seededRandom } from './client/partitioner'
