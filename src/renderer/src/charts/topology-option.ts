@@ -125,7 +125,9 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
           if (f === p.leader || !col.has(f) || !col.has(p.leader)) continue
           const inSync = p.isr.includes(f)
           const offline = replicaRole(p, f) === 4
-          const span = Math.abs((col.get(f) as number) - (col.get(p.leader) as number))
+          const dx = (col.get(f) as number) - (col.get(p.leader) as number)
+          // Every arc bows upwards (towards the row above), whichever way it points.
+          const bow = (Math.abs(dx) > 1 ? 0.12 : 0.06) * Math.sign(dx)
           links.push({
             source: `r:${name}:${p.leader}`,
             target: `r:${name}:${f}`,
@@ -134,13 +136,16 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
               opacity: offline ? 0.6 : inSync ? 0.55 : 0.9,
               width: inSync ? 1.2 : 1.6,
               type: offline ? 'dotted' : inSync ? 'solid' : 'dashed',
-              curveness: span > 1 ? 0.22 : 0.08
+              curveness: bow
             }
           })
         }
       }
     }
   }
+
+  // An invisible node below the last row, so the chart's fit leaves room under the last arcs.
+  nodes.push({ id: 'pad', name: '', x: 0, y: 14 + (row + 1) * TOPOLOGY_ROW_PX, symbol: 'rect', symbolSize: 1, itemStyle: { color: 'rgba(0,0,0,0)' }, label: { show: false }, tooltip: { formatter: '' } })
 
   return {
     animation: false,
@@ -161,7 +166,7 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
         layout: 'none',
         roam: true,
         top: 44,
-        bottom: 20,
+        bottom: 36,
         left: 110,
         right: 60,
         categories: TOPOLOGY_CATEGORIES.map((name) => ({ name })),
