@@ -1,7 +1,7 @@
 /**
- * Ambient types for the renderer: `.vue` modules, and `window.brokerlab`, the contract exposed by
- * the preload through contextBridge (absent in browser mode, where the WebSocket transport is used).
- * Must stay true: the bridge's type is exactly the shared `BrokerlabApi`, nothing more.
+ * Ambient types for the renderer: `.vue` modules and Vite's client types. `window.brokerlab` (the
+ * contract exposed by the preload) is typed by src/preload/index.d.ts, which tsconfig.web.json
+ * includes; it is absent in browser mode, where the WebSocket transport is used.
  */
 /// <reference types="vite/client" />
 
@@ -9,9 +9,4 @@ declare module '*.vue' {
   import type { DefineComponent } from 'vue'
   const component: DefineComponent<object, object, unknown>
   export default component
-}
-
-interface Window {
-  /** Set by the preload in the desktop app; undefined in browser mode. */
-  brokerlab?: import('@shared/contract').BrokerlabApi
 }
