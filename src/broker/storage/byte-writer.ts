@@ -47,6 +47,29 @@ export function sizeOfVarlong(v: number): number {
   return n
 }
 
+/**
+ * Writes the zigzag varint of int32 `v` at `pos` without bounds checks (the caller ensured 5
+ * bytes); returns the position after it. The encoder's hot path.
+ */
+export function putVarint(buf: Uint8Array, pos: number, v: number): number {
+  let z = ((v << 1) ^ (v >> 31)) >>> 0
+  while (z >= 0x80) {
+    buf[pos++] = (z & 0x7f) | 0x80
+    z >>>= 7
+  }
+  buf[pos++] = z
+  return pos
+}
+
+/** Copies `src` to `buf` at `pos` (caller ensured room); returns the position after it. */
+export function putBytes(buf: Uint8Array, pos: number, src: Uint8Array): number {
+  const n = src.length
+  if (n < 96) {
+    for (let i = 0; i < n; i++) buf[pos + i] = src[i]
+  } else buf.set(src, pos)
+  return pos + n
+}
+
 /** A growable write buffer. Not thread-safe; reuse it with reset(). */
 export class ByteWriter {
   buf: Buffer

@@ -17,7 +17,7 @@
  */
 import { KafkaError, StorageError } from '../errors'
 import { ByteReader } from './byte-reader'
-import { ByteWriter, readInt64BE, sizeOfVarint, sizeOfVarlong, writeInt64BE } from './byte-writer'
+import { ByteWriter, putBytes, putVarint, readInt64BE, sizeOfVarint, sizeOfVarlong, writeInt64BE } from './byte-writer'
 import { crc32c } from './crc32c'
 import type { RecordInput, StoredHeader, StoredRecord } from './storage-types'
 
@@ -229,15 +229,22 @@ export class RecordBatchBuilder {
         bodySize += sizeOfVarint(hk) + hk + sizeOfVarint(hv) + (hv > 0 ? hv : 0)
       }
       w.ensure(bodySize + 5)
-      w.varint(bodySize)
-      w.buf[w.pos++] = 0 // record attributes
-      w.varlong(tsDelta)
-      w.varint(offsetDelta)
-      w.varint(keyLen)
-      if (keyLen > 0) w.bytes(key!)
-      w.varint(valueLen)
-      if (valueLen > 0) w.bytes(value!)
-      w.varint(hn)
+      const b = w.buf
+      let p = putVarint(b, w.pos, bodySize)
+      b[p++] = 0 // record attributes
+      if (tsDelta >= -0x40000000 && tsDelta < 0x40000000) p = putVarint(b, p, tsDelta)
+      else {
+        w.pos = p
+        w.varlong(tsDelta)
+        p = w.pos
+      }
+      p = putVarint(b, p, offsetDelta)
+      p = putVarint(b, p, keyLen)
+      if (keyLen > 0) p = putBytes(b, p, key!)
+      p = putVarint(b, p, valueLen)
+      if (valueLen > 0) p = putBytes(b, p, value!)
+      p = putVarint(b, p, hn)
+      w.pos = p
       for (let h = 0; h < hn; h++) {
         const hdr = headers![h]
         w.varint(Buffer.byteLength(hdr.key))

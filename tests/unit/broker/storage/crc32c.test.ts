@@ -23,6 +23,16 @@ describe('crc32c', () => {
     }
   })
 
+  it('agrees with kafkajs on large buffers at every alignment (word-at-a-time path)', () => {
+    const big = Buffer.alloc(5000)
+    for (let i = 0; i < big.length; i++) big[i] = (i * 7919 + (i >> 5)) & 0xff
+    for (let start = 0; start < 8; start++) {
+      for (const len of [64, 65, 71, 1000, 4093]) {
+        expect(crc32c(big, start, start + len)).toBe(kafkajsCrc32C(big.subarray(start, start + len)) >>> 0)
+      }
+    }
+  })
+
   it('streams: crc of a concatenation equals the crc continued over the second part', () => {
     const a = Buffer.from('hello, ')
     const b = Buffer.from('record batch world')
