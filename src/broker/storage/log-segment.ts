@@ -8,9 +8,10 @@
  * - Batches are appended whole, in offset order; an index entry is added when more than
  *   index.interval.bytes of log were appended since the last one; it names the last offset of the
  *   batch starting at its position (and the time index the batch's max timestamp so far).
- * - What a read returns is whole batches whose header is sane and whose CRC-32C matches; anything
- *   else is a StorageError naming the file and position, never wrong data. An index entry that
- *   disagrees with the log makes the segment rebuild its indexes from the log.
+ * - What a read returns is whole batches whose header is sane, whose CRC-32C matches and whose
+ *   offsets increase; a bad batch ends a read after good ones and is refused with a StorageError
+ *   naming the file and position when it comes first: never wrong data. An index entry that
+ *   disagrees with the log (or points past it) makes the segment rebuild its indexes from the log.
  * - Not thread-safe: the engine's single event loop owns it.
  */
 import * as fs from 'node:fs'
@@ -311,8 +312,9 @@ export class LogSegment {
   /**
    * Whole batches starting with the one containing `startOffset`, up to `maxSize` bytes (at least
    * one batch when `minOneBatch`), excluding batches with offsets >= `maxOffset`. Null when no batch
-   * of this segment reaches `startOffset`. Every returned batch passed its CRC-32C check; a bad one
-   * throws StorageError (CORRUPT_MESSAGE) naming the log file and position.
+   * of this segment reaches `startOffset`. Every returned batch passed its CRC-32C check; a bad
+   * batch ends the read, or, when it is the first, throws StorageError (CORRUPT_MESSAGE) naming the
+   * log file and position.
    */
   read(startOffset: number, maxSize: number, maxOffset = Number.MAX_SAFE_INTEGER, minOneBatch = true): Buffer | null {
     const start = this.translateOffset(startOffset)
