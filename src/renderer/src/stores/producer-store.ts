@@ -26,6 +26,8 @@ export interface ProducerState {
   /** Send a null key (records then spread by the sticky partitioner). */
   nullKey: boolean
   value: string
+  /** Send a null value: a tombstone, which log compaction uses to delete the key. */
+  nullValue: boolean
   headers: { key: string; value: string }[]
   partition: number | null
   acks: Acks
@@ -49,6 +51,7 @@ export const useProducerStore = defineStore('producer', {
     key: '',
     nullKey: false,
     value: '',
+    nullValue: false,
     headers: [],
     partition: null,
     acks: 'all',
@@ -68,7 +71,7 @@ export const useProducerStore = defineStore('producer', {
       const key = this.nullKey ? null : this.key
       const record: ProduceRecordInput = {
         key,
-        value: this.value,
+        value: this.nullValue ? null : this.value,
         ...(this.headers.length ? { headers: this.headers.filter((h) => h.key !== '') } : {}),
         ...(this.partition !== null ? { partition: this.partition } : {})
       }
