@@ -19,33 +19,57 @@ afterAll(() => dirs.cleanup())
 const CHILD = path.join(__dirname, 'fixtures', 'crash-child.ts')
 const KILLS = 30
 
-/** Runs the child until it has acknowledged something and a random delay passed, then SIGKILLs it. Returns the last acknowledged offset (-1 if none). */
-function runAndKill(logDir: string, backend: string, seed: number, delayMs: number): Promise<{ lastAck: number; startLeo: number }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, logDir, backend, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    let err = ''
-    let timer: NodeJS.Timeout | undefined
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (timer === undefined && out.includes('\n', out.indexOf('ready') + 1) && /\n\d+\n/.test(out)) {
-        timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
-      }
-    })
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-    const guard = setTimeout(() => child.kill('SIGKILL'), 15_000)
-    child.on('exit', (code, signal) => {
-      clearTimeout(guard)
-      if (timer) clearTimeout(timer)
-      if (signal !== 'SIGKILL') return reject(new Error(`child exited with ${code}: ${err}`))
-      const lines = out.split('\n')
-      lines.pop() // a possibly partial last line
-      const ready = lines.find((l) => l.startsWith('ready '))
-      if (!ready) return reject(new Error(`child never got ready: ${err}`))
-      const acks = lines.filter((l) => /^\d+$/.test(l)).map(Number)
-      resolve({ lastAck: acks.length ? acks[acks.length - 1] : -1, startLeo: Number(ready.split(' ')[1]) })
-    })
+/** The child's error line from its stderr (not its stack: the reporter would try to map it). */
+function errorLine(stderr: string): string {
+  return stderr.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? stderr.slice(0, 200)
+}
+
+/** A spawned child, loaded and waiting for `go`. */
+interface Child {
+  go(delayMs: number): Promise<{ lastAck: number; startLeo: number }>
+  stop(): void
+}
+
+/**
+ * Spawns the child (it loads modules, prints `loaded`, then waits). go() lets it open the log and
+ * append; once it acknowledged something and `delayMs` passed it is SIGKILLed; resolves with the
+ * last acknowledged offset (-1 if none) and the log end offset it started from.
+ */
+function spawnChild(logDir: string, backend: string, seed: number): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, logDir, backend, String(seed)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  let onData: (() => void) | null = null
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+    onData?.()
   })
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+  child.stdin.on('error', (e) => (err += `stdin: ${e.message}`)) // EPIPE when a child died early
+  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+  return {
+    stop: () => child.kill('SIGKILL'),
+    go: (delayMs) =>
+      new Promise((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined
+        const guard = setTimeout(() => child.kill('SIGKILL'), 20_000)
+        onData = () => {
+          if (timer === undefined && /\nready \d+\n(.|\n)*\d+\n/.test(out)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
+        }
+        child.stdin.write('g')
+        void exited.then((signal) => {
+          clearTimeout(guard)
+          if (timer) clearTimeout(timer)
+          if (signal !== 'SIGKILL') return reject(new Error(`child exited without being killed: ${errorLine(err)}`))
+          const lines = out.split('\n')
+          lines.pop() // a possibly partial last line
+          const ready = lines.find((l) => l.startsWith('ready '))
+          if (!ready) return reject(new Error(`child never got ready: ${errorLine(err)}`))
+          const acks = lines.filter((l) => /^\d+$/.test(l)).map(Number)
+          resolve({ lastAck: acks.length ? acks[acks.length - 1] : -1, startLeo: Number(ready.split(' ')[1]) })
+        })
+      })
+  }
 }
 
 describe.concurrent.each(backends)('crash recovery on the $name backend', ({ name, create }) => {
@@ -60,8 +84,11 @@ describe.concurrent.each(backends)('crash recovery on the $name backend', ({ nam
       }
       let expectedMin = 0
       let truncations = 0
+      let next = spawnChild(logDir, name, 1)
       for (let k = 0; k < KILLS; k++) {
-        const { lastAck, startLeo } = await runAndKill(logDir, name, k + 1, 5 + rand(60))
+        const { lastAck, startLeo } = await next.go(5 + rand(60))
+        next = spawnChild(logDir, name, k + 2) // loads while this kill is checked
+        if (k === KILLS - 1) next.stop()
         expect(startLeo).toBeGreaterThanOrEqual(expectedMin)
         const m = LogManager.open(logDir, { backend: create(), clock: Date.now, configFor: () => ({ ...DEFAULT_LOG_CONFIG, ...CRASH_CONFIG }), log: () => {} })
         try {
