@@ -30,6 +30,12 @@ constexpr double kMaxSafeInteger = 9007199254740991.0;
 // the kernel maps whole large page-cache folios (up to 2 MiB) on a fault, not just the bytes read.
 constexpr uint64_t kResidencyLimit = 32ull * 1024 * 1024;
 constexpr uint64_t kMinReadCharge = 512 * 1024;
+// Reads of at least this many bytes are copied from the page cache with pread instead of through the
+// mapping: on a shared machine a fault-in through the mapping (which maps whole large folios into the
+// process) costs far more than the copy it serves, and pread keeps the pages out of our RSS. Smaller
+// reads (index entries, batch headers) copy from the mapping, where a lookup is a few nanoseconds.
+// Both see the same bytes: the mapping is MAP_SHARED over the unified page cache.
+constexpr uint64_t kPreadThreshold = 16 * 1024;
 
 uint64_t PageSize() {
   long p = sysconf(_SC_PAGESIZE);
@@ -211,6 +217,24 @@ void MappedFile::EnsureCapacity(Napi::Env env, uint64_t needed) {
   capacity_ = target;
 }
 
+int MappedFile::PreadFully(uint8_t* dest, uint64_t position, uint64_t length) const {
+  uint64_t done = 0;
+  while (done < length) {
+    ssize_t r = ::pread(fd_, dest + done, length - done, static_cast<off_t>(position + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (r == 0) {
+      // The file is shorter on disk than the logical size says (cannot happen while the file is
+      // open: it is at least `capacity_` long); report it rather than return stale bytes.
+      return EIO;
+    }
+    done += static_cast<uint64_t>(r);
+  }
+  return 0;
+}
+
 void MappedFile::Charge(uint64_t bytes) {
   charged_ += bytes;
   if (charged_ < kResidencyLimit) return;
@@ -263,8 +287,14 @@ Napi::Value MappedFile::Read(const Napi::CallbackInfo& info) {
   uint64_t length = ArgUint(info, 1, "length", "read " + path_);
   if (position >= size_ || length == 0) return Napi::Buffer<uint8_t>::New(env, 0);
   uint64_t n = size_ - position < length ? size_ - position : length;
+  if (n >= kPreadThreshold) {
+    Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, n);  // JS-owned memory
+    int err = PreadFully(out.Data(), position, n);
+    if (err != 0) ThrowErrno(env, "pread", err);
+    return out;
+  }
   Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::Copy(env, base_ + position, n);
-  Charge(n < kMinReadCharge ? kMinReadCharge : n);
+  Charge(kMinReadCharge);
   return out;
 }
 
@@ -286,8 +316,13 @@ Napi::Value MappedFile::ReadInto(const Napi::CallbackInfo& info) {
   }
   if (position >= size_ || length == 0) return Napi::Number::New(env, 0);
   uint64_t n = size_ - position < length ? size_ - position : length;
+  if (n >= kPreadThreshold) {
+    int err = PreadFully(target.Data() + targetOffset, position, n);
+    if (err != 0) ThrowErrno(env, "pread", err);
+    return Napi::Number::New(env, static_cast<double>(n));
+  }
   std::memcpy(target.Data() + targetOffset, base_ + position, n);
-  Charge(n < kMinReadCharge ? kMinReadCharge : n);
+  Charge(kMinReadCharge);
   return Napi::Number::New(env, static_cast<double>(n));
 }
 

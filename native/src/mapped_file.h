@@ -2,8 +2,9 @@
 // copy between the mapping and JS-owned buffers. Owns the fd and the mapping.
 //
 // Invariants:
-//  - No pointer into the mapping ever reaches JavaScript (reads use Napi::Buffer::Copy or memcpy
-//    into a caller-supplied Uint8Array); so a remap or unmap can never leave JS with a dangling view.
+//  - No pointer into the mapping ever reaches JavaScript (reads copy into JS-owned buffers: small
+//    reads memcpy from the mapping, reads of 16 KiB or more pread from the same page cache); so a
+//    remap or unmap can never leave JS with a dangling view.
 //  - Every byte of the mapping at or beyond `size_` (the logical size) is zero, so growing the logical
 //    size (by write past it or by truncate) exposes zeros, as a file would.
 //  - While open, the file on disk is `capacity_` bytes (the mapped length); close() truncates it to the
@@ -45,6 +46,8 @@ class MappedFile : public Napi::ObjectWrap<MappedFile> {
   // Resizes the file on disk to `length` bytes (ftruncate). Returns errno or 0.
   int ResizeFile(uint64_t length);
   void CheckOpen(Napi::Env env, const char* op) const;
+  // pread of exactly `length` bytes into `dest`; returns errno or 0.
+  int PreadFully(uint8_t* dest, uint64_t position, uint64_t length) const;
   // Counts bytes copied through the mapping; past the residency limit, releases its pages.
   void Charge(uint64_t bytes);
   // Releases mapping and fd; truncates the file to the logical size. Returns first errno or 0.
