@@ -1,6 +1,13 @@
+import { resolve } from 'node:path'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
+  resolve: {
+    alias: {
+      '@renderer': resolve(__dirname, 'src/renderer/src'),
+      '@shared': resolve(__dirname, 'src/shared')
+    }
+  },
   test: {
     include: ['tests/unit/**/*.test.ts'],
     environment: 'node',

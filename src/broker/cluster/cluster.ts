@@ -615,8 +615,8 @@ export class Cluster implements ClusterApi {
    * Commit offsets of a group: written to its partition of __consumer_offsets (created on first use
    * with 50 partitions, replication factor min(3, live brokers), cleanup.policy=compact) as
    * OffsetCommitKey v1 / OffsetCommitValue v3 records, then applied to the cache.
-   * @throws KafkaError INVALID_REQUEST (empty group id, bad offset), UNKNOWN_TOPIC_OR_PARTITION,
-   *   LEADER_NOT_AVAILABLE when the group's coordinator partition is offline.
+   * @throws KafkaError INVALID_GROUP_ID (empty group id), INVALID_REQUEST (bad offset),
+   *   UNKNOWN_TOPIC_OR_PARTITION, COORDINATOR_NOT_AVAILABLE when the group's coordinator partition is offline.
    */
   commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): void {
     this.checkOpen()
@@ -639,7 +639,7 @@ export class Cluster implements ClusterApi {
     const t = this.ensureOffsetsTopic()
     const p = t.partitions[offsetsPartitionFor(groupId, t.partitions.length)]
     if (p.meta.leader < 0)
-      throw new KafkaError('LEADER_NOT_AVAILABLE', `The coordinator of group ${groupId} (partition ${p.name}) is not available: no live in-sync replica`)
+      throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `The coordinator of group ${groupId} (partition ${p.name}) is not available: no live in-sync replica`)
     const now = this.clock()
     p.appendAsLeader(
       offsets.map((o) => ({
@@ -909,7 +909,7 @@ export class Cluster implements ClusterApi {
 
   private checkGroupId(groupId: string): void {
     if (typeof groupId !== 'string' || groupId.length === 0)
-      throw new KafkaError('INVALID_REQUEST', 'Group id must be a non-empty string')
+      throw new KafkaError('INVALID_GROUP_ID', 'Group id must be a non-empty string')
   }
 
   private brokerOrThrow(id: number): void {

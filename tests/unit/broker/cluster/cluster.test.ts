@@ -418,6 +418,17 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, offlinePartitions: 0 })
     })
 
+    it('refuses an empty group id with INVALID_GROUP_ID and commits with COORDINATOR_NOT_AVAILABLE while the coordinator partition is offline', async () => {
+      const { cluster } = harness({ brokers: 1 })
+      cluster.createTopic('co', { partitions: 1, replicationFactor: 1 })
+      await cluster.produce('co', [rec('a', '1')], { acks: 1 })
+      expect(await codeOf(() => cluster.commitOffsets('', [{ topic: 'co', partition: 0, offset: 1 }]))).toBe('INVALID_GROUP_ID')
+      cluster.commitOffsets('g', [{ topic: 'co', partition: 0, offset: 1 }])
+      cluster.stopBroker(1)
+      expect(await codeOf(() => cluster.commitOffsets('g', [{ topic: 'co', partition: 0, offset: 0 }]))).toBe('COORDINATOR_NOT_AVAILABLE')
+      expect(cluster.fetchOffsets('g').offsets.get('co')!.get(0)).toBe(1)
+    })
+
     it('keeps cluster.json complete with no temp file left, marked unclean while open and clean after close', async () => {
       const h = harness({ brokers: 5 })
       const read = () => JSON.parse(fs.readFileSync(path.join(h.dir, 'cluster.json'), 'utf8'))
