@@ -529,7 +529,8 @@ export class PartitionLog {
     const out: StoredRecord[] = []
     let offset = startOffset
     let bytes = 0
-    let chunk = 64 * 1024
+    // First read sized to the request (about 1 KiB a record, 4..64 KiB), doubling while more is wanted.
+    let chunk = Math.min(64 * 1024, Math.max(4 * 1024, Math.min(maxRecords, 64) * 1024))
     while (offset < maxOffset && out.length < maxRecords && bytes < maxBytes) {
       const buf = this.readFrom(offset, Math.min(chunk, maxBytes - bytes), Number.MAX_SAFE_INTEGER, out.length === 0)
       if (buf.length === 0) break

@@ -148,8 +148,9 @@ export function validateBatches(buf: Uint8Array, start = 0, end = buf.length, fi
 /**
  * Encodes record batches v2 into one reused buffer: after `encode`, the batch is
  * `buffer().subarray(0, size)` (valid until the next encode) and the fields below describe it.
- * Not thread-safe; one per writer. Errors: KafkaError INVALID_RECORD for an empty record list or a
- * header without key.
+ * Not thread-safe; one per writer. Errors: KafkaError INVALID_RECORD for an empty record list, a
+ * key or value that is not bytes or null, or a header without key; INVALID_TIMESTAMP for a
+ * timestamp that is not an integer.
  */
 export class RecordBatchBuilder {
   private readonly w: ByteWriter
@@ -208,12 +209,16 @@ export class RecordBatchBuilder {
     for (let i = 0; i < n; i++) {
       const r = records[i]
       const ts = r.timestamp
+      if (!Number.isSafeInteger(ts)) throw new KafkaError('INVALID_TIMESTAMP', `record ${i}: timestamp ${ts} is not an integer number of ms`)
       if (ts > maxTimestamp) maxTimestamp = ts
       const tsDelta = ts - baseTimestamp
       const offsetDelta = explicitOffsets ? (r as StoredRecord).offset - baseOffset : i
       const key = r.key
       const value = r.value
       const headers = r.headers
+      if ((key !== null && !(key instanceof Uint8Array)) || (value !== null && !(value instanceof Uint8Array))) {
+        throw new KafkaError('INVALID_RECORD', `record ${i}: key and value must be bytes (Buffer) or null`)
+      }
       const keyLen = key === null ? -1 : key.length
       const valueLen = value === null ? -1 : value.length
       let bodySize =

@@ -112,7 +112,14 @@ describe('record batch v2', () => {
     expect(all.flatMap((x) => x.records.map((r) => r.offset))).toEqual([0, 1, 2, 3])
   })
 
-  it('refuses an empty record list with INVALID_RECORD', () => {
+  it('refuses an empty record list, non-bytes values and non-integer timestamps with named errors', () => {
     expect(() => encodeRecordBatch(0, [])).toThrow(/at least one record/)
+    expect(() => encodeRecordBatch(0, [{ key: null, value: 'text' as unknown as Buffer, timestamp: 1 }])).toThrow(/must be bytes/)
+    try {
+      encodeRecordBatch(0, [{ key: null, value: null, timestamp: Number.NaN }])
+      expect.unreachable()
+    } catch (e) {
+      expect((e as KafkaError).code).toBe('INVALID_TIMESTAMP')
+    }
   })
 })
