@@ -107,6 +107,26 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     expect(fs.readdirSync(path.join(logDir, 'c-0')).some((f) => f.endsWith('.cleaned') || f.endsWith('.swap'))).toBe(false)
   })
 
+  it('clean() runs in setImmediate steps: appends made while it runs land and the result is recorded', async () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 200, log: () => {} })
+    const done = cleaner.clean(log)
+    expect(cleaner.isCleaning(log)).toBe(true)
+    let appended = 0
+    while (cleaner.isCleaning(log)) {
+      await new Promise((r) => setImmediate(r))
+      log.appendAsLeader([kv('live', `a${appended++}`, 1_000_100)])
+    }
+    const res = await done
+    expect(res).not.toBeNull()
+    expect(log.lastCleaning).toEqual(res)
+    expect(appended).toBeGreaterThan(2)
+    expect(log.logEndOffset).toBe(60 + appended)
+    expect(log.readRecords(60, {}).map((r) => r.value!.toString())).toEqual(Array.from({ length: appended }, (_, i) => `a${i}`))
+  })
+
   it('abandons a pass whose segments were truncated away, deleting its .cleaned files', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
