@@ -4,9 +4,13 @@
  * wrapping its MappedFile so every failure becomes a StorageError naming the file.
  *
  * Must stay true:
- * - Reads copy out of the mapping into JS-owned buffers, writes copy into it; JavaScript never holds
- *   a pointer into a mapping (the addon is built with NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED), so a
- *   remap or close can never leave a dangling view. This is what Electron's V8 sandbox requires.
+ * - Writes copy into the mapping; reads copy into JS-owned buffers (under 16 KiB from the mapping,
+ *   larger ones with pread from the same page cache, which avoids faulting whole folios into the
+ *   process). JavaScript never holds a pointer into a mapping (the addon is built with
+ *   NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED), so a remap or close can never leave a dangling view. This
+ *   is what Electron's V8 sandbox requires.
+ * - The file-backed RSS of each mapping stays bounded (~32 MiB): past that much copying the addon
+ *   releases the mapping's pages from the process (MADV_DONTNEED; they stay in the page cache).
  * - The addon is found both from the source tree (tsx, vitest) and from the electron-vite bundle in
  *   out/main: `native/build/Release/brokerlab_mmap.node` under the nearest ancestor directory holding
  *   a package.json; BROKERLAB_NATIVE_PATH (a path to the .node file) overrides the search.
@@ -140,7 +144,10 @@ export class MmapFile implements StorageFile {
     if (end > this.#size) this.#size = end
   }
 
-  /** Copies up to `length` bytes from `position` into a new Buffer (shorter at end of file, empty past it). */
+  /**
+   * Copies up to `length` bytes from `position` into a new JS-owned Buffer (shorter at end of file,
+   * empty past it); reads of 16 KiB or more use pread, smaller ones copy from the mapping.
+   */
   read(position: number, length: number): Buffer {
     try {
       return this.#native.read(position, length)
