@@ -1,14 +1,16 @@
 /**
  * Starts browser mode for the end-to-end run: a fresh data dir, the flights dataset imported through
- * the CLI (topic `flights`, 6 partitions, RF 3, keyed by origin), a consumer group that consumed part
- * of it, then `brokerlab serve` on 127.0.0.1 and a free port. Exposes the URL as BROKERLAB_URL and
- * stops the server (and removes the data dir) in teardown.
+ * the CLI (topic `flights`, 6 partitions, RF 3, keyed by origin), then `brokerlab serve` on 127.0.0.1
+ * and a free port, and a consumer group that consumes part of the flights through the running host
+ * (over its WebSocket contract, in steps a few seconds apart, so throughput and lag charts have a
+ * history). Exposes the URL as BROKERLAB_URL and stops the server (and removes the data dir) in teardown.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import WebSocket from 'ws'
 
 const root = resolve(__dirname, '../..')
 const bin = join(root, 'bin/brokerlab.mjs')
@@ -37,6 +39,34 @@ function freePort(): Promise<number> {
   })
 }
 
+/** Sends one contract request over the host's WebSocket and returns the reply's data. */
+async function request(wsUrl: string, name: string, payload: unknown): Promise<unknown> {
+  const ws = new WebSocket(wsUrl)
+  try {
+    await new Promise<void>((res, rej) => {
+      ws.once('open', () => res())
+      ws.once('error', rej)
+    })
+    ws.send(JSON.stringify({ id: 1, name, payload }))
+    const msg = await new Promise<{ id: number; reply: { ok: boolean; data?: unknown; error?: { code: string; message: string } } }>(
+      (res, rej) => {
+        const t = setTimeout(() => rej(new Error(`${name}: no reply within 60 s`)), 60_000)
+        ws.on('message', (d) => {
+          const m = JSON.parse(String(d))
+          if (m.id === 1) {
+            clearTimeout(t)
+            res(m)
+          }
+        })
+      }
+    )
+    if (!msg.reply.ok) throw new Error(`${name}: ${msg.reply.error?.code} ${msg.reply.error?.message}`)
+    return msg.reply.data
+  } finally {
+    ws.close()
+  }
+}
+
 async function waitFor(url: string, child: ChildProcess, ms: number): Promise<void> {
   const until = Date.now() + ms
   while (Date.now() < until) {
@@ -55,7 +85,6 @@ async function waitFor(url: string, child: ChildProcess, ms: number): Promise<vo
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'brokerlab-e2e-'))
   cli(['import', FLIGHTS, '--topic', 'flights', '--key-field', 'origin', '--partitions', '6', '--replication-factor', '3'], dataDir)
-  cli(['consume', '--topic', 'flights', '--group', FLIGHTS_GROUP, '--from-beginning', '--max', String(FLIGHTS_CONSUMED)], dataDir)
 
   const port = await freePort()
   const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], {
@@ -68,6 +97,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const url = `http://127.0.0.1:${port}/`
   try {
     await waitFor(url, child, 60_000)
+    // The group consumes FLIGHTS_CONSUMED records in steps 2 s apart: the lag chart falls in steps.
+    const wsUrl = `ws://127.0.0.1:${port}/ws`
+    const steps = 4
+    for (let i = 0; i < steps; i++) {
+      await request(wsUrl, 'group/consume', {
+        groupId: FLIGHTS_GROUP,
+        topic: 'flights',
+        maxRecords: FLIGHTS_CONSUMED / steps,
+        fromBeginning: true
+      })
+      await new Promise((r) => setTimeout(r, 2000))
+    }
   } catch (e) {
     child.kill('SIGKILL')
     throw new Error(`${(e as Error).message}\n${log}`)
