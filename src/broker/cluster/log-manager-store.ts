@@ -9,6 +9,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { LogManager } from '../storage/log-manager'
+import { DEFAULT_LOG_CONFIG } from '../storage/partition-log'
 import { loadStorageBackend, type StorageBackendKind } from '../storage/storage-backend'
 import type { LogConfig } from '../storage/storage-types'
 import type { ReplicaLog, ReplicaLogStore } from './replica-log'
@@ -91,16 +92,5 @@ export class LogManagerStore implements ReplicaLogStore {
   }
 }
 
-/** Config for a stray log opened only to be deleted. */
-const strayConfig: LogConfig = {
-  segmentBytes: 1073741824,
-  segmentMs: 604800000,
-  segmentIndexBytes: 10485760,
-  indexIntervalBytes: 4096,
-  retentionMs: 604800000,
-  retentionBytes: -1,
-  cleanupPolicy: 'delete',
-  deleteRetentionMs: 86400000,
-  flushMessages: Number.MAX_SAFE_INTEGER,
-  flushMs: Number.MAX_SAFE_INTEGER
-}
+/** Config for a stray log opened only to be deleted: Kafka's defaults. */
+const strayConfig: LogConfig = DEFAULT_LOG_CONFIG

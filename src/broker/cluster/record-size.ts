@@ -6,8 +6,11 @@
  * offset and timestamp deltas 0 (the smallest batch r can travel in).
  */
 
+import { BATCH_HEADER_SIZE } from '../storage/record-batch'
+import { sizeOfVarlong } from '../storage/byte-writer'
+
 /** Bytes of the v2 batch header (baseOffset .. recordsCount). */
-export const RECORD_BATCH_OVERHEAD = 61
+export const RECORD_BATCH_OVERHEAD = BATCH_HEADER_SIZE
 
 export interface SizedRecord {
   key: Buffer | null
@@ -15,16 +18,8 @@ export interface SizedRecord {
   headers?: { key: string; value: Buffer | null }[]
 }
 
-/** Bytes of a zigzag varint (int32/int64 varint of the protocol). */
-export function varintSize(v: number): number {
-  let z = v >= 0 ? v * 2 : -v * 2 - 1
-  let n = 1
-  while (z >= 128) {
-    z = Math.floor(z / 128)
-    n++
-  }
-  return n
-}
+/** Bytes of a zigzag varint / varlong of the protocol (the storage codec's own size function). */
+const varintSize = sizeOfVarlong
 
 /** Bytes of one record inside a batch (length prefix included), with the given deltas. */
 export function recordSize(r: SizedRecord, offsetDelta = 0, timestampDelta = 0): number {

@@ -58,3 +58,16 @@ export function formatDuration(ms: number): string {
   for (const [size, unit] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`
   return `${ms} ms`
 }
+
+/**
+ * A readable gloss of a topic config value, by Kafka's naming: `*.ms` as a duration, `*.bytes` as a
+ * size (negative = unlimited), Long.MAX_VALUE (held as Number.MAX_SAFE_INTEGER) as "never".
+ * Empty for values with no gloss (counts, policies).
+ */
+export function describeConfigValue(key: string, v: unknown): string {
+  if (typeof v !== 'number') return ''
+  if (v >= Number.MAX_SAFE_INTEGER) return 'Long.MAX_VALUE (never)'
+  if (key.endsWith('.ms')) return formatDuration(v)
+  if (key.endsWith('.bytes')) return v < 0 ? 'unlimited' : formatBytes(v)
+  return ''
+}
