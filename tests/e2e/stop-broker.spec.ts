@@ -1,0 +1,55 @@
+/**
+ * Breaking a broker in the browser: stopping broker 3 moves leadership of the partitions it led to
+ * another in-sync replica and drops it from their ISR (under-replicated partitions appear); starting it
+ * again lets it catch up and rejoin every ISR. Runs after the other specs (it changes leadership).
+ */
+import { test, expect, type Page } from '@playwright/test'
+
+function baseUrl(): string {
+  const url = process.env.BROKERLAB_URL
+  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
+  return url
+}
+
+/** Leaders of the flights partitions as the topic detail's partition table shows them. */
+async function flightsLeaders(page: Page): Promise<number[]> {
+  const rows = page.getByTestId('partition-table').locator('tbody tr')
+  await expect(rows).toHaveCount(6)
+  const leaders: number[] = []
+  for (let p = 0; p < 6; p++) leaders.push(Number(await rows.nth(p).locator('td').nth(1).innerText()))
+  return leaders
+}
+
+/** The number a naive-ui statistic shows (its last number). */
+async function statistic(page: Page, testid: string): Promise<number> {
+  const m = /(\d[\d,]*)\s*$/.exec(await page.getByTestId(testid).innerText())
+  if (!m) throw new Error(`no number in ${testid}`)
+  return Number(m[1].replace(/,/g, ''))
+}
+
+test('stopping a broker moves leadership and shrinks ISRs; starting it again heals the cluster', async ({ page }) => {
+  await page.goto(`${baseUrl()}#/topic/flights`)
+  const before = await flightsLeaders(page)
+  expect(before).toContain(3)
+
+  await page.goto(`${baseUrl()}#/cluster`)
+  await page.getByTestId('broker-stop-3').click()
+  await page.getByTestId('broker-stop-confirm').click()
+  await expect(page.getByTestId('cluster-brokers-alive')).toContainText('2')
+  await expect.poll(() => statistic(page, 'cluster-urp')).toBeGreaterThan(0)
+  await expect(page.getByTestId('broker-start-3')).toBeVisible()
+  await page.waitForTimeout(1200)
+  await page.screenshot({ path: 'docs/screenshots/broker-stopped.png', fullPage: true })
+
+  await page.goto(`${baseUrl()}#/topic/flights`)
+  await expect.poll(async () => (await flightsLeaders(page)).includes(3)).toBe(false)
+  // Partitions broker 3 led have it out of their ISR at once (followers leave after replica.lag.time.max.ms).
+  const isr = await page.getByTestId('partition-table').locator('tbody tr td:nth-child(4)').allInnerTexts()
+  for (let p = 0; p < 6; p++) if (before[p] === 3) expect(isr[p]).not.toContain('3')
+
+  await page.goto(`${baseUrl()}#/cluster`)
+  await page.getByTestId('broker-start-3').click()
+  await expect(page.getByTestId('cluster-brokers-alive')).toContainText('3 / 3')
+  await expect.poll(() => statistic(page, 'cluster-urp'), { timeout: 30_000 }).toBe(0)
+  await expect(page.getByTestId('broker-stop-3')).toBeVisible()
+})
