@@ -10,6 +10,8 @@ import { resolve } from 'node:path'
 import { partitionForKey } from '../../src/broker/client/partitioner'
 import { FLIGHTS, FLIGHTS_CONSUMED, FLIGHTS_GROUP } from './global-setup'
 
+const FLIGHTS_2K = resolve(__dirname, '../../../shared/datasets/flights-2k.json')
+
 const shots = resolve(__dirname, '../../docs/screenshots')
 
 function baseUrl(): string {
@@ -88,5 +90,25 @@ test.describe('the flights dataset in browser mode', () => {
     const expected = partitionForKey(Buffer.from('DFW'), 6)
     await expect(page.getByTestId('producer-result-partition').first()).toHaveText(String(expected))
     await shoot(page, 'producer')
+  })
+
+  test('the import view imports a JSON file keyed by a chosen field into a new topic, with progress', async ({ page }) => {
+    await open(page, '#/import')
+    await page.getByTestId('import-file').setInputFiles(FLIGHTS_2K)
+    await expect(page.getByTestId('import-detected')).toContainText('2,000')
+    await page.getByTestId('import-key-field').click()
+    await page.locator('.n-base-select-option').filter({ hasText: /^\s*origin\s*$/ }).first().click()
+    await page.getByTestId('import-topic-new').click()
+    await page.getByTestId('import-topic-name').fill('flights-2k')
+    await page.getByTestId('import-partitions').fill('3')
+    await page.getByTestId('import-rf').fill('2')
+    await page.getByTestId('import-run').click()
+    await expect(page.getByTestId('import-result')).toContainText('2,000')
+    const flights = JSON.parse(readFileSync(FLIGHTS_2K, 'utf8')) as { origin: string }[]
+    const counts = new Array<number>(3).fill(0)
+    for (const f of flights) counts[partitionForKey(Buffer.from(f.origin, 'utf8'), 3)]++
+    const perPartition = page.getByTestId('import-per-partition')
+    for (const c of counts) await expect(perPartition).toContainText(c.toLocaleString('en-US'))
+    await shoot(page, 'import')
   })
 })
