@@ -28,6 +28,8 @@ export function safeWebPreferences(preloadPath: string): NonNullable<BrowserWind
 export interface WindowPaths {
   preload: string
   rendererHtml: string
+  /** The window icon (resources/icon.png in the checkout). */
+  icon: string
   /** electron-vite's dev server URL (ELECTRON_RENDERER_URL) when running `npm run dev`. */
   devServerUrl?: string
 }
@@ -37,6 +39,7 @@ export function windowPaths(mainDir: string, env: NodeJS.ProcessEnv = process.en
   return {
     preload: join(mainDir, '../preload/index.js'),
     rendererHtml: join(mainDir, '../renderer/index.html'),
+    icon: join(mainDir, '../../resources/icon.png'),
     devServerUrl: env.ELECTRON_RENDERER_URL || undefined
   }
 }
@@ -55,6 +58,7 @@ export function createMainWindow(Ctor: typeof BrowserWindow, paths: WindowPaths)
     show: false,
     title: 'Brokerlab',
     backgroundColor: '#101418',
+    icon: paths.icon,
     webPreferences: safeWebPreferences(paths.preload)
   })
   win.once('ready-to-show', () => win.show())

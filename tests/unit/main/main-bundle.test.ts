@@ -45,7 +45,7 @@ const recorded = {
 class FakeBrowserWindow extends EventEmitter {
   webContents = new FakeWebContents()
   loaded: string[] = []
-  constructor(readonly options: { webPreferences?: Record<string, unknown> }) {
+  constructor(readonly options: { webPreferences?: Record<string, unknown>; icon?: string }) {
     super()
     recorded.windows.push(this)
   }
@@ -151,6 +151,12 @@ describe.skipIf(!built)('built main bundle (out/main/index.js) with a stand-in e
     expect(prefs.webSecurity).toBe(true)
     expect(prefs.preload).toBe(path.join(ROOT, 'out/preload/index.js'))
     expect(recorded.windows[0].loaded).toEqual([path.join(ROOT, 'out/renderer/index.html')])
+  })
+
+  it('gives the window the app icon from resources/', () => {
+    const icon = recorded.windows[0].options.icon
+    expect(icon).toBe(path.join(ROOT, 'resources/icon.png'))
+    expect(fs.existsSync(icon!)).toBe(true)
   })
 
   it('blocks navigation and denies new windows', () => {
