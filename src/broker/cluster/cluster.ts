@@ -196,6 +196,8 @@ export class Cluster implements ClusterApi {
       const every = Math.max(50, Math.min(500, Math.floor(this.replicaLagTimeMaxMs / 2)))
       this.ticker = setInterval(() => this.background(() => this.tick()), every)
       this.ticker.unref()
+      // High watermarks reopen at their checkpoints: a first round raises them to what the ISRs hold.
+      this.scheduleReplication()
     }
   }
 

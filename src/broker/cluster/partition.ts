@@ -174,13 +174,20 @@ export class Partition {
     }
   }
 
+  /** The smallest log end offset in the ISR (the leader's included); 0 when offline. */
+  private isrMinLogEndOffset(): number {
+    if (this.meta.leader < 0) return 0
+    let min = this.leo(this.meta.leader)
+    for (const b of this.meta.isr) if (b !== this.meta.leader) min = Math.min(min, this.leo(b))
+    return min
+  }
+
   /** HW = min log end offset of the ISR; raised only. Settles acks=all waiters it passes. */
   maybeAdvanceHighWatermark(): void {
     if (this.meta.leader < 0) return
     const leaderLog = this.logs.get(this.meta.leader)
     if (!leaderLog) return
-    let hw = leaderLog.logEndOffset
-    for (const b of this.meta.isr) if (b !== this.meta.leader) hw = Math.min(hw, this.leo(b))
+    const hw = this.isrMinLogEndOffset()
     if (hw > leaderLog.highWatermark) leaderLog.updateHighWatermark(hw)
     this.checkWaiters()
   }
@@ -193,6 +200,8 @@ export class Partition {
     if (this.meta.leader < 0) return false
     const end = this.leo(this.meta.leader)
     const hw = this.highWatermark
+    // After a restart the high watermark is the checkpointed one, possibly below what the whole ISR holds.
+    if (hw < this.isrMinLogEndOffset()) return true
     for (const b of this.meta.replicas) {
       if (b === this.meta.leader || !this.env.isAlive(b)) continue
       if (this.leo(b) !== end || !this.meta.isr.includes(b)) return true

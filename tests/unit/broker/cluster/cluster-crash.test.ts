@@ -1,0 +1,183 @@
+/**
+ * Cluster crash test: a child process runs a 3-broker Cluster (storage 'auto') producing keyed
+ * records with acks=all to a topic of 3 partitions, replication factor 3, min.insync.replicas 2,
+ * and committing a group's offsets now and then; it is SIGKILLed at random moments, 10 times.
+ * After each kill the cluster is reopened in this process and must hold: every acknowledged record
+ * at its (partition, offset) with its key and value, offsets contiguous, HW <= LEO on every replica,
+ * ISR members among the replicas, every replica's log equal to its leader's once replication
+ * settled, the printed committed offsets, and a readable cluster.json. The next child continues on
+ * the same directory.
+ */
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { readClusterMetadata } from '../../../../src/broker/cluster/cluster-metadata'
+import type { Partition } from '../../../../src/broker/cluster/partition'
+import type { ReplicaLog } from '../../../../src/broker/cluster/replica-log'
+import { CRASH_GROUP, CRASH_TOPIC, crashValue } from './fixtures/cluster-crash-records'
+
+const CHILD = path.join(__dirname, 'fixtures', 'cluster-crash-child.ts')
+const KILLS = 10
+const dirs: string[] = []
+afterAll(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+
+interface Ack {
+  partition: number
+  offset: number
+  key: string
+}
+
+/** What a killed child printed. */
+interface RunOutput {
+  acks: Ack[]
+  commits: Map<number, number>
+}
+
+function errorLine(stderr: string): string {
+  return stderr.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? stderr.slice(0, 300)
+}
+
+/** A spawned child, loaded and waiting for `go`. */
+interface Child {
+  go(delayMs: number): Promise<RunOutput>
+  stop(): void
+}
+
+/** Spawns the child; go() lets it run until `delayMs` after its first ack, then SIGKILLs it. */
+function spawnChild(dataDir: string, run: number): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, String(run)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let out = ''
+  let err = ''
+  let onData: (() => void) | null = null
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString()
+    onData?.()
+  })
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+  child.stdin.on('error', (e) => (err += `stdin: ${e.message}`))
+  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+  return {
+    stop: () => child.kill('SIGKILL'),
+    go: (delayMs) =>
+      new Promise((resolve, reject) => {
+        let timer: NodeJS.Timeout | undefined
+        const guard = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        onData = () => {
+          if (timer === undefined && /\na \d+/.test(out)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
+        }
+        child.stdin.write('g')
+        void exited.then((signal) => {
+          clearTimeout(guard)
+          if (timer) clearTimeout(timer)
+          if (signal !== 'SIGKILL') return reject(new Error(`child exited without being killed: ${errorLine(err)}`))
+          if (timer === undefined) return reject(new Error(`child acknowledged nothing within 15 s: ${errorLine(err)}`))
+          const lines = out.split('\n')
+          lines.pop() // a possibly partial last line
+          const acks: Ack[] = []
+          const commits = new Map<number, number>()
+          for (const l of lines) {
+            const f = l.split(' ')
+            if (f[0] === 'a') acks.push({ partition: Number(f[1]), offset: Number(f[2]), key: f[3] })
+            else if (f[0] === 'c') commits.set(Number(f[1]), Number(f[2]))
+          }
+          resolve({ acks, commits })
+        })
+      })
+  }
+}
+
+/** The cluster's partitions of `topic` (test-only access to the replicas' logs). */
+function partitionsOf(cluster: Cluster, topic: string): Partition[] {
+  return (cluster as unknown as { topics: Map<string, { partitions: Partition[] }> }).topics.get(topic)!.partitions
+}
+
+/** Every record of a replica log as `offset|timestamp|key hex|value hex`. */
+function dump(log: ReplicaLog): string[] {
+  const out: string[] = []
+  let o = log.logStartOffset
+  while (o < log.logEndOffset) {
+    const recs = log.readRecords(o, { maxRecords: 10000 })
+    if (recs.length === 0) break
+    for (const r of recs) out.push(`${r.offset}|${r.timestamp}|${r.key?.toString('hex')}|${r.value?.toString('hex')}`)
+    o = recs[recs.length - 1].offset + 1
+  }
+  return out
+}
+
+describe('cluster crash recovery', () => {
+  it(
+    'keeps every acks=all record and printed commit, replicas consistent, after 10 SIGKILLs of a producing cluster',
+    async () => {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-cluster-crash-'))
+      dirs.push(dataDir)
+      let seed = 4242
+      const rand = (n: number): number => {
+        seed = (seed * 1103515245 + 12345) & 0x7fffffff
+        return seed % n
+      }
+      const acked: Ack[] = []
+      const committed = new Map<number, number>()
+      let next = spawnChild(dataDir, 1)
+      try {
+        for (let k = 0; k < KILLS; k++) {
+          const run = await next.go(20 + rand(400))
+          next = spawnChild(dataDir, k + 2) // loads while this kill is checked
+          acked.push(...run.acks)
+          for (const [p, o] of run.commits) committed.set(p, o)
+
+          const meta = readClusterMetadata(dataDir)
+          expect(meta?.brokers.map((b) => b.id)).toEqual([1, 2, 3])
+          expect(meta?.topics.find((t) => t.name === CRASH_TOPIC)?.partitions.length).toBe(3)
+
+          const cluster = new Cluster({ dataDir, autoReplicate: false, log: () => {} })
+          try {
+            expect(cluster.previousShutdownWasClean).toBe(false)
+            const parts = partitionsOf(cluster, CRASH_TOPIC)
+            for (const p of parts) {
+              for (const b of p.meta.isr) expect(p.meta.replicas).toContain(b)
+              expect(p.meta.replicas).toContain(p.meta.leader)
+              for (const log of p.openLogs().values()) expect(log.highWatermark).toBeLessThanOrEqual(log.logEndOffset)
+            }
+            for (let round = 0; round < 10 && cluster.replicateNow() > 0; round++);
+            cluster.tick()
+            for (const p of parts) {
+              const leaderLog = p.leaderLog()
+              const leaderRecords = dump(leaderLog)
+              expect(leaderRecords.length).toBe(leaderLog.logEndOffset - leaderLog.logStartOffset)
+              leaderRecords.forEach((r, i) => expect(Number(r.split('|')[0])).toBe(leaderLog.logStartOffset + i))
+              expect(leaderLog.highWatermark).toBe(leaderLog.logEndOffset)
+              for (const b of p.meta.replicas) {
+                const log = p.log(b)!
+                expect(log.highWatermark, `${p.name} on broker ${b}`).toBeLessThanOrEqual(log.logEndOffset)
+                expect(dump(log), `${p.name} on broker ${b}`).toEqual(leaderRecords)
+              }
+              expect(p.meta.isr).toEqual(p.meta.replicas)
+            }
+            for (const a of acked) {
+              const { records } = cluster.fetch(CRASH_TOPIC, a.partition, a.offset, { maxRecords: 1 })
+              const r = records[0]
+              if (!r || r.offset !== a.offset || r.key?.toString() !== a.key || !r.value?.equals(crashValue(a.key)))
+                throw new Error(`acknowledged record ${a.key} at ${CRASH_TOPIC}-${a.partition}@${a.offset} is not there after kill ${k + 1}`)
+            }
+            const offsets = cluster.fetchOffsets(CRASH_GROUP).offsets.get(CRASH_TOPIC)
+            for (const [p, o] of committed) expect(offsets?.get(p), `committed offset of partition ${p}`).toBeGreaterThanOrEqual(o)
+            // What the cluster now holds is what later runs must keep.
+            for (const [p, c] of offsets ?? []) committed.set(p, c)
+          } finally {
+            await cluster.close()
+          }
+        }
+      } finally {
+        next.stop()
+      }
+      expect(acked.length).toBeGreaterThan(KILLS)
+      expect(committed.size).toBeGreaterThan(0)
+    },
+    90_000
+  )
+})
