@@ -1,7 +1,8 @@
 /**
  * Cluster crash test: a child process runs a 3-broker Cluster (storage 'auto') producing keyed
  * records with acks=all to a topic of 3 partitions, replication factor 3, min.insync.replicas 2,
- * and committing a group's offsets now and then; it is SIGKILLed at random moments, 10 times.
+ * and committing a group's offsets now and then, stopping and starting a broker now and then
+ * (leader failover, ISR shrink); it is SIGKILLed at random moments, 10 times.
  * After each kill the cluster is reopened in this process and must hold: every acknowledged record
  * at its (partition, offset) with its key and value, offsets contiguous, HW <= LEO on every replica,
  * ISR members among the replicas, every replica's log equal to its leader's once replication
@@ -36,6 +37,8 @@ interface Ack {
 interface RunOutput {
   acks: Ack[]
   commits: Map<number, number>
+  /** Broker stops the child made. */
+  stops: number
 }
 
 function errorLine(stderr: string): string {
@@ -80,12 +83,14 @@ function spawnChild(dataDir: string, run: number): Child {
           lines.pop() // a possibly partial last line
           const acks: Ack[] = []
           const commits = new Map<number, number>()
+          let stops = 0
           for (const l of lines) {
             const f = l.split(' ')
             if (f[0] === 'a') acks.push({ partition: Number(f[1]), offset: Number(f[2]), key: f[3] })
             else if (f[0] === 'c') commits.set(Number(f[1]), Number(f[2]))
+            else if (f[0] === 's') stops++
           }
-          resolve({ acks, commits })
+          resolve({ acks, commits, stops })
         })
       })
   }
@@ -122,12 +127,14 @@ describe('cluster crash recovery', () => {
       }
       const acked: Ack[] = []
       const committed = new Map<number, number>()
+      let stops = 0
       let next = spawnChild(dataDir, 1)
       try {
         for (let k = 0; k < KILLS; k++) {
-          const run = await next.go(20 + rand(400))
+          const run = await next.go(20 + rand(800))
           next = spawnChild(dataDir, k + 2) // loads while this kill is checked
           acked.push(...run.acks)
+          stops += run.stops
           for (const [p, o] of run.commits) committed.set(p, o)
 
           const meta = readClusterMetadata(dataDir)
@@ -137,12 +144,14 @@ describe('cluster crash recovery', () => {
           const cluster = new Cluster({ dataDir, autoReplicate: false, log: () => {} })
           try {
             expect(cluster.previousShutdownWasClean).toBe(false)
+            for (const t of meta!.topics) expect(t.partitions.every((p) => p.leader === -1 || p.isr.includes(p.leader))).toBe(true)
             const parts = partitionsOf(cluster, CRASH_TOPIC)
             for (const p of parts) {
               for (const b of p.meta.isr) expect(p.meta.replicas).toContain(b)
               expect(p.meta.replicas).toContain(p.meta.leader)
               for (const log of p.openLogs().values()) expect(log.highWatermark).toBeLessThanOrEqual(log.logEndOffset)
             }
+            for (const b of cluster.brokers()) if (!b.alive) cluster.startBroker(b.id)
             for (let round = 0; round < 10 && cluster.replicateNow() > 0; round++);
             cluster.tick()
             for (const p of parts) {
@@ -177,6 +186,7 @@ describe('cluster crash recovery', () => {
       }
       expect(acked.length).toBeGreaterThan(KILLS)
       expect(committed.size).toBeGreaterThan(0)
+      expect(stops).toBeGreaterThan(0)
     },
     90_000
   )
