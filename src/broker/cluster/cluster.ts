@@ -383,7 +383,8 @@ export class Cluster implements ClusterApi {
    * sticky partition of this call (one batch per partition per call; the sticky partition switches
    * after the call). Validation of every record happens before anything is appended. Appends are
    * split into batches no larger than max.message.bytes. With acks=0 the offsets reported are -1, as
-   * the Java producer reports them. LogAppendTime topics stamp records with the cluster clock.
+   * the Java producer reports them. LogAppendTime topics: the replica log stamps each batch with its
+   * clock (the cluster's; timestamp type bit set) and the metadata reports that append time.
    * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUIRED_ACKS, INVALID_RECORD,
    *   INVALID_TIMESTAMP, RECORD_TOO_LARGE, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS;
    *   acks=all: REQUEST_TIMED_OUT after timeoutMs (default 30000), NOT_LEADER_OR_FOLLOWER when
@@ -483,7 +484,12 @@ export class Cluster implements ClusterApi {
         const chunk = slot.inputs.slice(start, end)
         const res = p.appendAsLeader(chunk)
         this.metrics.recordAppend(p.meta.leader, topic, partition, chunk.length, res.batchBytes)
-        for (let j = start; j < end; j++) out[slot.idx[j]].offset = acks === 0 ? -1 : res.firstOffset + (j - start)
+        for (let j = start; j < end; j++) {
+          const md = out[slot.idx[j]]
+          md.offset = acks === 0 ? -1 : res.firstOffset + (j - start)
+          // Kafka's ProduceResponse log_append_time: the batch's append time, which readers report.
+          if (logAppendTime) md.timestamp = res.maxTimestamp
+        }
         lastOffsets.set(partition, res.lastOffset)
         start = end
       }

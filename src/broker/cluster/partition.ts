@@ -130,7 +130,7 @@ export class Partition {
   }
 
   /** Append `records` as one batch on the leader; advances the high watermark when the ISR is just the leader. */
-  appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number } {
+  appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number } {
     const res = this.leaderLog().appendAsLeader(records)
     this.maybeAdvanceHighWatermark()
     return res

@@ -102,6 +102,7 @@ export function toLogConfig(c: Readonly<TopicConfigs>): LogConfig {
     cleanupPolicy: c['cleanup.policy'],
     deleteRetentionMs: c['delete.retention.ms'],
     flushMessages: c['flush.messages'],
-    flushMs: c['flush.ms']
+    flushMs: c['flush.ms'],
+    messageTimestampType: c['message.timestamp.type']
   }
 }

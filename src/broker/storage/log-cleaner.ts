@@ -20,7 +20,7 @@ import { BatchScanner } from './batch-scanner'
 import type { LogSegment } from './log-segment'
 import { CLEANED_FILE_SUFFIX } from './log-segment'
 import type { PartitionLog } from './partition-log'
-import { RecordBatchBuilder, decodeRecordsInto } from './record-batch'
+import { RecordBatchBuilder, batchMaxTimestamp, batchTimestampType, decodeRecordsInto } from './record-batch'
 import type { StoredRecord } from './storage-types'
 
 /** How the cleaner runs. */
@@ -231,7 +231,9 @@ export class LogCleaner {
             }
             if (kept.length > 0) {
               const b = this.builder
-              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, kept)
+              // Kafka's cleaner keeps a batch's timestamp type; a LogAppendTime batch keeps its append time.
+              const appendTime = batchTimestampType(s.buf, s.bufPos) === 'LogAppendTime' ? batchMaxTimestamp(s.buf, s.bufPos) : null
+              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, kept, -1, appendTime)
               cleaned.append(buf, b.lastOffset, b.maxTimestamp, b.count)
               result.recordsAfter += kept.length
               result.bytesAfter += buf.length

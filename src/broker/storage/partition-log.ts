@@ -52,7 +52,8 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   cleanupPolicy: 'delete',
   deleteRetentionMs: 86400000,
   flushMessages: Number.MAX_SAFE_INTEGER,
-  flushMs: Number.MAX_SAFE_INTEGER
+  flushMs: Number.MAX_SAFE_INTEGER,
+  messageTimestampType: 'CreateTime'
 })
 
 /** How a log is opened. */
@@ -367,15 +368,19 @@ export class PartitionLog {
 
   /**
    * Leader append: assigns offsets logEndOffset.. to `records` and writes them as ONE record batch
-   * v2 (CreateTime, uncompressed). Returns the offsets, the batch size in bytes and its max
-   * timestamp (ms). Throws KafkaError INVALID_RECORD for an empty list, StorageError on I/O failure.
+   * v2 (uncompressed). With message.timestamp.type LogAppendTime the batch is stamped with the
+   * log's clock (timestamp type bit set, every record's timestamp the append time, as Kafka's
+   * LogValidator does); CreateTime keeps the records' timestamps. Returns the offsets, the batch
+   * size in bytes and its max timestamp (ms; the append time for LogAppendTime). Throws KafkaError
+   * INVALID_RECORD for an empty list, StorageError on I/O failure.
    */
   appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number } {
     this.checkOpen()
     const now = this.clock()
     const b = this.builder
     const firstOffset = this._logEndOffset
-    const batch = b.encode(firstOffset, records)
+    const logAppendTime = this._config.messageTimestampType === 'LogAppendTime' ? now : null
+    const batch = b.encode(firstOffset, records, -1, logAppendTime)
     const seg = this.maybeRoll(batch.length, b.maxTimestamp, b.lastOffset, firstOffset, now)
     seg.append(batch, b.lastOffset, b.maxTimestamp, b.count)
     this._logEndOffset = b.lastOffset + 1

@@ -12,8 +12,14 @@
  *   keyLength varint (-1 = null) | key | valueLength varint (-1 = null) | value |
  *   headers count varint | per header: keyLength varint, key (UTF-8), valueLength varint (-1 = null), value.
  *
- * Must stay true: we write no compression, CreateTime (attributes 0), producerId/epoch/sequence -1
- * (not idempotent); offsets inside a batch are contiguous; the CRC always covers attributes..end.
+ * Timestamp type (attributes bit 3): CreateTime batches carry each record's own timestamp
+ * (baseTimestamp + timestampDelta). LogAppendTime batches (topic config message.timestamp.type)
+ * carry the broker's append time as baseTimestamp and maxTimestamp, every timestampDelta 0, and
+ * readers report maxTimestamp as every record's timestamp (Kafka's DefaultRecordBatch /
+ * LogValidator; the Java and kafkajs consumers do the same).
+ *
+ * Must stay true: we write no compression, producerId/epoch/sequence -1 (not idempotent); offsets
+ * inside a batch are contiguous; the CRC always covers attributes..end.
  */
 import { KafkaError, StorageError } from '../errors'
 import { ByteReader } from './byte-reader'
@@ -49,6 +55,14 @@ export const TIMESTAMP_TYPE_MASK = 0x08
 /** attributes bit 4: transactional; bit 5: control batch. */
 export const TRANSACTIONAL_MASK = 0x10
 export const CONTROL_MASK = 0x20
+
+/** Kafka's TimestampType of a v2 batch (attributes bit 3). */
+export type TimestampType = 'CreateTime' | 'LogAppendTime'
+
+/** Timestamp type of the batch at `pos`, from its attributes. */
+export function batchTimestampType(buf: Uint8Array, pos = 0): TimestampType {
+  return (buf[pos + ATTRIBUTES_POS + 1] & TIMESTAMP_TYPE_MASK) !== 0 ? 'LogAppendTime' : 'CreateTime'
+}
 
 /** baseOffset of the batch at `pos`. */
 export function batchBaseOffset(buf: Uint8Array, pos = 0): number {
@@ -167,20 +181,31 @@ export class RecordBatchBuilder {
 
   /**
    * Encodes `records` as one batch with offsets baseOffset..baseOffset+n-1; returns a view of the
-   * encoded bytes (reused by the next call). baseTimestamp is the first record's timestamp,
-   * maxTimestamp the largest; `partitionLeaderEpoch` defaults to -1 (unknown).
+   * encoded bytes (reused by the next call). CreateTime (logAppendTime null, the default):
+   * baseTimestamp is the first record's timestamp, maxTimestamp the largest. LogAppendTime (a
+   * logAppendTime in ms given): the timestamp type bit is set, baseTimestamp = maxTimestamp =
+   * logAppendTime and every record's own timestamp is replaced by it (timestampDelta 0).
+   * `partitionLeaderEpoch` defaults to -1 (unknown).
+   * @throws KafkaError INVALID_TIMESTAMP when logAppendTime is not an integer of ms.
    */
-  encode(baseOffset: number, records: readonly RecordInput[], partitionLeaderEpoch = -1): Buffer {
-    return this.encodeInternal(baseOffset, records, false, records.length - 1, partitionLeaderEpoch)
+  encode(baseOffset: number, records: readonly RecordInput[], partitionLeaderEpoch = -1, logAppendTime: number | null = null): Buffer {
+    return this.encodeInternal(baseOffset, records, false, records.length - 1, partitionLeaderEpoch, logAppendTime)
   }
 
   /**
    * Encodes `records` keeping their own offsets (the log cleaner rewriting a batch): baseOffset
    * and lastOffsetDelta are given (Kafka retains the original batch's range), each record's
    * offsetDelta is `offset - baseOffset`. Offsets must increase within [baseOffset,
-   * baseOffset + lastOffsetDelta]; KafkaError INVALID_RECORD otherwise.
+   * baseOffset + lastOffsetDelta]; KafkaError INVALID_RECORD otherwise. `logAppendTime` as in
+   * encode (the cleaner keeps a LogAppendTime batch's type and time).
    */
-  encodeWithOffsets(baseOffset: number, lastOffsetDelta: number, records: readonly StoredRecord[], partitionLeaderEpoch = -1): Buffer {
+  encodeWithOffsets(
+    baseOffset: number,
+    lastOffsetDelta: number,
+    records: readonly StoredRecord[],
+    partitionLeaderEpoch = -1,
+    logAppendTime: number | null = null
+  ): Buffer {
     let prev = baseOffset - 1
     for (const r of records) {
       if (r.offset <= prev || r.offset > baseOffset + lastOffsetDelta) {
@@ -188,7 +213,7 @@ export class RecordBatchBuilder {
       }
       prev = r.offset
     }
-    return this.encodeInternal(baseOffset, records, true, lastOffsetDelta, partitionLeaderEpoch)
+    return this.encodeInternal(baseOffset, records, true, lastOffsetDelta, partitionLeaderEpoch, logAppendTime)
   }
 
   private encodeInternal(
@@ -196,19 +221,22 @@ export class RecordBatchBuilder {
     records: readonly (RecordInput | StoredRecord)[],
     explicitOffsets: boolean,
     lastOffsetDelta: number,
-    partitionLeaderEpoch: number
+    partitionLeaderEpoch: number,
+    logAppendTime: number | null
   ): Buffer {
     const n = records.length
     if (n === 0) throw new KafkaError('INVALID_RECORD', 'a record batch needs at least one record')
+    if (logAppendTime !== null && !Number.isSafeInteger(logAppendTime))
+      throw new KafkaError('INVALID_TIMESTAMP', `log append time ${logAppendTime} is not an integer number of ms`)
     const w = this.w
     w.reset()
     w.ensure(BATCH_HEADER_SIZE)
-    const baseTimestamp = records[0].timestamp
+    const baseTimestamp = logAppendTime ?? records[0].timestamp
     let maxTimestamp = baseTimestamp
     w.pos = BATCH_HEADER_SIZE
     for (let i = 0; i < n; i++) {
       const r = records[i]
-      const ts = r.timestamp
+      const ts = logAppendTime ?? r.timestamp
       if (!Number.isSafeInteger(ts)) throw new KafkaError('INVALID_TIMESTAMP', `record ${i}: timestamp ${ts} is not an integer number of ms`)
       if (ts > maxTimestamp) maxTimestamp = ts
       const tsDelta = ts - baseTimestamp
@@ -267,7 +295,7 @@ export class RecordBatchBuilder {
     b.writeInt32BE(size - LOG_OVERHEAD, BATCH_LENGTH_POS)
     b.writeInt32BE(partitionLeaderEpoch, PARTITION_LEADER_EPOCH_POS)
     b[MAGIC_POS] = MAGIC_V2
-    b.writeInt16BE(0, ATTRIBUTES_POS)
+    b.writeInt16BE(logAppendTime === null ? 0 : TIMESTAMP_TYPE_MASK, ATTRIBUTES_POS)
     b.writeInt32BE(lastOffsetDelta, LAST_OFFSET_DELTA_POS)
     writeInt64BE(b, baseTimestamp, BASE_TIMESTAMP_POS)
     writeInt64BE(b, maxTimestamp, MAX_TIMESTAMP_POS)
@@ -287,8 +315,13 @@ export class RecordBatchBuilder {
 }
 
 /** Encodes one batch into a fresh Buffer (convenience; appends use a RecordBatchBuilder). */
-export function encodeRecordBatch(baseOffset: number, records: readonly RecordInput[], partitionLeaderEpoch = -1): Buffer {
-  return Buffer.from(new RecordBatchBuilder(1024).encode(baseOffset, records, partitionLeaderEpoch))
+export function encodeRecordBatch(
+  baseOffset: number,
+  records: readonly RecordInput[],
+  partitionLeaderEpoch = -1,
+  logAppendTime: number | null = null
+): Buffer {
+  return Buffer.from(new RecordBatchBuilder(1024).encode(baseOffset, records, partitionLeaderEpoch, logAppendTime))
 }
 
 /** A decoded batch header and its records. */
@@ -301,6 +334,8 @@ export interface DecodedBatch {
   magic: number
   crc: number
   attributes: number
+  /** From attributes bit 3. */
+  timestampType: TimestampType
   baseTimestamp: number
   maxTimestamp: number
   producerId: number
@@ -311,8 +346,8 @@ export interface DecodedBatch {
 
 /**
  * Decodes the records of the batch at `pos` (which must be complete and sane; see
- * checkBatchHeader), appending to `out` those with minOffset <= offset < maxOffset. Does not check
- * the CRC. Throws KafkaError CORRUPT_MESSAGE when the records do not parse or a codec is set
+ * checkBatchHeader), appending to `out` those with minOffset <= offset < maxOffset. A LogAppendTime
+ * batch's records all carry its maxTimestamp. Does not check the CRC. Throws KafkaError CORRUPT_MESSAGE when the records do not parse or a codec is set
  * (we write uncompressed batches only). Keys, values and header values are views into `buf`.
  */
 export function decodeRecordsInto(
@@ -328,6 +363,7 @@ export function decodeRecordsInto(
   }
   const baseOffset = batchBaseOffset(buf, pos)
   const baseTimestamp = batchBaseTimestamp(buf, pos)
+  const appendTime = (attributes & TIMESTAMP_TYPE_MASK) !== 0 ? batchMaxTimestamp(buf, pos) : null
   const count = batchRecordCount(buf, pos)
   const end = pos + batchSize(buf, pos)
   const r = new ByteReader(buf, pos + BATCH_HEADER_SIZE, end)
@@ -337,7 +373,8 @@ export function decodeRecordsInto(
       const recEnd = r.pos + len
       if (len < 0 || recEnd > end) throw new RangeError(`record ${i} length ${len} overruns the batch`)
       r.pos++ // attributes
-      const timestamp = baseTimestamp + r.varlong()
+      const delta = r.varlong()
+      const timestamp = appendTime ?? baseTimestamp + delta
       const offset = baseOffset + r.varint()
       if (offset < minOffset || offset >= maxOffset) {
         r.pos = recEnd
@@ -387,6 +424,7 @@ export function decodeRecordBatch(buf: Buffer, pos = 0, verifyCrc = true): Decod
     magic: buf[pos + MAGIC_POS],
     crc: batchStoredCrc(buf, pos),
     attributes: batchAttributes(buf, pos),
+    timestampType: batchTimestampType(buf, pos),
     baseTimestamp: batchBaseTimestamp(buf, pos),
     maxTimestamp: batchMaxTimestamp(buf, pos),
     producerId: readInt64BE(buf, pos + PRODUCER_ID_POS),

@@ -54,6 +54,11 @@ export interface LogConfig {
   flushMessages: number
   /** flush.ms: fsync when the last flush is older than this. Default Number.MAX_SAFE_INTEGER. */
   flushMs: number
+  /**
+   * message.timestamp.type: 'CreateTime' keeps the producer's timestamps; 'LogAppendTime' stamps
+   * each leader-appended batch with the log's clock (batch attribute bit 3 set). Default 'CreateTime'.
+   */
+  messageTimestampType: 'CreateTime' | 'LogAppendTime'
 }
 
 /** A segment as the topic detail view shows it. */

@@ -27,6 +27,8 @@ interface KafkajsRecord {
 }
 interface KafkajsBatch {
   firstOffset: string
+  /** kafkajs's TimestampTypes: 0 CREATE_TIME, 1 LOG_APPEND_TIME. */
+  timestampType: number
   lastOffsetDelta: number
   maxTimestamp: string
   records: KafkajsRecord[]
@@ -36,7 +38,7 @@ const dirs = tempDirs()
 afterEach(() => dirs.cleanup())
 
 /** Decodes every `.log` file of `dir` with kafkajs, checking each stored CRC with kafkajs's CRC-32C. */
-async function decodeDirWithKafkajs(dir: string): Promise<KafkajsRecord[]> {
+async function decodeDirWithKafkajs(dir: string, batches: KafkajsBatch[] = []): Promise<KafkajsRecord[]> {
   const seen: KafkajsRecord[] = []
   for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.log')).sort()) {
     const bytes = fs.readFileSync(path.join(dir, f))
@@ -45,6 +47,7 @@ async function decodeDirWithKafkajs(dir: string): Promise<KafkajsRecord[]> {
       const start = d.offset
       const b = await decodeKafkajsBatch(d)
       expect(bytes.readUInt32BE(start + 17)).toBe(kafkajsCrc32C(bytes.subarray(start + 21, d.offset)) >>> 0)
+      batches.push(b)
       seen.push(...b.records)
     }
   }
@@ -126,5 +129,47 @@ describe.each(backends)('segments written on the $name backend', ({ create }) =>
       expect(r.key).toEqual(ours[i].key)
       expect(r.value).toEqual(ours[i].value)
     })
+  })
+
+  it('decode a LogAppendTime log with kafkajs: timestamp type LOG_APPEND_TIME, every record at its batch append time', async () => {
+    const dir = path.join(dirs.make(), 'append-time-0')
+    let now = 1_750_000_000_000
+    const log = PartitionLog.open(dir, config({ messageTimestampType: 'LogAppendTime' }), { backend: create(), clock: () => now })
+    const appendTimes: number[] = []
+    for (let i = 0; i < 5; i++) {
+      now += 1000
+      const res = log.appendAsLeader(sampleRecords(3, i * 3))
+      expect(res.maxTimestamp).toBe(now)
+      for (let k = 0; k < 3; k++) appendTimes.push(now)
+    }
+    const ours = log.readRecords(0, {})
+    log.close()
+    expect(ours.map((r) => r.timestamp)).toEqual(appendTimes)
+    const batches: KafkajsBatch[] = []
+    const theirs = await decodeDirWithKafkajs(dir, batches)
+    expect(batches.map((b) => b.timestampType)).toEqual([1, 1, 1, 1, 1])
+    expect(theirs.map((r) => Number(r.timestamp))).toEqual(appendTimes)
+  })
+
+  it('compaction keeps a LogAppendTime batch its type and append time', async () => {
+    const dir = path.join(dirs.make(), 'append-time-compact-0')
+    let now = 1_750_000_000_000
+    const log = PartitionLog.open(dir, config({ segmentBytes: 2048, cleanupPolicy: 'compact', messageTimestampType: 'LogAppendTime' }), {
+      backend: create(),
+      clock: () => now
+    })
+    for (let i = 0; i < 40; i++) {
+      now += 10
+      log.appendAsLeader(sampleRecords(5, i * 5).map((r, k) => ({ ...r, key: Buffer.from(`k${(i * 5 + k) % 9}`) })))
+    }
+    expect(new LogCleaner({ clock: () => now, log: () => {} }).cleanNow(log)).not.toBeNull()
+    const ours = log.readRecords(0, {})
+    log.close()
+    expect(ours.length).toBeLessThan(200)
+    for (const r of ours) expect(r.timestamp).toBe(1_750_000_000_000 + 10 * (1 + Math.floor(r.offset / 5)))
+    const batches: KafkajsBatch[] = []
+    const theirs = await decodeDirWithKafkajs(dir, batches)
+    expect(batches.every((b) => b.timestampType === 1)).toBe(true)
+    expect(theirs.map((r) => Number(r.timestamp))).toEqual(ours.map((r) => r.timestamp))
   })
 })

@@ -7,6 +7,7 @@ import {
   batchMaxTimestamp,
   batchRecordCount,
   batchSize,
+  batchTimestampType,
   decodeRecordBatch,
   decodeRecordBatches,
   encodeRecordBatch,
@@ -121,5 +122,39 @@ describe('record batch v2', () => {
     } catch (e) {
       expect((e as KafkaError).code).toBe('INVALID_TIMESTAMP')
     }
+  })
+
+  it('LogAppendTime sets attributes bit 3, stamps base and max timestamp, and decodes every record at the append time', () => {
+    const appendTime = 1_800_000_000_123
+    const buf = encodeRecordBatch(7, sample, -1, appendTime)
+    expect(buf.readInt16BE(21) & 0x08).toBe(0x08)
+    expect(batchTimestampType(buf)).toBe('LogAppendTime')
+    expect(buf.readBigInt64BE(27)).toBe(BigInt(appendTime))
+    expect(batchMaxTimestamp(buf)).toBe(appendTime)
+    const b = decodeRecordBatch(buf)
+    expect(b.timestampType).toBe('LogAppendTime')
+    expect(b.records.map((r) => r.timestamp)).toEqual(sample.map(() => appendTime))
+    expect(b.records.map((r) => r.key)).toEqual(sample.map((r) => r.key))
+    expect(buf.readUInt32BE(17)).toBe(kafkajsCrc32C(buf.subarray(21)) >>> 0)
+  })
+
+  it('CreateTime leaves the timestamp type bit clear and keeps each record timestamp', () => {
+    const buf = encodeRecordBatch(7, sample)
+    expect(buf.readInt16BE(21)).toBe(0)
+    expect(batchTimestampType(buf)).toBe('CreateTime')
+    expect(decodeRecordBatch(buf).records.map((r) => r.timestamp)).toEqual(sample.map((r) => r.timestamp))
+  })
+
+  it('a LogAppendTime batch read with the bit honoured reports its max timestamp even when record deltas differ', () => {
+    // A batch as another writer may lay it out: CreateTime deltas kept, the bit and maxTimestamp set afterwards.
+    const buf = encodeRecordBatch(0, sample)
+    const appendTime = 1_900_000_000_000
+    buf.writeInt16BE(0x08, 21)
+    buf.writeBigInt64BE(BigInt(appendTime), 35)
+    expect(decodeRecordBatch(buf, 0, false).records.map((r) => r.timestamp)).toEqual(sample.map(() => appendTime))
+  })
+
+  it('rejects a log append time that is not an integer of ms', () => {
+    expect(() => encodeRecordBatch(0, sample, -1, 1.5)).toThrow(KafkaError)
   })
 })
