@@ -13,7 +13,10 @@
  * and the ISR keeps only live members (Kafka's OfflinePartitionLeaderElection); with no live ISR
  * member the partition goes offline (leader -1, ISR kept, no unclean election). Stopped followers
  * leave the ISR by lag, as a crashed follower does. A restarted replica truncates to its own high
- * watermark (pre-KIP-101 Kafka's rule: what lies above may have diverged) and catches up.
+ * watermark (pre-KIP-101 Kafka's rule: what lies above may have diverged) and catches up; one still
+ * in the ISR keeps everything below the leader's high watermark too (committed, and the same as the
+ * leader's: only a leader holds records nobody else has, and a stopped leader leaves the ISR), so
+ * its stale high watermark cannot lose acknowledged records when it is elected next.
  * Preferred leader election moves leadership back to the first replica once it is in sync.
  *
  * Must stay true: every ISR member's log end offset >= the high watermark; the high watermark never
@@ -364,7 +367,8 @@ export class Partition {
   /**
    * Broker `b` started: an offline partition whose ISR holds `b` gets it as leader; otherwise its
    * replica truncates to its own high watermark (everything above may have diverged from the
-   * current leader, e.g. records it led but never replicated) and catches up through replication.
+   * current leader, e.g. records it led but never replicated), or, while it is still in the ISR, to
+   * the larger of that and the leader's high watermark, and catches up through replication.
    */
   onBrokerStarted(b: number): void {
     if (!this.meta.replicas.includes(b)) return
@@ -374,8 +378,14 @@ export class Partition {
     }
     if (b === this.meta.leader) return
     const f = this.logs.get(b)
-    if (f && f.logEndOffset > f.highWatermark) f.truncateTo(Math.max(f.highWatermark, f.logStartOffset))
-    if (this.meta.isr.includes(b)) this.lastCaughtUpMs.set(b, this.env.clock())
+    const inIsr = this.meta.isr.includes(b)
+    // A follower learns the high watermark one fetch late, so its own may be stale. Records below the
+    // leader's high watermark are committed, and an ISR member holds them as the leader does (only
+    // a leader can hold records nobody else has, and a stopped leader leaves the ISR): keep them, or
+    // electing this replica next would lose acknowledged records (the hole KIP-101 closed).
+    const keep = inIsr && this.meta.leader >= 0 ? Math.max(f?.highWatermark ?? 0, this.highWatermark) : (f?.highWatermark ?? 0)
+    if (f && f.logEndOffset > keep) f.truncateTo(Math.max(keep, f.logStartOffset))
+    if (inIsr) this.lastCaughtUpMs.set(b, this.env.clock())
   }
 
   /** The partition as the API describes it. */

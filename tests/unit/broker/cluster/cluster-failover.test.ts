@@ -1,0 +1,141 @@
+/**
+ * Kafka semantics of acks=all and leader failover at the edges: an ISR shrinking while a produce
+ * waits (Kafka's DelayedProduce completes once the high watermark passes with the smaller ISR, but
+ * answers NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR is below min.insync.replicas then), and a
+ * restarted in-sync follower whose own high watermark is stale (it must not drop committed records
+ * that it may be elected to lead).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { KafkaError } from '../../../../src/broker/errors'
+
+const dirs: string[] = []
+const open: Cluster[] = []
+afterEach(async () => {
+  for (const c of open.splice(0)) await c.close()
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
+})
+
+function makeCluster(): { cluster: Cluster; clock: { now: number } } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-failover-'))
+  dirs.push(dir)
+  const clock = { now: 1_700_000_000_000 }
+  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, replicaLagTimeMaxMs: 30000 })
+  open.push(cluster)
+  return { cluster, clock }
+}
+
+function rec(i: number) {
+  return { key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`) }
+}
+
+/** The settled outcome of a promise, without awaiting a pending one. */
+function outcome<T>(p: Promise<T>): { state: 'pending' | 'ok' | 'error'; code?: string } {
+  const o: { state: 'pending' | 'ok' | 'error'; code?: string } = { state: 'pending' }
+  p.then(
+    () => (o.state = 'ok'),
+    (e: unknown) => {
+      o.state = 'error'
+      o.code = e instanceof KafkaError ? e.code : String(e)
+    }
+  )
+  return o
+}
+
+const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+describe('acks=all while the ISR shrinks', () => {
+  it('completes once the high watermark passes with the smaller ISR still at min.insync.replicas', async () => {
+    const { cluster, clock } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
+    const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
+    cluster.stopBroker(b)
+    const p = outcome(cluster.produce('t', [rec(0), rec(1)], { acks: 'all' }))
+    cluster.replicateNow()
+    await flush()
+    expect(p.state).toBe('pending') // the stopped follower still holds the ISR back
+    clock.now += 30001
+    cluster.tick()
+    await flush()
+    expect(cluster.describeTopic('t').partitions[0].isr).toEqual([leader, a])
+    expect(p.state).toBe('ok')
+  })
+
+  it('answers NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas before the high watermark passed', async () => {
+    const { cluster, clock } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
+    const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
+    cluster.stopBroker(a)
+    cluster.stopBroker(b)
+    const p = outcome(cluster.produce('t', [rec(0)], { acks: 'all' }))
+    cluster.replicateNow()
+    clock.now += 30001
+    cluster.tick()
+    await flush()
+    expect(cluster.describeTopic('t').partitions[0].isr).toEqual([leader])
+    expect(p).toEqual({ state: 'error', code: 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' })
+    // The record was appended all the same (Kafka does not roll back), and is committed now.
+    expect(cluster.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(['k0'])
+  })
+})
+
+describe('leader failover', () => {
+  it('a restarted in-sync follower with a stale high watermark keeps committed records it may be elected to lead', async () => {
+    const { cluster, clock } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1 } })
+    const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
+    cluster.stopBroker(b)
+    const p = cluster.produce('t', Array.from({ length: 10 }, (_, i) => rec(i)), { acks: 'all' })
+    cluster.replicateNow() // a has everything, but b (stopped, still in the ISR) holds the high watermark at 0
+    clock.now += 30001
+    cluster.tick() // b leaves the ISR: the high watermark reaches 10, a has not heard of it yet
+    expect((await p).map((m) => m.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
+    cluster.stopBroker(a)
+    cluster.startBroker(a) // still in the ISR: it must not truncate below the committed offset
+    cluster.stopBroker(leader)
+    const state = cluster.describeTopic('t').partitions[0]
+    expect(state.leader).toBe(a)
+    expect(state.logEndOffset).toBe(10)
+    expect(cluster.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(Array.from({ length: 10 }, (_, i) => `k${i}`))
+  })
+
+  it('a restarted old leader drops only what it never committed, then copies the new leader', async () => {
+    const { cluster } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
+    const [leader] = cluster.describeTopic('t').partitions[0].replicas
+    const p = cluster.produce('t', [rec(0), rec(1)], { acks: 'all' })
+    cluster.replicateNow()
+    await p
+    await cluster.produce('t', [rec(100)], { acks: 1 }) // never replicated
+    cluster.stopBroker(leader)
+    await cluster.produce('t', [rec(2), rec(3)], { acks: 1 })
+    cluster.startBroker(leader)
+    cluster.replicateNow()
+    const s = cluster.describeTopic('t').partitions[0]
+    expect(s.replicaStates.map((r) => r.logEndOffset)).toEqual([4, 4, 4])
+    expect(s.isr.sort()).toEqual([1, 2, 3])
+    cluster.electPreferredLeaders('t')
+    expect(cluster.describeTopic('t').partitions[0].leader).toBe(leader)
+    expect(cluster.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(['k0', 'k1', 'k2', 'k3'])
+  })
+})
+
+describe('fetch bounds', () => {
+  it('answers empty between the high watermark and the log end offset, OFFSET_OUT_OF_RANGE past the log end or below the log start', async () => {
+    const { cluster } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 2 })
+    await cluster.produce('t', [rec(0), rec(1), rec(2)], { acks: 1 })
+    expect(cluster.fetch('t', 0, 0)).toMatchObject({ records: [], highWatermark: 0, nextOffset: 0 })
+    expect(cluster.fetch('t', 0, 3).records).toEqual([])
+    expect(() => cluster.fetch('t', 0, 4)).toThrow(expect.objectContaining({ code: 'OFFSET_OUT_OF_RANGE' }))
+    expect(() => cluster.fetch('t', 0, -1)).toThrow(expect.objectContaining({ code: 'OFFSET_OUT_OF_RANGE' }))
+    cluster.replicateNow()
+    const r = cluster.fetch('t', 0, 1, { maxRecords: 1 })
+    expect(r.records.map((x) => x.offset)).toEqual([1])
+    expect(r.nextOffset).toBe(2)
+    expect(r.highWatermark).toBe(3)
+  })
+})
