@@ -182,6 +182,7 @@ export class Cluster implements ClusterApi {
       meta.cleanShutdown = false
       writeClusterMetadata(this.dataDir, meta)
       for (const t of meta.topics) this.addTopicRuntime(t, !t.internal)
+      for (const p of this.allPartitions()) p.recoverHighWatermark()
       this.replayOffsetsTopic()
     } catch (e) {
       for (const p of this.allPartitions()) p.detach()

@@ -14,9 +14,9 @@
  * member the partition goes offline (leader -1, ISR kept, no unclean election). Stopped followers
  * leave the ISR by lag, as a crashed follower does. A restarted replica truncates to its own high
  * watermark (pre-KIP-101 Kafka's rule: what lies above may have diverged) and catches up; one still
- * in the ISR keeps everything below the leader's high watermark too (committed, and the same as the
- * leader's: only a leader holds records nobody else has, and a stopped leader leaves the ISR), so
- * its stale high watermark cannot lose acknowledged records when it is elected next.
+ * in the ISR keeps its log, a prefix of the leader's (only a leader holds records nobody else has,
+ * and a stopped leader leaves the ISR), so its stale high watermark cannot lose acknowledged records
+ * when it is elected next. At open the high watermark is recomputed from the ISR (see recoverHighWatermark).
  * Preferred leader election moves leadership back to the first replica once it is in sync.
  *
  * Must stay true: every ISR member's log end offset >= the high watermark; the high watermark never
@@ -183,6 +183,15 @@ export class Partition {
     let min = this.leo(this.meta.leader)
     for (const b of this.meta.isr) if (b !== this.meta.leader) min = Math.min(min, this.leo(b))
     return min
+  }
+
+  /**
+   * After the cluster opens: the checkpointed high watermark may trail what the ISR holds (it is
+   * written every checkpoint interval, and a crash loses the rest); raise it to the ISR's minimum
+   * log end offset, as the first follower fetches would.
+   */
+  recoverHighWatermark(): void {
+    this.maybeAdvanceHighWatermark()
   }
 
   /** HW = min log end offset of the ISR; raised only. Settles acks=all waiters it passes. */
@@ -366,9 +375,9 @@ export class Partition {
 
   /**
    * Broker `b` started: an offline partition whose ISR holds `b` gets it as leader; otherwise its
-   * replica truncates to its own high watermark (everything above may have diverged from the
-   * current leader, e.g. records it led but never replicated), or, while it is still in the ISR, to
-   * the larger of that and the leader's high watermark, and catches up through replication.
+   * replica, when outside the ISR, truncates to its own high watermark (everything above may have
+   * diverged from the current leader, e.g. records it led but never replicated); an ISR member
+   * keeps its log (a prefix of the leader's). Then it catches up through replication.
    */
   onBrokerStarted(b: number): void {
     if (!this.meta.replicas.includes(b)) return
@@ -379,12 +388,12 @@ export class Partition {
     if (b === this.meta.leader) return
     const f = this.logs.get(b)
     const inIsr = this.meta.isr.includes(b)
-    // A follower learns the high watermark one fetch late, so its own may be stale. Records below the
-    // leader's high watermark are committed, and an ISR member holds them as the leader does (only
-    // a leader can hold records nobody else has, and a stopped leader leaves the ISR): keep them, or
-    // electing this replica next would lose acknowledged records (the hole KIP-101 closed).
-    const keep = inIsr && this.meta.leader >= 0 ? Math.max(f?.highWatermark ?? 0, this.highWatermark) : (f?.highWatermark ?? 0)
-    if (f && f.logEndOffset > keep) f.truncateTo(Math.max(keep, f.logStartOffset))
+    // Only a replica outside the ISR can hold records that diverge from the leader's (records it led
+    // and never replicated: a stopped leader leaves the ISR). An ISR member's log is a prefix of the
+    // leader's, possibly holding committed records above its own high watermark, which a follower
+    // learns one fetch late (and after a crash only from a checkpoint): truncating it there would
+    // lose acknowledged records once it is elected (the hole of pre-KIP-101 Kafka).
+    if (f && !inIsr && f.logEndOffset > f.highWatermark) f.truncateTo(Math.max(f.highWatermark, f.logStartOffset))
     if (inIsr) this.lastCaughtUpMs.set(b, this.env.clock())
   }
 

@@ -5,9 +5,10 @@
  * (leader failover, ISR shrink); it is SIGKILLed at random moments, 10 times.
  * After each kill the cluster is reopened in this process and must hold: every acknowledged record
  * at its (partition, offset) with its key and value, offsets contiguous, HW <= LEO on every replica,
- * ISR members among the replicas, every replica's log equal to its leader's once replication
- * settled, the printed committed offsets, and a readable cluster.json. The next child continues on
- * the same directory.
+ * ISR members among the replicas, acknowledged records surviving a broker bounced before any
+ * replication round and another stopped (a restarted replica may lead), every replica's log equal
+ * to its leader's once replication settled, the printed committed offsets, and a readable
+ * cluster.json. The next child continues on the same directory.
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -152,6 +153,28 @@ describe('cluster crash recovery', () => {
               for (const log of p.openLogs().values()) expect(log.highWatermark).toBeLessThanOrEqual(log.logEndOffset)
             }
             for (const b of cluster.brokers()) if (!b.alive) cluster.startBroker(b.id)
+            // Before any replication round (followers' high watermarks are the stale checkpointed
+            // ones): bounce one broker, then stop another, so a freshly restarted replica may lead.
+            // Leader, ISR and each replica's LEO/HW after every step, for the failure message.
+            const dbg = (tag: string): string =>
+              parts
+                .map((p) => `${tag} ${p.name} leader ${p.meta.leader} isr [${p.meta.isr}] ${p.meta.replicas.map((b) => `${b}:${p.log(b)?.logEndOffset}/${p.log(b)?.highWatermark}`).join(' ')}`)
+                .join('\n')
+            let trace = `${dbg('open')}\n`
+            const bounced = 1 + rand(3)
+            const stopped = 1 + ((bounced + rand(2)) % 3)
+            cluster.stopBroker(bounced)
+            trace += dbg('stop' + bounced) + '\n'
+            cluster.startBroker(bounced)
+            trace += dbg('start' + bounced) + '\n'
+            cluster.stopBroker(stopped)
+            trace += dbg('stop' + stopped) + '\n'
+            for (const p of parts) if (p.meta.leader >= 0) expect(p.leaderLog().logEndOffset, `${p.name} led by ${p.meta.leader}`).toBeGreaterThanOrEqual(p.leaderLog().highWatermark)
+            for (const a of acked)
+              if (a.offset >= parts[a.partition].logEndOffset)
+                throw new Error(`acknowledged record ${a.key} at ${CRASH_TOPIC}-${a.partition}@${a.offset} is gone after kill ${k + 1}, bounce of ${bounced} and stop of ${stopped}\n${trace}`)
+            cluster.replicateNow()
+            cluster.startBroker(stopped)
             for (let round = 0; round < 10 && cluster.replicateNow() > 0; round++);
             cluster.tick()
             for (const p of parts) {
