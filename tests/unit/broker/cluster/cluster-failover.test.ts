@@ -19,9 +19,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
 
-function makeCluster(): { cluster: Cluster; clock: { now: number } } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-failover-'))
-  dirs.push(dir)
+function makeCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-failover-'))): { cluster: Cluster; clock: { now: number } } {
+  if (!dirs.includes(dir)) dirs.push(dir)
   const clock = { now: 1_700_000_000_000 }
   const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, replicaLagTimeMaxMs: 30000 })
   open.push(cluster)
@@ -120,6 +119,39 @@ describe('leader failover', () => {
     cluster.electPreferredLeaders('t')
     expect(cluster.describeTopic('t').partitions[0].leader).toBe(leader)
     expect(cluster.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(['k0', 'k1', 'k2', 'k3'])
+  })
+})
+
+describe('high watermark at open', () => {
+  /** Rewrite every replica log's checkpointed high watermark to 0, as a crash before the next checkpoint leaves it. */
+  function staleCheckpoints(dir: string): void {
+    for (const b of ['broker-1', 'broker-2', 'broker-3'])
+      for (const log of fs.readdirSync(path.join(dir, b)).filter((n) => n.startsWith('t-'))) {
+        const file = path.join(dir, b, log, 'log-state.checkpoint')
+        fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/highWatermark \d+/, 'highWatermark 0'))
+      }
+  }
+
+  it('is recomputed from the ISR, so committed records are readable and survive a bounce and a failover before any replication round', async () => {
+    const first = makeCluster()
+    first.cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
+    const p = first.cluster.produce('t', Array.from({ length: 5 }, (_, i) => rec(i)), { acks: 'all' })
+    first.cluster.replicateNow()
+    await p
+    const dir = first.cluster.dataDir
+    await first.cluster.close()
+    open.splice(open.indexOf(first.cluster), 1)
+    staleCheckpoints(dir)
+
+    const { cluster } = makeCluster(dir)
+    expect(cluster.describeTopic('t').partitions[0].highWatermark).toBe(5)
+    expect(cluster.fetch('t', 0, 0).records).toHaveLength(5)
+    const [leader, a] = cluster.describeTopic('t').partitions[0].replicas
+    cluster.stopBroker(a)
+    cluster.startBroker(a) // in the ISR, its own high watermark 0: it keeps its log
+    cluster.stopBroker(leader)
+    expect(cluster.describeTopic('t').partitions[0].leader).toBe(a)
+    expect(cluster.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(['k0', 'k1', 'k2', 'k3', 'k4'])
   })
 })
 
