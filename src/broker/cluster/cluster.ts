@@ -623,7 +623,8 @@ export class Cluster implements ClusterApi {
   /**
    * Commit offsets of a group: written to its partition of __consumer_offsets (created on first use
    * with 50 partitions, replication factor min(3, live brokers), cleanup.policy=compact) as
-   * OffsetCommitKey v1 / OffsetCommitValue v3 records, then applied to the cache.
+   * OffsetCommitKey v1 / OffsetCommitValue v3 records and copied to the partition's live followers
+   * in the same step, then applied to the cache.
    * @throws KafkaError INVALID_GROUP_ID (empty group id), INVALID_REQUEST (bad offset),
    *   UNKNOWN_TOPIC_OR_PARTITION, COORDINATOR_NOT_AVAILABLE when the group's coordinator partition is offline.
    */
@@ -657,6 +658,10 @@ export class Cluster implements ClusterApi {
         timestamp: now
       }))
     )
+    // Kafka's coordinator answers a commit once its __consumer_offsets append reached the ISR
+    // (offsets.commit.required.acks=-1). commitOffsets is one synchronous step, so the live
+    // followers copy it now: a failover right after cannot elect a replica without the commit.
+    p.replicate()
     this.scheduleReplication()
     return now
   }

@@ -11,6 +11,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { KafkaError } from '../../../../src/broker/errors'
+import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, offsetsPartitionFor } from '../../../../src/broker/group/committed-offsets'
 
 const dirs: string[] = []
 const open: Cluster[] = []
@@ -152,6 +153,24 @@ describe('high watermark at open', () => {
     cluster.stopBroker(leader)
     expect(cluster.describeTopic('t').partitions[0].leader).toBe(a)
     expect(cluster.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(['k0', 'k1', 'k2', 'k3', 'k4'])
+  })
+})
+
+describe('committed offsets', () => {
+  it('survive a failover of the coordinator partition right after the commit, across a reopen', async () => {
+    const { cluster } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
+    cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 0 }])
+    cluster.replicateNow()
+    cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 7 }])
+    const coordinator = cluster.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartitionFor('g', OFFSETS_TOPIC_PARTITIONS)]
+    cluster.stopBroker(coordinator.leader) // the coordinator fails before a replication round
+    expect(cluster.describeTopic(OFFSETS_TOPIC).partitions[coordinator.partition].leader).not.toBe(coordinator.leader)
+    const dir = cluster.dataDir
+    await cluster.close()
+    open.splice(open.indexOf(cluster), 1)
+    const again = makeCluster(dir).cluster
+    expect(again.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(7)
   })
 })
 
