@@ -19,6 +19,7 @@ import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { readClusterMetadata } from '../../../../src/broker/cluster/cluster-metadata'
 import type { Partition } from '../../../../src/broker/cluster/partition'
 import type { ReplicaLog } from '../../../../src/broker/cluster/replica-log'
+import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, offsetsPartitionFor } from '../../../../src/broker/group/committed-offsets'
 import { CRASH_GROUP, CRASH_TOPIC, crashValue } from './fixtures/cluster-crash-records'
 
 const CHILD = path.join(__dirname, 'fixtures', 'cluster-crash-child.ts')
@@ -195,6 +196,13 @@ describe('cluster crash recovery', () => {
               const r = records[0]
               if (!r || r.offset !== a.offset || r.key?.toString() !== a.key || !r.value?.equals(crashValue(a.key)))
                 throw new Error(`acknowledged record ${a.key} at ${CRASH_TOPIC}-${a.partition}@${a.offset} is not there after kill ${k + 1}`)
+            }
+            // The group's coordinator partition of __consumer_offsets: replicas equal to the leader too.
+            if (committed.size > 0) {
+              const coordinator = partitionsOf(cluster, OFFSETS_TOPIC)[offsetsPartitionFor(CRASH_GROUP, OFFSETS_TOPIC_PARTITIONS)]
+              const coordinatorRecords = dump(coordinator.leaderLog())
+              expect(coordinatorRecords.length).toBeGreaterThan(0)
+              for (const b of coordinator.meta.replicas) expect(dump(coordinator.log(b)!), `${coordinator.name} on broker ${b}`).toEqual(coordinatorRecords)
             }
             const offsets = cluster.fetchOffsets(CRASH_GROUP).offsets.get(CRASH_TOPIC)
             for (const [p, o] of committed) expect(offsets?.get(p), `committed offset of partition ${p}`).toBeGreaterThanOrEqual(o)
