@@ -7,6 +7,9 @@
  * record's offset (gaps allowed) and each batch's offset range, (3) swaps each group in.
  *
  * Must stay true:
+ * - Only closed segments that end at or below the high watermark are cleaned (Kafka's cleaner stops
+ *   at the first uncleanable offset, at most the high watermark), so records not yet replicated to
+ *   the ISR, which consumers cannot read, are never compacted away.
  * - The active segment is never touched; appends and reads go on between steps: a pass is a
  *   generator doing about `bytesPerStep` bytes of work per step, driven by LogManager.tick() or
  *   by setImmediate (clean()).
@@ -39,13 +42,26 @@ export function isCompacted(log: PartitionLog): boolean {
   return log.config.cleanupPolicy.split(',').includes('compact')
 }
 
-/** True when a log has something to compact: new closed segments, or a tombstone now removable. */
+/**
+ * The closed segments the cleaner may touch: the leading closed segments whose records all lie below
+ * the high watermark (each segment ends where the next begins). Kafka: LogCleanerManager's
+ * firstUncleanableOffset = min(active segment base offset, high watermark).
+ */
+export function cleanableSegments(log: PartitionLog): LogSegment[] {
+  const all = log.segmentList()
+  const out: LogSegment[] = []
+  for (let i = 0; i + 1 < all.length && all[i + 1].baseOffset <= log.highWatermark; i++) out.push(all[i])
+  return out
+}
+
+/** True when a log has something to compact: new cleanable segments, or a tombstone now removable. */
 export function needsCleaning(log: PartitionLog, now: number): boolean {
   if (log.isClosed || !isCompacted(log)) return false
-  const segs = log.segmentList()
-  if (segs.length < 2) return false
-  const activeBase = segs[segs.length - 1].baseOffset
-  if (activeBase > log.firstDirtyOffset) return true
+  const all = log.segmentList()
+  const cleanable = cleanableSegments(log)
+  if (cleanable.length === 0) return false
+  const end = all[cleanable.length].baseOffset
+  if (end > log.firstDirtyOffset) return true
   return log.tombstoneDeadline !== null && now >= log.tombstoneDeadline
 }
 
@@ -164,9 +180,9 @@ export class LogCleaner {
   private *pass(log: PartitionLog, now: number): Pass {
     let version = log.structureVersion
     const all = log.segmentList()
-    const closed = all.slice(0, -1)
+    const closed = cleanableSegments(log)
     if (closed.length === 0) return null
-    const endOffset = all[all.length - 1].baseOffset
+    const endOffset = all[closed.length].baseOffset
     const cfg = log.config
     const deleteHorizon = now - cfg.deleteRetentionMs
     const unchanged = (): boolean => !log.isClosed && log.structureVersion === version

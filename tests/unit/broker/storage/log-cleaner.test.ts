@@ -41,6 +41,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const activeBase = segsBefore[segsBefore.length - 1].baseOffset
     const activeBefore = log.readRecords(activeBase, {})
     const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     const res = cleaner.cleanNow(log)!
     expect(res).not.toBeNull()
     expect(res.recordsBefore).toBe(activeBase)
@@ -61,7 +62,30 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     expect(log.logEndOffset).toBe(60)
     // offsets kept: reading from a removed offset starts at the next kept one
     expect(log.readRecords(1, { maxRecords: 1 })[0].offset).toBeGreaterThan(1)
+    log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     expect(cleaner.cleanNow(log)).toBeNull() // nothing new to clean
+  })
+
+  it('never cleans past the high watermark: segments holding unreplicated records stay as written', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    const segs = log.segments()
+    expect(segs.length).toBeGreaterThan(3)
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    expect(cleaner.cleanNow(log)).toBeNull() // high watermark 0: nothing is cleanable
+    expect(log.readRecords(0, {})).toHaveLength(60)
+
+    // High watermark inside the third segment: only the first two segments may be cleaned.
+    const hw = segs[2].baseOffset + 1
+    log.updateHighWatermark(hw)
+    const res = cleaner.cleanNow(log)!
+    expect(res.recordsBefore).toBe(segs[2].baseOffset)
+    const after = log.readRecords(0, {})
+    expect(after.filter((r) => r.offset >= segs[2].baseOffset).map((r) => r.offset)).toEqual(
+      Array.from({ length: 60 - segs[2].baseOffset }, (_, i) => segs[2].baseOffset + i)
+    )
+    expect(after.filter((r) => r.offset < segs[2].baseOffset).length).toBeLessThan(segs[2].baseOffset)
   })
 
   it('keeps tombstones until delete.retention.ms has passed, then removes them', () => {
@@ -72,12 +96,14 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`other${i}`, 'x'.repeat(20), 1_000_000)])
     const tombstoneOffset = 30
     const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     const first = cleaner.cleanNow(log)!
     expect(first.tombstonesRemoved).toBe(0)
     const afterFirst = log.readRecords(0, {})
     expect(afterFirst.find((r) => r.offset === tombstoneOffset)?.value).toBeNull()
     expect(afterFirst.some((r) => r.key!.toString() === 'k0' && r.offset < tombstoneOffset)).toBe(false)
     clock.advance(60_001)
+    log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     const second = cleaner.cleanNow(log)!
     expect(second.tombstonesRemoved).toBe(1)
     expect(log.readRecords(0, {}).some((r) => r.key!.toString() === 'k0')).toBe(false)
@@ -91,6 +117,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     for (let i = 0; i < 80; i++) log.appendAsLeader([kv(`k${i % 4}`, `v${i}`, 1_000_000 + i)])
     let steps = 0
     let next = 80
+    log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     while (m.tick().cleaning) {
       steps++
       log.appendAsLeader([kv(`k${next % 4}`, `v${next}`, 1_000_000 + next)]) // appends go on between steps
@@ -112,6 +139,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const log = openLog(create(), clock)
     for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
     const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 200, log: () => {} })
+    log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     const done = cleaner.clean(log)
     expect(cleaner.isCleaning(log)).toBe(true)
     let appended = 0
@@ -132,6 +160,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const log = openLog(create(), clock)
     for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
     const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 100, log: () => {} })
+    log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     expect(cleaner.step([log])).toBe(true)
     log.truncateTo(10)
     while (cleaner.step([log])) {
