@@ -10,7 +10,6 @@
  * to its leader's once replication settled, the printed committed offsets, and a readable
  * cluster.json. The next child continues on the same directory.
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,6 +20,7 @@ import type { Partition } from '../../../../src/broker/cluster/partition'
 import type { ReplicaLog } from '../../../../src/broker/cluster/replica-log'
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, offsetsPartitionFor } from '../../../../src/broker/group/committed-offsets'
 import { CRASH_GROUP, CRASH_TOPIC, crashValue } from './fixtures/cluster-crash-records'
+import { spawnKillableChild } from '../../support/killable-child'
 
 const CHILD = path.join(__dirname, 'fixtures', 'cluster-crash-child.ts')
 const KILLS = 10
@@ -43,10 +43,6 @@ interface RunOutput {
   stops: number
 }
 
-function errorLine(stderr: string): string {
-  return stderr.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? stderr.slice(0, 300)
-}
-
 /** A spawned child, loaded and waiting for `go`. */
 interface Child {
   go(delayMs: number): Promise<RunOutput>
@@ -55,46 +51,21 @@ interface Child {
 
 /** Spawns the child; go() lets it run until `delayMs` after its first ack, then SIGKILLs it. */
 function spawnChild(dataDir: string, run: number): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, dataDir, String(run)], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let out = ''
-  let err = ''
-  let onData: (() => void) | null = null
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString()
-    onData?.()
-  })
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-  child.stdin.on('error', (e) => (err += `stdin: ${e.message}`))
-  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
+  const child = spawnKillableChild(CHILD, [dataDir, String(run)], { armed: (out) => /\na \d+/.test(out), guardMs: 15_000 })
   return {
-    stop: () => child.kill('SIGKILL'),
-    go: (delayMs) =>
-      new Promise((resolve, reject) => {
-        let timer: NodeJS.Timeout | undefined
-        const guard = setTimeout(() => child.kill('SIGKILL'), 15_000)
-        onData = () => {
-          if (timer === undefined && /\na \d+/.test(out)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
-        }
-        child.stdin.write('g')
-        void exited.then((signal) => {
-          clearTimeout(guard)
-          if (timer) clearTimeout(timer)
-          if (signal !== 'SIGKILL') return reject(new Error(`child exited without being killed: ${errorLine(err)}`))
-          if (timer === undefined) return reject(new Error(`child acknowledged nothing within 15 s: ${errorLine(err)}`))
-          const lines = out.split('\n')
-          lines.pop() // a possibly partial last line
-          const acks: Ack[] = []
-          const commits = new Map<number, number>()
-          let stops = 0
-          for (const l of lines) {
-            const f = l.split(' ')
-            if (f[0] === 'a') acks.push({ partition: Number(f[1]), offset: Number(f[2]), key: f[3] })
-            else if (f[0] === 'c') commits.set(Number(f[1]), Number(f[2]))
-            else if (f[0] === 's') stops++
-          }
-          resolve({ acks, commits, stops })
-        })
-      })
+    stop: () => child.stop(),
+    go: async (delayMs) => {
+      const acks: Ack[] = []
+      const commits = new Map<number, number>()
+      let stops = 0
+      for (const l of await child.go(delayMs)) {
+        const f = l.split(' ')
+        if (f[0] === 'a') acks.push({ partition: Number(f[1]), offset: Number(f[2]), key: f[3] })
+        else if (f[0] === 'c') commits.set(Number(f[1]), Number(f[2]))
+        else if (f[0] === 's') stops++
+      }
+      return { acks, commits, stops }
+    }
   }
 }
 

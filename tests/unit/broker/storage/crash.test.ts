@@ -4,7 +4,6 @@
  * no marker) and every acknowledged record must be there and readable, offsets contiguous from 0,
  * and every record exactly what was written (no torn record visible).
  */
-import { spawn } from 'node:child_process'
 import * as path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LogManager } from '../../../../src/broker/storage/log-manager'
@@ -12,6 +11,7 @@ import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/partition-log
 import { backends } from './backends'
 import { CRASH_CONFIG, crashRecord } from './fixtures/crash-records'
 import { tempDirs } from './helpers'
+import { spawnKillableChild } from '../../support/killable-child'
 
 const dirs = tempDirs()
 afterAll(() => dirs.cleanup())
@@ -19,56 +19,25 @@ afterAll(() => dirs.cleanup())
 const CHILD = path.join(__dirname, 'fixtures', 'crash-child.ts')
 const KILLS = 30
 
-/** The child's error line from its stderr (not its stack: the reporter would try to map it). */
-function errorLine(stderr: string): string {
-  return stderr.split('\n').find((l) => /^\w*Error\b/.test(l)) ?? stderr.slice(0, 200)
-}
-
-/** A spawned child, loaded and waiting for `go`. */
-interface Child {
-  go(delayMs: number): Promise<{ lastAck: number; startLeo: number }>
-  stop(): void
-}
-
 /**
  * Spawns the child (it loads modules, prints `loaded`, then waits). go() lets it open the log and
  * append; once it acknowledged something and `delayMs` passed it is SIGKILLed; resolves with the
  * last acknowledged offset (-1 if none) and the log end offset it started from.
  */
-function spawnChild(logDir: string, backend: string, seed: number): Child {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, logDir, backend, String(seed)], { stdio: ['pipe', 'pipe', 'pipe'] })
-  let out = ''
-  let err = ''
-  let onData: (() => void) | null = null
-  child.stdout.on('data', (d: Buffer) => {
-    out += d.toString()
-    onData?.()
+function spawnChild(logDir: string, backend: string, seed: number): { go(delayMs: number): Promise<{ lastAck: number; startLeo: number }>; stop(): void } {
+  const child = spawnKillableChild(CHILD, [logDir, backend, String(seed)], {
+    armed: (out) => /\nready \d+\n(.|\n)*\d+\n/.test(out),
+    guardMs: 20_000
   })
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-  child.stdin.on('error', (e) => (err += `stdin: ${e.message}`)) // EPIPE when a child died early
-  const exited = new Promise<string | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)))
   return {
-    stop: () => child.kill('SIGKILL'),
-    go: (delayMs) =>
-      new Promise((resolve, reject) => {
-        let timer: NodeJS.Timeout | undefined
-        const guard = setTimeout(() => child.kill('SIGKILL'), 20_000)
-        onData = () => {
-          if (timer === undefined && /\nready \d+\n(.|\n)*\d+\n/.test(out)) timer = setTimeout(() => child.kill('SIGKILL'), delayMs)
-        }
-        child.stdin.write('g')
-        void exited.then((signal) => {
-          clearTimeout(guard)
-          if (timer) clearTimeout(timer)
-          if (signal !== 'SIGKILL') return reject(new Error(`child exited without being killed: ${errorLine(err)}`))
-          const lines = out.split('\n')
-          lines.pop() // a possibly partial last line
-          const ready = lines.find((l) => l.startsWith('ready '))
-          if (!ready) return reject(new Error(`child never got ready: ${errorLine(err)}`))
-          const acks = lines.filter((l) => /^\d+$/.test(l)).map(Number)
-          resolve({ lastAck: acks.length ? acks[acks.length - 1] : -1, startLeo: Number(ready.split(' ')[1]) })
-        })
-      })
+    stop: () => child.stop(),
+    go: async (delayMs) => {
+      const lines = await child.go(delayMs)
+      const ready = lines.find((l) => l.startsWith('ready '))
+      if (!ready) throw new Error('child never got ready')
+      const acks = lines.filter((l) => /^\d+$/.test(l)).map(Number)
+      return { lastAck: acks.length ? acks[acks.length - 1] : -1, startLeo: Number(ready.split(' ')[1]) }
+    }
   }
 }
 
