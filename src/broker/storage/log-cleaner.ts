@@ -176,6 +176,35 @@ export class LogCleaner {
     })
   }
 
+  /**
+   * Runs `onBatch` over every whole batch of a segment, yielding after about bytesPerStep bytes
+   * (counted across calls in `budget`). Returns false when the log changed while yielded (the pass
+   * must be abandoned). Throws StorageError CORRUPT_MESSAGE naming the file and position for a torn
+   * batch, and for a CRC-32C mismatch when `checkCrc`.
+   */
+  private *scanSegment(
+    seg: LogSegment,
+    budget: { work: number },
+    unchanged: () => boolean,
+    checkCrc: boolean,
+    onBatch: (s: BatchScanner) => void
+  ): Generator<void, boolean, void> {
+    const s = new BatchScanner(seg.log, 0, seg.size(), { wholeBatches: true, chunkSize: 1024 * 1024 })
+    while (s.next()) {
+      if (checkCrc && !s.crcMatches())
+        throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: batch at offset ${s.baseOffset} fails its CRC-32C check`, s.position)
+      onBatch(s)
+      budget.work += s.size
+      if (budget.work >= this.bytesPerStep) {
+        budget.work = 0
+        yield
+        if (!unchanged()) return false
+      }
+    }
+    if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: ${s.error}`, s.position)
+    return true
+  }
+
   /** The pass over one log, as a generator yielding between steps. */
   private *pass(log: PartitionLog, now: number): Pass {
     let version = log.structureVersion
@@ -189,23 +218,15 @@ export class LogCleaner {
 
     // 1. offset map: key -> last offset, over the closed segments.
     const map = new Map<string, number>()
-    let work = 0
     const recs: StoredRecord[] = []
+    const budget = { work: 0 }
     for (const seg of closed) {
-      const s = new BatchScanner(seg.log, 0, seg.size(), { wholeBatches: true, chunkSize: 1024 * 1024 })
-      while (s.next()) {
-        if (!s.crcMatches()) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: batch at offset ${s.baseOffset} fails its CRC-32C check`, s.position)
+      const complete = yield* this.scanSegment(seg, budget, unchanged, true, (s) => {
         recs.length = 0
         decodeRecordsInto(s.buf, s.bufPos, recs)
         for (const r of recs) if (r.key !== null) map.set(r.key.toString('latin1'), r.offset)
-        work += s.size
-        if (work >= this.bytesPerStep) {
-          work = 0
-          yield
-          if (!unchanged()) return null
-        }
-      }
-      if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: ${s.error}`, s.position)
+      })
+      if (!complete) return null
     }
 
     // 2. recopy in groups of at most segment.bytes, swapping each group in.
@@ -226,13 +247,13 @@ export class LogCleaner {
         for (const seg of group) {
           const segMax = seg.maxTimestamp()
           const dropTombstones = segMax < deleteHorizon
-          const s = new BatchScanner(seg.log, 0, seg.size(), { wholeBatches: true, chunkSize: 1024 * 1024 })
-          while (s.next()) {
+          // CRC-32C of these batches was checked while building the offset map.
+          const complete = yield* this.scanSegment(seg, budget, unchanged, false, (s) => {
             recs.length = 0
             decodeRecordsInto(s.buf, s.bufPos, recs)
             result.recordsBefore += recs.length
             result.bytesBefore += s.size
-            const kept: StoredRecord[] = []
+            const keptRecs: StoredRecord[] = []
             for (const r of recs) {
               if (r.key !== null && map.get(r.key.toString('latin1')) !== r.offset) continue
               if (r.key !== null && r.value === null) {
@@ -243,25 +264,19 @@ export class LogCleaner {
                 const deadline = segMax + cfg.deleteRetentionMs
                 if (tombstoneDeadline === null || deadline < tombstoneDeadline) tombstoneDeadline = deadline
               }
-              kept.push(r)
+              keptRecs.push(r)
             }
-            if (kept.length > 0) {
+            if (keptRecs.length > 0) {
               const b = this.builder
               // Kafka's cleaner keeps a batch's timestamp type; a LogAppendTime batch keeps its append time.
               const appendTime = batchTimestampType(s.buf, s.bufPos) === 'LogAppendTime' ? batchMaxTimestamp(s.buf, s.bufPos) : null
-              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, kept, -1, appendTime)
+              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, keptRecs, -1, appendTime)
               cleaned.append(buf, b.lastOffset, b.maxTimestamp, b.count)
-              result.recordsAfter += kept.length
+              result.recordsAfter += keptRecs.length
               result.bytesAfter += buf.length
             }
-            work += s.size
-            if (work >= this.bytesPerStep) {
-              work = 0
-              yield
-              if (!unchanged()) return null
-            }
-          }
-          if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `cleaner: ${s.error}`, s.position)
+          })
+          if (!complete) return null
         }
         if (!unchanged()) return null
         log.replaceSegments(group, cleaned)
