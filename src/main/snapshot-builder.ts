@@ -4,7 +4,8 @@
  *
  * Must stay true: the group-lag history keeps at most HISTORY_POINTS points per group (5 minutes at
  * one snapshot a second); a group that disappears loses its history; internal topics are left out
- * of `topics` and `partitions` (the UI shows user topics).
+ * of `topics` and `partitions` (the UI shows user topics), but the cluster-wide health counts include
+ * them, as Kafka's UnderReplicatedPartitions and OfflinePartitionsCount metrics do.
  */
 import type { ClusterSnapshot, PartitionView, SeriesPoint, ThroughputView } from '../shared/contract'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
@@ -29,14 +30,8 @@ export class SnapshotBuilder {
     const topics = cluster.listTopics({ includeInternal: false }).sort((a, b) => (a.name < b.name ? -1 : 1))
     const partitions: Record<string, PartitionView[]> = {}
     const topicThroughput: Record<string, ThroughputView> = {}
-    let underReplicatedPartitions = 0
-    let offlinePartitions = 0
     for (const t of topics) {
       partitions[t.name] = [...t.partitions].sort((a, b) => a.partition - b.partition).map(toPartitionView)
-      for (const p of partitions[t.name]) {
-        if (p.underReplicated) underReplicatedPartitions++
-        if (p.offline) offlinePartitions++
-      }
       topicThroughput[t.name] = toThroughputView(cluster.topicRates(t.name))
     }
     const groups = [...cluster.listGroups()].sort().map((groupId) => ({
@@ -52,6 +47,8 @@ export class SnapshotBuilder {
       groupLag[g.groupId] = series.map((p) => ({ ...p }))
     }
     for (const id of [...this.lagHistory.keys()]) if (!(id in groupLag)) this.lagHistory.delete(id)
+    // Kafka's UnderReplicatedPartitions / OfflinePartitionsCount count every partition, __consumer_offsets too.
+    const { underReplicatedPartitions, offlinePartitions } = cluster.partitionHealth()
     return {
       takenAt,
       clusterId: cluster.clusterId,

@@ -231,7 +231,9 @@ export interface ClusterSnapshot {
   topics: TopicSummary[]
   /** Partition state per topic (same as TopicDetail.partitionViews) for the topology graph. */
   partitions: Record<string, PartitionView[]>
+  /** Partitions whose ISR is smaller than their replica set, over all topics including internal ones (Kafka's UnderReplicatedPartitions). */
   underReplicatedPartitions: number
+  /** Partitions without a leader, over all topics including internal ones (Kafka's OfflinePartitionsCount). */
   offlinePartitions: number
   throughput: ThroughputView
   /** Per-topic records-in rate, last 5 minutes. */

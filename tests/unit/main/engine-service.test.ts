@@ -271,4 +271,26 @@ describe('snapshots', () => {
     expect(s.groupLag.sg[1].t - s.groupLag.sg[0].t).toBe(1000)
     expect(JSON.parse(JSON.stringify(s))).toEqual(s)
   })
+
+  it('counts under-replicated and offline partitions over every topic, __consumer_offsets included, as Kafka does', async () => {
+    await createTopic('h', 2, 3)
+    await produceSpread('h', 2)
+    await ok(service.handle('group/consume', { groupId: 'hg', topic: 'h', maxRecords: 1, fromBeginning: true }))
+    await ok(service.handle('broker/stop', { brokerId: 2 }))
+    // A stopped follower leaves the ISR once it has not caught up for replica.lag.time.max.ms (30 s).
+    tc.clock.now += 31_000
+    tc.cluster.tick()
+    let snap: ClusterSnapshot | undefined
+    const unsubscribe = service.subscribe((e) => {
+      if (e.event === 'snapshot') snap = e.payload
+    })
+    service.pushSnapshot()
+    unsubscribe()
+    const userUrp = snap!.partitions.h.filter((p) => p.underReplicated).length
+    expect(userUrp).toBe(2)
+    // __consumer_offsets has 50 partitions replicated over all three brokers: every one lost broker 2.
+    expect(snap!.underReplicatedPartitions).toBe(52)
+    expect(snap!.underReplicatedPartitions).toBe(tc.cluster.partitionHealth().underReplicatedPartitions)
+    expect(snap!.offlinePartitions).toBe(0)
+  })
 })
