@@ -12,6 +12,7 @@
  * synchronous step; only `produce` (waiting for acks) and `close` are asynchronous.
  */
 import type { TopicConfigs, Acks } from '../../shared/contract'
+import type { SegmentDescription } from '../storage/storage-types'
 
 export type { TopicConfigs, Acks }
 
@@ -99,14 +100,8 @@ export interface BrokerState {
   bytesOnDisk: number
 }
 
-export interface SegmentInfo {
-  baseOffset: number
-  sizeBytes: number
-  records: number
-  minTimestamp: number | null
-  maxTimestamp: number | null
-  active: boolean
-}
+/** A segment of a partition's leader log: base offset, .log size in bytes, records, time range (ms). */
+export type SegmentInfo = SegmentDescription
 
 export interface CleanerResult {
   finishedAt: number
