@@ -607,6 +607,8 @@ export class PartitionLog {
     this._highWatermark = Math.min(this._highWatermark, this._logEndOffset)
     this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset)
     this._logStartOffset = Math.min(this._logStartOffset, this._logEndOffset)
+    // Records written again above the truncation point are dirty (Kafka's maybeTruncateCheckpoint).
+    this.firstDirtyOffset = Math.min(this.firstDirtyOffset, this._logEndOffset)
   }
 
   /** Deletes every segment and starts an empty log at `offset` (Kafka's truncateFullyAndStartAt). */
@@ -619,6 +621,8 @@ export class PartitionLog {
     this._logEndOffset = offset
     this._highWatermark = offset
     this._recoveryPoint = offset
+    this.firstDirtyOffset = offset
+    this.tombstoneDeadline = null
     this.writeCheckpoint()
   }
 

@@ -66,6 +66,29 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     expect(cleaner.cleanNow(log)).toBeNull() // nothing new to clean
   })
 
+  it('cleans records rewritten below the old cleaned point after a truncation (the cleaner point moves down)', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    expect(cleaner.cleanNow(log)).not.toBeNull()
+    const cleanedTo = log.firstDirtyOffset
+    expect(cleanedTo).toBeGreaterThan(40)
+    // A follower truncating to offset 10 and fetching 30 new records: all of them lie below the old
+    // cleaned point, in closed segments that were never compacted.
+    log.truncateTo(10)
+    expect(log.firstDirtyOffset).toBe(log.logEndOffset) // at most 10: compaction left gaps below it
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 5}`, `w${i}`, 1_000_100 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    expect(log.logEndOffset).toBeLessThan(cleanedTo)
+    const res = cleaner.cleanNow(log)
+    expect(res).not.toBeNull()
+    const activeBase = log.segments().at(-1)!.baseOffset
+    const keys = log.readRecords(0, {}).filter((r) => r.offset < activeBase).map((r) => r.key!.toString())
+    expect(new Set(keys).size).toBe(keys.length)
+  })
+
   it('never cleans past the high watermark: segments holding unreplicated records stay as written', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
