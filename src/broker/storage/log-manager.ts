@@ -2,7 +2,8 @@
  * LogManager: the logs of one broker's log directory (Kafka's LogManager): opens every
  * `<topic>-<partition>` log in it, knows whether the last shutdown was clean (the
  * `.kafka_cleanshutdown` marker, written on clean close and removed at open, as Kafka's), keeps the
- * Kafka-format `recovery-point-offset-checkpoint` and `log-start-offset-checkpoint` files, and
+ * Kafka-format `recovery-point-offset-checkpoint`, `log-start-offset-checkpoint` and
+ * `cleaner-offset-checkpoint` files, and
  * runs the periodic work from `tick(now)`: flush.ms, retention (retention.ms / retention.bytes
  * delete whole closed segments), checkpoints, and steps of the log cleaner for compacted logs.
  *
@@ -24,6 +25,8 @@ export const CLEAN_SHUTDOWN_FILE = '.kafka_cleanshutdown'
 /** Kafka's per-log-dir checkpoint files. */
 export const RECOVERY_POINT_CHECKPOINT = 'recovery-point-offset-checkpoint'
 export const LOG_START_OFFSET_CHECKPOINT = 'log-start-offset-checkpoint'
+/** Where each compacted log's cleaning reached (its first dirty offset), Kafka's LogCleaner checkpoint. */
+export const CLEANER_OFFSET_CHECKPOINT = 'cleaner-offset-checkpoint'
 
 /** How a LogManager runs. */
 export interface LogManagerOptions {
@@ -119,6 +122,7 @@ export class LogManager {
     const clean = fresh || fs.existsSync(marker)
     const mgr = new LogManager(logDir, opts, clean)
     const recoveryPoints = readOffsetsCheckpoint(path.join(logDir, RECOVERY_POINT_CHECKPOINT))
+    const cleanerOffsets = readOffsetsCheckpoint(path.join(logDir, CLEANER_OFFSET_CHECKPOINT))
     try {
       for (const ent of fs.readdirSync(logDir, { withFileTypes: true })) {
         if (!ent.isDirectory()) continue
@@ -132,6 +136,10 @@ export class LogManager {
           log: mgr.logLine
         })
         mgr.logs.set(ent.name, { ...tp, log })
+        const cleanedTo = cleanerOffsets.get(ent.name)
+        // Kafka's LogCleanerManager resets an out-of-range checkpoint to the log start offset.
+        if (cleanedTo !== undefined)
+          log.firstDirtyOffset = cleanedTo < log.logStartOffset || cleanedTo > log.logEndOffset ? log.logStartOffset : cleanedTo
       }
     } catch (e) {
       for (const { log } of mgr.logs.values()) log.close()
@@ -195,8 +203,15 @@ export class LogManager {
       if (log.recoveryPoint !== before) result.logsFlushed++
       result.segmentsDeleted += this.applyRetention(log, now)
     }
+    const cleanerState = (l: PartitionLog): string => `${l.firstDirtyOffset} ${l.tombstoneDeadline}`
+    const cleanedBefore = this.allLogs().map((e) => cleanerState(e.log))
     result.cleaning = this.cleaner.step(this.allLogs().map((e) => e.log), now)
     if (now - this.lastCheckpoint >= this.checkpointIntervalMs) this.checkpoint()
+    else {
+      const cleaned = this.allLogs().filter((e, i) => cleanerState(e.log) !== cleanedBefore[i])
+      for (const e of cleaned) e.log.writeCheckpoint() // its tombstone deadline
+      if (cleaned.length > 0) this.writeCleanerCheckpoint()
+    }
     return result
   }
 
@@ -215,7 +230,18 @@ export class LogManager {
     return deleted
   }
 
-  /** Writes every log's own checkpoint and the log dir's recovery-point and log-start-offset checkpoints. */
+  /**
+   * Writes `cleaner-offset-checkpoint`: the first dirty offset of every compacted log that has been
+   * cleaned (Kafka writes it after each cleaning), so a restart does not clean them all again.
+   */
+  writeCleanerCheckpoint(): void {
+    this.checkOpen()
+    const entries: [string, number, number][] = []
+    for (const { topic, partition, log } of this.logs.values()) if (log.firstDirtyOffset > 0) entries.push([topic, partition, log.firstDirtyOffset])
+    writeFileDurably(path.join(this.logDir, CLEANER_OFFSET_CHECKPOINT), checkpointText(entries))
+  }
+
+  /** Writes every log's own checkpoint and the log dir's recovery-point, log-start-offset and cleaner-offset checkpoints. */
   checkpoint(): void {
     this.checkOpen()
     const rp: [string, number, number][] = []
@@ -227,6 +253,7 @@ export class LogManager {
     }
     writeFileDurably(path.join(this.logDir, RECOVERY_POINT_CHECKPOINT), checkpointText(rp))
     writeFileDurably(path.join(this.logDir, LOG_START_OFFSET_CHECKPOINT), checkpointText(ls))
+    this.writeCleanerCheckpoint()
     this.lastCheckpoint = this.clock()
   }
 

@@ -87,6 +87,8 @@ interface LogState {
   highWatermark: number
   logStartOffset: number
   recoveryPoint: number
+  /** When a tombstone kept by the last cleaning becomes removable (ms); absent: none. */
+  tombstoneDeadline?: number
 }
 
 function readCheckpoint(file: string): LogState | null {
@@ -103,7 +105,7 @@ function readCheckpoint(file: string): LogState | null {
   const state: Partial<LogState> = {}
   for (const line of lines.slice(1)) {
     const [k, v] = line.split(' ')
-    if (k === 'highWatermark' || k === 'logStartOffset' || k === 'recoveryPoint') {
+    if (k === 'highWatermark' || k === 'logStartOffset' || k === 'recoveryPoint' || k === 'tombstoneDeadline') {
       const n = Number(v)
       if (!Number.isSafeInteger(n) || n < 0) throw new StorageError('KAFKA_STORAGE_ERROR', file, `bad ${k} ${JSON.stringify(v)}`)
       state[k] = n
@@ -154,7 +156,10 @@ export class PartitionLog {
   readonly recovery: RecoveryInfo = { segmentsRecovered: 0, bytesTruncated: 0, segmentsDeleted: 0 }
   /** The last compaction of this log (LogCleaner), null before the first. */
   lastCleaning: CleanerResult | null = null
-  /** Offsets below it were compacted by the last cleaning (Kafka's cleaner checkpoint); in memory. */
+  /**
+   * Offsets below it were compacted by the last cleaning (Kafka's first dirty offset); LogManager
+   * persists it in `cleaner-offset-checkpoint`. Truncation moves it down.
+   */
   firstDirtyOffset = 0
   /** When (ms) a retained tombstone becomes removable (the cleaner runs again then); null: none. */
   tombstoneDeadline: number | null = null
@@ -220,6 +225,7 @@ export class PartitionLog {
       this.segs.push(LogSegment.open(this.dir, base, this._config, this.backend, { writable: true, now }))
     }
     this._recoveryPoint = Math.min(state?.recoveryPoint ?? 0, this.recoveryPointOverride ?? Number.MAX_SAFE_INTEGER)
+    this.tombstoneDeadline = state?.tombstoneDeadline ?? null
     if (hadCleanShutdown === false) this.recover()
     else this.checkOnCleanOpen()
     this._logEndOffset = this.active.nextOffset()
@@ -724,10 +730,14 @@ export class PartitionLog {
     return LogSegment.open(this.dir, baseOffset, this._config, this.backend, { writable: true, now: this.clock(), suffix })
   }
 
-  /** Writes high watermark, log start offset and recovery point to `log-state.checkpoint` durably. */
+  /**
+   * Writes high watermark, log start offset, recovery point (offsets) and the tombstone deadline
+   * (ms, when set) to `log-state.checkpoint` durably.
+   */
   writeCheckpoint(): void {
     const text =
-      `${CHECKPOINT_VERSION}\nhighWatermark ${this._highWatermark}\nlogStartOffset ${this._logStartOffset}\nrecoveryPoint ${this._recoveryPoint}\n`
+      `${CHECKPOINT_VERSION}\nhighWatermark ${this._highWatermark}\nlogStartOffset ${this._logStartOffset}\nrecoveryPoint ${this._recoveryPoint}\n` +
+      (this.tombstoneDeadline === null ? '' : `tombstoneDeadline ${this.tombstoneDeadline}\n`)
     writeFileDurably(path.join(this.dir, LOG_STATE_CHECKPOINT), text)
   }
 

@@ -157,6 +157,49 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     expect(fs.readdirSync(path.join(logDir, 'c-0')).some((f) => f.endsWith('.cleaned') || f.endsWith('.swap'))).toBe(false)
   })
 
+  it('persists where cleaning reached (cleaner-offset-checkpoint) and the tombstone deadline, so a reopen neither re-cleans nor forgets a tombstone', () => {
+    const clock = new ManualClock(1_000_000)
+    const logDir = dirs.make()
+    const cfg = config({ segmentBytes: 700, cleanupPolicy: 'compact', deleteRetentionMs: 60_000 })
+    const m = LogManager.open(logDir, { backend: create(), clock: clock.fn, configFor: () => cfg, log: () => {} })
+    const log = m.getOrCreateLog('c', 0, cfg)
+    log.appendAsLeader([kv('gone', 'x', 1_000_000)])
+    log.appendAsLeader([kv('gone', null, 1_000_000)]) // tombstone, removable delete.retention.ms after its segment's last record
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    while (m.tick().cleaning) {
+      /* clean */
+    }
+    const cleanedTo = log.firstDirtyOffset
+    expect(cleanedTo).toBeGreaterThan(0)
+    const deadline = log.tombstoneDeadline!
+    expect(deadline).toBeGreaterThanOrEqual(1_060_000) // its segment's largest timestamp + delete.retention.ms
+    const text = fs.readFileSync(path.join(logDir, 'cleaner-offset-checkpoint'), 'utf8')
+    expect(text).toBe(`0\n1\nc 0 ${cleanedTo}\n`) // Kafka's checkpoint format, written right after the pass
+    m.close()
+
+    const reopen = (): LogManager => LogManager.open(logDir, { backend: create(), clock: clock.fn, configFor: () => cfg, log: () => {} })
+    const again = reopen()
+    const log2 = again.getLog('c', 0)!
+    expect(log2.firstDirtyOffset).toBe(cleanedTo)
+    expect(log2.tombstoneDeadline).toBe(deadline)
+    expect(again.tick().cleaning).toBe(false) // nothing dirty: no second pass
+    expect(log2.readRecords(0, {}).some((r) => r.key!.toString() === 'gone' && r.value === null)).toBe(true)
+    clock.now = deadline
+    while (again.tick().cleaning) {
+      /* the deadline passed: clean again */
+    }
+    expect(log2.lastCleaning!.tombstonesRemoved).toBe(1)
+    expect(log2.readRecords(0, {}).some((r) => r.key!.toString() === 'gone')).toBe(false)
+    again.close()
+
+    // A checkpoint beyond the log end offset is invalid: reset to the log start offset (Kafka does the same).
+    fs.writeFileSync(path.join(logDir, 'cleaner-offset-checkpoint'), '0\n1\nc 0 999999\n')
+    const third = reopen()
+    toClose.push(third)
+    expect(third.getLog('c', 0)!.firstDirtyOffset).toBe(third.getLog('c', 0)!.logStartOffset)
+  })
+
   it('clean() runs in setImmediate steps: appends made while it runs land and the result is recorded', async () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
