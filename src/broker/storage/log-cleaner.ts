@@ -1,10 +1,14 @@
 /**
  * LogCleaner: log compaction (Kafka's LogCleaner / Cleaner) for logs whose cleanup.policy includes
  * `compact`. A cleaning pass over one log (1) builds an offset map key -> last offset over the
- * closed segments, (2) recopies the closed segments in groups of at most segment.bytes into
- * `.cleaned` segments keeping, per key, only the latest record, dropping tombstones (null value)
- * whose segment's largest timestamp is older than delete.retention.ms, and keeping every retained
- * record's offset (gaps allowed) and each batch's offset range, (3) swaps each group in.
+ * dirty section (from the first dirty offset to the end of the cleanable segments), stopping early
+ * at a batch boundary when the map reaches the dedupe buffer size (Kafka's
+ * log.cleaner.dedupe.buffer.size), (2) recopies the closed segments from the log start up to where
+ * the map ends, in groups of at most segment.bytes, into `.cleaned` segments, dropping each record
+ * whose key the map holds at a later offset (Kafka's shouldRetainRecord) and tombstones (null value)
+ * whose segment's largest timestamp is older than delete.retention.ms, keeping every retained
+ * record's offset (gaps allowed) and each batch's offset range, (3) swaps each group in. The clean
+ * section below the first dirty offset holds one record per key already, so it need not be mapped.
  *
  * Must stay true:
  * - Only closed segments that end at or below the high watermark are cleaned (Kafka's cleaner stops
@@ -16,6 +20,8 @@
  * - A pass whose input changed (truncation, retention, another replacement: PartitionLog's
  *   structureVersion) is abandoned and its `.cleaned` files deleted; nothing is lost.
  * - Records without a key are kept (Kafka refuses them on compacted topics at produce time).
+ * - A cleaner works on one log at a time (Kafka's cleaner thread), so one dedupe buffer bounds the
+ *   offset map's memory; step() picks the log that waited longest.
  */
 import { StorageError } from '../errors'
 import type { CleanerResult } from '../cluster/cluster-api'
@@ -32,8 +38,19 @@ export interface LogCleanerOptions {
   clock: () => number
   /** Bytes of log read per step (default 1 MiB). */
   bytesPerStep?: number
+  /**
+   * Bytes the offset map of one pass may use (Kafka's log.cleaner.dedupe.buffer.size, default
+   * 134217728), each key counted as its bytes plus MAP_ENTRY_OVERHEAD_BYTES. A pass whose dirty
+   * section holds more keys cleans up to where the map filled; the next pass goes on from there.
+   */
+  dedupeBufferBytes?: number
   log?: (line: string) => void
 }
+
+/** Kafka's log.cleaner.dedupe.buffer.size default (bytes). */
+export const DEFAULT_DEDUPE_BUFFER_BYTES = 134217728
+/** What a map entry costs besides its key's bytes: Kafka's SkimpyOffsetMap spends 24 (16-byte MD5 + 8-byte offset). */
+export const MAP_ENTRY_OVERHEAD_BYTES = 24
 
 type Pass = Generator<void, CleanerResult | null, void>
 
@@ -68,13 +85,17 @@ export function needsCleaning(log: PartitionLog, now: number): boolean {
 export class LogCleaner {
   private readonly clock: () => number
   private readonly bytesPerStep: number
+  private readonly dedupeBufferBytes: number
   private readonly logLine: (line: string) => void
   private readonly passes = new Map<PartitionLog, Pass>()
+  /** The log whose pass step() drives (one at a time). */
+  private stepping: PartitionLog | null = null
   private readonly builder = new RecordBatchBuilder()
 
   constructor(opts: LogCleanerOptions) {
     this.clock = opts.clock
     this.bytesPerStep = opts.bytesPerStep ?? 1024 * 1024
+    this.dedupeBufferBytes = opts.dedupeBufferBytes ?? DEFAULT_DEDUPE_BUFFER_BYTES
     this.logLine = opts.log ?? ((l) => console.warn(l))
   }
 
@@ -84,23 +105,26 @@ export class LogCleaner {
   }
 
   /**
-   * One step of work: continues the pass in progress on each of `logs` (starting passes on logs
-   * that need cleaning), about `bytesPerStep` bytes each. Returns true while work remains.
+   * One step of work, about `bytesPerStep` bytes: continues the pass in progress started here, or
+   * starts one on the log of `logs` that needs cleaning and waited longest (never cleaned first,
+   * then the oldest last cleaning). Returns true while that pass has work left; false when it just
+   * finished (or was abandoned) or nothing needed cleaning: the next call starts the next log's pass.
    * Finished passes record their CleanerResult in `log.lastCleaning`.
    */
   step(logs: Iterable<PartitionLog>, now = this.clock()): boolean {
-    let more = false
-    for (const log of logs) {
-      let pass = this.passes.get(log)
-      if (pass === undefined) {
-        if (!needsCleaning(log, now)) continue
-        pass = this.pass(log, now)
-        this.passes.set(log, pass)
-      }
-      if (this.advance(log, pass)) more = true
+    const list = [...logs]
+    for (const log of [...this.passes.keys()]) if (log.isClosed || !list.includes(log)) this.abort(log)
+    let current = this.stepping !== null && this.passes.has(this.stepping) ? this.stepping : null
+    if (current === null) {
+      const waiting = list.filter((l) => !this.passes.has(l) && needsCleaning(l, now))
+      if (waiting.length === 0) return false
+      current = waiting.reduce((a, b) => ((b.lastCleaning?.finishedAt ?? -1) < (a.lastCleaning?.finishedAt ?? -1) ? b : a))
+      this.passes.set(current, this.pass(current, now))
+      this.stepping = current
     }
-    for (const log of [...this.passes.keys()]) if (log.isClosed) this.abort(log)
-    return more
+    if (this.advance(current, this.passes.get(current)!)) return true
+    this.stepping = null
+    return false
   }
 
   /** Runs one step of `pass`; false when it finished (or failed). */
@@ -211,35 +235,63 @@ export class LogCleaner {
     const all = log.segmentList()
     const closed = cleanableSegments(log)
     if (closed.length === 0) return null
-    const endOffset = all[closed.length].baseOffset
     const cfg = log.config
     const deleteHorizon = now - cfg.deleteRetentionMs
     const unchanged = (): boolean => !log.isClosed && log.structureVersion === version
 
-    // 1. offset map: key -> last offset, over the closed segments.
+    // 1. offset map: key -> last offset, over the dirty section (the segment holding the first
+    // dirty offset onwards), until the dedupe buffer is full.
     const map = new Map<string, number>()
+    let mapBytes = 0
+    let mappedTo = log.logStartOffset // offsets below it are covered by the map or already clean
     const recs: StoredRecord[] = []
     const budget = { work: 0 }
-    for (const seg of closed) {
+    const firstDirty = Math.max(log.firstDirtyOffset, log.logStartOffset)
+    let full = false
+    for (let i = 0; i < closed.length && !full; i++) {
+      const seg = closed[i]
+      const segEnd = all[i + 1].baseOffset // a closed segment ends where the next begins
+      if (segEnd <= firstDirty) {
+        mappedTo = segEnd
+        continue
+      }
       const complete = yield* this.scanSegment(seg, budget, unchanged, true, (s) => {
+        if (full) return
         recs.length = 0
         decodeRecordsInto(s.buf, s.bufPos, recs)
+        let cost = 0
+        for (const r of recs) if (r.key !== null && !map.has(r.key.toString('latin1'))) cost += r.key.length + MAP_ENTRY_OVERHEAD_BYTES
+        if (mapBytes + cost > this.dedupeBufferBytes && mappedTo > firstDirty) {
+          full = true // clean what the map covers; the next pass goes on from here
+          return
+        }
+        if (mapBytes + cost > this.dedupeBufferBytes)
+          throw new StorageError(
+            'KAFKA_STORAGE_ERROR',
+            seg.log.path,
+            `cleaner: one record batch at offset ${s.baseOffset} needs ${cost} bytes of offset map, more than log.cleaner.dedupe.buffer.size ${this.dedupeBufferBytes}`
+          )
+        mapBytes += cost
         for (const r of recs) if (r.key !== null) map.set(r.key.toString('latin1'), r.offset)
+        mappedTo = s.lastOffset + 1
       })
       if (!complete) return null
+      if (!full) mappedTo = segEnd
     }
+    const endOffset = mappedTo
+    const toClean = closed.filter((seg) => seg.baseOffset < endOffset)
 
     // 2. recopy in groups of at most segment.bytes, swapping each group in.
     const result: CleanerResult = { finishedAt: 0, recordsBefore: 0, recordsAfter: 0, bytesBefore: 0, bytesAfter: 0, tombstonesRemoved: 0 }
     let tombstoneDeadline: number | null = null
     let i = 0
-    while (i < closed.length) {
-      const group: LogSegment[] = [closed[i]]
-      let size = closed[i].size()
+    while (i < toClean.length) {
+      const group: LogSegment[] = [toClean[i]]
+      let size = toClean[i].size()
       i++
-      while (i < closed.length && size + closed[i].size() <= cfg.segmentBytes) {
-        size += closed[i].size()
-        group.push(closed[i++])
+      while (i < toClean.length && size + toClean[i].size() <= cfg.segmentBytes) {
+        size += toClean[i].size()
+        group.push(toClean[i++])
       }
       const cleaned = log.openSegment(group[0].baseOffset, CLEANED_FILE_SUFFIX)
       let swapped = false
@@ -255,7 +307,9 @@ export class LogCleaner {
             result.bytesBefore += s.size
             const keptRecs: StoredRecord[] = []
             for (const r of recs) {
-              if (r.key !== null && map.get(r.key.toString('latin1')) !== r.offset) continue
+              // Kafka's shouldRetainRecord: drop a record whose key the map holds at a later offset.
+              const latest = r.key === null ? undefined : map.get(r.key.toString('latin1'))
+              if (latest !== undefined && r.offset < latest) continue
               if (r.key !== null && r.value === null) {
                 if (dropTombstones) {
                   result.tombstonesRemoved++

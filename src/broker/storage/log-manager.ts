@@ -11,7 +11,7 @@
  * - Without the marker at open, every log is recovered from its recovery point (PartitionLog).
  * - Retention never deletes the active segment and only applies when cleanup.policy includes
  *   `delete`; compaction only when it includes `compact`.
- * - tick() is synchronous and bounded (the cleaner does at most a step per log per tick).
+ * - tick() is synchronous and bounded (the cleaner does at most one step per tick).
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -37,8 +37,10 @@ export interface LogManagerOptions {
   configFor?: (topic: string, partition: number) => LogConfig
   /** Write checkpoints from tick() at most this often (Kafka's log.flush.offset.checkpoint.interval.ms, 60000). */
   checkpointIntervalMs?: number
-  /** Bytes of log the cleaner reads per log per tick (default 1 MiB). */
+  /** Bytes of log the cleaner reads per tick (default 1 MiB). */
   cleanerBytesPerStep?: number
+  /** The cleaner's offset map budget in bytes (Kafka's log.cleaner.dedupe.buffer.size, default 134217728). */
+  cleanerDedupeBufferBytes?: number
   /** Where recovery, retention and cleaning lines go (default console.warn). */
   log?: (line: string) => void
 }
@@ -107,7 +109,12 @@ export class LogManager {
     this.logLine = opts.log ?? ((l) => console.warn(l))
     this.hadCleanShutdown = hadCleanShutdown
     this.lastCheckpoint = opts.clock()
-    this.cleaner = new LogCleaner({ clock: opts.clock, bytesPerStep: opts.cleanerBytesPerStep, log: this.logLine })
+    this.cleaner = new LogCleaner({
+      clock: opts.clock,
+      bytesPerStep: opts.cleanerBytesPerStep,
+      dedupeBufferBytes: opts.cleanerDedupeBufferBytes,
+      log: this.logLine
+    })
   }
 
   /**
@@ -192,7 +199,7 @@ export class LogManager {
    * Periodic work at `now` (ms): flush.ms for each log, retention (retention.ms: closed segments
    * whose largest timestamp is older than now - retention.ms; retention.bytes: oldest closed
    * segments while the log stays at or above retention.bytes without them), checkpoints every
-   * checkpointIntervalMs, and one cleaner step per compacted log.
+   * checkpointIntervalMs, and one cleaner step (on one compacted log at a time).
    */
   tick(now = this.clock()): TickResult {
     this.checkOpen()

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { LogCleaner } from '../../../../src/broker/storage/log-cleaner'
+import { LogCleaner, MAP_ENTRY_OVERHEAD_BYTES } from '../../../../src/broker/storage/log-cleaner'
 import { LogManager } from '../../../../src/broker/storage/log-manager'
 import { PartitionLog } from '../../../../src/broker/storage/partition-log'
 import type { RecordInput, StorageBackend } from '../../../../src/broker/storage/storage-types'
@@ -198,6 +198,66 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const third = reopen()
     toClose.push(third)
     expect(third.getLog('c', 0)!.firstDirtyOffset).toBe(third.getLog('c', 0)!.logStartOffset)
+  })
+
+  it('with a dedupe buffer too small for the dirty section, cleans in several passes, each up to where its map filled, never losing a key', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    const lastOf = new Map<string, { offset: number; value: string }>()
+    for (let i = 0; i < 120; i++) {
+      const key = `k${i % 20}`
+      const r = log.appendAsLeader([kv(key, `v${i}`, 1_000_000 + i)])
+      lastOf.set(key, { offset: r.firstOffset, value: `v${i}` })
+    }
+    log.updateHighWatermark(log.logEndOffset)
+    const activeBase = log.segments().at(-1)!.baseOffset
+    // Room for 12 keys of 3 bytes (27 bytes each): fewer than the 20 keys of the dirty section.
+    const cleaner = new LogCleaner({ clock: clock.fn, dedupeBufferBytes: 12 * (3 + MAP_ENTRY_OVERHEAD_BYTES), log: () => {} })
+    let passes = 0
+    while (cleaner.cleanNow(log) !== null) {
+      passes++
+      expect(passes).toBeLessThan(50)
+      expect(log.firstDirtyOffset).toBeLessThanOrEqual(activeBase)
+      // The latest record of every key is still there after every pass.
+      const byKey = new Map(log.readRecords(0, {}).map((r) => [r.key!.toString(), r]))
+      for (const [k, last] of lastOf) expect([k, byKey.get(k)?.offset, byKey.get(k)?.value?.toString()]).toEqual([k, last.offset, last.value])
+    }
+    expect(passes).toBeGreaterThan(2)
+    expect(log.firstDirtyOffset).toBe(activeBase)
+    const closed = log.readRecords(0, {}).filter((r) => r.offset < activeBase)
+    const keys = closed.map((r) => r.key!.toString())
+    expect(new Set(keys).size).toBe(keys.length) // one record per key below the active segment
+  })
+
+  it('refuses to clean when one batch needs more offset map than log.cleaner.dedupe.buffer.size, changing nothing', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    const before = log.readRecords(0, {})
+    const cleaner = new LogCleaner({ clock: clock.fn, dedupeBufferBytes: 20, log: () => {} })
+    expect(() => cleaner.cleanNow(log)).toThrow(/needs 26 bytes of offset map, more than log\.cleaner\.dedupe\.buffer\.size 20/)
+    expect(log.readRecords(0, {})).toEqual(before)
+    expect(fs.readdirSync(log.dir).some((f) => f.includes('.cleaned'))).toBe(false)
+  })
+
+  it('step() cleans one log at a time (one dedupe buffer), then the next', () => {
+    const clock = new ManualClock(1_000_000)
+    const logs = [openLog(create(), clock), openLog(create(), clock)]
+    for (const log of logs) {
+      for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+      log.updateHighWatermark(log.logEndOffset)
+    }
+    const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 100, log: () => {} })
+    const order: number[] = []
+    for (let steps = 0; steps < 500 && logs.some((l) => l.lastCleaning === null); steps++) {
+      cleaner.step(logs)
+      const busy = logs.filter((l) => cleaner.isCleaning(l))
+      expect(busy.length).toBeLessThanOrEqual(1)
+      if (busy.length === 1 && order.at(-1) !== logs.indexOf(busy[0])) order.push(logs.indexOf(busy[0]))
+    }
+    expect(order).toEqual([0, 1])
+    expect(logs.every((l) => l.lastCleaning !== null)).toBe(true)
   })
 
   it('clean() runs in setImmediate steps: appends made while it runs land and the result is recorded', async () => {
