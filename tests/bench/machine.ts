@@ -64,3 +64,11 @@ export function memcpyMBps(bytes: number, rounds = 5): number {
   for (let i = 0; i < rounds; i++) best = Math.min(best, timeMs(() => src.copy(dst)))
   return bytes / 1e6 / (best / 1000)
 }
+
+/** The median of `xs` (the mean of the middle two for an even count); NaN for none. */
+export function median(xs: number[]): number {
+  if (xs.length === 0) return NaN
+  const v = [...xs].sort((a, b) => a - b)
+  const m = v.length >> 1
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2
+}
