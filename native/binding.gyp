@@ -6,7 +6,7 @@
   "targets": [
     {
       "target_name": "brokerlab_mmap",
-      "sources": ["src/addon.cc", "src/mapped_file.cc"],
+      "sources": ["src/addon.cc", "src/mapped_file.cc", "src/crc32c.cc"],
       "dependencies": [
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except"
       ],

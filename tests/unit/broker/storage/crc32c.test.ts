@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { crc32c } from '../../../../src/broker/storage/crc32c'
+import { crc32c, crc32cJs, nativeCrc32c, NATIVE_MIN_BYTES } from '../../../../src/broker/storage/crc32c'
 // kafkajs's own (byte-at-a-time) CRC-32C: an independent implementation to compare against.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsCrc32C: (buf: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C')
@@ -41,5 +41,39 @@ describe('crc32c', () => {
 
   it('rejects a range outside the buffer', () => {
     expect(() => crc32c(Buffer.alloc(4), 2, 8)).toThrow(RangeError)
+  })
+
+  it('the JavaScript reference agrees with kafkajs on every length up to 300 (both sides of the native threshold)', () => {
+    const b = Buffer.alloc(305)
+    for (let i = 0; i < b.length; i++) b[i] = (i * 193 + 11) & 0xff
+    for (let n = 0; n <= 300; n++) expect(crc32cJs(b, 5, 5 + n)).toBe(kafkajsCrc32C(b.subarray(5, 5 + n)) >>> 0)
+  })
+})
+
+const native = nativeCrc32c()
+describe.skipIf(native === null)('crc32c in the native addon', () => {
+  it('equals the JavaScript reference on random buffers of many lengths, starts and initial values', () => {
+    let seed = 12345
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 0xff
+    const big = Buffer.alloc(70_000)
+    for (let i = 0; i < big.length; i++) big[i] = rnd()
+    for (const len of [0, 1, 7, 8, 9, 63, 255, 256, 257, 1000, 4096, 16_384, 65_537]) {
+      for (const start of [0, 1, 3, 7, 13]) {
+        for (const init of [0, 0xffffffff, 0x12345678]) {
+          expect(native!(big, start, start + len, init)).toBe(crc32cJs(big, start, start + len, init))
+        }
+      }
+    }
+    expect(native!(Buffer.from('123456789'), 0, 9, 0)).toBe(0xe3069283)
+  })
+
+  it('is what crc32c uses from NATIVE_MIN_BYTES on, with the same results and range checks', () => {
+    const b = Buffer.alloc(NATIVE_MIN_BYTES * 4, 0xa5)
+    expect(crc32c(b)).toBe(crc32cJs(b))
+    expect(crc32c(b.subarray(1), 3, 3 + NATIVE_MIN_BYTES)).toBe(kafkajsCrc32C(b.subarray(4, 4 + NATIVE_MIN_BYTES)) >>> 0)
+    expect(() => crc32c(b, 0, b.length + 1)).toThrow(RangeError)
+    expect(() => native!(b, 10, 5, 0)).toThrow(RangeError)
+    expect(() => native!(b, 0.5, 300, 0)).toThrow(RangeError)
+    expect(() => (native as unknown as (x: unknown) => number)('not a buffer')).toThrow(TypeError)
   })
 })
