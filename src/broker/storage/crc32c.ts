@@ -112,3 +112,10 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): n
   }
   return crc32cJs(buf, start, end, crc)
 }
+
+/** Which CRC-32C runs for large ranges, for the engine's startup log line. */
+export function crc32cImplementation(): string {
+  if (nativeCrc32c() === null) return 'JavaScript slicing-by-8'
+  const load = loadMmapAddon()
+  return load.ok && (load.addon as { crc32cHardware?: boolean }).crc32cHardware ? 'native, SSE4.2 crc32 instruction' : 'native, slicing-by-8'
+}

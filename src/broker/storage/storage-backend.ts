@@ -7,6 +7,7 @@
  * engine's worker thread logs its own).
  */
 import { StorageError } from '../errors'
+import { crc32cImplementation } from './crc32c'
 import { FileBackend } from './file-backend'
 import { MmapBackend, loadMmapAddon } from './mmap-backend'
 import type { StorageBackend } from './storage-types'
@@ -20,7 +21,8 @@ let logged = false
  * Returns a StorageBackend of the requested kind. 'auto' picks mmap when the native addon loads,
  * else the file backend; 'mmap' throws StorageError (KAFKA_STORAGE_ERROR) naming the addon path and
  * the reason when it does not load; 'file' always gives the file backend. Logs once which backend
- * runs, through `log` (default console.info), e.g. `brokerlab storage: mmap backend (native addon)`.
+ * runs and which CRC-32C, through `log` (default console.info), e.g.
+ * `brokerlab storage: mmap backend (native addon …); CRC-32C: native, SSE4.2 crc32 instruction`.
  */
 export function loadStorageBackend(kind: StorageBackendKind, log: (line: string) => void = console.info): StorageBackend {
   let backend: StorageBackend
@@ -42,7 +44,7 @@ export function loadStorageBackend(kind: StorageBackendKind, log: (line: string)
   }
   if (!logged) {
     logged = true
-    log(line)
+    log(`${line}; CRC-32C: ${crc32cImplementation()}`)
   }
   return backend
 }

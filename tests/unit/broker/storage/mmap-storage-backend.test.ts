@@ -42,13 +42,13 @@ describe('loadStorageBackend', () => {
   it.skipIf(!mmapLoads)('auto picks the mmap backend when the addon loads', () => {
     const { out } = inChild('auto', {})
     expect(out).toContain('BACKEND mmap')
-    expect(out[0]).toMatch(/^LOG brokerlab storage: mmap backend \(native addon .*brokerlab_mmap\.node\)/)
+    expect(out[0]).toMatch(/^LOG brokerlab storage: mmap backend \(native addon .*brokerlab_mmap\.node\); CRC-32C: native, /)
   })
 
   it('auto falls back to the file backend when the addon is missing, saying why', () => {
     const { out } = inChild('auto', { BROKERLAB_NATIVE_PATH: '/nonexistent/brokerlab_mmap.node' })
     expect(out).toContain('BACKEND file')
-    expect(out[0]).toMatch(/file backend .*mmap addon unavailable: \/nonexistent\/brokerlab_mmap\.node not found/)
+    expect(out[0]).toMatch(/file backend .*mmap addon unavailable: \/nonexistent\/brokerlab_mmap\.node not found .*\); CRC-32C: JavaScript slicing-by-8$/)
   })
 
   it('mmap refuses with a StorageError naming the addon when the addon is missing', () => {
