@@ -10,18 +10,30 @@ import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo
 import { formatTable } from '../table'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
-/** Config values from the command line: integers become numbers, the rest stays text. */
+/** Java's Long.MAX_VALUE as Kafka prints it: the default of flush.messages and flush.ms ("never"). */
+export const LONG_MAX_VALUE_TEXT = '9223372036854775807'
+
+/**
+ * Config values from the command line: integers become numbers, the rest stays text. Kafka's
+ * Long.MAX_VALUE (9223372036854775807) becomes Number.MAX_SAFE_INTEGER, the engine's "never"; other
+ * integers beyond 2^53 - 1 stay as they are, for validation to refuse.
+ */
 export function configValues(pairs: [string, string][] | undefined): Record<string, string | number> | undefined {
   if (!pairs || pairs.length === 0) return undefined
   const out: Record<string, string | number> = {}
-  for (const [k, v] of pairs) out[k] = /^-?\d+$/.test(v) ? Number(v) : v
+  for (const [k, v] of pairs) out[k] = v === LONG_MAX_VALUE_TEXT ? Number.MAX_SAFE_INTEGER : /^-?\d+$/.test(v) ? Number(v) : v
   return out
+}
+
+/** A config value as kafka-topics prints it (the engine's Number.MAX_SAFE_INTEGER is Kafka's Long.MAX_VALUE). */
+function configText(v: string | number): string {
+  return v === Number.MAX_SAFE_INTEGER ? LONG_MAX_VALUE_TEXT : String(v)
 }
 
 /** kafka-topics --describe text for one topic. */
 export function describeText(t: TopicDetail): string {
   const overrides = Object.entries(t.configs)
-    .map(([k, v]) => `${k}=${v}`)
+    .map(([k, v]) => `${k}=${configText(v)}`)
     .join(',')
   const lines = [
     `Topic: ${t.name}\tPartitionCount: ${t.partitions}\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${overrides}`

@@ -98,6 +98,16 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(described.stdout).toMatch(new RegExp(`Partition: ${expected}\\tLeader: \\d\\tReplicas: \\d,\\d,\\d\\tIsr: \\d,\\d,\\d\\tLogStartOffset: 0\\tLogEndOffset: 1\\tHighWatermark: 1`))
   })
 
+  it("takes and prints Kafka's Long.MAX_VALUE (9223372036854775807) for flush.messages / flush.ms", () => {
+    expect(cli('topic', 'create', 'f', '--config', 'flush.ms=9223372036854775807', '--config', 'flush.messages=5').status).toBe(0)
+    const described = cli('topic', 'describe', 'f').stdout
+    expect(described).toContain('flush.ms=9223372036854775807')
+    expect(described).toContain('flush.messages=5')
+    const tooBig = cli('topic', 'create', 'g', '--config', 'flush.ms=9223372036854775806')
+    expect(tooBig.status).toBe(2)
+    expect(tooBig.stderr).toMatch(/--config flush\.ms: Too big/)
+  })
+
   it('uses BROKERLAB_DATA_DIR when --data-dir is not given', () => {
     const envDir = path.join(dir, 'from-env')
     const r = runBrokerlab(['topic', 'create', 'e', '--partitions', '1'], { BROKERLAB_DATA_DIR: envDir })
