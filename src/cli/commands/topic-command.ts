@@ -5,7 +5,8 @@
  * high watermark; delete.
  */
 import type { Command } from 'commander'
-import type { TopicDetail } from '../../shared/contract'
+import { DEFAULT_TOPIC_CONFIGS } from '../../broker/cluster/topic-config'
+import type { TopicConfigs, TopicDetail } from '../../shared/contract'
 import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
 import { formatTable } from '../table'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
@@ -25,15 +26,14 @@ export function configValues(pairs: [string, string][] | undefined): Record<stri
   return out
 }
 
-/** A config value as kafka-topics prints it (the engine's Number.MAX_SAFE_INTEGER is Kafka's Long.MAX_VALUE). */
-function configText(v: string | number): string {
-  return v === Number.MAX_SAFE_INTEGER ? LONG_MAX_VALUE_TEXT : String(v)
-}
-
-/** kafka-topics --describe text for one topic. */
+/**
+ * kafka-topics --describe text for one topic. Like Kafka's, `Configs:` lists the topic's overrides
+ * only (values that differ from the defaults); `--json` has every value.
+ */
 export function describeText(t: TopicDetail): string {
   const overrides = Object.entries(t.configs)
-    .map(([k, v]) => `${k}=${configText(v)}`)
+    .filter(([k, v]) => DEFAULT_TOPIC_CONFIGS[k as keyof TopicConfigs] !== v)
+    .map(([k, v]) => `${k}=${v}`)
     .join(',')
   const lines = [
     `Topic: ${t.name}\tPartitionCount: ${t.partitions}\tReplicationFactor: ${t.replicationFactor}\tConfigs: ${overrides}`
