@@ -216,7 +216,7 @@ export class EngineService {
       'group/consume': (req) => consumeAsGroup(c, req),
       'group/reset': (req) => resetGroup(c, req),
       'import/run': async ({ topic, format, content, keyField, createTopic }) => {
-        const rows = parseRecordSource(content, format)
+        const rows = await parseRecordSource(content, format)
         return importRecords(c, {
           topic,
           rows,

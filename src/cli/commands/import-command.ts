@@ -4,15 +4,18 @@
  * it when missing and partitions are given; records are keyed by the key field and produced in
  * batches with acks=all. A progress bar on stderr when it is a terminal; a summary at the end.
  *
- * Must stay true: the file is read and parsed, and the arguments validated, before the data
- * directory is opened, so a bad file or argument leaves the data untouched.
+ * Must stay true: the file is read and parsed in full, and the arguments validated, before the data
+ * directory is opened, so a bad file or argument leaves the data untouched. The file is read as a
+ * stream twice (a checking pass that counts the rows, then the import), so memory stays bounded by a
+ * chunk and a batch whatever the file's size.
  */
-import { readFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { access, constants } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { importRecords } from '../../main/import/importer'
-import { formatFromFileName, parseRecordSource, type ImportFormat } from '../../main/import/record-source'
+import { checkKeyField, importRecords, rowToRecord } from '../../main/import/importer'
+import { formatFromFileName, readRecordRows, type ImportFormat } from '../../main/import/record-source'
 import { toContractError } from '../../main/engine-service'
 import { intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
@@ -62,17 +65,18 @@ export function registerImportCommand(program: Command, io: CliIo): void {
             replicationFactor: opts.replicationFactor ?? 1
           })
         : undefined
-    let content: string
+    const rowsOf = (): AsyncGenerator<unknown, void, void> => readRecordRows(createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 }), format)
+    let total = 0
     try {
-      content = await readFile(path, 'utf8')
+      await access(path, constants.R_OK)
+      // Checking pass: the whole file parses, and every row can become a record.
+      for await (const row of rowsOf()) {
+        if (total === 0 && opts.keyField !== undefined) checkKeyField(row, opts.keyField)
+        rowToRecord(row, total++, opts.keyField ?? null)
+      }
     } catch (e) {
-      throw new CliError(`Cannot read ${file}: ${(e as Error).message}`, EXIT_FAILURE)
-    }
-    let rows: unknown[]
-    try {
-      rows = parseRecordSource(content, format)
-    } catch (e) {
-      throw new CliError(`${file}: ${(e as Error).message}`, EXIT_FAILURE)
+      const err = e as NodeJS.ErrnoException
+      throw new CliError(err.code && err.syscall ? `Cannot read ${file}: ${err.message}` : `${file}: ${err.message}`, EXIT_FAILURE)
     }
     await withEngine(io, opts.dataDir, async (s) => {
       const existing = s.cluster.listTopics({ includeInternal: true }).find((t) => t.name === opts.topic)
@@ -84,7 +88,8 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       try {
         const res = await importRecords(s.cluster, {
           topic: opts.topic,
-          rows,
+          rows: rowsOf(),
+          total,
           keyField: opts.keyField ?? null,
           createTopic: createTopic
             ? { partitions: createTopic.partitions, replicationFactor: createTopic.replicationFactor }

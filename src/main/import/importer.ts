@@ -18,7 +18,10 @@ export const DEFAULT_IMPORT_BATCH = 1000
 /** What to import and how. */
 export interface ImportOptions {
   topic: string
-  rows: unknown[]
+  /** The rows: an array, or rows read as a stream (give `total` then, for progress). */
+  rows: Iterable<unknown> | AsyncIterable<unknown>
+  /** How many rows there are (default: the array's length); progress reports it as the total. */
+  total?: number
   /** Field whose value becomes the key; null for unkeyed records. */
   keyField: string | null
   /** Create the topic with these settings when it does not exist. */
@@ -51,6 +54,16 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+/**
+ * Refuses a key field that the first row lacks (almost always a typo).
+ * @throws ImportFormatError naming the field and the fields the row has.
+ */
+export function checkKeyField(first: unknown, keyField: string): void {
+  if (!isObject(first)) throw new ImportFormatError(`Record 0 is not an object, so it has no key field "${keyField}"`)
+  if (!(keyField in first))
+    throw new ImportFormatError(`Key field "${keyField}" is not a field of the records (fields: ${Object.keys(first).slice(0, 20).join(', ')})`)
+}
+
 /** Converts one row to a ProducerRecord. @throws ImportFormatError when a key field is asked for and the row is not an object. */
 export function rowToRecord(row: unknown, index: number, keyField: string | null): ProducerRecord {
   let key: string | null = null
@@ -73,15 +86,11 @@ export async function importRecords(cluster: ClusterApi, opts: ImportOptions): P
   const clock = opts.clock ?? Date.now
   const started = clock()
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_IMPORT_BATCH)
-  const total = opts.rows.length
-  if (opts.keyField !== null && total > 0) {
-    const first = opts.rows[0]
-    if (!isObject(first)) throw new ImportFormatError(`Record 0 is not an object, so it has no key field "${opts.keyField}"`)
-    if (!(opts.keyField in first))
-      throw new ImportFormatError(
-        `Key field "${opts.keyField}" is not a field of the records (fields: ${Object.keys(first).slice(0, 20).join(', ')})`
-      )
-  }
+  let total = opts.total ?? (Array.isArray(opts.rows) ? opts.rows.length : 0)
+  const rows: AsyncIterator<unknown> | Iterator<unknown> =
+    Symbol.asyncIterator in opts.rows ? opts.rows[Symbol.asyncIterator]() : (opts.rows as Iterable<unknown>)[Symbol.iterator]()
+  let next = await rows.next()
+  if (opts.keyField !== null && !next.done) checkKeyField(next.value, opts.keyField)
   const exists = cluster.listTopics({ includeInternal: true }).some((t) => t.name === opts.topic)
   if (!exists) {
     if (!opts.createTopic)
@@ -94,13 +103,19 @@ export async function importRecords(cluster: ClusterApi, opts: ImportOptions): P
   const perPartition: Record<number, number> = {}
   let done = 0
   opts.onProgress?.(0, total)
-  for (let i = 0; i < total; i += batchSize) {
-    const batch: ProducerRecord[] = []
-    for (let j = i; j < Math.min(total, i + batchSize); j++) batch.push(rowToRecord(opts.rows[j], j, opts.keyField))
+  let batch: ProducerRecord[] = []
+  const send = async (): Promise<void> => {
     const acks = await cluster.produce(opts.topic, batch, { acks: opts.acks ?? 'all' })
     for (const a of acks) perPartition[a.partition] = (perPartition[a.partition] ?? 0) + 1
     done += batch.length
+    batch = []
+    total = Math.max(total, done) // a file that grew after it was counted
     opts.onProgress?.(done, total)
   }
+  for (; !next.done; next = await rows.next()) {
+    batch.push(rowToRecord(next.value, done + batch.length, opts.keyField))
+    if (batch.length === batchSize) await send()
+  }
+  if (batch.length > 0) await send()
   return { imported: done, perPartition, elapsedMs: clock() - started }
 }

@@ -108,6 +108,35 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(tooBig.stderr).toMatch(/--config flush\.ms: Too big/)
   })
 
+  it('imports NDJSON and CSV files read as streams, and refuses a file bad near its end before writing anything', () => {
+    const nd = path.join(dir, 'rows.ndjson')
+    fs.writeFileSync(nd, Array.from({ length: 5000 }, (_, i) => JSON.stringify({ id: `k${i % 7}`, i })).join('\n') + '\n')
+    const ok = cli('import', nd, '--topic', 'rows', '--key-field', 'id', '--partitions', '3', '--json')
+    expect(ok.status).toBe(0)
+    const res = JSON.parse(ok.stdout)
+    expect(res.imported).toBe(5000)
+    const expected = [0, 0, 0]
+    for (let i = 0; i < 5000; i++) expected[partitionForKey(Buffer.from(`k${i % 7}`), 3)]++
+    expect([0, 1, 2].map((p) => res.perPartition[p] ?? 0)).toEqual(expected)
+
+    const csv = path.join(dir, 'rows.csv')
+    fs.writeFileSync(csv, 'id,n\r\n' + Array.from({ length: 3000 }, (_, i) => `k${i % 5},${i}`).join('\r\n') + '\r\n')
+    const okCsv = cli('import', csv, '--topic', 'rows-csv', '--key-field', 'id', '--partitions', '2', '--json')
+    expect(okCsv.status).toBe(0)
+    expect(JSON.parse(okCsv.stdout).imported).toBe(3000)
+
+    const before = fingerprint(dir)
+    const bad = path.join(dir, 'bad.ndjson')
+    fs.writeFileSync(bad, Array.from({ length: 4000 }, (_, i) => JSON.stringify({ id: i })).join('\n') + '\n{"id": oops}\n')
+    const refused = cli('import', bad, '--topic', 'rows', '--key-field', 'id')
+    expect(refused.status).toBe(1)
+    expect(refused.stderr).toMatch(/bad\.ndjson: NDJSON line 4001 is not valid JSON/)
+    const after = fingerprint(dir)
+    delete after['bad.ndjson']
+    expect(after).toEqual(before) // nothing of the good 4,000 lines was written
+    expect(JSON.parse(cli('offsets', '--topic', 'rows', '--json').stdout).reduce((n: number, r: { latest: number }) => n + r.latest, 0)).toBe(5000)
+  })
+
   it('uses BROKERLAB_DATA_DIR when --data-dir is not given', () => {
     const envDir = path.join(dir, 'from-env')
     const r = runBrokerlab(['topic', 'create', 'e', '--partitions', '1'], { BROKERLAB_DATA_DIR: envDir })
