@@ -19,7 +19,7 @@ import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, WebSocket, type RawData } from 'ws'
-import type { Reply } from '../shared/contract'
+import { WS_MAX_MESSAGE_BYTES, type Reply } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
 import type { EngineClient } from './engine-client'
@@ -28,7 +28,7 @@ import { EngineService } from './engine-service'
 import { openCluster } from './open-cluster'
 
 /** Default largest WebSocket message, in bytes (an import's file content travels in one message). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+export const DEFAULT_MAX_MESSAGE_BYTES = WS_MAX_MESSAGE_BYTES
 /** Pushed events are skipped for a client with more than this many bytes still unsent. */
 const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 

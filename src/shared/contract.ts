@@ -376,5 +376,11 @@ export interface BrokerlabApi {
 }
 
 /** Electron IPC channel names: one invoke channel for requests, one for pushed events. */
+/**
+ * Largest WebSocket message in browser mode, in bytes (an import's file content travels in one
+ * request). The host refuses bigger frames; the renderer's transport refuses to send them.
+ */
+export const WS_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
+
 export const IPC_REQUEST_CHANNEL = 'brokerlab:request'
 export const IPC_EVENT_CHANNEL = 'brokerlab:event'

@@ -6,9 +6,10 @@
  * Must stay true: every request settles exactly once (a reply, or a DISCONNECTED failure when the
  * socket closes first); requests made while connecting are queued and sent on open; event listeners
  * survive reconnects (they belong to the transport, not to a socket). Reconnects back off from
- * 250 ms doubling to 5 s.
+ * 250 ms doubling to 5 s. A request bigger than the host takes (WS_MAX_MESSAGE_BYTES) is refused
+ * here with INVALID_REQUEST saying so, rather than sent and answered by a closed socket.
  */
-import type { BrokerlabApi, ContractEvents, EventName, Reply } from '../../../shared/contract'
+import { WS_MAX_MESSAGE_BYTES, type BrokerlabApi, type ContractEvents, type EventName, type Reply } from '../../../shared/contract'
 
 /** Connection state, for the status badge. */
 export type WsState = 'connecting' | 'open' | 'closed'
@@ -30,7 +31,11 @@ export interface WsTransportOptions {
   onState?: (state: WsState) => void
   /** Reconnect delays in ms: first, cap. */
   backoff?: { initialMs: number; maxMs: number }
+  /** Largest request in bytes (default WS_MAX_MESSAGE_BYTES, what the host accepts). */
+  maxMessageBytes?: number
 }
+
+const MIB = 1024 * 1024
 
 type Pending = (reply: Reply<unknown>) => void
 
@@ -42,6 +47,7 @@ export function wsTransport(url: string, options: WsTransportOptions = {}): Brok
   const createSocket = options.createSocket ?? ((u: string) => new WebSocket(u) as unknown as SocketLike)
   const initialMs = options.backoff?.initialMs ?? 250
   const maxMs = options.backoff?.maxMs ?? 5000
+  const maxMessageBytes = options.maxMessageBytes ?? WS_MAX_MESSAGE_BYTES
   const pending = new Map<number, Pending>()
   const queue: string[] = []
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>()
@@ -100,6 +106,18 @@ export function wsTransport(url: string, options: WsTransportOptions = {}): Brok
     request(name, req) {
       const id = nextId++
       const text = JSON.stringify({ id, name, payload: req })
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only near the limit.
+      const bytes = text.length * 3 <= maxMessageBytes ? text.length : new TextEncoder().encode(text).length
+      if (bytes > maxMessageBytes) {
+        const size = (n: number): string => `${(n / MIB).toFixed(n < 10 * MIB ? 1 : 0)} MiB`
+        return Promise.resolve({
+          ok: false,
+          error: {
+            code: 'INVALID_REQUEST',
+            message: `This ${name} request is ${size(bytes)}; browser mode sends at most ${size(maxMessageBytes)} per request. Use the desktop app, or \`brokerlab import FILE\` for a large file.`
+          }
+        })
+      }
       return new Promise((resolve) => {
         pending.set(id, resolve as Pending)
         if (socket && socket.readyState === 1) socket.send(text)

@@ -81,4 +81,28 @@ describe('wsTransport', () => {
     expect(sockets).toHaveLength(3)
     t.close()
   })
+
+  it('refuses a request bigger than the host accepts, saying so, without sending it', async () => {
+    const t = wsTransport('ws://h/ws', {
+      createSocket: () => {
+        const s = new FakeSocket()
+        sockets.push(s)
+        return s
+      },
+      maxMessageBytes: 1000
+    })
+    sockets[0].open()
+    const big = await t.request('import/run', { topic: 't', format: 'ndjson', content: 'é'.repeat(600), keyField: null })
+    expect(big).toEqual({
+      ok: false,
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^This import\/run request is 0\.0 MiB; browser mode sends at most 0\.0 MiB per request/) }
+    })
+    expect(sockets[0].sent).toEqual([])
+    // 600 two-byte characters are 1,200 bytes of UTF-8 but 600 UTF-16 units: the count is in bytes.
+    const small = t.request('import/run', { topic: 't', format: 'ndjson', content: 'e'.repeat(600), keyField: null })
+    expect(sockets[0].sent).toHaveLength(1)
+    sockets[0].receive({ id: 2, reply: { ok: true, data: { imported: 0, perPartition: {}, elapsedMs: 0 } } })
+    await expect(small).resolves.toMatchObject({ ok: true })
+    t.close()
+  })
 })
