@@ -158,9 +158,20 @@ export interface ClusterApi {
   readonly clusterId: string
   readonly controllerId: number
   brokers(): BrokerState[]
-  /** Stop a broker: its replicas stop fetching; partitions it led elect a new leader from the ISR. */
+  /**
+   * Stop a broker (a controlled shutdown): partitions it led elect a new leader from the ISR; it
+   * leaves every ISR at once (the last member of an ISR stays, the partition goes offline).
+   */
   stopBroker(id: number): void
   startBroker(id: number): void
+  /**
+   * Fault injection: broker `id` stays up (it still leads its partitions) but its followers stop
+   * fetching, as behind a network partition or a long GC pause, so they fall behind and leave ISRs
+   * after replica.lag.time.max.ms. Not persisted. @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id.
+   */
+  pauseFetching(id: number): void
+  /** Undoes pauseFetching: the followers fetch again, catch up and rejoin ISRs. */
+  resumeFetching(id: number): void
 
   /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic). */
   defaultTopicConfigs(): TopicConfigs

@@ -122,6 +122,8 @@ export class Cluster implements ClusterApi {
   private readonly store: ReplicaLogStore
   private readonly meta: ClusterMetadata
   private readonly alive = new Map<number, boolean>()
+  /** Brokers whose followers do not fetch (pauseFetching); runtime only. */
+  private readonly fetchPaused = new Set<number>()
   private readonly topics = new Map<string, TopicRuntime>()
   private readonly metrics: ClusterMetrics
   private readonly sticky: StickyPartitioner
@@ -231,9 +233,10 @@ export class Cluster implements ClusterApi {
   }
 
   /**
-   * Stop broker `id` (a crash as the controller sees it): partitions it led elect a new leader from
-   * their live ISR (leader epoch + 1) or go offline; as a follower it leaves ISRs after
-   * replica.lag.time.max.ms. Stopping a stopped broker does nothing.
+   * Stop broker `id`, as a controlled shutdown: partitions it led elect a new leader from their live
+   * ISR (leader epoch + 1) or go offline; as a follower it leaves every ISR at once (not the last
+   * member of one), as Kafka's controller removes a shut-down or fenced broker. Stopping a stopped
+   * broker does nothing. (A follower that falls behind while up leaves by lag: see pauseFetching.)
    * @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker id.
    */
   stopBroker(id: number): void {
@@ -243,6 +246,20 @@ export class Cluster implements ClusterApi {
     this.setAlive(id, false)
     for (const p of this.allPartitions()) p.onBrokerStopped(id)
     this.persist()
+  }
+
+  /** See ClusterApi.pauseFetching. */
+  pauseFetching(id: number): void {
+    this.checkOpen()
+    this.brokerOrThrow(id)
+    this.fetchPaused.add(id)
+  }
+
+  /** See ClusterApi.resumeFetching. */
+  resumeFetching(id: number): void {
+    this.checkOpen()
+    this.brokerOrThrow(id)
+    if (this.fetchPaused.delete(id)) this.scheduleReplication()
   }
 
   /**
@@ -849,6 +866,7 @@ export class Cluster implements ClusterApi {
         clock: this.clock,
         replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
         isAlive: (b) => this.alive.get(b) === true,
+        isFetching: (b) => this.alive.get(b) === true && !this.fetchPaused.has(b),
         openLog: (b, create) => this.store.open(b, meta.name, i, toLogConfig(meta.configs), create),
         minInsyncReplicas: () => meta.configs['min.insync.replicas'],
         metaChanged: () => {

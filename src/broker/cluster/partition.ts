@@ -11,8 +11,9 @@
  *
  * Failure: when the leader stops, the first live ISR member in replica order leads (leader epoch + 1)
  * and the ISR keeps only live members (Kafka's OfflinePartitionLeaderElection); with no live ISR
- * member the partition goes offline (leader -1, ISR kept, no unclean election). Stopped followers
- * leave the ISR by lag, as a crashed follower does. A restarted replica truncates to its own high
+ * member the partition goes offline (leader -1, ISR kept, no unclean election). A stopped follower
+ * leaves the ISR at once, as the controller removes a shut-down broker (a live follower that falls
+ * behind leaves by lag, above). A restarted replica truncates to its own high
  * watermark (pre-KIP-101 Kafka's rule: what lies above may have diverged) and catches up; one still
  * in the ISR keeps its log, a prefix of the leader's (only a leader holds records nobody else has,
  * and a stopped leader leaves the ISR), so its stale high watermark cannot lose acknowledged records
@@ -37,6 +38,8 @@ export interface PartitionEnv {
   clock(): number
   readonly replicaLagTimeMaxMs: number
   isAlive(brokerId: number): boolean
+  /** Alive, and its followers fetch (Cluster.pauseFetching turns that off). */
+  isFetching(brokerId: number): boolean
   /** Open the replica's log; when `create` is false, return null unless its directory already exists. */
   openLog(brokerId: number, create: boolean): ReplicaLog | null
   /** min.insync.replicas of the topic. */
@@ -205,8 +208,8 @@ export class Partition {
   }
 
   /**
-   * Whether a replication round has work: a live follower behind the leader's log end offset or
-   * high watermark, or live but outside the ISR (it may rejoin).
+   * Whether a replication round has work: a fetching follower behind the leader's log end offset or
+   * high watermark, or fetching but outside the ISR (it may rejoin).
    */
   needsReplication(): boolean {
     if (this.meta.leader < 0) return false
@@ -215,7 +218,7 @@ export class Partition {
     // After a restart the high watermark is the checkpointed one, possibly below what the whole ISR holds.
     if (hw < this.isrMinLogEndOffset()) return true
     for (const b of this.meta.replicas) {
-      if (b === this.meta.leader || !this.env.isAlive(b)) continue
+      if (b === this.meta.leader || !this.env.isFetching(b)) continue
       if (this.leo(b) !== end || !this.meta.isr.includes(b)) return true
       if ((this.logs.get(b)?.highWatermark ?? 0) < hw) return true
     }
@@ -232,7 +235,7 @@ export class Partition {
     let leaderLog = this.logs.get(this.meta.leader)
     if (!leaderLog) {
       // A lazily opened log that was never written: live followers with empty logs are in sync.
-      const followers = this.meta.replicas.filter((b) => b !== this.meta.leader && this.env.isAlive(b))
+      const followers = this.meta.replicas.filter((b) => b !== this.meta.leader && this.env.isFetching(b))
       if (followers.every((b) => this.leo(b) === 0)) {
         for (const b of followers) {
           this.lastCaughtUpMs.set(b, now)
@@ -245,7 +248,7 @@ export class Partition {
     const end = leaderLog.logEndOffset
     let copied = 0
     for (const b of this.meta.replicas) {
-      if (b === this.meta.leader || !this.env.isAlive(b)) continue
+      if (b === this.meta.leader || !this.env.isFetching(b)) continue
       if (end === 0 && !this.logs.has(b)) {
         this.lastCaughtUpMs.set(b, now)
         this.maybeExpandIsr(b, 0, 0, now)
@@ -272,7 +275,7 @@ export class Partition {
   private propagateHighWatermark(): void {
     const hw = this.highWatermark
     for (const [b, f] of this.logs) {
-      if (b === this.meta.leader || !this.env.isAlive(b)) continue
+      if (b === this.meta.leader || !this.env.isFetching(b)) continue
       const target = Math.min(hw, f.logEndOffset)
       if (target > f.highWatermark && target >= f.logStartOffset) f.updateHighWatermark(target)
     }
@@ -297,7 +300,7 @@ export class Partition {
     const removed: number[] = []
     for (const b of this.meta.isr) {
       if (b === this.meta.leader) continue
-      if (this.env.isAlive(b) && this.leo(b) >= end) {
+      if (this.env.isFetching(b) && this.leo(b) >= end) {
         this.lastCaughtUpMs.set(b, now)
         continue
       }
@@ -368,9 +371,21 @@ export class Partition {
     return true
   }
 
-  /** Broker `b` stopped: when it led, elect another leader. */
+  /**
+   * Broker `b` stopped, as in a controlled shutdown: when it led, another ISR member leads; when it
+   * followed, it leaves the ISR at once, unless it is the last member (Kafka's controller removes a
+   * shut-down or fenced broker from every ISR; the last member stays so the partition can come back
+   * without an unclean election). The high watermark may then advance, completing acks=all waits.
+   */
   onBrokerStopped(b: number): void {
-    if (this.meta.leader === b) this.electLeader()
+    if (this.meta.leader === b) {
+      this.electLeader()
+      return
+    }
+    if (!this.meta.isr.includes(b) || this.meta.isr.length <= 1) return
+    this.meta.isr = this.meta.isr.filter((x) => x !== b)
+    this.env.metaChanged()
+    this.maybeAdvanceHighWatermark()
   }
 
   /**

@@ -1,9 +1,9 @@
 /**
  * Kafka semantics of acks=all and leader failover at the edges: an ISR shrinking while a produce
  * waits (Kafka's DelayedProduce completes once the high watermark passes with the smaller ISR, but
- * answers NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR is below min.insync.replicas then), and a
- * restarted in-sync follower whose own high watermark is stale (it must not drop committed records
- * that it may be elected to lead).
+ * answers NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR is below min.insync.replicas then), and an
+ * in-sync follower whose own high watermark is stale (it must not drop committed records when it is
+ * elected to lead). Lagging followers are made with pauseFetching (a stopped broker leaves the ISR at once).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -52,11 +52,11 @@ describe('acks=all while the ISR shrinks', () => {
     const { cluster, clock } = makeCluster()
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
     const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
-    cluster.stopBroker(b)
+    cluster.pauseFetching(b)
     const p = outcome(cluster.produce('t', [rec(0), rec(1)], { acks: 'all' }))
     cluster.replicateNow()
     await flush()
-    expect(p.state).toBe('pending') // the stopped follower still holds the ISR back
+    expect(p.state).toBe('pending') // the follower that stopped fetching still holds the ISR back
     clock.now += 30001
     cluster.tick()
     await flush()
@@ -68,8 +68,8 @@ describe('acks=all while the ISR shrinks', () => {
     const { cluster, clock } = makeCluster()
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
     const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
-    cluster.stopBroker(a)
-    cluster.stopBroker(b)
+    cluster.pauseFetching(a)
+    cluster.pauseFetching(b)
     const p = outcome(cluster.produce('t', [rec(0)], { acks: 'all' }))
     cluster.replicateNow()
     clock.now += 30001
@@ -83,19 +83,18 @@ describe('acks=all while the ISR shrinks', () => {
 })
 
 describe('leader failover', () => {
-  it('a restarted in-sync follower with a stale high watermark keeps committed records it may be elected to lead', async () => {
+  it('an in-sync follower with a stale high watermark keeps committed records when it is elected to lead', async () => {
     const { cluster, clock } = makeCluster()
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1 } })
     const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
-    cluster.stopBroker(b)
+    cluster.pauseFetching(b)
     const p = cluster.produce('t', Array.from({ length: 10 }, (_, i) => rec(i)), { acks: 'all' })
-    cluster.replicateNow() // a has everything, but b (stopped, still in the ISR) holds the high watermark at 0
+    cluster.replicateNow() // a has everything, but b (not fetching, still in the ISR) holds the high watermark at 0
     clock.now += 30001
-    cluster.tick() // b leaves the ISR: the high watermark reaches 10, a has not heard of it yet
+    cluster.tick() // b leaves the ISR by lag after the round: the high watermark reaches 10, a has not heard of it
     expect((await p).map((m) => m.offset)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])
-    cluster.stopBroker(a)
-    cluster.startBroker(a) // still in the ISR: it must not truncate below the committed offset
-    cluster.stopBroker(leader)
+    expect(cluster.describeTopic('t').partitions[0].isr).toContain(a)
+    cluster.stopBroker(leader) // a leads: it must not truncate below the committed offset
     const state = cluster.describeTopic('t').partitions[0]
     expect(state.leader).toBe(a)
     expect(state.logEndOffset).toBe(10)
@@ -148,9 +147,7 @@ describe('high watermark at open', () => {
     expect(cluster.describeTopic('t').partitions[0].highWatermark).toBe(5)
     expect(cluster.fetch('t', 0, 0).records).toHaveLength(5)
     const [leader, a] = cluster.describeTopic('t').partitions[0].replicas
-    cluster.stopBroker(a)
-    cluster.startBroker(a) // in the ISR, its own high watermark 0: it keeps its log
-    cluster.stopBroker(leader)
+    cluster.stopBroker(leader) // a, in the ISR with its own checkpointed high watermark 0, leads and keeps its log
     expect(cluster.describeTopic('t').partitions[0].leader).toBe(a)
     expect(cluster.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(['k0', 'k1', 'k2', 'k3', 'k4'])
   })

@@ -187,14 +187,54 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect((await cluster.produce('safe', [rec('a', '3')], { acks: 1 }))[0].offset).toBe(1)
     })
 
-    it('times out acks=all with REQUEST_TIMED_OUT while a stopped follower still holds the ISR back', async () => {
+    it('times out acks=all with REQUEST_TIMED_OUT while a follower that stopped fetching still holds the ISR back', async () => {
       const { cluster } = harness()
       cluster.createTopic('slow', { partitions: 1, replicationFactor: 2 })
       const follower = cluster.describeTopic('slow').partitions[0].replicas[1]
-      cluster.stopBroker(follower)
+      cluster.pauseFetching(follower)
       const p = cluster.produce('slow', [rec('a', '1')], { acks: 'all', timeoutMs: 20 })
       cluster.replicateNow()
       expect(await codeOf(p)).toBe('REQUEST_TIMED_OUT')
+    })
+
+    it('completes acks=all at once when a follower is stopped: a shut-down broker leaves the ISR immediately', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('stop', { partitions: 1, replicationFactor: 3 })
+      const { leader, replicas } = cluster.describeTopic('stop').partitions[0]
+      const follower = replicas.find((b) => b !== leader)!
+      cluster.stopBroker(follower)
+      const p = cluster.describeTopic('stop').partitions[0]
+      expect(p.isr).toEqual(replicas.filter((b) => b !== follower))
+      expect(p.leader).toBe(leader)
+      const done = cluster.produce('stop', [rec('a', '1')], { acks: 'all', timeoutMs: 50 })
+      cluster.replicateNow()
+      expect((await done)[0].offset).toBe(0)
+      expect(cluster.describeTopic('stop').partitions[0].highWatermark).toBe(1)
+    })
+
+    it('keeps the last ISR member when it stops: the partition goes offline and comes back with it, no unclean election', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('last', { partitions: 1, replicationFactor: 3 })
+      const { leader, replicas } = cluster.describeTopic('last').partitions[0]
+      const others = replicas.filter((b) => b !== leader)
+      const first = cluster.produce('last', [rec('a', '1')], { acks: 'all' })
+      cluster.replicateNow()
+      await first
+      for (const b of others) cluster.stopBroker(b)
+      expect(cluster.describeTopic('last').partitions[0].isr).toEqual([leader])
+      await cluster.produce('last', [rec('b', '2')], { acks: 'all' }) // min.insync.replicas=1: the leader alone
+      cluster.stopBroker(leader)
+      let p = cluster.describeTopic('last').partitions[0]
+      expect([p.leader, p.isr]).toEqual([-1, [leader]])
+      cluster.startBroker(others[0]) // out of the ISR: it may not lead, it lacks offset 1
+      p = cluster.describeTopic('last').partitions[0]
+      expect(p.leader).toBe(-1)
+      cluster.startBroker(leader)
+      cluster.replicateNow()
+      p = cluster.describeTopic('last').partitions[0]
+      expect(p.leader).toBe(leader)
+      expect(p.highWatermark).toBe(2)
+      expect(p.isr).toContain(others[0])
     })
   })
 
@@ -235,13 +275,13 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.fetch('ts', 0, 1, { maxRecords: 1 }).records.map((r) => r.timestamp)).toEqual([2000])
     })
 
-    it('shrinks the ISR after replica.lag.time.max.ms and expands it when the restarted follower catches up', async () => {
+    it('shrinks the ISR after replica.lag.time.max.ms and expands it when the lagging follower catches up', async () => {
       const h = harness()
       const { cluster } = h
       cluster.createTopic('isr', { partitions: 1, replicationFactor: 3 })
       const { leader, replicas } = cluster.describeTopic('isr').partitions[0]
       const follower = replicas.find((b) => b !== leader)!
-      cluster.stopBroker(follower)
+      cluster.pauseFetching(follower)
       await cluster.produce('isr', [rec('a', '1')], { acks: 1 })
       cluster.tick()
       expect(cluster.describeTopic('isr').partitions[0].highWatermark).toBe(0)
@@ -255,8 +295,8 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(p.highWatermark).toBe(1)
       expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 1, offlinePartitions: 0 })
       await cluster.produce('isr', [rec('b', '2'), rec('c', '3')], { acks: 1 })
-      cluster.startBroker(follower)
       expect(cluster.describeTopic('isr').partitions[0].replicaStates.find((r) => r.brokerId === follower)!.logEndOffset).toBe(0)
+      cluster.resumeFetching(follower)
       cluster.replicateNow()
       p = cluster.describeTopic('isr').partitions[0]
       expect(p.isr).toEqual(replicas)
