@@ -299,8 +299,9 @@ export class LogCleaner {
         for (const seg of group) {
           const segMax = seg.maxTimestamp()
           const dropTombstones = segMax < deleteHorizon
-          // CRC-32C of these batches was checked while building the offset map.
-          const complete = yield* this.scanSegment(seg, budget, unchanged, false, (s) => {
+          // CRC-32C checked again: the clean section was not read while building the map, and a
+          // corrupt batch must never be rewritten with a fresh, valid CRC.
+          const complete = yield* this.scanSegment(seg, budget, unchanged, true, (s) => {
             recs.length = 0
             decodeRecordsInto(s.buf, s.bufPos, recs)
             result.recordsBefore += recs.length

@@ -229,6 +229,32 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     expect(new Set(keys).size).toBe(keys.length) // one record per key below the active segment
   })
 
+  it('refuses to recopy a corrupted batch of the clean section instead of rewriting it with a fresh CRC', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    expect(cleaner.cleanNow(log)).not.toBeNull()
+    // Flip the last byte of the first batch's value in the first clean segment that kept records.
+    const seg = log.segments().find((x) => x.records > 0 && x.baseOffset < log.firstDirtyOffset)!
+    const name = `${String(seg.baseOffset).padStart(20, '0')}.log`
+    const file = path.join(log.dir, name)
+    const fd = fs.openSync(file, 'r+')
+    const head = Buffer.alloc(12)
+    fs.readSync(fd, head, 0, 12, 0)
+    const valueEnd = 12 + head.readInt32BE(8) - 2 // the batch's last byte is the record's header count (0)
+    const b = Buffer.alloc(1)
+    fs.readSync(fd, b, 0, 1, valueEnd)
+    b[0] ^= 0x01
+    fs.writeSync(fd, b, 0, 1, valueEnd)
+    fs.closeSync(fd)
+    // New dirty segments: the next pass recopies the clean section too.
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 5}`, `w${i}`, 1_000_100 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    expect(() => cleaner.cleanNow(log)).toThrow(new RegExp(`CRC-32C.*${name.replace('.', '\\.')}`))
+  })
+
   it('refuses to clean when one batch needs more offset map than log.cleaner.dedupe.buffer.size, changing nothing', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
