@@ -32,6 +32,8 @@ export interface TopicConfigs {
   'min.insync.replicas': number
   'max.message.bytes': number
   'delete.retention.ms': number
+  /** Compaction starts once dirty bytes / (clean + dirty bytes) of the cleanable segments reach it (0 to 1). */
+  'min.cleanable.dirty.ratio': number
   'flush.messages': number
   'flush.ms': number
   'message.timestamp.type': 'CreateTime' | 'LogAppendTime'

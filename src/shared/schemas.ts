@@ -30,6 +30,7 @@ export const topicConfigsSchema = z
     'min.insync.replicas': z.number().int().min(1),
     'max.message.bytes': z.number().int().min(0),
     'delete.retention.ms': nonNegInt,
+    'min.cleanable.dirty.ratio': z.number().min(0).max(1),
     'flush.messages': z.number().int().min(1),
     'flush.ms': nonNegInt,
     'message.timestamp.type': z.enum(['CreateTime', 'LogAppendTime'])

@@ -183,7 +183,11 @@ export class Cluster implements ClusterApi {
       this.hadCleanShutdown = meta.cleanShutdown && this.store.hadCleanShutdown
       meta.cleanShutdown = false
       writeClusterMetadata(this.dataDir, meta)
-      for (const t of meta.topics) this.addTopicRuntime(t, !t.internal)
+      for (const t of meta.topics) {
+        // Configs added since the directory was written take Kafka's defaults.
+        t.configs = { ...DEFAULT_TOPIC_CONFIGS, ...t.configs }
+        this.addTopicRuntime(t, !t.internal)
+      }
       for (const p of this.allPartitions()) p.recoverHighWatermark()
       this.replayOffsetsTopic()
     } catch (e) {

@@ -25,6 +25,7 @@ export const DEFAULT_TOPIC_CONFIGS: Readonly<TopicConfigs> = Object.freeze({
   'min.insync.replicas': 1,
   'max.message.bytes': 1048588,
   'delete.retention.ms': 86400000,
+  'min.cleanable.dirty.ratio': 0.5,
   'flush.messages': Number.MAX_SAFE_INTEGER,
   'flush.ms': Number.MAX_SAFE_INTEGER,
   'message.timestamp.type': 'CreateTime'
@@ -76,6 +77,12 @@ export function validateTopicConfigs(
       if (!(TIMESTAMP_TYPES as readonly unknown[]).includes(raw))
         throw invalid(key, raw, 'String must be one of: CreateTime, LogAppendTime')
       out['message.timestamp.type'] = raw as TopicConfigs['message.timestamp.type']
+    } else if (key === 'min.cleanable.dirty.ratio') {
+      // A double in [0, 1] (LogConfig: ConfigDef.Type.DOUBLE, between(0, 1)).
+      const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)(e-?\d+)?\s*$/i.test(raw) ? Number(raw) : NaN
+      if (!Number.isFinite(n)) throw invalid(key, raw, 'Expected a number')
+      if (n < 0 || n > 1) throw invalid(key, raw, 'Value must be between 0 and 1')
+      out['min.cleanable.dirty.ratio'] = n
     } else if (key in NUMERIC_RULES) {
       const rule = NUMERIC_RULES[key]
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' && /^-?\d+$/.test(raw.trim()) ? Number(raw) : NaN
@@ -101,6 +108,7 @@ export function toLogConfig(c: Readonly<TopicConfigs>): LogConfig {
     retentionBytes: c['retention.bytes'],
     cleanupPolicy: c['cleanup.policy'],
     deleteRetentionMs: c['delete.retention.ms'],
+    minCleanableDirtyRatio: c['min.cleanable.dirty.ratio'],
     flushMessages: c['flush.messages'],
     flushMs: c['flush.ms'],
     messageTimestampType: c['message.timestamp.type']

@@ -71,14 +71,35 @@ export function cleanableSegments(log: PartitionLog): LogSegment[] {
   return out
 }
 
-/** True when a log has something to compact: new cleanable segments, or a tombstone now removable. */
+/**
+ * The dirty ratio of a log's cleanable segments: bytes from the first dirty offset on over all their
+ * bytes (Kafka's LogToClean.cleanableRatio); 0 when nothing is cleanable. A segment holding the first
+ * dirty offset counts as dirty.
+ */
+export function dirtyRatio(log: PartitionLog): number {
+  const all = log.segmentList()
+  const cleanable = cleanableSegments(log)
+  let clean = 0
+  let dirty = 0
+  cleanable.forEach((seg, i) => {
+    if (all[i + 1].baseOffset <= log.firstDirtyOffset) clean += seg.size()
+    else dirty += seg.size()
+  })
+  return clean + dirty === 0 ? 0 : dirty / (clean + dirty)
+}
+
+/**
+ * True when a log should be compacted now: it has new cleanable records and their share of the
+ * cleanable bytes reached min.cleanable.dirty.ratio (Kafka's LogCleanerManager.grabFilthiestCompactedLog),
+ * or a tombstone it kept has become removable (delete.retention.ms passed).
+ */
 export function needsCleaning(log: PartitionLog, now: number): boolean {
   if (log.isClosed || !isCompacted(log)) return false
   const all = log.segmentList()
   const cleanable = cleanableSegments(log)
   if (cleanable.length === 0) return false
   const end = all[cleanable.length].baseOffset
-  if (end > log.firstDirtyOffset) return true
+  if (end > log.firstDirtyOffset && dirtyRatio(log) >= log.config.minCleanableDirtyRatio) return true
   return log.tombstoneDeadline !== null && now >= log.tombstoneDeadline
 }
 

@@ -51,6 +51,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   retentionBytes: -1,
   cleanupPolicy: 'delete',
   deleteRetentionMs: 86400000,
+  minCleanableDirtyRatio: 0.5,
   flushMessages: Number.MAX_SAFE_INTEGER,
   flushMs: Number.MAX_SAFE_INTEGER,
   messageTimestampType: 'CreateTime'

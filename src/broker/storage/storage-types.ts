@@ -50,6 +50,8 @@ export interface LogConfig {
   cleanupPolicy: CleanupPolicy
   /** delete.retention.ms: how long tombstones survive compaction. Default 86400000. */
   deleteRetentionMs: number
+  /** min.cleanable.dirty.ratio: compaction starts once dirty / (clean + dirty) bytes reach it (0 to 1). */
+  minCleanableDirtyRatio: number
   /** flush.messages: fsync after this many appended messages. Default Number.MAX_SAFE_INTEGER (Kafka: Long.MAX_VALUE). */
   flushMessages: number
   /** flush.ms: fsync when the last flush is older than this. Default Number.MAX_SAFE_INTEGER. */

@@ -15,14 +15,14 @@ import { addDataDir, type DataDirOpts } from './data-dir-option'
 export const LONG_MAX_VALUE_TEXT = '9223372036854775807'
 
 /**
- * Config values from the command line: integers become numbers, the rest stays text. Kafka's
+ * Config values from the command line: numbers (integers, decimals) become numbers, the rest stays text. Kafka's
  * Long.MAX_VALUE (9223372036854775807) becomes Number.MAX_SAFE_INTEGER, the engine's "never"; other
  * integers beyond 2^53 - 1 stay as they are, for validation to refuse.
  */
 export function configValues(pairs: [string, string][] | undefined): Record<string, string | number> | undefined {
   if (!pairs || pairs.length === 0) return undefined
   const out: Record<string, string | number> = {}
-  for (const [k, v] of pairs) out[k] = v === LONG_MAX_VALUE_TEXT ? Number.MAX_SAFE_INTEGER : /^-?\d+$/.test(v) ? Number(v) : v
+  for (const [k, v] of pairs) out[k] = v === LONG_MAX_VALUE_TEXT ? Number.MAX_SAFE_INTEGER : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v
   return out
 }
 

@@ -103,6 +103,9 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(cli('topic', 'describe', 'f').stdout.split('\n')[0]).toMatch(/\tConfigs: flush\.messages=5$/)
     const json = JSON.parse(cli('topic', 'describe', 'f', '--json').stdout)
     expect(json.configs['flush.ms']).toBe(Number.MAX_SAFE_INTEGER) // the engine's "never"
+    // Decimals, as min.cleanable.dirty.ratio takes them in every compaction tutorial.
+    expect(cli('topic', 'create', 'c', '--config', 'cleanup.policy=compact', '--config', 'min.cleanable.dirty.ratio=0.01').status).toBe(0)
+    expect(cli('topic', 'describe', 'c').stdout.split('\n')[0]).toMatch(/\tConfigs: cleanup\.policy=compact,min\.cleanable\.dirty\.ratio=0\.01$/)
     const tooBig = cli('topic', 'create', 'g', '--config', 'flush.ms=9223372036854775806')
     expect(tooBig.status).toBe(2)
     expect(tooBig.stderr).toMatch(/--config flush\.ms: Too big/)

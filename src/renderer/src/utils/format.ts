@@ -61,7 +61,8 @@ export function formatDuration(ms: number): string {
 
 /**
  * A readable gloss of a topic config value, by Kafka's naming: `*.ms` as a duration, `*.bytes` as a
- * size (negative = unlimited), Long.MAX_VALUE (held as Number.MAX_SAFE_INTEGER) as "never".
+ * size (negative = unlimited), Long.MAX_VALUE (held as Number.MAX_SAFE_INTEGER) as "never",
+ * min.cleanable.dirty.ratio as a percentage.
  * Empty for values with no gloss (counts, policies).
  */
 export function describeConfigValue(key: string, v: unknown): string {
@@ -69,5 +70,6 @@ export function describeConfigValue(key: string, v: unknown): string {
   if (v >= Number.MAX_SAFE_INTEGER) return 'Long.MAX_VALUE (never)'
   if (key.endsWith('.ms')) return formatDuration(v)
   if (key.endsWith('.bytes')) return v < 0 ? 'unlimited' : formatBytes(v)
+  if (key === 'min.cleanable.dirty.ratio') return `${+(v * 100).toFixed(2)}% dirty`
   return ''
 }

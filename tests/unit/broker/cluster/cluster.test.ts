@@ -530,6 +530,19 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(fs.existsSync(path.join(h.dir, `broker-${broker}`, 'stray-0'))).toBe(false)
     })
 
+    it('gives configs added since a data directory was written their Kafka defaults at reopen', async () => {
+      const h = harness()
+      h.cluster.createTopic('old', { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': 1000 } })
+      await h.cluster.close()
+      const file = path.join(h.dir, 'cluster.json')
+      const doc = JSON.parse(fs.readFileSync(file, 'utf8'))
+      delete doc.topics.find((t: { name: string }) => t.name === 'old').configs['min.cleanable.dirty.ratio']
+      fs.writeFileSync(file, JSON.stringify(doc))
+      const c = await h.reopen()
+      expect(c.describeTopic('old').configs['min.cleanable.dirty.ratio']).toBe(0.5)
+      expect(c.describeTopic('old').configs['retention.ms']).toBe(1000)
+    })
+
     it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {
       const h = harness()
       h.cluster.createTopic('keep', { partitions: 3, replicationFactor: 3, configs: { 'retention.ms': 1000 } })

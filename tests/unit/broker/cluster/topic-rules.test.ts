@@ -60,6 +60,17 @@ describe('topic configs', () => {
     expect(codeOf(() => validateTopicConfigs({ 'cleanup.policy': 'keep' }))).toMatch(/^INVALID_CONFIG: .*cleanup\.policy/)
     expect(codeOf(() => validateTopicConfigs({ 'max.message.bytes': 2 ** 31 }))).toMatch(/no more than 2147483647/)
   })
+
+  it('takes min.cleanable.dirty.ratio as a number from 0 to 1 (default 0.5), as a number or a decimal string', () => {
+    expect(DEFAULT_TOPIC_CONFIGS['min.cleanable.dirty.ratio']).toBe(0.5)
+    expect(validateTopicConfigs({ 'min.cleanable.dirty.ratio': '0.01' })['min.cleanable.dirty.ratio']).toBe(0.01)
+    expect(validateTopicConfigs({ 'min.cleanable.dirty.ratio': 1 })['min.cleanable.dirty.ratio']).toBe(1)
+    expect(toLogConfig(validateTopicConfigs({ 'min.cleanable.dirty.ratio': 0 })).minCleanableDirtyRatio).toBe(0)
+    expect(codeOf(() => validateTopicConfigs({ 'min.cleanable.dirty.ratio': 1.5 }))).toBe(
+      'INVALID_CONFIG: Invalid value 1.5 for configuration min.cleanable.dirty.ratio: Value must be between 0 and 1'
+    )
+    expect(codeOf(() => validateTopicConfigs({ 'min.cleanable.dirty.ratio': 'half' }))).toMatch(/min\.cleanable\.dirty\.ratio: Expected a number/)
+  })
 })
 
 describe('assignReplicas', () => {

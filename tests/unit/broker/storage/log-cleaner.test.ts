@@ -1,10 +1,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { LogCleaner, MAP_ENTRY_OVERHEAD_BYTES } from '../../../../src/broker/storage/log-cleaner'
+import { LogCleaner, MAP_ENTRY_OVERHEAD_BYTES, dirtyRatio, needsCleaning } from '../../../../src/broker/storage/log-cleaner'
 import { LogManager } from '../../../../src/broker/storage/log-manager'
 import { PartitionLog } from '../../../../src/broker/storage/partition-log'
-import type { RecordInput, StorageBackend } from '../../../../src/broker/storage/storage-types'
+import type { LogConfig, RecordInput, StorageBackend } from '../../../../src/broker/storage/storage-types'
 import { backends } from './backends'
 import { ManualClock, config, tempDirs } from './helpers'
 
@@ -18,8 +18,8 @@ afterEach(() => {
 const kv = (key: string, value: string | null, ts: number): RecordInput => ({ key: Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp: ts })
 
 describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
-  function openLog(backend: StorageBackend, clock: ManualClock, policy: 'compact' | 'compact,delete' = 'compact'): PartitionLog {
-    const log = PartitionLog.open(path.join(dirs.make(), 'c-0'), config({ segmentBytes: 700, cleanupPolicy: policy, deleteRetentionMs: 60_000 }), {
+  function openLog(backend: StorageBackend, clock: ManualClock, policy: 'compact' | 'compact,delete' = 'compact', extra: Partial<LogConfig> = {}): PartitionLog {
+    const log = PartitionLog.open(path.join(dirs.make(), 'c-0'), config({ segmentBytes: 700, cleanupPolicy: policy, deleteRetentionMs: 60_000, ...extra }), {
       backend,
       clock: clock.fn
     })
@@ -87,6 +87,35 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const activeBase = log.segments().at(-1)!.baseOffset
     const keys = log.readRecords(0, {}).filter((r) => r.offset < activeBase).map((r) => r.key!.toString())
     expect(new Set(keys).size).toBe(keys.length)
+  })
+
+  it('starts a pass only once the dirty share of the cleanable bytes reaches min.cleanable.dirty.ratio', () => {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock, 'compact', { minCleanableDirtyRatio: 0.5 })
+    // 40 keys: the cleaned section keeps 40 records, several segments' worth.
+    for (let i = 0; i < 120; i++) log.appendAsLeader([kv(`k${i % 40}`, `v${i}`, 1_000_000 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    expect(dirtyRatio(log)).toBe(1) // never cleaned: all dirty
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    expect(cleaner.cleanNow(log)).not.toBeNull()
+    expect(dirtyRatio(log)).toBe(0)
+    // One new closed segment: a small share of the cleanable bytes, so no pass yet.
+    const before = log.segments().length
+    let i = 0
+    const append = (): void => {
+      log.appendAsLeader([kv(`k${i % 40}`, `w${i}`, 1_000_200 + i)])
+      i++
+      log.updateHighWatermark(log.logEndOffset)
+    }
+    while (log.segments().length < before + 1) append()
+    expect(dirtyRatio(log)).toBeGreaterThan(0)
+    expect(dirtyRatio(log)).toBeLessThan(0.5)
+    expect(needsCleaning(log, clock.now)).toBe(false)
+    expect(cleaner.cleanNow(log)).toBeNull()
+    // Enough new data to make the dirty share at least a half: it runs.
+    while (dirtyRatio(log) < 0.5) append()
+    expect(needsCleaning(log, clock.now)).toBe(true)
+    expect(cleaner.cleanNow(log)).not.toBeNull()
   })
 
   it('never cleans past the high watermark: segments holding unreplicated records stay as written', () => {
@@ -202,7 +231,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
 
   it('with a dedupe buffer too small for the dirty section, cleans in several passes, each up to where its map filled, never losing a key', () => {
     const clock = new ManualClock(1_000_000)
-    const log = openLog(create(), clock)
+    const log = openLog(create(), clock, 'compact', { minCleanableDirtyRatio: 0 }) // every pass runs, however little is dirty
     const lastOf = new Map<string, { offset: number; value: string }>()
     for (let i = 0; i < 120; i++) {
       const key = `k${i % 20}`

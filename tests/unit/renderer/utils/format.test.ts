@@ -12,6 +12,11 @@ describe('describeConfigValue', () => {
     expect(describeConfigValue('flush.ms', Number.MAX_SAFE_INTEGER)).toBe('Long.MAX_VALUE (never)')
   })
 
+  it('shows min.cleanable.dirty.ratio as a percentage', () => {
+    expect(describeConfigValue('min.cleanable.dirty.ratio', 0.5)).toBe('50% dirty')
+    expect(describeConfigValue('min.cleanable.dirty.ratio', 0.01)).toBe('1% dirty')
+  })
+
   it('leaves counts and policies without a gloss', () => {
     expect(describeConfigValue('min.insync.replicas', 2)).toBe('')
     expect(describeConfigValue('cleanup.policy', 'compact')).toBe('')
