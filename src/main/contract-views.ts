@@ -86,6 +86,7 @@ export function toBrokerView(b: BrokerState, controllerId: number): BrokerView {
     id: b.id,
     address: b.address,
     alive: b.alive,
+    fetching: b.fetching,
     partitionsLed: b.partitionsLed,
     replicas: b.replicas,
     bytesOnDisk: b.bytesOnDisk,

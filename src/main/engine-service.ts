@@ -168,6 +168,11 @@ export class EngineService {
         c.startBroker(brokerId)
         return { ok: true }
       },
+      'broker/fetching': ({ brokerId, paused }) => {
+        if (paused) c.pauseFetching(brokerId)
+        else c.resumeFetching(brokerId)
+        return { ok: true }
+      },
       'topic/list': ({ includeInternal }) =>
         c
           .listTopics({ includeInternal: includeInternal ?? false })

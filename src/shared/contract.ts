@@ -45,6 +45,8 @@ export interface BrokerView {
   /** Address label, e.g. "127.0.0.1:9092" (the port the wire protocol will listen on). */
   address: string
   alive: boolean
+  /** Alive and its followers fetch; false while fetching is paused (broker/fetching). */
+  fetching: boolean
   /** Partitions this broker currently leads. */
   partitionsLed: number
   /** Replicas this broker hosts (leaders and followers). */
@@ -257,6 +259,8 @@ export interface ContractRequests {
   'cluster/snapshot': { req: Record<string, never>; res: ClusterSnapshot }
   'broker/stop': { req: { brokerId: number }; res: { ok: true } }
   'broker/start': { req: { brokerId: number }; res: { ok: true } }
+  /** Fault injection: the broker stays up, its followers stop (paused) or resume fetching. */
+  'broker/fetching': { req: { brokerId: number; paused: boolean }; res: { ok: true } }
   'topic/list': { req: { includeInternal?: boolean }; res: TopicSummary[] }
   'topic/describe': { req: { topic: string }; res: TopicDetail }
   'topic/create': {
@@ -350,6 +354,7 @@ export const REQUEST_NAMES = [
   'cluster/snapshot',
   'broker/stop',
   'broker/start',
+  'broker/fetching',
   'topic/list',
   'topic/describe',
   'topic/create',

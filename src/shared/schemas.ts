@@ -60,6 +60,7 @@ export const requestSchemas = {
   'cluster/snapshot': empty,
   'broker/stop': z.object({ brokerId }).strict(),
   'broker/start': z.object({ brokerId }).strict(),
+  'broker/fetching': z.object({ brokerId, paused: z.boolean() }).strict(),
   'topic/list': z.object({ includeInternal: z.boolean().optional() }).strict(),
   'topic/describe': z.object({ topic: topicName }).strict(),
   'topic/create': z

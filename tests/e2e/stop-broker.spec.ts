@@ -1,7 +1,8 @@
 /**
  * Breaking a broker in the browser: stopping broker 3 moves leadership of the partitions it led to
  * another in-sync replica and drops it from every ISR (under-replicated partitions appear); starting it
- * again lets it catch up and rejoin every ISR. Runs after the other specs (it changes leadership).
+ * again lets it catch up and rejoin every ISR. Pausing a broker's fetching keeps it up. Runs after the
+ * other specs (it changes leadership).
  */
 import { test, expect, type Page } from '@playwright/test'
 
@@ -56,4 +57,21 @@ test('stopping a broker moves leadership and shrinks ISRs; starting it again hea
   await expect(page.getByTestId('cluster-brokers-alive')).toContainText('3 / 3')
   await expect.poll(() => statistic(page, 'cluster-urp'), { timeout: 30_000 }).toBe(0)
   await expect(page.getByTestId('broker-stop-3')).toBeVisible()
+})
+
+test('pausing a broker\'s fetching keeps it up and leading; resuming brings it back', async ({ page }) => {
+  await page.goto(`${baseUrl()}#/cluster`)
+  await expect(page.getByTestId('broker-status-2')).toHaveText('alive')
+  const ledBefore = await page.getByTestId('broker-table').locator('tbody tr').nth(1).locator('td').nth(4).innerText()
+  await page.getByTestId('broker-pause-fetching-2').click()
+  await expect(page.getByTestId('broker-status-2')).toHaveText('not fetching')
+  await expect(page.getByTestId('broker-resume-fetching-2')).toBeVisible()
+  // Still up: it keeps leading its partitions (followers leave ISRs only after replica.lag.time.max.ms).
+  await expect(page.getByTestId('broker-table').locator('tbody tr').nth(1).locator('td').nth(4)).toHaveText(ledBefore)
+  await page.mouse.move(0, 0) // no tooltip over the table
+  await page.waitForTimeout(500)
+  await page.screenshot({ path: 'docs/screenshots/broker-not-fetching.png', fullPage: true })
+  await page.getByTestId('broker-resume-fetching-2').click()
+  await expect(page.getByTestId('broker-status-2')).toHaveText('alive')
+  await expect(page.getByTestId('broker-pause-fetching-2')).toBeVisible()
 })

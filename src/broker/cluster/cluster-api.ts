@@ -95,6 +95,8 @@ export interface BrokerState {
   /** e.g. "127.0.0.1:9092": host and the port its wire-protocol listener will use. */
   address: string
   alive: boolean
+  /** Alive and its followers fetch (false while pauseFetching holds them). */
+  fetching: boolean
   partitionsLed: number
   replicas: number
   bytesOnDisk: number

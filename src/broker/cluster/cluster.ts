@@ -232,7 +232,8 @@ export class Cluster implements ClusterApi {
           if (p.meta.replicas.includes(b.id)) replicas++
           bytesOnDisk += p.openLogs().get(b.id)?.sizeInBytes ?? 0
         }
-      return { id: b.id, address: `127.0.0.1:${FIRST_BROKER_PORT + b.id - 1}`, alive: this.alive.get(b.id) === true, partitionsLed, replicas, bytesOnDisk }
+      const alive = this.alive.get(b.id) === true
+      return { id: b.id, address: `127.0.0.1:${FIRST_BROKER_PORT + b.id - 1}`, alive, fetching: alive && !this.fetchPaused.has(b.id), partitionsLed, replicas, bytesOnDisk }
     })
   }
 

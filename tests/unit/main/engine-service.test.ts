@@ -272,6 +272,40 @@ describe('snapshots', () => {
     expect(JSON.parse(JSON.stringify(s))).toEqual(s)
   })
 
+  it('pauses a live broker\'s fetching (broker/fetching): its followers lag, leave the ISR after replica.lag.time.max.ms, and rejoin once resumed', async () => {
+    await createTopic('lag', 1, 3)
+    const snap = (): ClusterSnapshot => {
+      let s: ClusterSnapshot | undefined
+      const off = service.subscribe((e) => {
+        if (e.event === 'snapshot') s = e.payload
+      })
+      service.pushSnapshot()
+      off()
+      return s!
+    }
+    const p0 = snap().partitions.lag[0]
+    const follower = p0.replicas.find((b) => b !== p0.leader)!
+    await ok(service.handle('broker/fetching', { brokerId: follower, paused: true }))
+    expect(snap().brokers.find((b) => b.id === follower)).toMatchObject({ alive: true, fetching: false })
+    await ok(service.handle('produce/send', { topic: 'lag', acks: 1, records: [{ key: 'k', value: 'v' }] }))
+    tc.cluster.replicateNow()
+    let p = snap().partitions.lag[0]
+    expect(p.isr).toContain(follower) // behind, still in the ISR
+    expect(p.replicaStates.find((r) => r.brokerId === follower)!.logEndOffset).toBe(0)
+    tc.clock.now += 30_001
+    tc.cluster.tick()
+    p = snap().partitions.lag[0]
+    expect(p.isr).not.toContain(follower)
+    expect(p.underReplicated).toBe(true)
+    await ok(service.handle('broker/fetching', { brokerId: follower, paused: false }))
+    tc.cluster.replicateNow()
+    p = snap().partitions.lag[0]
+    expect(p.isr).toContain(follower)
+    expect(snap().brokers.find((b) => b.id === follower)!.fetching).toBe(true)
+    const bad = await service.handle('broker/fetching', { brokerId: 9, paused: true })
+    expect(bad.ok || bad.error.code).toBe('BROKER_NOT_AVAILABLE')
+  })
+
   it('counts under-replicated and offline partitions over every topic, __consumer_offsets included, as Kafka does', async () => {
     await createTopic('h', 2, 3)
     await produceSpread('h', 2)

@@ -108,6 +108,7 @@ const VALID: { [N in RequestName]: unknown } = {
   'group/describe': { groupId: 'g' },
   'group/reset': { groupId: 'g', topic: 'bundle', to: 'earliest' },
   'import/run': { topic: 'bundle', format: 'ndjson', content: '{"a":1}\n', keyField: 'a' },
+  'broker/fetching': { brokerId: 3, paused: true },
   'broker/stop': { brokerId: 3 },
   'broker/start': { brokerId: 3 },
   'topic/delete': { topic: 'bundle' }

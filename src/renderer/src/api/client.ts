@@ -61,7 +61,8 @@ type Req<N extends RequestName> = RequestOf<N>
 export const clusterApi = {
   snapshot: () => call('cluster/snapshot', {}),
   stopBroker: (brokerId: number) => call('broker/stop', { brokerId }),
-  startBroker: (brokerId: number) => call('broker/start', { brokerId })
+  startBroker: (brokerId: number) => call('broker/start', { brokerId }),
+  setBrokerFetching: (brokerId: number, paused: boolean) => call('broker/fetching', { brokerId, paused })
 }
 
 export const topicApi = {

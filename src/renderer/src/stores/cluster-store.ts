@@ -59,6 +59,24 @@ export const useClusterStore = defineStore('cluster', {
       } finally {
         this.busyBrokers = this.busyBrokers.filter((b) => b !== brokerId)
       }
+    },
+    /**
+     * Pauses or resumes the fetching of a live broker's followers (broker/fetching), then refreshes.
+     * Returns whether it worked; failures become a notice.
+     */
+    async setBrokerFetching(brokerId: number, paused: boolean): Promise<boolean> {
+      this.busyBrokers.push(brokerId)
+      try {
+        await clusterApi.setBrokerFetching(brokerId, paused)
+        useNoticeStore().push('success', `Broker ${brokerId}: fetching ${paused ? 'paused' : 'resumed'}`)
+        await this.refresh()
+        return true
+      } catch (e) {
+        useNoticeStore().error(e, `${paused ? 'Pause' : 'Resume'} fetching on broker ${brokerId}`)
+        return false
+      } finally {
+        this.busyBrokers = this.busyBrokers.filter((b) => b !== brokerId)
+      }
     }
   }
 })

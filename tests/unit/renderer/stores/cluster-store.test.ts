@@ -9,7 +9,7 @@ const snapshot = (takenAt: number, alive = true): ClusterSnapshot => ({
   takenAt,
   clusterId: 'c1',
   controllerId: 1,
-  brokers: [{ id: 1, address: '127.0.0.1:9092', alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: true }],
+  brokers: [{ id: 1, address: '127.0.0.1:9092', alive, fetching: alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: true }],
   topics: [],
   partitions: {},
   underReplicatedPartitions: 0,
@@ -51,6 +51,27 @@ describe('useClusterStore', () => {
     expect(await c.setBrokerRunning(1, false)).toBe(true)
     expect(c.snapshot?.brokers[0].alive).toBe(false)
     expect(await c.setBrokerRunning(9, false)).toBe(false)
+    expect(c.busyBrokers).toEqual([])
+  })
+
+  it('pauses and resumes fetching with broker/fetching, refreshing the snapshot', async () => {
+    const calls: { brokerId: number; paused: boolean }[] = []
+    const api = fakeApi({
+      'cluster/snapshot': () => snapshot(1),
+      'broker/fetching': (req) => {
+        calls.push(req)
+        return { ok: true }
+      }
+    })
+    setApi(api)
+    const c = useClusterStore()
+    expect(await c.setBrokerFetching(1, true)).toBe(true)
+    expect(await c.setBrokerFetching(1, false)).toBe(true)
+    expect(calls).toEqual([
+      { brokerId: 1, paused: true },
+      { brokerId: 1, paused: false }
+    ])
+    expect(c.snapshot?.takenAt).toBe(1)
     expect(c.busyBrokers).toEqual([])
   })
 })
