@@ -86,7 +86,11 @@ export function withFlagNames(message: string): string {
     .join('; ')
 }
 
-/** Opens the engine on `dataDir`, runs `fn`, and always closes it. Diagnostics go to stderr with BROKERLAB_DEBUG=1. */
+/**
+ * Opens the engine on `dataDir`, runs `fn`, lets the brokers do their background work (retention,
+ * log cleaning: no broker runs between commands), and always closes it. Diagnostics go to stderr
+ * with BROKERLAB_DEBUG=1.
+ */
 export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: EngineService) => Promise<T>): Promise<T> {
   const debug = io.env.BROKERLAB_DEBUG === '1'
   let service: EngineService
@@ -99,7 +103,10 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: En
     throw new CliError(`Cannot open the cluster in ${dataDir}: ${err.code}: ${err.message}`, EXIT_FAILURE)
   }
   try {
-    return await fn(service)
+    const result = await fn(service)
+    // No broker runs between commands: give the background work (retention, log cleaning) its turn.
+    service.cluster.maintain()
+    return result
   } finally {
     await service.close()
   }

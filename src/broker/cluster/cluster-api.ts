@@ -174,6 +174,11 @@ export interface ClusterApi {
   pauseFetching(id: number): void
   /** Undoes pauseFetching: the followers fetch again, catch up and rejoin ISRs. */
   resumeFetching(id: number): void
+  /**
+   * The brokers' background work now (replication, ISR changes, retention, log cleaning until no
+   * log needs it, at most `maxTicks` ticks): for hosts that close before the periodic tick runs.
+   */
+  maintain(maxTicks?: number): void
 
   /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic). */
   defaultTopicConfigs(): TopicConfigs

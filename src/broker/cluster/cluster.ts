@@ -773,16 +773,35 @@ export class Cluster implements ClusterApi {
    * brokers whose imbalance exceeds 10% (Kafka's auto.leader.rebalance.enable). Time is the injected clock.
    */
   tick(): void {
-    if (this.closed) return
+    this.runTick()
+  }
+
+  /** One tick; returns true while the log cleaner has work left. */
+  private runTick(): boolean {
+    if (this.closed) return false
     this.replicateNow()
     for (const p of this.allPartitions()) p.maybeShrinkIsr()
     const now = this.clock()
-    this.store.tick(now, this.liveBrokerIds())
+    const cleaning = this.store.tick(now, this.liveBrokerIds())
     if (now - this.lastImbalanceCheckMs >= LEADER_IMBALANCE_CHECK_INTERVAL_MS) {
       this.lastImbalanceCheckMs = now
       this.rebalanceLeaders()
     }
     this.persist()
+    return cleaning
+  }
+
+  /**
+   * The brokers' background work now, as running brokers do it between requests: replication, ISR
+   * changes, retention, and log cleaning until no log needs it, at most `maxTicks` ticks (each
+   * cleans about 1 MiB per broker). For short-lived hosts (a CLI command) that close before the
+   * periodic tick runs; a long-running host leaves this to the timer.
+   */
+  maintain(maxTicks = 256): void {
+    this.checkOpen()
+    for (let i = 0; i < maxTicks && this.runTick(); i++) {
+      /* another step of cleaning */
+    }
   }
 
   /**

@@ -75,8 +75,10 @@ export class LogManagerStore implements ReplicaLogStore {
     fs.rmSync(path.join(this.brokerDir(brokerId), `${topic}-${partition}`), { recursive: true, force: true })
   }
 
-  tick(now: number, liveBrokers: readonly number[]): void {
-    for (const id of liveBrokers) this.managers.get(id)?.tick(now)
+  tick(now: number, liveBrokers: readonly number[]): boolean {
+    let cleaning = false
+    for (const id of liveBrokers) if (this.managers.get(id)?.tick(now).cleaning) cleaning = true
+    return cleaning
   }
 
   close(): void {

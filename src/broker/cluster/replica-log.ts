@@ -42,8 +42,11 @@ export interface ReplicaLogStore {
   open(brokerId: number, topic: string, partition: number, config: LogConfig, create: boolean): ReplicaLog | null
   /** Close and delete the replica's log and directory (no-op when missing). */
   delete(brokerId: number, topic: string, partition: number): void
-  /** Periodic storage work of the live brokers at `now` (flush.ms, retention, checkpoints, compaction). */
-  tick(now: number, liveBrokers: readonly number[]): void
+  /**
+   * Periodic storage work of the live brokers at `now` (flush.ms, retention, checkpoints, a step of
+   * compaction). Returns true while the log cleaner has work left.
+   */
+  tick(now: number, liveBrokers: readonly number[]): boolean
   /** Flush and close every log (clean shutdown). */
   close(): void
 }

@@ -16,7 +16,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { KafkaError, StorageError } from '../errors'
-import { LogCleaner } from './log-cleaner'
+import { LogCleaner, needsCleaning } from './log-cleaner'
 import { DEFAULT_LOG_CONFIG, PartitionLog, writeFileDurably } from './partition-log'
 import type { LogConfig, StorageBackend } from './storage-types'
 
@@ -49,6 +49,7 @@ export interface LogManagerOptions {
 export interface TickResult {
   segmentsDeleted: number
   logsFlushed: number
+  /** The log cleaner has work left: a pass in progress, or a log that needs cleaning. */
   cleaning: boolean
 }
 
@@ -212,7 +213,9 @@ export class LogManager {
     }
     const cleanerState = (l: PartitionLog): string => `${l.firstDirtyOffset} ${l.tombstoneDeadline}`
     const cleanedBefore = this.allLogs().map((e) => cleanerState(e.log))
-    result.cleaning = this.cleaner.step(this.allLogs().map((e) => e.log), now)
+    const logs = this.allLogs().map((e) => e.log)
+    // Work left: the pass in progress, or another log that needs cleaning (the next pass).
+    result.cleaning = this.cleaner.step(logs, now) || logs.some((l) => needsCleaning(l, now))
     if (now - this.lastCheckpoint >= this.checkpointIntervalMs) this.checkpoint()
     else {
       const cleaned = this.allLogs().filter((e, i) => cleanerState(e.log) !== cleanedBefore[i])

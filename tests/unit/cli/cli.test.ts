@@ -140,6 +140,17 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(JSON.parse(cli('offsets', '--topic', 'rows', '--json').stdout).reduce((n: number, r: { latest: number }) => n + r.latest, 0)).toBe(5000)
   })
 
+  it('compacts between commands as a running broker would: the classic compaction walk-through ends with the latest value per key', () => {
+    // segment.ms=1: every produce rolls a segment, so earlier records sit in closed, cleanable segments.
+    expect(cli('topic', 'create', 'cd', '--replication-factor', '3', '--config', 'cleanup.policy=compact', '--config', 'segment.ms=1', '--config', 'min.cleanable.dirty.ratio=0.001').status).toBe(0)
+    for (const [k, v] of [['key1', 'v1'], ['key1', 'v2'], ['key1', 'v3'], ['key2', 'x'], ['key3', 'y']]) expect(cli('produce', '--topic', 'cd', '--key', k, '--value', v).status).toBe(0)
+    const consumed = cli('consume', '--topic', 'cd', '--group', 'g', '--from-beginning', '--max', '10')
+    expect(consumed.status).toBe(0)
+    expect(consumed.stdout.trim().split('\n')).toEqual(['v3', 'x', 'y'])
+    const offsets = JSON.parse(cli('offsets', '--topic', 'cd', '--json').stdout)
+    expect(offsets[0]).toMatchObject({ earliest: 0, latest: 5 }) // offsets are kept: gaps, not renumbering
+  })
+
   it('uses BROKERLAB_DATA_DIR when --data-dir is not given', () => {
     const envDir = path.join(dir, 'from-env')
     const r = runBrokerlab(['topic', 'create', 'e', '--partitions', '1'], { BROKERLAB_DATA_DIR: envDir })

@@ -516,6 +516,26 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.fetch('ret', 0, p.logStartOffset).records.length).toBe(10 - p.logStartOffset)
     })
 
+    it.skipIf(k === 'memory')('maintain() runs the background work now: every replica of a compacted topic gets cleaned', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('cmp', { partitions: 1, replicationFactor: 3, configs: { 'segment.bytes': 200, 'cleanup.policy': 'compact' } })
+      for (let i = 0; i < 20; i++) {
+        const p = cluster.produce('cmp', [rec(`k${i % 2}`, 'x'.repeat(100))], { acks: 'all' })
+        cluster.replicateNow()
+        await p
+      }
+      expect(cluster.segments('cmp', 0).lastCleaning).toBeNull()
+      cluster.maintain()
+      const after = cluster.segments('cmp', 0)
+      expect(after.lastCleaning).not.toBeNull()
+      const closed = after.segments.filter((x) => !x.active)
+      expect(closed.reduce((n, x) => n + x.records, 0)).toBeLessThanOrEqual(2) // one record per key below the active segment
+      const all = cluster.fetch('cmp', 0, 0, { maxRecords: 100 }).records
+      expect(all.length).toBeLessThan(20)
+      expect(all.at(-1)!.offset).toBe(19)
+    })
+
     it.skipIf(k === 'memory')('deletes replica logs the metadata does not know when it opens', async () => {
       const h = harness()
       h.cluster.createTopic('stray', { partitions: 1, replicationFactor: 1 })

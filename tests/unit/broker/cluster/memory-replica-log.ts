@@ -155,7 +155,9 @@ export function memoryLogStore(store: MemoryLogStore, dataDir: string): ReplicaL
       store.delete(dirOf(b, t, p))
       fs.rmSync(dirOf(b, t, p), { recursive: true, force: true })
     },
-    tick() {},
+    tick() {
+      return false
+    },
     close() {}
   }
 }
