@@ -27,6 +27,17 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     return log
   }
 
+  /** A log of 60 records over 5 keys, fully replicated, cleaned once. */
+  function cleanedOnce(): { clock: ManualClock; log: PartitionLog; cleaner: LogCleaner } {
+    const clock = new ManualClock(1_000_000)
+    const log = openLog(create(), clock)
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    log.updateHighWatermark(log.logEndOffset)
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    expect(cleaner.cleanNow(log)).not.toBeNull()
+    return { clock, log, cleaner }
+  }
+
   it('keeps the latest record per key in closed segments, keeping offsets (gaps) and the active segment untouched', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
@@ -67,12 +78,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   })
 
   it('cleans records rewritten below the old cleaned point after a truncation (the cleaner point moves down)', () => {
-    const clock = new ManualClock(1_000_000)
-    const log = openLog(create(), clock)
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
-    log.updateHighWatermark(log.logEndOffset)
-    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
-    expect(cleaner.cleanNow(log)).not.toBeNull()
+    const { log, cleaner } = cleanedOnce()
     const cleanedTo = log.firstDirtyOffset
     expect(cleanedTo).toBeGreaterThan(40)
     // A follower truncating to offset 10 and fetching 30 new records: all of them lie below the old
@@ -259,12 +265,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   })
 
   it('refuses to recopy a corrupted batch of the clean section instead of rewriting it with a fresh CRC', () => {
-    const clock = new ManualClock(1_000_000)
-    const log = openLog(create(), clock)
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
-    log.updateHighWatermark(log.logEndOffset)
-    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
-    expect(cleaner.cleanNow(log)).not.toBeNull()
+    const { log, cleaner } = cleanedOnce()
     // Flip the last byte of the first batch's value in the first clean segment that kept records.
     const seg = log.segments().find((x) => x.records > 0 && x.baseOffset < log.firstDirtyOffset)!
     const name = `${String(seg.baseOffset).padStart(20, '0')}.log`
