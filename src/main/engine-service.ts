@@ -25,6 +25,7 @@ import type {
 import { validateRequest } from '../shared/schemas'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
 import { KafkaError } from '../broker/errors'
+import { validateTopicConfigs } from '../broker/cluster/topic-config'
 import { toProduceAck, toTopicDetail, toTopicSummary } from './contract-views'
 import { expandProduceRecords } from './produce-records'
 import { fetchMessages } from './message-fetcher'
@@ -181,6 +182,15 @@ export class EngineService {
       'topic/describe': ({ topic }) => toTopicDetail(c.describeTopic(topic)),
       'topic/create': ({ topic, partitions, replicationFactor, configs }) =>
         toTopicDetail(c.createTopic(topic, { partitions, replicationFactor, configs })),
+      'topic/alter': ({ topic, partitions, configs }) => {
+        // Nothing changes unless both parts are valid: configs are checked first, then partitions
+        // are added (which may refuse), then the configs applied (which cannot fail any more).
+        const current = c.describeTopic(topic)
+        if (configs) validateTopicConfigs(configs as Partial<Record<string, unknown>>, current.configs)
+        if (partitions !== undefined) c.createPartitions(topic, partitions)
+        if (configs) c.alterTopicConfigs(topic, configs)
+        return toTopicDetail(c.describeTopic(topic))
+      },
       'topic/delete': ({ topic }) => {
         c.deleteTopic(topic)
         return { ok: true }

@@ -267,6 +267,11 @@ export interface ContractRequests {
     req: { topic: string; partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }
     res: TopicDetail
   }
+  /**
+   * kafka-topics --alter --partitions (grow to `partitions`, never shrink) and/or kafka-configs
+   * --alter --add-config (`configs` merged onto the topic's); at least one of the two.
+   */
+  'topic/alter': { req: { topic: string; partitions?: number; configs?: Partial<TopicConfigs> }; res: TopicDetail }
   'topic/delete': { req: { topic: string }; res: { ok: true } }
   'topic/defaults': { req: Record<string, never>; res: { configs: TopicConfigs; brokers: number } }
   'topic/segments': { req: { topic: string; partition: number }; res: PartitionSegments }
@@ -358,6 +363,7 @@ export const REQUEST_NAMES = [
   'topic/list',
   'topic/describe',
   'topic/create',
+  'topic/alter',
   'topic/delete',
   'topic/defaults',
   'topic/segments',

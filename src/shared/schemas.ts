@@ -71,6 +71,16 @@ export const requestSchemas = {
       configs: topicConfigsSchema.optional()
     })
     .strict(),
+  'topic/alter': z
+    .object({
+      topic: topicName,
+      partitions: z.number().int().min(1, 'Number of partitions must be at least 1').max(10_000).optional(),
+      configs: topicConfigsSchema.optional()
+    })
+    .strict()
+    .refine((r) => r.partitions !== undefined || (r.configs !== undefined && Object.keys(r.configs).length > 0), {
+      message: 'Give partitions, configs, or both'
+    }),
   'topic/delete': z.object({ topic: topicName }).strict(),
   'topic/defaults': empty,
   'topic/segments': z.object({ topic: topicName, partition }).strict(),

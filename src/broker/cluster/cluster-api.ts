@@ -183,6 +183,11 @@ export interface ClusterApi {
   /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic). */
   defaultTopicConfigs(): TopicConfigs
   createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState
+  /**
+   * Grow a topic to `count` partitions (kafka-topics --alter --partitions); INVALID_PARTITIONS unless
+   * it is an increase. Keys hash over the new count from then on.
+   */
+  createPartitions(name: string, count: number): TopicState
   /** Change topic configs (kafka-configs --alter): validated (INVALID_CONFIG), merged onto the current ones. */
   alterTopicConfigs(name: string, configs: Partial<TopicConfigs>): TopicState
   /** Preferred leader election (kafka-leader-election --election-type PREFERRED); returns the partitions whose leader moved. */

@@ -326,6 +326,41 @@ export class Cluster implements ClusterApi {
   }
 
   /**
+   * Add partitions (kafka-topics --alter --partitions; Kafka's CreatePartitions): the topic grows to
+   * `count` partitions, the new ones assigned over the live brokers as if the topic had been created
+   * with `count` (the layout continues), leader = first replica, ISR = all replicas. Existing
+   * partitions and their records stay; keys hash over the new count from now on, so a key may land
+   * on another partition than before, as in Kafka.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; INVALID_PARTITIONS when `count` is not above the
+   *   current count, or for __consumer_offsets (its partition count places every group's
+   *   coordinator); INVALID_REPLICATION_FACTOR when fewer brokers are live than the topic's
+   *   replication factor.
+   */
+  createPartitions(name: string, count: number): TopicState {
+    this.checkOpen()
+    const t = this.topicOrThrow(name)
+    validatePartitionCount(count)
+    const current = t.meta.partitions.length
+    if (name === OFFSETS_TOPIC)
+      throw new KafkaError('INVALID_PARTITIONS', `The partition count of ${OFFSETS_TOPIC} decides each group's coordinator; it cannot change.`)
+    if (count === current) throw new KafkaError('INVALID_PARTITIONS', `Topic already has ${current} partition(s).`)
+    if (count < current)
+      throw new KafkaError('INVALID_PARTITIONS', `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`)
+    const rf = t.meta.partitions[0].replicas.length
+    const assignment = assignReplicas(name, count, rf, this.liveBrokerIds())
+    for (let i = current; i < count; i++) {
+      const replicas = assignment[i]
+      const pm = { replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] }
+      t.meta.partitions.push(pm)
+      t.partitions.push(this.newPartition(t.meta, i, !t.meta.internal))
+    }
+    this.metaDirty = true
+    this.persist()
+    this.scheduleReplication()
+    return this.topicState(t)
+  }
+
+  /**
    * Change configs of a topic (kafka-configs --alter --add-config): validated against Kafka's rules,
    * merged onto the topic's current configs and applied to every replica log.
    * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG.
@@ -884,23 +919,25 @@ export class Cluster implements ClusterApi {
   }
 
   private addTopicRuntime(meta: TopicMeta, eager: boolean): TopicRuntime {
-    const rt: TopicRuntime = { meta, partitions: [] }
-    meta.partitions.forEach((pm, i) => {
-      const env: PartitionEnv = {
-        clock: this.clock,
-        replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
-        isAlive: (b) => this.alive.get(b) === true,
-        isFetching: (b) => this.alive.get(b) === true && !this.fetchPaused.has(b),
-        openLog: (b, create) => this.store.open(b, meta.name, i, toLogConfig(meta.configs), create),
-        minInsyncReplicas: () => meta.configs['min.insync.replicas'],
-        metaChanged: () => {
-          this.metaDirty = true
-        }
-      }
-      rt.partitions.push(new Partition(meta.name, i, pm, env, eager))
-    })
+    const rt: TopicRuntime = { meta, partitions: meta.partitions.map((_pm, i) => this.newPartition(meta, i, eager)) }
     this.topics.set(meta.name, rt)
     return rt
+  }
+
+  /** The runtime of partition `i` of `meta` (its metadata is meta.partitions[i]). */
+  private newPartition(meta: TopicMeta, i: number, eager: boolean): Partition {
+    const env: PartitionEnv = {
+      clock: this.clock,
+      replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
+      isAlive: (b) => this.alive.get(b) === true,
+      isFetching: (b) => this.alive.get(b) === true && !this.fetchPaused.has(b),
+      openLog: (b, create) => this.store.open(b, meta.name, i, toLogConfig(meta.configs), create),
+      minInsyncReplicas: () => meta.configs['min.insync.replicas'],
+      metaChanged: () => {
+        this.metaDirty = true
+      }
+    }
+    return new Partition(meta.name, i, meta.partitions[i], env, eager)
   }
 
   private ensureOffsetsTopic(): TopicRuntime {

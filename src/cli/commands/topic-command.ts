@@ -1,6 +1,6 @@
 /**
- * `brokerlab topic create|list|describe`, after kafka-topics: create with partitions, replication
- * factor and `--config key=value` overrides; list as a table (or `--json`); describe like
+ * `brokerlab topic create|alter|list|describe|delete`, after kafka-topics: create with partitions,
+ * replication factor and `--config key=value` overrides; alter (add partitions, set configs); list as a table (or `--json`); describe like
  * `kafka-topics --describe` (Topic, Partition, Leader, Replicas, Isr) plus log start, log end and
  * high watermark; delete.
  */
@@ -8,6 +8,7 @@ import type { Command } from 'commander'
 import { DEFAULT_TOPIC_CONFIGS } from '../../broker/cluster/topic-config'
 import type { TopicConfigs, TopicDetail } from '../../shared/contract'
 import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { usageError } from '../cli-error'
 import { formatTable } from '../table'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
@@ -49,7 +50,7 @@ export function describeText(t: TopicDetail): string {
 
 /** Registers `topic` and its subcommands. */
 export function registerTopicCommand(program: Command, io: CliIo): void {
-  const topic = program.command('topic').description('Create, list and describe topics (like kafka-topics)')
+  const topic = program.command('topic').description('Create, alter, list, describe and delete topics (like kafka-topics)')
 
   addDataDir(
     topic
@@ -69,6 +70,27 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
     await withEngine(io, opts.dataDir, async (s) => {
       await call(s, 'topic/create', req)
       io.stdout.write(`Created topic ${name}.\n`)
+    })
+  })
+
+  addDataDir(
+    topic
+      .command('alter <name>')
+      .description('Add partitions (kafka-topics --alter) and/or change configs (kafka-configs --alter)')
+      .option('--partitions <n>', 'grow the topic to n partitions (keys may then hash to other partitions)', intArg('--partitions'))
+      .option('--config <key=value>', "a topic config to set, with Kafka's name (repeatable)", keyValueArg('--config')),
+    io
+  ).action(async (name: string, opts: DataDirOpts & { partitions?: number; config?: [string, string][] }) => {
+    if (opts.partitions === undefined && !opts.config) throw usageError('topic alter: give --partitions <n>, --config <key=value>, or both.')
+    const req = validated('topic/alter', {
+      topic: name,
+      ...(opts.partitions !== undefined ? { partitions: opts.partitions } : {}),
+      ...(opts.config ? { configs: configValues(opts.config) } : {})
+    })
+    await withEngine(io, opts.dataDir, async (s) => {
+      const t = await call(s, 'topic/alter', req)
+      if (opts.partitions !== undefined) io.stdout.write(`Topic ${name} now has ${t.partitions} partitions.\n`)
+      if (opts.config) io.stdout.write(`Updated configs of topic ${name}: ${opts.config.map(([k]) => `${k}=${t.configs[k as keyof typeof t.configs]}`).join(', ')}.\n`)
     })
   })
 

@@ -151,6 +151,20 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(offsets[0]).toMatchObject({ earliest: 0, latest: 5 }) // offsets are kept: gaps, not renumbering
   })
 
+  it('alters a topic: adds partitions and sets configs; refuses a decrease and an empty alter, changing nothing', () => {
+    expect(cli('topic', 'create', 'al', '--partitions', '2').status).toBe(0)
+    const grown = cli('topic', 'alter', 'al', '--partitions', '5', '--config', 'retention.ms=1000')
+    expect(grown.status).toBe(0)
+    expect(grown.stdout).toBe('Topic al now has 5 partitions.\nUpdated configs of topic al: retention.ms=1000.\n')
+    const before = fingerprint(dir)
+    const shrink = cli('topic', 'alter', 'al', '--partitions', '3')
+    expect([shrink.status, shrink.stderr.trim()]).toEqual([1, 'brokerlab: INVALID_PARTITIONS: The topic al currently has 5 partition(s); 3 would not be an increase.'])
+    const empty = cli('topic', 'alter', 'al')
+    expect([empty.status, empty.stderr]).toEqual([2, expect.stringContaining('give --partitions <n>, --config <key=value>, or both')])
+    expect(fingerprint(dir)).toEqual(before)
+    expect(cli('topic', 'describe', 'al').stdout.split('\n')[0]).toBe('Topic: al\tPartitionCount: 5\tReplicationFactor: 1\tConfigs: retention.ms=1000')
+  })
+
   it('uses BROKERLAB_DATA_DIR when --data-dir is not given', () => {
     const envDir = path.join(dir, 'from-env')
     const r = runBrokerlab(['topic', 'create', 'e', '--partitions', '1'], { BROKERLAB_DATA_DIR: envDir })

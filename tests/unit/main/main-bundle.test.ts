@@ -95,6 +95,7 @@ const originalResolve = M._resolveFilename
 /** A valid payload per request (checked against the schemas below), in an order that makes sense. */
 const VALID: { [N in RequestName]: unknown } = {
   'topic/create': { topic: 'bundle', partitions: 2, replicationFactor: 3 },
+  'topic/alter': { topic: 'bundle', partitions: 3 },
   'cluster/snapshot': {},
   'topic/list': {},
   'topic/describe': { topic: 'bundle' },

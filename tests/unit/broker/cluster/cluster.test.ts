@@ -8,6 +8,7 @@ import { KafkaError } from '../../../../src/broker/errors'
 import { partitionForKey, seededRandom } from '../../../../src/broker/client/partitioner'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
 import { memoryLogStore, type MemoryLogStore } from './memory-replica-log'
+import { assignReplicas } from '../../../../src/broker/cluster/replica-assignment'
 
 const dirs: string[] = []
 const open: Cluster[] = []
@@ -110,6 +111,47 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(await codeOf(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 3 }))).toBe('INVALID_REPLICATION_FACTOR')
       expect(await codeOf(() => cluster.createTopic('t', { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': -5 } }))).toBe('INVALID_CONFIG')
       expect(cluster.listTopics().map((t) => t.name)).toEqual(['a.b'])
+    })
+
+    it('adds partitions (CreatePartitions): the layout continues, records stay, keys hash over the new count, and it survives a reopen', async () => {
+      const h = harness()
+      const { cluster } = h
+      cluster.createTopic('grow', { partitions: 3, replicationFactor: 2 })
+      const keys = Array.from({ length: 30 }, (_, i) => `key-${i}`)
+      const first = cluster.produce('grow', keys.map((k) => rec(k, 'v1')), { acks: 'all' })
+      cluster.replicateNow()
+      await first
+      const t = cluster.createPartitions('grow', 6)
+      expect(t.partitions).toHaveLength(6)
+      expect(t.partitions.map((p) => p.replicas)).toEqual(assignReplicas('grow', 6, 2, [1, 2, 3]))
+      for (const p of t.partitions.slice(3)) {
+        expect(p.leader).toBe(p.replicas[0])
+        expect(p.isr).toEqual(p.replicas)
+        expect([p.logStartOffset, p.logEndOffset, p.highWatermark]).toEqual([0, 0, 0])
+      }
+      expect(t.partitions.slice(0, 3).reduce((n, p) => n + p.highWatermark, 0)).toBe(30)
+      const second = cluster.produce('grow', keys.map((k) => rec(k, 'v2')), { acks: 'all' })
+      cluster.replicateNow()
+      const acks = await second
+      acks.forEach((a, i) => expect(a.partition).toBe(partitionForKey(Buffer.from(keys[i]), 6)))
+      expect(acks.some((a, i) => a.partition !== partitionForKey(Buffer.from(keys[i]), 3))).toBe(true) // some keys moved
+      expect(await codeOf(() => cluster.createPartitions('grow', 6))).toBe('INVALID_PARTITIONS')
+      expect(await codeOf(() => cluster.createPartitions('grow', 4))).toBe('INVALID_PARTITIONS')
+      expect(await codeOf(() => cluster.createPartitions('nope', 4))).toBe('UNKNOWN_TOPIC_OR_PARTITION')
+      cluster.commitOffsets('g', [{ topic: 'grow', partition: 0, offset: 1 }])
+      expect(await codeOf(() => cluster.createPartitions('__consumer_offsets', 60))).toBe('INVALID_PARTITIONS')
+      const c = await h.reopen()
+      const after = c.describeTopic('grow')
+      expect(after.partitions).toHaveLength(6)
+      expect(after.partitions.reduce((n, p) => n + p.highWatermark, 0)).toBe(60)
+    })
+
+    it('says why a partition count is refused, in Kafka\'s words', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('w', { partitions: 3, replicationFactor: 1 })
+      expect(() => cluster.createPartitions('w', 3)).toThrow('Topic already has 3 partition(s).')
+      expect(() => cluster.createPartitions('w', 2)).toThrow('The topic w currently has 3 partition(s); 2 would not be an increase.')
+      expect(() => cluster.createPartitions('w', 0)).toThrow(/Number of partitions must be larger than 0/)
     })
 
     it('alters topic configs with validation, keeping the others, and enforces the new min.insync.replicas', async () => {
