@@ -69,6 +69,7 @@ export const topicApi = {
   list: (req: Req<'topic/list'> = {}) => call('topic/list', req),
   describe: (topic: string) => call('topic/describe', { topic }),
   create: (req: Req<'topic/create'>) => call('topic/create', req),
+  alter: (req: Req<'topic/alter'>) => call('topic/alter', req),
   remove: (topic: string) => call('topic/delete', { topic }),
   defaults: () => call('topic/defaults', {}),
   segments: (topic: string, partition: number) => call('topic/segments', { topic, partition }),

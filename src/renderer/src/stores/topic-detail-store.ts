@@ -5,8 +5,9 @@
  * Must stay true: switching topic clears everything belonging to the previous topic.
  */
 import { defineStore } from 'pinia'
-import type { ClusterSnapshot, ContractError, PartitionSegments, PartitionView, TopicDetail } from '../../../shared/contract'
+import type { ClusterSnapshot, ContractError, PartitionSegments, PartitionView, RequestOf, TopicDetail } from '../../../shared/contract'
 import { topicApi } from '../api/client'
+import { toContractError } from '../api/api-error'
 import { appendSample, partitionRates, type OffsetSample } from '../utils/partition-rates'
 import { useNoticeStore } from './notice-store'
 
@@ -62,6 +63,23 @@ export const useTopicDetailStore = defineStore('topicDetail', {
       } catch (e) {
         this.segments = null
         useNoticeStore().error(e, `Segments of ${this.topic}-${partition}`)
+      }
+    },
+    /**
+     * Alters the open topic (topic/alter: add partitions and/or set configs); on success the detail
+     * is the altered topic. Failures become a notice and are returned for the dialog.
+     */
+    async alter(req: Omit<RequestOf<'topic/alter'>, 'topic'>): Promise<{ ok: true } | { ok: false; error: ContractError }> {
+      if (!this.topic) return { ok: false, error: { code: 'INVALID_REQUEST', message: 'No topic is open' } }
+      const topic = this.topic
+      try {
+        this.detail = await topicApi.alter({ topic, ...req })
+        this.live = null // until the next snapshot, the altered partitions
+        useNoticeStore().push('success', `Altered topic ${topic}`)
+        return { ok: true }
+      } catch (e) {
+        useNoticeStore().error(e, `Alter topic ${topic}`)
+        return { ok: false, error: toContractError(e) }
       }
     },
     /** Takes the open topic's partitions from a snapshot and records a rate sample. */
