@@ -6,6 +6,7 @@ import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import type { Acks, ProduceAck } from '../../shared/contract'
 import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { usageError } from '../cli-error'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
 function acksArg(value: string): Acks {
@@ -34,7 +35,8 @@ export function registerProduceCommand(program: Command, io: CliIo): void {
       .description('Produce one record and print its partition and offset')
       .requiredOption('--topic <topic>', 'topic to produce to')
       .option('--key <key>', 'record key (UTF-8); without it the key is null')
-      .requiredOption('--value <value>', 'record value (UTF-8)')
+      .option('--value <value>', 'record value (UTF-8)')
+      .option('--null-value', 'send a null value instead: a tombstone, which log compaction uses to delete the key')
       .option('--partition <p>', 'explicit partition (else the default partitioner picks)', intArg('--partition'))
       .option('--acks <acks>', 'acknowledgements: 0, 1 or all', acksArg, 'all' as Acks)
       .option('--header <key=value>', 'a record header (repeatable)', keyValueArg('--header'))
@@ -45,20 +47,22 @@ export function registerProduceCommand(program: Command, io: CliIo): void {
       opts: DataDirOpts & {
         topic: string
         key?: string
-        value: string
+        value?: string
+        nullValue?: boolean
         partition?: number
         acks: Acks
         header?: [string, string][]
         json?: boolean
       }
     ) => {
+      if ((opts.value === undefined) === !opts.nullValue) throw usageError('produce: give exactly one of --value <value> and --null-value.')
       const req = validated('produce/send', {
         topic: opts.topic,
         acks: opts.acks,
         records: [
           {
             key: opts.key ?? null,
-            value: opts.value,
+            value: opts.nullValue ? null : opts.value!,
             ...(opts.header ? { headers: opts.header.map(([key, value]) => ({ key, value })) } : {}),
             ...(opts.partition !== undefined ? { partition: opts.partition } : {})
           }

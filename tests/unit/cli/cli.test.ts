@@ -149,6 +149,16 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(consumed.stdout.trim().split('\n')).toEqual(['v3', 'x', 'y'])
     const offsets = JSON.parse(cli('offsets', '--topic', 'cd', '--json').stdout)
     expect(offsets[0]).toMatchObject({ earliest: 0, latest: 5 }) // offsets are kept: gaps, not renumbering
+
+    // A tombstone deletes key2; with delete.retention.ms=0 the tombstone itself goes at the next cleaning.
+    expect(cli('topic', 'alter', 'cd', '--config', 'delete.retention.ms=0').status).toBe(0)
+    expect(cli('produce', '--topic', 'cd', '--key', 'key2', '--null-value').status).toBe(0)
+    expect(cli('produce', '--topic', 'cd', '--key', 'key4', '--value', 'z').status).toBe(0)
+    expect(cli('produce', '--topic', 'cd', '--key', 'key5', '--value', 'w').status).toBe(0)
+    const again = cli('consume', '--topic', 'cd', '--group', 'g2', '--from-beginning', '--max', '10', '--print-key')
+    expect(again.stdout.trim().split('\n')).toEqual(['key1\tv3', 'key3\ty', 'key4\tz', 'key5\tw'])
+    const neither = cli('produce', '--topic', 'cd', '--key', 'k')
+    expect([neither.status, neither.stderr]).toEqual([2, expect.stringContaining('give exactly one of --value <value> and --null-value')])
   })
 
   it('alters a topic: adds partitions and sets configs; refuses a decrease and an empty alter, changing nothing', () => {
