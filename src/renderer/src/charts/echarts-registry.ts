@@ -1,18 +1,18 @@
 /**
  * The one place ECharts is configured: registers only the charts and components Brokerlab uses
- * (line, bar, graph; grid, tooltip, legend, title; canvas renderer), so the bundle carries nothing
+ * (line, bar, graph; grid, tooltip, legend, title, graphic; canvas renderer), so the bundle carries nothing
  * else. Import this module before rendering any chart (base-chart.vue does).
  * Must stay true: a chart type used anywhere is registered here.
  */
 import { use } from 'echarts/core'
 import { BarChart, GraphChart, LineChart } from 'echarts/charts'
-import { GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components'
+import { GraphicComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 import type { ComposeOption } from 'echarts/core'
 import type { BarSeriesOption, GraphSeriesOption, LineSeriesOption } from 'echarts/charts'
-import type { GridComponentOption, LegendComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components'
+import type { GraphicComponentOption, GridComponentOption, LegendComponentOption, TitleComponentOption, TooltipComponentOption } from 'echarts/components'
 
-use([CanvasRenderer, LineChart, BarChart, GraphChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent])
+use([CanvasRenderer, LineChart, BarChart, GraphChart, GridComponent, TooltipComponent, LegendComponent, TitleComponent, GraphicComponent])
 
 /** The option type narrowed to what is registered. */
 export type ChartOption = ComposeOption<
@@ -23,6 +23,7 @@ export type ChartOption = ComposeOption<
   | TooltipComponentOption
   | LegendComponentOption
   | TitleComponentOption
+  | GraphicComponentOption
 >
 
 /** Brokerlab's chart palette (naive-ui's primary/success/warning/error/info and neutrals). */

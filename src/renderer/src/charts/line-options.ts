@@ -31,7 +31,7 @@ export function throughputOption(view: ThroughputView | null | undefined): Chart
     xAxis: timeAxis,
     yAxis: [
       { type: 'value', name: 'records/s', nameTextStyle: { color: '#666' }, minInterval: 1, axisLabel: { formatter: (x: number) => formatRate(x) } },
-      { type: 'value', name: 'bytes/s', nameTextStyle: { color: '#666' }, axisLabel: { formatter: (x: number) => formatBytes(x) }, splitLine: { show: false } }
+      { type: 'value', name: 'bytes/s', nameTextStyle: { color: '#666' }, minInterval: 1, axisLabel: { formatter: (x: number) => formatBytes(x) }, splitLine: { show: false } }
     ],
     series: [
       { name: 'records in/s', type: 'line', showSymbol: false, yAxisIndex: 0, data: toData(v.recordsInPerSec), areaStyle: { opacity: 0.08 } },

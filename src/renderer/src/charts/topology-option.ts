@@ -17,6 +17,11 @@ type Category = 0 | 1 | 2 | 3 | 4
 
 /** Pixel spacing of the layout (the chart scales it to fit). */
 export const TOPOLOGY_ROW_PX = 30
+/**
+ * Rows of vertical room the graph always spans: the graph fits its coordinates to the chart, so a
+ * cluster with no or few partitions would otherwise draw the broker boxes several times too large.
+ */
+export const TOPOLOGY_MIN_ROWS = 8
 const COL_PX = 150
 
 interface GraphNode {
@@ -144,11 +149,22 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
     }
   }
 
-  // An invisible node below the last row, so the chart's fit leaves room under the last arcs.
-  nodes.push({ id: 'pad', name: '', x: 0, y: 14 + (row + 1) * TOPOLOGY_ROW_PX, symbol: 'rect', symbolSize: 1, itemStyle: { color: 'rgba(0,0,0,0)' }, label: { show: false }, tooltip: { formatter: '' } })
+  // An invisible node below the last row (and at least TOPOLOGY_MIN_ROWS down), so the chart's fit
+  // leaves room under the last arcs and keeps the boxes at their size.
+  nodes.push({ id: 'pad', name: '', x: 0, y: 14 + Math.max(row + 1, TOPOLOGY_MIN_ROWS) * TOPOLOGY_ROW_PX, symbol: 'rect', symbolSize: 1, itemStyle: { color: 'rgba(0,0,0,0)' }, label: { show: false }, tooltip: { formatter: '' } })
 
   return {
     animation: false,
+    ...(row === 0
+      ? {
+          graphic: {
+            type: 'text',
+            left: 'center',
+            top: 'middle',
+            style: { text: 'No topics yet: create one, and each partition gets a row here.', fill: '#999', fontSize: 13 }
+          }
+        }
+      : {}),
     tooltip: { trigger: 'item', confine: true },
     legend: {
       top: 0,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { BrokerView, PartitionView } from '../../../../src/shared/contract'
-import { replicaRole, topologyOption, topologyRows } from '../../../../src/renderer/src/charts/topology-option'
+import { TOPOLOGY_MIN_ROWS, TOPOLOGY_ROW_PX, replicaRole, topologyOption, topologyRows } from '../../../../src/renderer/src/charts/topology-option'
 
 const broker = (id: number, alive = true): BrokerView => ({ id, address: `127.0.0.1:${9091 + id}`, alive, fetching: alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: id === 1 })
 
@@ -52,5 +52,14 @@ describe('topology graph', () => {
 
   it('counts one row per partition for sizing', () => {
     expect(topologyRows({ a: [partition(0, 1, [1], [1])], b: [partition(0, 1, [1], [1]), partition(1, 1, [1], [1])] })).toBe(3)
+  })
+
+  it('keeps a minimum height and says what will appear when there are no partitions yet', () => {
+    const empty = topologyOption([broker(1), broker(2)], {}) as { graphic?: { style: { text: string } }; series: { data: { id: string; y: number }[] }[] }
+    expect(empty.graphic?.style.text).toMatch(/No topics yet/)
+    const pad = empty.series[0].data.find((n) => n.id === 'pad')!
+    expect(pad.y).toBe(14 + TOPOLOGY_MIN_ROWS * TOPOLOGY_ROW_PX)
+    const some = topologyOption([broker(1), broker(2)], { t: [partition(0, 1, [1, 2], [1, 2])] }) as { graphic?: unknown }
+    expect(some.graphic).toBeUndefined()
   })
 })
