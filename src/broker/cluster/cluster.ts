@@ -556,8 +556,20 @@ export class Cluster implements ClusterApi {
     this.scheduleReplication()
     if (acks !== 'all' || lastOffsets.size === 0) return Promise.resolve(out)
 
-    return new Promise<RecordMetadata[]>((resolve, reject) => {
-      let remaining = lastOffsets.size
+    const waits = [...lastOffsets].map(([partition, last]) => ({ partition: t.partitions[partition], lastOffset: last }))
+    return this.awaitHighWatermarks(waits, timeoutMs, `Records of topic ${topic} were not replicated to the ISR within ${timeoutMs} ms (acks=all)`).then(() => out)
+  }
+
+  /**
+   * Resolves once each partition's high watermark passed its `lastOffset` (the ISR holds it); rejects
+   * with the first error a wait reports (NOT_LEADER_OR_FOLLOWER when leadership moves,
+   * NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas, BROKER_NOT_AVAILABLE
+   * at close), or REQUEST_TIMED_OUT with `timeoutMessage` after `timeoutMs` ms.
+   */
+  private awaitHighWatermarks(waits: { partition: Partition; lastOffset: number }[], timeoutMs: number, timeoutMessage: string): Promise<void> {
+    if (waits.length === 0) return Promise.resolve()
+    return new Promise<void>((resolve, reject) => {
+      let remaining = waits.length
       const cancels: (() => void)[] = []
       let settled = false
       const finish = (err: KafkaError | null): void => {
@@ -572,14 +584,12 @@ export class Cluster implements ClusterApi {
           settled = true
           clearTimeout(timer)
           this.pendingTimers.delete(timer)
-          resolve(out)
+          resolve()
         }
       }
-      const timer = setTimeout(() => {
-        finish(new KafkaError('REQUEST_TIMED_OUT', `Records of topic ${topic} were not replicated to the ISR within ${timeoutMs} ms (acks=all)`))
-      }, timeoutMs)
+      const timer = setTimeout(() => finish(new KafkaError('REQUEST_TIMED_OUT', timeoutMessage)), timeoutMs)
       this.pendingTimers.add(timer)
-      for (const [partition, last] of lastOffsets) cancels.push(t.partitions[partition].waitForHighWatermark(last, finish))
+      for (const w of waits) cancels.push(w.partition.waitForHighWatermark(w.lastOffset, finish))
     })
   }
 
