@@ -30,15 +30,16 @@ export function listGroupViews(cluster: ClusterApi): GroupView[] {
 
 /**
  * Consumes up to `maxRecords` records of `topic` as group `groupId`, round-robin over partitions,
- * and commits the positions reached. Returns how many records were consumed and the group after.
- * `onRecord` sees every consumed record in consumption order (the CLI prints them).
- * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for a missing topic.
+ * and commits the positions reached (resolving once the commit reached the coordinator's ISR).
+ * Returns how many records were consumed and the group after. `onRecord` sees every consumed record
+ * in consumption order (the CLI prints them).
+ * Rejects with KafkaError UNKNOWN_TOPIC_OR_PARTITION for a missing topic, or the commit's error.
  */
-export function consumeAsGroup(
+export async function consumeAsGroup(
   cluster: ClusterApi,
   req: RequestOf<'group/consume'>,
   onRecord?: (record: ConsumerRecord) => void
-): ResponseOf<'group/consume'> {
+): Promise<ResponseOf<'group/consume'>> {
   const topic = cluster.describeTopic(req.topic)
   const committed = cluster.fetchOffsets(req.groupId).offsets.get(req.topic)
   const positions = new Map<number, number>()
@@ -66,7 +67,7 @@ export function consumeAsGroup(
       }
     }
   }
-  cluster.commitOffsets(
+  await cluster.commitOffsets(
     req.groupId,
     [...positions].map(([partition, offset]) => ({ topic: req.topic, partition, offset }))
   )
@@ -77,9 +78,9 @@ export function consumeAsGroup(
  * Moves the group's committed offsets for every partition of `topic` to earliest or latest, as
  * `kafka-consumer-groups --reset-offsets --to-earliest|--to-latest --execute`.
  */
-export function resetGroup(cluster: ClusterApi, req: RequestOf<'group/reset'>): GroupView {
+export async function resetGroup(cluster: ClusterApi, req: RequestOf<'group/reset'>): Promise<GroupView> {
   const topic = cluster.describeTopic(req.topic)
-  cluster.commitOffsets(
+  await cluster.commitOffsets(
     req.groupId,
     topic.partitions.map((p) => ({
       topic: req.topic,

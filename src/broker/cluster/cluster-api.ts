@@ -215,7 +215,11 @@ export interface ClusterApi {
   /** earliest = log start offset, latest = high watermark, timestamp = first offset with timestamp >= T (null if none). */
   listOffset(topic: string, partition: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null
 
-  commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): void
+  /**
+   * Commit a group's offsets; resolves once the coordinator partition's ISR holds them (acks=-1), and
+   * only then do fetchOffsets and lag see them. See Cluster.commitOffsets for the errors.
+   */
+  commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[], opts?: { timeoutMs?: number }): Promise<void>
   fetchOffsets(groupId: string): GroupOffsets
   listGroups(): string[]
   /** Lag rows for every partition of every topic the group committed to. */

@@ -690,12 +690,16 @@ export class Cluster implements ClusterApi {
   /**
    * Commit offsets of a group: written to its partition of __consumer_offsets (created on first use
    * with 50 partitions, replication factor min(3, live brokers), cleanup.policy=compact) as
-   * OffsetCommitKey v1 / OffsetCommitValue v3 records and copied to the partition's live followers
-   * in the same step, then applied to the cache.
-   * @throws KafkaError INVALID_GROUP_ID (empty group id), INVALID_REQUEST (bad offset),
-   *   UNKNOWN_TOPIC_OR_PARTITION, COORDINATOR_NOT_AVAILABLE when the group's coordinator partition is offline.
+   * OffsetCommitKey v1 / OffsetCommitValue v3 records, copied to the partition's fetching followers
+   * in the same step, and answered once the whole ISR holds them (Kafka's coordinator appends with
+   * acks=-1); only then are they applied to the cache that fetchOffsets and lag read. A follower that
+   * stopped fetching but is still in the ISR holds the answer back until it leaves the ISR.
+   * Rejects with KafkaError INVALID_GROUP_ID (empty group id), INVALID_REQUEST (bad offset),
+   *   UNKNOWN_TOPIC_OR_PARTITION, COORDINATOR_NOT_AVAILABLE when the coordinator partition is offline
+   *   or the commit did not reach the ISR within `timeoutMs` (default 30000), NOT_COORDINATOR when its
+   *   leadership moved meanwhile (Kafka's GroupMetadataManager error mapping); nothing is applied then.
    */
-  commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[]): void {
+  async commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[], opts: { timeoutMs?: number } = {}): Promise<void> {
     this.checkOpen()
     this.checkGroupId(groupId)
     if (!Array.isArray(offsets)) throw new KafkaError('INVALID_REQUEST', 'offsets must be an array')
@@ -705,20 +709,38 @@ export class Cluster implements ClusterApi {
         throw new KafkaError('INVALID_REQUEST', `Committed offset must be an integer >= 0, got ${o.offset} for ${o.topic}-${o.partition}`)
     }
     if (offsets.length === 0) return
-    const now = this.writeOffsetRecords(groupId, offsets)
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS
+    const { now, partition, lastOffset } = this.writeOffsetRecords(groupId, offsets)
+    try {
+      await this.awaitHighWatermarks([{ partition, lastOffset }], timeoutMs, `The commit of group ${groupId} did not reach the ISR of ${partition.name} within ${timeoutMs} ms`)
+    } catch (e) {
+      const code = e instanceof KafkaError ? e.code : 'UNKNOWN_SERVER_ERROR'
+      const msg = e instanceof Error ? e.message : String(e)
+      if (code === 'NOT_LEADER_OR_FOLLOWER') throw new KafkaError('NOT_COORDINATOR', `The coordinator of group ${groupId} moved: ${msg}`)
+      if (code === 'REQUEST_TIMED_OUT' || code === 'NOT_ENOUGH_REPLICAS_AFTER_APPEND' || code === 'NOT_ENOUGH_REPLICAS')
+        throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `The commit of group ${groupId} was not replicated: ${msg}`)
+      throw e
+    }
+    if (this.closed) return
     for (const o of offsets)
       this.offsets.put(groupId, o.topic, o.partition, { offset: o.offset, leaderEpoch: -1, metadata: '', commitTimestamp: now })
     this.persist()
   }
 
-  /** Append commit records (offset null = tombstone) to the group's coordinator partition. Returns the commit time. */
-  private writeOffsetRecords(groupId: string, offsets: { topic: string; partition: number; offset: number | null }[]): number {
+  /**
+   * Append commit records (offset null = tombstone) to the group's coordinator partition and copy
+   * them to its fetching followers. Returns the commit time, the partition and the last offset written.
+   */
+  private writeOffsetRecords(
+    groupId: string,
+    offsets: { topic: string; partition: number; offset: number | null }[]
+  ): { now: number; partition: Partition; lastOffset: number } {
     const t = this.ensureOffsetsTopic()
     const p = t.partitions[offsetsPartitionFor(groupId, t.partitions.length)]
     if (p.meta.leader < 0)
       throw new KafkaError('COORDINATOR_NOT_AVAILABLE', `The coordinator of group ${groupId} (partition ${p.name}) is not available: no live in-sync replica`)
     const now = this.clock()
-    p.appendAsLeader(
+    const res = p.appendAsLeader(
       offsets.map((o) => ({
         key: encodeOffsetCommitKey({ group: groupId, topic: o.topic, partition: o.partition }),
         value: o.offset === null ? null : encodeOffsetCommitValue({ offset: o.offset, leaderEpoch: -1, metadata: '', commitTimestamp: now }),
@@ -726,11 +748,11 @@ export class Cluster implements ClusterApi {
       }))
     )
     // Kafka's coordinator answers a commit once its __consumer_offsets append reached the ISR
-    // (offsets.commit.required.acks=-1). commitOffsets is one synchronous step, so the live
-    // followers copy it now: a failover right after cannot elect a replica without the commit.
+    // (offsets.commit.required.acks=-1): the fetching followers copy it now, so the high watermark
+    // usually passes it in this same step; commitOffsets waits for that.
     p.replicate()
     this.scheduleReplication()
-    return now
+    return { now, partition: p, lastOffset: res.lastOffset }
   }
 
   /** Committed offsets of a group (empty when it has none, as Kafka's OffsetFetch answers). */

@@ -40,7 +40,7 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
       await withEngine(io, opts.dataDir, async (s) => {
         let res
         try {
-          res = consumeAsGroup(s.cluster, req, (r) => {
+          res = await consumeAsGroup(s.cluster, req, (r) => {
             const key = r.key === null ? 'null' : r.key.toString('utf8')
             const value = r.value === null ? 'null' : r.value.toString('utf8')
             if (opts.json)

@@ -157,9 +157,9 @@ describe('committed offsets', () => {
   it('survive a failover of the coordinator partition right after the commit, across a reopen', async () => {
     const { cluster } = makeCluster()
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
-    cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 0 }])
+    await cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 0 }])
     cluster.replicateNow()
-    cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 7 }])
+    await cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 7 }])
     const coordinator = cluster.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartitionFor('g', OFFSETS_TOPIC_PARTITIONS)]
     cluster.stopBroker(coordinator.leader) // the coordinator fails before a replication round
     expect(cluster.describeTopic(OFFSETS_TOPIC).partitions[coordinator.partition].leader).not.toBe(coordinator.leader)
@@ -168,6 +168,58 @@ describe('committed offsets', () => {
     open.splice(open.indexOf(cluster), 1)
     const again = makeCluster(dir).cluster
     expect(again.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(7)
+  })
+})
+
+describe('commits and a lagging coordinator follower', () => {
+  it('answer only once the ISR holds them: a follower that stopped fetching holds a commit back until it leaves the ISR, and nothing is applied before', async () => {
+    const { cluster, clock } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
+    await cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }]) // creates __consumer_offsets
+    const coordinator = cluster.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartitionFor('g', OFFSETS_TOPIC_PARTITIONS)]
+    const lagging = coordinator.replicas.find((b) => b !== coordinator.leader)!
+    cluster.pauseFetching(lagging)
+    const commit = outcome(cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 5 }]))
+    await flush()
+    expect(commit.state).toBe('pending')
+    expect(cluster.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(1) // not applied yet
+    clock.now += 30001
+    cluster.tick() // the lagging follower leaves the ISR: the commit is answered
+    await flush()
+    expect(commit.state).toBe('ok')
+    expect(cluster.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(5)
+    // The leader fails: the new leader is an ISR member, which holds the commit.
+    cluster.stopBroker(coordinator.leader)
+    const now = cluster.describeTopic(OFFSETS_TOPIC).partitions[coordinator.partition]
+    expect(now.leader).not.toBe(lagging)
+    const dir = cluster.dataDir
+    await cluster.close()
+    open.splice(open.indexOf(cluster), 1)
+    expect(makeCluster(dir).cluster.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(5)
+  })
+
+  it('fail with NOT_COORDINATOR when the coordinator moves before the commit reached the ISR, applying nothing', async () => {
+    const { cluster } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
+    await cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }])
+    const coordinator = cluster.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartitionFor('g', OFFSETS_TOPIC_PARTITIONS)]
+    cluster.pauseFetching(coordinator.replicas.find((b) => b !== coordinator.leader)!)
+    const commit = outcome(cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 5 }]))
+    await flush()
+    cluster.stopBroker(coordinator.leader)
+    await flush()
+    expect(commit).toEqual({ state: 'error', code: 'NOT_COORDINATOR' })
+    expect(cluster.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(1)
+  })
+
+  it('fail with COORDINATOR_NOT_AVAILABLE when the ISR does not take the commit in time, applying nothing', async () => {
+    const { cluster } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
+    await cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }])
+    const coordinator = cluster.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartitionFor('g', OFFSETS_TOPIC_PARTITIONS)]
+    cluster.pauseFetching(coordinator.replicas.find((b) => b !== coordinator.leader)!)
+    await expect(cluster.commitOffsets('g', [{ topic: 't', partition: 0, offset: 5 }], { timeoutMs: 20 })).rejects.toMatchObject({ code: 'COORDINATOR_NOT_AVAILABLE' })
+    expect(cluster.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(1)
   })
 })
 

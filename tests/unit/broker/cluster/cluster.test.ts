@@ -70,7 +70,7 @@ function rec(key: string | null, value: string) {
 
 async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string | undefined> {
   try {
-    if (typeof p === 'function') p()
+    if (typeof p === 'function') await p()
     else await p
   } catch (e) {
     return e instanceof KafkaError ? e.code : String(e)
@@ -138,7 +138,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(await codeOf(() => cluster.createPartitions('grow', 6))).toBe('INVALID_PARTITIONS')
       expect(await codeOf(() => cluster.createPartitions('grow', 4))).toBe('INVALID_PARTITIONS')
       expect(await codeOf(() => cluster.createPartitions('nope', 4))).toBe('UNKNOWN_TOPIC_OR_PARTITION')
-      cluster.commitOffsets('g', [{ topic: 'grow', partition: 0, offset: 1 }])
+      await cluster.commitOffsets('g', [{ topic: 'grow', partition: 0, offset: 1 }])
       expect(await codeOf(() => cluster.createPartitions('__consumer_offsets', 60))).toBe('INVALID_PARTITIONS')
       const c = await h.reopen()
       const after = c.describeTopic('grow')
@@ -475,7 +475,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       const { cluster } = h
       cluster.createTopic('lag', { partitions: 2, replicationFactor: 1 })
       await cluster.produce('lag', [{ ...rec('a', '1'), partition: 0 }, { ...rec('b', '2'), partition: 0 }, { ...rec('c', '3'), partition: 1 }], { acks: 1 })
-      cluster.commitOffsets('g1', [{ topic: 'lag', partition: 0, offset: 1 }])
+      await cluster.commitOffsets('g1', [{ topic: 'lag', partition: 0, offset: 1 }])
       expect(cluster.listGroups()).toEqual(['g1'])
       expect(cluster.fetchOffsets('g1').offsets.get('lag')!.get(0)).toBe(1)
       expect(cluster.describeGroupLag('g1')).toEqual([
@@ -505,7 +505,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       cluster.createTopic('co', { partitions: 1, replicationFactor: 1 })
       await cluster.produce('co', [rec('a', '1')], { acks: 1 })
       expect(await codeOf(() => cluster.commitOffsets('', [{ topic: 'co', partition: 0, offset: 1 }]))).toBe('INVALID_GROUP_ID')
-      cluster.commitOffsets('g', [{ topic: 'co', partition: 0, offset: 1 }])
+      await cluster.commitOffsets('g', [{ topic: 'co', partition: 0, offset: 1 }])
       cluster.stopBroker(1)
       expect(await codeOf(() => cluster.commitOffsets('g', [{ topic: 'co', partition: 0, offset: 0 }]))).toBe('COORDINATOR_NOT_AVAILABLE')
       expect(cluster.fetchOffsets('g').offsets.get('co')!.get(0)).toBe(1)
@@ -611,7 +611,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       const p = h.cluster.produce('keep', Array.from({ length: 30 }, (_, i) => rec(`k${i}`, `v${i}`)), { acks: 'all' })
       h.cluster.replicateNow()
       await p
-      h.cluster.commitOffsets('g', [{ topic: 'keep', partition: 1, offset: 2 }])
+      await h.cluster.commitOffsets('g', [{ topic: 'keep', partition: 1, offset: 2 }])
       h.cluster.replicateNow()
       h.cluster.stopBroker(2)
       const id = h.cluster.clusterId
