@@ -76,7 +76,8 @@ export async function consumeAsGroup(
 
 /**
  * Moves the group's committed offsets for every partition of `topic` to earliest or latest, as
- * `kafka-consumer-groups --reset-offsets --to-earliest|--to-latest --execute`.
+ * `kafka-consumer-groups --reset-offsets --to-earliest|--to-latest --execute`; resolves with the
+ * group once the commit reached the coordinator's ISR, rejects with the commit's error otherwise.
  */
 export async function resetGroup(cluster: ClusterApi, req: RequestOf<'group/reset'>): Promise<GroupView> {
   const topic = cluster.describeTopic(req.topic)
