@@ -8,7 +8,7 @@
  * [log start offset, high watermark] is reset the same way (Kafka's OFFSET_OUT_OF_RANGE handling);
  * positions for every partition of the topic are committed, so the group's lag covers the topic.
  */
-import type { GroupView, RequestOf, ResponseOf } from '../shared/contract'
+import type { GroupView, RequestOf, ResetPlanRow, ResponseOf } from '../shared/contract'
 import type { ClusterApi, ConsumerRecord } from '../broker/cluster/cluster-api'
 import { KafkaError } from '../broker/errors'
 import { toGroupView } from './contract-views'
@@ -75,19 +75,37 @@ export async function consumeAsGroup(
 }
 
 /**
- * Moves the group's committed offsets for every partition of `topic` to earliest or latest, as
- * `kafka-consumer-groups --reset-offsets --to-earliest|--to-latest --execute`; resolves with the
- * group once the commit reached the coordinator's ISR, rejects with the commit's error otherwise.
+ * Moves the group's committed offsets for every partition of `topic` as
+ * `kafka-consumer-groups --reset-offsets --to-earliest|--to-latest|--to-offset|--to-datetime|--shift-by`
+ * does: a target outside [log start offset, high watermark] is brought to the nearer end and marked
+ * `clamped` (Kafka warns and does the same). With `dryRun` only the plan is returned (Kafka without
+ * --execute); otherwise it is committed, resolving once the commit reached the coordinator's ISR.
+ * Rejects with KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST for --shift-by on a partition
+ * without a committed offset (Kafka's message), or the commit's error.
  */
-export async function resetGroup(cluster: ClusterApi, req: RequestOf<'group/reset'>): Promise<GroupView> {
+export async function resetGroup(cluster: ClusterApi, req: RequestOf<'group/reset'>): Promise<ResponseOf<'group/reset'>> {
   const topic = cluster.describeTopic(req.topic)
-  await cluster.commitOffsets(
-    req.groupId,
-    topic.partitions.map((p) => ({
-      topic: req.topic,
-      partition: p.partition,
-      offset: cluster.listOffset(req.topic, p.partition, req.to) ?? 0
-    }))
-  )
-  return describeGroup(cluster, req.groupId)
+  const committed = cluster.fetchOffsets(req.groupId).offsets.get(req.topic)
+  const plan: ResetPlanRow[] = topic.partitions.map((p) => {
+    const earliest = cluster.listOffset(req.topic, p.partition, 'earliest') ?? 0
+    const latest = cluster.listOffset(req.topic, p.partition, 'latest') ?? earliest
+    const previous = committed?.get(p.partition) ?? null
+    const to = req.to
+    let target: number
+    if (to === 'earliest') target = earliest
+    else if (to === 'latest') target = latest
+    else if ('offset' in to) target = to.offset
+    else if ('timestamp' in to) target = cluster.listOffset(req.topic, p.partition, { timestamp: to.timestamp }) ?? latest
+    else {
+      if (previous === null)
+        throw new KafkaError('INVALID_REQUEST', `Cannot shift offset for partition ${req.topic}-${p.partition} since there is no current committed offset`)
+      target = previous + to.shiftBy
+    }
+    const clamped = target < earliest ? 'to-earliest' : target > latest ? 'to-latest' : null
+    const newOffset = clamped === 'to-earliest' ? earliest : clamped === 'to-latest' ? latest : target
+    return { topic: req.topic, partition: p.partition, previousOffset: previous, newOffset, clamped }
+  })
+  if (!req.dryRun) await cluster.commitOffsets(req.groupId, plan.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })))
+  const group = cluster.listGroups().includes(req.groupId) ? describeGroup(cluster, req.groupId) : { groupId: req.groupId, state: 'Empty' as const, totalLag: 0, rows: [] }
+  return { group, plan, executed: !req.dryRun }
 }

@@ -212,6 +212,23 @@ export interface GroupView {
   rows: GroupOffsetRow[]
 }
 
+/**
+ * Where `group/reset` moves a group (kafka-consumer-groups --reset-offsets): --to-earliest,
+ * --to-latest, --to-offset, --to-datetime (first offset with timestamp >= ms, else the log end), or
+ * --shift-by (from the committed offset).
+ */
+export type ResetSpec = 'earliest' | 'latest' | { offset: number } | { timestamp: number } | { shiftBy: number }
+
+/** One partition of a reset plan: the committed offset before, the new one, and whether it was brought into range. */
+export interface ResetPlanRow {
+  topic: string
+  partition: number
+  previousOffset: number | null
+  newOffset: number
+  /** Kafka moves an out-of-range target to the log start or end (and says so): which, if it did. */
+  clamped: 'to-earliest' | 'to-latest' | null
+}
+
 /** A point of a per-second series: t in ms since the epoch, v the value. */
 export interface SeriesPoint {
   t: number
@@ -321,8 +338,9 @@ export interface ContractRequests {
     res: { consumed: number; group: GroupView }
   }
   'group/reset': {
-    req: { groupId: string; topic: string; to: 'earliest' | 'latest' }
-    res: GroupView
+    /** dryRun: compute the plan without committing it (kafka-consumer-groups without --execute). */
+    req: { groupId: string; topic: string; to: ResetSpec; dryRun?: boolean }
+    res: { group: GroupView; plan: ResetPlanRow[]; executed: boolean }
   }
   'import/run': {
     req: {

@@ -114,7 +114,17 @@ export const requestSchemas = {
     })
     .strict(),
   'group/reset': z
-    .object({ groupId: z.string().min(1).max(255), topic: topicName, to: z.enum(['earliest', 'latest']) })
+    .object({
+      groupId: z.string().min(1).max(255),
+      topic: topicName,
+      to: z.union([
+        z.enum(['earliest', 'latest']),
+        z.object({ offset: nonNegInt }).strict(),
+        z.object({ timestamp: z.number().int() }).strict(),
+        z.object({ shiftBy: z.number().int() }).strict()
+      ]),
+      dryRun: z.boolean().optional()
+    })
     .strict(),
   'import/run': z
     .object({

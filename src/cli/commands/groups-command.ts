@@ -1,11 +1,15 @@
 /**
  * `brokerlab groups [--group G] [--json]`: consumer groups with their committed offsets and lag,
  * as `kafka-consumer-groups --describe` prints them (TOPIC, PARTITION, CURRENT-OFFSET,
- * LOG-END-OFFSET, LAG).
+ * LOG-END-OFFSET, LAG). `--reset-offsets --group G --topic T --to-earliest|--to-latest|--to-offset
+ * N|--to-datetime D|--shift-by N [--execute]` plans (and with --execute commits) new offsets, as
+ * `kafka-consumer-groups --reset-offsets` does, printing GROUP, TOPIC, PARTITION, NEW-OFFSET.
  */
 import type { Command } from 'commander'
-import type { GroupView } from '../../shared/contract'
-import { call, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { InvalidArgumentError } from 'commander'
+import type { GroupView, RequestOf, ResetSpec } from '../../shared/contract'
+import { call, intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { usageError } from '../cli-error'
 import { formatTable } from '../table'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
@@ -18,16 +22,84 @@ export function groupText(g: GroupView): string {
   return `Consumer group '${g.groupId}' (${g.state}), total lag ${g.totalLag}\n\n${table}\n`
 }
 
+/** A signed integer argument (--shift-by may be negative). */
+function signedIntArg(name: string): (value: string) => number {
+  return (value) => {
+    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be an integer, got "${value}".`)
+    return Number(value)
+  }
+}
+
+/** A date-time argument (ISO 8601, e.g. 2026-11-22T10:00:00.000 local or with Z / an offset) -> ms since the epoch. */
+function dateTimeArg(value: string): number {
+  const ms = Date.parse(value)
+  if (!Number.isFinite(ms)) throw new InvalidArgumentError(`--to-datetime must be a date-time like 2026-11-22T10:00:00.000, got "${value}".`)
+  return ms
+}
+
+interface ResetOpts {
+  resetOffsets?: boolean
+  topic?: string
+  toEarliest?: boolean
+  toLatest?: boolean
+  toOffset?: number
+  toDatetime?: number
+  shiftBy?: number
+  execute?: boolean
+}
+
+/** The reset request the options ask for. @throws CliError (usage) naming what is missing or doubled. */
+function resetRequest(group: string | undefined, o: ResetOpts): RequestOf<'group/reset'> {
+  if (!group || !o.topic) throw usageError('--reset-offsets needs --group <group> and --topic <topic>.')
+  const specs: ResetSpec[] = [
+    ...(o.toEarliest ? (['earliest'] as const) : []),
+    ...(o.toLatest ? (['latest'] as const) : []),
+    ...(o.toOffset !== undefined ? [{ offset: o.toOffset }] : []),
+    ...(o.toDatetime !== undefined ? [{ timestamp: o.toDatetime }] : []),
+    ...(o.shiftBy !== undefined ? [{ shiftBy: o.shiftBy }] : [])
+  ]
+  if (specs.length !== 1) throw usageError('--reset-offsets needs exactly one of --to-earliest, --to-latest, --to-offset, --to-datetime, --shift-by.')
+  return validated('group/reset', { groupId: group, topic: o.topic, to: specs[0], dryRun: !o.execute })
+}
+
 /** Registers `groups`. */
 export function registerGroupsCommand(program: Command, io: CliIo): void {
   addDataDir(
     program
       .command('groups')
-      .description('Describe consumer groups: committed offsets and lag (like kafka-consumer-groups --describe)')
+      .description('Describe consumer groups: committed offsets and lag (like kafka-consumer-groups --describe), or reset their offsets')
       .option('--group <group>', 'only this group')
-      .option('--json', 'print JSON'),
+      .option('--json', 'print JSON')
+      .option('--reset-offsets', 'plan new committed offsets for --group on --topic (commit them with --execute)')
+      .option('--topic <topic>', 'with --reset-offsets: the topic')
+      .option('--to-earliest', 'with --reset-offsets: the log start offsets')
+      .option('--to-latest', 'with --reset-offsets: the log end (high watermark)')
+      .option('--to-offset <n>', 'with --reset-offsets: this offset', intArg('--to-offset'))
+      .option('--to-datetime <datetime>', 'with --reset-offsets: the first offset at or after this time', dateTimeArg)
+      .option('--shift-by <n>', 'with --reset-offsets: the committed offset plus n (n may be negative)', signedIntArg('--shift-by'))
+      .option('--execute', 'with --reset-offsets: commit the plan (without it nothing changes)'),
     io
-  ).action(async (opts: DataDirOpts & { group?: string; json?: boolean }) => {
+  ).action(async (opts: DataDirOpts & ResetOpts & { group?: string; json?: boolean }) => {
+    if (opts.resetOffsets) {
+      const req = resetRequest(opts.group, opts)
+      await withEngine(io, opts.dataDir, async (s) => {
+        const res = await call(s, 'group/reset', req)
+        if (opts.json) return printJson(io, res)
+        for (const r of res.plan)
+          if (r.clamped)
+            io.stderr.write(
+              `New offset is ${r.clamped === 'to-earliest' ? 'lower than earliest' : 'higher than latest'} offset for topic partition ${r.topic}-${r.partition}. Value will be set to ${r.newOffset}\n`
+            )
+        io.stdout.write(
+          formatTable(
+            ['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'],
+            res.plan.map((r) => [req.groupId, r.topic, r.partition, r.newOffset])
+          ) + '\n'
+        )
+        if (!res.executed) io.stderr.write('No action was performed: add --execute to commit these offsets.\n')
+      })
+      return
+    }
     const one = opts.group !== undefined ? validated('group/describe', { groupId: opts.group }) : null
     await withEngine(io, opts.dataDir, async (s) => {
       const groups = one ? [await call(s, 'group/describe', one)] : await call(s, 'group/list', {})

@@ -175,6 +175,25 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(cli('topic', 'describe', 'al').stdout.split('\n')[0]).toBe('Topic: al\tPartitionCount: 5\tReplicationFactor: 1\tConfigs: retention.ms=1000')
   })
 
+  it('resets a group as kafka-consumer-groups --reset-offsets: a dry run by default, committed with --execute', () => {
+    expect(cli('topic', 'create', 'rs').status).toBe(0)
+    for (let i = 0; i < 5; i++) expect(cli('produce', '--topic', 'rs', '--key', 'k', '--value', `v${i}`).status).toBe(0)
+    expect(cli('consume', '--topic', 'rs', '--group', 'g', '--from-beginning', '--max', '3').status).toBe(0)
+    const logs = (): Record<string, string> => Object.fromEntries(Object.entries(fingerprint(dir)).filter(([f]) => f.endsWith('.log')))
+    const before = logs()
+    const dry = cli('groups', '--reset-offsets', '--group', 'g', '--topic', 'rs', '--shift-by', '-2')
+    expect(dry.status).toBe(0)
+    expect(dry.stdout.split('\n').map((l) => l.trim().split(/\s+/))).toEqual([['GROUP', 'TOPIC', 'PARTITION', 'NEW-OFFSET'], ['g', 'rs', '0', '1'], ['']])
+    expect(dry.stderr).toContain('add --execute')
+    expect(logs()).toEqual(before) // a dry run appends no commit (checkpoint files are rewritten at every close)
+    expect(JSON.parse(cli('groups', '--group', 'g', '--json').stdout).rows[0]).toMatchObject({ currentOffset: 3 })
+    const done = cli('groups', '--reset-offsets', '--group', 'g', '--topic', 'rs', '--to-offset', '99', '--execute')
+    expect(done.stderr).toContain('New offset is higher than latest offset for topic partition rs-0. Value will be set to 5')
+    expect(JSON.parse(cli('groups', '--group', 'g', '--json').stdout).rows[0]).toMatchObject({ currentOffset: 5, lag: 0 })
+    expect(cli('groups', '--reset-offsets', '--group', 'g', '--topic', 'rs').status).toBe(2)
+    expect(cli('groups', '--reset-offsets', '--group', 'g', '--topic', 'rs', '--to-earliest', '--to-latest').status).toBe(2)
+  })
+
   it('uses BROKERLAB_DATA_DIR when --data-dir is not given', () => {
     const envDir = path.join(dir, 'from-env')
     const r = runBrokerlab(['topic', 'create', 'e', '--partitions', '1'], { BROKERLAB_DATA_DIR: envDir })

@@ -181,9 +181,32 @@ describe('consumer groups', () => {
     expect(rest.consumed).toBe(18)
     expect(rest.group.totalLag).toBe(0)
     const reset = await ok(service.handle('group/reset', { groupId: 'grp', topic: 'g', to: 'earliest' }))
-    expect(reset.totalLag).toBe(30)
+    expect(reset.group.totalLag).toBe(30)
+    expect(reset.executed).toBe(true)
     const groups = await ok(service.handle('group/list', {}))
     expect(groups.map((g) => [g.groupId, g.totalLag])).toEqual([['grp', 30]])
+  })
+
+  it('resets as kafka-consumer-groups --reset-offsets does: to an offset, a datetime, shifted; out-of-range targets brought into range and marked; dry run changes nothing', async () => {
+    await createTopic('rs', 1, 1)
+    for (let i = 0; i < 10; i++) {
+      tc.clock.now = 1_700_000_000_000 + i * 1000
+      await ok(service.handle('produce/send', { topic: 'rs', acks: 1, records: [{ key: 'k', value: `v${i}` }] }))
+    }
+    await ok(service.handle('group/consume', { groupId: 'rg', topic: 'rs', maxRecords: 4, fromBeginning: true }))
+    const at = (r: { plan: { newOffset: number }[] }): number => r.plan[0].newOffset
+    const dry = await ok(service.handle('group/reset', { groupId: 'rg', topic: 'rs', to: { offset: 7 }, dryRun: true }))
+    expect([at(dry), dry.plan[0].previousOffset, dry.executed, dry.group.rows[0].currentOffset]).toEqual([7, 4, false, 4])
+    expect((await ok(service.handle('group/describe', { groupId: 'rg' }))).rows[0].currentOffset).toBe(4)
+    expect(at(await ok(service.handle('group/reset', { groupId: 'rg', topic: 'rs', to: { shiftBy: -3 } })))).toBe(1)
+    expect(at(await ok(service.handle('group/reset', { groupId: 'rg', topic: 'rs', to: { timestamp: 1_700_000_005_500 } })))).toBe(6)
+    expect(at(await ok(service.handle('group/reset', { groupId: 'rg', topic: 'rs', to: { timestamp: 1_800_000_000_000 } })))).toBe(10) // none after: the log end
+    const high = await ok(service.handle('group/reset', { groupId: 'rg', topic: 'rs', to: { offset: 99 } }))
+    expect([at(high), high.plan[0].clamped, high.group.totalLag]).toEqual([10, 'to-latest', 0])
+    const low = await ok(service.handle('group/reset', { groupId: 'rg', topic: 'rs', to: { shiftBy: -50 } }))
+    expect([at(low), low.plan[0].clamped]).toEqual([0, 'to-earliest'])
+    const none = await service.handle('group/reset', { groupId: 'nobody', topic: 'rs', to: { shiftBy: 1 } })
+    expect(none.ok || none.error.message).toBe('Cannot shift offset for partition rs-0 since there is no current committed offset')
   })
 
   it('starts at latest without a committed offset when not from the beginning', async () => {

@@ -76,7 +76,7 @@ export const useGroupsStore = defineStore('groups', {
     async reset(groupId: string, topic: string, to: 'earliest' | 'latest'): Promise<boolean> {
       this.busy = true
       try {
-        this.detail = await groupApi.reset({ groupId, topic, to })
+        this.detail = (await groupApi.reset({ groupId, topic, to })).group
         useNoticeStore().push('success', `Reset ${groupId} on ${topic} to ${to}`)
         await this.refresh()
         return true
