@@ -156,8 +156,18 @@ export function validateRequest(name: string, payload: unknown): Validation<Requ
   const schema = requestSchemas[name as RequestName]
   const parsed = schema.safeParse(payload ?? {})
   if (parsed.success) return { ok: true, value: parsed.data as RequestOf<RequestName> }
-  const message = parsed.error.issues
-    .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ')
-  return { ok: false, message: `Invalid ${name} request: ${message}` }
+  return { ok: false, message: `Invalid ${name} request: ${issuesText(parsed.error.issues)}` }
+}
+
+function issuesText(issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ${i.message}` : i.message)).join('; ')
+}
+
+/**
+ * What is wrong with `payload` as a `name` request, as "field: rule; ..." (for forms that show it
+ * before sending), or null when it is valid.
+ */
+export function requestProblem<N extends RequestName>(name: N, payload: unknown): string | null {
+  const r = requestSchemas[name].safeParse(payload)
+  return r.success ? null : issuesText(r.error.issues)
 }

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { REQUEST_NAMES } from '../../../src/shared/contract'
-import { requestSchemas, validateRequest } from '../../../src/shared/schemas'
+import { requestProblem, requestSchemas, validateRequest } from '../../../src/shared/schemas'
 
 function problem(name: string, payload: unknown): string {
   const v = validateRequest(name, payload)
@@ -71,5 +71,13 @@ describe('validateRequest', () => {
   it('treats a missing payload as an empty object', () => {
     expect(validateRequest('group/list', undefined).ok).toBe(true)
     expect(problem('topic/describe', undefined)).toMatch(/topic/)
+  })
+})
+
+describe('requestProblem', () => {
+  it('says what is wrong, field by field, or null when the request is valid', () => {
+    expect(requestProblem('topic/alter', { topic: 't', partitions: 3 })).toBeNull()
+    expect(requestProblem('topic/alter', { topic: 't' })).toBe('Give partitions, configs, or both')
+    expect(requestProblem('topic/create', { topic: 't', partitions: 0, replicationFactor: 1 })).toBe('partitions: Number of partitions must be at least 1')
   })
 })
