@@ -6,7 +6,8 @@
  */
 import { median, type MachineInfo } from './machine'
 
-interface Mem {
+/** process.memoryUsage plus the kernel's split of RSS into anonymous and file-backed pages (MB). */
+export interface MemorySample {
   rssMB: number
   heapUsedMB: number
   externalMB: number
@@ -63,9 +64,9 @@ export interface BenchResults {
     rounds: { p50Ms: number; p99Ms: number; maxMs: number }[]
     /** Reads over 2 ms: how many overlapped a GC, ran mostly off-CPU, or on-CPU. */
     slow: { total: number; gc: number; offCpu: number; onCpu: number }
-    before: Mem
-    afterOpen: Mem
-    afterReads: Mem
+    before: MemorySample
+    afterOpen: MemorySample
+    afterReads: MemorySample
   }[]
   recover: {
     backend: 'mmap' | 'file'
@@ -73,7 +74,7 @@ export interface BenchResults {
     records: number
     bytes: number
     tailRecords: number
-    mem: Mem
+    mem: MemorySample
     killedAfterOffset: number
     recovery: { segmentsRecovered: number; bytesTruncated: number; segmentsDeleted: number }
   }[]

@@ -24,7 +24,7 @@ import { PartitionLog } from '../../src/broker/storage/partition-log'
 import { loadStorageBackend } from '../../src/broker/storage/storage-backend'
 import type { RecordInput, StorageBackend } from '../../src/broker/storage/storage-types'
 import { machineInfo, median, memcpyMBps, sequentialWriteMBps, timeMs } from './machine'
-import { renderReport, type BenchResults } from './report'
+import { renderReport, type BenchResults, type MemorySample } from './report'
 
 type BackendKind = 'mmap' | 'file'
 
@@ -57,16 +57,6 @@ function makeBatch(valueBytes: number): RecordInput[] {
   const pool = randomBytes(n * valueBytes)
   const ts = Date.now()
   return Array.from({ length: n }, (_, i) => ({ key: null, value: pool.subarray(i * valueBytes, (i + 1) * valueBytes), timestamp: ts }))
-}
-
-/** process.memoryUsage plus the kernel's split of RSS into anonymous and file-backed pages (MB). */
-export interface MemorySample {
-  rssMB: number
-  heapUsedMB: number
-  externalMB: number
-  arrayBuffersMB: number
-  rssAnonMB: number | null
-  rssFileMB: number | null
 }
 
 function memory(): MemorySample {
