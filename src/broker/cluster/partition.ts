@@ -308,12 +308,16 @@ export class Partition {
       if (last === undefined) this.lastCaughtUpMs.set(b, now)
       else if (now - last > this.env.replicaLagTimeMaxMs) removed.push(b)
     }
-    if (removed.length > 0) {
-      this.meta.isr = this.meta.isr.filter((b) => !removed.includes(b))
-      this.env.metaChanged()
-      this.maybeAdvanceHighWatermark()
-    }
+    this.removeFromIsr(removed)
     return removed
+  }
+
+  /** Drops `brokers` from the ISR; the high watermark may then advance (completing acks=all waits). */
+  private removeFromIsr(brokers: readonly number[]): void {
+    if (brokers.length === 0) return
+    this.meta.isr = this.meta.isr.filter((b) => !brokers.includes(b))
+    this.env.metaChanged()
+    this.maybeAdvanceHighWatermark()
   }
 
   /**
@@ -382,10 +386,7 @@ export class Partition {
       this.electLeader()
       return
     }
-    if (!this.meta.isr.includes(b) || this.meta.isr.length <= 1) return
-    this.meta.isr = this.meta.isr.filter((x) => x !== b)
-    this.env.metaChanged()
-    this.maybeAdvanceHighWatermark()
+    if (this.meta.isr.includes(b) && this.meta.isr.length > 1) this.removeFromIsr([b])
   }
 
   /**

@@ -104,7 +104,7 @@ export function nativeCrc32c(): NativeCrc | null {
  */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
   if (end - start >= NATIVE_MIN_BYTES) {
-    const native = nativeCrc ?? (nativeCrc === undefined ? nativeCrc32c() : null)
+    const native = nativeCrc === undefined ? nativeCrc32c() : nativeCrc
     if (native !== null) {
       if (start < 0 || end > buf.length) throw new RangeError(`crc32c: range [${start}, ${end}) outside buffer of ${buf.length} bytes`)
       return native(buf, start, end, crc)

@@ -72,20 +72,33 @@ export function cleanableSegments(log: PartitionLog): LogSegment[] {
 }
 
 /**
- * The dirty ratio of a log's cleanable segments: bytes from the first dirty offset on over all their
- * bytes (Kafka's LogToClean.cleanableRatio); 0 when nothing is cleanable. A segment holding the first
- * dirty offset counts as dirty.
+ * Bytes of a log's cleanable segments below (clean) and from (dirty) the first dirty offset, and the
+ * offset where they end; null when nothing is cleanable. A segment holding the first dirty offset
+ * counts as dirty.
  */
-export function dirtyRatio(log: PartitionLog): number {
+function cleanableBytes(log: PartitionLog): { clean: number; dirty: number; end: number } | null {
   const all = log.segmentList()
   const cleanable = cleanableSegments(log)
+  if (cleanable.length === 0) return null
   let clean = 0
   let dirty = 0
   cleanable.forEach((seg, i) => {
     if (all[i + 1].baseOffset <= log.firstDirtyOffset) clean += seg.size()
     else dirty += seg.size()
   })
-  return clean + dirty === 0 ? 0 : dirty / (clean + dirty)
+  return { clean, dirty, end: all[cleanable.length].baseOffset }
+}
+
+function ratioOf(c: { clean: number; dirty: number } | null): number {
+  return c === null || c.clean + c.dirty === 0 ? 0 : c.dirty / (c.clean + c.dirty)
+}
+
+/**
+ * The dirty ratio of a log's cleanable segments: bytes from the first dirty offset on over all their
+ * bytes (Kafka's LogToClean.cleanableRatio); 0 when nothing is cleanable.
+ */
+export function dirtyRatio(log: PartitionLog): number {
+  return ratioOf(cleanableBytes(log))
 }
 
 /**
@@ -95,11 +108,9 @@ export function dirtyRatio(log: PartitionLog): number {
  */
 export function needsCleaning(log: PartitionLog, now: number): boolean {
   if (log.isClosed || !isCompacted(log)) return false
-  const all = log.segmentList()
-  const cleanable = cleanableSegments(log)
-  if (cleanable.length === 0) return false
-  const end = all[cleanable.length].baseOffset
-  if (end > log.firstDirtyOffset && dirtyRatio(log) >= log.config.minCleanableDirtyRatio) return true
+  const c = cleanableBytes(log)
+  if (c === null) return false
+  if (c.end > log.firstDirtyOffset && ratioOf(c) >= log.config.minCleanableDirtyRatio) return true
   return log.tombstoneDeadline !== null && now >= log.tombstoneDeadline
 }
 
