@@ -44,6 +44,8 @@ export interface LogCleanerOptions {
    * section holds more keys cleans up to where the map filled; the next pass goes on from there.
    */
   dedupeBufferBytes?: number
+  /** Called when a pass over `log` completed (its result is in log.lastCleaning), e.g. to checkpoint. */
+  onCleaned?: (log: PartitionLog) => void
   log?: (line: string) => void
 }
 
@@ -119,6 +121,7 @@ export class LogCleaner {
   private readonly bytesPerStep: number
   private readonly dedupeBufferBytes: number
   private readonly logLine: (line: string) => void
+  private readonly onCleaned: (log: PartitionLog) => void
   private readonly passes = new Map<PartitionLog, Pass>()
   /** The log whose pass step() drives (one at a time). */
   private stepping: PartitionLog | null = null
@@ -129,6 +132,7 @@ export class LogCleaner {
     this.bytesPerStep = opts.bytesPerStep ?? 1024 * 1024
     this.dedupeBufferBytes = opts.dedupeBufferBytes ?? DEFAULT_DEDUPE_BUFFER_BYTES
     this.logLine = opts.log ?? ((l) => console.warn(l))
+    this.onCleaned = opts.onCleaned ?? (() => {})
   }
 
   /** True while a pass over `log` is in progress. */
@@ -171,7 +175,6 @@ export class LogCleaner {
     }
     if (!r.done) return true
     this.passes.delete(log)
-    if (r.value) log.lastCleaning = r.value
     return false
   }
 
@@ -197,10 +200,7 @@ export class LogCleaner {
     const pass = this.pass(log, now)
     for (;;) {
       const r = pass.next()
-      if (r.done) {
-        if (r.value) log.lastCleaning = r.value
-        return r.value
-      }
+      if (r.done) return r.value
     }
   }
 
@@ -225,7 +225,6 @@ export class LogCleaner {
         }
         if (!r.done) return void setImmediate(tick)
         this.passes.delete(log)
-        if (r.value) log.lastCleaning = r.value
         resolve(r.value)
       }
       setImmediate(tick)
@@ -376,9 +375,11 @@ export class LogCleaner {
     log.firstDirtyOffset = endOffset
     log.tombstoneDeadline = tombstoneDeadline
     result.finishedAt = this.clock()
+    log.lastCleaning = result
     this.logLine(
       `brokerlab storage: cleaned ${log.dir}: ${result.recordsBefore} -> ${result.recordsAfter} records, ${result.bytesBefore} -> ${result.bytesAfter} bytes, ${result.tombstonesRemoved} tombstones removed`
     )
+    this.onCleaned(log)
     return result
   }
 }

@@ -114,6 +114,11 @@ export class LogManager {
       clock: opts.clock,
       bytesPerStep: opts.cleanerBytesPerStep,
       dedupeBufferBytes: opts.cleanerDedupeBufferBytes,
+      // Kafka writes the cleaner checkpoint after each cleaning; the log's own checkpoint keeps its tombstone deadline.
+      onCleaned: (log) => {
+        log.writeCheckpoint()
+        this.writeCleanerCheckpoint()
+      },
       log: this.logLine
     })
   }
@@ -211,17 +216,10 @@ export class LogManager {
       if (log.recoveryPoint !== before) result.logsFlushed++
       result.segmentsDeleted += this.applyRetention(log, now)
     }
-    const cleanerState = (l: PartitionLog): string => `${l.firstDirtyOffset} ${l.tombstoneDeadline}`
-    const cleanedBefore = this.allLogs().map((e) => cleanerState(e.log))
     const logs = this.allLogs().map((e) => e.log)
     // Work left: the pass in progress, or another log that needs cleaning (the next pass).
     result.cleaning = this.cleaner.step(logs, now) || logs.some((l) => needsCleaning(l, now))
     if (now - this.lastCheckpoint >= this.checkpointIntervalMs) this.checkpoint()
-    else {
-      const cleaned = this.allLogs().filter((e, i) => cleanerState(e.log) !== cleanedBefore[i])
-      for (const e of cleaned) e.log.writeCheckpoint() // its tombstone deadline
-      if (cleaned.length > 0) this.writeCleanerCheckpoint()
-    }
     return result
   }
 
