@@ -22,14 +22,6 @@ export function groupText(g: GroupView): string {
   return `Consumer group '${g.groupId}' (${g.state}), total lag ${g.totalLag}\n\n${table}\n`
 }
 
-/** A signed integer argument (--shift-by may be negative). */
-function signedIntArg(name: string): (value: string) => number {
-  return (value) => {
-    if (!/^-?\d+$/.test(value.trim())) throw new InvalidArgumentError(`${name} must be an integer, got "${value}".`)
-    return Number(value)
-  }
-}
-
 /** A date-time argument (ISO 8601, e.g. 2026-11-22T10:00:00.000 local or with Z / an offset) -> ms since the epoch. */
 function dateTimeArg(value: string): number {
   const ms = Date.parse(value)
@@ -76,7 +68,7 @@ export function registerGroupsCommand(program: Command, io: CliIo): void {
       .option('--to-latest', 'with --reset-offsets: the log end (high watermark)')
       .option('--to-offset <n>', 'with --reset-offsets: this offset', intArg('--to-offset'))
       .option('--to-datetime <datetime>', 'with --reset-offsets: the first offset at or after this time', dateTimeArg)
-      .option('--shift-by <n>', 'with --reset-offsets: the committed offset plus n (n may be negative)', signedIntArg('--shift-by'))
+      .option('--shift-by <n>', 'with --reset-offsets: the committed offset plus n (n may be negative)', intArg('--shift-by'))
       .option('--execute', 'with --reset-offsets: commit the plan (without it nothing changes)'),
     io
   ).action(async (opts: DataDirOpts & ResetOpts & { group?: string; json?: boolean }) => {
