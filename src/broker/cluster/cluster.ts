@@ -44,7 +44,7 @@ import type {
   TopicConfigs,
   TopicState
 } from './cluster-api'
-import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type TopicMeta } from './cluster-metadata'
+import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type PartitionMeta, type TopicMeta } from './cluster-metadata'
 import { Partition, type PartitionEnv } from './partition'
 import { assignReplicas } from './replica-assignment'
 import type { ReplicaLogStore } from './replica-log'
@@ -111,6 +111,11 @@ function newClusterMetadata(brokers: number): ClusterMetadata {
     brokers: Array.from({ length: brokers }, (_, i) => ({ id: i + 1, alive: true })),
     topics: []
   }
+}
+
+/** A new partition's metadata: leader = first replica, epoch 0, ISR = every replica (as at creation in Kafka). */
+function newPartitionMeta(replicas: number[]): PartitionMeta {
+  return { replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] }
 }
 
 /** The embedded cluster. Create with `new Cluster(opts)` or `Cluster.open(opts)`; always `await close()`. */
@@ -316,7 +321,7 @@ export class Cluster implements ClusterApi {
       topicId: newKafkaUuid(),
       internal,
       configs,
-      partitions: assignment.map((replicas) => ({ replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] }))
+      partitions: assignment.map(newPartitionMeta)
     }
     this.meta.topics.push(meta)
     const rt = this.addTopicRuntime(meta, !internal)
@@ -349,9 +354,7 @@ export class Cluster implements ClusterApi {
     const rf = t.meta.partitions[0].replicas.length
     const assignment = assignReplicas(name, count, rf, this.liveBrokerIds())
     for (let i = current; i < count; i++) {
-      const replicas = assignment[i]
-      const pm = { replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] }
-      t.meta.partitions.push(pm)
+      t.meta.partitions.push(newPartitionMeta(assignment[i]))
       t.partitions.push(this.newPartition(t.meta, i, !t.meta.internal))
     }
     this.metaDirty = true
