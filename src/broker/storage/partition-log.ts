@@ -153,6 +153,13 @@ export class PartitionLog {
   private lastFlushTime: number
   private closed = false
   private readonly builder = new RecordBatchBuilder()
+  /**
+   * The high watermark as this log's checkpoint recorded it when the log opened, before it was
+   * clamped to the log end offset found on disk (null: no checkpoint). A log end offset below it
+   * means the replica lost records the partition had acknowledged (a damaged or cut log), so the
+   * cluster must not let this replica lead or decide what the other replicas keep.
+   */
+  checkpointedHighWatermark: number | null = null
   /** What recovery did at open. */
   readonly recovery: RecoveryInfo = { segmentsRecovered: 0, bytesTruncated: 0, segmentsDeleted: 0 }
   /** The last compaction of this log (LogCleaner), null before the first. */
@@ -232,6 +239,7 @@ export class PartitionLog {
     this._logEndOffset = this.active.nextOffset()
     this._logStartOffset = Math.min(Math.max(state?.logStartOffset ?? 0, this.segs[0].baseOffset), this._logEndOffset)
     this._highWatermark = Math.min(Math.max(state?.highWatermark ?? 0, this._logStartOffset), this._logEndOffset)
+    this.checkpointedHighWatermark = state?.highWatermark ?? null
     this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset)
     if (hadCleanShutdown === false) this._recoveryPoint = this._logEndOffset
   }
