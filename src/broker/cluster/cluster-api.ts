@@ -64,7 +64,10 @@ export interface ReplicaState {
   brokerId: number
   logEndOffset: number
   inSync: boolean
+  /** Its broker is stopped, or its log is unusable (storageError). */
   offline: boolean
+  /** Why the replica's log is offline (KAFKA_STORAGE_ERROR naming the file), null when usable. */
+  storageError: string | null
 }
 
 export interface PartitionState {

@@ -47,12 +47,14 @@ import type {
 import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type PartitionMeta, type TopicMeta } from './cluster-metadata'
 import { Partition, type PartitionEnv } from './partition'
 import { assignReplicas } from './replica-assignment'
-import type { ReplicaLogStore } from './replica-log'
+import type { ReplicaLog, ReplicaLogStore } from './replica-log'
 import { LogManagerStore } from './log-manager-store'
 import { DataDirLock } from './data-dir-lock'
 import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
 import { validatePartitionCount, validateReplicationFactor, validateTopicName } from './topic-rules'
+import { ClusterEventLog, type ClusterEvent, type ClusterEventInput } from './cluster-events'
+import { checkReplicaBudget, defaultReplicaBudget, type ReplicaBudget } from './replica-budget'
 
 /** Brokers allowed in a cluster. */
 export const MIN_BROKERS = 1
@@ -72,6 +74,12 @@ export const LEADER_IMBALANCE_CHECK_INTERVAL_MS = 300000
 export const LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = 10
 /** Port of broker 1's address label; broker n is labelled FIRST_BROKER_PORT + n - 1. */
 export const FIRST_BROKER_PORT = 9092
+/**
+ * How often (ms) the log of an offline replica (a storage error, e.g. a full disk) is tried again.
+ * Kafka keeps a failed log dir offline until the broker restarts; an embedded cluster on a laptop
+ * should heal by itself once space is back.
+ */
+export const DEFAULT_OFFLINE_RETRY_MS = 10000
 
 /** Options beyond ClusterApi's: deterministic tests. */
 export interface ClusterTestOptions {
@@ -85,6 +93,12 @@ export interface ClusterTestOptions {
   log?: (line: string) => void
   /** Errors of background replication rounds (which must not crash the host); default console.error. */
   onBackgroundError?: (err: unknown) => void
+  /** Where cluster events are written as lines (default console.warn). */
+  eventLog?: (line: string) => void
+  /** How often (ms) an offline replica's log is tried again (default DEFAULT_OFFLINE_RETRY_MS). */
+  offlineRetryMs?: number
+  /** Most replicas (partitions x replication factor, internal topics included) the cluster may hold (default: defaultReplicaBudget()). */
+  maxReplicas?: number
 }
 
 interface TopicRuntime {
@@ -142,6 +156,11 @@ export class Cluster implements ClusterApi {
   private lastImbalanceCheckMs: number
   private readonly onBackgroundError: (err: unknown) => void
   private readonly lock: DataDirLock
+  private readonly events: ClusterEventLog
+  private readonly offlineRetryMs: number
+  private readonly maxReplicas: ReplicaBudget
+  /** The last metadata write failed (e.g. ENOSPC): reported once, retried at every persist. */
+  private metaWriteFailing = false
 
   /** Same as `new Cluster(opts)`. */
   static open(opts: ClusterOptions & ClusterTestOptions): Cluster {
@@ -162,6 +181,8 @@ export class Cluster implements ClusterApi {
     this.sticky = new StickyPartitioner(opts.random)
     this.lastImbalanceCheckMs = this.clock()
     this.onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
+    this.events = new ClusterEventLog(this.clock, opts.eventLog ?? ((l) => console.warn(l)))
+    this.offlineRetryMs = opts.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS
     fs.mkdirSync(this.dataDir, { recursive: true })
     this.lock = DataDirLock.acquire(this.dataDir)
     let store: ReplicaLogStore | undefined
@@ -186,14 +207,18 @@ export class Cluster implements ClusterApi {
           }
         })
       this.hadCleanShutdown = meta.cleanShutdown && this.store.hadCleanShutdown
+      this.maxReplicas =
+        opts.maxReplicas === undefined ? defaultReplicaBudget(meta.brokers.length) : { max: opts.maxReplicas, reason: 'the maxReplicas option' }
       meta.cleanShutdown = false
-      writeClusterMetadata(this.dataDir, meta)
+      // A full disk must not keep the cluster from opening: the write is retried at the next persist.
+      this.metaDirty = true
+      this.persist()
       for (const t of meta.topics) {
         // Configs added since the directory was written take Kafka's defaults.
         t.configs = { ...DEFAULT_TOPIC_CONFIGS, ...t.configs }
         this.addTopicRuntime(t, !t.internal)
       }
-      for (const p of this.allPartitions()) p.recoverHighWatermark()
+      for (const p of this.allPartitions()) p.restoreAfterOpen()
       this.replayOffsetsTopic()
     } catch (e) {
       for (const p of this.allPartitions()) p.detach()
@@ -315,6 +340,7 @@ export class Cluster implements ClusterApi {
   }
 
   private createTopicUnchecked(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean): TopicRuntime {
+    checkReplicaBudget(this.replicaCount(), partitions, rf, this.maxReplicas, `Topic '${name}'`)
     const assignment = assignReplicas(name, partitions, rf, this.liveBrokerIds())
     const meta: TopicMeta = {
       name,
@@ -323,11 +349,61 @@ export class Cluster implements ClusterApi {
       configs,
       partitions: assignment.map(newPartitionMeta)
     }
+    // All or nothing: every replica log opens, and the metadata naming the topic is written, before
+    // anything of it becomes visible; a failure removes what was made. Internal topics open lazily.
+    if (!internal) this.openNewLogs(name, 0, assignment, toLogConfig(configs), `Topic ${name} was not created`)
     this.meta.topics.push(meta)
-    const rt = this.addTopicRuntime(meta, !internal)
-    this.metaDirty = true
-    this.persist()
-    return rt
+    try {
+      this.writeMetadata()
+    } catch (e) {
+      this.meta.topics.pop()
+      this.deleteNewLogs(name, 0, assignment)
+      this.rolledBack(`Topic ${name} was not created`, e)
+    }
+    return this.addTopicRuntime(meta, !internal)
+  }
+
+  /** Replicas the cluster holds: partitions x replication factor over every topic, internal ones included. */
+  private replicaCount(): number {
+    let n = 0
+    for (const t of this.meta.topics) for (const p of t.partitions) n += p.replicas.length
+    return n
+  }
+
+  /**
+   * Opens (creates) the logs of partitions `from`.. of topic `name` on their assigned brokers. When
+   * one fails, every log opened here is deleted again and KAFKA_STORAGE_ERROR is thrown, starting
+   * with `what`.
+   */
+  private openNewLogs(name: string, from: number, assignment: number[][], config: ReturnType<typeof toLogConfig>, what: string): void {
+    for (let i = from; i < assignment.length; i++)
+      for (const b of assignment[i]) {
+        try {
+          this.store.open(b, name, i, config, true)
+        } catch (e) {
+          this.deleteNewLogs(name, from, assignment)
+          this.rolledBack(`${what}: the log of ${name}-${i} on broker ${b} could not be created`, e)
+        }
+      }
+  }
+
+  /** Deletes the logs of partitions `from`.. of `name` (a rolled-back creation); best effort. */
+  private deleteNewLogs(name: string, from: number, assignment: number[][]): void {
+    for (let i = from; i < assignment.length; i++)
+      for (const b of assignment[i]) {
+        try {
+          this.store.delete(b, name, i)
+        } catch {
+          // a directory that cannot be removed now is a stray at the next open, deleted then
+        }
+      }
+  }
+
+  /** Reports a rolled-back creation and throws KAFKA_STORAGE_ERROR `what: cause. Nothing of it was kept.` */
+  private rolledBack(what: string, cause: unknown): never {
+    const message = `${what}: ${(cause as Error)?.message ?? String(cause)}. Nothing of it was kept.`
+    this.events.emit({ kind: 'topic-rolled-back', severity: 'warning', message })
+    throw new KafkaError('KAFKA_STORAGE_ERROR', message)
   }
 
   /**
@@ -352,13 +428,19 @@ export class Cluster implements ClusterApi {
     if (count < current)
       throw new KafkaError('INVALID_PARTITIONS', `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`)
     const rf = t.meta.partitions[0].replicas.length
+    checkReplicaBudget(this.replicaCount(), count - current, rf, this.maxReplicas, `Adding ${count - current} partition(s) to topic '${name}'`)
     const assignment = assignReplicas(name, count, rf, this.liveBrokerIds())
-    for (let i = current; i < count; i++) {
-      t.meta.partitions.push(newPartitionMeta(assignment[i]))
-      t.partitions.push(this.newPartition(t.meta, i, !t.meta.internal))
+    // All or nothing, as creating a topic: the new logs open and the metadata is written first.
+    this.openNewLogs(name, current, assignment, toLogConfig(t.meta.configs), `No partitions were added to topic ${name}`)
+    for (let i = current; i < count; i++) t.meta.partitions.push(newPartitionMeta(assignment[i]))
+    try {
+      this.writeMetadata()
+    } catch (e) {
+      t.meta.partitions.length = current
+      this.deleteNewLogs(name, current, assignment)
+      this.rolledBack(`No partitions were added to topic ${name}`, e)
     }
-    this.metaDirty = true
-    this.persist()
+    for (let i = current; i < count; i++) t.partitions.push(this.newPartition(t.meta, i, !t.meta.internal))
     this.scheduleReplication()
     return this.topicState(t)
   }
@@ -635,7 +717,17 @@ export class Cluster implements ClusterApi {
   ): { records: ConsumerRecord[]; highWatermark: number; logStartOffset: number; nextOffset: number } {
     this.checkOpen()
     const p = this.partitionOrThrow(topic, partition)
-    const log = p.leaderLog()
+    return p.readFromLeader((log) => this.fetchFrom(p, log, topic, partition, offset, opts))
+  }
+
+  private fetchFrom(
+    p: Partition,
+    log: ReplicaLog,
+    topic: string,
+    partition: number,
+    offset: number,
+    opts?: { maxRecords?: number; maxBytes?: number }
+  ): { records: ConsumerRecord[]; highWatermark: number; logStartOffset: number; nextOffset: number } {
     const hw = log.highWatermark
     if (!Number.isInteger(offset) || offset < log.logStartOffset || offset > log.logEndOffset)
       throw new KafkaError(
@@ -816,6 +908,11 @@ export class Cluster implements ClusterApi {
     return partitionHealth([...this.allPartitions()].map((p) => p.meta))
   }
 
+  /** Cluster events with seq > `afterSeq` (default all kept), oldest first, at most `limit` (the newest). */
+  recentEvents(afterSeq?: number, limit?: number): ClusterEvent[] {
+    return this.events.since(afterSeq, limit)
+  }
+
   // ---- replication -----------------------------------------------------------------------------
 
   /** One replication round over every partition (followers fetch from leaders, ISR expands, HW advances). Returns records copied. */
@@ -849,9 +946,10 @@ export class Cluster implements ClusterApi {
   /** One tick; returns true while the log cleaner has work left. */
   private runTick(): boolean {
     if (this.closed) return false
+    const now = this.clock()
+    for (const p of this.allPartitions()) if (p.offlineReplicas().size > 0) p.retryOffline(now)
     this.replicateNow()
     for (const p of this.allPartitions()) p.maybeShrinkIsr()
-    const now = this.clock()
     const cleaning = this.store.tick(now, this.liveBrokerIds())
     if (now - this.lastImbalanceCheckMs >= LEADER_IMBALANCE_CHECK_INTERVAL_MS) {
       this.lastImbalanceCheckMs = now
@@ -970,7 +1068,10 @@ export class Cluster implements ClusterApi {
       minInsyncReplicas: () => meta.configs['min.insync.replicas'],
       metaChanged: () => {
         this.metaDirty = true
-      }
+      },
+      logFailed: (b) => this.store.evict(b, meta.name, i),
+      event: (e: ClusterEventInput) => this.events.emit(e),
+      offlineRetryMs: this.offlineRetryMs
     }
     return new Partition(meta.name, i, meta.partitions[i], env, eager)
   }
@@ -989,22 +1090,66 @@ export class Cluster implements ClusterApi {
     const t = this.topics.get(OFFSETS_TOPIC)
     if (!t) return
     for (const p of t.partitions) {
-      const log = p.readLog()
-      if (!log) continue
-      let offset = log.logStartOffset
-      while (offset < log.logEndOffset) {
-        const batch = log.readRecords(offset, { maxRecords: 10000 })
-        if (batch.length === 0) break
-        for (const r of batch) this.offsets.replay(r.key, r.value)
-        offset = batch[batch.length - 1].offset + 1
+      if (!p.readLog()) continue
+      // From the leader (a corrupt batch there moves leadership, see Partition.readFromLeader), or
+      // from the most complete replica of an offline partition.
+      const read = <T>(fn: (log: ReplicaLog) => T): T => (p.leader >= 0 ? p.readFromLeader(fn) : fn(p.readLog()!))
+      try {
+        let offset = read((log) => log.logStartOffset)
+        while (offset < read((log) => log.logEndOffset)) {
+          const batch = read((log) => log.readRecords(offset, { maxRecords: 10000 }))
+          if (batch.length === 0) break
+          for (const r of batch) this.offsets.replay(r.key, r.value)
+          offset = batch[batch.length - 1].offset + 1
+        }
+      } catch (e) {
+        // One unreadable coordinator partition must not keep the cluster from opening.
+        this.events.emit({
+          kind: 'replica-damaged',
+          severity: 'error',
+          topic: p.topic,
+          partition: p.id,
+          message: `Committed offsets in ${p.name} could not all be read: ${(e as Error).message}`
+        })
       }
     }
   }
 
+  /**
+   * Writes cluster.json when something changed. A failed write (e.g. ENOSPC) never fails the step
+   * that changed the state: it is reported once as an event and retried at every later persist.
+   */
   private persist(): void {
     if (!this.metaDirty || this.closed) return
+    try {
+      this.writeMetadata()
+    } catch (e) {
+      if (this.metaWriteFailing) return
+      this.metaWriteFailing = true
+      this.events.emit({
+        kind: 'metadata-write-failed',
+        severity: 'error',
+        message: `${(e as Error).message}; the cluster keeps running and writes it again at the next change`
+      })
+    }
+  }
+
+  /**
+   * Writes cluster.json now (a step that must not go on without it, e.g. creating a topic).
+   * @throws KafkaError KAFKA_STORAGE_ERROR naming the file when it cannot be written.
+   */
+  private writeMetadata(): void {
+    try {
+      writeClusterMetadata(this.dataDir, this.meta)
+    } catch (e) {
+      if (e instanceof KafkaError) throw e
+      throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot write the cluster metadata ${path.join(this.dataDir, 'cluster.json')}: ${(e as Error).message}`)
+    }
     this.metaDirty = false
-    writeClusterMetadata(this.dataDir, this.meta)
+    if (this.metaWriteFailing) {
+      this.metaWriteFailing = false
+      this.events.emit({ kind: 'metadata-write-failed', severity: 'info', message: `The cluster metadata ${path.join(this.dataDir, 'cluster.json')} is written again` })
+    }
   }
 
   private setAlive(id: number, alive: boolean): void {

@@ -70,6 +70,10 @@ export class LogManagerStore implements ReplicaLogStore {
     return m.getLog(topic, partition) ?? null
   }
 
+  evict(brokerId: number, topic: string, partition: number): void {
+    this.managers.get(brokerId)?.forgetLog(topic, partition)
+  }
+
   delete(brokerId: number, topic: string, partition: number): void {
     this.manager(brokerId).deleteLog(topic, partition)
     fs.rmSync(path.join(this.brokerDir(brokerId), `${topic}-${partition}`), { recursive: true, force: true })

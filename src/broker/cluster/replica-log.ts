@@ -16,6 +16,11 @@ export interface ReplicaLog {
   readonly logEndOffset: number
   readonly highWatermark: number
   readonly sizeInBytes: number
+  /**
+   * The high watermark this log's checkpoint recorded when it opened (null: none). A log end offset
+   * below it means the replica lost acknowledged records.
+   */
+  readonly checkpointedHighWatermark?: number | null
   /** The last compaction of this log, when a cleaner runs on it. */
   readonly lastCleaning?: CleanerResult | null
   appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number }
@@ -29,6 +34,12 @@ export interface ReplicaLog {
   truncateFullyAndStartAt(offset: number): void
   segments(): SegmentDescription[]
   updateConfig(config: LogConfig): void
+  /**
+   * Re-validates every batch from the segment holding `offset` on, as recovery after an unclean
+   * shutdown does, and cuts the log at the first invalid batch (later segments deleted).
+   * @returns the new log end offset.
+   */
+  recoverFrom(offset: number): number
 }
 
 /** The replica logs of every broker of a cluster. */
@@ -40,6 +51,11 @@ export interface ReplicaLogStore {
    * `create`; otherwise only an existing one, else null.
    */
   open(brokerId: number, topic: string, partition: number, config: LogConfig, create: boolean): ReplicaLog | null
+  /**
+   * Forget the replica's log after it failed (a storage error): close it as far as possible,
+   * keeping its files, so that the next `open` reopens (and recovers) it from disk.
+   */
+  evict(brokerId: number, topic: string, partition: number): void
   /** Close and delete the replica's log and directory (no-op when missing). */
   delete(brokerId: number, topic: string, partition: number): void
   /**

@@ -186,6 +186,24 @@ export class LogManager {
     return log
   }
 
+  /**
+   * Forgets the log of (topic, partition) after a failure: the cleaner lets go of it and its files
+   * are closed as far as they still can be (errors ignored: the log failed already), but kept on
+   * disk, so the next getOrCreateLog reopens it from disk. No-op when missing.
+   */
+  forgetLog(topic: string, partition: number): void {
+    const name = `${topic}-${partition}`
+    const e = this.logs.get(name)
+    if (!e) return
+    this.cleaner.abort(e.log)
+    this.logs.delete(name)
+    try {
+      e.log.close()
+    } catch {
+      // the log failed already; what could not be flushed is recovered when it reopens
+    }
+  }
+
   /** Closes and deletes the log of (topic, partition) and its directory. No-op when missing. */
   deleteLog(topic: string, partition: number): void {
     const name = `${topic}-${partition}`

@@ -456,7 +456,9 @@ export class LogSegment {
     let valid = 0
     const s = new BatchScanner(this.log, 0, this.log.size(), { wholeBatches: true, chunkSize: 1024 * 1024 })
     while (s.next()) {
-      if (!s.crcMatches() || s.baseOffset < next || s.lastOffset < s.baseOffset) break
+      // Offsets outside the segment's int32 range from its base cannot be indexed (Kafka's
+      // LogSegment.ensureOffsetInRange): a damaged base offset (outside the CRC) ends the valid part.
+      if (!s.crcMatches() || s.baseOffset < next || s.lastOffset < s.baseOffset || s.lastOffset - this.baseOffset > 0x7fffffff) break
       if (valid === 0) this.rollingBasedTimestamp = s.maxTimestamp
       this.indexBatch(s.position, s.size, s.lastOffset, s.maxTimestamp)
       next = s.lastOffset + 1

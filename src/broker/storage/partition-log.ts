@@ -336,6 +336,37 @@ export class PartitionLog {
     }
   }
 
+  /**
+   * Re-validates every batch from the segment holding `offset` on (as unclean-shutdown recovery
+   * does: CRC-32C, headers, offsets; indexes rebuilt) and cuts the log at the first invalid batch,
+   * deleting every later segment. Used when a read met a corrupt batch, so the damaged replica keeps
+   * only what is whole and refetches the rest from its leader.
+   * @returns the log end offset afterwards.
+   * @throws StorageError naming the file when a segment cannot be read or cut.
+   */
+  recoverFrom(offset: number): number {
+    this.checkOpen()
+    this.structureVersion++
+    for (let i = this.floorSegment(Math.max(offset, this._logStartOffset)); i < this.segs.length; i++) {
+      const seg = this.segs[i]
+      const cut = this.recoverSegment(seg, 'a corrupt batch was read')
+      if (cut > 0) {
+        for (const s of this.segs.splice(i + 1)) {
+          this.logLine(`brokerlab storage: deleting ${s.log.path} after a corrupt batch in an earlier segment`)
+          s.deleteFiles()
+        }
+        seg.becomeActive()
+        break
+      }
+    }
+    this._logEndOffset = this.active.nextOffset()
+    this._highWatermark = Math.min(this._highWatermark, this._logEndOffset)
+    this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset)
+    this._logStartOffset = Math.min(this._logStartOffset, this._logEndOffset)
+    this.firstDirtyOffset = Math.min(this.firstDirtyOffset, this._logEndOffset)
+    return this._logEndOffset
+  }
+
   private get active(): LogSegment {
     return this.segs[this.segs.length - 1]
   }

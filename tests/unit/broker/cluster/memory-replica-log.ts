@@ -134,6 +134,9 @@ class MemoryReplicaLog implements ReplicaLog {
     return []
   }
   updateConfig(): void {}
+  recoverFrom(): number {
+    return this.logEndOffset
+  }
 }
 
 /** A ReplicaLogStore keeping logs in `store` (keyed by directory); directories are created and removed under `dataDir` as the real store does. */
@@ -151,6 +154,7 @@ export function memoryLogStore(store: MemoryLogStore, dataDir: string): ReplicaL
       }
       return new MemoryReplicaLog(d)
     },
+    evict() {},
     delete(b, t, p) {
       store.delete(dirOf(b, t, p))
       fs.rmSync(dirOf(b, t, p), { recursive: true, force: true })

@@ -1,0 +1,78 @@
+/**
+ * ClusterEventLog: what happened in the cluster that a user must be told about, as typed events in a
+ * bounded in-memory log with timestamps and sequence numbers (the seed of the event stream the
+ * failure playground builds on). Today it carries what issue 7's trust rules report: replicas taken
+ * offline by a storage error and back online, damaged replicas (a log shorter than what the
+ * partition acknowledged, a corrupt batch) and their repair, leader elections that avoided a damaged
+ * replica, records lost where no intact replica was left, rolled-back topic creations and metadata
+ * writes that failed.
+ *
+ * Must stay true: sequence numbers increase by one per event and are never reused within a run;
+ * the log keeps the newest `capacity` events; every event is also written as one line to the
+ * cluster's log sink, so nothing reported here is silent in a terminal either.
+ */
+
+/** What an event is about. */
+export type ClusterEventKind =
+  | 'replica-offline'
+  | 'replica-online'
+  | 'replica-damaged'
+  | 'replica-repaired'
+  | 'leader-elected'
+  | 'isr-shrink'
+  | 'records-lost'
+  | 'topic-rolled-back'
+  | 'metadata-write-failed'
+
+/** How much the user should care: info (the cluster healed itself), warning (degraded), error (data lost or unreadable). */
+export type ClusterEventSeverity = 'info' | 'warning' | 'error'
+
+/** One event. `time` in ms since the epoch (the cluster's clock); `message` in plain words. */
+export interface ClusterEvent {
+  seq: number
+  time: number
+  kind: ClusterEventKind
+  severity: ClusterEventSeverity
+  topic?: string
+  partition?: number
+  brokerId?: number
+  message: string
+}
+
+/** An event before the log numbers and stamps it. */
+export type ClusterEventInput = Omit<ClusterEvent, 'seq' | 'time'>
+
+/** Events kept by default. */
+export const DEFAULT_EVENT_LOG_CAPACITY = 1000
+
+/** A bounded log of cluster events. Not thread-safe: the engine's event loop owns it. */
+export class ClusterEventLog {
+  private readonly items: ClusterEvent[] = []
+  private nextSeq = 1
+
+  /**
+   * @param clock ms since the epoch.
+   * @param sink receives one line per event (e.g. console.warn).
+   * @param capacity events kept (the oldest are dropped first).
+   */
+  constructor(
+    private readonly clock: () => number,
+    private readonly sink: (line: string) => void,
+    private readonly capacity = DEFAULT_EVENT_LOG_CAPACITY
+  ) {}
+
+  /** Records `e`, writes its line to the sink, and returns it numbered and stamped. */
+  emit(e: ClusterEventInput): ClusterEvent {
+    const event: ClusterEvent = { seq: this.nextSeq++, time: this.clock(), ...e }
+    this.items.push(event)
+    if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity)
+    this.sink(`brokerlab cluster ${event.severity}: ${event.message}`)
+    return event
+  }
+
+  /** Events with seq > `afterSeq` (default: all kept), oldest first, at most `limit` (the newest ones). */
+  since(afterSeq = 0, limit = this.capacity): ClusterEvent[] {
+    const out = this.items.filter((e) => e.seq > afterSeq)
+    return out.length > limit ? out.slice(out.length - limit) : out
+  }
+}
