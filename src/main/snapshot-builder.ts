@@ -1,13 +1,14 @@
 /**
  * Builds the ClusterSnapshot the hosts push to the UI (at most once a second): brokers, topics,
- * partition states, health counts, throughput series, and each group's total lag with its history.
+ * partition states, health counts, throughput series, each group's total lag with its history, and
+ * the newest cluster events.
  *
  * Must stay true: the group-lag history keeps at most HISTORY_POINTS points per group (5 minutes at
  * one snapshot a second); a group that disappears loses its history; internal topics are left out
  * of `topics` and `partitions` (the UI shows user topics), but the cluster-wide health counts include
  * them, as Kafka's UnderReplicatedPartitions and OfflinePartitionsCount metrics do.
  */
-import type { ClusterSnapshot, PartitionView, SeriesPoint, ThroughputView } from '../shared/contract'
+import { SNAPSHOT_EVENTS, type ClusterSnapshot, type PartitionView, type SeriesPoint, type ThroughputView } from '../shared/contract'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
 import { toBrokerView, toPartitionView, toThroughputView, toTopicSummary } from './contract-views'
 
@@ -61,7 +62,8 @@ export class SnapshotBuilder {
       throughput: toThroughputView(cluster.clusterRates()),
       topicThroughput,
       groups,
-      groupLag
+      groupLag,
+      events: cluster.recentEvents(undefined, SNAPSHOT_EVENTS).map((e) => ({ ...e }))
     }
   }
 }

@@ -63,8 +63,37 @@ export interface ReplicaView {
   /** Log end offset of this replica (next offset it will write). */
   logEndOffset: number
   inSync: boolean
-  /** The broker hosting this replica is down. */
+  /** The broker hosting this replica is down, or the replica's log is unusable (storageError). */
   offline: boolean
+  /** Why this replica's log is offline (KAFKA_STORAGE_ERROR, naming the file), null when it is usable. */
+  storageError: string | null
+}
+
+/**
+ * Something that happened in the cluster that the user must be told about: a replica taken offline
+ * by a storage error or back online, a damaged replica and its repair, a leader election that
+ * avoided a damaged replica, records lost where no intact replica was left. `time` in ms since the
+ * epoch; `seq` increases by one per event within a run of the engine.
+ */
+export interface ClusterEventView {
+  seq: number
+  time: number
+  kind:
+    | 'replica-offline'
+    | 'replica-online'
+    | 'replica-damaged'
+    | 'replica-repaired'
+    | 'leader-elected'
+    | 'isr-shrink'
+    | 'records-lost'
+    | 'topic-rolled-back'
+    | 'metadata-write-failed'
+  severity: 'info' | 'warning' | 'error'
+  topic?: string
+  partition?: number
+  brokerId?: number
+  /** In plain words. */
+  message: string
 }
 
 /** A closed or active segment of a partition log, as the topic detail shows it. */
@@ -262,7 +291,12 @@ export interface ClusterSnapshot {
   groups: { groupId: string; totalLag: number }[]
   /** Total lag per group, last 5 minutes. */
   groupLag: Record<string, SeriesPoint[]>
+  /** The newest cluster events (at most SNAPSHOT_EVENTS), oldest first. */
+  events: ClusterEventView[]
 }
+
+/** Cluster events a snapshot carries at most. */
+export const SNAPSHOT_EVENTS = 50
 
 /** Engine-side error as it crosses the contract: Kafka's error name where one exists. */
 export interface ContractError {

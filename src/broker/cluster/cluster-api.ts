@@ -13,6 +13,7 @@
  */
 import type { TopicConfigs, Acks } from '../../shared/contract'
 import type { SegmentDescription } from '../storage/storage-types'
+import type { ClusterEvent } from './cluster-events'
 
 export type { TopicConfigs, Acks }
 
@@ -235,6 +236,11 @@ export interface ClusterApi {
   brokerRates(brokerId: number): RateSeries
   /** Kafka's UnderReplicatedPartitions / OfflinePartitionsCount over all topics (internal included); offline ones are not also counted as under-replicated. */
   partitionHealth(): { underReplicatedPartitions: number; offlinePartitions: number }
+  /**
+   * Cluster events (replicas offline or damaged, elections that avoided them, records lost, ...)
+   * with seq > `afterSeq` (default: all kept), oldest first, at most `limit` (the newest).
+   */
+  recentEvents(afterSeq?: number, limit?: number): ClusterEvent[]
 
   close(): Promise<void>
 }

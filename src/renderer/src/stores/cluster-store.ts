@@ -1,12 +1,18 @@
 /**
  * useClusterStore: the latest ClusterSnapshot (fetched at start, then replaced by each 'snapshot'
- * push) and broker stop/start.
- * Must stay true: `snapshot` only moves forward in time (an older push never replaces a newer one).
+ * push), broker stop/start, and notices for new cluster events (a replica offline or damaged, an
+ * election that avoided it, records lost).
+ * Must stay true: `snapshot` only moves forward in time (an older push never replaces a newer one);
+ * each warning or error event becomes a notice once, at most MAX_EVENT_NOTICES per snapshot (the
+ * rest are counted in one more notice, so toasts never pile up).
  */
 import { defineStore } from 'pinia'
-import type { ClusterSnapshot, ContractError } from '../../../shared/contract'
+import type { ClusterEventView, ClusterSnapshot, ContractError } from '../../../shared/contract'
 import { clusterApi, onEvent } from '../api/client'
 import { useNoticeStore } from './notice-store'
+
+/** Cluster events shown as notices per snapshot at most. */
+export const MAX_EVENT_NOTICES = 3
 
 export interface ClusterState {
   snapshot: ClusterSnapshot | null
@@ -14,10 +20,12 @@ export interface ClusterState {
   /** Broker ids with a stop/start in flight. */
   busyBrokers: number[]
   started: boolean
+  /** The newest event seq already turned into notices (0: none yet). */
+  lastEventSeq: number
 }
 
 export const useClusterStore = defineStore('cluster', {
-  state: (): ClusterState => ({ snapshot: null, error: null, busyBrokers: [], started: false }),
+  state: (): ClusterState => ({ snapshot: null, error: null, busyBrokers: [], started: false, lastEventSeq: 0 }),
   getters: {
     brokersAlive: (s) => s.snapshot?.brokers.filter((b) => b.alive).length ?? 0,
     brokerCount: (s) => s.snapshot?.brokers.length ?? 0,
@@ -40,9 +48,25 @@ export const useClusterStore = defineStore('cluster', {
         this.error = useNoticeStore().error(e, 'Cluster snapshot')
       }
     },
-    /** Takes a snapshot unless it is older than the one held. */
+    /** Takes a snapshot unless it is older than the one held; new warning and error events become notices. */
     accept(s: ClusterSnapshot): void {
-      if (!this.snapshot || s.takenAt >= this.snapshot.takenAt) this.snapshot = s
+      if (this.snapshot && s.takenAt < this.snapshot.takenAt) return
+      this.snapshot = s
+      this.noticeEvents(s.events ?? [])
+    },
+    /** Turns events not seen before into notices (warnings and errors only; see MAX_EVENT_NOTICES). */
+    noticeEvents(events: ClusterEventView[]): void {
+      if (events.length === 0) return
+      const newest = events[events.length - 1].seq
+      // A restarted engine numbers its events from 1 again.
+      if (newest < this.lastEventSeq) this.lastEventSeq = 0
+      const fresh = events.filter((e) => e.seq > this.lastEventSeq && e.severity !== 'info')
+      this.lastEventSeq = newest
+      const notices = useNoticeStore()
+      const shown = fresh.slice(-MAX_EVENT_NOTICES)
+      for (const e of shown) notices.push(e.severity === 'error' ? 'error' : 'warning', e.message)
+      if (fresh.length > shown.length)
+        notices.push('info', `${fresh.length - shown.length} more cluster event(s): see Recent events on the overview`)
     },
     /** Stops (`broker/stop`) or starts (`broker/start`) a broker, then refreshes. */
     async setBrokerRunning(brokerId: number, running: boolean): Promise<boolean> {

@@ -10,7 +10,7 @@ import { toContractError } from '../api/api-error'
 /** One toast. */
 export interface Notice {
   id: number
-  kind: 'error' | 'success' | 'info'
+  kind: 'error' | 'warning' | 'success' | 'info'
   text: string
 }
 

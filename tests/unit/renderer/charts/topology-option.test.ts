@@ -14,7 +14,7 @@ function partition(p: number, leader: number, replicas: number[], isr: number[],
     logEndOffset: 10,
     highWatermark: 10,
     sizeBytes: 100,
-    replicaStates: replicas.map((b) => ({ brokerId: b, logEndOffset: 10, inSync: isr.includes(b), offline: offlineBrokers.includes(b) })),
+    replicaStates: replicas.map((b) => ({ brokerId: b, logEndOffset: 10, inSync: isr.includes(b), offline: offlineBrokers.includes(b), storageError: null })),
     underReplicated: isr.length < replicas.length,
     offline: leader < 0
   }

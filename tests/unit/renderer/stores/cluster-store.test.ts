@@ -1,11 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import type { ClusterSnapshot } from '../../../../src/shared/contract'
+import type { ClusterEventView, ClusterSnapshot } from '../../../../src/shared/contract'
+import { useNoticeStore } from '../../../../src/renderer/src/stores/notice-store'
 import { setApi } from '../../../../src/renderer/src/api/client'
 import { useClusterStore } from '../../../../src/renderer/src/stores/cluster-store'
 import { FakeFailure, fakeApi } from '../fake-api'
 
-const snapshot = (takenAt: number, alive = true): ClusterSnapshot => ({
+const snapshot = (takenAt: number, alive = true, events: ClusterEventView[] = []): ClusterSnapshot => ({
   takenAt,
   clusterId: 'c1',
   controllerId: 1,
@@ -17,7 +18,16 @@ const snapshot = (takenAt: number, alive = true): ClusterSnapshot => ({
   throughput: { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] },
   topicThroughput: {},
   groups: [],
-  groupLag: {}
+  groupLag: {},
+  events
+})
+
+const event = (seq: number, severity: ClusterEventView['severity'], message = `event ${seq}`): ClusterEventView => ({
+  seq,
+  time: seq * 1000,
+  kind: 'replica-offline',
+  severity,
+  message
 })
 
 beforeEach(() => setActivePinia(createPinia()))
@@ -34,6 +44,27 @@ describe('useClusterStore', () => {
     expect(c.brokersAlive).toBe(0)
     api.emit('snapshot', snapshot(150))
     expect(c.snapshot?.takenAt).toBe(200)
+  })
+
+  it('turns each new warning or error event into one notice, at most three a snapshot, the rest counted', async () => {
+    const api = fakeApi({ 'cluster/snapshot': () => snapshot(100, true, [event(1, 'warning'), event(2, 'info')]) })
+    setApi(api)
+    const c = useClusterStore()
+    const notices = useNoticeStore()
+    await c.start()
+    expect(notices.drain().map((n) => [n.kind, n.text])).toEqual([['warning', 'event 1']])
+    api.emit('snapshot', snapshot(200, true, [event(1, 'warning'), event(2, 'info')]))
+    expect(notices.drain()).toEqual([]) // already shown
+    api.emit('snapshot', snapshot(300, true, [event(2, 'info'), ...[3, 4, 5, 6, 7].map((s) => event(s, s === 7 ? 'error' : 'warning'))]))
+    expect(notices.drain().map((n) => [n.kind, n.text])).toEqual([
+      ['warning', 'event 5'],
+      ['warning', 'event 6'],
+      ['error', 'event 7'],
+      ['info', '2 more cluster event(s): see Recent events on the overview']
+    ])
+    // A restarted engine numbers from 1 again: its events are new.
+    api.emit('snapshot', snapshot(400, true, [event(1, 'error', 'after restart')]))
+    expect(notices.drain().map((n) => n.text)).toEqual(['after restart'])
   })
 
   it('stops a broker with broker/stop and reports a refused stop as an error notice', async () => {
