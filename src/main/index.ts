@@ -1,32 +1,41 @@
 /**
- * Electron main process entry (built to out/main/index.js). A thin shell: it installs the CSP,
- * starts the engine worker (out/main/engine-worker.js, next to this bundle) on a data directory
- * under userData, registers the IPC adapter, builds the menu and opens the window. Everything with
- * logic lives in testable modules (engine-host, ipc, main-window, app-menu, content-security-policy).
+ * Electron main process entry (built to out/main/index.js). A thin shell: it registers the `app://`
+ * scheme as privileged, and once ready denies every permission, serves the built renderer on
+ * `app://brokerlab/`, installs the CSP, starts the engine worker (out/main/engine-worker.js, next to
+ * this bundle) on a data directory under userData, registers the IPC adapter, builds the menu and
+ * opens the window. Everything with logic lives in testable modules (permissions, app-protocol,
+ * engine-host, ipc, main-window, app-menu, content-security-policy).
  *
- * Must stay true: the IPC handler is registered before the window loads (requests wait for the
+ * Must stay true: the scheme is registered before the app is ready; the permission handlers, the
+ * protocol handler and the IPC handler are in place before the window loads (requests wait for the
  * engine while it starts); quitting closes the engine (flushing logs and offsets) before exit;
  * one instance per user (the data directory has one owner).
  */
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, Menu, session } from 'electron'
+import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron'
 import { EngineHost } from './engine-host'
 import { setupIpc } from './ipc'
-import { createMainWindow, windowPaths } from './main-window'
+import { createMainWindow, rendererOrigin, windowPaths } from './main-window'
 import { appMenuTemplate } from './app-menu'
 import { installContentSecurityPolicy } from './content-security-policy'
+import { denyAllPermissions } from './permissions'
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol'
 
 let mainWindow: BrowserWindow | null = null
 let engine: Promise<EngineHost> | null = null
 let quitting = false
+const paths = windowPaths(__dirname)
 
 function openWindow(): void {
-  mainWindow = createMainWindow(BrowserWindow, windowPaths(__dirname))
+  mainWindow = createMainWindow(BrowserWindow, paths)
   mainWindow.on('closed', () => (mainWindow = null))
 }
 
-/** Registers the app's lifecycle: CSP, engine, IPC, menu, window, clean quit. */
+/** Registers the app's lifecycle: scheme, permissions, protocol, CSP, engine, IPC, menu, window, clean quit. */
 function setup(): void {
+  // Electron accepts privileged schemes only before `ready`.
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES])
+
   app.on('second-instance', () => {
     if (!mainWindow) return
     if (mainWindow.isMinimized()) mainWindow.restore()
@@ -39,13 +48,20 @@ function setup(): void {
   })
 
   void app.whenReady().then(() => {
+    denyAllPermissions(session.defaultSession)
+    protocol.handle(APP_SCHEME, createAppProtocolHandler(paths.rendererDir))
     installContentSecurityPolicy(session.defaultSession.webRequest)
     engine = EngineHost.start({
       workerScript: join(__dirname, 'engine-worker.js'),
       dataDir: join(app.getPath('userData'), 'cluster')
     })
     engine.catch((e: Error) => console.error(`Brokerlab: ${e.message}`))
-    setupIpc({ ipcMain, engine, getWebContents: () => mainWindow?.webContents ?? null })
+    setupIpc({
+      ipcMain,
+      engine,
+      getWebContents: () => mainWindow?.webContents ?? null,
+      rendererOrigin: rendererOrigin(paths)
+    })
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, !app.isPackaged)))
     openWindow()
     app.on('activate', () => {

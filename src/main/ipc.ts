@@ -3,8 +3,11 @@
  * `(name, payload)` and answering a Reply, and pushes of engine events to the window on
  * IPC_EVENT_CHANNEL as `(event, payload)`.
  *
- * Must stay true: a request from any sender other than our window's webContents is refused
- * (FORBIDDEN) without reaching the engine; every payload is validated with the shared schemas
+ * Must stay true: a request is served only when it comes from our window's webContents AND from its
+ * main frame (`event.senderFrame`: no parent frame) AND that frame is at the renderer's origin
+ * (`app://brokerlab`, or the dev server's in `npm run dev`); anything else (another webContents, a
+ * subframe, a foreign origin, a frame already gone, i.e. a null senderFrame) is refused (FORBIDDEN)
+ * without reaching the engine. Every payload is validated with the shared schemas
  * before it crosses to the engine (INVALID_REQUEST otherwise); the handler never throws, so the
  * renderer always receives a Reply.
  */
@@ -12,9 +15,24 @@ import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL, type Reply } from '../shared/co
 import { validateRequest } from '../shared/schemas'
 import type { EngineClient } from './engine-client'
 
+/** The part of Electron's WebFrameMain used here. */
+export interface FrameLike {
+  /** The parent frame; null for a top-level (main) frame. */
+  readonly parent: FrameLike | null
+  /** The frame's origin serialised per RFC 6454 (`app://brokerlab`, `http://localhost:5173`, "null"). */
+  readonly origin: string
+}
+
+/** The part of Electron's IpcMainInvokeEvent used here. */
+export interface IpcInvokeEventLike {
+  sender: unknown
+  /** The frame that sent the message; null when it navigated away or was destroyed since. */
+  senderFrame?: FrameLike | null
+}
+
 /** The part of Electron's ipcMain used here. */
 export interface IpcMainLike {
-  handle(channel: string, listener: (event: { sender: unknown }, ...args: unknown[]) => unknown): void
+  handle(channel: string, listener: (event: IpcInvokeEventLike, ...args: unknown[]) => unknown): void
   removeHandler(channel: string): void
 }
 
@@ -31,17 +49,33 @@ export interface IpcOptions {
   engine: EngineClient | Promise<EngineClient>
   /** Our window's webContents (null while there is no window). */
   getWebContents: () => WebContentsLike | null
+  /** The renderer's origin, as WebFrameMain.origin spells it: APP_ORIGIN, or the dev server's origin. */
+  rendererOrigin: string
 }
 
 /**
- * The request handler on its own (exported for tests): checks the sender, validates, forwards.
- * @returns a Reply for every input.
+ * Why a request's sender is refused, or null when it is our window's main frame at the renderer's
+ * origin. Exported for tests.
+ */
+export function senderRefusal(event: IpcInvokeEventLike | undefined, wc: WebContentsLike | null, rendererOrigin: string): string | null {
+  if (!wc || event?.sender !== wc) return 'it did not come from the Brokerlab window'
+  const frame = event.senderFrame
+  if (!frame) return 'its frame is gone (navigated away or destroyed)'
+  if (frame.parent !== null) return 'it came from a subframe, not the main frame of the Brokerlab window'
+  if (frame.origin !== rendererOrigin) return `it came from origin ${frame.origin}, not ${rendererOrigin}`
+  return null
+}
+
+/**
+ * The request handler on its own (exported for tests): checks the sender and its frame
+ * (senderRefusal), validates, forwards.
+ * @returns a Reply for every input: FORBIDDEN naming why the sender was refused, INVALID_REQUEST,
+ *   ENGINE_STOPPED when the engine failed, else the engine's Reply.
  */
 export function createIpcRequestHandler(options: IpcOptions) {
-  return async (event: { sender: unknown }, name: unknown, payload: unknown): Promise<Reply<unknown>> => {
-    const wc = options.getWebContents()
-    if (!wc || event?.sender !== wc)
-      return { ok: false, error: { code: 'FORBIDDEN', message: 'Request refused: it did not come from the Brokerlab window' } }
+  return async (event: IpcInvokeEventLike, name: unknown, payload: unknown): Promise<Reply<unknown>> => {
+    const refusal = senderRefusal(event, options.getWebContents(), options.rendererOrigin)
+    if (refusal !== null) return { ok: false, error: { code: 'FORBIDDEN', message: `Request refused: ${refusal}` } }
     if (typeof name !== 'string')
       return { ok: false, error: { code: 'INVALID_REQUEST', message: 'Request name must be a string' } }
     const v = validateRequest(name, payload)

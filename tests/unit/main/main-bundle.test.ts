@@ -1,8 +1,11 @@
 /**
  * Loads the BUILT main-process bundle (out/main/index.js) with a stand-in `electron` module and
- * checks what the real app would do: the window's webPreferences are the safe ones, navigation and
- * new windows are blocked, the CSP header is installed, and every contract request name is served
- * by the registered IPC handler (through the real engine worker, out/main/engine-worker.js).
+ * checks what the real app would do: the `app://` scheme is registered as privileged before ready
+ * and its handler serves the built renderer; every permission request and check is denied, with the
+ * handlers in place before the window loads `app://brokerlab/index.html`; the window's
+ * webPreferences are the safe ones, navigation and new windows are blocked, the CSP header is
+ * installed, every contract request name is served by the registered IPC handler (through the real
+ * engine worker, out/main/engine-worker.js) from the window's main frame, and other frames are refused.
  * Skipped, with a message, when the bundle has not been built (`npm run build`; `npm test` builds
  * before running the unit tests).
  */
@@ -20,7 +23,15 @@ const BUNDLE = path.join(ROOT, 'out/main/index.js')
 const built = fs.existsSync(BUNDLE) && fs.existsSync(path.join(ROOT, 'out/main/engine-worker.js'))
 if (!built) console.warn(`main-bundle.test: skipped, ${BUNDLE} is not built (run \`npm run build\`)`)
 
+/** A stand-in WebFrameMain. */
+interface FakeFrame {
+  parent: FakeFrame | null
+  origin: string
+  url: string
+}
+
 class FakeWebContents extends EventEmitter {
+  mainFrame: FakeFrame = { parent: null, origin: 'app://brokerlab', url: 'app://brokerlab/index.html' }
   openHandler: ((details: unknown) => unknown) | null = null
   sent: unknown[][] = []
   setWindowOpenHandler(h: (details: unknown) => unknown) {
@@ -34,7 +45,19 @@ class FakeWebContents extends EventEmitter {
   }
 }
 
+type PermissionRequestHandler = (wc: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void
+type PermissionCheckHandler = (wc: unknown, permission: string, origin: string, details: unknown) => boolean
+type ProtocolHandler = (request: { url: string; method: string }) => Promise<Response>
+
+let ready = false
 const recorded = {
+  /** Each registerSchemesAsPrivileged call, and whether the app was ready by then. */
+  privilegedSchemes: [] as { schemes: unknown; afterReady: boolean }[],
+  /** Each protocol.handle call with how many windows existed then. */
+  protocols: new Map<string, { handler: ProtocolHandler; windowsBefore: number }>(),
+  permissionRequest: null as null | { handler: PermissionRequestHandler; windowsBefore: number },
+  permissionCheck: null as null | { handler: PermissionCheckHandler; windowsBefore: number },
+  devicePermission: null as null | ((details: unknown) => boolean),
   windows: [] as FakeBrowserWindow[],
   handlers: new Map<string, (event: unknown, ...args: unknown[]) => unknown>(),
   csp: null as null | ((details: unknown, cb: (r: { responseHeaders?: Record<string, string[]> }) => void) => void),
@@ -67,7 +90,7 @@ const userData = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-userdata-'))
 const app = Object.assign(new EventEmitter(), {
   isPackaged: false,
   requestSingleInstanceLock: () => true,
-  whenReady: () => Promise.resolve(),
+  whenReady: () => Promise.resolve().then(() => void (ready = true)),
   getPath: (name: string) => (name === 'userData' ? userData : os.tmpdir()),
   quit: () => {
     recorded.quitCalls++
@@ -80,7 +103,20 @@ const fakeElectron = {
     handle: (ch: string, fn: (event: unknown, ...args: unknown[]) => unknown) => void recorded.handlers.set(ch, fn),
     removeHandler: (ch: string) => void recorded.handlers.delete(ch)
   },
-  session: { defaultSession: { webRequest: { onHeadersReceived: (fn: typeof recorded.csp) => void (recorded.csp = fn) } } },
+  protocol: {
+    registerSchemesAsPrivileged: (schemes: unknown) => void recorded.privilegedSchemes.push({ schemes, afterReady: ready }),
+    handle: (scheme: string, handler: ProtocolHandler) => void recorded.protocols.set(scheme, { handler, windowsBefore: recorded.windows.length })
+  },
+  session: {
+    defaultSession: Object.assign(new EventEmitter(), {
+      webRequest: { onHeadersReceived: (fn: typeof recorded.csp) => void (recorded.csp = fn) },
+      setPermissionRequestHandler: (handler: PermissionRequestHandler) =>
+        void (recorded.permissionRequest = { handler, windowsBefore: recorded.windows.length }),
+      setPermissionCheckHandler: (handler: PermissionCheckHandler) =>
+        void (recorded.permissionCheck = { handler, windowsBefore: recorded.windows.length }),
+      setDevicePermissionHandler: (handler: (details: unknown) => boolean) => void (recorded.devicePermission = handler)
+    })
+  },
   Menu: {
     buildFromTemplate: (template: unknown) => ({ template }),
     setApplicationMenu: (m: unknown) => void (recorded.menu = m)
@@ -152,7 +188,46 @@ describe.skipIf(!built)('built main bundle (out/main/index.js) with a stand-in e
     expect(prefs.nodeIntegration).toBe(false)
     expect(prefs.webSecurity).toBe(true)
     expect(prefs.preload).toBe(path.join(ROOT, 'out/preload/index.js'))
-    expect(recorded.windows[0].loaded).toEqual([path.join(ROOT, 'out/renderer/index.html')])
+    expect(recorded.windows[0].loaded).toEqual(['app://brokerlab/index.html'])
+  })
+
+  it('registers app:// as a privileged standard secure scheme before ready, without bypassing the CSP', () => {
+    expect(recorded.privilegedSchemes).toEqual([
+      { schemes: [{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }], afterReady: false }
+    ])
+  })
+
+  it('serves the built renderer on app://brokerlab/ with its content types and the CSP, and refuses traversal', async () => {
+    const entry = recorded.protocols.get('app')
+    expect(entry?.windowsBefore).toBe(0)
+    const handle = entry!.handler
+    const index = await handle({ url: 'app://brokerlab/index.html', method: 'GET' })
+    expect(index.status).toBe(200)
+    expect(index.headers.get('content-type')).toBe('text/html; charset=utf-8')
+    expect(index.headers.get('content-security-policy')).toMatch(/connect-src 'self';/)
+    const html = await index.text()
+    const script = /<script type="module" crossorigin src="([^"]+)"/.exec(html)?.[1]
+    expect(script).toBeDefined()
+    const js = await handle({ url: new URL(script!, 'app://brokerlab/index.html').href, method: 'GET' })
+    expect(js.status).toBe(200)
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8')
+    for (const url of ['app://brokerlab/..%2f..%2fmain%2findex.js', 'app://brokerlab/../main/index.js', 'app://brokerlab/assets/missing.js']) {
+      const res = await handle({ url, method: 'GET' })
+      expect(res.status, url).not.toBe(200)
+    }
+  })
+
+  it('denies every permission request and check, with the handlers installed before the window opened', () => {
+    expect(recorded.permissionRequest?.windowsBefore).toBe(0)
+    expect(recorded.permissionCheck?.windowsBefore).toBe(0)
+    const wc = recorded.windows[0].webContents
+    for (const permission of ['media', 'notifications', 'clipboard-read', 'geolocation', 'openExternal']) {
+      const answers: boolean[] = []
+      recorded.permissionRequest!.handler(wc, permission, (g) => answers.push(g), { requestingUrl: 'app://brokerlab/index.html' })
+      expect(answers, permission).toEqual([false])
+      expect(recorded.permissionCheck!.handler(wc, permission, 'app://brokerlab', {}), permission).toBe(false)
+    }
+    expect(recorded.devicePermission?.({ deviceType: 'usb', origin: 'app://brokerlab' })).toBe(false)
   })
 
   it('gives the window the app icon from resources/', () => {
@@ -173,6 +248,7 @@ describe.skipIf(!built)('built main bundle (out/main/index.js) with a stand-in e
     let headers: Record<string, string[]> | undefined
     recorded.csp?.({ responseHeaders: { 'content-security-policy': ['default-src *'], 'x-other': ['1'] } }, (r) => (headers = r.responseHeaders))
     expect(headers?.['Content-Security-Policy']?.[0]).toMatch(/default-src 'self'; script-src 'self'/)
+    expect(headers?.['Content-Security-Policy']?.[0]).not.toMatch(/ws:/)
     expect(headers?.['content-security-policy']).toBeUndefined()
     expect(headers?.['x-other']).toEqual(['1'])
   })
@@ -181,28 +257,47 @@ describe.skipIf(!built)('built main bundle (out/main/index.js) with a stand-in e
     const handler = recorded.handlers.get(IPC_REQUEST_CHANNEL)
     expect(handler).toBeTypeOf('function')
     const sender = recorded.windows[0].webContents
+    const event = { sender, senderFrame: sender.mainFrame }
     for (const name of REQUEST_NAMES) {
       expect(validateRequest(name, VALID[name]).ok, name).toBe(true)
-      const reply = (await handler!({ sender }, name, VALID[name])) as Reply<unknown>
+      const reply = (await handler!(event, name, VALID[name])) as Reply<unknown>
       expect(typeof reply.ok, name).toBe('boolean')
       if (!reply.ok) {
         expect(reply.error.code, `${name}: ${reply.error.message}`).not.toBe('INVALID_REQUEST')
         expect(reply.error.message).not.toMatch(/Unknown request/)
       }
-      const bad = (await handler!({ sender }, name, { not: 'valid' })) as Reply<unknown>
+      const bad = (await handler!(event, name, { not: 'valid' })) as Reply<unknown>
       expect(bad.ok || bad.error.code, name).toBe('INVALID_REQUEST')
     }
-    const snapshot = (await handler!({ sender }, 'cluster/snapshot', {})) as Reply<{ brokers: unknown[] }>
+    const snapshot = (await handler!(event, 'cluster/snapshot', {})) as Reply<{ brokers: unknown[] }>
     expect(snapshot.ok && snapshot.data.brokers).toHaveLength(3)
   })
 
   it('refuses requests from any sender other than its window, and unknown names', async () => {
     const handler = recorded.handlers.get(IPC_REQUEST_CHANNEL)!
-    expect(await handler({ sender: new FakeWebContents() }, 'topic/list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
-    expect(await handler({ sender: recorded.windows[0].webContents }, 'shell/exec', {})).toMatchObject({
+    const other = new FakeWebContents()
+    expect(await handler({ sender: other, senderFrame: other.mainFrame }, 'topic/list', {})).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } })
+    const sender = recorded.windows[0].webContents
+    expect(await handler({ sender, senderFrame: sender.mainFrame }, 'shell/exec', {})).toMatchObject({
       ok: false,
       error: { code: 'INVALID_REQUEST', message: 'Unknown request "shell/exec"' }
     })
+  })
+
+  it("refuses a subframe, a foreign-origin frame and a gone frame of its own window", async () => {
+    const handler = recorded.handlers.get(IPC_REQUEST_CHANNEL)!
+    const sender = recorded.windows[0].webContents
+    const frames = [
+      { parent: sender.mainFrame, origin: 'app://brokerlab', url: 'app://brokerlab/frame.html' },
+      { parent: null, origin: 'https://evil.example', url: 'https://evil.example/' },
+      { parent: null, origin: 'file://', url: 'file:///work/out/renderer/index.html' },
+      null
+    ]
+    for (const senderFrame of frames)
+      expect(await handler({ sender, senderFrame }, 'topic/list', {}), JSON.stringify(senderFrame?.url ?? null)).toMatchObject({
+        ok: false,
+        error: { code: 'FORBIDDEN' }
+      })
   })
 
   it('pushes engine snapshots to the window on the event channel', async () => {
