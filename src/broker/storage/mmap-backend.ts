@@ -14,8 +14,10 @@
  * - The addon is found both from the source tree (tsx, vitest) and from the electron-vite bundle in
  *   out/main: `native/build/Release/brokerlab_mmap.node` under the nearest ancestor directory holding
  *   a package.json; BROKERLAB_NATIVE_PATH (a path to the .node file) overrides the search.
- * - While a file is open its on-disk length is the mapped capacity (preallocated, zero-filled past
- *   the logical size); close() trims it to the logical size, as Kafka trims its indexes.
+ * - While a file is open its on-disk length is the mapped capacity (reserved, zero-filled past the
+ *   logical size): what `preallocate` asked for, then growth steps of at most 4 MiB
+ *   (native/src/mapped_file.cc kMaxGrowth), so an open file reserves at most a few MiB beyond its
+ *   data; close() trims it to the logical size, as Kafka trims its indexes.
  */
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -133,7 +135,11 @@ export class MmapFile implements StorageFile {
     return this.#native.capacity()
   }
 
-  /** Copies `buf` into the mapping at `position` (bytes), growing file and mapping (doubling) as needed. */
+  /**
+   * Copies `buf` into the mapping at `position` (bytes), growing file and mapping as needed in steps
+   * that double but add at most 4 MiB (reserved with fallocate: a full disk is a StorageError naming
+   * the file with "No space left on device (ENOSPC)", never a SIGBUS).
+   */
   write(position: number, buf: Uint8Array): void {
     try {
       this.#native.write(position, buf)
