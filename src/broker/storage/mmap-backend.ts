@@ -104,7 +104,12 @@ export function loadMmapAddon(): MmapAddonLoad {
   return cached
 }
 
-function storageError(path: string, e: unknown, position?: number): StorageError {
+/**
+ * The StorageError (KAFKA_STORAGE_ERROR) the mmap backend throws when the addon fails on `path` with
+ * `e` (the addon's Error, whose message names the syscall, the path and the errno text and code,
+ * e.g. "grow (fallocate/ftruncate) /d/x.log: No space left on device (ENOSPC)"); `position` in bytes.
+ */
+export function mmapBackendError(path: string, e: unknown, position?: number): StorageError {
   const msg = e instanceof Error ? e.message : String(e)
   return new StorageError('KAFKA_STORAGE_ERROR', path, `mmap backend: ${msg}`, position)
 }
@@ -144,7 +149,7 @@ export class MmapFile implements StorageFile {
     try {
       this.#native.write(position, buf)
     } catch (e) {
-      throw storageError(this.path, e, position)
+      throw mmapBackendError(this.path, e, position)
     }
     const end = position + buf.byteLength
     if (end > this.#size) this.#size = end
@@ -158,7 +163,7 @@ export class MmapFile implements StorageFile {
     try {
       return this.#native.read(position, length)
     } catch (e) {
-      throw storageError(this.path, e, position)
+      throw mmapBackendError(this.path, e, position)
     }
   }
 
@@ -167,7 +172,7 @@ export class MmapFile implements StorageFile {
     try {
       return this.#native.readInto(position, target, targetOffset, length)
     } catch (e) {
-      throw storageError(this.path, e, position)
+      throw mmapBackendError(this.path, e, position)
     }
   }
 
@@ -176,7 +181,7 @@ export class MmapFile implements StorageFile {
     try {
       this.#native.truncate(size)
     } catch (e) {
-      throw storageError(this.path, e, size)
+      throw mmapBackendError(this.path, e, size)
     }
     this.#size = size
   }
@@ -186,7 +191,7 @@ export class MmapFile implements StorageFile {
     try {
       this.#native.flush()
     } catch (e) {
-      throw storageError(this.path, e)
+      throw mmapBackendError(this.path, e)
     }
   }
 
@@ -195,7 +200,7 @@ export class MmapFile implements StorageFile {
     try {
       this.#native.close()
     } catch (e) {
-      throw storageError(this.path, e)
+      throw mmapBackendError(this.path, e)
     }
   }
 }
@@ -236,7 +241,7 @@ export class MmapBackend implements StorageBackend {
     try {
       native = new this.#addon.MappedFile(path, opts.create, opts.preallocate ?? 0)
     } catch (e) {
-      throw storageError(path, e)
+      throw mmapBackendError(path, e)
     }
     return new MmapFile(path, native)
   }
