@@ -12,7 +12,8 @@
  * Must stay true: the file's logical size is always `entries * entrySize`; entries are strictly
  * increasing (by offset, resp. timestamp) so a binary search applies; a zero-filled tail left by a
  * crash (the mmap backend's file is as long as its mapping until close) is never counted as entries
- * (an all-zero entry is never valid). Not thread-safe (the engine's single event loop owns it).
+ * (an all-zero entry is never valid); an index that fails to open keeps no file open. Not
+ * thread-safe (the engine's single event loop owns it).
  */
 import * as fs from 'node:fs'
 import { StorageError } from '../errors'
@@ -47,9 +48,24 @@ export abstract class AbstractIndex {
     this.maxEntries = Math.max(1, Math.floor(maxIndexBytes / entrySize))
     this.#writable = writable
     this.file = backend.open(path, { create: true })
-    this._entries = this.countEntries()
-    const valid = this._entries * entrySize
-    if (this.file.size() !== valid) this.file.truncate(valid)
+    try {
+      this._entries = this.countEntries()
+      const valid = this._entries * entrySize
+      if (this.file.size() !== valid) this.file.truncate(valid)
+    } catch (e) {
+      this.file.close() // nothing stays open when the index cannot be opened
+      throw e
+    }
+  }
+
+  /** Runs `f` (a subclass's reads at open); when it throws, closes the file before rethrowing. */
+  protected closeOnFailure<T>(f: () => T): T {
+    try {
+      return f()
+    } catch (e) {
+      this.file.close()
+      throw e
+    }
   }
 
   /** Entries in the index. */

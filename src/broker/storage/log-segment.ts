@@ -542,6 +542,22 @@ export class LogSegment {
   }
 
   /**
+   * Closes the three files as they are, without the final time-index entry or trimming the
+   * indexes (which read the log): used when opening the log failed. Never throws; close errors
+   * are dropped, since the failure that led here is the one to report.
+   */
+  abandon(): void {
+    for (const f of [this.log, this.offsetIndex, this.timeIndex]) {
+      try {
+        f.close()
+      } catch {
+        // secondary to the failure being reported
+      }
+    }
+    this.writable = false
+  }
+
+  /**
    * Renames the segment's three files to carry `suffix` instead of the current one (the cleaner
    * writes `.cleaned` files and renames them into place). Indexes are trimmed first. Throws
    * StorageError naming the file.

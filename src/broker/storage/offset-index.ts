@@ -29,7 +29,7 @@ export class OffsetIndex extends AbstractIndex {
    */
   constructor(path: string, baseOffset: number, backend: StorageBackend, maxIndexBytes: number, writable: boolean) {
     super(path, baseOffset, OFFSET_INDEX_ENTRY_SIZE, backend, maxIndexBytes, writable)
-    this.#lastOffset = this._entries > 0 ? this.entry(this._entries - 1).offset : baseOffset
+    this.#lastOffset = this.closeOnFailure(() => (this._entries > 0 ? this.entry(this._entries - 1).offset : baseOffset))
   }
 
   /** Offset of the last entry (baseOffset when empty). */

@@ -26,7 +26,7 @@ export class TimeIndex extends AbstractIndex {
   /** Opens (creating when missing) `path`; see AbstractIndex. Throws StorageError naming the file. */
   constructor(path: string, baseOffset: number, backend: StorageBackend, maxIndexBytes: number, writable: boolean) {
     super(path, baseOffset, TIME_INDEX_ENTRY_SIZE, backend, maxIndexBytes, writable)
-    this.#last = this.lastFromFile()
+    this.#last = this.closeOnFailure(() => this.lastFromFile())
   }
 
   private lastFromFile(): TimestampOffset {
