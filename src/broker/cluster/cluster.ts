@@ -26,7 +26,7 @@ import { ClusterMetrics } from '../metrics/cluster-metrics'
 import { partitionHealth, type PartitionHealth } from '../metrics/partition-health'
 import { CommittedOffsets, OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR, offsetsPartitionFor } from '../group/committed-offsets'
 import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../group/offset-commit-schema'
-import type { RecordInput } from '../storage/storage-types'
+import type { RecordInput, StorageBackend } from '../storage/storage-types'
 import type {
   Acks,
   BrokerState,
@@ -81,6 +81,11 @@ export interface ClusterTestOptions {
   random?: () => number
   /** Where replica logs live (default: a storage LogManager per broker directory on the chosen backend). */
   logStore?: ReplicaLogStore
+  /**
+   * The storage backend of the default log store, instead of loading `storage`'s (tests and the
+   * failure playground: a FaultInjectingBackend wrapping a real one). Ignored with `logStore`.
+   */
+  storageBackend?: StorageBackend
   /** Log line sink for the storage backend choice (default console.info). */
   log?: (line: string) => void
   /** Errors of background replication rounds (which must not crash the host); default console.error. */
@@ -178,6 +183,7 @@ export class Cluster implements ClusterApi {
           dataDir: this.dataDir,
           brokerIds: meta.brokers.map((b) => b.id),
           storage: opts.storage ?? 'auto',
+          backend: opts.storageBackend,
           clock: this.clock,
           log: opts.log,
           configFor: (topic, partition) => {
