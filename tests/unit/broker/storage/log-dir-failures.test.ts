@@ -8,6 +8,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { StorageError } from '../../../../src/broker/errors'
+import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { LogManagerStore } from '../../../../src/broker/cluster/log-manager-store'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
 import { CLEAN_SHUTDOWN_FILE, LogManager } from '../../../../src/broker/storage/log-manager'
@@ -277,6 +278,22 @@ describe.each(backends)('LogManagerStore failures on the $name backend', ({ crea
     s.delete(2, 't', 0)
     expect(s.offlineError(1, 't', 0)).toBeNull()
     expect(s.hadCleanShutdown).toBe(true)
+  })
+})
+
+describe.each(backends)('a Cluster given storageBackend ($name)', ({ create }) => {
+  it('stores every replica through that backend', async () => {
+    const dataDir = dirs.make()
+    const { backend, opened } = recordingBackend(create())
+    const cluster = new Cluster({ dataDir, brokers: 3, clock: () => 1_700_000_000_000, autoReplicate: false, storage: 'file', storageBackend: backend, log: () => {} })
+    try {
+      cluster.createTopic('orders', { partitions: 2, replicationFactor: 3 })
+      await cluster.produce('orders', [{ key: null, value: Buffer.from('v'), partition: 1 }], { acks: 1 })
+    } finally {
+      await cluster.close()
+    }
+    for (const b of [1, 2, 3])
+      for (const p of [0, 1]) expect(opened).toContain(path.join(dataDir, `broker-${b}`, `orders-${p}`, '00000000000000000000.log'))
   })
 })
 
