@@ -19,9 +19,14 @@ namespace {
 
 // First mapping of an empty file, and the floor of each growth step (bytes).
 constexpr uint64_t kMinGrowth = 64 * 1024;
-// Growth doubles the capacity but adds at most this much at once (bytes), bounding the
-// preallocated tail of a large segment.
-constexpr uint64_t kMaxGrowth = 256ull * 1024 * 1024;
+// Growth doubles the capacity but adds at most this much at once (bytes). While a file is open its
+// reserved-but-unwritten tail (fallocated: real blocks) is under one step, so it is bounded by both
+// the data written (doubling) and this constant: an open replica's active segment costs at most
+// 4 MiB beyond its data, so a 100-partition RF 3 topic (300 active segments) reserves at most about
+// 1.2 GiB ahead in the worst case, and nothing near that while its logs are small (64 KiB each for
+// a few records). Appends stay fast: a step is one fallocate plus one mremap (page tables only, no
+// copy), i.e. one growth per 4 MiB appended, a few hundred per GiB.
+constexpr uint64_t kMaxGrowth = 4ull * 1024 * 1024;
 // Shrinks of at most this many bytes are zeroed in place; larger ones punch the file instead.
 constexpr uint64_t kZeroInPlaceLimit = 1024 * 1024;
 constexpr double kMaxSafeInteger = 9007199254740991.0;

@@ -7,8 +7,11 @@
 //    remap or unmap can never leave JS with a dangling view.
 //  - Every byte of the mapping at or beyond `size_` (the logical size) is zero, so growing the logical
 //    size (by write past it or by truncate) exposes zeros, as a file would.
-//  - While open, the file on disk is `capacity_` bytes (the mapped length); close() truncates it to the
-//    logical size.
+//  - While open, the file on disk is `capacity_` bytes (the mapped length, reserved with fallocate so a
+//    full disk fails a growth step with ENOSPC instead of a later store with SIGBUS); close() truncates
+//    it to the logical size. Beyond the capacity asked for at open, capacity grows on demand in steps
+//    that double but add at most 4 MiB (kMaxGrowth) and at least 64 KiB, so a file grown by writes
+//    reserves less than max(64 KiB, min(its size, 4 MiB)) beyond its logical size.
 //  - The file-backed RSS of a mapping stays bounded (about 32 MiB plus one folio): after that much
 //    copying, the mapping's pages are released from the process with MADV_DONTNEED (Linux); the
 //    data stays in the page cache and dirty pages stay dirty.

@@ -26,7 +26,7 @@ import { ClusterMetrics } from '../metrics/cluster-metrics'
 import { partitionHealth, type PartitionHealth } from '../metrics/partition-health'
 import { CommittedOffsets, OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR, offsetsPartitionFor } from '../group/committed-offsets'
 import { encodeOffsetCommitKey, encodeOffsetCommitValue } from '../group/offset-commit-schema'
-import type { RecordInput } from '../storage/storage-types'
+import type { RecordInput, StorageBackend } from '../storage/storage-types'
 import type {
   Acks,
   BrokerState,
@@ -89,6 +89,11 @@ export interface ClusterTestOptions {
   random?: () => number
   /** Where replica logs live (default: a storage LogManager per broker directory on the chosen backend). */
   logStore?: ReplicaLogStore
+  /**
+   * The storage backend of the default log store, instead of loading `storage`'s (tests and the
+   * failure playground: a FaultInjectingBackend wrapping a real one). Ignored with `logStore`.
+   */
+  storageBackend?: StorageBackend
   /** Log line sink for the storage backend choice (default console.info). */
   log?: (line: string) => void
   /** Errors of background replication rounds (which must not crash the host); default console.error. */
@@ -189,16 +194,15 @@ export class Cluster implements ClusterApi {
     try {
       const meta = readClusterMetadata(this.dataDir) ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
       this.meta = meta
-      for (const b of meta.brokers) {
-        this.alive.set(b.id, b.alive)
-        fs.mkdirSync(this.brokerDir(b.id), { recursive: true })
-      }
+      // Each broker's log dir is made by its LogManager: one that cannot be made is offline, not fatal.
+      for (const b of meta.brokers) this.alive.set(b.id, b.alive)
       this.store = store =
         opts.logStore ??
         new LogManagerStore({
           dataDir: this.dataDir,
           brokerIds: meta.brokers.map((b) => b.id),
           storage: opts.storage ?? 'auto',
+          backend: opts.storageBackend,
           clock: this.clock,
           log: opts.log,
           configFor: (topic, partition) => {
@@ -1047,10 +1051,6 @@ export class Cluster implements ClusterApi {
 
   // ---- internals -------------------------------------------------------------------------------
 
-  private brokerDir(id: number): string {
-    return path.join(this.dataDir, `broker-${id}`)
-  }
-
   private addTopicRuntime(meta: TopicMeta, eager: boolean): TopicRuntime {
     const rt: TopicRuntime = { meta, partitions: meta.partitions.map((_pm, i) => this.newPartition(meta, i, eager)) }
     this.topics.set(meta.name, rt)
@@ -1064,12 +1064,12 @@ export class Cluster implements ClusterApi {
       replicaLagTimeMaxMs: this.replicaLagTimeMaxMs,
       isAlive: (b) => this.alive.get(b) === true,
       isFetching: (b) => this.alive.get(b) === true && !this.fetchPaused.has(b),
-      openLog: (b, create) => this.store.open(b, meta.name, i, toLogConfig(meta.configs), create),
+      openLog: (b, create, recover) => this.store.open(b, meta.name, i, toLogConfig(meta.configs), create, { recover }),
       minInsyncReplicas: () => meta.configs['min.insync.replicas'],
       metaChanged: () => {
         this.metaDirty = true
       },
-      logFailed: (b) => this.store.evict(b, meta.name, i),
+      logFailed: (b, error) => this.store.evict(b, meta.name, i, error),
       event: (e: ClusterEventInput) => this.events.emit(e),
       offlineRetryMs: this.offlineRetryMs
     }

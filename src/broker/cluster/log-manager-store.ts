@@ -2,56 +2,71 @@
  * LogManagerStore: the default ReplicaLogStore, one storage LogManager per broker log directory
  * `<dataDir>/broker-<id>/` (Kafka's log.dirs of each broker), holding `<topic>-<partition>` logs.
  *
- * Must stay true: logs found on disk that the metadata does not know (a topic deleted while the
- * engine crashed, a partition past the topic's count) are deleted at open, as Kafka deletes stray
- * partitions; only live brokers do periodic storage work.
+ * Must stay true:
+ * - Logs found on disk that the metadata does not know (a topic deleted while the engine crashed, a
+ *   partition past the topic's count) are deleted at open without being opened, as Kafka deletes
+ *   stray partitions; only live brokers do periodic storage work.
+ * - A storage failure never stops the store from opening: a log that cannot open is offline
+ *   (offlineError says why, KAFKA_STORAGE_ERROR naming the file) and is retried by the next open();
+ *   a broker directory that cannot be used (it is a file, unreadable) makes every replica of that
+ *   broker offline until the store is opened again (a structural fault, not one that clears alone).
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { KafkaError, StorageError } from '../errors'
 import { LogManager } from '../storage/log-manager'
-import { DEFAULT_LOG_CONFIG } from '../storage/partition-log'
 import { loadStorageBackend, type StorageBackendKind } from '../storage/storage-backend'
-import type { LogConfig } from '../storage/storage-types'
+import type { LogConfig, StorageBackend } from '../storage/storage-types'
 import type { ReplicaLog, ReplicaLogStore } from './replica-log'
 
 export interface LogManagerStoreOptions {
   dataDir: string
   brokerIds: readonly number[]
   storage: StorageBackendKind
+  /** A backend to use instead of loading `storage`'s (tests: a FaultInjectingBackend). */
+  backend?: StorageBackend
   clock: () => number
   /** Config of a log found on disk, or null when the metadata has no such topic-partition (stray). */
   configFor(topic: string, partition: number): LogConfig | null
-  /** Diagnostic lines (backend choice, recovery, retention, cleaning). */
+  /** Diagnostic lines (backend choice, recovery, retention, cleaning, offline logs). */
   log?: (line: string) => void
 }
 
 /** One LogManager per broker. */
 export class LogManagerStore implements ReplicaLogStore {
   private readonly managers = new Map<number, LogManager>()
+  private readonly backend: StorageBackend
   readonly hadCleanShutdown: boolean
 
   /**
-   * Open every broker's log directory (recovering logs after an unclean shutdown).
-   * @throws StorageError naming the file when a log cannot be opened; KAFKA_STORAGE_ERROR when the backend is unavailable.
+   * Open every broker's log directory (recovering logs after an unclean shutdown, deleting strays
+   * unopened). Logs or directories that fail are offline, not fatal (see offlineError).
+   * @throws StorageError KAFKA_STORAGE_ERROR when the backend is unavailable (storage 'mmap' without the addon).
    */
   constructor(private readonly opts: LogManagerStoreOptions) {
-    const backend = loadStorageBackend(opts.storage, opts.log)
+    this.backend = opts.backend ?? loadStorageBackend(opts.storage, opts.log)
     try {
-      for (const id of opts.brokerIds) {
-        const mgr = LogManager.open(this.brokerDir(id), {
-          backend,
-          clock: opts.clock,
-          configFor: (t, p) => opts.configFor(t, p) ?? strayConfig,
-          log: opts.log
-        })
-        this.managers.set(id, mgr)
-        for (const { topic, partition } of mgr.allLogs()) if (opts.configFor(topic, partition) === null) mgr.deleteLog(topic, partition)
-      }
+      for (const id of opts.brokerIds) this.managers.set(id, this.openManager(id))
     } catch (e) {
       for (const m of this.managers.values()) m.close()
       throw e
     }
     this.hadCleanShutdown = [...this.managers.values()].every((m) => m.hadCleanShutdown)
+  }
+
+  private openManager(id: number): LogManager {
+    return LogManager.open(this.brokerDir(id), {
+      backend: this.backend,
+      clock: this.opts.clock,
+      configFor: (t, p) => this.opts.configFor(t, p) ?? this.unknownLog(t, p),
+      isStray: (t, p) => this.opts.configFor(t, p) === null,
+      log: this.opts.log
+    })
+  }
+
+  /** Strays are deleted before opening, so no log without a config is ever opened. */
+  private unknownLog(topic: string, partition: number): never {
+    throw new Error(`log ${topic}-${partition} has no config: the metadata does not know it`)
   }
 
   private brokerDir(id: number): string {
@@ -64,19 +79,34 @@ export class LogManagerStore implements ReplicaLogStore {
     return m
   }
 
-  open(brokerId: number, topic: string, partition: number, config: LogConfig, create: boolean): ReplicaLog | null {
+  /**
+   * See ReplicaLogStore.open. An offline log is retried whether or not `create`: it is returned once
+   * it opens.
+   * @throws StorageError KAFKA_STORAGE_ERROR naming the file while the log (or its directory) still
+   *   fails to open, or when creating a new log fails (nothing of it is left on disk).
+   */
+  open(brokerId: number, topic: string, partition: number, config: LogConfig, create: boolean, opts?: { recover?: boolean }): ReplicaLog | null {
     const m = this.manager(brokerId)
+    if (m.offlineDirError) throw m.offlineDirError
+    if (m.offlineError(topic, partition)) return m.reopenOfflineLog(topic, partition, config, opts?.recover === true)
     if (create) return m.getOrCreateLog(topic, partition, config)
     return m.getLog(topic, partition) ?? null
   }
 
-  evict(brokerId: number, topic: string, partition: number): void {
-    this.managers.get(brokerId)?.forgetLog(topic, partition)
+  evict(brokerId: number, topic: string, partition: number, error: KafkaError): void {
+    const err = error instanceof StorageError ? error : new StorageError('KAFKA_STORAGE_ERROR', path.join(this.brokerDir(brokerId), `${topic}-${partition}`), error.message)
+    this.managers.get(brokerId)?.forgetLog(topic, partition, err)
+  }
+
+  /** See ReplicaLogStore.offlineError: the log's own open failure, else its directory's, else null. */
+  offlineError(brokerId: number, topic: string, partition: number): StorageError | null {
+    return this.managers.get(brokerId)?.offlineError(topic, partition) ?? null
   }
 
   delete(brokerId: number, topic: string, partition: number): void {
-    this.manager(brokerId).deleteLog(topic, partition)
-    fs.rmSync(path.join(this.brokerDir(brokerId), `${topic}-${partition}`), { recursive: true, force: true })
+    const m = this.manager(brokerId)
+    m.deleteLog(topic, partition)
+    if (m.offlineDirError === null) fs.rmSync(path.join(this.brokerDir(brokerId), `${topic}-${partition}`), { recursive: true, force: true })
   }
 
   tick(now: number, liveBrokers: readonly number[]): boolean {
@@ -97,6 +127,3 @@ export class LogManagerStore implements ReplicaLogStore {
     if (first) throw first
   }
 }
-
-/** Config for a stray log opened only to be deleted: Kafka's defaults. */
-const strayConfig: LogConfig = DEFAULT_LOG_CONFIG

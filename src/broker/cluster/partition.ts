@@ -52,8 +52,11 @@ export interface PartitionEnv {
   isAlive(brokerId: number): boolean
   /** Alive, and its followers fetch (Cluster.pauseFetching turns that off). */
   isFetching(brokerId: number): boolean
-  /** Open the replica's log; when `create` is false, return null unless its directory already exists. */
-  openLog(brokerId: number, create: boolean): ReplicaLog | null
+  /**
+   * Open the replica's log; when `create` is false, return null unless its directory already
+   * exists. `recover`: reopen an offline log with full recovery (see ReplicaLogStore.open).
+   */
+  openLog(brokerId: number, create: boolean, recover?: boolean): ReplicaLog | null
   /** min.insync.replicas of the topic. */
   minInsyncReplicas(): number
   /** The partition's metadata (leader, epoch, ISR) changed and must be persisted. */
@@ -328,6 +331,8 @@ export class Partition {
    *   checkpoint's last interval), as the first follower fetches would.
    */
   restoreAfterOpen(): void {
+    // A log found corrupt as it opened is cut at once where intact ISR members can refill it.
+    for (const b of [...this.offline.keys()]) if (this.repairable(b)) this.reopenOffline(b, this.env.clock(), [])
     for (const [b, log] of this.logs) {
       const recorded = log.checkpointedHighWatermark ?? null
       if (recorded === null) continue
@@ -766,30 +771,49 @@ export class Partition {
     const back: number[] = []
     for (const [b, o] of [...this.offline]) {
       if (now - o.lastAttemptMs < this.env.offlineRetryMs) continue
-      o.lastAttemptMs = now
-      let log: ReplicaLog | null
-      try {
-        log = this.env.openLog(b, true)
-      } catch (e) {
-        if (!isStorageFailure(e) && !isCorruption(e)) throw e
-        o.error = asKafkaError(e)
-        continue
-      }
-      if (!log) continue
-      this.offline.delete(b)
-      this.logs.set(b, log)
-      back.push(b)
-      this.env.event({
-        kind: 'replica-online',
-        severity: 'info',
-        topic: this.topic,
-        partition: this.id,
-        brokerId: b,
-        message: `The replica of ${this.name} on broker ${b} is online again (log end offset ${log.logEndOffset}); it catches up from the leader`
-      })
-      if (this.env.isAlive(b)) this.onBrokerStarted(b)
+      this.reopenOffline(b, now, back)
     }
     return back
+  }
+
+  /**
+   * A log found corrupt when it opened, on a replica whose partition has another usable ISR
+   * member: it may be cut at its first invalid batch, since that member can refill the rest.
+   */
+  private repairable(b: number): boolean {
+    const o = this.offline.get(b)
+    return !!o && /corrupt log data/.test(o.error.message) && this.isrUsable().some((x) => x !== b)
+  }
+
+  /** One attempt at reopening offline replica `b` (recovering a repairable one); adds it to `back` when it opened. */
+  private reopenOffline(b: number, now: number, back: number[]): void {
+    const o = this.offline.get(b)
+    if (!o) return
+    o.lastAttemptMs = now
+    const recover = this.repairable(b)
+    let log: ReplicaLog | null
+    try {
+      log = this.env.openLog(b, true, recover)
+    } catch (e) {
+      if (!isStorageFailure(e) && !isCorruption(e)) throw e
+      o.error = asKafkaError(e)
+      return
+    }
+    if (!log) return
+    this.offline.delete(b)
+    this.logs.set(b, log)
+    back.push(b)
+    this.env.event({
+      kind: 'replica-online',
+      severity: 'info',
+      topic: this.topic,
+      partition: this.id,
+      brokerId: b,
+      message: recover
+        ? `The damaged log of ${this.name} on broker ${b} was cut at its first invalid batch (log end offset ${log.logEndOffset}); it refetches the rest from the leader`
+        : `The replica of ${this.name} on broker ${b} is online again (log end offset ${log.logEndOffset}); it catches up from the leader`
+    })
+    if (this.env.isAlive(b)) this.onBrokerStarted(b)
   }
 
   /**

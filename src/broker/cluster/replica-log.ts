@@ -8,7 +8,9 @@
  * gaps); a follower's log is a prefix of its leader's log once truncated to its high watermark; the
  * store owns the logs' lifetime (closing and deleting), not the partitions using them.
  */
+import type { StorageError } from '../errors'
 import type { CleanerResult } from './cluster-api'
+import type { KafkaError } from '../errors'
 import type { LogConfig, RecordInput, SegmentDescription, StoredRecord } from '../storage/storage-types'
 
 export interface ReplicaLog {
@@ -48,15 +50,28 @@ export interface ReplicaLogStore {
   readonly hadCleanShutdown: boolean
   /**
    * The log of `topic`-`partition` on `brokerId`: opened (created with `config` when missing) when
-   * `create`; otherwise only an existing one, else null.
+   * `create`; otherwise only an existing one, else null. An offline log (see offlineError) is
+   * retried and returned once it opens; with `opts.recover` it is reopened with full recovery (every
+   * batch re-validated and the log cut at the first invalid one, as after an unclean shutdown), for
+   * a damaged log whose cut part intact replicas can refill.
+   * @throws StorageError KAFKA_STORAGE_ERROR naming the file while the log is offline, or when
+   *   creating it fails (then nothing of it is left on disk).
    */
-  open(brokerId: number, topic: string, partition: number, config: LogConfig, create: boolean): ReplicaLog | null
+  open(brokerId: number, topic: string, partition: number, config: LogConfig, create: boolean, opts?: { recover?: boolean }): ReplicaLog | null
   /**
-   * Forget the replica's log after it failed (a storage error): close it as far as possible,
-   * keeping its files, so that the next `open` reopens (and recovers) it from disk.
+   * Forget the replica's log after it failed with `error` (a storage error): close it as far as
+   * possible, keeping its files; it is offline (offlineError) until the next `open` reopens (and
+   * recovers) it from disk.
    */
-  evict(brokerId: number, topic: string, partition: number): void
-  /** Close and delete the replica's log and directory (no-op when missing). */
+  evict(brokerId: number, topic: string, partition: number, error: KafkaError): void
+  /**
+   * Why the replica's log is offline (Kafka's offline log dir: the replica cannot lead or follow
+   * until it opens), or null when it is not: the StorageError (KAFKA_STORAGE_ERROR naming the file
+   * and the errno text) its last open failed with, or its broker's log directory's failure. A
+   * successful open() clears it.
+   */
+  offlineError(brokerId: number, topic: string, partition: number): StorageError | null
+  /** Close and delete the replica's log and directory (no-op when missing; an offline log's directory goes too). */
   delete(brokerId: number, topic: string, partition: number): void
   /**
    * Periodic storage work of the live brokers at `now` (flush.ms, retention, checkpoints, a step of

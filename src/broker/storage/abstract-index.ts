@@ -1,13 +1,19 @@
 /**
  * AbstractIndex: what the offset index and the time index share (Kafka's AbstractIndex): a file of
- * fixed-size entries opened through a StorageBackend, preallocated to segment.index.bytes while the
- * segment is active and trimmed to its entries when it rolls or closes, an entry count, and
- * truncation.
+ * fixed-size entries opened through a StorageBackend, holding at most segment.index.bytes of
+ * entries (a full index rolls the segment), trimmed to its entries when the segment rolls or
+ * closes, an entry count, and truncation.
+ *
+ * Disk: the file grows on demand as entries are appended; it is never preallocated to
+ * segment.index.bytes (Kafka preallocates it sparse, with RandomAccessFile.setLength; here an
+ * active index costs only what its entries need, plus at most one growth step of the mmap backend,
+ * reserved with fallocate so a full disk fails an append with ENOSPC rather than a SIGBUS).
  *
  * Must stay true: the file's logical size is always `entries * entrySize`; entries are strictly
  * increasing (by offset, resp. timestamp) so a binary search applies; a zero-filled tail left by a
- * crash of a preallocated file is never counted as entries (an all-zero entry is never valid).
- * Not thread-safe (the engine's single event loop owns it).
+ * crash (the mmap backend's file is as long as its mapping until close) is never counted as entries
+ * (an all-zero entry is never valid); an index that fails to open keeps no file open. Not
+ * thread-safe (the engine's single event loop owns it).
  */
 import * as fs from 'node:fs'
 import { StorageError } from '../errors'
@@ -23,12 +29,15 @@ export abstract class AbstractIndex {
   maxEntries: number
   protected _entries = 0
   protected readonly scratch: Buffer
-  #preallocated: boolean
+  /** Appended to as the active segment's index (the mmap backend may hold it longer than its entries). */
+  #writable: boolean
 
   /**
-   * Opens (creating when missing) the index at `path`. When `writable`, the file is preallocated to
-   * `maxIndexBytes` (rounded down to whole entries). Entries are counted from the file, stopping at
-   * a zero-filled tail. Throws StorageError naming the file.
+   * Opens (creating when missing) the index at `path`, holding at most `maxIndexBytes`
+   * (segment.index.bytes, rounded down to whole entries) of entries; `writable` marks the active
+   * segment's index. Nothing is preallocated: the file grows as entries are appended. Entries are
+   * counted from the file, stopping at a zero-filled tail, which is cut. Throws StorageError naming
+   * the file.
    */
   protected constructor(path: string, baseOffset: number, entrySize: number, backend: StorageBackend, maxIndexBytes: number, writable: boolean) {
     this.path = path
@@ -37,11 +46,26 @@ export abstract class AbstractIndex {
     this.backend = backend
     this.scratch = Buffer.alloc(entrySize)
     this.maxEntries = Math.max(1, Math.floor(maxIndexBytes / entrySize))
-    this.#preallocated = writable
-    this.file = backend.open(path, { create: true, preallocate: writable ? this.maxEntries * entrySize : undefined })
-    this._entries = this.countEntries()
-    const valid = this._entries * entrySize
-    if (this.file.size() !== valid) this.file.truncate(valid)
+    this.#writable = writable
+    this.file = backend.open(path, { create: true })
+    try {
+      this._entries = this.countEntries()
+      const valid = this._entries * entrySize
+      if (this.file.size() !== valid) this.file.truncate(valid)
+    } catch (e) {
+      this.file.close() // nothing stays open when the index cannot be opened
+      throw e
+    }
+  }
+
+  /** Runs `f` (a subclass's reads at open); when it throws, closes the file before rethrowing. */
+  protected closeOnFailure<T>(f: () => T): T {
+    try {
+      return f()
+    } catch (e) {
+      this.file.close()
+      throw e
+    }
   }
 
   /** Entries in the index. */
@@ -110,26 +134,23 @@ export abstract class AbstractIndex {
   }
 
   /**
-   * Trims the file to its entries and stops preallocating (Kafka's trimToValidSize on roll): the
-   * file is closed (trimming it) and reopened at its exact size. `maxEntries` stays as it was.
+   * Trims the file on disk to its entries (Kafka's trimToValidSize on roll): the file is closed
+   * (which trims what a backend grew ahead, the mmap backend's capacity) and reopened at its exact
+   * size. `maxEntries` stays as it was. No-op unless writable.
    */
   trimToValidSize(): void {
-    if (!this.#preallocated) return
+    if (!this.#writable) return
     this.file.close()
     this.file = this.backend.open(this.path, { create: true })
-    this.#preallocated = false
+    this.#writable = false
   }
 
   /**
-   * Preallocates the file again (the segment became active again, e.g. after a truncation):
-   * reopens it with capacity for `maxEntries` entries. No-op when already preallocated.
+   * Marks the index as the active segment's again (after a truncation made its segment active): it
+   * takes entries up to `maxEntries`, growing on demand. Nothing is reserved ahead.
    */
   makeWritable(): void {
-    if (this.#preallocated) return
-    this.file.close()
-    this.file = this.backend.open(this.path, { create: true, preallocate: this.maxEntries * this.entrySize })
-    if (this.file.size() !== this._entries * this.entrySize) this.file.truncate(this._entries * this.entrySize)
-    this.#preallocated = true
+    this.#writable = true
   }
 
   /** Makes the entries durable. */
@@ -154,6 +175,6 @@ export abstract class AbstractIndex {
     fs.renameSync(this.path, path)
     this.path = path
     this.file = this.backend.open(path, { create: true })
-    this.#preallocated = false
+    this.#writable = false
   }
 }

@@ -15,7 +15,12 @@ import * as fs from 'node:fs'
 import { StorageError } from '../errors'
 import type { StorageBackend, StorageFile } from './storage-types'
 
-function storageError(path: string, op: string, e: unknown, position?: number): StorageError {
+/**
+ * The StorageError (KAFKA_STORAGE_ERROR) the file backend throws when `op` ('open', 'write', 'read',
+ * 'truncate', 'fsync', 'close') on `path` fails with `e` (a Node fs error, whose message carries the
+ * errno code and text, e.g. "ENOSPC: no space left on device, write"); `position` in bytes.
+ */
+export function fileBackendError(path: string, op: string, e: unknown, position?: number): StorageError {
   const msg = e instanceof Error ? e.message : String(e)
   return new StorageError('KAFKA_STORAGE_ERROR', path, `file backend: ${op} failed: ${msg}`, position)
 }
@@ -55,7 +60,7 @@ export class PositionalFile implements StorageFile {
         done += fs.writeSync(fd, buf, done, buf.byteLength - done, position + done)
       }
     } catch (e) {
-      throw storageError(this.path, 'write', e, position)
+      throw fileBackendError(this.path, 'write', e, position)
     }
     const end = position + buf.byteLength
     if (end > this.#size) this.#size = end
@@ -82,7 +87,7 @@ export class PositionalFile implements StorageFile {
         done += n
       }
     } catch (e) {
-      throw storageError(this.path, 'read', e, position)
+      throw fileBackendError(this.path, 'read', e, position)
     }
     return done
   }
@@ -100,7 +105,7 @@ export class PositionalFile implements StorageFile {
         this.#physical = size
       }
     } catch (e) {
-      throw storageError(this.path, 'truncate', e, size)
+      throw fileBackendError(this.path, 'truncate', e, size)
     }
     this.#size = size
   }
@@ -110,7 +115,7 @@ export class PositionalFile implements StorageFile {
     try {
       fs.fsyncSync(this.fd())
     } catch (e) {
-      throw storageError(this.path, 'fsync', e)
+      throw fileBackendError(this.path, 'fsync', e)
     }
   }
 
@@ -123,7 +128,7 @@ export class PositionalFile implements StorageFile {
       if (this.#physical !== this.#size) fs.ftruncateSync(fd, this.#size)
       fs.closeSync(fd)
     } catch (e) {
-      throw storageError(this.path, 'close', e)
+      throw fileBackendError(this.path, 'close', e)
     }
   }
 }
@@ -142,7 +147,7 @@ export class FileBackend implements StorageBackend {
     try {
       fd = fs.openSync(path, opts.create ? fs.constants.O_RDWR | fs.constants.O_CREAT : fs.constants.O_RDWR, 0o644)
     } catch (e) {
-      throw storageError(path, 'open', e)
+      throw fileBackendError(path, 'open', e)
     }
     try {
       const size = fs.fstatSync(fd).size
@@ -154,7 +159,7 @@ export class FileBackend implements StorageBackend {
       return new PositionalFile(path, fd, size, physical)
     } catch (e) {
       fs.closeSync(fd)
-      throw storageError(path, 'open', e)
+      throw fileBackendError(path, 'open', e)
     }
   }
 }

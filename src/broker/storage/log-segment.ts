@@ -119,7 +119,8 @@ export class LogSegment {
 
   /**
    * Opens the segment starting at `baseOffset` in `dir`, creating its files when missing.
-   * `writable` (the active segment) preallocates the indexes to segment.index.bytes. `suffix`
+   * `writable` marks the active segment (its indexes take entries up to segment.index.bytes,
+   * growing on demand; nothing is preallocated). `suffix`
    * (e.g. '.cleaned') is appended to every file name. Throws StorageError naming the file.
    */
   static open(dir: string, baseOffset: number, config: LogConfig, backend: StorageBackend, opts: { writable: boolean; now: number; suffix?: string }): LogSegment {
@@ -490,7 +491,7 @@ export class LogSegment {
     this.writable = false
   }
 
-  /** Makes this segment the active one again (after a truncation): indexes preallocated again. */
+  /** Makes this segment the active one again (after a truncation): its indexes take entries again. */
   becomeActive(): void {
     if (this.writable) return
     this.offsetIndex.makeWritable()
@@ -498,7 +499,7 @@ export class LogSegment {
     this.writable = true
   }
 
-  /** True while this segment preallocates its indexes (it is the active one). */
+  /** True while this segment is the active one (appended to; its files are trimmed when it rolls). */
   isWritable(): boolean {
     return this.writable
   }
@@ -540,6 +541,22 @@ export class LogSegment {
     this.log.close()
     this.offsetIndex.close()
     this.timeIndex.close()
+  }
+
+  /**
+   * Closes the three files as they are, without the final time-index entry or trimming the
+   * indexes (which read the log): used when opening the log failed. Never throws; close errors
+   * are dropped, since the failure that led here is the one to report.
+   */
+  abandon(): void {
+    for (const f of [this.log, this.offsetIndex, this.timeIndex]) {
+      try {
+        f.close()
+      } catch {
+        // secondary to the failure being reported
+      }
+    }
+    this.writable = false
   }
 
   /**

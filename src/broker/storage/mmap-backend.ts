@@ -14,8 +14,10 @@
  * - The addon is found both from the source tree (tsx, vitest) and from the electron-vite bundle in
  *   out/main: `native/build/Release/brokerlab_mmap.node` under the nearest ancestor directory holding
  *   a package.json; BROKERLAB_NATIVE_PATH (a path to the .node file) overrides the search.
- * - While a file is open its on-disk length is the mapped capacity (preallocated, zero-filled past
- *   the logical size); close() trims it to the logical size, as Kafka trims its indexes.
+ * - While a file is open its on-disk length is the mapped capacity (reserved, zero-filled past the
+ *   logical size): what `preallocate` asked for, then growth steps of at most 4 MiB
+ *   (native/src/mapped_file.cc kMaxGrowth), so an open file reserves at most a few MiB beyond its
+ *   data; close() trims it to the logical size, as Kafka trims its indexes.
  */
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -102,7 +104,12 @@ export function loadMmapAddon(): MmapAddonLoad {
   return cached
 }
 
-function storageError(path: string, e: unknown, position?: number): StorageError {
+/**
+ * The StorageError (KAFKA_STORAGE_ERROR) the mmap backend throws when the addon fails on `path` with
+ * `e` (the addon's Error, whose message names the syscall, the path and the errno text and code,
+ * e.g. "grow (fallocate/ftruncate) /d/x.log: No space left on device (ENOSPC)"); `position` in bytes.
+ */
+export function mmapBackendError(path: string, e: unknown, position?: number): StorageError {
   const msg = e instanceof Error ? e.message : String(e)
   return new StorageError('KAFKA_STORAGE_ERROR', path, `mmap backend: ${msg}`, position)
 }
@@ -133,12 +140,16 @@ export class MmapFile implements StorageFile {
     return this.#native.capacity()
   }
 
-  /** Copies `buf` into the mapping at `position` (bytes), growing file and mapping (doubling) as needed. */
+  /**
+   * Copies `buf` into the mapping at `position` (bytes), growing file and mapping as needed in steps
+   * that double but add at most 4 MiB (reserved with fallocate: a full disk is a StorageError naming
+   * the file with "No space left on device (ENOSPC)", never a SIGBUS).
+   */
   write(position: number, buf: Uint8Array): void {
     try {
       this.#native.write(position, buf)
     } catch (e) {
-      throw storageError(this.path, e, position)
+      throw mmapBackendError(this.path, e, position)
     }
     const end = position + buf.byteLength
     if (end > this.#size) this.#size = end
@@ -152,7 +163,7 @@ export class MmapFile implements StorageFile {
     try {
       return this.#native.read(position, length)
     } catch (e) {
-      throw storageError(this.path, e, position)
+      throw mmapBackendError(this.path, e, position)
     }
   }
 
@@ -161,7 +172,7 @@ export class MmapFile implements StorageFile {
     try {
       return this.#native.readInto(position, target, targetOffset, length)
     } catch (e) {
-      throw storageError(this.path, e, position)
+      throw mmapBackendError(this.path, e, position)
     }
   }
 
@@ -170,7 +181,7 @@ export class MmapFile implements StorageFile {
     try {
       this.#native.truncate(size)
     } catch (e) {
-      throw storageError(this.path, e, size)
+      throw mmapBackendError(this.path, e, size)
     }
     this.#size = size
   }
@@ -180,7 +191,7 @@ export class MmapFile implements StorageFile {
     try {
       this.#native.flush()
     } catch (e) {
-      throw storageError(this.path, e)
+      throw mmapBackendError(this.path, e)
     }
   }
 
@@ -189,7 +200,7 @@ export class MmapFile implements StorageFile {
     try {
       this.#native.close()
     } catch (e) {
-      throw storageError(this.path, e)
+      throw mmapBackendError(this.path, e)
     }
   }
 }
@@ -230,7 +241,7 @@ export class MmapBackend implements StorageBackend {
     try {
       native = new this.#addon.MappedFile(path, opts.create, opts.preallocate ?? 0)
     } catch (e) {
-      throw storageError(path, e)
+      throw mmapBackendError(path, e)
     }
     return new MmapFile(path, native)
   }

@@ -23,12 +23,13 @@ export class OffsetIndex extends AbstractIndex {
   #lastOffset: number
 
   /**
-   * Opens (creating when missing) `path` for the segment starting at `baseOffset`; `writable`
-   * preallocates `maxIndexBytes` (segment.index.bytes). Throws StorageError naming the file.
+   * Opens (creating when missing) `path` for the segment starting at `baseOffset`, holding at most
+   * `maxIndexBytes` (segment.index.bytes) of entries; `writable` marks the active segment's index
+   * (the file grows on demand). Throws StorageError naming the file.
    */
   constructor(path: string, baseOffset: number, backend: StorageBackend, maxIndexBytes: number, writable: boolean) {
     super(path, baseOffset, OFFSET_INDEX_ENTRY_SIZE, backend, maxIndexBytes, writable)
-    this.#lastOffset = this._entries > 0 ? this.entry(this._entries - 1).offset : baseOffset
+    this.#lastOffset = this.closeOnFailure(() => (this._entries > 0 ? this.entry(this._entries - 1).offset : baseOffset))
   }
 
   /** Offset of the last entry (baseOffset when empty). */

@@ -92,30 +92,34 @@ interface LogState {
   tombstoneDeadline?: number
 }
 
-function readCheckpoint(file: string): LogState | null {
+/**
+ * Reads `log-state.checkpoint`: the state, or null state when the file does not exist, or the
+ * problem (a sentence) when it exists but cannot be read or does not parse.
+ */
+function readCheckpoint(file: string): { state: LogState | null; problem: string | null } {
   let text: string
   try {
     text = fs.readFileSync(file, 'utf8')
-  } catch {
-    return null
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'ENOENT') return { state: null, problem: null }
+    return { state: null, problem: `cannot be read: ${(e as Error).message}` }
   }
+  const bad = (problem: string): { state: null; problem: string } => ({ state: null, problem })
   const lines = text.split('\n')
-  if (Number(lines[0]) !== CHECKPOINT_VERSION) {
-    throw new StorageError('KAFKA_STORAGE_ERROR', file, `unknown checkpoint version ${JSON.stringify(lines[0])}`)
-  }
+  if (lines[0] !== String(CHECKPOINT_VERSION)) return bad(`unknown checkpoint version ${JSON.stringify(lines[0].slice(0, 40))}`)
   const state: Partial<LogState> = {}
   for (const line of lines.slice(1)) {
     const [k, v] = line.split(' ')
     if (k === 'highWatermark' || k === 'logStartOffset' || k === 'recoveryPoint' || k === 'tombstoneDeadline') {
-      const n = Number(v)
-      if (!Number.isSafeInteger(n) || n < 0) throw new StorageError('KAFKA_STORAGE_ERROR', file, `bad ${k} ${JSON.stringify(v)}`)
+      const n = v === undefined || v === '' ? NaN : Number(v)
+      if (!Number.isSafeInteger(n) || n < 0) return bad(`bad ${k} ${JSON.stringify(v)} (a non-negative integer is required)`)
       state[k] = n
     }
   }
   if (state.highWatermark === undefined || state.logStartOffset === undefined || state.recoveryPoint === undefined) {
-    throw new StorageError('KAFKA_STORAGE_ERROR', file, 'checkpoint lacks highWatermark, logStartOffset or recoveryPoint')
+    return bad('checkpoint lacks highWatermark, logStartOffset or recoveryPoint')
   }
-  return state as LogState
+  return { state: state as LogState, problem: null }
 }
 
 /** Writes `text` to `file` durably: temp file, fsync, rename (Kafka's CheckpointFile). */
@@ -191,13 +195,28 @@ export class PartitionLog {
 
   /**
    * Opens (creating if missing) the log in `dir` (a `<topic>-<partition>` directory). Recovers it
-   * when `opts.hadCleanShutdown` is false (see PartitionLogOptions). Throws StorageError naming the
-   * file when a file cannot be opened or a closed segment is corrupt beyond index rebuilding.
+   * when `opts.hadCleanShutdown` is false (see PartitionLogOptions), and from offset 0 when its
+   * `log-state.checkpoint` exists but does not parse (logged, then treated as absent: the high
+   * watermark restarts at the log start offset and checkpointedHighWatermark is null). Throws
+   * StorageError naming the file when a file cannot be opened or a closed segment is corrupt beyond
+   * index rebuilding, or Node's errno error when the directory cannot be made or listed; nothing
+   * stays open then.
    */
   static open(dir: string, config: LogConfig, opts: PartitionLogOptions): PartitionLog {
     const log = new PartitionLog(dir, config, opts)
-    log.load(opts.hadCleanShutdown)
+    try {
+      log.load(opts.hadCleanShutdown)
+    } catch (e) {
+      log.closeAfterFailedLoad()
+      throw e
+    }
     return log
+  }
+
+  /** Releases the files of whatever segments a failed load opened (the load's error is the one reported). */
+  private closeAfterFailedLoad(): void {
+    this.closed = true
+    for (const s of this.segs.splice(0)) s.abandon()
   }
 
   private load(hadCleanShutdown: boolean | undefined): void {
@@ -218,30 +237,31 @@ export class PartitionLog {
       if (m && !bases.includes(Number(m[1]))) fs.rmSync(path.join(this.dir, name), { force: true }) // orphan index
     }
     bases.sort((a, b) => a - b)
-    const state = readCheckpoint(path.join(this.dir, LOG_STATE_CHECKPOINT))
+    const checkpointFile = path.join(this.dir, LOG_STATE_CHECKPOINT)
+    const { state, problem } = readCheckpoint(checkpointFile)
+    // A checkpoint that does not parse says nothing: recover everything, as after an unclean shutdown.
+    const fullRecovery = problem !== null
+    if (fullRecovery) {
+      this.logLine(`brokerlab storage: ignoring ${checkpointFile}: ${problem}; recovering the log from offset 0 (high watermark unknown)`)
+    }
     const now = this.clock()
-    try {
-      for (let i = 0; i < bases.length; i++) {
-        this.segs.push(LogSegment.open(this.dir, bases[i], this._config, this.backend, { writable: i === bases.length - 1, now }))
-      }
-    } catch (e) {
-      for (const s of this.segs) s.close()
-      throw e
+    for (let i = 0; i < bases.length; i++) {
+      this.segs.push(LogSegment.open(this.dir, bases[i], this._config, this.backend, { writable: i === bases.length - 1, now }))
     }
     if (this.segs.length === 0) {
       const base = state?.logStartOffset ?? 0
       this.segs.push(LogSegment.open(this.dir, base, this._config, this.backend, { writable: true, now }))
     }
-    this._recoveryPoint = Math.min(state?.recoveryPoint ?? 0, this.recoveryPointOverride ?? Number.MAX_SAFE_INTEGER)
+    this._recoveryPoint = fullRecovery ? 0 : Math.min(state?.recoveryPoint ?? 0, this.recoveryPointOverride ?? Number.MAX_SAFE_INTEGER)
     this.tombstoneDeadline = state?.tombstoneDeadline ?? null
-    if (hadCleanShutdown === false) this.recover()
+    if (hadCleanShutdown === false || fullRecovery) this.recover()
     else this.checkOnCleanOpen()
     this._logEndOffset = this.active.nextOffset()
     this._logStartOffset = Math.min(Math.max(state?.logStartOffset ?? 0, this.segs[0].baseOffset), this._logEndOffset)
     this._highWatermark = Math.min(Math.max(state?.highWatermark ?? 0, this._logStartOffset), this._logEndOffset)
     this.checkpointedHighWatermark = state?.highWatermark ?? null
     this._recoveryPoint = Math.min(this._recoveryPoint, this._logEndOffset)
-    if (hadCleanShutdown === false) this._recoveryPoint = this._logEndOffset
+    if (hadCleanShutdown === false || fullRecovery) this._recoveryPoint = this._logEndOffset
   }
 
   /**

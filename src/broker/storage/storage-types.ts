@@ -38,7 +38,10 @@ export interface LogConfig {
   segmentBytes: number
   /** segment.ms: roll when the active segment's first record is older than this. Default 604800000. */
   segmentMs: number
-  /** segment.index.bytes: preallocated size of .index/.timeindex. Default 10485760. */
+  /**
+   * segment.index.bytes: the most bytes of entries an .index / .timeindex holds; a full index rolls
+   * the segment. Kafka preallocates the files to it (sparse); here they grow on demand. Default 10485760.
+   */
   segmentIndexBytes: number
   /** index.interval.bytes: bytes of log between offset index entries. Default 4096. */
   indexIntervalBytes: number
@@ -100,8 +103,9 @@ export interface StorageFile {
 export interface StorageBackend {
   readonly name: 'mmap' | 'file'
   /**
-   * Open (creating when `create`) a file. `preallocate` reserves capacity (bytes) for files that
-   * grow in place, such as indexes (segment.index.bytes); the logical size is unaffected.
+   * Open (creating when `create`) a file. `preallocate` reserves capacity (bytes) ahead of the
+   * logical size, which it does not change (the mmap backend reserves real blocks). The log layer
+   * passes none: its files grow on demand, so an open replica costs little beyond its data.
    */
   open(path: string, opts: { create: boolean; preallocate?: number }): StorageFile
 }

@@ -26,7 +26,7 @@ export class TimeIndex extends AbstractIndex {
   /** Opens (creating when missing) `path`; see AbstractIndex. Throws StorageError naming the file. */
   constructor(path: string, baseOffset: number, backend: StorageBackend, maxIndexBytes: number, writable: boolean) {
     super(path, baseOffset, TIME_INDEX_ENTRY_SIZE, backend, maxIndexBytes, writable)
-    this.#last = this.lastFromFile()
+    this.#last = this.closeOnFailure(() => this.lastFromFile())
   }
 
   private lastFromFile(): TimestampOffset {
@@ -46,9 +46,9 @@ export class TimeIndex extends AbstractIndex {
 
   /**
    * Appends (timestamp, offset) when `timestamp` is above the last entry's (Kafka's maybeAppend).
-   * `skipFullCheck` lets the final entry on roll go in even when the index is full (there is always
-   * room: the preallocated size is checked by the segment before it appends). Throws StorageError
-   * when the offset goes backwards.
+   * `skipFullCheck` lets the final entry on roll go in even when the index is full (one entry past
+   * segment.index.bytes: the file grows on demand, and the segment rolls before appending to a full
+   * index). Throws StorageError when the offset goes backwards.
    */
   maybeAppend(timestamp: number, offset: number, skipFullCheck = false): void {
     if (this._entries > 0 && timestamp <= this.#last.timestamp) return

@@ -67,8 +67,11 @@ class FaultyStore implements ReplicaLogStore {
       }
     })
   }
-  evict(b: number, t: string, p: number): void {
-    this.inner.evict(b, t, p)
+  evict(b: number, t: string, p: number, error: KafkaError): void {
+    this.inner.evict(b, t, p, error)
+  }
+  offlineError(b: number, t: string, p: number): StorageError | null {
+    return this.inner.offlineError(b, t, p)
   }
   delete(b: number, t: string, p: number): void {
     this.inner.delete(b, t, p)

@@ -155,6 +155,9 @@ export function memoryLogStore(store: MemoryLogStore, dataDir: string): ReplicaL
       return new MemoryReplicaLog(d)
     },
     evict() {},
+    offlineError() {
+      return null // memory never fails
+    },
     delete(b, t, p) {
       store.delete(dirOf(b, t, p))
       fs.rmSync(dirOf(b, t, p), { recursive: true, force: true })

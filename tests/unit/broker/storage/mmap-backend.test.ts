@@ -44,6 +44,22 @@ describe.skipIf(!load.ok)('MmapBackend', () => {
     f.close()
   })
 
+  it('grows a large file in steps of at most 4 MiB, so its reserved tail stays a few MiB', () => {
+    const path = join(dir, 'steps.log')
+    const f = backend.open(path, { create: true })
+    const big = 24 * 1024 * 1024
+    f.write(big - 1, Buffer.from([1])) // capacity: exactly what the write needs (page-rounded)
+    for (let end = big; end < big + 9 * 1024 * 1024; end += 1024 * 1024) {
+      f.write(end, Buffer.alloc(1024 * 1024, 2)) // appends: each growth is one step
+      const tail = f.capacity() - f.size()
+      expect(tail).toBeLessThanOrEqual(4 * 1024 * 1024)
+      // What the file system reserved while open is the capacity (fallocate), not more.
+      expect(statSync(path).blocks * 512).toBeLessThanOrEqual(f.capacity() + 64 * 1024)
+    }
+    f.close()
+    expect(statSync(path).size).toBe(big + 9 * 1024 * 1024)
+  })
+
   it('copies out into JS-owned buffers that stay valid after remap and close', () => {
     const path = join(dir, 'copy.log')
     const f = backend.open(path, { create: true })
