@@ -18,7 +18,6 @@
  * changes anything; metadata is persisted at the end of every step that changed it.
  */
 import crypto from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
 import { KafkaError } from '../errors'
 import { StickyPartitioner, murmur2, toPositive } from '../client/partitioner'
@@ -50,6 +49,7 @@ import { assignReplicas } from './replica-assignment'
 import type { ReplicaLogStore } from './replica-log'
 import { LogManagerStore } from './log-manager-store'
 import { DataDirLock } from './data-dir-lock'
+import { ensureDirectory } from './data-dir'
 import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
 import { validatePartitionCount, validateReplicationFactor, validateTopicName } from './topic-rules'
@@ -151,7 +151,9 @@ export class Cluster implements ClusterApi {
   /**
    * Open the cluster in `opts.dataDir`, creating it (with `opts.brokers`, default 3) when the
    * directory holds none. Restores brokers, topics, configs, logs and committed offsets.
-   * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR for an unreadable directory.
+   * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR naming the
+   *   directory or file for a data directory that is a file, under a file, cannot be created or written,
+   *   is locked by a running process, or holds a malformed cluster.json.
    */
   constructor(opts: ClusterOptions & ClusterTestOptions) {
     this.dataDir = path.resolve(opts.dataDir)
@@ -162,15 +164,15 @@ export class Cluster implements ClusterApi {
     this.sticky = new StickyPartitioner(opts.random)
     this.lastImbalanceCheckMs = this.clock()
     this.onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
-    fs.mkdirSync(this.dataDir, { recursive: true })
-    this.lock = DataDirLock.acquire(this.dataDir)
+    ensureDirectory(this.dataDir, 'Data directory')
+    this.lock = DataDirLock.acquire(this.dataDir, { log: opts.log })
     let store: ReplicaLogStore | undefined
     try {
       const meta = readClusterMetadata(this.dataDir) ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
       this.meta = meta
       for (const b of meta.brokers) {
         this.alive.set(b.id, b.alive)
-        fs.mkdirSync(this.brokerDir(b.id), { recursive: true })
+        ensureDirectory(this.brokerDir(b.id), 'Log directory')
       }
       this.store = store =
         opts.logStore ??
