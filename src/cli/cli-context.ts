@@ -90,6 +90,8 @@ export function withFlagNames(message: string): string {
  * Opens the engine on `dataDir`, runs `fn`, lets the brokers do their background work (retention,
  * log cleaning: no broker runs between commands), and always closes it. Diagnostics go to stderr
  * with BROKERLAB_DEBUG=1.
+ * @throws CliError exit 1, `CODE: Cannot open the cluster in DIR: message`, when the engine cannot
+ *   open it (KAFKA_STORAGE_ERROR for an unusable directory, a held lock or a malformed cluster.json).
  */
 export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: EngineService) => Promise<T>): Promise<T> {
   const debug = io.env.BROKERLAB_DEBUG === '1'
@@ -100,7 +102,7 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: En
     )
   } catch (e) {
     const err = toContractError(e)
-    throw new CliError(`Cannot open the cluster in ${dataDir}: ${err.code}: ${err.message}`, EXIT_FAILURE)
+    throw new CliError(`${err.code}: Cannot open the cluster in ${dataDir}: ${err.message}`, EXIT_FAILURE)
   }
   try {
     const result = await fn(service)

@@ -9,8 +9,7 @@ import { readFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { partitionForKey } from '../../src/broker/client/partitioner'
 import { FLIGHTS, FLIGHTS_CONSUMED, FLIGHTS_GROUP } from './global-setup'
-
-const FLIGHTS_2K = resolve(__dirname, '../../../shared/datasets/flights-2k.json')
+import { FLIGHTS_2K } from '../fixtures/datasets'
 
 const shots = resolve(__dirname, '../../docs/screenshots')
 

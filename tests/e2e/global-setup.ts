@@ -11,10 +11,11 @@ import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import WebSocket from 'ws'
+import { FLIGHTS_20K } from '../fixtures/datasets'
 
 const root = resolve(__dirname, '../..')
 const bin = join(root, 'bin/brokerlab.mjs')
-export const FLIGHTS = resolve(root, '../shared/datasets/flights-20k.json')
+export const FLIGHTS = FLIGHTS_20K
 export const FLIGHTS_GROUP = 'flights-dashboard'
 export const FLIGHTS_CONSUMED = 8000
 

@@ -5,17 +5,23 @@
  *
  * Must stay true: the file is replaced atomically (write a temp file, fsync, rename), so a crash
  * leaves either the old or the new document, never a torn one; `cleanShutdown` is false while a
- * Cluster has the directory open and true after close.
+ * Cluster has the directory open and true after close. Reading checks the whole document's shape
+ * (a zod schema, plus the cross-references: known brokers, ISR within the replicas, valid topic
+ * configs) before anything uses it, so a damaged or hand-edited file fails with KAFKA_STORAGE_ERROR
+ * naming the file and what is wrong, never with a TypeError later.
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { z } from 'zod'
 import { KafkaError } from '../errors'
 import type { TopicConfigs } from './cluster-api'
+import { validateTopicConfigs } from './topic-config'
 
 /** Format version of cluster.json. */
 export const METADATA_VERSION = 1
 export const METADATA_FILE = 'cluster.json'
 
+/** A broker of the cluster: its id and whether it runs (stopBroker / startBroker persist it). */
 export interface BrokerMeta {
   id: number
   alive: boolean
@@ -30,6 +36,7 @@ export interface PartitionMeta {
   isr: number[]
 }
 
+/** A topic's registration: name, id, whether it is internal (__consumer_offsets), configs, partitions. */
 export interface TopicMeta {
   name: string
   /** Kafka topic id (22-character base64url UUID). */
@@ -39,6 +46,7 @@ export interface TopicMeta {
   partitions: PartitionMeta[]
 }
 
+/** The whole cluster.json document (format version METADATA_VERSION). */
 export interface ClusterMetadata {
   version: number
   clusterId: string
@@ -47,7 +55,108 @@ export interface ClusterMetadata {
   topics: TopicMeta[]
 }
 
-/** Read `<dataDir>/cluster.json`, or null when the directory holds no cluster yet. */
+/** Problems listed in a malformed-metadata message before "and N more". */
+const MAX_LISTED_PROBLEMS = 3
+
+const brokerId = z.int().min(0, 'a broker id is a non-negative integer')
+
+/** The shape of cluster.json, version 1 (fields the engine does not know are kept as they are). */
+const metadataSchema = z
+  .looseObject({
+    version: z.literal(METADATA_VERSION),
+    clusterId: z.string().min(1, 'the cluster id must not be empty'),
+    cleanShutdown: z.boolean(),
+    brokers: z.array(z.looseObject({ id: brokerId, alive: z.boolean() })).min(1, 'a cluster has at least one broker'),
+    topics: z.array(
+      z.looseObject({
+        name: z.string().min(1, 'a topic name must not be empty'),
+        topicId: z.string(),
+        internal: z.boolean(),
+        configs: z.record(z.string(), z.union([z.string(), z.number()])),
+        partitions: z
+          .array(
+            z.looseObject({
+              replicas: z.array(brokerId).min(1, 'a partition has at least one replica'),
+              leader: z.int().min(-1, 'the leader is a broker id, or -1 when offline'),
+              leaderEpoch: z.int().min(0, 'a leader epoch is a non-negative integer'),
+              isr: z.array(brokerId)
+            })
+          )
+          .min(1, 'a topic has at least one partition')
+      })
+    )
+  })
+  .superRefine((doc, ctx) => {
+    const brokers = new Set<number>()
+    doc.brokers.forEach((b, i) => {
+      if (brokers.has(b.id)) ctx.addIssue({ code: 'custom', path: ['brokers', i, 'id'], message: `broker id ${b.id} appears twice` })
+      brokers.add(b.id)
+    })
+    const names = new Set<string>()
+    doc.topics.forEach((t, ti) => {
+      if (names.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', ti, 'name'], message: `topic ${t.name} appears twice` })
+      names.add(t.name)
+      try {
+        validateTopicConfigs(t.configs)
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', path: ['topics', ti, 'configs'], message: (e as Error).message })
+      }
+      t.partitions.forEach((p, pi) => {
+        const at = (field: string): PropertyKey[] => ['topics', ti, 'partitions', pi, field]
+        const unknown = p.replicas.filter((r) => !brokers.has(r))
+        if (unknown.length > 0) ctx.addIssue({ code: 'custom', path: at('replicas'), message: `replicas ${unknown.join(', ')} are not brokers of the cluster` })
+        if (new Set(p.replicas).size !== p.replicas.length) ctx.addIssue({ code: 'custom', path: at('replicas'), message: 'a broker appears twice in the replicas' })
+        if (p.leader !== -1 && !p.replicas.includes(p.leader))
+          ctx.addIssue({ code: 'custom', path: at('leader'), message: `leader ${p.leader} is not one of the replicas [${p.replicas.join(', ')}]` })
+        const outside = p.isr.filter((r) => !p.replicas.includes(r))
+        if (outside.length > 0 || new Set(p.isr).size !== p.isr.length)
+          ctx.addIssue({ code: 'custom', path: at('isr'), message: `the ISR [${p.isr.join(', ')}] must be distinct replicas of [${p.replicas.join(', ')}]` })
+      })
+    })
+  })
+
+/** `topics[2] (orders).partitions[0].isr`: a zod issue path, with the topic's name when the document has one. */
+function describePath(doc: unknown, issuePath: readonly PropertyKey[]): string {
+  if (issuePath.length === 0) return 'the document'
+  let out = ''
+  for (const [i, part] of issuePath.entries()) {
+    out += typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${String(part)}`
+    if (i === 1 && issuePath[0] === 'topics' && typeof part === 'number') {
+      const name = (doc as { topics?: { name?: unknown }[] }).topics?.[part]?.name
+      if (typeof name === 'string') out += ` (${name})`
+    }
+  }
+  return out
+}
+
+/**
+ * Checks that `doc` (cluster.json's parsed JSON) is version-1 cluster metadata: the shapes of the
+ * brokers ({id, alive}[]), topics and partition registrations, and their cross-references (replicas
+ * and leaders are brokers of the cluster, the ISR lies within the replicas, configs are valid
+ * Kafka topic configs).
+ * @returns `doc` itself, typed.
+ * @throws KafkaError KAFKA_STORAGE_ERROR naming `file`, the version when it is not 1, or the first
+ *   problems found (`path: rule`).
+ */
+export function parseClusterMetadata(doc: unknown, file: string): ClusterMetadata {
+  const version = typeof doc === 'object' && doc !== null && !Array.isArray(doc) ? (doc as { version?: unknown }).version : undefined
+  if (version !== undefined && version !== METADATA_VERSION)
+    throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} has an unknown format (version ${JSON.stringify(version)}; this engine reads version ${METADATA_VERSION})`)
+  const res = metadataSchema.safeParse(doc)
+  if (!res.success) {
+    const problems = res.error.issues.map((i) => `${describePath(doc, i.path)}: ${i.message}`)
+    const more = problems.length > MAX_LISTED_PROBLEMS ? `; and ${problems.length - MAX_LISTED_PROBLEMS} more` : ''
+    throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} is malformed: ${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}${more}`)
+  }
+  return doc as ClusterMetadata
+}
+
+/**
+ * Read and check `<dataDir>/cluster.json`.
+ * @returns the metadata, or null when the directory holds no cluster yet (no file).
+ * @throws KafkaError KAFKA_STORAGE_ERROR naming the file: unreadable, not JSON, or malformed (see
+ *   parseClusterMetadata).
+ */
 export function readClusterMetadata(dataDir: string): ClusterMetadata | null {
   const file = path.join(dataDir, METADATA_FILE)
   let text: string
@@ -57,15 +166,13 @@ export function readClusterMetadata(dataDir: string): ClusterMetadata | null {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null
     throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot read cluster metadata ${file}: ${(e as Error).message}`)
   }
-  let doc: ClusterMetadata
+  let doc: unknown
   try {
-    doc = JSON.parse(text) as ClusterMetadata
+    doc = JSON.parse(text)
   } catch (e) {
     throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} is not valid JSON: ${(e as Error).message}`)
   }
-  if (doc.version !== METADATA_VERSION || typeof doc.clusterId !== 'string' || !Array.isArray(doc.brokers) || !Array.isArray(doc.topics))
-    throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} has an unknown format (version ${String(doc.version)})`)
-  return doc
+  return parseClusterMetadata(doc, file)
 }
 
 /** Atomically replace `<dataDir>/cluster.json` with `doc`. */

@@ -18,7 +18,6 @@
  * changes anything; metadata is persisted at the end of every step that changed it.
  */
 import crypto from 'node:crypto'
-import fs from 'node:fs'
 import path from 'node:path'
 import { KafkaError } from '../errors'
 import { StickyPartitioner, murmur2, toPositive } from '../client/partitioner'
@@ -50,6 +49,7 @@ import { assignReplicas } from './replica-assignment'
 import type { ReplicaLog, ReplicaLogStore } from './replica-log'
 import { LogManagerStore } from './log-manager-store'
 import { DataDirLock } from './data-dir-lock'
+import { ensureDirectory } from './data-dir'
 import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
 import { validatePartitionCount, validateReplicationFactor, validateTopicName } from './topic-rules'
@@ -175,7 +175,9 @@ export class Cluster implements ClusterApi {
   /**
    * Open the cluster in `opts.dataDir`, creating it (with `opts.brokers`, default 3) when the
    * directory holds none. Restores brokers, topics, configs, logs and committed offsets.
-   * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR for an unreadable directory.
+   * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR naming the
+   *   directory or file for a data directory that is a file, under a file, cannot be created or written,
+   *   is locked by a running process, or holds a malformed cluster.json.
    */
   constructor(opts: ClusterOptions & ClusterTestOptions) {
     this.dataDir = path.resolve(opts.dataDir)
@@ -188,8 +190,8 @@ export class Cluster implements ClusterApi {
     this.onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
     this.events = new ClusterEventLog(this.clock, opts.eventLog ?? ((l) => console.warn(l)))
     this.offlineRetryMs = opts.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS
-    fs.mkdirSync(this.dataDir, { recursive: true })
-    this.lock = DataDirLock.acquire(this.dataDir)
+    ensureDirectory(this.dataDir, 'Data directory')
+    this.lock = DataDirLock.acquire(this.dataDir, { log: opts.log })
     let store: ReplicaLogStore | undefined
     try {
       const meta = readClusterMetadata(this.dataDir) ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)

@@ -4,8 +4,9 @@
  * it when missing and partitions are given; records are keyed by the key field and produced in
  * batches with acks=all. A progress bar on stderr when it is a terminal; a summary at the end.
  *
- * Must stay true: the file is read and parsed in full, and the arguments validated, before the data
- * directory is opened, so a bad file or argument leaves the data untouched. The file is read as a
+ * Must stay true: the file is read and parsed in full (every row within the readers' bounds, every
+ * row holding the key field), and the arguments validated, before the data directory is opened, so
+ * a bad file or argument leaves the data untouched. The file is read as a
  * stream twice (a checking pass that counts the rows, then the import), so memory stays bounded by a
  * chunk and a batch whatever the file's size.
  */
@@ -14,7 +15,7 @@ import { access, constants } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import { checkKeyField, importRecords, rowToRecord } from '../../main/import/importer'
+import { checkRow, importRecords } from '../../main/import/importer'
 import { formatFromFileName, readRecordRows, type ImportFormat } from '../../main/import/record-source'
 import { toContractError } from '../../main/engine-service'
 import { intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
@@ -69,11 +70,8 @@ export function registerImportCommand(program: Command, io: CliIo): void {
     let total = 0
     try {
       await access(path, constants.R_OK)
-      // Checking pass: the whole file parses, and every row can become a record.
-      for await (const row of rowsOf()) {
-        if (total === 0 && opts.keyField !== undefined) checkKeyField(row, opts.keyField)
-        rowToRecord(row, total++, opts.keyField ?? null)
-      }
+      // Checking pass: the whole file parses within the row bounds, and every row has the key field.
+      for await (const row of rowsOf()) checkRow(row, ++total, opts.keyField ?? null)
     } catch (e) {
       const err = e as NodeJS.ErrnoException
       throw new CliError(err.code && err.syscall ? `Cannot read ${file}: ${err.message}` : `${file}: ${err.message}`, EXIT_FAILURE)

@@ -4,9 +4,13 @@
  * acks=all, so an import either reports every record committed or fails with Kafka's error.
  *
  * Must stay true: a topic is created only when `createTopic` is given and the topic does not exist;
- * a missing key field in a row gives a null key (the sticky partitioner spreads those), but a key
- * field that the first row lacks is refused (almost always a typo); progress is reported after each
- * batch and once at the start, with done <= total.
+ * with a key field, every row must have it: a row without it (or that is not an object) fails the
+ * import naming the row (1-based) and the field, while a field holding JSON null gives a null key
+ * (the sticky partitioner spreads those). Rows given as an array (the UI's import/run) are all
+ * checked before the topic is created or anything written, so such an import is all or nothing; rows
+ * given as a stream are checked as they are read (before the first is written, the first row), so
+ * a stream's caller checks the whole stream first (the CLI's first pass). Progress is reported after
+ * each batch and once at the start, with done <= total.
  */
 import type { Acks, ClusterApi, ProducerRecord } from '../../broker/cluster/cluster-api'
 import { KafkaError } from '../../broker/errors'
@@ -44,7 +48,7 @@ export interface ImportResult {
 }
 
 function keyText(value: unknown): string | null {
-  if (value === undefined || value === null) return null
+  if (value === null || value === undefined) return null
   if (typeof value === 'string') return value
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
   return JSON.stringify(value)
@@ -55,22 +59,31 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * Refuses a key field that the first row lacks (almost always a typo).
- * @throws ImportFormatError naming the field and the fields the row has.
+ * Checks that row number `rowNumber` (1-based) can become a record keyed by `keyField`: it is an
+ * object holding that field (JSON null counts: it gives a null key). Nothing to check without a key
+ * field.
+ * @throws ImportFormatError naming the row, the field, and the fields the row has.
  */
-export function checkKeyField(first: unknown, keyField: string): void {
-  if (!isObject(first)) throw new ImportFormatError(`Record 0 is not an object, so it has no key field "${keyField}"`)
-  if (!(keyField in first))
-    throw new ImportFormatError(`Key field "${keyField}" is not a field of the records (fields: ${Object.keys(first).slice(0, 20).join(', ')})`)
+export function checkRow(row: unknown, rowNumber: number, keyField: string | null): void {
+  if (keyField === null) return
+  if (!isObject(row)) throw new ImportFormatError(`Row ${rowNumber} is not an object, so it has no key field "${keyField}"`)
+  if (!Object.prototype.hasOwnProperty.call(row, keyField)) {
+    const fields = Object.keys(row)
+    const shown = fields.length === 0 ? 'none' : fields.slice(0, 20).join(', ') + (fields.length > 20 ? ', ...' : '')
+    throw new ImportFormatError(
+      `Row ${rowNumber} has no key field "${keyField}" (its fields: ${shown}); every row must have it, with null for a null key`
+    )
+  }
 }
 
-/** Converts one row to a ProducerRecord. @throws ImportFormatError when a key field is asked for and the row is not an object. */
-export function rowToRecord(row: unknown, index: number, keyField: string | null): ProducerRecord {
-  let key: string | null = null
-  if (keyField !== null) {
-    if (!isObject(row)) throw new ImportFormatError(`Record ${index} is not an object, so it has no key field "${keyField}"`)
-    key = keyText(row[keyField])
-  }
+/**
+ * Converts row number `rowNumber` (1-based) to a ProducerRecord: key = the key field's value as
+ * UTF-8 text (null for JSON null or without a key field), value = the row as JSON.
+ * @throws ImportFormatError as checkRow does.
+ */
+export function rowToRecord(row: unknown, rowNumber: number, keyField: string | null): ProducerRecord {
+  checkRow(row, rowNumber, keyField)
+  const key = keyField === null ? null : keyText((row as Record<string, unknown>)[keyField])
   return {
     key: key === null ? null : Buffer.from(key, 'utf8'),
     value: Buffer.from(JSON.stringify(row) ?? 'null', 'utf8')
@@ -80,7 +93,9 @@ export function rowToRecord(row: unknown, index: number, keyField: string | null
 /**
  * Imports `rows` into `topic`.
  * @throws KafkaError from the engine (UNKNOWN_TOPIC_OR_PARTITION without createTopic,
- *   NOT_ENOUGH_REPLICAS, RECORD_TOO_LARGE, ...) or ImportFormatError for unusable rows.
+ *   NOT_ENOUGH_REPLICAS, RECORD_TOO_LARGE, ...) or ImportFormatError for an unusable row (see
+ *   checkRow): for an array before anything is created or written; for a stream when that row is
+ *   read, after the batches before it were written.
  */
 export async function importRecords(cluster: ClusterApi, opts: ImportOptions): Promise<ImportResult> {
   const clock = opts.clock ?? Date.now
@@ -89,8 +104,10 @@ export async function importRecords(cluster: ClusterApi, opts: ImportOptions): P
   let total = opts.total ?? (Array.isArray(opts.rows) ? opts.rows.length : 0)
   const rows: AsyncIterator<unknown> | Iterator<unknown> =
     Symbol.asyncIterator in opts.rows ? opts.rows[Symbol.asyncIterator]() : (opts.rows as Iterable<unknown>)[Symbol.iterator]()
+  // Nothing is created or written before the rows are known good: all of an array, the first of a stream.
+  if (Array.isArray(opts.rows)) opts.rows.forEach((row, i) => checkRow(row, i + 1, opts.keyField))
   let next = await rows.next()
-  if (opts.keyField !== null && !next.done) checkKeyField(next.value, opts.keyField)
+  if (!next.done) checkRow(next.value, 1, opts.keyField)
   const exists = cluster.listTopics({ includeInternal: true }).some((t) => t.name === opts.topic)
   if (!exists) {
     if (!opts.createTopic)
@@ -113,7 +130,7 @@ export async function importRecords(cluster: ClusterApi, opts: ImportOptions): P
     opts.onProgress?.(done, total)
   }
   for (; !next.done; next = await rows.next()) {
-    batch.push(rowToRecord(next.value, done + batch.length, opts.keyField))
+    batch.push(rowToRecord(next.value, done + batch.length + 1, opts.keyField))
     if (batch.length === batchSize) await send()
   }
   if (batch.length > 0) await send()

@@ -7,11 +7,17 @@
  *
  * Must stay true: parse problems raise ImportFormatError naming the format, the line, row or
  * element, and what was expected; CSV fields stay strings (no type guessing), so values round-trip
- * exactly; a byte-order mark at the start is ignored; JSON values are what JSON.parse gives.
+ * exactly; a byte-order mark at the start is ignored; JSON values are what JSON.parse gives. Every
+ * row is bounded (./import-limits.ts): a line, row or element longer than MAX_IMPORT_ROW_BYTES, or
+ * JSON nested deeper than MAX_IMPORT_NESTING_DEPTH, fails as soon as the reader sees it, naming
+ * where and the limit, so an endless line (`/dev/zero`) ends after at most that many bytes (plus a
+ * chunk) have been buffered.
  */
 import { Readable } from 'node:stream'
-import { JSONParser } from '@streamparser/json'
+import { TokenParser, Tokenizer, TokenType, type ParsedTokenInfo } from '@streamparser/json'
 import Papa from 'papaparse'
+import { CsvRowBounds } from './csv-row-bounds'
+import { describeByteLimit, jsonNestsDeeperThan, MAX_IMPORT_NESTING_DEPTH, MAX_IMPORT_ROW_BYTES } from './import-limits'
 
 /** Formats the importer reads. */
 export type ImportFormat = 'json' | 'ndjson' | 'csv'
@@ -80,20 +86,85 @@ async function* withoutBom(source: TextSource): AsyncGenerator<string, void, voi
   }
 }
 
+/** Characters handed to the JSON tokenizer at a time, so the row bound is checked at least this often. */
+const JSON_SLICE = 1 << 20
+
+const tooLongText = `longer than ${describeByteLimit(MAX_IMPORT_ROW_BYTES)}, the most one row may hold`
+const tooDeepText = `nests deeper than ${MAX_IMPORT_NESTING_DEPTH} levels, the most one row may nest`
+
 async function* jsonRows(source: TextSource): AsyncGenerator<unknown, void, void> {
   // Elements of the top-level array, emitted as each completes; keepStack false drops them after.
-  const parser = new JSONParser({ paths: ['$.*'], keepStack: false })
+  // The tokenizer and token parser are wired as JSONParser wires them, with the tokens watched on
+  // the way: they give each element's start (a byte offset) and the nesting depth.
+  const tokenizer = new Tokenizer()
+  const parser = new TokenParser({ paths: ['$.*'], keepStack: false })
+  tokenizer.onEnd = () => {
+    if (!parser.isEnded) parser.end()
+  }
+  parser.onError = tokenizer.error.bind(tokenizer)
+  parser.onEnd = () => {
+    if (!tokenizer.isEnded) tokenizer.end()
+  }
   const ready: unknown[] = []
   parser.onValue = ({ value }) => ready.push(value)
+  // An element's bytes run from its first token to the comma or bracket after it.
+  let depth = 0 // containers open, the top-level array included
+  let element = 0 // 1-based number of the element being read (or last read)
+  let inElement = false
+  let elementStart = 0 // byte offset of the current element's first token
+  let lastToken = 0 // byte offset of the last token
+  let written = 0 // bytes handed to the tokenizer
+  const tooLong = (n: number): ImportFormatError => new ImportFormatError(`JSON element ${n} is ${tooLongText}`)
+  tokenizer.onToken = (info: ParsedTokenInfo) => {
+    const { token, offset } = info
+    lastToken = offset
+    if (depth === 1) {
+      const delimiter = token === TokenType.COMMA || token === TokenType.RIGHT_BRACKET
+      if (delimiter && inElement) {
+        if (offset - elementStart > MAX_IMPORT_ROW_BYTES) throw tooLong(element)
+        inElement = false
+      } else if (!delimiter && !inElement) {
+        element++
+        inElement = true
+        elementStart = offset
+      }
+    }
+    if (token === TokenType.LEFT_BRACE || token === TokenType.LEFT_BRACKET) {
+      depth++
+      if (depth - 1 > MAX_IMPORT_NESTING_DEPTH)
+        throw new ImportFormatError(`JSON element ${element} ${tooDeepText} (at byte ${offset} of the file)`)
+    } else if (token === TokenType.RIGHT_BRACE || token === TokenType.RIGHT_BRACKET) depth--
+    parser.write(info)
+  }
+  /** The row being read so far: the element since its first token, or the bytes since the last token. */
+  const checkBound = (): void => {
+    if (written - (inElement ? elementStart : lastToken) > MAX_IMPORT_ROW_BYTES) throw tooLong(inElement ? element : element + 1)
+  }
+  const write = (text: string): void => {
+    for (let i = 0; i < text.length; i += JSON_SLICE) {
+      const slice = text.length <= JSON_SLICE ? text : text.slice(i, i + JSON_SLICE)
+      try {
+        tokenizer.write(slice)
+      } catch (e) {
+        if (e instanceof ImportFormatError) throw e
+        throw new ImportFormatError(`Not valid JSON: ${(e as Error).message}`)
+      }
+      written += Buffer.byteLength(slice, 'utf8')
+      checkBound()
+    }
+  }
   let sawStart = false
   let sawAny = false
-  const fail = (e: unknown): never => {
-    throw new ImportFormatError(`Not valid JSON: ${(e as Error).message}`)
-  }
+  let leadingBytes = 0
   for await (const chunk of withoutBom(source)) {
     if (!sawStart) {
       const first = chunk.trimStart()
-      if (first.length === 0) continue
+      if (first.length === 0) {
+        leadingBytes += Buffer.byteLength(chunk, 'utf8')
+        if (leadingBytes > MAX_IMPORT_ROW_BYTES)
+          throw new ImportFormatError(`Not valid JSON: no array starts within the first ${describeByteLimit(MAX_IMPORT_ROW_BYTES)} of the file`)
+        continue
+      }
       sawStart = true
       if (first[0] !== '[') {
         const kind = first[0] === '{' ? 'object' : first[0] === '"' ? 'string' : 'a single value'
@@ -101,44 +172,53 @@ async function* jsonRows(source: TextSource): AsyncGenerator<unknown, void, void
       }
     }
     sawAny = true
-    try {
-      parser.write(chunk)
-    } catch (e) {
-      fail(e)
-    }
+    write(chunk)
     for (const v of ready.splice(0)) yield v
   }
   if (!sawAny) throw new ImportFormatError('Not valid JSON: the file is empty')
   try {
     // The parser ends by itself once the top-level array closes; otherwise the input was cut short.
-    if (!parser.isEnded) parser.end()
+    if (!tokenizer.isEnded) tokenizer.end()
+    else if (!parser.isEnded) parser.end()
   } catch (e) {
-    fail(e)
+    throw new ImportFormatError(`Not valid JSON: ${(e as Error).message}`)
   }
   for (const v of ready.splice(0)) yield v
 }
 
 async function* ndjsonRows(source: TextSource): AsyncGenerator<unknown, void, void> {
-  let rest = ''
-  let lineNo = 0
+  let parts: string[] = [] // the line being read, in pieces
+  let partBytes = 0
+  let lineNo = 0 // lines finished
   const parse = (line: string): unknown => {
+    if (jsonNestsDeeperThan(line, MAX_IMPORT_NESTING_DEPTH)) throw new ImportFormatError(`NDJSON line ${lineNo} ${tooDeepText}`)
     try {
       return JSON.parse(line)
     } catch (e) {
       throw new ImportFormatError(`NDJSON line ${lineNo} is not valid JSON: ${(e as Error).message}`)
     }
   }
+  const add = (piece: string): void => {
+    partBytes += Buffer.byteLength(piece, 'utf8')
+    if (partBytes > MAX_IMPORT_ROW_BYTES) throw new ImportFormatError(`NDJSON line ${lineNo + 1} is ${tooLongText}`)
+    if (piece.length > 0) parts.push(piece)
+  }
   for await (const chunk of withoutBom(source)) {
-    const lines = (rest + chunk).split('\n')
-    rest = lines.pop()!
-    for (const raw of lines) {
+    let from = 0
+    for (let nl = chunk.indexOf('\n'); nl !== -1; nl = chunk.indexOf('\n', from)) {
+      add(chunk.slice(from, nl))
+      from = nl + 1
       lineNo++
-      const line = raw.trim()
+      const line = (parts.length === 1 ? parts[0] : parts.join('')).trim()
+      parts = []
+      partBytes = 0
       if (line !== '') yield parse(line)
     }
+    add(from === 0 ? chunk : chunk.slice(from))
   }
   lineNo++
-  if (rest.trim() !== '') yield parse(rest.trim())
+  const last = parts.join('').trim()
+  if (last !== '') yield parse(last)
 }
 
 /**
@@ -152,23 +232,54 @@ function csvNewline(head: string): '\r\n' | '\n' | '\r' {
   return head.includes('\r') ? '\r' : '\n'
 }
 
+/** Whether `chunk` shows where the first line ends: a \n, or a \r with a character after it. */
+function endsFirstLine(chunk: string): boolean {
+  const cr = chunk.indexOf('\r')
+  return chunk.includes('\n') || (cr >= 0 && cr < chunk.length - 1)
+}
+
 async function* csvRows(source: TextSource): AsyncGenerator<unknown, void, void> {
-  // Read up to the end of the first line to know the line ending, then hand papaparse the lot.
+  // Read up to the end of the first line to know the line ending and the delimiter, then hand
+  // papaparse the lot, following the rows on the way so that none grows past the bound.
   const chunks = withoutBom(source)[Symbol.asyncIterator]()
   let head = ''
+  let headBytes = 0
   let sourceDone = false
-  while (!head.includes('\n')) {
+  let endedWithCr = false // the last chunk ended with a \r: the next character tells which line end it is
+  for (let lineEnded = false; !lineEnded; ) {
     const c = await chunks.next()
     if (c.done) {
       sourceDone = true
       break
     }
+    const afterCr = endedWithCr && c.value.length > 0
+    endedWithCr = c.value.endsWith('\r')
     head += c.value
+    headBytes += Buffer.byteLength(c.value, 'utf8')
+    lineEnded = afterCr || endsFirstLine(c.value)
+    if (!lineEnded && headBytes > MAX_IMPORT_ROW_BYTES) {
+      await chunks.return?.()
+      throw new ImportFormatError(`CSV row 1 is ${tooLongText}`)
+    }
+  }
+  const newline = csvNewline(head)
+  // The delimiter papaparse guesses from the start of the file, given to it explicitly so that
+  // the row bounds below and papaparse agree on where fields and rows end.
+  const delimiter = Papa.parse<Record<string, string>>(head, { header: true, skipEmptyLines: true, newline, preview: 1 }).meta.delimiter || ','
+  const bounds = new CsvRowBounds(delimiter, newline, MAX_IMPORT_ROW_BYTES)
+  let tooLong: ImportFormatError | null = null
+  const follow = (chunk: string): string => {
+    if (!bounds.feed(chunk)) {
+      const hint = bounds.inQuotes ? ' (a quote left open makes the rest of the file one field)' : ''
+      tooLong = new ImportFormatError(`CSV row ${bounds.row} is ${tooLongText}${hint}`)
+      throw tooLong
+    }
+    return chunk
   }
   const rest = async function* (): AsyncGenerator<string, void, void> {
-    if (head.length > 0) yield head
+    if (head.length > 0) yield follow(head)
     if (sourceDone) return
-    for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield c.value
+    for (let c = await chunks.next(); !c.done; c = await chunks.next()) yield follow(c.value)
   }
   const input = Readable.from(rest(), { objectMode: false, encoding: 'utf8' })
   // papaparse pushes rows; this bridges them to a pull: rows queue up, the parser pauses at the
@@ -190,7 +301,8 @@ async function* csvRows(source: TextSource): AsyncGenerator<unknown, void, void>
     header: true,
     skipEmptyLines: true,
     dynamicTyping: false,
-    newline: csvNewline(head),
+    newline,
+    delimiter,
     step: (r, p) => {
       parser = p
       row++
@@ -219,6 +331,7 @@ async function* csvRows(source: TextSource): AsyncGenerator<unknown, void, void>
   })
   try {
     for (;;) {
+      if (tooLong) throw tooLong
       if (queueHead < queue.length) {
         const r = queue[queueHead]
         queue[queueHead++] = undefined

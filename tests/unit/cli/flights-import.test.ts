@@ -9,9 +9,10 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { partitionForKey } from '../../../src/broker/client/partitioner'
-import { ROOT, runBrokerlab } from './run-cli'
+import { FLIGHTS_20K } from '../../fixtures/datasets'
+import { runBrokerlab } from './run-cli'
 
-const DATASET = path.resolve(ROOT, '../shared/datasets/flights-20k.json')
+const DATASET = FLIGHTS_20K
 let dir: string
 
 beforeAll(() => {
@@ -32,7 +33,7 @@ describe('brokerlab import of flights-20k.json', { timeout: 180_000 }, () => {
 
     const imported = runBrokerlab([
       'import',
-      '../shared/datasets/flights-20k.json',
+      DATASET,
       '--topic',
       'flights',
       '--key-field',

@@ -262,7 +262,7 @@ describe('import/run', () => {
     const bad = await service.handle('import/run', { topic: 'x', format: 'json', content: '[{"a":1},', keyField: null, createTopic: { partitions: 1, replicationFactor: 1 } })
     expect(bad.ok || bad.error.code).toBe('INVALID_IMPORT_FILE')
     const field = await service.handle('import/run', { topic: 'x', format: 'json', content: '[{"a":1}]', keyField: 'b', createTopic: { partitions: 1, replicationFactor: 1 } })
-    expect(field.ok || field.error.message).toMatch(/Key field "b" is not a field of the records \(fields: a\)/)
+    expect(field.ok || field.error.message).toMatch(/Row 1 has no key field "b" \(its fields: a\)/)
     const missing = await service.handle('import/run', { topic: 'x', format: 'json', content: '[{"a":1}]', keyField: 'a' })
     expect(missing.ok || missing.error.code).toBe('UNKNOWN_TOPIC_OR_PARTITION')
     expect(await ok(service.handle('topic/list', {}))).toEqual([])

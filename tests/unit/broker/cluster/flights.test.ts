@@ -4,11 +4,12 @@ import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { partitionForKey } from '../../../../src/broker/client/partitioner'
+import { FLIGHTS_20K } from '../../../fixtures/datasets'
 
-const DATASET = path.resolve(__dirname, '../../../../../shared/datasets/flights-20k.json')
+const DATASET = FLIGHTS_20K
 
 describe('the flights dataset on a 3-broker cluster', () => {
-  it.skipIf(!fs.existsSync(DATASET))('puts each origin on the partition murmur2 gives, with every replica holding every record after reopen', async () => {
+  it('puts each origin on the partition murmur2 gives, with every replica holding every record after reopen', async () => {
     const flights = JSON.parse(fs.readFileSync(DATASET, 'utf8')) as { origin: string }[]
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-flights-'))
     try {

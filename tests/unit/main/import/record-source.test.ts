@@ -126,15 +126,22 @@ describe('formatFromFileName', () => {
 
 describe('rowToRecord', () => {
   it('keys by the field as UTF-8 text and carries the row as JSON', () => {
-    const r = rowToRecord({ origin: 'SFO', n: 1 }, 0, 'origin')
+    const r = rowToRecord({ origin: 'SFO', n: 1 }, 1, 'origin')
     expect(r.key?.toString('utf8')).toBe('SFO')
     expect(r.value?.toString('utf8')).toBe('{"origin":"SFO","n":1}')
-    expect(rowToRecord({ id: 42 }, 0, 'id').key?.toString()).toBe('42')
-    expect(rowToRecord({ other: 1 }, 0, 'id').key).toBeNull()
-    expect(rowToRecord({ id: 1 }, 0, null).key).toBeNull()
+    expect(rowToRecord({ id: 42 }, 1, 'id').key?.toString()).toBe('42')
+    expect(rowToRecord({ id: 1 }, 1, null).key).toBeNull()
   })
 
-  it('refuses a key field on a row that is not an object', () => {
-    expect(() => rowToRecord(5, 3, 'id')).toThrow(/Record 3 is not an object/)
+  it('gives a null key for a key field holding JSON null, and refuses a row without the field, naming the row', () => {
+    expect(rowToRecord({ id: null, n: 1 }, 7, 'id').key).toBeNull()
+    expect(() => rowToRecord({ other: 1, n: 2 }, 7, 'id')).toThrow(
+      'Row 7 has no key field "id" (its fields: other, n); every row must have it, with null for a null key'
+    )
+    expect(() => rowToRecord({}, 2, 'toString')).toThrow(/Row 2 has no key field "toString" \(its fields: none\)/)
+  })
+
+  it('refuses a key field on a row that is not an object, naming the row', () => {
+    expect(() => rowToRecord(5, 3, 'id')).toThrow(/Row 3 is not an object/)
   })
 })
