@@ -175,6 +175,59 @@ export interface ProduceAck {
   reason: PartitionReason
 }
 
+/**
+ * Most per-record acks a produce/send reply carries: the acks of the first PRODUCE_REPLY_MAX_ACKS
+ * records; beyond them the reply summarises per partition, so a million-record send answers in
+ * kilobytes.
+ */
+export const PRODUCE_REPLY_MAX_ACKS = 1000
+
+/** The records one produce/send wrote to one partition. */
+export interface ProducePartitionSummary {
+  partition: number
+  /** Offsets of the first and last record written there; -1 with acks=0 (the producer learns no offsets, as the Java producer reports). */
+  firstOffset: number
+  lastOffset: number
+  /** Records written there. */
+  records: number
+}
+
+/**
+ * The records of a produce/send that were not written, when a chunk failed after earlier chunks
+ * were written (leadership moved, the ISR shrank, a storage error): every record from `fromIndex`
+ * to `toIndex` (the send's last), by request index (0-based over records × count, in send order).
+ */
+export interface ProduceFailure {
+  fromIndex: number
+  toIndex: number
+  /** Kafka error name of the failure (e.g. LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS). */
+  code: string
+  /** What failed and why, naming records by request index. */
+  message: string
+  /**
+   * acks=all only: the records (request indexes, inclusive) that reached the leader's log but were
+   * not acknowledged by the ISR (REQUEST_TIMED_OUT, NOT_LEADER_OR_FOLLOWER,
+   * NOT_ENOUGH_REPLICAS_AFTER_APPEND). As after a failed Kafka produce, they may still become
+   * readable; null when nothing of the failure was appended.
+   */
+  unacknowledged: { fromIndex: number; toIndex: number } | null
+}
+
+/** Reply of produce/send: totals, a per-partition summary and the acks of the first records. */
+export interface ProduceResult {
+  /** Records the send expanded to (records × count). */
+  requested: number
+  /** Records written and acknowledged (as acks asks). */
+  written: number
+  /** Per partition the send wrote to, by partition. */
+  partitions: ProducePartitionSummary[]
+  /** Acks of the first min(written, PRODUCE_REPLY_MAX_ACKS) records: acks[i] is the record at request index i. */
+  acks: ProduceAck[]
+  /** Null when every record was written; else the records that were not. */
+  failed: ProduceFailure | null
+  elapsedMs: number
+}
+
 export type PartitionReason =
   | { kind: 'explicit' }
   | { kind: 'key'; murmur2: number; positive: number; partitions: number }
@@ -300,7 +353,12 @@ export interface ContractRequests {
       /** When set, each record is repeated count times with {{i}} in key/value/header values replaced by 0..count-1. */
       count?: number
     }
-    res: { acks: ProduceAck[]; elapsedMs: number }
+    /**
+     * All or nothing where Kafka's rules allow: every record is checked before any is written (an
+     * error reply names the first bad record by request index). A chunk failing after earlier ones
+     * were written (the cluster changed meanwhile) gives `failed` and what was written.
+     */
+    res: ProduceResult
   }
   'messages/fetch': {
     req: {
