@@ -419,10 +419,28 @@ export type RequestName = keyof ContractRequests
 export type RequestOf<N extends RequestName> = ContractRequests[N]['req']
 export type ResponseOf<N extends RequestName> = ContractRequests[N]['res']
 
+/**
+ * The engine's state as its host reports it when it changes (the engine worker of the desktop app
+ * and of browser mode): 'restarting' after the engine stopped unexpectedly (e.g. it ran out of
+ * memory) while the host starts it again on the same data directory; 'running' once it serves
+ * again; 'stopped' when it will not be restarted (too many restarts within the host's window).
+ */
+export interface EngineStatus {
+  state: 'running' | 'restarting' | 'stopped'
+  /** Why the engine last stopped, in words (e.g. "the engine ran out of memory (limit 2048 MiB)"), or null. */
+  cause: string | null
+  /** Restarts within the host's restart window (at most 3 a minute by default). */
+  restarts: number
+  /** ms since the epoch. */
+  at: number
+}
+
 /** Events the host pushes: name -> payload. */
 export interface ContractEvents {
   snapshot: ClusterSnapshot
   'import/progress': { topic: string; done: number; total: number }
+  /** Pushed by a host running the engine in a worker when the engine stops, restarts or gives up. */
+  'engine/status': EngineStatus
 }
 
 export type EventName = keyof ContractEvents
