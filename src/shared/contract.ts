@@ -366,7 +366,7 @@ export interface ContractRequests {
       /** A partition, or null for all partitions (merged by timestamp). */
       partition: number | null
       start: StartPosition
-      /** Records per page, at most 100,000. */
+      /** Records per page, at most 100,000 (a page also stops at 32 MiB of payload: byteLimitReached). */
       limit: number
       /** Only records whose key (UTF-8) contains this text. */
       keyContains?: string
@@ -379,6 +379,12 @@ export interface ContractRequests {
       nextOffsets: Record<number, number>
       /** Per partition, the first offset returned (to page backwards from). */
       firstOffsets: Record<number, number>
+      /**
+       * True when the page stopped before `limit` records because the next record would have taken
+       * its payload (key + value + headers) past the host's page bound (32 MiB); nextOffsets /
+       * firstOffsets continue exactly where it stopped.
+       */
+      byteLimitReached: boolean
     }
   }
   'offsets/list': { req: { topic: string }; res: PartitionOffsets[] }
