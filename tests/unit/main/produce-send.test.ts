@@ -214,6 +214,35 @@ describe('produce/send reports a later chunk failing exactly', () => {
   })
 })
 
+describe('produce/send reports records appended but not acknowledged', () => {
+  it('acks=all: when the ISR shrinks below min.insync.replicas after the second chunk was appended, those records are reported unacknowledged', async () => {
+    let tc!: TestCluster
+    const s = setup(2, (call, cluster) => {
+      if (call !== 1) return
+      const follower = cluster.describeTopic('u').partitions[0].replicas.find((b) => b !== cluster.describeTopic('u').partitions[0].leader)!
+      cluster.pauseFetching(follower) // the follower stops fetching: the chunk is appended on the leader only
+      setImmediate(() => {
+        tc.clock.now += 30_001 // past replica.lag.time.max.ms: the follower leaves the ISR
+        tc.cluster.tick()
+      })
+    })
+    tc = s.tc
+    const { service } = s
+    await ok(service.handle('topic/create', { topic: 'u', partitions: 1, replicationFactor: 2, configs: { 'min.insync.replicas': 2 } }))
+    const records = Array.from({ length: 1500 }, (_, i) => ({ key: null, value: `v${i}`, partition: 0 }))
+    const res = await ok(service.handle('produce/send', { topic: 'u', acks: 'all', records }))
+    expect(res.written).toBe(1000)
+    expect(res.partitions).toEqual([{ partition: 0, firstOffset: 0, lastOffset: 999, records: 1000 }])
+    expect(res.failed).toMatchObject({
+      fromIndex: 1000,
+      toIndex: 1499,
+      code: 'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+      unacknowledged: { fromIndex: 1000, toIndex: 1499 }
+    })
+    expect(res.failed?.message).toContain("Records 1000 to 1499 reached the leader's log but were not acknowledged")
+  })
+})
+
 describe('produce/send reply is bounded', () => {
   it('answers a 1,000,000-record send with a per-partition summary and the first 1,000 acks', { timeout: 120_000 }, async () => {
     const { service } = setup(1)
