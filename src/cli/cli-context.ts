@@ -60,6 +60,7 @@ const FLAG_FOR_FIELD: Record<string, string> = {
   groupId: '--group',
   maxRecords: '--max',
   acks: '--acks',
+  count: '--count',
   'records.0.key': '--key',
   'records.0.value': '--value',
   'records.0.partition': '--partition',

@@ -11,7 +11,7 @@ import type { EngineEventListener } from './engine-service'
 export interface EngineClient {
   /** Validates and serves one request; resolves with a Reply, never rejects. */
   handle(name: string, payload: unknown): Promise<Reply<unknown>>
-  /** Subscribes to pushed events (snapshot at most 1/s, import/progress); returns the unsubscribe. */
+  /** Subscribes to pushed events (snapshot at most 1/s, import/progress, engine/status from a worker host); returns the unsubscribe. */
   subscribe(listener: EngineEventListener): () => void
   /** Flushes and closes the engine. */
   close(): Promise<void>

@@ -2,7 +2,9 @@
  * EngineService: the contract's server side. It owns one Cluster, validates every request with the
  * shared zod schemas, dispatches it through a handler map with one handler per request name,
  * converts between the engine's Buffers and the contract's base64 / UTF-8 text, and pushes events
- * (a ClusterSnapshot at most once a second, import progress) to subscribers.
+ * (a ClusterSnapshot at most once a second, import progress) to subscribers. produce/send is
+ * checked whole and written in chunks by produce-sender.ts; messages/fetch pages are bounded in
+ * records and bytes by message-fetcher.ts.
  *
  * Both hosts run it: the Electron main process inside the engine worker (engine-worker.ts), browser
  * mode in that worker or in-process (web-host.ts); the CLI calls it directly.
@@ -14,9 +16,7 @@
 import type {
   ClusterSnapshot,
   ContractEvents,
-  ContractError,
   EventName,
-  ProduceAck,
   Reply,
   RequestName,
   RequestOf,
@@ -24,18 +24,17 @@ import type {
 } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
-import { KafkaError } from '../broker/errors'
 import { validateTopicConfigs } from '../broker/cluster/topic-config'
-import { toProduceAck, toTopicDetail, toTopicSummary } from './contract-views'
-import { expandProduceRecords } from './produce-records'
+import { toContractError } from './contract-error'
+import { toTopicDetail, toTopicSummary } from './contract-views'
+import { sendProduce } from './produce-sender'
 import { fetchMessages } from './message-fetcher'
 import { consumeAsGroup, describeGroup, listGroupViews, resetGroup } from './group-consumer'
 import { SnapshotBuilder } from './snapshot-builder'
 import { importRecords } from './import/importer'
-import { ImportFormatError, parseRecordSource } from './import/record-source'
+import { parseRecordSource } from './import/record-source'
 
-/** Records per Cluster.produce call when a send expands to many records. */
-export const PRODUCE_BATCH = 1000
+export { toContractError }
 
 /** An event as it travels: `{ event, payload }`, typed per event name. */
 export type EngineEvent = { [E in EventName]: { event: E; payload: ContractEvents[E] } }[EventName]
@@ -52,17 +51,6 @@ export interface EngineServiceOptions {
   clock?: () => number
   /** Period of snapshot pushes in ms while someone subscribes; at least 1000 (default 1000). */
   snapshotIntervalMs?: number
-}
-
-/**
- * Maps anything thrown to the contract's error: KafkaError keeps its Kafka name, import file
- * problems are INVALID_IMPORT_FILE, anything else UNKNOWN_SERVER_ERROR with its message.
- */
-export function toContractError(e: unknown): ContractError {
-  if (e instanceof KafkaError) return { code: e.code, message: e.message }
-  if (e instanceof ImportFormatError) return { code: e.code, message: e.message }
-  if (e instanceof Error) return { code: 'UNKNOWN_SERVER_ERROR', message: e.message || e.name }
-  return { code: 'UNKNOWN_SERVER_ERROR', message: String(e) }
 }
 
 /** Serves the contract over one Cluster. */
@@ -205,18 +193,7 @@ export class EngineService {
           lastCleaning: s.lastCleaning ? { ...s.lastCleaning } : null
         }
       },
-      'produce/send': async ({ topic, acks, records, count }) => {
-        const started = this.clock()
-        const expanded = expandProduceRecords(records, count)
-        // Sent in batches of PRODUCE_BATCH records, as a producer's batches, so no record batch
-        // grows past what one produce request would carry.
-        const acked: ProduceAck[] = []
-        for (let i = 0; i < expanded.length; i += PRODUCE_BATCH) {
-          const metas = await c.produce(topic, expanded.slice(i, i + PRODUCE_BATCH), { acks })
-          for (const m of metas) acked.push(toProduceAck(m))
-        }
-        return { acks: acked, elapsedMs: this.clock() - started }
-      },
+      'produce/send': (req) => sendProduce(c, req, { clock: this.clock }),
       'messages/fetch': (req) => fetchMessages(c, req),
       'offsets/list': ({ topic }) =>
         [...c.describeTopic(topic).partitions]

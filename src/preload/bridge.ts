@@ -16,7 +16,7 @@ import {
 } from '../shared/contract'
 
 /** The contract's event names (checked complete against EventName by the compiler). */
-export const EVENT_NAMES = ['snapshot', 'import/progress'] as const satisfies readonly EventName[]
+export const EVENT_NAMES = ['snapshot', 'import/progress', 'engine/status'] as const satisfies readonly EventName[]
 type _MissingEvents = Exclude<EventName, (typeof EVENT_NAMES)[number]>
 const _allEvents: _MissingEvents extends never ? true : never = true
 void _allEvents

@@ -204,6 +204,59 @@ export interface ProduceAck {
   reason: PartitionReason
 }
 
+/**
+ * Most per-record acks a produce/send reply carries: the acks of the first PRODUCE_REPLY_MAX_ACKS
+ * records; beyond them the reply summarises per partition, so a million-record send answers in
+ * kilobytes.
+ */
+export const PRODUCE_REPLY_MAX_ACKS = 1000
+
+/** The records one produce/send wrote to one partition. */
+export interface ProducePartitionSummary {
+  partition: number
+  /** Offsets of the first and last record written there; -1 with acks=0 (the producer learns no offsets, as the Java producer reports). */
+  firstOffset: number
+  lastOffset: number
+  /** Records written there. */
+  records: number
+}
+
+/**
+ * The records of a produce/send that were not written, when a chunk failed after earlier chunks
+ * were written (leadership moved, the ISR shrank, a storage error): every record from `fromIndex`
+ * to `toIndex` (the send's last), by request index (0-based over records × count, in send order).
+ */
+export interface ProduceFailure {
+  fromIndex: number
+  toIndex: number
+  /** Kafka error name of the failure (e.g. LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS). */
+  code: string
+  /** What failed and why, naming records by request index. */
+  message: string
+  /**
+   * acks=all only: the records (request indexes, inclusive) that reached the leader's log but were
+   * not acknowledged by the ISR (REQUEST_TIMED_OUT, NOT_LEADER_OR_FOLLOWER,
+   * NOT_ENOUGH_REPLICAS_AFTER_APPEND). As after a failed Kafka produce, they may still become
+   * readable; null when nothing of the failure was appended.
+   */
+  unacknowledged: { fromIndex: number; toIndex: number } | null
+}
+
+/** Reply of produce/send: totals, a per-partition summary and the acks of the first records. */
+export interface ProduceResult {
+  /** Records the send expanded to (records × count). */
+  requested: number
+  /** Records written and acknowledged (as acks asks). */
+  written: number
+  /** Per partition the send wrote to, by partition. */
+  partitions: ProducePartitionSummary[]
+  /** Acks of the first min(written, PRODUCE_REPLY_MAX_ACKS) records: acks[i] is the record at request index i. */
+  acks: ProduceAck[]
+  /** Null when every record was written; else the records that were not. */
+  failed: ProduceFailure | null
+  elapsedMs: number
+}
+
 export type PartitionReason =
   | { kind: 'explicit' }
   | { kind: 'key'; murmur2: number; positive: number; partitions: number }
@@ -334,7 +387,12 @@ export interface ContractRequests {
       /** When set, each record is repeated count times with {{i}} in key/value/header values replaced by 0..count-1. */
       count?: number
     }
-    res: { acks: ProduceAck[]; elapsedMs: number }
+    /**
+     * All or nothing where Kafka's rules allow: every record is checked before any is written (an
+     * error reply names the first bad record by request index). A chunk failing after earlier ones
+     * were written (the cluster changed meanwhile) gives `failed` and what was written.
+     */
+    res: ProduceResult
   }
   'messages/fetch': {
     req: {
@@ -342,7 +400,7 @@ export interface ContractRequests {
       /** A partition, or null for all partitions (merged by timestamp). */
       partition: number | null
       start: StartPosition
-      /** Records per page, at most 100,000. */
+      /** Records per page, at most 100,000 (a page also stops at 32 MiB of payload: byteLimitReached). */
       limit: number
       /** Only records whose key (UTF-8) contains this text. */
       keyContains?: string
@@ -355,6 +413,12 @@ export interface ContractRequests {
       nextOffsets: Record<number, number>
       /** Per partition, the first offset returned (to page backwards from). */
       firstOffsets: Record<number, number>
+      /**
+       * True when the page stopped before `limit` records because the next record would have taken
+       * its payload (key + value + headers) past the host's page bound (32 MiB); nextOffsets /
+       * firstOffsets continue exactly where it stopped.
+       */
+      byteLimitReached: boolean
     }
   }
   'offsets/list': { req: { topic: string }; res: PartitionOffsets[] }
@@ -395,10 +459,28 @@ export type RequestName = keyof ContractRequests
 export type RequestOf<N extends RequestName> = ContractRequests[N]['req']
 export type ResponseOf<N extends RequestName> = ContractRequests[N]['res']
 
+/**
+ * The engine's state as its host reports it when it changes (the engine worker of the desktop app
+ * and of browser mode): 'restarting' after the engine stopped unexpectedly (e.g. it ran out of
+ * memory) while the host starts it again on the same data directory; 'running' once it serves
+ * again; 'stopped' when it will not be restarted (too many restarts within the host's window).
+ */
+export interface EngineStatus {
+  state: 'running' | 'restarting' | 'stopped'
+  /** Why the engine last stopped, in words (e.g. "the engine ran out of memory (limit 2048 MiB)"), or null. */
+  cause: string | null
+  /** Restarts within the host's restart window (at most 3 a minute by default). */
+  restarts: number
+  /** ms since the epoch. */
+  at: number
+}
+
 /** Events the host pushes: name -> payload. */
 export interface ContractEvents {
   snapshot: ClusterSnapshot
   'import/progress': { topic: string; done: number; total: number }
+  /** Pushed by a host running the engine in a worker when the engine stops, restarts or gives up. */
+  'engine/status': EngineStatus
 }
 
 export type EventName = keyof ContractEvents

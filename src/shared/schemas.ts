@@ -45,11 +45,24 @@ const startPosition = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('timestamp'), timestamp: z.number().int() })
 ])
 
+/**
+ * Most headers one produce/send record may carry. Kafka sets no limit; headers carry metadata
+ * (trace ids, content types), a handful per record, and each is an object and a buffer in memory
+ * once expanded, so a bound here keeps one request's header list (times count) from being the
+ * thing that exhausts the engine's memory; the byte budget (PRODUCE_SEND_MAX_BYTES) bounds the rest.
+ */
+export const MAX_HEADERS_PER_RECORD = 1000
+
 const produceRecord = z
   .object({
     key: z.string().nullable(),
     value: z.string().nullable(),
-    headers: z.array(z.object({ key: z.string(), value: z.string() })).optional(),
+    // The count is checked before the elements are parsed, so a million headers are refused at once.
+    headers: z
+      .array(z.unknown())
+      .max(MAX_HEADERS_PER_RECORD, `A record may carry at most ${MAX_HEADERS_PER_RECORD} headers (MAX_HEADERS_PER_RECORD)`)
+      .pipe(z.array(z.object({ key: z.string(), value: z.string() })))
+      .optional(),
     partition: partition.optional(),
     timestamp: z.number().int().min(0).optional()
   })

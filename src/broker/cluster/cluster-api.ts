@@ -53,6 +53,20 @@ export type PartitionChoice =
   | { kind: 'key'; murmur2: number; positive: number; partitions: number }
   | { kind: 'no-key'; strategy: 'sticky' | 'round-robin' }
 
+/** Options of ClusterApi.produce. */
+export interface ProduceOptions {
+  /** Kafka's acks: 0 (no wait), 1 (the leader appended) or 'all' (the ISR holds the records). */
+  acks: Acks
+  /** acks=all: how long to wait for the ISR, in ms (the producer's request.timeout.ms; default 30000). */
+  timeoutMs?: number
+  /**
+   * Request-relative index of `records[0]` (default 0): error messages name record i as
+   * `recordIndexBase + i`, so a host that writes one request in several calls names records as
+   * its caller counts them.
+   */
+  recordIndexBase?: number
+}
+
 /** Per-record outcome of produce. */
 export interface RecordMetadata {
   partition: number
@@ -206,7 +220,7 @@ export interface ClusterApi {
    * the records (high watermark past them), failing NOT_ENOUGH_REPLICAS when the ISR is smaller than
    * min.insync.replicas. RECORD_TOO_LARGE above max.message.bytes.
    */
-  produce(topic: string, records: ProducerRecord[], opts: { acks: Acks; timeoutMs?: number }): Promise<RecordMetadata[]>
+  produce(topic: string, records: ProducerRecord[], opts: ProduceOptions): Promise<RecordMetadata[]>
 
   /** Read up to maxRecords / maxBytes from offset, never past the high watermark. */
   fetch(topic: string, partition: number, offset: number, opts?: { maxRecords?: number; maxBytes?: number }): {

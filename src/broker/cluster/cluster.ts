@@ -36,6 +36,7 @@ import type {
   GroupLagRow,
   GroupOffsets,
   PartitionChoice,
+  ProduceOptions,
   ProducerRecord,
   RateSeries,
   RecordMetadata,
@@ -52,6 +53,16 @@ import { DataDirLock } from './data-dir-lock'
 import { ensureDirectory } from './data-dir'
 import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
+import {
+  checkAcks,
+  checkLeaderAvailable,
+  checkMinInsyncReplicas,
+  checkPartitionExists,
+  checkRecordShape,
+  checkRecordSize,
+  partitionWritable,
+  type ProduceTarget
+} from './produce-validation'
 import { validatePartitionCount, validateReplicationFactor, validateTopicName } from './topic-rules'
 import { ClusterEventLog, type ClusterEvent, type ClusterEventInput } from './cluster-events'
 import { checkReplicaBudget, defaultReplicaBudget, type ReplicaBudget } from './replica-budget'
@@ -530,7 +541,9 @@ export class Cluster implements ClusterApi {
   /**
    * Produce records (see ClusterApi). Partition choice: explicit, else murmur2 of the key, else the
    * sticky partition of this call (one batch per partition per call; the sticky partition switches
-   * after the call). Validation of every record happens before anything is appended. Appends are
+   * after the call; it skips partitions that cannot take the records with these acks when another
+   * can). Validation of every record (produce-validation.ts) happens before anything is appended;
+   * messages name a record by `opts.recordIndexBase` + its index in `records`. Appends are
    * split into batches no larger than max.message.bytes. With acks=0 the offsets reported are -1, as
    * the Java producer reports them. LogAppendTime topics: the replica log stamps each batch with its
    * clock (the cluster's; timestamp type bit set) and the metadata reports that append time.
@@ -539,7 +552,7 @@ export class Cluster implements ClusterApi {
    *   acks=all: REQUEST_TIMED_OUT after timeoutMs (default 30000), NOT_LEADER_OR_FOLLOWER when
    *   leadership moves first, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas.
    */
-  produce(topic: string, records: ProducerRecord[], opts: { acks: Acks; timeoutMs?: number }): Promise<RecordMetadata[]> {
+  produce(topic: string, records: ProducerRecord[], opts: ProduceOptions): Promise<RecordMetadata[]> {
     try {
       return this.produceStep(topic, records, opts)
     } catch (e) {
@@ -547,18 +560,21 @@ export class Cluster implements ClusterApi {
     }
   }
 
-  private produceStep(topic: string, records: ProducerRecord[], opts: { acks: Acks; timeoutMs?: number }): Promise<RecordMetadata[]> {
+  private produceStep(topic: string, records: ProducerRecord[], opts: ProduceOptions): Promise<RecordMetadata[]> {
     this.checkOpen()
     const t = this.topicOrThrow(topic)
     const acks = opts?.acks
-    if (acks !== 0 && acks !== 1 && acks !== 'all')
-      throw new KafkaError('INVALID_REQUIRED_ACKS', `acks must be 0, 1 or 'all', got ${String(acks)}`)
+    checkAcks(acks)
     if (!Array.isArray(records)) throw new KafkaError('INVALID_REQUEST', 'records must be an array')
     const timeoutMs = opts.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0)
       throw new KafkaError('INVALID_REQUEST', `timeoutMs must be an integer >= 0 (ms), got ${timeoutMs}`)
+    const indexBase = opts.recordIndexBase ?? 0
+    if (!Number.isInteger(indexBase) || indexBase < 0)
+      throw new KafkaError('INVALID_REQUEST', `recordIndexBase must be an integer >= 0, got ${indexBase}`)
     const n = t.partitions.length
     const cfg = t.meta.configs
+    const target = this.produceTarget(t)
     const now = this.clock()
     const logAppendTime = cfg['message.timestamp.type'] === 'LogAppendTime'
     let stickyPartition = -1
@@ -567,22 +583,14 @@ export class Cluster implements ClusterApi {
 
     for (let i = 0; i < records.length; i++) {
       const r = records[i]
-      if (!r || typeof r !== 'object') throw new KafkaError('INVALID_RECORD', `Record ${i} is not an object`)
+      checkRecordShape(r, indexBase + i)
       const key = r.key ?? null
       const value = r.value ?? null
-      if (key !== null && !Buffer.isBuffer(key)) throw new KafkaError('INVALID_RECORD', `Record ${i}: key must be a Buffer or null`)
-      if (value !== null && !Buffer.isBuffer(value)) throw new KafkaError('INVALID_RECORD', `Record ${i}: value must be a Buffer or null`)
       const headers = r.headers ?? []
-      for (const h of headers)
-        if (typeof h?.key !== 'string' || (h.value !== null && !Buffer.isBuffer(h.value)))
-          throw new KafkaError('INVALID_RECORD', `Record ${i}: a header needs a string key and a Buffer or null value`)
-      if (r.timestamp !== undefined && (!Number.isInteger(r.timestamp) || r.timestamp < 0))
-        throw new KafkaError('INVALID_TIMESTAMP', `Record ${i}: timestamp must be a non-negative integer of ms, got ${r.timestamp}`)
       let partition: number
       let choice: PartitionChoice
       if (r.partition !== undefined && r.partition !== null) {
-        if (!Number.isInteger(r.partition) || r.partition < 0 || r.partition >= n)
-          throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${r.partition} of topic ${topic} does not exist (topic has ${n} partitions)`)
+        checkPartitionExists(target, r.partition)
         partition = r.partition
         choice = { kind: 'explicit' }
       } else if (key !== null) {
@@ -591,20 +599,13 @@ export class Cluster implements ClusterApi {
         partition = positive % n
         choice = { kind: 'key', murmur2: h, positive, partitions: n }
       } else {
-        if (stickyPartition < 0) stickyPartition = this.pickSticky(t)
+        if (stickyPartition < 0) stickyPartition = this.pickSticky(t, target, acks)
         partition = stickyPartition
         choice = { kind: 'no-key', strategy: 'sticky' }
       }
       const input: RecordInput = { key, value, headers, timestamp: logAppendTime ? now : (r.timestamp ?? now) }
-      const size = singleRecordBatchSize(input)
-      if (size > cfg['max.message.bytes'])
-        throw new KafkaError(
-          'RECORD_TOO_LARGE',
-          `Record ${i} is ${size} bytes when serialized in a record batch, which is larger than max.message.bytes ${cfg['max.message.bytes']} of topic ${topic}`
-        )
-      const p = t.partitions[partition]
-      if (p.meta.leader < 0)
-        throw new KafkaError('LEADER_NOT_AVAILABLE', `Partition ${p.name} is offline: no live in-sync replica to lead it`)
+      checkRecordSize(target, singleRecordBatchSize(input), indexBase + i)
+      checkLeaderAvailable(target, partition)
       let slot = perPartition.get(partition)
       if (!slot) perPartition.set(partition, (slot = { idx: [], inputs: [] }))
       slot.idx.push(i)
@@ -612,16 +613,7 @@ export class Cluster implements ClusterApi {
       out[i] = { partition, offset: -1, timestamp: input.timestamp, choice }
     }
 
-    const minIsr = cfg['min.insync.replicas']
-    if (acks === 'all')
-      for (const partition of perPartition.keys()) {
-        const p = t.partitions[partition]
-        if (p.meta.isr.length < minIsr)
-          throw new KafkaError(
-            'NOT_ENOUGH_REPLICAS',
-            `The size of the current ISR [${p.meta.isr.join(',')}] is insufficient to satisfy the min.isr requirement of ${minIsr} for partition ${p.name}`
-          )
-      }
+    if (acks === 'all') for (const partition of perPartition.keys()) checkMinInsyncReplicas(target, partition)
 
     // Validated: append (one synchronous step).
     const lastOffsets = new Map<number, number>()
@@ -698,15 +690,29 @@ export class Cluster implements ClusterApi {
     return i
   }
 
-  /** Sticky partition of a topic, skipping offline partitions when another is available. */
-  private pickSticky(t: TopicRuntime): number {
+  /**
+   * Sticky partition of a topic, skipping partitions that cannot take a produce with `acks` now
+   * (offline, or for acks=all an ISR below min.insync.replicas) when another one can, as Kafka's
+   * built-in partitioner (KIP-794) steers away from partitions whose batches cannot be sent.
+   */
+  private pickSticky(t: TopicRuntime, target: ProduceTarget, acks: Acks): number {
     const n = t.partitions.length
     let p = this.sticky.partition(t.meta.name, n)
-    for (let tries = 0; tries < n * 4 && t.partitions[p].meta.leader < 0; tries++) {
+    for (let tries = 0; tries < n * 4 && !partitionWritable(target, p, acks); tries++) {
       this.sticky.onNewBatch(t.meta.name, n)
       p = this.sticky.partition(t.meta.name, n)
     }
     return p
+  }
+
+  /** What the produce rules (produce-validation.ts) need to know of a topic, read from its partitions now. */
+  private produceTarget(t: TopicRuntime): ProduceTarget {
+    return {
+      topic: t.meta.name,
+      partitions: t.partitions.map((p) => p.meta),
+      maxMessageBytes: t.meta.configs['max.message.bytes'],
+      minInsyncReplicas: t.meta.configs['min.insync.replicas']
+    }
   }
 
   /**

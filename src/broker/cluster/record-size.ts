@@ -21,19 +21,38 @@ export interface SizedRecord {
 /** Bytes of a zigzag varint / varlong of the protocol (the storage codec's own size function). */
 const varintSize = sizeOfVarlong
 
+/** Bytes of one header inside a record: its key and value with their varint lengths (-1 for a null value). */
+export function headerSize(keyBytes: number, valueBytes: number | null): number {
+  return varintSize(keyBytes) + keyBytes + (valueBytes === null ? varintSize(-1) : varintSize(valueBytes) + valueBytes)
+}
+
+/**
+ * Bytes of one record inside a batch (length prefix included), from the lengths of its parts:
+ * key and value byte lengths (null for a Kafka null), the number of headers and the sum of their
+ * `headerSize`s, and the record's offset and timestamp deltas. Lets a caller size a record it has
+ * not built yet.
+ */
+export function recordSizeOf(
+  keyBytes: number | null,
+  valueBytes: number | null,
+  headerCount: number,
+  headerBytes: number,
+  offsetDelta = 0,
+  timestampDelta = 0
+): number {
+  let body = 1 + varintSize(timestampDelta) + varintSize(offsetDelta)
+  body += keyBytes === null ? varintSize(-1) : varintSize(keyBytes) + keyBytes
+  body += valueBytes === null ? varintSize(-1) : varintSize(valueBytes) + valueBytes
+  body += varintSize(headerCount) + headerBytes
+  return varintSize(body) + body
+}
+
 /** Bytes of one record inside a batch (length prefix included), with the given deltas. */
 export function recordSize(r: SizedRecord, offsetDelta = 0, timestampDelta = 0): number {
-  let body = 1 + varintSize(timestampDelta) + varintSize(offsetDelta)
-  body += r.key === null ? varintSize(-1) : varintSize(r.key.length) + r.key.length
-  body += r.value === null ? varintSize(-1) : varintSize(r.value.length) + r.value.length
   const headers = r.headers ?? []
-  body += varintSize(headers.length)
-  for (const h of headers) {
-    const kl = Buffer.byteLength(h.key, 'utf8')
-    body += varintSize(kl) + kl
-    body += h.value === null ? varintSize(-1) : varintSize(h.value.length) + h.value.length
-  }
-  return varintSize(body) + body
+  let headerBytes = 0
+  for (const h of headers) headerBytes += headerSize(Buffer.byteLength(h.key, 'utf8'), h.value === null ? null : h.value.length)
+  return recordSizeOf(r.key === null ? null : r.key.length, r.value === null ? null : r.value.length, headers.length, headerBytes, offsetDelta, timestampDelta)
 }
 
 /** Size of a v2 batch holding just `r`. */

@@ -98,6 +98,20 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(described.stdout).toMatch(new RegExp(`Partition: ${expected}\\tLeader: \\d\\tReplicas: \\d,\\d,\\d\\tIsr: \\d,\\d,\\d\\tLogStartOffset: 0\\tLogEndOffset: 1\\tHighWatermark: 1`))
   })
 
+  it('produces --count records from a {{i}} template and prints per partition how many landed at which offsets; refuses a send over the byte budget', () => {
+    expect(cli('topic', 'create', 'many', '--partitions', '2', '--replication-factor', '1').status).toBe(0)
+    const p = cli('produce', '--topic', 'many', '--key', 'k{{i}}', '--value', 'v{{i}}', '--count', '10', '--acks', '1')
+    expect(p.status).toBe(0)
+    const perPartition = [0, 1].map((n) => Array.from({ length: 10 }, (_, i) => partitionForKey(Buffer.from(`k${i}`), 2)).filter((x) => x === n).length)
+    expect(p.stdout).toMatch(/^Produced 10 records to many in \d+ ms\n/)
+    for (const n of [0, 1]) if (perPartition[n]) expect(p.stdout).toContain(`  partition ${n}: ${perPartition[n]} records at offsets 0 to ${perPartition[n] - 1}\n`)
+    const big = cli('produce', '--topic', 'many', '--value', 'x'.repeat(120_000), '--count', '1000')
+    expect(big.status).toBe(2)
+    expect(big.stderr).toMatch(/This send expands to 1000 records of \d+ bytes .*more than the 104857600 bytes \(100 MiB\)/)
+    const offsets = JSON.parse(cli('offsets', '--topic', 'many', '--json').stdout) as { latest: number }[]
+    expect(offsets.reduce((n, o) => n + o.latest, 0)).toBe(10)
+  })
+
   it("takes Kafka's Long.MAX_VALUE (9223372036854775807) for flush.ms; describe lists only overrides, as kafka-topics does", () => {
     expect(cli('topic', 'create', 'f', '--config', 'flush.ms=9223372036854775807', '--config', 'flush.messages=5').status).toBe(0)
     expect(cli('topic', 'describe', 'f').stdout.split('\n')[0]).toMatch(/\tConfigs: flush\.messages=5$/)

@@ -69,6 +69,19 @@ describe('EngineHost', { timeout: 60_000 }, () => {
     expect(offsets).toMatchObject({ ok: true, data: [{ partition: 0, earliest: 0, latest: 1, highWatermark: 1 }] })
   })
 
+  it('starts the engine again on the same data directory when its worker dies, recovering what was acknowledged', async () => {
+    const host = await start(dir)
+    hosts.push(host)
+    await host.handle('topic/create', { topic: 'survives', partitions: 2, replicationFactor: 3 })
+    await host.handle('produce/send', { topic: 'survives', acks: 'all', records: [{ key: 'k{{i}}', value: 'v{{i}}' }], count: 50 })
+    const running = new Promise<EngineEvent>((res) => host.subscribe((e) => e.event === 'engine/status' && e.payload.state === 'running' && res(e)))
+    // The worker dies as after an out-of-memory kill: no close, no flush.
+    await (host as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate()
+    await running
+    const topic = await host.handle('topic/describe', { topic: 'survives' })
+    expect(topic.ok && (topic.data as { records: number }).records).toBe(50)
+  })
+
   it('rejects start with the reason when the data directory cannot be opened', async () => {
     const file = path.join(dir, 'not-a-dir')
     fs.writeFileSync(file, 'x')

@@ -1,11 +1,21 @@
 /**
  * useProducerStore: the producer form (key, value, headers, optional partition, acks, count with a
- * {{i}} template) and the last result: where each record landed and why.
- * Must stay true: `result.rows[i]` pairs ack i with the key actually sent for it (template applied),
- * so the explanation names the real key.
+ * {{i}} template) and the last result: how many records were written where (per partition: first
+ * and last offset, records), where each of the first records landed and why, and, when a later
+ * chunk of the send failed, which records were not written.
+ * Must stay true: `result.rows[i]` pairs ack i (the record at request index i) with the key
+ * actually sent for it (template applied), so the explanation names the real key; the reply
+ * carries at most PRODUCE_REPLY_MAX_ACKS acks, so rows stop there while `written` counts all.
  */
 import { defineStore } from 'pinia'
-import type { Acks, ContractError, ProduceAck, ProduceRecordInput } from '../../../shared/contract'
+import type {
+  Acks,
+  ContractError,
+  ProduceAck,
+  ProduceFailure,
+  ProducePartitionSummary,
+  ProduceRecordInput
+} from '../../../shared/contract'
 import { produceApi } from '../api/client'
 import { applyTemplate, explainPartition } from '../utils/partition-reason'
 import { useNoticeStore } from './notice-store'
@@ -18,6 +28,21 @@ export interface ProducedRow {
   offset: number
   timestamp: number
   why: string
+}
+
+/** The last send's outcome, as the result panel shows it. */
+export interface ProducerResult {
+  topic: string
+  /** Records the send expanded to, and how many were written. */
+  requested: number
+  written: number
+  /** Per partition written to, by partition. */
+  partitions: ProducePartitionSummary[]
+  /** The first records (at most PRODUCE_REPLY_MAX_ACKS), explained. */
+  rows: ProducedRow[]
+  /** Records not written (a later chunk failed), or null. */
+  failed: ProduceFailure | null
+  elapsedMs: number
 }
 
 export interface ProducerState {
@@ -34,7 +59,7 @@ export interface ProducerState {
   count: number
   sending: boolean
   error: ContractError | null
-  result: { topic: string; rows: ProducedRow[]; elapsedMs: number } | null
+  result: ProducerResult | null
 }
 
 /** Pairs acks with the keys sent (template applied) and explains each. */
@@ -61,7 +86,11 @@ export const useProducerStore = defineStore('producer', {
     result: null
   }),
   actions: {
-    /** Sends the form's record (count times) with produce/send. */
+    /**
+     * Sends the form's record (count times) with produce/send.
+     * @returns true when every record was written; false on an error or a partly written send
+     *   (then `error` holds the failure and `result` what was written).
+     */
     async send(): Promise<boolean> {
       if (!this.topic) {
         this.error = { code: 'INVALID_REQUEST', message: 'Choose a topic first' }
@@ -77,8 +106,22 @@ export const useProducerStore = defineStore('producer', {
       }
       this.sending = true
       try {
-        const res = await produceApi.send({ topic: this.topic, acks: this.acks, records: [record], ...(this.count > 1 ? { count: this.count } : {}) })
-        this.result = { topic: this.topic, rows: describeAcks(res.acks, key), elapsedMs: res.elapsedMs }
+        const topic = this.topic
+        const res = await produceApi.send({ topic, acks: this.acks, records: [record], ...(this.count > 1 ? { count: this.count } : {}) })
+        this.result = {
+          topic,
+          requested: res.requested,
+          written: res.written,
+          partitions: res.partitions,
+          rows: describeAcks(res.acks, key),
+          failed: res.failed,
+          elapsedMs: res.elapsedMs
+        }
+        if (res.failed) {
+          this.error = { code: res.failed.code, message: res.failed.message }
+          useNoticeStore().push('error', `Produce: ${res.written} of ${res.requested} records written. ${res.failed.code}: ${res.failed.message}`)
+          return false
+        }
         this.error = null
         return true
       } catch (e) {

@@ -11,12 +11,19 @@ describe('useProducerStore', () => {
   it('sends the form as one record with count and explains where each templated key landed', async () => {
     const api = fakeApi({
       'produce/send': (req) => ({
+        requested: req.count ?? 1,
+        written: req.count ?? 1,
+        partitions: [
+          { partition: 0, firstOffset: 10, lastOffset: 10, records: 1 },
+          { partition: 1, firstOffset: 11, lastOffset: 11, records: 1 }
+        ],
         acks: Array.from({ length: req.count ?? 1 }, (_, i) => ({
           partition: i % 2,
           offset: 10 + i,
           timestamp: 1000,
           reason: { kind: 'key' as const, murmur2: -i - 1, positive: 2147483647 - i, partitions: 2 }
         })),
+        failed: null,
         elapsedMs: 3
       })
     })
@@ -41,7 +48,16 @@ describe('useProducerStore', () => {
   })
 
   it('sends an explicit partition and a null key when asked', async () => {
-    const api = fakeApi({ 'produce/send': () => ({ acks: [{ partition: 3, offset: 0, timestamp: 1, reason: { kind: 'explicit' } }], elapsedMs: 1 }) })
+    const api = fakeApi({
+      'produce/send': () => ({
+        requested: 1,
+        written: 1,
+        partitions: [{ partition: 3, firstOffset: 0, lastOffset: 0, records: 1 }],
+        acks: [{ partition: 3, offset: 0, timestamp: 1, reason: { kind: 'explicit' } }],
+        failed: null,
+        elapsedMs: 1
+      })
+    })
     setApi(api)
     const p = useProducerStore()
     p.topic = 't'
@@ -50,6 +66,61 @@ describe('useProducerStore', () => {
     await p.send()
     expect(api.calls[0].req).toMatchObject({ records: [{ key: null, partition: 3 }] })
     expect(p.result?.rows[0].why).toBe('explicit partition 3 (partitioner not used)')
+  })
+
+  it('keeps the per-partition summary of every record while the reply carries only the first acks', async () => {
+    setApi(
+      fakeApi({
+        'produce/send': () => ({
+          requested: 1_000_000,
+          written: 1_000_000,
+          partitions: [
+            { partition: 0, firstOffset: 0, lastOffset: 499_999, records: 500_000 },
+            { partition: 1, firstOffset: 0, lastOffset: 499_999, records: 500_000 }
+          ],
+          acks: Array.from({ length: 1000 }, (_, i) => ({ partition: i % 2, offset: i >> 1, timestamp: 1, reason: { kind: 'no-key' as const, strategy: 'sticky' as const } })),
+          failed: null,
+          elapsedMs: 900
+        })
+      })
+    )
+    const p = useProducerStore()
+    p.topic = 't'
+    p.nullKey = true
+    p.count = 1_000_000
+    expect(await p.send()).toBe(true)
+    expect(p.result).toMatchObject({ requested: 1_000_000, written: 1_000_000, failed: null })
+    expect(p.result?.rows).toHaveLength(1000)
+    expect(p.result?.partitions.map((x) => x.records)).toEqual([500_000, 500_000])
+  })
+
+  it('reports a partly written send: what was written stays shown, the failure is the error, send() is false', async () => {
+    const failed = {
+      fromIndex: 1000,
+      toIndex: 2999,
+      code: 'LEADER_NOT_AVAILABLE',
+      message: 'Records 1000 to 2999 of this send (3000 records) were not written: Partition t-1 is offline: no live in-sync replica to lead it.',
+      unacknowledged: null
+    }
+    setApi(
+      fakeApi({
+        'produce/send': () => ({
+          requested: 3000,
+          written: 1000,
+          partitions: [{ partition: 0, firstOffset: 0, lastOffset: 999, records: 1000 }],
+          acks: Array.from({ length: 1000 }, (_, i) => ({ partition: 0, offset: i, timestamp: 1, reason: { kind: 'explicit' as const } })),
+          failed,
+          elapsedMs: 5
+        })
+      })
+    )
+    const p = useProducerStore()
+    p.topic = 't'
+    p.count = 3000
+    expect(await p.send()).toBe(false)
+    expect(p.error).toEqual({ code: 'LEADER_NOT_AVAILABLE', message: failed.message })
+    expect(p.result).toMatchObject({ written: 1000, requested: 3000, failed })
+    expect(useNoticeStore().queue.map((n) => n.text)).toEqual([`Produce: 1000 of 3000 records written. LEADER_NOT_AVAILABLE: ${failed.message}`])
   })
 
   it('keeps a failed produce as an error in words, without throwing', async () => {
