@@ -8,10 +8,13 @@
  * exists, else in-process (EngineService on this thread), e.g. when running from source before
  * `npm run build`; the behaviour is the same, only heavy requests then share this thread.
  *
- * Must stay true: listens on the given host (default 127.0.0.1) only; WebSocket upgrades are
- * accepted only on `/ws`, from no Origin (scripts, tests) or our own origin, so other web pages
- * cannot drive the engine; every message is size-limited, parsed defensively and validated, and a
- * malformed one gets an error reply (never a crash); static files never leave the renderer directory.
+ * Must stay true: listens on the given host (default 127.0.0.1) only, and beyond loopback only with
+ * an explicit Host allow-list (`allowedHosts`); WebSocket upgrades are accepted only on `/ws`, with a
+ * Host header on the allow-list (host-allow-list.ts: loopback names, the listen address, the allowed
+ * hosts, with the port; never "any"), and from no Origin (scripts, tests) or our own origin, so other
+ * web pages cannot drive the engine; every message is size-limited, parsed defensively and
+ * validated, and a malformed one gets an error reply (never a crash); static files never leave the
+ * renderer directory.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { existsSync, promises as fsp } from 'node:fs'
@@ -26,6 +29,7 @@ import type { EngineClient } from './engine-client'
 import { EngineHost } from './engine-host'
 import { EngineService } from './engine-service'
 import { openCluster } from './open-cluster'
+import { hostAllowList, hostForUrl, hostHeaderAllowed, isLoopbackHost, isWildcardHost } from './host-allow-list'
 
 /** Default largest WebSocket message, in bytes (an import's file content travels in one message). */
 export const DEFAULT_MAX_MESSAGE_BYTES = WS_MAX_MESSAGE_BYTES
@@ -38,8 +42,16 @@ export interface WebHostOptions {
   dataDir?: string
   /** An engine to serve instead of starting one; the web host then does not close it. */
   engine?: EngineClient
-  /** Interface to listen on (default 127.0.0.1). */
+  /**
+   * Interface to listen on (default 127.0.0.1). Anything but loopback (127.0.0.0/8, ::1,
+   * localhost) needs `allowedHosts`.
+   */
   host?: string
+  /**
+   * Host names or addresses (no port) browsers may use to reach the host besides the loopback names,
+   * e.g. ['myhost.local', '192.168.1.5']; checked against each upgrade's Host header, with the port.
+   */
+  allowedHosts?: string[]
   /** Port (default 0: any free port). */
   port?: number
   /** Directory of the built renderer (index.html and assets). */
@@ -54,6 +66,7 @@ export interface WebHostOptions {
 export interface WebHost {
   /** e.g. "http://127.0.0.1:5173/". */
   url: string
+  /** The port listened on (the actual one when 0 was asked). */
   port: number
   /** Where the engine runs. */
   engineMode: 'worker' | 'in-process' | 'external'
@@ -130,11 +143,6 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
   res.end(await fsp.readFile(file))
 }
 
-/** Hosts a browser may use to reach us: the configured host plus the loopback names, with our port. */
-function allowedHosts(host: string, port: number): Set<string> {
-  return new Set([`${host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
-}
-
 function errorReply(code: string, message: string): Reply<never> {
   return { ok: false, error: { code, message } }
 }
@@ -174,10 +182,18 @@ async function startEngine(options: WebHostOptions): Promise<{ engine: EngineCli
 /**
  * Starts browser mode: the engine, then the HTTP + WebSocket server.
  * @returns the URL (with the actual port when `port` is 0) and `close()`.
- * @throws when the engine cannot open the data directory or the port is taken (EADDRINUSE).
+ * @throws Error before starting anything when `host` is beyond loopback without `allowedHosts` or an
+ *   allowed host breaks its rule; when the engine cannot open the data directory; or when the port
+ *   is taken (EADDRINUSE).
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1'
+  const allowed = options.allowedHosts ?? []
+  if (!isLoopbackHost(host) && allowed.length === 0)
+    throw new Error(
+      `Listening on ${host} makes the engine reachable from the network: name the hosts browsers use to reach it (allowedHosts), so the Host check stays on`
+    )
+  hostAllowList(host, 0, allowed) // throws naming a bad entry, before anything starts
   const root = resolve(options.rendererDir)
   const { engine, mode } = await startEngine(options)
   const server = createServer((req, res) => {
@@ -188,19 +204,23 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES })
   let hosts = new Set<string>()
-  const anyHost = host === '0.0.0.0' || host === '::'
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-    const path = (req.url ?? '').split('?')[0]
-    if (path !== '/ws') return refuse(404, 'Not Found')
-    const hostHeader = req.headers.host ?? ''
-    // Host check against DNS rebinding; a wildcard listen address accepts any Host, the Origin check still applies.
-    if (!anyHost && !hosts.has(hostHeader)) return refuse(403, 'Forbidden')
+    let url: URL
+    try {
+      url = new URL(req.url ?? '', 'http://localhost')
+    } catch {
+      return refuse(400, 'Bad Request')
+    }
+    if (url.pathname !== '/ws') return refuse(404, 'Not Found')
+    // Host check against DNS rebinding, also when listening on a wildcard address.
+    const hostHeader = req.headers.host
+    if (!hostHeaderAllowed(hosts, hostHeader)) return refuse(403, 'Forbidden')
     const origin = req.headers.origin
-    if (origin !== undefined && origin !== `http://${hostHeader}`) return refuse(403, 'Forbidden')
+    if (origin !== undefined && origin.toLowerCase() !== `http://${hostHeader?.toLowerCase()}`) return refuse(403, 'Forbidden')
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
@@ -244,11 +264,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     throw e
   }
   const port = (server.address() as AddressInfo).port
-  hosts = allowedHosts(host.includes(':') ? `[${host}]` : host, port)
-  const urlHost = host.includes(':') ? `[${host}]` : host
+  hosts = hostAllowList(host, port, allowed)
+  // A wildcard address is no place to browse to: the printed URL uses loopback.
+  const url = `http://${isWildcardHost(host) ? '127.0.0.1' : hostForUrl(host)}:${port}/`
   let closing: Promise<void> | null = null
   return {
-    url: `http://${urlHost}:${port}/`,
+    url,
     port,
     engineMode: mode,
     close() {

@@ -1,6 +1,6 @@
 /**
  * Browser-mode host: static files with the CSP, the contract over /ws with the same envelope,
- * defensive message handling, origin checks and a clean close.
+ * defensive message handling, Host and Origin checks, and a clean close.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -36,9 +36,14 @@ afterEach(async () => {
   fs.rmSync(rendererDir, { recursive: true, force: true })
 })
 
+/** The WebSocket URL of `h`. */
+function wsUrl(h: WebHost): string {
+  return `${h.url.replace('http', 'ws')}ws`
+}
+
 /** Opens a client and collects every message it receives. */
 async function connect(headers: Record<string, string> = {}): Promise<{ ws: WebSocket; inbox: any[]; next: (pred: (m: any) => boolean) => Promise<any> }> {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}ws`, { headers })
+  const ws = new WebSocket(wsUrl(host), { headers })
   sockets.push(ws)
   const inbox: any[] = []
   const waiters: { pred: (m: any) => boolean; res: (m: any) => void }[] = []
@@ -150,6 +155,13 @@ describe('startWebHost', () => {
     expect(own.ws.readyState).toBe(WebSocket.OPEN)
   })
 
+  it('refuses upgrades whose Host header is not ours (DNS rebinding)', async () => {
+    await expect(connect({ Host: `evil.example:${host.port}` })).rejects.toThrow(/403/)
+    await expect(connect({ Host: `127.0.0.1:${host.port + 1}` })).rejects.toThrow(/403/)
+    const byName = await connect({ Host: `localhost:${host.port}`, Origin: `http://localhost:${host.port}` })
+    expect(byName.ws.readyState).toBe(WebSocket.OPEN)
+  })
+
   it('stops listening on close', async () => {
     await host.close()
     await expect(fetch(host.url)).rejects.toThrow()
@@ -161,7 +173,7 @@ describe('startWebHost engine placement', () => {
   const BUILT_WORKER = path.join(ROOT, 'out/main/engine-worker.js')
 
   async function roundTrip(h: WebHost): Promise<unknown> {
-    const ws = new WebSocket(`${h.url.replace('http', 'ws')}ws`)
+    const ws = new WebSocket(wsUrl(h))
     sockets.push(ws)
     await new Promise<void>((res, rej) => {
       ws.once('open', () => res())
@@ -193,6 +205,42 @@ describe('startWebHost engine placement', () => {
     } finally {
       await h.close()
       fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('startWebHost beyond loopback', () => {
+  it('refuses to listen beyond loopback without allowed hosts, before starting anything', async () => {
+    const engine = { handle: async () => ({ ok: true as const, data: null }), subscribe: () => () => undefined, close: async () => undefined }
+    await expect(startWebHost({ engine, rendererDir, host: '0.0.0.0', port: 0 })).rejects.toThrow(
+      /Listening on 0\.0\.0\.0 makes the engine reachable from the network: name the hosts browsers use to reach it \(allowedHosts\)/
+    )
+    await expect(startWebHost({ engine, rendererDir, host: '192.168.1.5', port: 0 })).rejects.toThrow(/allowedHosts/)
+    await expect(startWebHost({ engine, rendererDir, port: 0, allowedHosts: ['http://myhost.local'] })).rejects.toThrow(
+      /"http:\/\/myhost\.local" is not a host name or IP address/
+    )
+  })
+
+  it('accepts upgrades for an allowed host with our port and Origin, and still checks the Origin', async () => {
+    // Listens on 127.0.0.1 only; the Host headers are forged as a browser reaching "myhost.local" would send them.
+    const h = await startWebHost({ engine: service, rendererDir, port: 0, allowedHosts: ['myhost.local', '192.168.1.5'] })
+    const open = (headers: Record<string, string>) =>
+      new Promise<WebSocket>((res, rej) => {
+        const ws = new WebSocket(wsUrl(h), { headers })
+        sockets.push(ws)
+        ws.once('open', () => res(ws))
+        ws.once('error', rej)
+      })
+    try {
+      const named = `myhost.local:${h.port}`
+      expect((await open({ Host: named, Origin: `http://${named}` })).readyState).toBe(WebSocket.OPEN)
+      expect((await open({ Host: `MyHost.Local:${h.port}` })).readyState).toBe(WebSocket.OPEN)
+      expect((await open({ Host: `192.168.1.5:${h.port}` })).readyState).toBe(WebSocket.OPEN)
+      await expect(open({ Host: named, Origin: 'http://evil.example' })).rejects.toThrow(/403/)
+      await expect(open({ Host: `myhost.local:${h.port + 1}` })).rejects.toThrow(/403/)
+      await expect(open({ Host: `other.local:${h.port}` })).rejects.toThrow(/403/)
+    } finally {
+      await h.close()
     }
   })
 })
