@@ -88,7 +88,8 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         allowedHosts,
         port: opts.port,
         rendererDir,
-        workerScript: join(io.root, 'out/main/engine-worker.js')
+        workerScript: join(io.root, 'out/main/engine-worker.js'),
+        log: (line) => void io.stderr.write(`${line}\n`)
       })
     } catch (e) {
       throw new CliError(`Cannot start browser mode: ${(e as Error).message}`, EXIT_FAILURE)

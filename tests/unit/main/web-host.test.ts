@@ -1,6 +1,7 @@
 /**
  * Browser-mode host: static files with the CSP, the contract over /ws with the same envelope,
- * defensive message handling, Host and Origin checks, and a clean close.
+ * defensive message handling, Host and Origin checks, and a clean close. The per-connection bounds
+ * are in web-connection.test.ts.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -118,6 +119,14 @@ describe('startWebHost', () => {
     expect((await next((m) => m.id === 8)).reply.error.message).toMatch(/Unknown request/)
     ws.send(JSON.stringify({ id: 9, name: 'topic/list', payload: {} }))
     expect((await next((m) => m.id === 9)).reply.ok).toBe(true)
+  })
+
+  it('answers a binary message with an error reply and keeps serving', async () => {
+    const { ws, next } = await connect()
+    ws.send(Buffer.from('{"id":1,"name":"topic/list","payload":{}}'), { binary: true })
+    expect((await next((m) => m.id === null)).reply).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: 'Binary messages are not accepted' } })
+    ws.send(JSON.stringify({ id: 2, name: 'topic/list', payload: {} }))
+    expect((await next((m) => m.id === 2)).reply.ok).toBe(true)
   })
 
   it('refuses prototype-polluting payloads and prototype member names', async () => {
