@@ -12,10 +12,12 @@
  * Must stay true: listens on the given host (default 127.0.0.1) only, and beyond loopback only with
  * an explicit Host allow-list (`allowedHosts`); WebSocket upgrades are accepted only on `/ws`, with a
  * Host header on the allow-list (host-allow-list.ts: loopback names, the listen address, the allowed
- * hosts, with the port; never "any"), and from no Origin (scripts, tests) or our own origin, so other
- * web pages cannot drive the engine; static files never leave the renderer directory. Every message
- * is size-limited, parsed defensively and validated, and a malformed one gets an error reply (never
- * a crash).
+ * hosts, with the port; never "any"), from no Origin (scripts, tests) or our own origin, and with the
+ * run's token (`?token=`, web-token.ts; 401 without it or with a wrong one), so neither other web
+ * pages nor other local processes can drive the engine. Static files (public app code, no secrets)
+ * are served without the token and never leave the renderer directory. Every message is
+ * size-limited, parsed defensively and validated, and a malformed one gets an error reply (never a
+ * crash).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { existsSync, promises as fsp } from 'node:fs'
@@ -31,6 +33,7 @@ import { EngineService } from './engine-service'
 import { openCluster } from './open-cluster'
 import { hostAllowList, hostForUrl, hostHeaderAllowed, isLoopbackHost, isWildcardHost } from './host-allow-list'
 import { connectionLimits, WebConnection, type ConnectionLimits, type ConnectionStats } from './web-connection'
+import { newWebToken, webTokenMatches, webTokenProblem } from './web-token'
 
 export { parseWsRequest } from './web-connection'
 
@@ -61,6 +64,11 @@ export interface WebHostOptions {
   workerScript?: string
   /** Largest WebSocket message in bytes (default 64 MiB); larger ones close the socket with 1009. */
   maxMessageBytes?: number
+  /**
+   * The run's secret (default: a new random one, see web-token.ts); pass one to keep it across
+   * restarts (tests, pages left open). Must follow WEB_TOKEN_RULE.
+   */
+  token?: string
   /** Per-connection bounds (default DEFAULT_CONNECTION_LIMITS). */
   limits?: Partial<ConnectionLimits>
   /** Where the host's log lines go (a slow reader cut off); default console.warn. */
@@ -79,8 +87,12 @@ export interface WebHostStats {
 
 /** A running browser-mode host. */
 export interface WebHost {
-  /** e.g. "http://127.0.0.1:5173/". */
+  /** The server's base URL, e.g. "http://127.0.0.1:5173/" (static files need no token). */
   url: string
+  /** The URL to open: `url` with the token, e.g. "http://127.0.0.1:5173/?token=...". */
+  appUrl: string
+  /** The run's secret; the WebSocket needs it as `/ws?token=...`. */
+  token: string
   /** The port listened on (the actual one when 0 was asked). */
   port: number
   /** Where the engine runs. */
@@ -170,10 +182,10 @@ async function startEngine(options: WebHostOptions): Promise<{ engine: EngineCli
 
 /**
  * Starts browser mode: the engine, then the HTTP + WebSocket server.
- * @returns the URL (with the actual port when `port` is 0), stats() and close().
+ * @returns the URLs (with the actual port when `port` is 0), the token, stats() and close().
  * @throws Error before starting anything when `host` is beyond loopback without `allowedHosts`, an
- *   allowed host breaks its rule, or a limit is invalid; when the engine cannot open the data
- *   directory; or when the port is taken (EADDRINUSE).
+ *   allowed host or the token breaks its rule, or a limit is invalid; when the engine cannot open the
+ *   data directory; or when the port is taken (EADDRINUSE).
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1'
@@ -183,6 +195,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       `Listening on ${host} makes the engine reachable from the network: name the hosts browsers use to reach it (allowedHosts), so the Host check stays on`
     )
   hostAllowList(host, 0, allowed) // throws naming a bad entry, before anything starts
+  const token = options.token ?? newWebToken()
+  const tokenProblem = webTokenProblem(token)
+  if (tokenProblem) throw new Error(`Web host token: ${tokenProblem}`)
   const limits = connectionLimits(options.limits)
   const log = options.log ?? ((line: string) => console.warn(line))
   const root = resolve(options.rendererDir)
@@ -215,6 +230,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!hostHeaderAllowed(hosts, hostHeader)) return refuse(403, 'Forbidden')
     const origin = req.headers.origin
     if (origin !== undefined && origin.toLowerCase() !== `http://${hostHeader?.toLowerCase()}`) return refuse(403, 'Forbidden')
+    if (!webTokenMatches(token, url.searchParams.get('token'))) return refuse(401, 'Unauthorized')
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
@@ -253,6 +269,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let closing: Promise<void> | null = null
   return {
     url,
+    appUrl: `${url}?token=${token}`,
+    token,
     port,
     engineMode: mode,
     stats() {

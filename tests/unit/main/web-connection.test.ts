@@ -44,7 +44,7 @@ async function until(cond: () => boolean, what: string, ms = 20_000): Promise<vo
 
 /** A client that counts replies and records how the server closed it. */
 async function client(h: WebHost): Promise<{ ws: WebSocket; replies: Map<number, Reply<unknown>>; closed: Promise<{ code: number; reason: string }> }> {
-  const ws = new WebSocket(`${h.url.replace('http', 'ws')}ws`)
+  const ws = new WebSocket(`${h.url.replace('http', 'ws')}ws?token=${h.token}`)
   sockets.push(ws)
   const replies = new Map<number, Reply<unknown>>()
   ws.on('message', (d) => {
