@@ -1,36 +1,44 @@
 /**
- * Browser mode: an HTTP server on 127.0.0.1 serving the built renderer (out/renderer) with the same
+ * Browser mode: an HTTP server serving the built renderer (out/renderer) with the same
  * Content-Security-Policy as the desktop app, and a WebSocket endpoint `/ws` carrying the contract
  * with the same envelope as the engine worker: requests `{ id, name, payload }`, replies
- * `{ id, reply }`, pushes `{ event, payload }`.
+ * `{ id, reply }`, pushes `{ event, payload }`. Each connection is served by a WebConnection
+ * (web-connection.ts), which bounds its requests in flight and its unsent replies.
  *
  * The engine runs in a worker thread (EngineHost) when the built worker (out/main/engine-worker.js)
  * exists, else in-process (EngineService on this thread), e.g. when running from source before
  * `npm run build`; the behaviour is the same, only heavy requests then share this thread.
  *
- * Must stay true: listens on the given host (default 127.0.0.1) only; WebSocket upgrades are
- * accepted only on `/ws`, from no Origin (scripts, tests) or our own origin, so other web pages
- * cannot drive the engine; every message is size-limited, parsed defensively and validated, and a
- * malformed one gets an error reply (never a crash); static files never leave the renderer directory.
+ * Must stay true: listens on the given host (default 127.0.0.1) only, and beyond loopback only with
+ * an explicit Host allow-list (`allowedHosts`); WebSocket upgrades are accepted only on `/ws`, with a
+ * Host header on the allow-list (host-allow-list.ts: loopback names, the listen address, the allowed
+ * hosts, with the port; never "any"), from no Origin (scripts, tests) or our own origin, and with the
+ * run's token (`?token=`, web-token.ts; 401 without it or with a wrong one), so neither other web
+ * pages nor other local processes can drive the engine. Static files (public app code, no secrets)
+ * are served without the token and never leave the renderer directory. Every message is
+ * size-limited, parsed defensively and validated, and a malformed one gets an error reply (never a
+ * crash).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { existsSync, promises as fsp } from 'node:fs'
 import { extname, join, normalize, resolve, sep } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { WebSocketServer, WebSocket, type RawData } from 'ws'
-import { WS_MAX_MESSAGE_BYTES, type Reply } from '../shared/contract'
-import { validateRequest } from '../shared/schemas'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { WS_MAX_MESSAGE_BYTES } from '../shared/contract'
 import { CONTENT_SECURITY_POLICY } from './content-security-policy'
 import type { EngineClient } from './engine-client'
 import { EngineHost } from './engine-host'
 import { EngineService } from './engine-service'
 import { openCluster } from './open-cluster'
+import { hostAllowList, hostForUrl, hostHeaderAllowed, isLoopbackHost, isWildcardHost } from './host-allow-list'
+import { connectionLimits, WebConnection, type ConnectionLimits, type ConnectionStats } from './web-connection'
+import { newWebToken, webTokenMatches, webTokenProblem } from './web-token'
+
+export { parseWsRequest } from './web-connection'
 
 /** Default largest WebSocket message, in bytes (an import's file content travels in one message). */
 export const DEFAULT_MAX_MESSAGE_BYTES = WS_MAX_MESSAGE_BYTES
-/** Pushed events are skipped for a client with more than this many bytes still unsent. */
-const MAX_BUFFERED_BYTES = 16 * 1024 * 1024
 
 /** Options of startWebHost. */
 export interface WebHostOptions {
@@ -38,8 +46,16 @@ export interface WebHostOptions {
   dataDir?: string
   /** An engine to serve instead of starting one; the web host then does not close it. */
   engine?: EngineClient
-  /** Interface to listen on (default 127.0.0.1). */
+  /**
+   * Interface to listen on (default 127.0.0.1). Anything but loopback (127.0.0.0/8, ::1,
+   * localhost) needs `allowedHosts`.
+   */
   host?: string
+  /**
+   * Host names or addresses (no port) browsers may use to reach the host besides the loopback names,
+   * e.g. ['myhost.local', '192.168.1.5']; checked against each upgrade's Host header, with the port.
+   */
+  allowedHosts?: string[]
   /** Port (default 0: any free port). */
   port?: number
   /** Directory of the built renderer (index.html and assets). */
@@ -48,15 +64,41 @@ export interface WebHostOptions {
   workerScript?: string
   /** Largest WebSocket message in bytes (default 64 MiB); larger ones close the socket with 1009. */
   maxMessageBytes?: number
+  /**
+   * The run's secret (default: a new random one, see web-token.ts); pass one to keep it across
+   * restarts (tests, pages left open). Must follow WEB_TOKEN_RULE.
+   */
+  token?: string
+  /** Per-connection bounds (default DEFAULT_CONNECTION_LIMITS). */
+  limits?: Partial<ConnectionLimits>
+  /** Where the host's log lines go (a slow reader cut off); default console.warn. */
+  log?: (line: string) => void
+}
+
+/** What the web host holds now, for tests and diagnostics. */
+export interface WebHostStats {
+  /** Open WebSocket connections and their counters. */
+  connections: ConnectionStats[]
+  /** Most unsent bytes any one connection held since the start. */
+  peakBufferedBytes: number
+  /** Connections closed (1008) for not reading their replies. */
+  slowReadersClosed: number
 }
 
 /** A running browser-mode host. */
 export interface WebHost {
-  /** e.g. "http://127.0.0.1:5173/". */
+  /** The server's base URL, e.g. "http://127.0.0.1:5173/" (static files need no token). */
   url: string
+  /** The URL to open: `url` with the token, e.g. "http://127.0.0.1:5173/?token=...". */
+  appUrl: string
+  /** The run's secret; the WebSocket needs it as `/ws?token=...`. */
+  token: string
+  /** The port listened on (the actual one when 0 was asked). */
   port: number
   /** Where the engine runs. */
   engineMode: 'worker' | 'in-process' | 'external'
+  /** Counters of the open connections. */
+  stats(): WebHostStats
   /** Closes the sockets, the server and (when started here) the engine. */
   close(): Promise<void>
 }
@@ -130,39 +172,6 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
   res.end(await fsp.readFile(file))
 }
 
-/** Hosts a browser may use to reach us: the configured host plus the loopback names, with our port. */
-function allowedHosts(host: string, port: number): Set<string> {
-  return new Set([`${host}:${port}`, `127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`])
-}
-
-function errorReply(code: string, message: string): Reply<never> {
-  return { ok: false, error: { code, message } }
-}
-
-/**
- * Parses and validates one WebSocket message; returns the request or the reply to send instead.
- * Exported for tests.
- */
-export function parseWsRequest(
-  data: string
-): { ok: true; id: number; name: string; payload: unknown } | { ok: false; id: number | null; reply: Reply<never> } {
-  let msg: unknown
-  try {
-    msg = JSON.parse(data)
-  } catch (e) {
-    return { ok: false, id: null, reply: errorReply('INVALID_REQUEST', `Message is not valid JSON: ${(e as Error).message}`) }
-  }
-  if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
-    return { ok: false, id: null, reply: errorReply('INVALID_REQUEST', 'Message must be an object {id, name, payload}') }
-  const { id, name, payload } = msg as { id?: unknown; name?: unknown; payload?: unknown }
-  if (typeof id !== 'number' || !Number.isSafeInteger(id))
-    return { ok: false, id: null, reply: errorReply('INVALID_REQUEST', 'Message id must be an integer') }
-  if (typeof name !== 'string') return { ok: false, id, reply: errorReply('INVALID_REQUEST', 'Request name must be a string') }
-  const v = validateRequest(name, payload)
-  if (!v.ok) return { ok: false, id, reply: errorReply('INVALID_REQUEST', v.message) }
-  return { ok: true, id, name, payload: v.value }
-}
-
 async function startEngine(options: WebHostOptions): Promise<{ engine: EngineClient; mode: WebHost['engineMode'] }> {
   if (options.engine) return { engine: options.engine, mode: 'external' }
   if (!options.dataDir) throw new Error('startWebHost needs dataDir (or an engine)')
@@ -173,11 +182,24 @@ async function startEngine(options: WebHostOptions): Promise<{ engine: EngineCli
 
 /**
  * Starts browser mode: the engine, then the HTTP + WebSocket server.
- * @returns the URL (with the actual port when `port` is 0) and `close()`.
- * @throws when the engine cannot open the data directory or the port is taken (EADDRINUSE).
+ * @returns the URLs (with the actual port when `port` is 0), the token, stats() and close().
+ * @throws Error before starting anything when `host` is beyond loopback without `allowedHosts`, an
+ *   allowed host or the token breaks its rule, or a limit is invalid; when the engine cannot open the
+ *   data directory; or when the port is taken (EADDRINUSE).
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const host = options.host ?? '127.0.0.1'
+  const allowed = options.allowedHosts ?? []
+  if (!isLoopbackHost(host) && allowed.length === 0)
+    throw new Error(
+      `Listening on ${host} makes the engine reachable from the network: name the hosts browsers use to reach it (allowedHosts), so the Host check stays on`
+    )
+  hostAllowList(host, 0, allowed) // throws naming a bad entry, before anything starts
+  const token = options.token ?? newWebToken()
+  const tokenProblem = webTokenProblem(token)
+  if (tokenProblem) throw new Error(`Web host token: ${tokenProblem}`)
+  const limits = connectionLimits(options.limits)
+  const log = options.log ?? ((line: string) => console.warn(line))
   const root = resolve(options.rendererDir)
   const { engine, mode } = await startEngine(options)
   const server = createServer((req, res) => {
@@ -187,47 +209,44 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     })
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES })
+  const connections = new Set<WebConnection>()
   let hosts = new Set<string>()
-  const anyHost = host === '0.0.0.0' || host === '::'
+  let peakBufferedBytes = 0
+  let slowReadersClosed = 0
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refuse = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-    const path = (req.url ?? '').split('?')[0]
-    if (path !== '/ws') return refuse(404, 'Not Found')
-    const hostHeader = req.headers.host ?? ''
-    // Host check against DNS rebinding; a wildcard listen address accepts any Host, the Origin check still applies.
-    if (!anyHost && !hosts.has(hostHeader)) return refuse(403, 'Forbidden')
+    let url: URL
+    try {
+      url = new URL(req.url ?? '', 'http://localhost')
+    } catch {
+      return refuse(400, 'Bad Request')
+    }
+    if (url.pathname !== '/ws') return refuse(404, 'Not Found')
+    // Host check against DNS rebinding, also when listening on a wildcard address.
+    const hostHeader = req.headers.host
+    if (!hostHeaderAllowed(hosts, hostHeader)) return refuse(403, 'Forbidden')
     const origin = req.headers.origin
-    if (origin !== undefined && origin !== `http://${hostHeader}`) return refuse(403, 'Forbidden')
+    if (origin !== undefined && origin.toLowerCase() !== `http://${hostHeader?.toLowerCase()}`) return refuse(403, 'Forbidden')
+    if (!webTokenMatches(token, url.searchParams.get('token'))) return refuse(401, 'Unauthorized')
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
-  wss.on('connection', (ws: WebSocket) => {
-    ws.on('error', () => ws.terminate())
-    ws.on('message', (data: RawData, isBinary: boolean) => {
-      const text = isBinary ? null : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : data.toString()
-      if (text === null) {
-        ws.send(JSON.stringify({ id: null, reply: errorReply('INVALID_REQUEST', 'Binary messages are not accepted') }))
-        return
-      }
-      const parsed = parseWsRequest(text)
-      if (!parsed.ok) {
-        ws.send(JSON.stringify({ id: parsed.id, reply: parsed.reply }))
-        return
-      }
-      void engine.handle(parsed.name, parsed.payload).then((reply) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ id: parsed.id, reply }))
-      })
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const conn = new WebConnection(ws, req, engine, limits, log, () => slowReadersClosed++)
+    connections.add(conn)
+    ws.on('close', () => {
+      connections.delete(conn)
+      peakBufferedBytes = Math.max(peakBufferedBytes, conn.peakBufferedBytes)
     })
   })
 
   const unsubscribe = engine.subscribe((ev) => {
-    if (wss.clients.size === 0) return
+    if (connections.size === 0) return
     const text = JSON.stringify(ev)
-    for (const ws of wss.clients)
-      if (ws.readyState === WebSocket.OPEN && ws.bufferedAmount < MAX_BUFFERED_BYTES) ws.send(text)
+    for (const conn of connections) conn.pushEvent(text)
   })
 
   try {
@@ -244,13 +263,24 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     throw e
   }
   const port = (server.address() as AddressInfo).port
-  hosts = allowedHosts(host.includes(':') ? `[${host}]` : host, port)
-  const urlHost = host.includes(':') ? `[${host}]` : host
+  hosts = hostAllowList(host, port, allowed)
+  // A wildcard address is no place to browse to: the printed URL uses loopback.
+  const url = `http://${isWildcardHost(host) ? '127.0.0.1' : hostForUrl(host)}:${port}/`
   let closing: Promise<void> | null = null
   return {
-    url: `http://${urlHost}:${port}/`,
+    url,
+    appUrl: `${url}?token=${token}`,
+    token,
     port,
     engineMode: mode,
+    stats() {
+      const conns = [...connections].map((c) => c.stats())
+      return {
+        connections: conns,
+        peakBufferedBytes: Math.max(peakBufferedBytes, ...conns.map((c) => c.peakBufferedBytes)),
+        slowReadersClosed
+      }
+    },
     close() {
       closing ??= (async () => {
         unsubscribe()

@@ -1,18 +1,61 @@
 /**
- * `brokerlab serve [--port N] [--host H]`: browser mode. Serves the built renderer (out/renderer)
- * and the contract over a WebSocket, with the engine in a worker thread (out/main/engine-worker.js).
- * Prints the URL and runs until SIGINT/SIGTERM, then closes the engine cleanly.
+ * `brokerlab serve [--port N] [--host H --allowed-hosts NAMES] [--token T]`: browser mode. Serves the
+ * built renderer (out/renderer) and the contract over a WebSocket, with the engine in a worker thread
+ * (out/main/engine-worker.js). Prints the URL carrying the run's token
+ * (`http://127.0.0.1:PORT/?token=...`, like Jupyter's) and runs until SIGINT/SIGTERM, then closes the
+ * engine cleanly.
+ *
+ * Must stay true: options are checked before anything starts (usage errors, exit 2): a `--host`
+ * beyond loopback is refused unless `--allowed-hosts` names the hosts browsers use (the Host check
+ * stays on), and then a warning says the engine is reachable from the network by anyone holding the
+ * token; the token is random per run unless `--token` / BROKERLAB_TOKEN gives one (web-token.ts).
  */
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
 import { startWebHost } from '../../main/web-host'
+import { allowedHostProblem, hostForUrl, isLoopbackHost } from '../../main/host-allow-list'
+import { webTokenProblem } from '../../main/web-token'
 import { intArg, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
 /** Default port of browser mode. */
 export const DEFAULT_SERVE_PORT = 5173
+
+/** Options of `serve` as commander parses them. */
+interface ServeOpts extends DataDirOpts {
+  port: number
+  host: string
+  allowedHosts?: string
+  token?: string
+}
+
+/**
+ * Splits and checks `--allowed-hosts a,b,c`.
+ * @throws CliError (usage) naming the entry and the rule.
+ */
+function parseAllowedHosts(list: string | undefined): string[] {
+  if (list === undefined) return []
+  const names = list.split(',').map((n) => n.trim())
+  for (const n of names) {
+    const problem = allowedHostProblem(n)
+    if (problem) throw usageError(`--allowed-hosts: ${problem}.`)
+  }
+  return names
+}
+
+/**
+ * The warning `serve` prints when it listens beyond loopback, naming the address, port and the Host
+ * names it answers. Exported for tests (which never listen beyond 127.0.0.1).
+ */
+export function networkWarning(host: string, port: number, allowedHosts: readonly string[]): string {
+  return (
+    `Warning: listening on ${hostForUrl(host)}:${port}: the engine is reachable from the network by anyone holding the token ` +
+    `(browsers may use ${allowedHosts.map((h) => `${hostForUrl(h)}:${port}`).join(', ')} besides the loopback names). ` +
+    `Share the URL only with people who may drive this cluster.\n`
+  )
+}
 
 /** Registers `serve`. */
 export function registerServeCommand(program: Command, io: CliIo): void {
@@ -21,10 +64,25 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       .command('serve')
       .description('Browser mode: serve the app on http://127.0.0.1 (needs `npm run build` first)')
       .option('--port <n>', `port (0 picks a free one)`, intArg('--port'), DEFAULT_SERVE_PORT)
-      .option('--host <host>', 'interface to listen on', '127.0.0.1'),
+      .option('--host <host>', 'interface to listen on; beyond loopback (e.g. 0.0.0.0) needs --allowed-hosts', '127.0.0.1')
+      .option(
+        '--allowed-hosts <names>',
+        'comma-separated host names or addresses browsers use to reach this machine (checked against the Host header)'
+      )
+      .option('--token <token>', "this run's secret instead of a random one (env BROKERLAB_TOKEN), 16+ base64url characters", io.env.BROKERLAB_TOKEN),
     io
-  ).action(async (opts: DataDirOpts & { port: number; host: string }) => {
+  ).action(async (opts: ServeOpts) => {
     if (opts.port < 0 || opts.port > 65535) throw usageError('--port must be from 0 to 65535.')
+    const allowedHosts = parseAllowedHosts(opts.allowedHosts)
+    const beyondLoopback = !isLoopbackHost(opts.host)
+    if (beyondLoopback && allowedHosts.length === 0)
+      throw usageError(
+        `--host ${opts.host} makes the engine reachable from the network. Add --allowed-hosts with the host names or addresses browsers use to reach this machine (e.g. --allowed-hosts myhost.local,192.168.1.5), so requests with any other Host header are refused; the token is still required.`
+      )
+    if (opts.token !== undefined) {
+      const problem = webTokenProblem(opts.token)
+      if (problem) throw usageError(`--token (or BROKERLAB_TOKEN): ${problem}.`)
+    }
     const rendererDir = join(io.root, 'out/renderer')
     if (!existsSync(join(rendererDir, 'index.html')))
       throw new CliError(
@@ -36,15 +94,24 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       host = await startWebHost({
         dataDir: opts.dataDir,
         host: opts.host,
+        allowedHosts,
         port: opts.port,
         rendererDir,
-        workerScript: join(io.root, 'out/main/engine-worker.js')
+        workerScript: join(io.root, 'out/main/engine-worker.js'),
+        token: opts.token,
+        log: (line) => void io.stderr.write(`${line}\n`)
       })
     } catch (e) {
       throw new CliError(`Cannot start browser mode: ${(e as Error).message}`, EXIT_FAILURE)
     }
-    io.stdout.write(`Brokerlab is running at ${host.url}\n`)
-    io.stderr.write(`Data directory: ${opts.dataDir} (engine ${host.engineMode}). Press Ctrl+C to stop.\n`)
+    io.stdout.write(`Brokerlab is running at ${host.appUrl}\n`)
+    if (beyondLoopback) {
+      for (const name of allowedHosts) io.stdout.write(`  from the network: http://${hostForUrl(name)}:${host.port}/?token=${host.token}\n`)
+      io.stderr.write(networkWarning(opts.host, host.port, allowedHosts))
+    }
+    io.stderr.write(
+      `Data directory: ${opts.dataDir} (engine ${host.engineMode}). The URL carries this run's token; the page keeps it. Press Ctrl+C to stop.\n`
+    )
     await io.stopSignal
     await host.close()
   })

@@ -1,6 +1,7 @@
 /**
- * Browser-mode host: static files with the CSP, the contract over /ws with the same envelope,
- * defensive message handling, origin checks and a clean close.
+ * Browser-mode host: static files with the CSP (no token needed), the contract over /ws with the
+ * same envelope, defensive message handling, the run's token, Host and Origin checks, and a clean
+ * close. The per-connection bounds are in web-connection.test.ts.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -36,9 +37,17 @@ afterEach(async () => {
   fs.rmSync(rendererDir, { recursive: true, force: true })
 })
 
-/** Opens a client and collects every message it receives. */
-async function connect(headers: Record<string, string> = {}): Promise<{ ws: WebSocket; inbox: any[]; next: (pred: (m: any) => boolean) => Promise<any> }> {
-  const ws = new WebSocket(`${host.url.replace('http', 'ws')}ws`, { headers })
+/** The WebSocket URL of `h` with its token (or `token`: null for none). */
+function wsUrl(h: WebHost, token: string | null = h.token): string {
+  return `${h.url.replace('http', 'ws')}ws${token === null ? '' : `?token=${encodeURIComponent(token)}`}`
+}
+
+/** Opens a client (with the run's token unless `token` says otherwise) and collects every message it receives. */
+async function connect(
+  headers: Record<string, string> = {},
+  token: string | null = host.token
+): Promise<{ ws: WebSocket; inbox: any[]; next: (pred: (m: any) => boolean) => Promise<any> }> {
+  const ws = new WebSocket(wsUrl(host, token), { headers })
   sockets.push(ws)
   const inbox: any[] = []
   const waiters: { pred: (m: any) => boolean; res: (m: any) => void }[] = []
@@ -115,6 +124,14 @@ describe('startWebHost', () => {
     expect((await next((m) => m.id === 9)).reply.ok).toBe(true)
   })
 
+  it('answers a binary message with an error reply and keeps serving', async () => {
+    const { ws, next } = await connect()
+    ws.send(Buffer.from('{"id":1,"name":"topic/list","payload":{}}'), { binary: true })
+    expect((await next((m) => m.id === null)).reply).toEqual({ ok: false, error: { code: 'INVALID_REQUEST', message: 'Binary messages are not accepted' } })
+    ws.send(JSON.stringify({ id: 2, name: 'topic/list', payload: {} }))
+    expect((await next((m) => m.id === 2)).reply.ok).toBe(true)
+  })
+
   it('refuses prototype-polluting payloads and prototype member names', async () => {
     const { ws, next } = await connect()
     ws.send('{"id":5,"name":"topic/list","payload":{"__proto__":{"polluted":true}}}')
@@ -150,6 +167,61 @@ describe('startWebHost', () => {
     expect(own.ws.readyState).toBe(WebSocket.OPEN)
   })
 
+  it('refuses a WebSocket upgrade without the token or with a wrong one (401), and accepts the run\'s token', async () => {
+    await expect(connect({}, null)).rejects.toThrow(/401/)
+    await expect(connect({}, 'wrong-token-of-the-right-shape')).rejects.toThrow(/401/)
+    await expect(connect({}, host.token.slice(0, -1))).rejects.toThrow(/401/)
+    await expect(connect({}, `${host.token}x`)).rejects.toThrow(/401/)
+    const own = await connect()
+    own.ws.send(JSON.stringify({ id: 1, name: 'topic/list', payload: {} }))
+    expect((await own.next((m) => m.id === 1)).reply.ok).toBe(true)
+  })
+
+  it('makes a new random base64url token each run and prints it in the app URL; static files need none', async () => {
+    expect(host.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(host.appUrl).toBe(`${host.url}?token=${host.token}`)
+    const other = await startWebHost({ engine: service, rendererDir, port: 0 })
+    try {
+      expect(other.token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      expect(other.token).not.toBe(host.token)
+      // A token of one run opens nothing on another.
+      await expect(
+        new Promise((res, rej) => {
+          const ws = new WebSocket(wsUrl(other, host.token))
+          sockets.push(ws)
+          ws.once('open', res)
+          ws.once('error', rej)
+        })
+      ).rejects.toThrow(/401/)
+    } finally {
+      await other.close()
+    }
+    expect((await fetch(`${host.url}assets/app.js`)).status).toBe(200)
+    expect((await fetch(host.url)).status).toBe(200)
+  })
+
+  it('uses a token passed in, and refuses to start with one that breaks the rule', async () => {
+    const token = 'a-test-token_0123456789'
+    const h = await startWebHost({ engine: service, rendererDir, port: 0, token })
+    try {
+      expect(h.token).toBe(token)
+      expect(h.appUrl).toMatch(new RegExp(`\\?token=${token}$`))
+    } finally {
+      await h.close()
+    }
+    await expect(startWebHost({ engine: service, rendererDir, port: 0, token: 'short' })).rejects.toThrow(
+      /token must be 16 to 256 characters of A-Z, a-z, 0-9, - and _ \(base64url\); got 5 characters/
+    )
+    await expect(startWebHost({ engine: service, rendererDir, port: 0, token: 'has spaces in it, sixteen+' })).rejects.toThrow(/including others/)
+  })
+
+  it('refuses upgrades whose Host header is not ours (DNS rebinding), even with the token', async () => {
+    await expect(connect({ Host: `evil.example:${host.port}` })).rejects.toThrow(/403/)
+    await expect(connect({ Host: `127.0.0.1:${host.port + 1}` })).rejects.toThrow(/403/)
+    const byName = await connect({ Host: `localhost:${host.port}`, Origin: `http://localhost:${host.port}` })
+    expect(byName.ws.readyState).toBe(WebSocket.OPEN)
+  })
+
   it('stops listening on close', async () => {
     await host.close()
     await expect(fetch(host.url)).rejects.toThrow()
@@ -161,7 +233,7 @@ describe('startWebHost engine placement', () => {
   const BUILT_WORKER = path.join(ROOT, 'out/main/engine-worker.js')
 
   async function roundTrip(h: WebHost): Promise<unknown> {
-    const ws = new WebSocket(`${h.url.replace('http', 'ws')}ws`)
+    const ws = new WebSocket(wsUrl(h))
     sockets.push(ws)
     await new Promise<void>((res, rej) => {
       ws.once('open', () => res())
@@ -193,6 +265,43 @@ describe('startWebHost engine placement', () => {
     } finally {
       await h.close()
       fs.rmSync(dataDir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('startWebHost beyond loopback', () => {
+  it('refuses to listen beyond loopback without allowed hosts, before starting anything', async () => {
+    const engine = { handle: async () => ({ ok: true as const, data: null }), subscribe: () => () => undefined, close: async () => undefined }
+    await expect(startWebHost({ engine, rendererDir, host: '0.0.0.0', port: 0 })).rejects.toThrow(
+      /Listening on 0\.0\.0\.0 makes the engine reachable from the network: name the hosts browsers use to reach it \(allowedHosts\)/
+    )
+    await expect(startWebHost({ engine, rendererDir, host: '192.168.1.5', port: 0 })).rejects.toThrow(/allowedHosts/)
+    await expect(startWebHost({ engine, rendererDir, port: 0, allowedHosts: ['http://myhost.local'] })).rejects.toThrow(
+      /"http:\/\/myhost\.local" is not a host name or IP address/
+    )
+  })
+
+  it('accepts upgrades for an allowed host with our port and Origin, and still requires the token and checks the Origin', async () => {
+    // Listens on 127.0.0.1 only; the Host headers are forged as a browser reaching "myhost.local" would send them.
+    const h = await startWebHost({ engine: service, rendererDir, port: 0, allowedHosts: ['myhost.local', '192.168.1.5'] })
+    const open = (headers: Record<string, string>, token: string | null = h.token) =>
+      new Promise<WebSocket>((res, rej) => {
+        const ws = new WebSocket(wsUrl(h, token), { headers })
+        sockets.push(ws)
+        ws.once('open', () => res(ws))
+        ws.once('error', rej)
+      })
+    try {
+      const named = `myhost.local:${h.port}`
+      expect((await open({ Host: named, Origin: `http://${named}` })).readyState).toBe(WebSocket.OPEN)
+      expect((await open({ Host: `MyHost.Local:${h.port}` })).readyState).toBe(WebSocket.OPEN)
+      expect((await open({ Host: `192.168.1.5:${h.port}` })).readyState).toBe(WebSocket.OPEN)
+      await expect(open({ Host: named }, null)).rejects.toThrow(/401/)
+      await expect(open({ Host: named, Origin: 'http://evil.example' })).rejects.toThrow(/403/)
+      await expect(open({ Host: `myhost.local:${h.port + 1}` })).rejects.toThrow(/403/)
+      await expect(open({ Host: `other.local:${h.port}` })).rejects.toThrow(/403/)
+    } finally {
+      await h.close()
     }
   })
 })

@@ -1,7 +1,8 @@
 /**
  * The renderer's one api client: picks the transport (IPC when the preload exposed
- * `window.brokerlab`, else a WebSocket to `ws://<location.host>/ws`) and offers one typed function
- * per contract request. Stores call these; views never touch a transport.
+ * `window.brokerlab`, else a WebSocket to `ws://<location.host>/ws?token=...` with the run's token,
+ * see page-token.ts) and offers one typed function per contract request. Stores call these; views
+ * never touch a transport.
  *
  * Must stay true: every wrapper resolves with the response data or throws ApiError (never a raw
  * Reply); `setApi` replaces the transport (tests pass a fake).
@@ -11,6 +12,7 @@ import type { BrokerlabApi, ContractEvents, EventName, RequestName, RequestOf, R
 import { ApiError } from './api-error'
 import { ipcTransport } from './ipc-transport'
 import { wsTransport, type WsState } from './ws-transport'
+import { contractSocketUrl, takePageToken } from './page-token'
 
 let current: BrokerlabApi | null = null
 
@@ -18,6 +20,8 @@ let current: BrokerlabApi | null = null
 export const connectionState = ref<WsState>('connecting')
 /** Which transport is in use, for the status bar. */
 export const transportKind = ref<'ipc' | 'ws' | 'custom'>('custom')
+/** Whether browser mode has the run's token (from the page URL or kept from it); always true for IPC. */
+export const hasToken = ref(true)
 
 /** Chooses and creates the transport for this window. Called once by main.ts. */
 export function createDefaultApi(): BrokerlabApi {
@@ -27,7 +31,9 @@ export function createDefaultApi(): BrokerlabApi {
     return ipcTransport(window.brokerlab)
   }
   transportKind.value = 'ws'
-  return wsTransport(`ws://${location.host}/ws`, { onState: (s) => (connectionState.value = s) })
+  const token = takePageToken(location, sessionStorage, history)
+  hasToken.value = token !== null
+  return wsTransport(contractSocketUrl(location.host, token), { onState: (s) => (connectionState.value = s) })
 }
 
 /** Sets the transport used by every wrapper (main.ts at start, tests with a fake). */

@@ -1,3 +1,8 @@
+/**
+ * The WebSocket transport against fake sockets and fake timers: queueing while connecting, replies
+ * by id, events across reconnects, back-off, and the rule that a request whose caller was told it
+ * failed is never sent (nothing is replayed after a reconnect).
+ */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { wsTransport, type SocketLike } from '../../../../src/renderer/src/api/ws-transport'
 
@@ -31,15 +36,26 @@ describe('wsTransport', () => {
     sockets = []
   })
   afterEach(() => vi.useRealTimers())
-  const make = () =>
-    wsTransport('ws://h/ws', {
+  const make = (connectWaitMs?: number) =>
+    wsTransport('ws://h/ws?token=secret-token', {
       createSocket: () => {
         const s = new FakeSocket()
         sockets.push(s)
         return s
       },
-      backoff: { initialMs: 100, maxMs: 400 }
+      backoff: { initialMs: 100, maxMs: 400 },
+      connectWaitMs
     })
+  /** Records how a promise settled, without awaiting it (so a never-settling one is visible). */
+  function track<T>(p: Promise<T>): { value: T | undefined; count: number } {
+    const t = { value: undefined as T | undefined, count: 0 }
+    void p.then((v) => {
+      t.value = v
+      t.count++
+    })
+    return t
+  }
+  const sentNames = (s: FakeSocket) => s.sent.map((m) => JSON.parse(m).name)
 
   it('queues requests until the socket opens, then matches replies by id', async () => {
     const t = make()
@@ -104,5 +120,90 @@ describe('wsTransport', () => {
     sockets[0].receive({ id: 2, reply: { ok: true, data: { imported: 0, perPartition: {}, elapsedMs: 0 } } })
     await expect(small).resolves.toMatchObject({ ok: true })
     t.close()
+  })
+
+  it('fails a request made while disconnected when the next attempt fails, and never sends it after the reconnect', async () => {
+    const t = make()
+    sockets[0].open()
+    sockets[0].close() // the host went away
+    const create = track(t.request('topic/create', { topic: 'late', partitions: 1, replicationFactor: 1 }))
+    vi.advanceTimersByTime(100)
+    sockets[1].close() // the host is still down: this attempt fails
+    await vi.advanceTimersByTimeAsync(0)
+    expect(create.value).toMatchObject({ ok: false, error: { code: 'DISCONNECTED', message: expect.stringMatching(/was not sent/) } })
+    vi.advanceTimersByTime(200)
+    sockets[2].open() // the host is back
+    const list = t.request('topic/list', {})
+    expect(sentNames(sockets[2])).toEqual(['topic/list'])
+    sockets[2].receive({ id: 2, reply: { ok: true, data: [] } })
+    await expect(list).resolves.toEqual({ ok: true, data: [] })
+    expect(create.count).toBe(1)
+    t.close()
+  })
+
+  it('fails a request unsent once it has waited connectWaitMs for the connection', async () => {
+    const t = make(1000)
+    const create = track(t.request('topic/create', { topic: 'late', partitions: 1, replicationFactor: 1 }))
+    await vi.advanceTimersByTimeAsync(999)
+    expect(create.count).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(create.value).toMatchObject({
+      ok: false,
+      error: { code: 'DISCONNECTED', message: 'Not connected to ws://h/ws (waited 1 s for the connection): the request was not sent.' }
+    })
+    sockets[0].open() // the connection opens after the caller was told it failed
+    expect(sockets[0].sent).toEqual([])
+    expect(create.count).toBe(1)
+    t.close()
+  })
+
+  it('waits 5 s by default for the connection before failing a request', async () => {
+    const t = make()
+    const p = track(t.request('group/list', {}))
+    await vi.advanceTimersByTimeAsync(4999)
+    expect(p.count).toBe(0)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(p.value).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } })
+    t.close()
+  })
+
+  it('fails both sent and queued requests once when the socket closes, and sends neither again', async () => {
+    const t = make()
+    sockets[0].open()
+    const sent = track(t.request('topic/delete', { topic: 'a' }))
+    sockets[0].close()
+    const queued = track(t.request('broker/stop', { brokerId: 1 }))
+    await vi.advanceTimersByTimeAsync(100)
+    sockets[1].close()
+    await vi.advanceTimersByTimeAsync(200)
+    sockets[2].open()
+    sockets[2].receive({ id: 1, reply: { ok: true, data: {} } }) // a stray reply to the old id is ignored
+    await vi.advanceTimersByTimeAsync(0)
+    expect(sent).toMatchObject({ count: 1, value: { ok: false, error: { code: 'DISCONNECTED', message: expect.stringMatching(/may or may not have applied/) } } })
+    expect(queued).toMatchObject({ count: 1, value: { ok: false, error: { code: 'DISCONNECTED', message: expect.stringMatching(/was not sent/) } } })
+    expect(sockets[2].sent).toEqual([])
+    t.close()
+  })
+
+  it('keeps the token out of error messages', async () => {
+    const t = make()
+    sockets[0].open()
+    const p = t.request('group/list', {})
+    sockets[0].close()
+    const reply = await p
+    expect(JSON.stringify(reply)).not.toContain('secret-token')
+    t.close()
+  })
+
+  it('stops reconnecting on close() and fails what is queued, unsent', async () => {
+    const t = make()
+    sockets[0].open()
+    sockets[0].close()
+    const queued = track(t.request('group/list', {}))
+    t.close()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(sockets).toHaveLength(1)
+    expect(queued.value).toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } })
+    await expect(t.request('group/list', {})).resolves.toMatchObject({ ok: false, error: { code: 'DISCONNECTED' } })
   })
 })
