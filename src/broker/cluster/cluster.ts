@@ -218,6 +218,8 @@ export class Cluster implements ClusterApi {
           backend: opts.storageBackend,
           clock: this.clock,
           log: opts.log,
+          onLogFailure: (b, topic, partition, error) =>
+            this.topics.get(topic)?.partitions[partition]?.setOffline(b, error, 'its periodic work (flush, retention, cleaning or checkpoint) failed'),
           configFor: (topic, partition) => {
             const t = meta.topics.find((m) => m.name === topic)
             return t && partition < t.partitions.length ? toLogConfig(t.configs) : null

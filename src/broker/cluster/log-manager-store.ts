@@ -30,6 +30,11 @@ export interface LogManagerStoreOptions {
   configFor(topic: string, partition: number): LogConfig | null
   /** Diagnostic lines (backend choice, recovery, retention, cleaning, offline logs). */
   log?: (line: string) => void
+  /**
+   * A replica's log failed during a broker's periodic work (flush, retention, cleaning, checkpoint):
+   * its owner takes it offline (then evicts it). Without it the log is only evicted.
+   */
+  onLogFailure?: (brokerId: number, topic: string, partition: number, error: StorageError) => void
 }
 
 /** One LogManager per broker. */
@@ -60,7 +65,8 @@ export class LogManagerStore implements ReplicaLogStore {
       clock: this.opts.clock,
       configFor: (t, p) => this.opts.configFor(t, p) ?? this.unknownLog(t, p),
       isStray: (t, p) => this.opts.configFor(t, p) === null,
-      log: this.opts.log
+      log: this.opts.log,
+      onLogFailure: this.opts.onLogFailure && ((t, p, e) => this.opts.onLogFailure!(id, t, p, e))
     })
   }
 

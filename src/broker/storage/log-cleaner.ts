@@ -125,6 +125,11 @@ export class LogCleaner {
   private readonly passes = new Map<PartitionLog, Pass>()
   /** The log whose pass step() drives (one at a time). */
   private stepping: PartitionLog | null = null
+
+  /** The log whose cleaning pass is in progress (null between passes). */
+  get cleaningLog(): PartitionLog | null {
+    return this.stepping
+  }
   private readonly builder = new RecordBatchBuilder()
 
   constructor(opts: LogCleanerOptions) {

@@ -64,6 +64,12 @@ export interface LogManagerOptions {
   cleanerDedupeBufferBytes?: number
   /** Where recovery, retention, cleaning and failure lines go (default console.warn). */
   log?: (line: string) => void
+  /**
+   * A log failed during the periodic work (a flush, retention, a cleaner step or its checkpoint
+   * threw a storage error, e.g. ENOSPC or EIO): the owner takes the replica offline (which calls
+   * forgetLog). Without it the failure is only logged. The other logs' work goes on either way.
+   */
+  onLogFailure?: (topic: string, partition: number, error: StorageError) => void
 }
 
 /** What one tick did. */
@@ -133,6 +139,7 @@ export class LogManager {
   private readonly configFor: (topic: string, partition: number) => LogConfig
   private readonly checkpointIntervalMs: number
   private readonly logLine: (line: string) => void
+  private readonly onLogFailure: LogManagerOptions['onLogFailure']
   private readonly logs = new Map<string, { topic: string; partition: number; log: PartitionLog }>()
   /** Logs that failed to open, by `<topic>-<partition>`. */
   private readonly offline = new Map<string, StorageError>()
@@ -153,6 +160,7 @@ export class LogManager {
     this.configFor = opts.configFor ?? (() => ({ ...DEFAULT_LOG_CONFIG }))
     this.checkpointIntervalMs = opts.checkpointIntervalMs ?? 60_000
     this.logLine = opts.log ?? ((l) => console.warn(l))
+    this.onLogFailure = opts.onLogFailure
     this.hadCleanShutdown = hadCleanShutdown
     this.lastCheckpoint = opts.clock()
     this.cleaner = new LogCleaner({
@@ -431,17 +439,42 @@ export class LogManager {
     const result: TickResult = { segmentsDeleted: 0, logsFlushed: 0, cleaning: false }
     if (this.dirError) return result // an offline directory has no work
     this.checkOpen()
-    for (const { log } of this.logs.values()) {
-      const before = log.recoveryPoint
-      log.maybeFlush(now)
-      if (log.recoveryPoint !== before) result.logsFlushed++
-      result.segmentsDeleted += this.applyRetention(log, now)
+    // One log failing (a full disk, EIO) never stops the others' work: it is reported and skipped.
+    for (const { topic, partition, log } of [...this.logs.values()]) {
+      this.isolated(topic, partition, log.dir, () => {
+        const before = log.recoveryPoint
+        log.maybeFlush(now)
+        if (log.recoveryPoint !== before) result.logsFlushed++
+        result.segmentsDeleted += this.applyRetention(log, now)
+      })
     }
-    const logs = this.allLogs().map((e) => e.log)
-    // Work left: the pass in progress, or another log that needs cleaning (the next pass).
-    result.cleaning = this.cleaner.step(logs, now) || logs.some((l) => needsCleaning(l, now))
+    const cleaning = this.cleaner.cleaningLog
+    const entry = [...this.logs.values()].find((e) => e.log === cleaning)
+    this.isolated(entry?.topic ?? null, entry?.partition ?? -1, cleaning?.dir ?? this.logDir, () => {
+      const logs = this.allLogs().map((e) => e.log)
+      // Work left: the pass in progress, or another log that needs cleaning (the next pass).
+      result.cleaning = this.cleaner.step(logs, now) || logs.some((l) => needsCleaning(l, now))
+    })
     if (now - this.lastCheckpoint >= this.checkpointIntervalMs) this.checkpoint()
     return result
+  }
+
+  /**
+   * Runs `work` for the log `topic`-`partition` (null: not known); a storage failure is logged and
+   * handed to onLogFailure instead of thrown; anything else is thrown.
+   */
+  private isolated(topic: string | null, partition: number, file: string, work: () => void): void {
+    try {
+      work()
+    } catch (e) {
+      const err = toStorageError(e, file)
+      if (err === null) throw e
+      this.logLine(`brokerlab storage: periodic work on ${file} failed: ${err.message}`)
+      if (topic === null) return
+      this.onLogFailure?.(topic, partition, err)
+      // Whatever the owner did, the failed log does no more periodic work until it is reopened.
+      if (this.logs.has(`${topic}-${partition}`)) this.forgetLog(topic, partition, err)
+    }
   }
 
   /** Deletes segments beyond retention.ms / retention.bytes (Kafka's deleteRetentionMsBreachedSegments / deleteRetentionSizeBreachedSegments). */
@@ -479,15 +512,18 @@ export class LogManager {
     this.checkOpen()
     const rp: [string, number, number][] = []
     const ls: [string, number, number][] = []
-    for (const { topic, partition, log } of this.logs.values()) {
-      log.writeCheckpoint()
+    for (const { topic, partition, log } of [...this.logs.values()]) {
+      this.isolated(topic, partition, log.dir, () => log.writeCheckpoint())
       rp.push([topic, partition, log.recoveryPoint])
       ls.push([topic, partition, log.logStartOffset])
     }
-    writeFileDurably(path.join(this.logDir, RECOVERY_POINT_CHECKPOINT), checkpointText(rp))
-    writeFileDurably(path.join(this.logDir, LOG_START_OFFSET_CHECKPOINT), checkpointText(ls))
-    this.writeCleanerCheckpoint()
+    // The log dir's own checkpoints are retried at the next interval when they cannot be written.
     this.lastCheckpoint = this.clock()
+    this.isolated(null, -1, this.logDir, () => {
+      writeFileDurably(path.join(this.logDir, RECOVERY_POINT_CHECKPOINT), checkpointText(rp))
+      writeFileDurably(path.join(this.logDir, LOG_START_OFFSET_CHECKPOINT), checkpointText(ls))
+      this.writeCleanerCheckpoint()
+    })
   }
 
   /**

@@ -16,6 +16,8 @@ import { defaultReplicaBudget } from '../../../../src/broker/cluster/replica-bud
 import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
 import { KafkaError, StorageError } from '../../../../src/broker/errors'
 import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/partition-log'
+import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
+import { FileBackend } from '../../../../src/broker/storage/file-backend'
 import type { LogConfig } from '../../../../src/broker/storage/storage-types'
 
 const dirs: string[] = []
@@ -271,5 +273,39 @@ describe('a replica whose log fails', () => {
     p = cluster.describeTopic('t').partitions[0]
     expect(p.isr.sort()).toEqual([...p.replicas].sort())
     expect(p.replicaStates.find((r) => r.brokerId === leader)).toMatchObject({ offline: false, storageError: null, logEndOffset: 3 })
+  })
+})
+
+describe("a broker's periodic work that fails on one log", () => {
+  it('takes only that replica offline (EIO on its flush), the other logs keep their flush.ms, and the tick goes on', async () => {
+    const dir = newDir()
+    const backend = new FaultInjectingBackend(new FileBackend())
+    const clock = { now: 1_700_000_000_000 }
+    const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storageBackend: backend, log: () => {}, eventLog: () => {} })
+    open.push(cluster)
+    cluster.createTopic('t', { partitions: 2, replicationFactor: 3, configs: { 'flush.ms': 1000 } })
+    for (const partition of [0, 1]) {
+      const acked = cluster.produce('t', [{ ...rec(partition), partition }], { acks: 'all' })
+      cluster.replicateNow()
+      await acked
+    }
+    const p0 = cluster.describeTopic('t').partitions[0]
+    const follower = p0.replicas.find((b) => b !== p0.leader)!
+    const remove = backend.inject({ op: 'flush', code: 'EIO', pathIncludes: `broker-${follower}/t-0/` })
+    clock.now += 1001
+    expect(() => cluster.tick()).not.toThrow()
+    const after = cluster.describeTopic('t')
+    const failed = after.partitions[0].replicaStates.find((r) => r.brokerId === follower)!
+    expect(failed.offline).toBe(true)
+    expect(failed.storageError).toMatch(/EIO/)
+    expect(after.partitions[0].isr).not.toContain(follower)
+    expect(after.partitions[1].replicaStates.every((r) => !r.offline)).toBe(true)
+    expect(cluster.recentEvents().filter((e) => e.kind === 'replica-offline').map((e) => [e.partition, e.brokerId])).toEqual([[0, follower]])
+
+    remove()
+    clock.now += 10_001
+    cluster.tick()
+    cluster.replicateNow()
+    expect(cluster.describeTopic('t').partitions[0].replicaStates.find((r) => r.brokerId === follower)).toMatchObject({ offline: false, logEndOffset: 1 })
   })
 })
