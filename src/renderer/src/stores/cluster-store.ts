@@ -1,13 +1,13 @@
 /**
  * useClusterStore: the latest ClusterSnapshot (fetched at start, then replaced by each 'snapshot'
  * push), broker stop/start, and notices for new cluster events (a replica offline or damaged, an
- * election that avoided it, records lost).
+ * election that avoided it, records lost) and for the engine stopping and restarting (engine/status).
  * Must stay true: `snapshot` only moves forward in time (an older push never replaces a newer one);
  * each warning or error event becomes a notice once, at most MAX_EVENT_NOTICES per snapshot (the
  * rest are counted in one more notice, so toasts never pile up).
  */
 import { defineStore } from 'pinia'
-import type { ClusterEventView, ClusterSnapshot, ContractError } from '../../../shared/contract'
+import type { ClusterEventView, ClusterSnapshot, ContractError, EngineStatus } from '../../../shared/contract'
 import { clusterApi, onEvent } from '../api/client'
 import { useNoticeStore } from './notice-store'
 
@@ -37,6 +37,7 @@ export const useClusterStore = defineStore('cluster', {
       if (this.started) return
       this.started = true
       onEvent('snapshot', (s) => this.accept(s))
+      onEvent('engine/status', (s) => this.engineStatus(s))
       await this.refresh()
     },
     /** Fetches a snapshot now. */
@@ -53,6 +54,17 @@ export const useClusterStore = defineStore('cluster', {
       if (this.snapshot && s.takenAt < this.snapshot.takenAt) return
       this.snapshot = s
       this.noticeEvents(s.events ?? [])
+    },
+    /** Tells the user when the engine stopped (and whether it restarts), and when it runs again. */
+    engineStatus(s: EngineStatus): void {
+      const notices = useNoticeStore()
+      const cause = s.cause ? `: ${s.cause}` : ''
+      if (s.state === 'restarting') notices.push('error', `The engine stopped${cause}. It is restarting on the same data directory.`)
+      else if (s.state === 'stopped') notices.push('error', `The engine stopped${cause}. It was restarted ${s.restarts} times within a minute and is not restarted again; restart the app.`)
+      else if (s.restarts > 0) {
+        notices.push('success', 'The engine is running again.')
+        void this.refresh()
+      }
     },
     /** Turns events not seen before into notices (warnings and errors only; see MAX_EVENT_NOTICES). */
     noticeEvents(events: ClusterEventView[]): void {

@@ -67,6 +67,23 @@ describe('useClusterStore', () => {
     expect(notices.drain().map((n) => n.text)).toEqual(['after restart'])
   })
 
+  it('says when the engine stopped and restarts, gave up, or runs again (engine/status)', async () => {
+    const api = fakeApi({ 'cluster/snapshot': () => snapshot(100) })
+    setApi(api)
+    const c = useClusterStore()
+    const notices = useNoticeStore()
+    await c.start()
+    notices.drain()
+    api.emit('engine/status', { state: 'restarting', cause: 'the engine ran out of memory (limit 512 MiB)', restarts: 1, at: 1 })
+    api.emit('engine/status', { state: 'running', cause: null, restarts: 1, at: 2 })
+    api.emit('engine/status', { state: 'stopped', cause: 'exit code 1', restarts: 3, at: 3 })
+    expect(notices.drain().map((n) => [n.kind, n.text])).toEqual([
+      ['error', 'The engine stopped: the engine ran out of memory (limit 512 MiB). It is restarting on the same data directory.'],
+      ['success', 'The engine is running again.'],
+      ['error', 'The engine stopped: exit code 1. It was restarted 3 times within a minute and is not restarted again; restart the app.']
+    ])
+  })
+
   it('stops a broker with broker/stop and reports a refused stop as an error notice', async () => {
     let stopped = false
     const api = fakeApi({
