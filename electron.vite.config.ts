@@ -9,7 +9,7 @@ export default defineConfig({
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          'engine-worker': resolve(__dirname, 'src/main/engine-worker.ts')
+          'engine-worker': resolve(__dirname, 'src/host/engine-worker.ts')
         }
       }
     }

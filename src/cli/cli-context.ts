@@ -10,8 +10,8 @@
 import { InvalidArgumentError } from 'commander'
 import type { RequestName, RequestOf, ResponseOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
-import { EngineService, toContractError } from '../main/engine-service'
-import { openCluster } from '../main/open-cluster'
+import { EngineService, toContractError } from '../host/engine-service'
+import { openCluster } from '../host/open-cluster'
 import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
 import type { ProgressStream } from './progress-bar'
 

@@ -16,7 +16,7 @@
  */
 import { statSync, promises as fsp } from 'node:fs'
 import { join } from 'node:path'
-import { CONTENT_SECURITY_POLICY } from './content-security-policy'
+import { CONTENT_SECURITY_POLICY } from '../host/content-security-policy'
 
 /** The scheme, without the colon. */
 export const APP_SCHEME = 'app'

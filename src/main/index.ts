@@ -13,11 +13,11 @@
  */
 import { join } from 'node:path'
 import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron'
-import { EngineHost } from './engine-host'
+import { EngineHost } from '../host/engine-host'
 import { setupIpc } from './ipc'
 import { createMainWindow, rendererOrigin, windowPaths } from './main-window'
 import { appMenuTemplate } from './app-menu'
-import { installContentSecurityPolicy } from './content-security-policy'
+import { installContentSecurityPolicy } from '../host/content-security-policy'
 import { denyAllPermissions } from './permissions'
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol'
 

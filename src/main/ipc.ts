@@ -13,7 +13,7 @@
  */
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL, type Reply } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
-import type { EngineClient } from './engine-client'
+import type { EngineClient } from '../host/engine-client'
 
 /** The part of Electron's WebFrameMain used here. */
 export interface FrameLike {

@@ -8,7 +8,7 @@ import { test, expect } from '@playwright/test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { newWebToken } from '../../src/main/web-token'
+import { newWebToken } from '../../src/host/web-token'
 import { cli, contractRequest, freePort, startServe, type ServeProcess } from './serve-process'
 
 function baseUrl(): string {

@@ -2,7 +2,7 @@
  * Kafka's produce-time rules, in one place: the checks a leader makes before it appends a produce
  * request (Kafka's ReplicaManager.appendRecords / Partition.appendRecordsToLeader / LogValidator),
  * shared by the engine's own produce (Cluster.produce) and by hosts that check a whole request
- * before they write any of it in chunks (src/main/produce-preflight.ts).
+ * before they write any of it in chunks (src/host/produce-preflight.ts).
  *
  * Each check throws a KafkaError with Kafka's error name and a message naming the record by its
  * `index` (the caller decides what the index counts: the records of one call, or of a whole

@@ -6,8 +6,8 @@
  * offset and timestamp deltas 0 (the smallest batch r can travel in).
  */
 
-import { BATCH_HEADER_SIZE } from '../storage/record-batch'
-import { sizeOfVarlong } from '../storage/byte-writer'
+import { BATCH_HEADER_SIZE } from '../codec/record-batch'
+import { sizeOfVarlong } from '../codec/byte-writer'
 
 /** Bytes of the v2 batch header (baseOffset .. recordsCount). */
 export const RECORD_BATCH_OVERHEAD = BATCH_HEADER_SIZE

@@ -18,7 +18,7 @@ import {
   batchRecordCount,
   batchSize,
   checkBatchHeader
-} from './record-batch'
+} from '../codec/record-batch'
 import type { StorageFile } from './storage-types'
 
 export class BatchScanner {

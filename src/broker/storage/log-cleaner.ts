@@ -29,7 +29,7 @@ import { BatchScanner } from './batch-scanner'
 import type { LogSegment } from './log-segment'
 import { CLEANED_FILE_SUFFIX } from './log-segment'
 import type { PartitionLog } from './partition-log'
-import { RecordBatchBuilder, batchMaxTimestamp, batchTimestampType, decodeRecordsInto } from './record-batch'
+import { RecordBatchBuilder, batchMaxTimestamp, batchTimestampType, decodeRecordsInto } from '../codec/record-batch'
 import type { StoredRecord } from './storage-types'
 
 /** How the cleaner runs. */

@@ -29,7 +29,7 @@ import {
   batchSize,
   checkBatchHeader,
   decodeRecordsInto
-} from './record-batch'
+} from '../codec/record-batch'
 import type { LogConfig, SegmentDescription, StorageBackend, StorageFile, StoredRecord } from './storage-types'
 import { TimeIndex } from './time-index'
 

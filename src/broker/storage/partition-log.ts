@@ -34,7 +34,7 @@ import {
   batchSize,
   decodeRecordsInto,
   validateBatches
-} from './record-batch'
+} from '../codec/record-batch'
 import type { LogConfig, RecordInput, SegmentDescription, StorageBackend, StoredRecord } from './storage-types'
 
 /** Name of the per-log checkpoint file (high watermark, log start offset, recovery point). */

@@ -7,7 +7,7 @@
  * engine's worker thread logs its own).
  */
 import { StorageError } from '../errors'
-import { crc32cImplementation } from './crc32c'
+import { crc32cImplementation } from '../codec/crc32c'
 import { FileBackend } from './file-backend'
 import { MmapBackend, loadMmapAddon } from './mmap-backend'
 import type { StorageBackend } from './storage-types'

@@ -9,7 +9,7 @@
  */
 import { StorageError } from '../errors'
 import { AbstractIndex } from './abstract-index'
-import { readInt64BE, writeInt64BE } from './byte-writer'
+import { readInt64BE, writeInt64BE } from '../codec/byte-writer'
 import type { StorageBackend } from './storage-types'
 
 /** A (timestamp, offset) pair. */

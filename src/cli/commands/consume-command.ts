@@ -5,10 +5,10 @@
  * commits and reports the group's lag on stderr, like kafka-console-consumer --group.
  */
 import type { Command } from 'commander'
-import { consumeAsGroup } from '../../main/group-consumer'
+import { consumeAsGroup } from '../../host/group-consumer'
 import { intArg, validated, withEngine, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE } from '../cli-error'
-import { toContractError } from '../../main/engine-service'
+import { toContractError } from '../../host/engine-service'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
 /** Most records one consume reads when --max is not given (the contract's limit). */

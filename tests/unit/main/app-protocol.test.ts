@@ -15,7 +15,7 @@ import {
   planAppResponse,
   type AppPathKind
 } from '../../../src/main/app-protocol'
-import { CONTENT_SECURITY_POLICY } from '../../../src/main/content-security-policy'
+import { CONTENT_SECURITY_POLICY } from '../../../src/host/content-security-policy'
 
 /** A stand-in renderer directory: relative path -> kind. */
 const TREE: Record<string, AppPathKind> = {

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL, type Reply } from '../../../src/shared/contract'
 import { setupIpc, type FrameLike, type IpcInvokeEventLike, type IpcMainLike, type WebContentsLike } from '../../../src/main/ipc'
-import type { EngineClient } from '../../../src/main/engine-client'
-import type { EngineEventListener } from '../../../src/main/engine-service'
+import type { EngineClient } from '../../../src/host/engine-client'
+import type { EngineEventListener } from '../../../src/host/engine-service'
 
 const ORIGIN = 'app://brokerlab'
 /** Stand-ins for Electron's WebFrameMain: our main frame, a subframe in it, a main frame elsewhere. */

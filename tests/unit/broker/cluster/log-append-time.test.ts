@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
-import { decodeRecordBatches } from '../../../../src/broker/storage/record-batch'
+import { decodeRecordBatches } from '../../../../src/broker/codec/record-batch'
 
 const dirs: string[] = []
 const open: Cluster[] = []

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LogSegment, segmentFilePath } from '../../../../src/broker/storage/log-segment'
-import { RecordBatchBuilder, decodeRecordBatches } from '../../../../src/broker/storage/record-batch'
+import { RecordBatchBuilder, decodeRecordBatches } from '../../../../src/broker/codec/record-batch'
 import { backends } from './backends'
 import { config, records, tempDirs } from './helpers'
 

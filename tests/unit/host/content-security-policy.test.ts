@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { CONTENT_SECURITY_POLICY, installContentSecurityPolicy } from '../../../src/main/content-security-policy'
+import { CONTENT_SECURITY_POLICY, installContentSecurityPolicy } from '../../../src/host/content-security-policy'
 
 /** Parses a policy into directive -> sources. */
 function directives(policy: string): Map<string, string[]> {

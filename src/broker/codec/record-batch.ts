@@ -25,7 +25,7 @@ import { KafkaError, StorageError } from '../errors'
 import { ByteReader } from './byte-reader'
 import { ByteWriter, putBytes, putVarint, readInt64BE, sizeOfVarint, sizeOfVarlong, writeInt64BE } from './byte-writer'
 import { crc32c } from './crc32c'
-import type { RecordInput, StoredHeader, StoredRecord } from './storage-types'
+import type { RecordInput, StoredHeader, StoredRecord } from '../storage/storage-types'
 
 /** Bytes before batchLength's payload: baseOffset (8) + batchLength (4). Kafka's LOG_OVERHEAD. */
 export const LOG_OVERHEAD = 12

@@ -12,7 +12,7 @@ import {
   decodeRecordBatches,
   encodeRecordBatch,
   validateBatches
-} from '../../../../src/broker/storage/record-batch'
+} from '../../../../src/broker/codec/record-batch'
 import type { RecordInput } from '../../../../src/broker/storage/storage-types'
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsCrc32C: (buf: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C')

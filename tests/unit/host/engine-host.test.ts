@@ -7,10 +7,10 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { EngineHost } from '../../../src/main/engine-host'
-import type { EngineEvent } from '../../../src/main/engine-service'
+import { EngineHost } from '../../../src/host/engine-host'
+import type { EngineEvent } from '../../../src/host/engine-service'
 
-const WORKER = path.resolve(__dirname, '../../../src/main/engine-worker.ts')
+const WORKER = path.resolve(__dirname, '../../../src/host/engine-worker.ts')
 const start = (dataDir: string) => EngineHost.start({ workerScript: WORKER, dataDir, execArgv: ['--require', 'tsx/cjs'] })
 
 let dir: string

@@ -5,8 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { RecordView, Reply } from '../../../src/shared/contract'
-import { EngineService } from '../../../src/main/engine-service'
-import { MESSAGES_PAGE_MAX_BYTES, fetchMessages } from '../../../src/main/message-fetcher'
+import { EngineService } from '../../../src/host/engine-service'
+import { MESSAGES_PAGE_MAX_BYTES, fetchMessages } from '../../../src/host/message-fetcher'
 import { openTestCluster, type TestCluster } from './test-cluster'
 
 let tc: TestCluster

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { crc32c, crc32cJs, nativeCrc32c, NATIVE_MIN_BYTES } from '../../../../src/broker/storage/crc32c'
+import { crc32c, crc32cJs, nativeCrc32c, NATIVE_MIN_BYTES } from '../../../../src/broker/codec/crc32c'
 // kafkajs's own (byte-at-a-time) CRC-32C: an independent implementation to compare against.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsCrc32C: (buf: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C')

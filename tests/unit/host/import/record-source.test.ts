@@ -6,8 +6,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { formatFromFileName, ImportFormatError, parseRecordSource, readRecordRows, type ImportFormat } from '../../../../src/main/import/record-source'
-import { rowToRecord } from '../../../../src/main/import/importer'
+import { formatFromFileName, ImportFormatError, parseRecordSource, readRecordRows, type ImportFormat } from '../../../../src/host/import/record-source'
+import { rowToRecord } from '../../../../src/host/import/importer'
 
 /** All rows of `chunks` read as `format`. */
 async function rowsOf(chunks: string[], format: ImportFormat): Promise<unknown[]> {

@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { EngineStatus, Reply } from '../../../src/shared/contract'
-import { EngineHost, defaultEngineResourceLimits, type EngineHostOptions } from '../../../src/main/engine-host'
+import { EngineHost, defaultEngineResourceLimits, type EngineHostOptions } from '../../../src/host/engine-host'
 
 const STAND_IN = path.resolve(__dirname, 'fixtures/stand-in-engine-worker.mjs')
 const GiB = 1024 * 1024 * 1024

@@ -6,8 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import type { ProduceRecordInput } from '../../../src/shared/contract'
 import { recordSize, singleRecordBatchSize } from '../../../src/broker/cluster/record-size'
-import { batchBytesAt, firstRecordAbove, measureProduceSend, recordBytesAt } from '../../../src/main/produce-budget'
-import { expandProduceRange, expandProduceRecord } from '../../../src/main/produce-records'
+import { batchBytesAt, firstRecordAbove, measureProduceSend, recordBytesAt } from '../../../src/host/produce-budget'
+import { expandProduceRange, expandProduceRecord } from '../../../src/host/produce-records'
 
 const inputs: ProduceRecordInput[] = [
   { key: 'user-{{i}}', value: '{"n": {{i}}, "again": {{i}}}', headers: [{ key: 'trace', value: 't{{i}}' }, { key: 'ünï', value: 'fixed' }] },

@@ -7,9 +7,9 @@
  */
 import { Readable } from 'node:stream'
 import { describe, expect, it } from 'vitest'
-import { ImportFormatError, parseRecordSource, readRecordRows, type ImportFormat } from '../../../../src/main/import/record-source'
-import { MAX_IMPORT_NESTING_DEPTH, MAX_IMPORT_ROW_BYTES } from '../../../../src/main/import/import-limits'
-import { rowToRecord } from '../../../../src/main/import/importer'
+import { ImportFormatError, parseRecordSource, readRecordRows, type ImportFormat } from '../../../../src/host/import/record-source'
+import { MAX_IMPORT_NESTING_DEPTH, MAX_IMPORT_ROW_BYTES } from '../../../../src/host/import/import-limits'
+import { rowToRecord } from '../../../../src/host/import/importer'
 
 const MAX = MAX_IMPORT_ROW_BYTES
 const LIMIT_TEXT = 'longer than 16 MiB (16777216 bytes), the most one row may hold'

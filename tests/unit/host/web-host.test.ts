@@ -8,9 +8,9 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { EngineService } from '../../../src/main/engine-service'
-import { startWebHost, type WebHost } from '../../../src/main/web-host'
-import { CONTENT_SECURITY_POLICY } from '../../../src/main/content-security-policy'
+import { EngineService } from '../../../src/host/engine-service'
+import { startWebHost, type WebHost } from '../../../src/host/web-host'
+import { CONTENT_SECURITY_POLICY } from '../../../src/host/content-security-policy'
 import { openTestCluster, type TestCluster } from './test-cluster'
 
 let tc: TestCluster

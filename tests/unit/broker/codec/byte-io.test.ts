@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ByteReader } from '../../../../src/broker/storage/byte-reader'
-import { ByteWriter, sizeOfVarint, sizeOfVarlong } from '../../../../src/broker/storage/byte-writer'
+import { ByteReader } from '../../../../src/broker/codec/byte-reader'
+import { ByteWriter, sizeOfVarint, sizeOfVarlong } from '../../../../src/broker/codec/byte-writer'
 
 describe('ByteWriter and ByteReader', () => {
   it('round-trip ints, int64 and zigzag varints at their edges', () => {

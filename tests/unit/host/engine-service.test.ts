@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REQUEST_NAMES, type ClusterSnapshot, type RecordView } from '../../../src/shared/contract'
-import { EngineService, type EngineEvent } from '../../../src/main/engine-service'
+import { EngineService, type EngineEvent } from '../../../src/host/engine-service'
 import { partitionForKey } from '../../../src/broker/client/partitioner'
 import { openTestCluster, type TestCluster } from './test-cluster'
 

@@ -1,6 +1,6 @@
 /** The per-run token of browser mode: random, base64url, checked when passed in, compared exactly. */
 import { describe, expect, it } from 'vitest'
-import { newWebToken, webTokenMatches, webTokenProblem } from '../../../src/main/web-token'
+import { newWebToken, webTokenMatches, webTokenProblem } from '../../../src/host/web-token'
 
 describe('web token', () => {
   it('is 32 random bytes as base64url, different each time', () => {

@@ -9,7 +9,7 @@
  * same bytes, whichever implementation ran; `crc32c(b)` equals `crc32c(b2, 0, n, crc32c(b1))` when
  * b = b1 ++ b2 (streaming).
  */
-import { loadMmapAddon } from './mmap-backend'
+import { loadMmapAddon } from '../storage/mmap-backend'
 
 const POLY = 0x82f63b78
 /** Word reads assume little-endian memory order (x86, ARM); otherwise the byte loop runs. */

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { ProduceResult, Reply } from '../../../src/shared/contract'
 import type { ClusterApi } from '../../../src/broker/cluster/cluster-api'
-import { EngineService } from '../../../src/main/engine-service'
+import { EngineService } from '../../../src/host/engine-service'
 import { partitionForKey } from '../../../src/broker/client/partitioner'
 import { openTestCluster, type TestCluster } from './test-cluster'
 

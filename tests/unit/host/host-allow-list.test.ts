@@ -3,7 +3,7 @@
  * of Host headers accepted, which a wildcard listen address never turns into "any".
  */
 import { describe, expect, it } from 'vitest'
-import { allowedHostProblem, hostAllowList, hostHeaderAllowed, isLoopbackHost, isWildcardHost } from '../../../src/main/host-allow-list'
+import { allowedHostProblem, hostAllowList, hostHeaderAllowed, isLoopbackHost, isWildcardHost } from '../../../src/host/host-allow-list'
 
 describe('host allow-list', () => {
   it('tells loopback listen addresses from those reaching the network', () => {
