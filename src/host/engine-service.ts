@@ -1,6 +1,7 @@
 /**
  * EngineService: the contract's server side. It owns one Cluster, validates every request with the
- * shared zod schemas, dispatches it through a handler map with one handler per request name,
+ * shared zod schemas, dispatches it through a handler map with one handler per request name (one
+ * file per namespace in ./handlers),
  * converts between the engine's Buffers and the contract's base64 / UTF-8 text, and pushes events
  * (a ClusterSnapshot at most once a second, import progress) to subscribers. produce/send is
  * checked whole and written in chunks by produce-sender.ts; messages/fetch pages are bounded in
@@ -19,20 +20,20 @@ import type {
   EventName,
   Reply,
   RequestName,
-  RequestOf,
   ResponseOf
 } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
-import { validateTopicConfigs } from '../broker/cluster/topic-config'
 import { toContractError } from './contract-error'
-import { toTopicDetail, toTopicSummary } from './contract-views'
-import { sendProduce } from './produce-sender'
-import { fetchMessages } from './message-fetcher'
-import { consumeAsGroup, describeGroup, listGroupViews, resetGroup } from './group-consumer'
 import { SnapshotBuilder } from './snapshot-builder'
-import { importRecords } from './import/importer'
-import { parseRecordSource } from './import/record-source'
+import type { HandlerContext, HandlerMap } from './handlers/handler-context'
+import { clusterHandlers } from './handlers/cluster-handlers'
+import { brokerHandlers } from './handlers/broker-handlers'
+import { topicHandlers } from './handlers/topic-handlers'
+import { produceHandlers } from './handlers/produce-handlers'
+import { messagesHandlers } from './handlers/messages-handlers'
+import { groupHandlers } from './handlers/group-handlers'
+import { importHandlers } from './handlers/import-handlers'
 
 export { toContractError }
 
@@ -42,8 +43,7 @@ export type EngineEvent = { [E in EventName]: { event: E; payload: ContractEvent
 /** Receives pushed events. */
 export type EngineEventListener = (event: EngineEvent) => void
 
-/** One handler per request name; a missing or mistyped handler is a compile error. */
-export type HandlerMap = { [N in RequestName]: (req: RequestOf<N>) => Promise<ResponseOf<N>> | ResponseOf<N> }
+export type { HandlerMap }
 
 /** Options of EngineService. */
 export interface EngineServiceOptions {
@@ -146,79 +146,15 @@ export class EngineService {
   }
 
   private createHandlers(): HandlerMap {
-    const c = this.cluster
+    const ctx: HandlerContext = { cluster: this.cluster, clock: this.clock, snapshots: this.snapshots, emit: (e) => this.emit(e) }
     return {
-      'cluster/snapshot': () => this.snapshots.build(),
-      'broker/stop': ({ brokerId }) => {
-        c.stopBroker(brokerId)
-        return { ok: true }
-      },
-      'broker/start': ({ brokerId }) => {
-        c.startBroker(brokerId)
-        return { ok: true }
-      },
-      'broker/fetching': ({ brokerId, paused }) => {
-        if (paused) c.pauseFetching(brokerId)
-        else c.resumeFetching(brokerId)
-        return { ok: true }
-      },
-      'topic/list': ({ includeInternal }) =>
-        c
-          .listTopics({ includeInternal: includeInternal ?? false })
-          .sort((a, b) => (a.name < b.name ? -1 : 1))
-          .map(toTopicSummary),
-      'topic/describe': ({ topic }) => toTopicDetail(c.describeTopic(topic)),
-      'topic/create': ({ topic, partitions, replicationFactor, configs }) =>
-        toTopicDetail(c.createTopic(topic, { partitions, replicationFactor, configs })),
-      'topic/alter': ({ topic, partitions, configs }) => {
-        // Nothing changes unless both parts are valid: configs are checked first, then partitions
-        // are added (which may refuse), then the configs applied (which cannot fail any more).
-        const current = c.describeTopic(topic)
-        if (configs) validateTopicConfigs(configs as Partial<Record<string, unknown>>, current.configs)
-        if (partitions !== undefined) c.createPartitions(topic, partitions)
-        if (configs) c.alterTopicConfigs(topic, configs)
-        return toTopicDetail(c.describeTopic(topic))
-      },
-      'topic/delete': ({ topic }) => {
-        c.deleteTopic(topic)
-        return { ok: true }
-      },
-      'topic/defaults': () => ({ configs: c.defaultTopicConfigs(), brokers: c.brokers().length }),
-      'topic/segments': ({ topic, partition }) => {
-        const s = c.segments(topic, partition)
-        return {
-          topic,
-          partition,
-          segments: s.segments.map((x) => ({ ...x })),
-          lastCleaning: s.lastCleaning ? { ...s.lastCleaning } : null
-        }
-      },
-      'produce/send': (req) => sendProduce(c, req, { clock: this.clock }),
-      'messages/fetch': (req) => fetchMessages(c, req),
-      'offsets/list': ({ topic }) =>
-        [...c.describeTopic(topic).partitions]
-          .sort((a, b) => a.partition - b.partition)
-          .map((p) => {
-            const earliest = c.listOffset(topic, p.partition, 'earliest') ?? p.logStartOffset
-            const latest = c.listOffset(topic, p.partition, 'latest') ?? p.highWatermark
-            return { partition: p.partition, earliest, latest, highWatermark: p.highWatermark }
-          }),
-      'group/list': () => listGroupViews(c),
-      'group/describe': ({ groupId }) => describeGroup(c, groupId),
-      'group/consume': (req) => consumeAsGroup(c, req),
-      'group/reset': (req) => resetGroup(c, req),
-      'import/run': async ({ topic, format, content, keyField, createTopic }) => {
-        const rows = await parseRecordSource(content, format)
-        return importRecords(c, {
-          topic,
-          rows,
-          keyField,
-          createTopic,
-          clock: this.clock,
-          onProgress: (done, total) => this.emit({ event: 'import/progress', payload: { topic, done, total } })
-        })
-      }
+      ...clusterHandlers(ctx),
+      ...brokerHandlers(ctx),
+      ...topicHandlers(ctx),
+      ...produceHandlers(ctx),
+      ...messagesHandlers(ctx),
+      ...groupHandlers(ctx),
+      ...importHandlers(ctx)
     }
   }
 }
-
