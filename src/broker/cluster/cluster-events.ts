@@ -20,6 +20,14 @@ export type ClusterEventKind =
   | 'replica-repaired'
   | 'leader-elected'
   | 'isr-shrink'
+  | 'isr-expand'
+  | 'topic-created'
+  | 'topic-deleted'
+  | 'partitions-added'
+  | 'configs-changed'
+  | 'broker-stopped'
+  | 'broker-started'
+  | 'controller-moved'
   | 'records-lost'
   | 'topic-rolled-back'
   | 'metadata-write-failed'
@@ -52,12 +60,12 @@ export class ClusterEventLog {
 
   /**
    * @param clock ms since the epoch.
-   * @param sink receives one line per event (e.g. console.warn).
+   * @param sink receives one line per event, with the event (e.g. console.warn of warnings and errors).
    * @param capacity events kept (the oldest are dropped first).
    */
   constructor(
     private readonly clock: () => number,
-    private readonly sink: (line: string) => void,
+    private readonly sink: (line: string, event: ClusterEvent) => void,
     private readonly capacity = DEFAULT_EVENT_LOG_CAPACITY
   ) {}
 
@@ -66,7 +74,7 @@ export class ClusterEventLog {
     const event: ClusterEvent = { seq: this.nextSeq++, time: this.clock(), ...e }
     this.items.push(event)
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity)
-    this.sink(`brokerlab cluster ${event.severity}: ${event.message}`)
+    this.sink(`brokerlab cluster ${event.severity}: ${event.message}`, event)
     return event
   }
 

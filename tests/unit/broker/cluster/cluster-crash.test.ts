@@ -16,7 +16,6 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { readClusterMetadata } from '../../../../src/broker/cluster/cluster-metadata'
-import type { Partition } from '../../../../src/broker/cluster/partition'
 import type { ReplicaLog } from '../../../../src/broker/cluster/replica-log'
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, offsetsPartitionFor } from '../../../../src/broker/group/committed-offsets'
 import { CRASH_GROUP, CRASH_TOPIC, crashValue } from './fixtures/cluster-crash-records'
@@ -69,9 +68,36 @@ function spawnChild(dataDir: string, run: number): Child {
   }
 }
 
-/** The cluster's partitions of `topic` (test-only access to the replicas' logs). */
-function partitionsOf(cluster: Cluster, topic: string): Partition[] {
-  return (cluster as unknown as { topics: Map<string, { partitions: Partition[] }> }).topics.get(topic)!.partitions
+/** A partition as the test inspects it: its registration and every replica's log. */
+interface PartitionView {
+  name: string
+  meta: { leader: number; isr: number[]; replicas: number[] }
+  log(b: number): ReplicaLog | null
+  openLogs(): Map<number, ReplicaLog>
+  leaderLog(): ReplicaLog
+  logEndOffset: number
+}
+
+/** The cluster's partitions of `topic`, seen through its API (describeTopic, replicaLog). */
+function partitionsOf(cluster: Cluster, topic: string): PartitionView[] {
+  const n = cluster.describeTopic(topic).partitions.length
+  return Array.from({ length: n }, (_, i): PartitionView => {
+    const state = () => cluster.describeTopic(topic).partitions[i]
+    const log = (b: number): ReplicaLog | null => cluster.replicaLog(b, topic, i)
+    return {
+      name: `${topic}-${i}`,
+      get meta() {
+        const s = state()
+        return { leader: s.leader, isr: s.isr, replicas: s.replicas }
+      },
+      log,
+      openLogs: () => new Map(state().replicas.flatMap((b) => (log(b) ? [[b, log(b)!] as [number, ReplicaLog]] : []))),
+      leaderLog: () => log(state().leader)!,
+      get logEndOffset() {
+        return state().logEndOffset
+      }
+    }
+  })
 }
 
 /** Every record of a replica log as `offset|timestamp|key hex|value hex`. */

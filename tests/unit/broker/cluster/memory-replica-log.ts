@@ -1,11 +1,12 @@
 /**
  * Test helper: an in-memory ReplicaLog honouring PartitionLog's contract (whole batches, contiguous
- * offsets, follower appends keep offsets, HW bounds), with its own simple batch encoding. A shared
+ * offsets, follower appends keep offsets, HW bounds), storing record batches v2 as the real log does. A shared
  * `MemoryLogStore` survives "reopen", so cluster tests can close and reopen without the disk.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { KafkaError } from '../../../../src/broker/errors'
+import { batchBaseOffset, batchSize, decodeRecordsInto, encodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
 import type { RecordInput, StoredRecord } from '../../../../src/broker/storage/storage-types'
 
@@ -20,42 +21,23 @@ interface LogData {
 }
 export type MemoryLogStore = Map<string, LogData>
 
+/** Record batches v2, as the real log stores them (readers decode them with the codec). */
 function encode(base: number, records: StoredRecord[]): Buffer {
-  const json = Buffer.from(
-    JSON.stringify(
-      records.map((r) => ({
-        o: r.offset,
-        t: r.timestamp,
-        k: r.key?.toString('base64') ?? null,
-        v: r.value?.toString('base64') ?? null,
-        h: r.headers.map((h) => ({ k: h.key, v: h.value?.toString('base64') ?? null }))
-      }))
-    )
+  return encodeRecordBatch(
+    base,
+    records.map((r) => ({ key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp }))
   )
-  const head = Buffer.alloc(16)
-  head.writeBigInt64BE(BigInt(base), 0)
-  head.writeInt32BE(records.length, 8)
-  head.writeInt32BE(json.length, 12)
-  return Buffer.concat([head, json])
 }
 
 function decode(buf: Buffer): Batch[] {
   const out: Batch[] = []
   let pos = 0
   while (pos < buf.length) {
-    const base = Number(buf.readBigInt64BE(pos))
-    const len = buf.readInt32BE(pos + 12)
-    const bytes = buf.subarray(pos, pos + 16 + len)
-    const raw = JSON.parse(buf.toString('utf8', pos + 16, pos + 16 + len)) as {
-      o: number
-      t: number
-      k: string | null
-      v: string | null
-      h: { k: string; v: string | null }[]
-    }[]
-    const b64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'))
-    out.push({ base, bytes, records: raw.map((r) => ({ offset: r.o, timestamp: r.t, key: b64(r.k), value: b64(r.v), headers: r.h.map((h) => ({ key: h.k, value: b64(h.v) })) })) })
-    pos += 16 + len
+    const size = batchSize(buf, pos)
+    const records: StoredRecord[] = []
+    decodeRecordsInto(buf, pos, records)
+    out.push({ base: batchBaseOffset(buf, pos), records, bytes: Buffer.from(buf.subarray(pos, pos + size)) })
+    pos += size
   }
   return out
 }

@@ -1,0 +1,85 @@
+/**
+ * Consumer: the in-process consumer's read path (after Kafka's Fetcher in the Java client): reads a
+ * partition from its leader's ReplicaManager, as raw record batches never past the high watermark,
+ * and decodes them into records here (decoding belongs to the reader, not the broker). It follows
+ * the leader: when a read answers NOT_LEADER_OR_FOLLOWER (leadership moved, e.g. away from a
+ * corrupt log), it asks the metadata again and reads from the new leader.
+ *
+ * Must stay true: records come back in offset order, from the requested offset, below the high
+ * watermark; at most one retry per replica of the partition.
+ */
+import { KafkaError } from '../errors'
+import type { ConsumerRecord } from '../cluster/cluster-api'
+import { payloadSize } from '../cluster/record-size'
+import type { ReplicaManager } from '../server/replica-manager'
+
+/** Kafka's max.partition.fetch.bytes default, used as fetch()'s default maxBytes. */
+export const DEFAULT_FETCH_MAX_BYTES = 1048576
+/** Kafka's max.poll.records default, used as fetch()'s default maxRecords. */
+export const DEFAULT_FETCH_MAX_RECORDS = 500
+
+/** What the consumer needs from the cluster. */
+export interface ConsumerEnv {
+  /** The running leader's ReplicaManager of `topic`-`partition`. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE. */
+  leaderOf(topic: string, partition: number): ReplicaManager
+  /** How many replicas the partition has (bounds the retries). */
+  replicaCount(topic: string, partition: number): number
+}
+
+/** A fetch's answer. */
+export interface FetchAnswer {
+  records: ConsumerRecord[]
+  highWatermark: number
+  logStartOffset: number
+  /** Offset to fetch next. */
+  nextOffset: number
+}
+
+/** The in-process consumer's reads. */
+export class Consumer {
+  constructor(private readonly env: ConsumerEnv) {}
+
+  /**
+   * Reads `topic`-`partition` from `offset`, up to maxRecords (default 500) / maxBytes (default
+   * 1048576; at least one record), never at or past the high watermark.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, OFFSET_OUT_OF_RANGE when
+   *   offset < log start offset or > log end offset, CORRUPT_MESSAGE naming file and position.
+   */
+  fetch(topic: string, partition: number, offset: number, opts?: { maxRecords?: number; maxBytes?: number }): FetchAnswer {
+    const maxRecords = opts?.maxRecords ?? DEFAULT_FETCH_MAX_RECORDS
+    const maxBytes = opts?.maxBytes ?? DEFAULT_FETCH_MAX_BYTES
+    return this.withLeader(topic, partition, (rm) => {
+      const { records: stored, result } = rm.readRecords(topic, partition, offset, maxRecords, maxBytes)
+      const records: ConsumerRecord[] = stored.map((r) => ({
+        topic,
+        partition,
+        offset: r.offset,
+        timestamp: r.timestamp,
+        key: r.key,
+        value: r.value,
+        headers: r.headers,
+        sizeBytes: payloadSize(r)
+      }))
+      const nextOffset = records.length ? records[records.length - 1].offset + 1 : offset
+      return { records, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset, nextOffset }
+    })
+  }
+
+  /** Kafka's ListOffsets through the leader (see ReplicaManager.listOffset). */
+  listOffset(topic: string, partition: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null {
+    return this.withLeader(topic, partition, (rm) => rm.listOffset(topic, partition, spec))
+  }
+
+  private withLeader<T>(topic: string, partition: number, read: (rm: ReplicaManager) => T): T {
+    const tries = this.env.replicaCount(topic, partition)
+    for (let i = 0; ; i++) {
+      const rm = this.env.leaderOf(topic, partition)
+      try {
+        return read(rm)
+      } catch (e) {
+        if (i < tries && e instanceof KafkaError && e.code === 'NOT_LEADER_OR_FOLLOWER') continue
+        throw e
+      }
+    }
+  }
+}

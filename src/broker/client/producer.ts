@@ -1,0 +1,183 @@
+/**
+ * Producer: the in-process producer the hosts, the CLI and tests use (after Kafka's KafkaProducer):
+ * it chooses each record's partition (explicit, else the Java client's murmur2 of the key, else the
+ * sticky partition of the call, KIP-480, skipping partitions that cannot take the records with
+ * these acks, KIP-794), validates every record before anything is sent (produce-validation.ts),
+ * groups records per partition into batches no larger than max.message.bytes, sends each to the
+ * partition leader's ReplicaManager (as the client sends to the leader the metadata names), and for
+ * acks=all waits until the ISR holds them.
+ *
+ * Must stay true: nothing is appended unless every record of the call passed validation; messages
+ * name a record by `recordIndexBase` + its index; acks=0 reports offset -1, as the Java producer does;
+ * LogAppendTime topics report the batch's append time.
+ */
+import { KafkaError } from '../errors'
+import type { Acks, PartitionChoice, ProduceOptions, ProducerRecord, RecordMetadata } from '../cluster/cluster-api'
+import type { TopicMeta } from '../cluster/cluster-metadata'
+import type { Partition } from '../cluster/partition'
+import {
+  checkAcks,
+  checkLeaderAvailable,
+  checkMinInsyncReplicas,
+  checkPartitionExists,
+  checkRecordShape,
+  checkRecordSize,
+  partitionWritable,
+  type ProduceTarget
+} from '../cluster/produce-validation'
+import { RECORD_BATCH_OVERHEAD, recordSize, singleRecordBatchSize } from '../cluster/record-size'
+import type { DelayedProducePurgatory } from '../server/delayed-produce'
+import type { ReplicaManager } from '../server/replica-manager'
+import type { RecordInput } from '../storage/storage-types'
+import { StickyPartitioner, murmur2, toPositive } from './partitioner'
+
+/** Kafka's producer request.timeout.ms default. */
+export const DEFAULT_PRODUCE_TIMEOUT_MS = 30000
+
+/** What the producer needs from the cluster. */
+export interface ProducerEnv {
+  clock(): number
+  /** The topic's metadata. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
+  topic(name: string): TopicMeta
+  /** The ReplicaManager of the running broker `id`. */
+  replicaManager(id: number): ReplicaManager
+  purgatory: DelayedProducePurgatory
+  /** Appended records wait for the followers' next fetch: replication runs soon. */
+  scheduleReplication(): void
+}
+
+/** The in-process producer. */
+export class Producer {
+  private readonly sticky: StickyPartitioner
+
+  constructor(
+    private readonly env: ProducerEnv,
+    random?: () => number
+  ) {
+    this.sticky = new StickyPartitioner(random)
+  }
+
+  /** Forgets a deleted topic's sticky partition. */
+  forget(topic: string): void {
+    this.sticky.forget(topic)
+  }
+
+  /**
+   * Produces `records` to `topic` (see the module header).
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUIRED_ACKS, INVALID_RECORD,
+   *   INVALID_TIMESTAMP, RECORD_TOO_LARGE, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS,
+   *   KAFKA_STORAGE_ERROR; acks=all: REQUEST_TIMED_OUT after timeoutMs (default 30000),
+   *   NOT_LEADER_OR_FOLLOWER when leadership moves first, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the
+   *   ISR shrank below min.insync.replicas.
+   */
+  produce(topic: string, records: ProducerRecord[], opts: ProduceOptions): Promise<RecordMetadata[]> {
+    try {
+      return this.send(topic, records, opts)
+    } catch (e) {
+      return Promise.reject(e)
+    }
+  }
+
+  private send(topic: string, records: ProducerRecord[], opts: ProduceOptions): Promise<RecordMetadata[]> {
+    const t = this.env.topic(topic)
+    const acks = opts?.acks
+    checkAcks(acks)
+    if (!Array.isArray(records)) throw new KafkaError('INVALID_REQUEST', 'records must be an array')
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_PRODUCE_TIMEOUT_MS
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 0) throw new KafkaError('INVALID_REQUEST', `timeoutMs must be an integer >= 0 (ms), got ${timeoutMs}`)
+    const indexBase = opts.recordIndexBase ?? 0
+    if (!Number.isInteger(indexBase) || indexBase < 0) throw new KafkaError('INVALID_REQUEST', `recordIndexBase must be an integer >= 0, got ${indexBase}`)
+    const n = t.partitions.length
+    const cfg = t.configs
+    const target: ProduceTarget = { topic: t.name, partitions: t.partitions, maxMessageBytes: cfg['max.message.bytes'], minInsyncReplicas: cfg['min.insync.replicas'] }
+    const now = this.env.clock()
+    const logAppendTime = cfg['message.timestamp.type'] === 'LogAppendTime'
+    let stickyPartition = -1
+    const out: RecordMetadata[] = new Array(records.length)
+    const perPartition = new Map<number, { idx: number[]; inputs: RecordInput[] }>()
+
+    for (let i = 0; i < records.length; i++) {
+      const r = records[i]
+      checkRecordShape(r, indexBase + i)
+      const key = r.key ?? null
+      const value = r.value ?? null
+      const headers = r.headers ?? []
+      let partition: number
+      let choice: PartitionChoice
+      if (r.partition !== undefined && r.partition !== null) {
+        checkPartitionExists(target, r.partition)
+        partition = r.partition
+        choice = { kind: 'explicit' }
+      } else if (key !== null) {
+        const h = murmur2(key)
+        const positive = toPositive(h)
+        partition = positive % n
+        choice = { kind: 'key', murmur2: h, positive, partitions: n }
+      } else {
+        if (stickyPartition < 0) stickyPartition = this.pickSticky(t.name, target, acks)
+        partition = stickyPartition
+        choice = { kind: 'no-key', strategy: 'sticky' }
+      }
+      const input: RecordInput = { key, value, headers, timestamp: logAppendTime ? now : (r.timestamp ?? now) }
+      checkRecordSize(target, singleRecordBatchSize(input), indexBase + i)
+      checkLeaderAvailable(target, partition)
+      let slot = perPartition.get(partition)
+      if (!slot) perPartition.set(partition, (slot = { idx: [], inputs: [] }))
+      slot.idx.push(i)
+      slot.inputs.push(input)
+      out[i] = { partition, offset: -1, timestamp: input.timestamp, choice }
+    }
+    if (acks === 'all') for (const partition of perPartition.keys()) checkMinInsyncReplicas(target, partition)
+
+    // Validated: append to each leader (one synchronous step).
+    const waits: { partition: Partition; lastOffset: number }[] = []
+    for (const [partition, slot] of perPartition) {
+      const rm = this.env.replicaManager(t.partitions[partition].leader)
+      let start = 0
+      let last = -1
+      while (start < slot.inputs.length) {
+        const end = batchEnd(slot.inputs, start, cfg['max.message.bytes'])
+        const res = rm.appendRecords(topic, partition, slot.inputs.slice(start, end))
+        for (let j = start; j < end; j++) {
+          const md = out[slot.idx[j]]
+          md.offset = acks === 0 ? -1 : res.firstOffset + (j - start)
+          // Kafka's ProduceResponse log_append_time: the batch's append time, which readers report.
+          if (logAppendTime) md.timestamp = res.maxTimestamp
+        }
+        last = res.lastOffset
+        start = end
+      }
+      const p = rm.partition(topic, partition)
+      if (p) waits.push({ partition: p, lastOffset: last })
+    }
+    if (stickyPartition >= 0) this.sticky.onNewBatch(topic, n)
+    this.env.scheduleReplication()
+    if (acks !== 'all' || waits.length === 0) return Promise.resolve(out)
+    return this.env.purgatory.await(waits, timeoutMs, `Records of topic ${topic} were not replicated to the ISR within ${timeoutMs} ms (acks=all)`).then(() => out)
+  }
+
+  /** The sticky partition of a topic, skipping partitions that cannot take a produce with `acks` now when another can. */
+  private pickSticky(topic: string, target: ProduceTarget, acks: Acks): number {
+    const n = target.partitions.length
+    let p = this.sticky.partition(topic, n)
+    for (let tries = 0; tries < n * 4 && !partitionWritable(target, p, acks); tries++) {
+      this.sticky.onNewBatch(topic, n)
+      p = this.sticky.partition(topic, n)
+    }
+    return p
+  }
+}
+
+/** End index (exclusive) of the batch starting at `start` that stays within `maxBytes` (at least one record). */
+function batchEnd(inputs: RecordInput[], start: number, maxBytes: number): number {
+  let size = RECORD_BATCH_OVERHEAD
+  const firstTs = inputs[start].timestamp
+  let i = start
+  while (i < inputs.length) {
+    const s = recordSize(inputs[i], i - start, inputs[i].timestamp - firstTs)
+    if (i > start && size + s > maxBytes) break
+    size += s
+    i++
+  }
+  return i
+}

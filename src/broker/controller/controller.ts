@@ -1,0 +1,207 @@
+/**
+ * Controller: the cluster's active controller (after Kafka's QuorumController, without the quorum:
+ * one process): the broker registry, replication control (topics, partitions, assignment, leader
+ * election, ISR changes, see ./replication-control.ts) and config control, with Kafka's rules and
+ * messages for every request it takes. Every decision is written to the cluster metadata (persisted
+ * at the end of the step) and published to the brokers' ReplicaManagers; user-visible changes are
+ * cluster events.
+ *
+ * Must stay true: each method is one synchronous step that validates before it changes anything;
+ * the controller is the running broker with the lowest id; a broker that stops leaves every ISR
+ * (but the last member of one) and gives up its leaderships at once (a controlled shutdown).
+ */
+import { KafkaError } from '../errors'
+import type { ClusterEventInput } from '../cluster/cluster-events'
+import type { ClusterMetadata, TopicMeta } from '../cluster/cluster-metadata'
+import type { TopicConfigs } from '../cluster/cluster-api'
+import { toLogConfig, validateTopicConfigs } from '../cluster/topic-config'
+import { validatePartitionCount, validateReplicationFactor, validateTopicName } from '../cluster/topic-rules'
+import { OFFSETS_TOPIC } from '../group/committed-offsets'
+import { BrokerRegistry } from './broker-registry'
+import { ReplicationControl, type ReplicationControlEnv } from './replication-control'
+
+/** Kafka's leader.imbalance.check.interval.seconds default, in ms. */
+export const LEADER_IMBALANCE_CHECK_INTERVAL_MS = 300000
+/** Kafka's leader.imbalance.per.broker.percentage default. */
+export const LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = 10
+
+/** The active controller. */
+export class Controller {
+  readonly registry: BrokerRegistry
+  readonly replication: ReplicationControl
+  private lastImbalanceCheckMs: number
+
+  constructor(
+    meta: ClusterMetadata,
+    private readonly env: ReplicationControlEnv & { newTopicId(): string }
+  ) {
+    this.registry = new BrokerRegistry(meta.brokers)
+    this.replication = new ReplicationControl(meta, this.registry, env)
+    this.lastImbalanceCheckMs = env.clock()
+  }
+
+  /** The controller: the running broker with the lowest id (-1 when none runs). */
+  get controllerId(): number {
+    return this.registry.controllerId()
+  }
+
+  private event(e: ClusterEventInput): void {
+    this.env.event(e)
+  }
+
+  // ---- brokers ---------------------------------------------------------------------------------
+
+  /**
+   * Stops broker `id` as a controlled shutdown (see ReplicationControl.brokerStopped); no-op when
+   * it is stopped. @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id.
+   */
+  stopBroker(id: number): void {
+    this.registry.check(id)
+    const controller = this.controllerId
+    if (!this.registry.setAlive(id, false)) return
+    this.env.metaChanged()
+    this.event({ kind: 'broker-stopped', severity: 'info', brokerId: id, message: `Broker ${id} stopped (a controlled shutdown): it gives up its leaderships and leaves the ISRs` })
+    this.replication.brokerStopped(id)
+    this.controllerMoved(controller)
+  }
+
+  /**
+   * Starts broker `id`: offline partitions whose ISR holds it get it as leader; its replicas
+   * reconcile with their leaders and catch up. No-op when it runs.
+   * @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id.
+   */
+  startBroker(id: number): void {
+    this.registry.check(id)
+    const controller = this.controllerId
+    if (!this.registry.setAlive(id, true)) return
+    this.env.metaChanged()
+    this.event({ kind: 'broker-started', severity: 'info', brokerId: id, message: `Broker ${id} started: its replicas catch up with their leaders` })
+    this.replication.brokerStarted(id)
+    this.controllerMoved(controller)
+  }
+
+  private controllerMoved(before: number): void {
+    const now = this.controllerId
+    if (now !== before)
+      this.event({ kind: 'controller-moved', severity: 'info', brokerId: now, message: now < 0 ? 'No broker runs: there is no controller' : `Broker ${now} is the controller now (it was ${before < 0 ? 'none' : `broker ${before}`})` })
+  }
+
+  /** Pauses or resumes broker `id`'s fetching. @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id. @returns whether it changed. */
+  setFetchPaused(id: number, paused: boolean): boolean {
+    this.registry.check(id)
+    return this.registry.setFetchPaused(id, paused)
+  }
+
+  // ---- topics ----------------------------------------------------------------------------------
+
+  /** The topic's metadata. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
+  topicOrThrow(name: string): TopicMeta {
+    const t = this.replication.topic(name)
+    if (!t) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `This server does not host this topic-partition: topic ${name} does not exist`)
+    return t
+  }
+
+  /**
+   * Creates a topic (Kafka's CreateTopics rules and messages): replicas assigned over the live
+   * brokers, leader = first replica, ISR = all replicas; all or nothing (ReplicationControl).
+   * @throws KafkaError INVALID_TOPIC_EXCEPTION (name rule, collision on '.'/'_', reserved name),
+   *   TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG,
+   *   POLICY_VIOLATION (the replica budget), KAFKA_STORAGE_ERROR (a log or the metadata could not be written).
+   */
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicMeta {
+    validateTopicName(name)
+    if (this.replication.topic(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
+    if (name === OFFSETS_TOPIC) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name ${name} is reserved for Kafka's internal offsets topic`)
+    const collides = this.replication.topics().find((t) => t.name.replace(/\./g, '_') === name.replace(/\./g, '_'))
+    if (collides) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic: ${collides.name}`)
+    validatePartitionCount(opts?.partitions)
+    validateReplicationFactor(opts.replicationFactor, this.registry.liveIds().length)
+    const configs = validateTopicConfigs(opts.configs as Partial<Record<string, unknown>> | undefined)
+    const t = this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId())
+    this.event({ kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${opts.partitions} partition(s), replication factor ${opts.replicationFactor}` })
+    return t
+  }
+
+  /** Creates an internal topic (e.g. __consumer_offsets) with already validated `configs`; its logs open on first write. */
+  createInternalTopic(name: string, partitions: number, rf: number, configs: TopicConfigs): TopicMeta {
+    return this.replication.createTopic(name, partitions, rf, configs, true, this.env.newTopicId())
+  }
+
+  /**
+   * Adds partitions (Kafka's CreatePartitions rules and messages). Existing partitions keep their
+   * records; keys hash over the new count from now on.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; INVALID_PARTITIONS when not an increase or for
+   *   __consumer_offsets; INVALID_REPLICATION_FACTOR when fewer brokers run than the replication
+   *   factor; POLICY_VIOLATION; KAFKA_STORAGE_ERROR.
+   */
+  createPartitions(name: string, count: number): TopicMeta {
+    const t = this.topicOrThrow(name)
+    validatePartitionCount(count)
+    const current = t.partitions.length
+    if (name === OFFSETS_TOPIC) throw new KafkaError('INVALID_PARTITIONS', `The partition count of ${OFFSETS_TOPIC} decides each group's coordinator; it cannot change.`)
+    if (count === current) throw new KafkaError('INVALID_PARTITIONS', `Topic already has ${current} partition(s).`)
+    if (count < current) throw new KafkaError('INVALID_PARTITIONS', `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`)
+    this.replication.createPartitions(t, count)
+    this.event({ kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${current} to ${count} partitions; keys hash over ${count} from now on` })
+    return t
+  }
+
+  /**
+   * Changes configs (kafka-configs --alter): validated against Kafka's rules, merged onto the
+   * topic's, applied to every replica's log. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG.
+   */
+  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>, applyToLogs: (t: TopicMeta, config: ReturnType<typeof toLogConfig>) => void): TopicMeta {
+    const t = this.topicOrThrow(name)
+    const next = validateTopicConfigs(configs as Partial<Record<string, unknown>>, t.configs)
+    t.configs = next
+    applyToLogs(t, toLogConfig(next))
+    this.env.metaChanged()
+    this.event({ kind: 'configs-changed', severity: 'info', topic: name, message: `Configs of topic ${name} changed: ${Object.keys(configs).join(', ')}` })
+    return t
+  }
+
+  /** Deletes a topic. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; INVALID_REQUEST for an internal topic. */
+  deleteTopic(name: string): void {
+    const t = this.topicOrThrow(name)
+    if (t.internal) throw new KafkaError('INVALID_REQUEST', `Topic ${name} is internal and cannot be deleted`)
+    this.replication.deleteTopic(t)
+    this.event({ kind: 'topic-deleted', severity: 'info', topic: name, message: `Topic ${name} was deleted` })
+  }
+
+  // ---- leader balance --------------------------------------------------------------------------
+
+  /**
+   * Preferred leader election for every partition, or those of `topic`; `catchUp(t, i)` runs a
+   * replication round of a partition first. @returns the partitions whose leader moved.
+   */
+  electPreferredLeaders(topic: string | undefined, catchUp: (t: string, i: number) => void): { topic: string; partition: number; leader: number }[] {
+    const topics = topic === undefined ? this.replication.topics() : [this.topicOrThrow(topic)]
+    const moved: { topic: string; partition: number; leader: number }[] = []
+    for (const t of topics)
+      for (let i = 0; i < t.partitions.length; i++)
+        if (this.replication.electPreferred(t, i, () => catchUp(t.name, i))) moved.push({ topic: t.name, partition: i, leader: t.partitions[i].leader })
+    return moved
+  }
+
+  /**
+   * Kafka's checkAndTriggerAutoLeaderRebalance, every leader.imbalance.check.interval.ms (300 s):
+   * preferred elections on running brokers whose share of partitions not led by them exceeds
+   * leader.imbalance.per.broker.percentage (10%).
+   */
+  maybeRebalanceLeaders(now: number, catchUp: (t: string, i: number) => void): void {
+    if (now - this.lastImbalanceCheckMs < LEADER_IMBALANCE_CHECK_INTERVAL_MS) return
+    this.lastImbalanceCheckMs = now
+    const preferredOf = new Map<number, { t: TopicMeta; i: number }[]>()
+    for (const t of this.replication.topics())
+      for (let i = 0; i < t.partitions.length; i++) {
+        const b = t.partitions[i].replicas[0]
+        preferredOf.set(b, [...(preferredOf.get(b) ?? []), { t, i }])
+      }
+    for (const [broker, parts] of preferredOf) {
+      if (!this.registry.isAlive(broker)) continue
+      const notLed = parts.filter(({ t, i }) => t.partitions[i].leader !== broker).length
+      if ((notLed * 100) / parts.length > LEADER_IMBALANCE_PER_BROKER_PERCENTAGE)
+        for (const { t, i } of parts) this.replication.electPreferred(t, i, () => catchUp(t.name, i))
+    }
+  }
+}

@@ -1,0 +1,603 @@
+/**
+ * ReplicationControl: the controller's partitions (Kafka's ReplicationControlManager): topic
+ * creation and deletion, added partitions, replica assignment, leader elections and ISR changes,
+ * all on the partition registrations of the cluster metadata, each change published to the brokers'
+ * ReplicaManagers (Kafka's metadata deltas applied by brokers).
+ *
+ * Elections:
+ * - 'replica-order' (a leader stopped or failed; Kafka's OfflinePartitionLeaderElection): the first
+ *   usable ISR member in replica order whose log reaches what the partition acknowledged; when none
+ *   does, the most complete one (and the loss is reported);
+ * - 'most-complete' (the leader's log is damaged or shorter than an ISR member's): the usable ISR
+ *   member with the longest log, the old leader excluded;
+ * - 'preferred' (kafka-leader-election, auto.leader.rebalance.enable): the first replica, when it is
+ *   usable, in the ISR and holds everything the leader has.
+ * Usable: its broker runs and its log is not offline. With no candidate the partition goes offline
+ * (leader -1, ISR kept: no unclean election). Each election bumps the leader epoch; followers
+ * holding records past the new leader's log end truncate to it (never below their own high
+ * watermark, see Partition.truncateTo).
+ *
+ * Trust: at open (restoreAfterOpen) and whenever a replica reports that its leader lacks records
+ * (leaderIncomplete) or holds a corrupt batch (leaderCorrupt), leadership goes to the most complete
+ * intact in-sync replica, so a damaged replica never decides what the healthy ones keep; the
+ * damaged one leaves the ISR until it has caught up (a corrupt one is cut at its first invalid
+ * batch first). What no replica holds any more is reported as lost.
+ *
+ * Must stay true: every ISR member's log end offset >= the high watermark (members that fall below
+ * leave); a stopped broker leaves every ISR at once but the last member stays (the partition waits
+ * for it); an offline replica is never leader; every change is persisted (metaChanged) and reported
+ * as a cluster event where a user cares.
+ */
+import { KafkaError, type StorageError } from '../errors'
+import type { ClusterEventInput } from '../cluster/cluster-events'
+import type { ClusterMetadata, PartitionMeta, TopicMeta } from '../cluster/cluster-metadata'
+import { isCorruption, isStorageFailure, type Partition } from '../cluster/partition'
+import type { ReplicaLogStore } from '../cluster/replica-log'
+import { assignReplicas } from '../cluster/replica-assignment'
+import { checkReplicaBudget, type ReplicaBudget } from '../cluster/replica-budget'
+import { toLogConfig } from '../cluster/topic-config'
+import type { TopicConfigs } from '../cluster/cluster-api'
+import type { ReplicaManager } from '../server/replica-manager'
+import type { BrokerRegistry } from './broker-registry'
+
+/** How a leader is chosen; see the module header. */
+export type ElectionMode = 'replica-order' | 'most-complete'
+
+/** What replication control needs from the cluster. */
+export interface ReplicationControlEnv {
+  clock(): number
+  /** The replica manager of broker `id` (running or not). */
+  replicaManager(id: number): ReplicaManager
+  store: ReplicaLogStore
+  /** The metadata changed: persist it at the end of the step. */
+  metaChanged(): void
+  /** Persist the metadata now. @throws KafkaError KAFKA_STORAGE_ERROR when it cannot be written. */
+  writeMetadata(): void
+  event(e: ClusterEventInput): void
+  budget: ReplicaBudget
+}
+
+/** Base offset of the segment a StorageError names (`.../<20 digits>.log`), or null. */
+function segmentBaseOf(file: string): number | null {
+  const m = /(\d{20})\.log(\.\w+)?$/.exec(file)
+  return m ? Number(m[1]) : null
+}
+
+/** A new partition's registration: leader = first replica, epoch 0, ISR = every replica (as at creation in Kafka). */
+export function newPartitionMeta(replicas: number[]): PartitionMeta {
+  return { replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] }
+}
+
+/** The controller's partitions. Not thread-safe: the engine's event loop owns it. */
+export class ReplicationControl {
+  /**
+   * Per partition, the highest high watermark it is known to have had (a replica's checkpoint at
+   * open, raised with every high watermark seen since): offsets below it were acknowledged.
+   */
+  private readonly acknowledged = new Map<string, number>()
+  /** Corruptions already reported without a fail-over (file:position). */
+  private readonly reportedCorruption = new Set<string>()
+  /** Partitions already reported as led by an incomplete leader no election could fix. */
+  private readonly reportedIncomplete = new Set<string>()
+
+  constructor(
+    private readonly meta: ClusterMetadata,
+    private readonly registry: BrokerRegistry,
+    private readonly env: ReplicationControlEnv
+  ) {}
+
+  // ---- lookups ---------------------------------------------------------------------------------
+
+  /** The topic's metadata, or undefined. */
+  topic(name: string): TopicMeta | undefined {
+    return this.meta.topics.find((t) => t.name === name)
+  }
+
+  /** Every topic's metadata. */
+  topics(): readonly TopicMeta[] {
+    return this.meta.topics
+  }
+
+  /** Replicas the cluster holds: partitions x replication factor over every topic, internal ones included. */
+  replicaCount(): number {
+    let n = 0
+    for (const t of this.meta.topics) for (const p of t.partitions) n += p.replicas.length
+    return n
+  }
+
+  private replicaOf(b: number, topic: string, i: number): Partition | undefined {
+    return this.env.replicaManager(b).partition(topic, i)
+  }
+
+  /** Log end offset of broker `b`'s replica (0 when it has no log). */
+  logEndOffsetOf(b: number, topic: string, i: number): number {
+    return this.replicaOf(b, topic, i)?.logEndOffset ?? 0
+  }
+
+  /** Running and its replica's log usable. */
+  usable(b: number, topic: string, i: number): boolean {
+    const p = this.replicaOf(b, topic, i)
+    return this.registry.isAlive(b) && !!p && p.offline === null
+  }
+
+  private key(topic: string, i: number): string {
+    return `${topic}-${i}`
+  }
+
+  /** The acknowledged end of a partition: the highest high watermark known (stored, or any replica's now). */
+  private acknowledgedEnd(topic: string, i: number): number {
+    let v = this.acknowledged.get(this.key(topic, i)) ?? 0
+    const pm = this.topic(topic)?.partitions[i]
+    if (pm) for (const b of pm.replicas) v = Math.max(v, this.replicaOf(b, topic, i)?.highWatermark ?? 0)
+    this.acknowledged.set(this.key(topic, i), v)
+    return v
+  }
+
+  // ---- publishing ------------------------------------------------------------------------------
+
+  /** Publishes partition `i` of `t` to its replicas' brokers (Kafka's metadata delta). */
+  publish(t: TopicMeta, i: number): void {
+    const reg = t.partitions[i]
+    for (const b of reg.replicas) this.env.replicaManager(b).applyRegistration(t.name, i, reg, !t.internal)
+  }
+
+  /** Publishes every partition (at open). */
+  publishAll(): void {
+    for (const t of this.meta.topics) for (let i = 0; i < t.partitions.length; i++) this.publish(t, i)
+  }
+
+  // ---- topics ----------------------------------------------------------------------------------
+
+  /**
+   * Creates a topic, all or nothing: within the replica budget (POLICY_VIOLATION), replicas
+   * assigned over the live brokers as Kafka's rack-unaware assignor does, every replica log opened
+   * (user topics; internal topics open lazily) and the metadata written before anything of it is
+   * visible; a failure removes what was made and throws KAFKA_STORAGE_ERROR.
+   */
+  createTopic(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean, topicId: string): TopicMeta {
+    checkReplicaBudget(this.replicaCount(), partitions, rf, this.env.budget, `Topic '${name}'`)
+    const assignment = assignReplicas(name, partitions, rf, this.registry.liveIds())
+    const meta: TopicMeta = { name, topicId, internal, configs, partitions: assignment.map(newPartitionMeta) }
+    if (!internal) this.openNewLogs(name, 0, assignment, toLogConfig(configs), `Topic ${name} was not created`)
+    this.meta.topics.push(meta)
+    try {
+      this.env.writeMetadata()
+    } catch (e) {
+      this.meta.topics.pop()
+      this.deleteNewLogs(name, 0, assignment)
+      this.rolledBack(`Topic ${name} was not created`, e)
+    }
+    for (let i = 0; i < partitions; i++) this.publish(meta, i)
+    return meta
+  }
+
+  /**
+   * Grows topic `t` to `count` partitions (Kafka's CreatePartitions; the caller checked the rules),
+   * all or nothing as creating a topic.
+   */
+  createPartitions(t: TopicMeta, count: number): void {
+    const current = t.partitions.length
+    const rf = t.partitions[0].replicas.length
+    checkReplicaBudget(this.replicaCount(), count - current, rf, this.env.budget, `Adding ${count - current} partition(s) to topic '${t.name}'`)
+    const assignment = assignReplicas(t.name, count, rf, this.registry.liveIds())
+    this.openNewLogs(t.name, current, assignment, toLogConfig(t.configs), `No partitions were added to topic ${t.name}`)
+    for (let i = current; i < count; i++) t.partitions.push(newPartitionMeta(assignment[i]))
+    try {
+      this.env.writeMetadata()
+    } catch (e) {
+      t.partitions.length = current
+      this.deleteNewLogs(t.name, current, assignment)
+      this.rolledBack(`No partitions were added to topic ${t.name}`, e)
+    }
+    for (let i = current; i < count; i++) this.publish(t, i)
+  }
+
+  /** Deletes topic `t`: every replica's Partition and log, and its metadata. */
+  deleteTopic(t: TopicMeta): void {
+    const gone = new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${t.name} was deleted`)
+    for (let i = 0; i < t.partitions.length; i++)
+      for (const b of this.registry.ids()) {
+        this.env.replicaManager(b).removePartition(t.name, i, gone)
+        this.env.store.delete(b, t.name, i)
+        this.acknowledged.delete(this.key(t.name, i))
+      }
+    this.meta.topics.splice(this.meta.topics.indexOf(t), 1)
+    this.env.metaChanged()
+  }
+
+  private openNewLogs(name: string, from: number, assignment: number[][], config: ReturnType<typeof toLogConfig>, what: string): void {
+    for (let i = from; i < assignment.length; i++)
+      for (const b of assignment[i]) {
+        try {
+          this.env.store.open(b, name, i, config, true)
+        } catch (e) {
+          this.deleteNewLogs(name, from, assignment)
+          this.rolledBack(`${what}: the log of ${name}-${i} on broker ${b} could not be created`, e)
+        }
+      }
+  }
+
+  private deleteNewLogs(name: string, from: number, assignment: number[][]): void {
+    for (let i = from; i < assignment.length; i++)
+      for (const b of assignment[i]) {
+        try {
+          this.env.store.delete(b, name, i)
+        } catch {
+          // a directory that cannot be removed now is a stray at the next open, deleted then
+        }
+      }
+  }
+
+  private rolledBack(what: string, cause: unknown): never {
+    const message = `${what}: ${(cause as Error)?.message ?? String(cause)}. Nothing of it was kept.`
+    this.env.event({ kind: 'topic-rolled-back', severity: 'warning', message })
+    throw new KafkaError('KAFKA_STORAGE_ERROR', message)
+  }
+
+  // ---- elections -------------------------------------------------------------------------------
+
+  private isrUsable(t: TopicMeta, i: number): number[] {
+    const pm = t.partitions[i]
+    return pm.replicas.filter((b) => pm.isr.includes(b) && this.usable(b, t.name, i))
+  }
+
+  /**
+   * Elects a leader of partition `i` of `t` (see the module header for the modes); `why` says why,
+   * for the event. Bumps the leader epoch when the leader changes, truncates longer followers to the
+   * new leader's log end, raises the new leader's high watermark to what was acknowledged (up to its
+   * log end), drops ISR members below it, reports a loss, and publishes.
+   */
+  elect(t: TopicMeta, i: number, mode: ElectionMode, why: string): void {
+    const pm = t.partitions[i]
+    const prev = pm.leader
+    const acked = this.acknowledgedEnd(t.name, i)
+    let candidates = this.isrUsable(t, i)
+    if (mode === 'most-complete' && candidates.length > 1) candidates = candidates.filter((b) => b !== prev)
+    const leo = (b: number): number => this.logEndOffsetOf(b, t.name, i)
+    let next = -1
+    if (candidates.length > 0) {
+      const intact = candidates.filter((b) => leo(b) >= acked)
+      next = mode === 'replica-order' && intact.length > 0 ? intact[0] : candidates.reduce((best, b) => (leo(b) > leo(best) ? b : best), candidates[0])
+      pm.leader = next
+      pm.isr = pm.replicas.filter((b) => pm.isr.includes(b) && (this.usable(b, t.name, i) || b === next))
+    } else {
+      pm.leader = -1
+    }
+    this.env.metaChanged()
+    if (pm.leader === prev) {
+      this.publish(t, i)
+      return
+    }
+    pm.leaderEpoch++
+    const name = `${t.name}-${i}`
+    this.env.event({
+      kind: 'leader-elected',
+      severity: mode === 'most-complete' || pm.leader < 0 ? 'warning' : 'info',
+      topic: t.name,
+      partition: i,
+      brokerId: pm.leader,
+      message:
+        pm.leader < 0
+          ? `${name} is offline: ${why}, and no other in-sync replica can lead it`
+          : `Broker ${pm.leader} now leads ${name} (leader epoch ${pm.leaderEpoch}): ${why}`
+    })
+    if (pm.leader >= 0) {
+      const end = leo(pm.leader)
+      for (const b of pm.replicas) {
+        if (b === pm.leader || !this.usable(b, t.name, i)) continue
+        const f = this.replicaOf(b, t.name, i)!
+        if (f.logEndOffset > end && !this.truncateFollower(f, end)) this.reportAhead(t, i, f, end)
+      }
+    }
+    this.afterLeaderChosen(t, i)
+    this.publish(t, i)
+    this.seedFollowers(t, i)
+  }
+
+  private truncateFollower(f: Partition, to: number): boolean {
+    try {
+      return f.truncateTo(to)
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e
+      return true // it went offline (Partition.markOffline told us)
+    }
+  }
+
+  private reportAhead(t: TopicMeta, i: number, f: Partition, leaderEnd: number): void {
+    this.env.event({
+      kind: 'replica-damaged',
+      severity: 'error',
+      topic: t.name,
+      partition: i,
+      brokerId: t.partitions[i].leader,
+      message: `The leader of ${t.name}-${i}, broker ${t.partitions[i].leader}, ends at offset ${leaderEnd}, but broker ${f.brokerId} holds acknowledged records up to ${f.highWatermark - 1}: broker ${f.brokerId}'s log is kept, not truncated`
+    })
+  }
+
+  /**
+   * Once a leader is chosen: its high watermark covers what was acknowledged (up to its log end),
+   * ISR members ending below it leave the ISR, and what no replica holds any more is reported lost.
+   */
+  private afterLeaderChosen(t: TopicMeta, i: number): void {
+    const pm = t.partitions[i]
+    if (pm.leader < 0) return
+    const lp = this.replicaOf(pm.leader, t.name, i)
+    const log = lp?.localLog()
+    if (!lp || !log) return
+    const acked = this.acknowledgedEnd(t.name, i)
+    const end = log.logEndOffset
+    const target = Math.min(acked, end)
+    if (target > log.highWatermark && target >= log.logStartOffset) log.updateHighWatermark(target)
+    if (end < acked)
+      this.env.event({
+        kind: 'records-lost',
+        severity: 'error',
+        topic: t.name,
+        partition: i,
+        brokerId: pm.leader,
+        message: `No in-sync replica of ${t.name}-${i} holds offsets ${end} to ${acked - 1}, which were acknowledged: broker ${pm.leader} leads with the most complete log, ending at ${end}`
+      })
+    this.acknowledged.set(this.key(t.name, i), Math.max(log.highWatermark, Math.min(acked, end)))
+    const behind = pm.isr.filter((b) => b !== pm.leader && this.logEndOffsetOf(b, t.name, i) < log.highWatermark)
+    if (behind.length === 0) return
+    for (const b of behind)
+      this.env.event({
+        kind: 'isr-shrink',
+        severity: 'warning',
+        topic: t.name,
+        partition: i,
+        brokerId: b,
+        message: `Broker ${b} left the ISR of ${t.name}-${i}: its log ends at offset ${this.logEndOffsetOf(b, t.name, i)}, below the high watermark ${log.highWatermark}; it catches up from broker ${pm.leader} and rejoins`
+      })
+    pm.isr = pm.isr.filter((b) => !behind.includes(b))
+    this.env.metaChanged()
+  }
+
+  /**
+   * After the cluster opens, before any replication (see the module header): a replica whose log
+   * ends below the high watermark its own checkpoint recorded lost acknowledged records (reported);
+   * a leader that is offline, or shorter than an ISR member, gives way to the most complete; the
+   * leader's high watermark covers what was acknowledged; members below it leave the ISR; a log found
+   * corrupt as it opened is cut at its first invalid batch where intact ISR members can refill it;
+   * the leaders learn where their followers' logs end.
+   */
+  restoreAfterOpen(): void {
+    const now = this.env.clock()
+    for (const t of this.meta.topics)
+      for (let i = 0; i < t.partitions.length; i++) {
+        const pm = t.partitions[i]
+        for (const b of pm.replicas) {
+          const p = this.replicaOf(b, t.name, i)
+          if (p?.corruptAtOpen && this.isrUsable(t, i).some((x) => x !== b)) p.retryOffline(now, { force: true, recover: true })
+        }
+        let acked = this.acknowledged.get(this.key(t.name, i)) ?? 0
+        for (const b of pm.replicas) {
+          const log = this.replicaOf(b, t.name, i)?.log
+          const recorded = log?.checkpointedHighWatermark ?? null
+          if (!log || recorded === null) continue
+          acked = Math.max(acked, recorded)
+          if (log.logEndOffset < recorded)
+            this.env.event({
+              kind: 'replica-damaged',
+              severity: 'warning',
+              topic: t.name,
+              partition: i,
+              brokerId: b,
+              message: `The log of ${t.name}-${i} on broker ${b} ends at offset ${log.logEndOffset}, below the high watermark ${recorded} it recorded: records ${log.logEndOffset} to ${recorded - 1} are missing from it (a damaged or cut log)`
+            })
+        }
+        this.acknowledged.set(this.key(t.name, i), acked)
+        const leader = pm.leader
+        if (leader >= 0) {
+          const longer = this.isrUsable(t, i).find((b) => this.logEndOffsetOf(b, t.name, i) > this.logEndOffsetOf(leader, t.name, i))
+          const lp = this.replicaOf(leader, t.name, i)
+          if (!lp || lp.offline) this.elect(t, i, 'most-complete', `the log of its leader, broker ${leader}, is unusable (${lp?.offline?.error.message ?? 'not opened'})`)
+          else if (longer !== undefined)
+            this.elect(
+              t,
+              i,
+              'most-complete',
+              `its leader, broker ${leader}, ends at offset ${this.logEndOffsetOf(leader, t.name, i)}, below broker ${longer}'s ${this.logEndOffsetOf(longer, t.name, i)}: the leader's log lost records that its followers hold`
+            )
+          else {
+            this.afterLeaderChosen(t, i)
+            this.publish(t, i)
+          }
+        }
+        this.seedFollowers(t, i)
+      }
+  }
+
+  /** Tells the leader of partition `i` where its live followers' logs end (as their next fetch would). */
+  private seedFollowers(t: TopicMeta, i: number): void {
+    const pm = t.partitions[i]
+    if (pm.leader < 0) return
+    const lp = this.replicaOf(pm.leader, t.name, i)
+    if (!lp) return
+    for (const b of pm.replicas)
+      if (b !== pm.leader && this.usable(b, t.name, i) && this.registry.isFetching(b)) lp.seedFollowerEndOffset(b, this.logEndOffsetOf(b, t.name, i))
+    lp.maybeIncrementHighWatermark()
+  }
+
+  /**
+   * A replica reports that the leader of `topic`-`i` lacks records it holds (a shorter log than an
+   * in-sync follower's, or below what the follower knows was acknowledged): the most complete
+   * in-sync replica leads. Reported once when no election can fix it.
+   */
+  leaderIncomplete(topic: string, i: number, why: string): void {
+    const t = this.topic(topic)
+    if (!t) return
+    const prev = t.partitions[i].leader
+    this.elect(t, i, 'most-complete', why)
+    const k = this.key(topic, i)
+    if (t.partitions[i].leader === prev) {
+      if (!this.reportedIncomplete.has(k)) {
+        this.reportedIncomplete.add(k)
+        this.env.event({ kind: 'replica-damaged', severity: 'error', topic, partition: i, brokerId: prev, message: `${why}; no other in-sync replica can lead ${topic}-${i}` })
+      }
+    } else this.reportedIncomplete.delete(k)
+  }
+
+  /**
+   * Broker `b`, leading `topic`-`i`, met a corrupt batch (`err`, naming file and position). When
+   * another usable ISR member exists, `b` leaves the ISR, the most complete of them leads, and `b`'s
+   * log is cut at its first invalid batch (re-validated from the corrupt segment on), so it refetches
+   * the rest. Otherwise nothing moves and the corruption is reported once.
+   * @returns whether leadership moved away from `b`.
+   */
+  leaderCorrupt(topic: string, i: number, b: number, err: StorageError): boolean {
+    const t = this.topic(topic)
+    if (!t) return false
+    const pm = t.partitions[i]
+    const others = this.isrUsable(t, i).filter((x) => x !== b)
+    if (pm.leader !== b || others.length === 0) {
+      const key = `${err.file}:${err.position ?? ''}`
+      if (!this.reportedCorruption.has(key)) {
+        this.reportedCorruption.add(key)
+        this.env.event({
+          kind: 'replica-damaged',
+          severity: 'error',
+          topic,
+          partition: i,
+          brokerId: b,
+          message: `The log of ${topic}-${i} on broker ${b} has a corrupt batch and no other in-sync replica can take over: ${err.message}`
+        })
+      }
+      return false
+    }
+    this.env.event({ kind: 'replica-damaged', severity: 'warning', topic, partition: i, brokerId: b, message: `The log of ${topic}-${i} on broker ${b} has a corrupt batch: ${err.message}` })
+    pm.isr = pm.isr.filter((x) => x !== b)
+    this.env.metaChanged()
+    this.elect(t, i, 'most-complete', `its leader, broker ${b}, has a corrupt batch in its log`)
+    const damaged = this.replicaOf(b, topic, i)
+    if (!damaged) return true
+    const from = segmentBaseOf(err.file) ?? damaged.logStartOffset
+    const end = damaged.repairFrom(from)
+    if (!damaged.offline)
+      this.env.event({
+        kind: 'replica-repaired',
+        severity: 'info',
+        topic,
+        partition: i,
+        brokerId: b,
+        message: `The log of ${topic}-${i} on broker ${b} was cut at its first invalid batch (log end offset ${end}); it refetches the rest from broker ${pm.leader}`
+      })
+    return true
+  }
+
+  // ---- brokers and replicas --------------------------------------------------------------------
+
+  /**
+   * Broker `b` stopped (a controlled shutdown): partitions it led elect from their ISR; as a follower
+   * it leaves every ISR at once, unless it is the last member (Kafka's controller removes a shut-down
+   * or fenced broker from every ISR; the last member stays, so the partition can come back without
+   * an unclean election).
+   */
+  brokerStopped(b: number): void {
+    for (const t of this.meta.topics)
+      for (let i = 0; i < t.partitions.length; i++) {
+        const pm = t.partitions[i]
+        if (!pm.replicas.includes(b)) continue
+        if (pm.leader === b) this.elect(t, i, 'replica-order', `its leader, broker ${b}, stopped`)
+        else if (pm.isr.includes(b) && pm.isr.length > 1) this.setIsr(t, i, pm.isr.filter((x) => x !== b), `broker ${b} stopped (controlled shutdown)`)
+        else this.publish(t, i)
+      }
+  }
+
+  /**
+   * Broker `b` started: offline partitions whose ISR holds it get it as leader; elsewhere its
+   * replicas reconcile their logs with the leader (see ReplicaFetcher) and catch up.
+   */
+  brokerStarted(b: number): void {
+    for (const t of this.meta.topics)
+      for (let i = 0; i < t.partitions.length; i++) {
+        const pm = t.partitions[i]
+        if (!pm.replicas.includes(b)) continue
+        const p = this.replicaOf(b, t.name, i)
+        if (p) p.needsReconciliation = true
+        if (pm.leader < 0 && pm.isr.includes(b) && this.usable(b, t.name, i)) this.elect(t, i, 'replica-order', `broker ${b} is back`)
+        else this.publish(t, i)
+      }
+  }
+
+  /** Broker `b`'s replica of `topic`-`i` went offline: as for a stopped broker, for that partition only. */
+  replicaOffline(b: number, topic: string, i: number): void {
+    const t = this.topic(topic)
+    if (!t) return
+    const pm = t.partitions[i]
+    if (pm.leader === b) this.elect(t, i, 'replica-order', `the log of its leader, broker ${b}, failed`)
+    else if (pm.isr.includes(b) && pm.isr.length > 1) this.setIsr(t, i, pm.isr.filter((x) => x !== b), `the log of broker ${b} is offline`)
+  }
+
+  /** Broker `b`'s replica of `topic`-`i` is online again: an offline partition may get it as leader. */
+  replicaOnline(b: number, topic: string, i: number): void {
+    const t = this.topic(topic)
+    if (!t) return
+    const pm = t.partitions[i]
+    if (pm.leader < 0 && pm.isr.includes(b) && this.registry.isAlive(b)) this.elect(t, i, 'replica-order', `the log of broker ${b} is back`)
+    else this.publish(t, i)
+  }
+
+  /**
+   * AlterPartition from the leader `from` of `topic`-`i`: sets the ISR (expansion when a follower
+   * caught up, shrink when one lagged). Refused (ignored) when `from` no longer leads, or the new ISR
+   * is not a subset of the replicas holding the leader, or adds a broker that is not usable.
+   */
+  alterIsr(from: number, topic: string, i: number, isr: number[], why: string): void {
+    const t = this.topic(topic)
+    if (!t) return
+    const pm = t.partitions[i]
+    if (pm.leader !== from || !isr.includes(from) || isr.some((b) => !pm.replicas.includes(b))) return
+    if (isr.some((b) => !pm.isr.includes(b) && !this.usable(b, topic, i))) return
+    this.setIsr(t, i, pm.replicas.filter((b) => isr.includes(b)), why)
+  }
+
+  private setIsr(t: TopicMeta, i: number, isr: number[], why: string): void {
+    const pm = t.partitions[i]
+    const added = isr.filter((b) => !pm.isr.includes(b))
+    const removed = pm.isr.filter((b) => !isr.includes(b))
+    if (added.length === 0 && removed.length === 0) return
+    pm.isr = isr
+    this.env.metaChanged()
+    if (removed.length > 0)
+      this.env.event({ kind: 'isr-shrink', severity: 'warning', topic: t.name, partition: i, brokerId: removed[0], message: `Broker${removed.length > 1 ? 's' : ''} ${removed.join(', ')} left the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
+    if (added.length > 0)
+      this.env.event({ kind: 'isr-expand', severity: 'info', topic: t.name, partition: i, brokerId: added[0], message: `Broker${added.length > 1 ? 's' : ''} ${added.join(', ')} rejoined the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
+    this.publish(t, i)
+  }
+
+  /**
+   * Preferred leader election of partition `i` (kafka-leader-election --election-type PREFERRED):
+   * when its first replica is usable, in the ISR, not leading and holds everything the leader has,
+   * it leads (leader epoch + 1). `catchUp` runs a replication round of the partition first.
+   * @returns whether leadership moved.
+   */
+  electPreferred(t: TopicMeta, i: number, catchUp: () => void): boolean {
+    const pm = t.partitions[i]
+    const preferred = pm.replicas[0]
+    if (pm.leader === preferred || pm.leader < 0) return false
+    if (!pm.isr.includes(preferred) || !this.usable(preferred, t.name, i)) return false
+    catchUp()
+    if (pm.leader === preferred || pm.leader < 0) return false
+    if (this.logEndOffsetOf(preferred, t.name, i) < this.logEndOffsetOf(pm.leader, t.name, i)) return false
+    const prev = pm.leader
+    pm.leader = preferred
+    pm.leaderEpoch++
+    this.env.metaChanged()
+    this.env.event({
+      kind: 'leader-elected',
+      severity: 'info',
+      topic: t.name,
+      partition: i,
+      brokerId: preferred,
+      message: `Broker ${preferred} leads ${t.name}-${i} again (leader epoch ${pm.leaderEpoch}): preferred leader election, broker ${prev} led`
+    })
+    this.publish(t, i)
+    return true
+  }
+
+  /** Whether anything can be done about a storage failure `e` (used by callers deciding to rethrow). */
+  static isRecoverable(e: unknown): boolean {
+    return isStorageFailure(e) || isCorruption(e)
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * ReplicaFetcher: a broker's follower side of replication (Kafka's ReplicaFetcherThread, run as
+ * synchronous rounds on the engine's event loop). For every partition the broker follows, it
+ * reconciles its log with the leader's once after a leadership change, then fetches from the
+ * leader's ReplicaManager through the same fetch path any client uses (with its replica id) until it
+ * reached the leader's log end offset, appends the batches as they are, and takes the high watermark
+ * from the answer.
+ *
+ * Reconciliation (until leader-epoch truncation, KIP-101): a follower outside the ISR truncates to
+ * its own high watermark (what lies above may have diverged: records it led and never replicated);
+ * one outside the ISR holding more than the leader truncates to the leader's log end offset, never
+ * below its own high watermark. An in-sync follower holding more than its leader, or one whose
+ * high watermark is above the leader's log end, means the leader lost records: the follower keeps
+ * its log and reports it to the controller, which moves leadership to the most complete in-sync
+ * replica (Controller.leaderIncomplete). (Followers longer than a newly elected leader were
+ * truncated by the election itself.)
+ *
+ * Must stay true: a follower never appends a batch it did not get from the current leader; a
+ * storage failure while appending takes that replica offline, not the round; a paused or stopped
+ * broker fetches nothing.
+ */
+import { KafkaError } from '../errors'
+import { isStorageFailure, type Partition } from '../cluster/partition'
+import type { ReplicaManager } from './replica-manager'
+
+/** What a fetcher needs from its cluster. */
+export interface ReplicaFetcherEnv {
+  /** Whether this broker fetches now (running and not paused). */
+  isFetching(): boolean
+  /** The replica manager of broker `id` when it runs, else null. */
+  replicaManager(id: number): ReplicaManager | null
+  /** The follower found its leader's log shorter than what it knows was acknowledged. */
+  leaderIncomplete(p: Partition, why: string): void
+}
+
+/** One broker's fetcher. */
+export class ReplicaFetcher {
+  constructor(
+    private readonly own: ReplicaManager,
+    private readonly env: ReplicaFetcherEnv
+  ) {}
+
+  /** Whether a round has work: a followed partition behind its leader or not yet reconciled. */
+  needsRound(): boolean {
+    if (!this.env.isFetching()) return false
+    for (const p of this.own.allPartitions()) if (this.partitionNeedsFetch(p)) return true
+    return false
+  }
+
+  private partitionNeedsFetch(p: Partition): boolean {
+    if (p.isLeader || p.offline) return false
+    const leader = this.leaderPartition(p)
+    if (!leader) return false
+    if (p.needsReconciliation) return true
+    if (p.logEndOffset !== leader.logEndOffset || p.highWatermark < Math.min(leader.highWatermark, p.logEndOffset)) return true
+    // The leader must learn that this follower is caught up (ISR expansion, high watermark).
+    return leader.knownEndOffset(this.own.brokerId) !== p.logEndOffset
+  }
+
+  private leaderPartition(p: Partition): Partition | null {
+    const leaderId = p.registration.leader
+    if (leaderId < 0 || leaderId === this.own.brokerId) return null
+    const rm = this.env.replicaManager(leaderId)
+    const lp = rm?.partition(p.topic, p.id)
+    return lp && lp.isLeader ? lp : null
+  }
+
+  /** One round over every followed partition. Returns records copied. */
+  fetchRound(): number {
+    if (!this.env.isFetching()) return 0
+    let copied = 0
+    for (const p of [...this.own.allPartitions()]) if (!p.isLeader && !p.offline) copied += this.fetchPartition(p)
+    return copied
+  }
+
+  /**
+   * Fetches `p` from its leader until it reached the leader's log end offset (or the leader moved).
+   * Returns records copied.
+   */
+  fetchPartition(p: Partition): number {
+    if (!this.env.isFetching() || p.isLeader || p.offline) return 0
+    const leaderId = p.registration.leader
+    const leaderRm = leaderId >= 0 ? this.env.replicaManager(leaderId) : null
+    const leader = leaderRm?.partition(p.topic, p.id)
+    if (!leaderRm || !leader || !leader.isLeader) return 0
+    const epoch = p.leaderEpoch
+    let copied = 0
+    try {
+      if (p.needsReconciliation && !this.reconcile(p, leader)) return 0
+      // A lazily opened log that was never written: an empty follower is in sync without a log.
+      if (leader.logEndOffset === 0 && !p.log && p.logEndOffset === 0) {
+        leaderRm.fetchForFollower(p.topic, p.id, this.own.brokerId, 0)
+        return 0
+      }
+      if (p.logEndOffset > leader.logEndOffset) {
+        if (!this.truncateToLeader(p, leader)) return 0
+      }
+      if (p.localLog() === null) return 0
+      // Kafka's follower on OFFSET_OUT_OF_RANGE below the leader's log start: start over there.
+      if (p.logEndOffset < leader.logStartOffset) p.truncateFullyAndStartAt(leader.logStartOffset)
+      for (;;) {
+        if (p.leaderEpoch !== epoch || !leader.isLeader) break
+        const res = leaderRm.fetchForFollower(p.topic, p.id, this.own.brokerId, p.logEndOffset)
+        if (res.batches.length > 0) copied += p.appendAsFollower(res.batches)
+        p.updateFollowerHighWatermark(res.highWatermark)
+        if (res.batches.length === 0 || p.logEndOffset >= res.logEndOffset) {
+          if (res.batches.length > 0) {
+            // Tell the leader where this follower is now (its next fetch would), so the ISR and the
+            // high watermark move in this round.
+            const last = leaderRm.fetchForFollower(p.topic, p.id, this.own.brokerId, p.logEndOffset)
+            p.updateFollowerHighWatermark(last.highWatermark)
+          }
+          break
+        }
+      }
+    } catch (e) {
+      if (isStorageFailure(e) || (e instanceof KafkaError && (e.code === 'NOT_LEADER_OR_FOLLOWER' || e.code === 'CORRUPT_MESSAGE' || e.code === 'BROKER_NOT_AVAILABLE')))
+        return copied // offline replica, or leadership moved: the next round fetches from the new leader
+      throw e
+    }
+    return copied
+  }
+
+  /**
+   * Once after becoming a follower (or coming back): a replica outside the ISR truncates to its own
+   * high watermark (it may hold records it led and never replicated). Returns false when fetching
+   * must wait (nothing to do now).
+   */
+  private reconcile(p: Partition, leader: Partition): boolean {
+    p.needsReconciliation = false
+    const inIsr = p.registration.isr.includes(this.own.brokerId)
+    const log = p.log
+    if (log && !inIsr && log.logEndOffset > log.highWatermark) p.truncateTo(Math.max(log.highWatermark, log.logStartOffset))
+    return leader.isLeader
+  }
+
+  /**
+   * The follower holds more than the leader: it truncates to the leader's log end offset, unless
+   * that cuts below its own high watermark (the leader lacks acknowledged records: reported).
+   */
+  private truncateToLeader(p: Partition, leader: Partition): boolean {
+    const end = leader.logEndOffset
+    if (p.registration.isr.includes(this.own.brokerId)) {
+      // An in-sync follower copied everything it has from leaders this one followed: the leader
+      // lost records (the controller truncated longer followers when it elected this leader).
+      this.env.leaderIncomplete(p, `its leader, broker ${leader.brokerId}, ends at offset ${end}, below broker ${this.own.brokerId}'s ${p.logEndOffset}: the leader's log lost records that its followers hold`)
+      return false
+    }
+    if (p.truncateTo(end)) return true
+    this.env.leaderIncomplete(
+      p,
+      `its leader, broker ${leader.brokerId}, ends at offset ${end}, but broker ${this.own.brokerId} holds acknowledged records up to ${p.highWatermark - 1}`
+    )
+    return false
+  }
+}

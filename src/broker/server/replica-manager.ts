@@ -1,0 +1,213 @@
+/**
+ * ReplicaManager: one broker's replicas and the requests addressed to that broker (Kafka's
+ * kafka.server.ReplicaManager): producer appends (appendRecords, with the acks=all wait in the
+ * produce purgatory), consumer reads (fetchMessages, never past the high watermark), follower
+ * fetches (up to the log end offset, teaching the leader where each follower is), ListOffsets, and
+ * the broker's periodic work on its partitions (ISR shrink, offline replicas tried again). It applies
+ * the controller's partition registrations to the broker's Partitions (Kafka's
+ * applyDelta / becomeLeaderOrFollower).
+ *
+ * Requests are addressed to a broker: one that does not lead the partition answers
+ * NOT_LEADER_OR_FOLLOWER, as Kafka does; a stopped broker answers BROKER_NOT_AVAILABLE (a real one
+ * would not answer at all).
+ *
+ * Must stay true: every request is one synchronous step on the engine's event loop (an acks=all
+ * produce returns a promise that the purgatory settles later); validation happens before anything
+ * is appended; the metrics count what was appended and what consumers read.
+ */
+import { KafkaError } from '../errors'
+import type { ClusterMetrics } from '../metrics/cluster-metrics'
+import type { RecordInput, StoredRecord } from '../storage/storage-types'
+import { Partition, REPLICA_FETCH_MAX_BYTES, type FetchResult, type PartitionEnv, type PartitionRegistration } from '../cluster/partition'
+import { decodeRecordsInto, batchLastOffset, batchSize } from '../codec/record-batch'
+
+/** Key of a topic partition in maps. */
+export function tpKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`
+}
+
+/** What a ReplicaManager needs from its broker. */
+export interface ReplicaManagerEnv {
+  /** Whether the broker runs (a stopped broker answers nothing). */
+  isRunning(): boolean
+  metrics: ClusterMetrics
+  /** The env of this broker's Partition of `topic`-`partition`. */
+  partitionEnv(topic: string, partition: number): PartitionEnv
+}
+
+/** One append's outcome on one partition (Kafka's PartitionResponse). */
+export interface AppendResult {
+  firstOffset: number
+  lastOffset: number
+  batchBytes: number
+  /** The batch's max timestamp (the append time for LogAppendTime topics), ms. */
+  maxTimestamp: number
+}
+
+/** One broker's replica manager. */
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Partition>()
+
+  constructor(
+    readonly brokerId: number,
+    private readonly env: ReplicaManagerEnv
+  ) {}
+
+  // ---- the controller's decisions --------------------------------------------------------------
+
+  /**
+   * Applies the controller's registration of `topic`-`partition` to this broker: creates the
+   * Partition when this broker becomes a replica (opening its log when `eager`), hands the
+   * registration to it (make leader / make follower / ISR change), and forgets it when this broker
+   * no longer hosts it.
+   */
+  applyRegistration(topic: string, partition: number, reg: PartitionRegistration, eager: boolean): Partition | null {
+    const key = tpKey(topic, partition)
+    let p = this.partitions.get(key)
+    if (!reg.replicas.includes(this.brokerId)) {
+      if (p) {
+        p.failWaiters(new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} no longer hosts ${topic}-${partition}`))
+        p.detach()
+        this.partitions.delete(key)
+      }
+      return null
+    }
+    if (!p) {
+      p = new Partition(topic, partition, this.brokerId, reg, this.env.partitionEnv(topic, partition), eager)
+      this.partitions.set(key, p)
+      return p
+    }
+    p.applyRegistration(reg)
+    return p
+  }
+
+  /** Forgets `topic`-`partition` (its topic was deleted), failing its waits with `reason`. */
+  removePartition(topic: string, partition: number, reason: KafkaError): void {
+    const key = tpKey(topic, partition)
+    const p = this.partitions.get(key)
+    if (!p) return
+    p.failWaiters(reason)
+    p.detach()
+    this.partitions.delete(key)
+  }
+
+  /** This broker's Partition of `topic`-`partition`, or undefined. */
+  partition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(tpKey(topic, partition))
+  }
+
+  /** Every Partition on this broker. */
+  allPartitions(): IterableIterator<Partition> {
+    return this.partitions.values()
+  }
+
+  // ---- requests --------------------------------------------------------------------------------
+
+  private checkRunning(): void {
+    if (!this.env.isRunning()) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${this.brokerId} is not running`)
+  }
+
+  private leaderPartition(topic: string, partition: number): Partition {
+    this.checkRunning()
+    const p = this.partitions.get(tpKey(topic, partition))
+    if (!p) throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `Broker ${this.brokerId} does not host ${topic}-${partition}`)
+    return p
+  }
+
+  /**
+   * Appends `records` to `topic`-`partition` as one batch, on this broker as its leader (Kafka's
+   * appendRecords for one partition; the caller validated the records and the acks rules).
+   * @throws KafkaError BROKER_NOT_AVAILABLE (stopped), NOT_LEADER_OR_FOLLOWER (not its leader),
+   *   KAFKA_STORAGE_ERROR (its log cannot be written).
+   */
+  appendRecords(topic: string, partition: number, records: RecordInput[]): AppendResult {
+    const p = this.leaderPartition(topic, partition)
+    const res = p.appendRecordsAsLeader(records)
+    this.env.metrics.recordAppend(this.brokerId, topic, partition, records.length, res.batchBytes)
+    return res
+  }
+
+  /**
+   * A consumer's read (Kafka's fetchMessages with no replica id): whole batches from the one holding
+   * `offset`, about `maxBytes` (at least one batch), never at or past the high watermark.
+   * @throws KafkaError NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE (below the log start or above the
+   *   log end offset), CORRUPT_MESSAGE naming file and position when no intact replica can take over.
+   */
+  fetchForConsumer(topic: string, partition: number, offset: number, maxBytes: number): FetchResult {
+    const p = this.leaderPartition(topic, partition)
+    return p.readAsLeader((log) => {
+      if (!Number.isInteger(offset) || offset < log.logStartOffset || offset > log.logEndOffset)
+        throw new KafkaError(
+          'OFFSET_OUT_OF_RANGE',
+          `Fetch offset ${offset} is out of range for partition ${p.name}: log start offset ${log.logStartOffset}, log end offset ${log.logEndOffset}`
+        )
+      const hw = log.highWatermark
+      const batches = offset < hw ? log.readBatches(offset, maxBytes, hw) : Buffer.alloc(0)
+      return { batches, highWatermark: hw, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset }
+    })
+  }
+
+  /**
+   * Decoded records of a consumer read: from `offset`, at most `maxRecords`, about `maxBytes` of
+   * batches read (at least one record when any), never at or past the high watermark, across
+   * segments; counts the bytes read in the metrics. Decoding belongs to the reader (Kafka's
+   * consumer), not the log.
+   */
+  readRecords(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): { records: StoredRecord[]; result: FetchResult } {
+    const records: StoredRecord[] = []
+    let bytes = 0
+    let result = this.fetchForConsumer(topic, partition, offset, maxBytes)
+    let next = offset
+    for (;;) {
+      const buf = result.batches
+      let p = 0
+      while (p < buf.length && records.length < maxRecords) {
+        decodeRecordsInto(buf, p, records, next, result.highWatermark)
+        next = batchLastOffset(buf, p) + 1
+        p += batchSize(buf, p)
+      }
+      bytes += p
+      if (p === 0 || records.length >= maxRecords || bytes >= maxBytes || next >= result.highWatermark) break
+      result = this.fetchForConsumer(topic, partition, next, maxBytes - bytes)
+    }
+    if (records.length > maxRecords) records.length = maxRecords
+    if (bytes > 0) this.env.metrics.recordFetch(this.brokerId, topic, partition, bytes)
+    return { records, result }
+  }
+
+  /**
+   * A follower's fetch (Kafka's fetch with replica id `replicaId`): batches up to the log end
+   * offset; the leader learns the follower's position. See Partition.fetchForFollower.
+   */
+  fetchForFollower(topic: string, partition: number, replicaId: number, fetchOffset: number, maxBytes = REPLICA_FETCH_MAX_BYTES): FetchResult {
+    return this.leaderPartition(topic, partition).fetchForFollower(replicaId, fetchOffset, maxBytes)
+  }
+
+  /**
+   * Kafka's ListOffsets on the leader: earliest = log start offset, latest = high watermark,
+   * { timestamp } = the first offset whose timestamp >= T below the high watermark, or null.
+   */
+  listOffset(topic: string, partition: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null {
+    const p = this.leaderPartition(topic, partition)
+    return p.readAsLeader((log) => {
+      if (spec === 'earliest') return log.logStartOffset
+      if (spec === 'latest') return log.highWatermark
+      const o = log.offsetForTimestamp(spec.timestamp)
+      return o === null || o >= log.highWatermark ? null : o
+    })
+  }
+
+  // ---- periodic work ---------------------------------------------------------------------------
+
+  /**
+   * The broker's periodic work on its partitions at `now`: offline replicas tried again, ISRs of the
+   * partitions it leads shrunk when followers lag (Kafka's isr-expiration task).
+   */
+  tick(now: number): void {
+    if (!this.env.isRunning()) return
+    for (const p of [...this.partitions.values()]) {
+      if (p.offline) p.retryOffline(now)
+      else p.maybeShrinkIsr()
+    }
+  }
+}
