@@ -467,6 +467,16 @@ export class Cluster implements ClusterApi {
     return this.replicaManagers.get(brokerId)!.partition(topic, partition)?.log ?? null
   }
 
+  /**
+   * Broker `brokerId`'s ReplicaManager: requests addressed to that broker (the wire protocol's
+   * listener of that broker, tests). @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker.
+   */
+  replicaManager(brokerId: number): ReplicaManager {
+    this.checkOpen()
+    this.controller.registry.check(brokerId)
+    return this.replicaManagers.get(brokerId)!
+  }
+
   // ---- produce and read ------------------------------------------------------------------------
 
   /** See Producer.produce: validated whole, appended to each partition's leader, acks=all waits for the ISR. */

@@ -1,0 +1,87 @@
+/**
+ * The in-process engine workload of `npm run bench` (issue 9): produce 100-byte records in
+ * 1,000-record calls through the in-process producer (Cluster.produce) to a 6-partition topic with
+ * 500 distinct keys, at RF 3 acks=all and at RF 1 acks=1, then consume everything (Cluster.fetch of
+ * each partition). Prints one JSON line of results. Run by engine.bench.ts in this checkout and,
+ * for the before/after table, in a checkout of the code before (it only uses Cluster's public API,
+ * which both have).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { Cluster } from '../../src/broker/cluster/cluster'
+
+const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000)
+const PER_CALL = 1000
+const KEYS = 500
+const IN_FLIGHT = 16
+const VALUE = Buffer.alloc(100, 'v')
+
+interface CaseResult {
+  name: string
+  records: number
+  produceMs: number
+  producePerSec: number
+  consumeMs: number
+  consumePerSec: number
+}
+
+async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-bench-engine-'))
+  const cluster = new Cluster({ dataDir: dir, brokers: 3, log: () => {} })
+  try {
+    cluster.createTopic('bench', { partitions: 6, replicationFactor: rf })
+    const keys = Array.from({ length: KEYS }, (_, i) => Buffer.from(`key-${i}`))
+    const calls = Math.ceil(RECORDS / PER_CALL)
+    const start = process.hrtime.bigint()
+    const inFlight = new Set<Promise<unknown>>()
+    let k = 0
+    for (let c = 0; c < calls; c++) {
+      const records = new Array(PER_CALL)
+      for (let j = 0; j < PER_CALL; j++) records[j] = { key: keys[k++ % KEYS], value: VALUE }
+      const p: Promise<unknown> = cluster.produce('bench', records, { acks }).finally(() => inFlight.delete(p))
+      inFlight.add(p)
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight)
+    }
+    await Promise.all(inFlight)
+    const produceMs = Number(process.hrtime.bigint() - start) / 1e6
+    // Let replication finish before reading (acks=1 does not wait for it).
+    for (let i = 0; i < 100 && cluster.replicateNow() > 0; i++);
+    const cstart = process.hrtime.bigint()
+    let consumed = 0
+    for (let p = 0; p < 6; p++) {
+      let offset = 0
+      for (;;) {
+        const r = cluster.fetch('bench', p, offset, { maxRecords: 10000, maxBytes: 4 << 20 })
+        if (r.records.length === 0) break
+        consumed += r.records.length
+        offset = r.nextOffset
+      }
+    }
+    const consumeMs = Number(process.hrtime.bigint() - cstart) / 1e6
+    if (consumed !== calls * PER_CALL) throw new Error(`${name}: consumed ${consumed} of ${calls * PER_CALL}`)
+    return {
+      name,
+      records: consumed,
+      produceMs,
+      producePerSec: Math.round((consumed / produceMs) * 1000),
+      consumeMs,
+      consumePerSec: Math.round((consumed / consumeMs) * 1000)
+    }
+  } finally {
+    await cluster.close()
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+async function main(): Promise<void> {
+  const out: CaseResult[] = []
+  out.push(await runCase('RF 3, acks=all', 3, 'all'))
+  out.push(await runCase('RF 1, acks=1', 1, 1))
+  process.stdout.write(JSON.stringify(out) + '\n')
+}
+
+void main().catch((e) => {
+  console.error(e)
+  process.exit(1)
+})
