@@ -86,6 +86,7 @@ export interface ClusterEventView {
     | 'leader-elected'
     | 'isr-shrink'
     | 'isr-expand'
+    | 'log-truncated'
     | 'topic-created'
     | 'topic-deleted'
     | 'partitions-added'

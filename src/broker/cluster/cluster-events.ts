@@ -21,6 +21,7 @@ export type ClusterEventKind =
   | 'leader-elected'
   | 'isr-shrink'
   | 'isr-expand'
+  | 'log-truncated'
   | 'topic-created'
   | 'topic-deleted'
   | 'partitions-added'

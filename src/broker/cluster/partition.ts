@@ -485,6 +485,7 @@ export class Partition {
     const log = this.logRef
     if (!log || offset >= log.logEndOffset) return true
     if (offset < log.highWatermark) return false
+    const before = log.logEndOffset
     try {
       log.truncateTo(Math.max(offset, log.logStartOffset))
     } catch (e) {
@@ -492,6 +493,15 @@ export class Partition {
       this.markOffline(asKafkaError(e), 'truncating its log failed', true)
       throw e
     }
+    if (log.logEndOffset < before)
+      this.env.event({
+        kind: 'log-truncated',
+        severity: 'info',
+        topic: this.topic,
+        partition: this.id,
+        brokerId: this.brokerId,
+        message: `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset}: offsets ${log.logEndOffset} to ${before - 1} were not in the leader's log (never acknowledged)`
+      })
     return true
   }
 
