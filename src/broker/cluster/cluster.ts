@@ -42,22 +42,21 @@ import type {
   ConsumerRecord,
   GroupLagRow,
   GroupOffsets,
-  PartitionState,
   ProduceOptions,
   ProducerRecord,
   RateSeries,
   RecordMetadata,
-  ReplicaState,
   SegmentInfo,
   TopicConfigs,
   TopicState
 } from './cluster-api'
 import { ClusterEventLog, type ClusterEvent, type ClusterEventInput } from './cluster-events'
+import { ClusterView } from './cluster-view'
 import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type TopicMeta } from './cluster-metadata'
 import { ensureDirectory } from './data-dir'
 import { DataDirLock } from './data-dir-lock'
 import { LogManagerStore } from './log-manager-store'
-import type { Partition, PartitionEnv } from './partition'
+import type { PartitionEnv } from './partition'
 import { defaultReplicaBudget, type ReplicaBudget } from './replica-budget'
 import type { ReplicaLog, ReplicaLogStore } from './replica-log'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
@@ -71,8 +70,7 @@ export const DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30000
 export { DEFAULT_PRODUCE_TIMEOUT_MS } from '../client/producer'
 export { DEFAULT_FETCH_MAX_BYTES, DEFAULT_FETCH_MAX_RECORDS } from '../client/consumer'
 export { LEADER_IMBALANCE_CHECK_INTERVAL_MS, LEADER_IMBALANCE_PER_BROKER_PERCENTAGE } from '../controller/controller'
-/** Port of broker 1's address label; broker n is labelled FIRST_BROKER_PORT + n - 1. */
-export const FIRST_BROKER_PORT = 9092
+export { FIRST_BROKER_PORT } from './cluster-view'
 /**
  * How often (ms) the log of an offline replica (a storage error, e.g. a full disk) is tried again.
  * Kafka keeps a failed log dir offline until the broker restarts; an embedded cluster on a laptop
@@ -143,6 +141,7 @@ export class Cluster implements ClusterApi {
   private readonly consumer: Consumer
   private readonly groups: GroupCoordinator
   private readonly scheduler: Scheduler
+  private readonly view: ClusterView
   private readonly hadCleanShutdown: boolean
   private readonly lock: DataDirLock
   private metaDirty = false
@@ -256,12 +255,13 @@ export class Cluster implements ClusterApi {
         offsetsOf: (topic, i) => {
           const t = this.controller.replication.topic(topic)
           if (!t || i >= t.partitions.length) return null
-          const view = this.viewOf(t, i)
+          const view = this.view.logOf(t, i)
           return { highWatermark: view?.highWatermark ?? 0, logStartOffset: view?.logStartOffset ?? 0 }
         },
         partitionCount: (topic) => this.controller.replication.topic(topic)?.partitions.length ?? null,
         event: (e) => this.event(e)
       })
+      this.view = new ClusterView(this.controller, this.replicaManagers)
       meta.cleanShutdown = false
       // A full disk must not keep the cluster from opening: the write is retried at the next persist.
       this.metaDirty = true
@@ -327,20 +327,7 @@ export class Cluster implements ClusterApi {
 
   brokers(): BrokerState[] {
     this.checkOpen()
-    const reg = this.controller.registry
-    return reg.ids().map((id) => {
-      let partitionsLed = 0
-      let replicas = 0
-      let bytesOnDisk = 0
-      for (const t of this.controller.replication.topics())
-        for (const pm of t.partitions) {
-          if (pm.leader === id) partitionsLed++
-          if (pm.replicas.includes(id)) replicas++
-        }
-      for (const p of this.replicaManagers.get(id)!.allPartitions()) bytesOnDisk += p.log?.sizeInBytes ?? 0
-      const alive = reg.isAlive(id)
-      return { id, address: `127.0.0.1:${FIRST_BROKER_PORT + id - 1}`, alive, fetching: reg.isFetching(id), partitionsLed, replicas, bytesOnDisk }
-    })
+    return this.view.brokers()
   }
 
   /**
@@ -436,14 +423,14 @@ export class Cluster implements ClusterApi {
     return this.controller.replication
       .topics()
       .filter((t) => opts?.includeInternal || !t.internal)
-      .map((t) => this.topicState(t))
+      .map((t) => this.view.topic(t))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   /** @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
   describeTopic(name: string): TopicState {
     this.checkOpen()
-    return this.topicState(this.controller.topicOrThrow(name))
+    return this.view.topic(this.controller.topicOrThrow(name))
   }
 
   /** Segments of the partition's leader log (or most complete replica when offline) and its last compaction. */
@@ -451,7 +438,7 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     const t = this.controller.topicOrThrow(topic)
     this.registrationOrThrow(topic, partition)
-    const log = this.viewOf(t, partition)
+    const log = this.view.logOf(t, partition)
     return { segments: log?.segments() ?? [], lastCleaning: log?.lastCleaning ?? null }
   }
 
@@ -512,7 +499,7 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     const t = this.controller.topicOrThrow(topic)
     this.registrationOrThrow(topic, partition)
-    const log = this.viewOf(t, partition)
+    const log = this.view.logOf(t, partition)
     if (spec === 'earliest') return log?.logStartOffset ?? 0
     if (spec === 'latest') return log?.highWatermark ?? 0
     if (!spec || typeof spec !== 'object' || !Number.isFinite(spec.timestamp))
@@ -730,7 +717,7 @@ export class Cluster implements ClusterApi {
         offset = batch[batch.length - 1].offset + 1
       }
     }
-    const log = this.viewOf(t, i)
+    const log = this.view.logOf(t, i)
     if (!log) return
     let offset = log.logStartOffset
     while (offset < log.logEndOffset) {
@@ -793,56 +780,6 @@ export class Cluster implements ClusterApi {
     const pm = Number.isInteger(i) ? t.partitions[i] : undefined
     if (!pm) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${i} of topic ${topic} does not exist (topic has ${t.partitions.length} partitions)`)
     return pm
-  }
-
-  /** The log the API shows for partition `i`: the leader's, or when offline the replica reaching furthest. */
-  private viewOf(t: TopicMeta, i: number): ReplicaLog | null {
-    const pm = t.partitions[i]
-    if (pm.leader >= 0) return this.replicaManagers.get(pm.leader)?.partition(t.name, i)?.log ?? null
-    let best: ReplicaLog | null = null
-    for (const b of pm.replicas) {
-      const log = this.replicaManagers.get(b)?.partition(t.name, i)?.log
-      if (log && (!best || log.logEndOffset > best.logEndOffset)) best = log
-    }
-    return best
-  }
-
-  private partitionState(t: TopicMeta, i: number): PartitionState {
-    const pm = t.partitions[i]
-    const view = this.viewOf(t, i)
-    const replicaStates: ReplicaState[] = pm.replicas.map((b) => {
-      const p: Partition | undefined = this.replicaManagers.get(b)?.partition(t.name, i)
-      return {
-        brokerId: b,
-        logEndOffset: p?.logEndOffset ?? 0,
-        inSync: pm.isr.includes(b),
-        offline: !this.controller.registry.isAlive(b) || !!p?.offline,
-        storageError: p?.offline?.error.message ?? null
-      }
-    })
-    return {
-      topic: t.name,
-      partition: i,
-      leader: pm.leader,
-      leaderEpoch: pm.leaderEpoch,
-      replicas: [...pm.replicas],
-      isr: [...pm.isr],
-      logStartOffset: view?.logStartOffset ?? 0,
-      logEndOffset: view?.logEndOffset ?? 0,
-      highWatermark: view?.highWatermark ?? 0,
-      sizeBytes: view?.sizeInBytes ?? 0,
-      replicaStates
-    }
-  }
-
-  private topicState(t: TopicMeta): TopicState {
-    return {
-      name: t.name,
-      partitions: t.partitions.map((_pm, i) => this.partitionState(t, i)),
-      replicationFactor: t.partitions[0]?.replicas.length ?? 0,
-      configs: { ...t.configs },
-      internal: t.internal
-    }
   }
 
   private checkOpen(): void {
