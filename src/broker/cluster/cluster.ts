@@ -19,7 +19,7 @@
  */
 import crypto from 'node:crypto'
 import path from 'node:path'
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import { StickyPartitioner, murmur2, toPositive } from '../client/partitioner'
 import { ClusterMetrics } from '../metrics/cluster-metrics'
 import { partitionHealth, type PartitionHealth } from '../metrics/partition-health'
@@ -41,6 +41,7 @@ import type {
   RateSeries,
   RecordMetadata,
   SegmentInfo,
+  TopicConfigOverrides,
   TopicConfigs,
   TopicState
 } from './cluster-api'
@@ -52,7 +53,9 @@ import { LogManagerStore } from './log-manager-store'
 import { DataDirLock } from './data-dir-lock'
 import { ensureDirectory } from './data-dir'
 import { payloadSize, recordSize, singleRecordBatchSize, RECORD_BATCH_OVERHEAD } from './record-size'
-import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
+import { validateTopicConfigs } from './topic-config'
+import { DEFAULT_TOPIC_CONFIGS } from '../model/topic-config-values'
+import { toLogConfig } from '../model/log-config'
 import {
   checkAcks,
   checkLeaderAvailable,
@@ -63,7 +66,8 @@ import {
   partitionWritable,
   type ProduceTarget
 } from './produce-validation'
-import { validatePartitionCount, validateReplicationFactor, validateTopicName } from './topic-rules'
+import { validatePartitionCount, validateReplicationFactor } from './topic-rules'
+import { validateTopicName } from '../model/topic-name'
 import { ClusterEventLog, type ClusterEvent, type ClusterEventInput } from './cluster-events'
 import { checkReplicaBudget, defaultReplicaBudget, type ReplicaBudget } from './replica-budget'
 
@@ -343,7 +347,7 @@ export class Cluster implements ClusterApi {
    * @throws KafkaError INVALID_TOPIC_EXCEPTION (name rule, collision on '.'/'_', reserved name),
    *   TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG.
    */
-  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState {
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides }): TopicState {
     this.checkOpen()
     validateTopicName(name)
     if (this.topics.has(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
@@ -469,7 +473,7 @@ export class Cluster implements ClusterApi {
    * merged onto the topic's current configs and applied to every replica log.
    * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG.
    */
-  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>): TopicState {
+  alterTopicConfigs(name: string, configs: TopicConfigOverrides): TopicState {
     this.checkOpen()
     const t = this.topicOrThrow(name)
     const next = validateTopicConfigs(configs as Partial<Record<string, unknown>>, t.meta.configs)

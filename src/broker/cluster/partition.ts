@@ -35,7 +35,7 @@
  * its first invalid batch, then refetched from the new leader). Every such step is reported as a
  * cluster event (./cluster-events.ts).
  */
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
 import type { PartitionState, ReplicaState } from './cluster-api'
 import type { ClusterEventInput } from './cluster-events'
 import type { PartitionMeta } from './cluster-metadata'
