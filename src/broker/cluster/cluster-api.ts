@@ -1,7 +1,9 @@
 /**
  * The engine's public API: what the hosts (Electron main, browser-mode host, CLI) call. `Cluster`
  * (cluster.ts) implements it. Plain Node types: Buffers for bytes, numbers for offsets (int64 offsets
- * are held as JS numbers; they stay exact below 2^53), ms since the epoch for time.
+ * are held as JS numbers; they stay exact below 2^53), ms since the epoch for time; topic configs of
+ * Kafka's LONG type are bigint, exact to Long.MAX_VALUE. Configs, acks and error names are the
+ * engine model's (../model/), re-exported here.
  *
  * Errors: every method throws `KafkaError` (../model/errors.ts) carrying Kafka's error name
  * (UNKNOWN_TOPIC_OR_PARTITION, TOPIC_ALREADY_EXISTS, INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS,
@@ -107,6 +109,7 @@ export interface TopicState {
   name: string
   partitions: PartitionState[]
   replicationFactor: number
+  /** Every config of the topic (Kafka's defaults included), exact: LONG values as bigint (../model/topic-configs.ts). */
   configs: TopicConfigs
   internal: boolean
 }
