@@ -5,7 +5,7 @@
  * Must stay true: never throws; KafkaError keeps its Kafka name and message.
  */
 import type { ContractError } from '../shared/contract'
-import { KafkaError } from '../broker/errors'
+import { KafkaError } from '../broker/model/errors'
 import { ImportFormatError } from './import/record-source'
 
 /**

@@ -83,7 +83,7 @@ export class EngineService {
   async handle(name: string, payload: unknown): Promise<Reply<unknown>> {
     if (this.closed) return { ok: false, error: { code: 'BROKER_NOT_AVAILABLE', message: 'The engine is closed' } }
     const v = validateRequest(name, payload)
-    if (!v.ok) return { ok: false, error: { code: 'INVALID_REQUEST', message: v.message } }
+    if (!v.ok) return { ok: false, error: { code: v.code, message: v.message } }
     try {
       const handler = this.handlers[name as RequestName] as (req: unknown) => unknown
       const data = await handler(v.value)

@@ -10,7 +10,7 @@
  */
 import type { GroupView, RequestOf, ResetPlanRow, ResponseOf } from '../shared/contract'
 import type { ClusterApi, ConsumerRecord } from '../broker/cluster/cluster-api'
-import { KafkaError } from '../broker/errors'
+import { KafkaError } from '../broker/model/errors'
 import { toGroupView } from './contract-views'
 
 /** Records fetched from one partition per round, so partitions are consumed evenly. */

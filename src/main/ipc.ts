@@ -79,7 +79,7 @@ export function createIpcRequestHandler(options: IpcOptions) {
     if (typeof name !== 'string')
       return { ok: false, error: { code: 'INVALID_REQUEST', message: 'Request name must be a string' } }
     const v = validateRequest(name, payload)
-    if (!v.ok) return { ok: false, error: { code: 'INVALID_REQUEST', message: v.message } }
+    if (!v.ok) return { ok: false, error: { code: v.code, message: v.message } }
     try {
       const engine = await options.engine
       return await engine.handle(name, v.value)

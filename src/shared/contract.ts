@@ -5,39 +5,28 @@
  * request without a handler, or a caller passing the wrong shape, is a compile error.
  *
  * Plain data only (JSON-serialisable): numbers are offsets, bytes, ms since the epoch; record keys
- * and values travel as base64 so bytes survive exactly (the renderer decodes text / JSON / hex).
+ * and values travel as base64 so bytes survive exactly (the renderer decodes text / JSON / hex);
+ * Kafka's LONG config values travel as decimal strings (TopicConfigsView), exact to 2^63 - 1.
+ * The types and rules the engine defines (acks, error names, topic configs and their table, the
+ * topic name rule) are the engine model's, re-exported here.
  *
- * Must stay true: this file imports nothing from Node, Electron or the engine; it is compiled for
- * both the Node side (tsconfig.node.json) and the web side (tsconfig.web.json).
+ * Must stay true: this file imports nothing from Node, Electron or the engine except its Node-free
+ * model (src/broker/model); it is compiled for both the Node side (tsconfig.node.json) and the web
+ * side (tsconfig.web.json).
  */
 
-/** Kafka's `cleanup.policy` values. */
-export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete'
+// ---- Types and rules the contract shares with the engine (its Node-free model, src/broker/model) ----
 
-/** Acknowledgement level of a produce, as the producer's `acks` config: 0, 1 or all (-1). */
-export type Acks = 0 | 1 | 'all'
+import type { Acks } from '../broker/model/acks'
+import type { TopicConfigOverridesJson, TopicConfigsView } from '../broker/model/topic-configs'
 
-/**
- * Per-topic configs, with Kafka's names. Units as in Kafka: ms, bytes, counts. -1 means unlimited
- * where Kafka says so (retention.ms, retention.bytes).
- */
-export interface TopicConfigs {
-  'retention.ms': number
-  'retention.bytes': number
-  'segment.bytes': number
-  'segment.ms': number
-  'segment.index.bytes': number
-  'index.interval.bytes': number
-  'cleanup.policy': CleanupPolicy
-  'min.insync.replicas': number
-  'max.message.bytes': number
-  'delete.retention.ms': number
-  /** Compaction starts once dirty bytes / (clean + dirty bytes) of the cleanable segments reach it (0 to 1). */
-  'min.cleanable.dirty.ratio': number
-  'flush.messages': number
-  'flush.ms': number
-  'message.timestamp.type': 'CreateTime' | 'LogAppendTime'
-}
+export type { Acks, TopicConfigOverridesJson, TopicConfigsView }
+export { ACKS } from '../broker/model/acks'
+export type { KafkaErrorName } from '../broker/model/errors'
+export type { CleanupPolicy, TimestampType, TopicConfigDef, TopicConfigName } from '../broker/model/topic-configs'
+export { TOPIC_CONFIG_TABLE, LONG_MAX_VALUE, LONG_MIN_VALUE } from '../broker/model/topic-configs'
+export { DEFAULT_TOPIC_CONFIGS_VIEW, parseTopicConfigValue, topicConfigNames, topicConfigOverrides, topicConfigSource } from '../broker/model/topic-config-values'
+export { topicNameProblem, TOPIC_NAME_MAX_LENGTH } from '../broker/model/topic-name'
 
 /** A broker of the embedded cluster, as the overview shows it. */
 export interface BrokerView {
@@ -162,7 +151,8 @@ export interface TopicSummary {
 
 /** Everything the topic detail view shows about one topic. */
 export interface TopicDetail extends TopicSummary {
-  configs: TopicConfigs
+  /** Every config of the topic (defaults included), LONG values as decimal strings. */
+  configs: TopicConfigsView
   partitionViews: PartitionView[]
 }
 
@@ -377,16 +367,17 @@ export interface ContractRequests {
   'topic/list': { req: { includeInternal?: boolean }; res: TopicSummary[] }
   'topic/describe': { req: { topic: string }; res: TopicDetail }
   'topic/create': {
-    req: { topic: string; partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }
+    req: { topic: string; partitions: number; replicationFactor: number; configs?: TopicConfigOverridesJson }
     res: TopicDetail
   }
   /**
    * kafka-topics --alter --partitions (grow to `partitions`, never shrink) and/or kafka-configs
    * --alter --add-config (`configs` merged onto the topic's); at least one of the two.
    */
-  'topic/alter': { req: { topic: string; partitions?: number; configs?: Partial<TopicConfigs> }; res: TopicDetail }
+  'topic/alter': { req: { topic: string; partitions?: number; configs?: TopicConfigOverridesJson }; res: TopicDetail }
   'topic/delete': { req: { topic: string }; res: { ok: true } }
-  'topic/defaults': { req: Record<string, never>; res: { configs: TopicConfigs; brokers: number } }
+  /** Kafka's default topic configs (LONG values as decimal strings) and the broker count. */
+  'topic/defaults': { req: Record<string, never>; res: { configs: TopicConfigsView; brokers: number } }
   'topic/segments': { req: { topic: string; partition: number }; res: PartitionSegments }
   'produce/send': {
     req: {

@@ -11,7 +11,7 @@
  * name a record by `recordIndexBase` + its index; acks=0 reports offset -1, as the Java producer does;
  * LogAppendTime topics report the batch's append time.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { Acks, PartitionChoice, ProduceOptions, ProducerRecord, RecordMetadata } from '../cluster/cluster-api'
 import type { TopicMeta } from '../cluster/cluster-metadata'
 import type { Partition } from '../cluster/partition'

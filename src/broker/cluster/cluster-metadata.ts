@@ -8,14 +8,15 @@
  * Cluster has the directory open and true after close. Reading checks the whole document's shape
  * (a zod schema, plus the cross-references: known brokers, ISR within the replicas, valid topic
  * configs) before anything uses it, so a damaged or hand-edited file fails with KAFKA_STORAGE_ERROR
- * naming the file and what is wrong, never with a TypeError later.
+ * naming the file and what is wrong, never with a TypeError later. LONG config values are written
+ * exactly, as decimal strings ("9223372036854775807"), never as JSON numbers.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { KafkaError } from '../errors'
-import type { TopicConfigs } from './cluster-api'
-import { validateTopicConfigs } from './topic-config'
+import { KafkaError } from '../model/errors'
+import type { TopicConfigs } from '../model/topic-configs'
+import { topicConfigsFromJson } from './topic-config'
 
 /** Format version of cluster.json. */
 export const METADATA_VERSION = 1
@@ -72,7 +73,7 @@ const metadataSchema = z
         name: z.string().min(1, 'a topic name must not be empty'),
         topicId: z.string(),
         internal: z.boolean(),
-        configs: z.record(z.string(), z.union([z.string(), z.number()])),
+        configs: z.record(z.string(), z.union([z.string(), z.number(), z.bigint()])),
         partitions: z
           .array(
             z.looseObject({
@@ -97,7 +98,7 @@ const metadataSchema = z
       if (names.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', ti, 'name'], message: `topic ${t.name} appears twice` })
       names.add(t.name)
       try {
-        validateTopicConfigs(t.configs)
+        topicConfigsFromJson(t.configs)
       } catch (e) {
         ctx.addIssue({ code: 'custom', path: ['topics', ti, 'configs'], message: (e as Error).message })
       }
@@ -134,7 +135,8 @@ function describePath(doc: unknown, issuePath: readonly PropertyKey[]): string {
  * brokers ({id, alive}[]), topics and partition registrations, and their cross-references (replicas
  * and leaders are brokers of the cluster, the ISR lies within the replicas, configs are valid
  * Kafka topic configs).
- * @returns `doc` itself, typed.
+ * @returns `doc` itself, typed, each topic's configs replaced by the engine's form (LONG values
+ *   bigint; the old stand-in 9007199254740991 for Long.MAX_VALUE migrated, see topicConfigsFromJson).
  * @throws KafkaError KAFKA_STORAGE_ERROR naming `file`, the version when it is not 1, or the first
  *   problems found (`path: rule`).
  */
@@ -148,7 +150,10 @@ export function parseClusterMetadata(doc: unknown, file: string): ClusterMetadat
     const more = problems.length > MAX_LISTED_PROBLEMS ? `; and ${problems.length - MAX_LISTED_PROBLEMS} more` : ''
     throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} is malformed: ${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}${more}`)
   }
-  return doc as ClusterMetadata
+  // Configs as the engine holds them: LONG values exact (bigint), older stand-ins migrated.
+  const meta = doc as ClusterMetadata
+  for (const t of meta.topics) t.configs = topicConfigsFromJson(t.configs as unknown as Record<string, unknown>)
+  return meta
 }
 
 /**
@@ -181,7 +186,8 @@ export function writeClusterMetadata(dataDir: string, doc: ClusterMetadata): voi
   const tmp = `${file}.tmp`
   const fd = fs.openSync(tmp, 'w')
   try {
-    fs.writeSync(fd, JSON.stringify(doc, null, 1))
+    // LONG config values (bigint) are written exactly, as decimal strings.
+    fs.writeSync(fd, JSON.stringify(doc, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 1))
     fs.fsyncSync(fd)
   } finally {
     fs.closeSync(fd)

@@ -21,7 +21,7 @@
  */
 import crypto from 'node:crypto'
 import path from 'node:path'
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import { Consumer } from '../client/consumer'
 import { Producer } from '../client/producer'
 import { Controller } from '../controller/controller'
@@ -47,6 +47,7 @@ import type {
   RateSeries,
   RecordMetadata,
   SegmentInfo,
+  TopicConfigOverrides,
   TopicConfigs,
   TopicState
 } from './cluster-api'
@@ -59,7 +60,9 @@ import { LogManagerStore } from './log-manager-store'
 import type { PartitionEnv } from './partition'
 import { defaultReplicaBudget, type ReplicaBudget } from './replica-budget'
 import type { ReplicaLog, ReplicaLogStore } from './replica-log'
-import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
+import { validateTopicConfigs } from './topic-config'
+import { DEFAULT_TOPIC_CONFIGS } from '../model/topic-config-values'
+import { toLogConfig } from '../model/log-config'
 
 /** Brokers allowed in a cluster. */
 export const MIN_BROKERS = 1
@@ -374,7 +377,7 @@ export class Cluster implements ClusterApi {
   }
 
   /** See Controller.createTopic. */
-  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState {
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides }): TopicState {
     this.checkOpen()
     this.controller.createTopic(name, opts)
     this.persist()
@@ -391,7 +394,7 @@ export class Cluster implements ClusterApi {
   }
 
   /** See Controller.alterTopicConfigs: merged configs, applied to every replica log. */
-  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>): TopicState {
+  alterTopicConfigs(name: string, configs: TopicConfigOverrides): TopicState {
     this.checkOpen()
     this.controller.alterTopicConfigs(name, configs, (t, logConfig) => {
       for (let i = 0; i < t.partitions.length; i++)

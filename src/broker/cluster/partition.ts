@@ -24,7 +24,7 @@
  * moves, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas); an offline
  * replica has no log open. Not thread-safe: the engine's event loop owns it.
  */
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
 import type { ClusterEventInput } from './cluster-events'
 import type { PartitionMeta } from './cluster-metadata'
 import type { ReplicaLog } from './replica-log'

@@ -8,9 +8,9 @@
  * gaps); a follower's log is a prefix of its leader's log once truncated to its high watermark; the
  * store owns the logs' lifetime (closing and deleting), not the partitions using them.
  */
-import type { StorageError } from '../errors'
+import type { StorageError } from '../model/errors'
 import type { CleanerResult } from './cluster-api'
-import type { KafkaError } from '../errors'
+import type { KafkaError } from '../model/errors'
 import type { LogConfig, RecordInput, SegmentDescription, StoredRecord } from '../storage/storage-types'
 
 export interface ReplicaLog {

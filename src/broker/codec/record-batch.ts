@@ -21,7 +21,7 @@
  * Must stay true: we write no compression, producerId/epoch/sequence -1 (not idempotent); offsets
  * inside a batch are contiguous; the CRC always covers attributes..end.
  */
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
 import { ByteReader } from './byte-reader'
 import { ByteWriter, putBytes, putVarint, readInt64BE, sizeOfVarint, sizeOfVarlong, writeInt64BE } from './byte-writer'
 import { crc32c } from './crc32c'

@@ -15,7 +15,7 @@
  * produce returns a promise that the purgatory settles later); validation happens before anything
  * is appended; the metrics count what was appended and what consumers read.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { ClusterMetrics } from '../metrics/cluster-metrics'
 import type { RecordInput, StoredRecord } from '../storage/storage-types'
 import { Partition, REPLICA_FETCH_MAX_BYTES, type FetchResult, type PartitionEnv, type PartitionRegistration } from '../cluster/partition'

@@ -23,14 +23,13 @@
  * - A cleaner works on one log at a time (Kafka's cleaner thread), so one dedupe buffer bounds the
  *   offset map's memory; step() picks the log that waited longest.
  */
-import { StorageError } from '../errors'
-import type { CleanerResult } from '../cluster/cluster-api'
+import { StorageError } from '../model/errors'
 import { BatchScanner } from './batch-scanner'
 import type { LogSegment } from './log-segment'
 import { CLEANED_FILE_SUFFIX } from './log-segment'
 import type { PartitionLog } from './partition-log'
 import { RecordBatchBuilder, batchMaxTimestamp, batchTimestampType, decodeRecordsInto } from '../codec/record-batch'
-import type { StoredRecord } from './storage-types'
+import type { CleanerResult, StoredRecord } from './storage-types'
 
 /** How the cleaner runs. */
 export interface LogCleanerOptions {

@@ -29,7 +29,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
 import { LogCleaner, needsCleaning } from './log-cleaner'
 import { DEFAULT_LOG_CONFIG, PartitionLog, writeFileDurably } from './partition-log'
 import { toStorageError } from './storage-failure'

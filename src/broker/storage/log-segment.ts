@@ -16,7 +16,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import { BatchScanner } from './batch-scanner'
 import { OffsetIndex } from './offset-index'
 import {

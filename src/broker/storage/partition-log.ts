@@ -14,8 +14,7 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { KafkaError, StorageError } from '../errors'
-import type { CleanerResult } from '../cluster/cluster-api'
+import { KafkaError, StorageError } from '../model/errors'
 import {
   CLEANED_FILE_SUFFIX,
   DELETED_FILE_SUFFIX,
@@ -35,27 +34,16 @@ import {
   decodeRecordsInto,
   validateBatches
 } from '../codec/record-batch'
-import type { LogConfig, RecordInput, SegmentDescription, StorageBackend, StoredRecord } from './storage-types'
+import type { CleanerResult, LogConfig, RecordInput, SegmentDescription, StorageBackend, StoredRecord } from './storage-types'
+import { DEFAULT_TOPIC_CONFIGS } from '../model/topic-config-values'
+import { toLogConfig } from '../model/log-config'
 
 /** Name of the per-log checkpoint file (high watermark, log start offset, recovery point). */
 export const LOG_STATE_CHECKPOINT = 'log-state.checkpoint'
 const CHECKPOINT_VERSION = 0
 
-/** Kafka's defaults for the configs a log obeys. */
-export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
-  segmentBytes: 1073741824,
-  segmentMs: 604800000,
-  segmentIndexBytes: 10485760,
-  indexIntervalBytes: 4096,
-  retentionMs: 604800000,
-  retentionBytes: -1,
-  cleanupPolicy: 'delete',
-  deleteRetentionMs: 86400000,
-  minCleanableDirtyRatio: 0.5,
-  flushMessages: Number.MAX_SAFE_INTEGER,
-  flushMs: Number.MAX_SAFE_INTEGER,
-  messageTimestampType: 'CreateTime'
-})
+/** Kafka's defaults for the configs a log obeys: the model's topic config defaults, as the log sees them. */
+export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze(toLogConfig(DEFAULT_TOPIC_CONFIGS))
 
 /** How a log is opened. */
 export interface PartitionLogOptions {

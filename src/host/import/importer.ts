@@ -13,7 +13,7 @@
  * each batch and once at the start, with done <= total.
  */
 import type { Acks, ClusterApi, ProducerRecord } from '../../broker/cluster/cluster-api'
-import { KafkaError } from '../../broker/errors'
+import { KafkaError } from '../../broker/model/errors'
 import { ImportFormatError } from './record-source'
 
 /** Records per produce call. */

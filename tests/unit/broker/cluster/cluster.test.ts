@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Cluster, type ClusterTestOptions } from '../../../../src/broker/cluster/cluster'
 import type { ClusterOptions } from '../../../../src/broker/cluster/cluster-api'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 import { partitionForKey, seededRandom } from '../../../../src/broker/client/partitioner'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
 import { memoryLogStore, type MemoryLogStore } from './memory-replica-log'
@@ -96,7 +96,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       }
       expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([2, 2, 2])
       expect(t.configs['min.insync.replicas']).toBe(2)
-      expect(t.configs['retention.ms']).toBe(604800000)
+      expect(t.configs['retention.ms']).toBe(604800000n)
     })
 
     it('refuses bad names, duplicates, colliding names, zero partitions and a replication factor above the live brokers', async () => {
@@ -160,7 +160,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(await codeOf(() => cluster.alterTopicConfigs('alt', { 'segment.bytes': 1 }))).toBe('INVALID_CONFIG')
       const t = cluster.alterTopicConfigs('alt', { 'min.insync.replicas': 3, 'retention.ms': 1000 })
       expect(t.configs['min.insync.replicas']).toBe(3)
-      expect(t.configs['retention.ms']).toBe(1000)
+      expect(t.configs['retention.ms']).toBe(1000n)
       expect(t.configs['segment.bytes']).toBe(1073741824)
       expect(await codeOf(cluster.produce('alt', [rec('a', '1')], { acks: 'all' }))).toBe('NOT_ENOUGH_REPLICAS')
     })
@@ -602,7 +602,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       fs.writeFileSync(file, JSON.stringify(doc))
       const c = await h.reopen()
       expect(c.describeTopic('old').configs['min.cleanable.dirty.ratio']).toBe(0.5)
-      expect(c.describeTopic('old').configs['retention.ms']).toBe(1000)
+      expect(c.describeTopic('old').configs['retention.ms']).toBe(1000n)
     })
 
     it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {
@@ -620,7 +620,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(c.clusterId).toBe(id)
       expect(c.brokers().map((b) => b.alive)).toEqual([true, false, true])
       const after = c.describeTopic('keep')
-      expect(after.configs['retention.ms']).toBe(1000)
+      expect(after.configs['retention.ms']).toBe(1000n)
       expect(after.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])).toEqual(
         before.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])
       )

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 import { batchBaseOffset, batchSize, decodeRecordsInto, encodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
 import type { RecordInput, StoredRecord } from '../../../../src/broker/storage/storage-types'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 import {
   RecordBatchBuilder,
   batchBaseOffset,

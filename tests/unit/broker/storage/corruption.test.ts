@@ -6,7 +6,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { StorageError } from '../../../../src/broker/errors'
+import { StorageError } from '../../../../src/broker/model/errors'
 import { CLEAN_SHUTDOWN_FILE, LogManager } from '../../../../src/broker/storage/log-manager'
 import type { PartitionLog } from '../../../../src/broker/storage/partition-log'
 import { batchSize } from '../../../../src/broker/codec/record-batch'

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { StorageError } from '../../../../src/broker/errors'
+import { StorageError } from '../../../../src/broker/model/errors'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { LogManagerStore } from '../../../../src/broker/cluster/log-manager-store'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 import { PartitionLog } from '../../../../src/broker/storage/partition-log'
 import { decodeRecordBatches } from '../../../../src/broker/codec/record-batch'
 import type { LogConfig, StorageBackend } from '../../../../src/broker/storage/storage-types'

@@ -1,6 +1,10 @@
 /**
  * Typed engine errors carrying Kafka's error names (org.apache.kafka.common.protocol.Errors), so the
- * hosts and the UI can show them in words and the wire protocol can map them to error codes.
+ * hosts and the UI can show them in words and the wire protocol can map them to error codes: the
+ * table of names and codes, KafkaError and the storage layer's StorageError.
+ *
+ * Must stay true: part of the engine's Node-free model (no `node:` imports, no Buffer), so the
+ * contract (src/shared) can import it; a name's code is Kafka's protocol error code.
  */
 
 /** Kafka error names the engine raises, with their protocol error codes. */
