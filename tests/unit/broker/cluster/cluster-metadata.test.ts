@@ -1,8 +1,8 @@
 /**
- * cluster.json read back: a document of the wrong shape (null, a number, an array, brokers or topics
- * or partition registrations malformed, dangling references) fails the open with KAFKA_STORAGE_ERROR
- * naming the file and what is wrong, never with a TypeError; a valid one opens, and the directory is
- * not locked after a refused open.
+ * cluster.json of an earlier version, read back to be migrated: a document of the wrong shape (null,
+ * a number, an array, brokers or topics or partition registrations malformed, dangling references)
+ * fails the open with KAFKA_STORAGE_ERROR naming the file and what is wrong, never with a TypeError;
+ * a valid one opens, and the directory is not locked after a refused open.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { parseClusterMetadata, type ClusterMetadata } from '../../../../src/broker/cluster/cluster-metadata'
 import { KafkaError } from '../../../../src/broker/errors'
+import { readMetadataImage } from '../../support/metadata-files'
 
 let dir: string
 let file: string
@@ -38,12 +39,17 @@ async function openError(): Promise<unknown> {
   }
 }
 
-/** A valid document as the engine writes it: 3 brokers, one topic of 2 partitions. */
+/**
+ * A valid document as the engine held it: 3 brokers, one topic of 2 partitions, cleanly shut down.
+ * The metadata log is removed again, so the cluster.json a case writes is what the next open migrates.
+ */
 async function validDoc(): Promise<ClusterMetadata> {
   const c = open()
   c.createTopic('orders', { partitions: 2, replicationFactor: 2 })
   await c.close()
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterMetadata
+  const doc = readMetadataImage(dir)!
+  for (const f of ['__cluster_metadata-0', 'meta.properties', '.kafka_cleanshutdown']) fs.rmSync(path.join(dir, f), { recursive: true, force: true })
+  return JSON.parse(JSON.stringify(doc)) as ClusterMetadata
 }
 
 describe('reading cluster.json', () => {
