@@ -12,6 +12,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import type { ClusterMetadata } from '../../../../src/broker/cluster/cluster-metadata'
 import { MetadataLog, METADATA_LOG_DIR } from '../../../../src/broker/controller/metadata-log'
+import { encodeMetadataRecord } from '../../../../src/broker/controller/metadata-records'
+import { encodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 import { KafkaError } from '../../../../src/broker/errors'
 
 const FIXTURES = path.join(__dirname, '..', '..', '..', 'fixtures', 'data-dirs')
@@ -163,7 +165,9 @@ describe('migrating a v1 data directory (cluster.json)', () => {
     const dir = copyOfV1()
     const building = path.join(dir, `${METADATA_LOG_DIR}.migrating`)
     fs.mkdirSync(building)
-    fs.writeFileSync(path.join(building, '00000000000000000000.log'), 'half a migration')
+    // What a migration that died had written: a whole batch, whose topic must not appear.
+    const ghost = encodeMetadataRecord({ type: 'TopicRecord', version: 0, data: { Name: 'ghost', TopicId: 'ghostghostghostghost12' } })
+    fs.writeFileSync(path.join(building, '00000000000000000000.log'), encodeRecordBatch(0, [{ key: null, value: ghost, timestamp: 1 }], 0))
     const { image, log } = MetadataLog.open(dir, { log: () => {} })
     log.release()
     expect(image).toEqual(v1Doc())
