@@ -1,15 +1,15 @@
 /**
- * The cluster's metadata as persisted in `<dataDir>/cluster.json`: cluster id, brokers (and whether
- * each runs), topics with their configs, replica assignment, leaders, leader epochs and ISRs. Plays
- * the part of Kafka's metadata log (KRaft __cluster_metadata) in a single JSON document.
+ * The cluster's metadata as the Cluster holds it in memory (ClusterMetadata: cluster id, brokers and
+ * whether each runs, topics with their configs, replica assignment, leaders, leader epochs and
+ * ISRs), and `<dataDir>/cluster.json`, the single JSON document in which earlier versions kept it.
+ * The metadata is now persisted as a log (../controller/metadata-log.ts); cluster.json is only read,
+ * once, when a data directory written by an earlier version is migrated.
  *
- * Must stay true: the file is replaced atomically (write a temp file, fsync, rename), so a crash
- * leaves either the old or the new document, never a torn one; `cleanShutdown` is false while a
- * Cluster has the directory open and true after close. Reading checks the whole document's shape
- * (a zod schema, plus the cross-references: known brokers, ISR within the replicas, valid topic
- * configs) before anything uses it, so a damaged or hand-edited file fails with KAFKA_STORAGE_ERROR
- * naming the file and what is wrong, never with a TypeError later. LONG config values are written
- * exactly, as decimal strings ("9223372036854775807"), never as JSON numbers.
+ * Must stay true: reading checks the whole document's shape (a zod schema, plus the
+ * cross-references: known brokers, ISR within the replicas, valid topic configs) before anything
+ * uses it, so a damaged or hand-edited file fails with KAFKA_STORAGE_ERROR naming the file and what
+ * is wrong, never with a TypeError later. The same check applies to the image a metadata log replays.
+ * LONG config values are held exactly (bigint); a metadata log stores them as decimal strings.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -47,7 +47,11 @@ export interface TopicMeta {
   partitions: PartitionMeta[]
 }
 
-/** The whole cluster.json document (format version METADATA_VERSION). */
+/**
+ * The cluster's metadata (cluster.json's document, format version METADATA_VERSION). `cleanShutdown`:
+ * whether the engine that last had the directory open closed it cleanly (false while a Cluster has it
+ * open).
+ */
 export interface ClusterMetadata {
   version: number
   clusterId: string
@@ -131,7 +135,7 @@ function describePath(doc: unknown, issuePath: readonly PropertyKey[]): string {
 }
 
 /**
- * Checks that `doc` (cluster.json's parsed JSON) is version-1 cluster metadata: the shapes of the
+ * Checks that `doc` (cluster.json's parsed JSON, or the image a metadata log replayed) is version-1 cluster metadata: the shapes of the
  * brokers ({id, alive}[]), topics and partition registrations, and their cross-references (replicas
  * and leaders are brokers of the cluster, the ISR lies within the replicas, configs are valid
  * Kafka topic configs).
@@ -178,19 +182,4 @@ export function readClusterMetadata(dataDir: string): ClusterMetadata | null {
     throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} is not valid JSON: ${(e as Error).message}`)
   }
   return parseClusterMetadata(doc, file)
-}
-
-/** Atomically replace `<dataDir>/cluster.json` with `doc`. */
-export function writeClusterMetadata(dataDir: string, doc: ClusterMetadata): void {
-  const file = path.join(dataDir, METADATA_FILE)
-  const tmp = `${file}.tmp`
-  const fd = fs.openSync(tmp, 'w')
-  try {
-    // LONG config values (bigint) are written exactly, as decimal strings.
-    fs.writeSync(fd, JSON.stringify(doc, (_key, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 1))
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(tmp, file)
 }

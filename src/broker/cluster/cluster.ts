@@ -8,16 +8,21 @@
  * (../metrics), the cluster event log (./cluster-events.ts) and the Scheduler (../server) that runs
  * replication rounds after appends and the periodic tick.
  *
- * Layout under dataDir: `.lock` (the owning process), `cluster.json` (metadata, replaced
- * atomically) and one log dir per broker, `broker-<id>/` (a storage LogManager each: clean-shutdown
- * marker, checkpoints), holding `<topic>-<partition>/` replica logs in Kafka's on-disk format. With
+ * Layout under dataDir: `.lock` (the owning process), the metadata log `__cluster_metadata-0/`
+ * (records and snapshots, ../controller/metadata-log.ts) with `meta.properties` (cluster id) and
+ * `.kafka_cleanshutdown`, and one log dir per broker, `broker-<id>/` (a storage LogManager each:
+ * clean-shutdown marker, checkpoints), holding `<topic>-<partition>/` replica logs in Kafka's
+ * on-disk format. A `cluster.json` of an earlier version is migrated at open (kept as
+ * `cluster.json.migrated`). With
  * `autoReplicate: false` nothing runs in the background; tests drive rounds with `replicateNow()` /
  * `tick()` and an injected clock.
  *
  * Must stay true: one owner of state (this object on its event loop); every public method other
  * than `produce` / `commitOffsets` (waiting for acks) and `close` is one synchronous step that
  * validates before it changes anything; metadata is persisted at the end of every step that changed
- * it (a failed write is reported and retried, except where a step must not go on without it).
+ * it (appended to the metadata log in the step, fsynced right after it; topic creation and added
+ * partitions fsync before they answer; a failed write is reported and retried, except where a step
+ * must not go on without it).
  */
 import crypto from 'node:crypto'
 import path from 'node:path'
@@ -53,7 +58,8 @@ import type {
 } from './cluster-api'
 import { ClusterEventLog, type ClusterEvent, type ClusterEventInput } from './cluster-events'
 import { ClusterView } from './cluster-view'
-import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type TopicMeta } from './cluster-metadata'
+import type { ClusterMetadata, TopicMeta } from './cluster-metadata'
+import { MetadataLog } from '../controller/metadata-log'
 import { ensureDirectory } from './data-dir'
 import { DataDirLock } from './data-dir-lock'
 import { LogManagerStore } from './log-manager-store'
@@ -147,6 +153,7 @@ export class Cluster implements ClusterApi {
   private readonly view: ClusterView
   private readonly hadCleanShutdown: boolean
   private readonly lock: DataDirLock
+  private readonly metadataLog: MetadataLog
   private metaDirty = false
   /** The last metadata write failed (e.g. ENOSPC): reported once, retried at every persist. */
   private metaWriteFailing = false
@@ -163,7 +170,8 @@ export class Cluster implements ClusterApi {
    * or offline replica never keeps it from opening (see ReplicationControl.restoreAfterOpen).
    * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR naming the
    *   directory or file for a data directory that is a file, under a file, cannot be created or written,
-   *   is locked by a running process, or holds a malformed cluster.json.
+   *   is locked by a running process, holds a metadata log that cannot be replayed, or a malformed
+   *   cluster.json (of an earlier version, migrated at open).
    */
   constructor(opts: ClusterOptions & ClusterTestOptions) {
     this.dataDir = path.resolve(opts.dataDir)
@@ -182,8 +190,16 @@ export class Cluster implements ClusterApi {
     ensureDirectory(this.dataDir, 'Data directory')
     this.lock = DataDirLock.acquire(this.dataDir, { log: opts.log })
     let store: ReplicaLogStore | undefined
+    let metadataLog: MetadataLog | undefined
     try {
-      const meta = readClusterMetadata(this.dataDir) ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
+      const opened = MetadataLog.open(this.dataDir, {
+        backend: opts.storageBackend,
+        clock: this.clock,
+        log: opts.log,
+        onFlushFailure: (e) => this.metadataWriteFailed(e)
+      })
+      this.metadataLog = metadataLog = opened.log
+      const meta = opened.image ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
       this.meta = meta
       // Each broker's log dir is made by its LogManager: one that cannot be made is offline, not fatal.
       this.store = store =
@@ -281,6 +297,7 @@ export class Cluster implements ClusterApi {
       try {
         store?.close()
       } finally {
+        metadataLog?.release()
         this.lock.release()
       }
       throw e
@@ -669,7 +686,7 @@ export class Cluster implements ClusterApi {
 
   /**
    * Close: a last replication round, pending acks=all produces fail with BROKER_NOT_AVAILABLE, logs
-   * flush and close, metadata is written with cleanShutdown = true. Idempotent.
+   * flush and close, the metadata log is closed cleanly (MetadataLog.close). Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return
@@ -682,10 +699,12 @@ export class Cluster implements ClusterApi {
     for (const rm of this.replicaManagers.values()) for (const p of rm.allPartitions()) p.detach()
     try {
       this.store.close()
-      this.meta.cleanShutdown = true
-      writeClusterMetadata(this.dataDir, this.meta)
     } finally {
-      this.lock.release()
+      try {
+        this.metadataLog.close(this.meta)
+      } finally {
+        this.lock.release()
+      }
     }
   }
 
@@ -732,35 +751,44 @@ export class Cluster implements ClusterApi {
   }
 
   /**
-   * Writes cluster.json when something changed. A failed write (e.g. ENOSPC) never fails the step
-   * that changed the state: it is reported once as an event and retried at every later persist.
+   * Appends the metadata changes to the metadata log when something changed (fsynced right after the
+   * step). A failed write (e.g. ENOSPC) never fails the step that changed the state: it is reported
+   * once as an event and retried at every later persist.
    */
   private persist(): void {
     if (!this.metaDirty || this.closed) return
     try {
-      this.writeMetadata()
+      this.writeMetadata(false)
     } catch (e) {
-      if (this.metaWriteFailing) return
-      this.metaWriteFailing = true
-      this.event({ kind: 'metadata-write-failed', severity: 'error', message: `${(e as Error).message}; the cluster keeps running and writes it again at the next change` })
+      this.metadataWriteFailed(e)
     }
   }
 
+  /** Reports a failed metadata write once (until one succeeds again); the next persist retries it. */
+  private metadataWriteFailed(e: unknown): void {
+    this.metaDirty = true
+    if (this.metaWriteFailing || this.closed) return
+    this.metaWriteFailing = true
+    this.event({ kind: 'metadata-write-failed', severity: 'error', message: `${(e as Error).message}; the cluster keeps running and writes it again at the next change` })
+  }
+
   /**
-   * Writes cluster.json now (a step that must not go on without it, e.g. creating a topic).
-   * @throws KafkaError KAFKA_STORAGE_ERROR naming the file when it cannot be written.
+   * Appends the metadata changes to the metadata log now and, when `durable` (a step that must not
+   * go on without it, e.g. creating a topic), fsyncs them before returning.
+   * @throws KafkaError KAFKA_STORAGE_ERROR naming the metadata log when they cannot be written.
    */
-  private writeMetadata(): void {
+  private writeMetadata(durable = true): void {
     try {
-      writeClusterMetadata(this.dataDir, this.meta)
+      this.metadataLog.persist(this.meta)
+      if (durable) this.metadataLog.flush()
     } catch (e) {
       if (e instanceof KafkaError) throw e
-      throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot write the cluster metadata ${path.join(this.dataDir, 'cluster.json')}: ${(e as Error).message}`)
+      throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot write the cluster metadata log ${this.metadataLog.dir}: ${(e as Error).message}`)
     }
     this.metaDirty = false
     if (this.metaWriteFailing) {
       this.metaWriteFailing = false
-      this.event({ kind: 'metadata-write-failed', severity: 'info', message: `The cluster metadata ${path.join(this.dataDir, 'cluster.json')} is written again` })
+      this.event({ kind: 'metadata-write-failed', severity: 'info', message: `The cluster metadata log ${this.metadataLog.dir} is written again` })
     }
   }
 

@@ -1,11 +1,12 @@
 /**
- * LONG topic configs in cluster.json: written exactly (decimal strings), read back exactly after a
- * reopen; a directory written before LONG configs were exact, which holds Kafka's Long.MAX_VALUE as
- * the JSON number 9007199254740991, opens with 9223372036854775807 and is rewritten so.
+ * LONG topic configs persisted: stored exactly (the metadata log's ConfigRecord values are text),
+ * read back exactly after a reopen; a cluster.json written before LONG configs were exact, which
+ * holds Kafka's Long.MAX_VALUE as the JSON number 9007199254740991, migrates to 9223372036854775807.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { clusterJson, readMetadataImage } from '../../support/metadata-files'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 
@@ -26,8 +27,16 @@ function open(): Cluster {
 }
 
 type Doc = { topics: { name: string; configs: Record<string, unknown> }[] }
-const readDoc = (): Doc => JSON.parse(fs.readFileSync(file, 'utf8')) as Doc
-const configsIn = (doc: Doc, topic: string) => doc.topics.find((t) => t.name === topic)!.configs
+
+/** Every byte of the metadata log's segments and snapshots, as text (its records are JSON). */
+function metadataLogText(dataDir: string): string {
+  const d = path.join(dataDir, '__cluster_metadata-0')
+  return fs
+    .readdirSync(d)
+    .filter((f) => f.endsWith('.log') || f.endsWith('.checkpoint'))
+    .map((f) => fs.readFileSync(path.join(d, f)).toString('latin1'))
+    .join('\n')
+}
 
 /** The configs of a topic as the engine before exact LONG configs wrote them (brokerlab at b02c710, `--config flush.ms=9223372036854775807 --config retention.ms=86400000`). */
 const LEGACY_CONFIGS = {
@@ -47,8 +56,8 @@ const LEGACY_CONFIGS = {
   'message.timestamp.type': 'CreateTime'
 }
 
-describe('LONG configs in cluster.json', () => {
-  it('are written as exact decimal strings and read back exactly after a reopen', async () => {
+describe('LONG configs persisted', () => {
+  it('are stored exactly (ConfigRecord values as text) and read back exactly after a reopen', async () => {
     const c = open()
     c.createTopic('exact', {
       partitions: 1,
@@ -56,11 +65,9 @@ describe('LONG configs in cluster.json', () => {
       configs: { 'flush.ms': '9223372036854775806', 'retention.bytes': 9007199254740993n, 'segment.ms': '9223372036854775807' }
     })
     await c.close()
-    const text = fs.readFileSync(file, 'utf8')
-    expect(text).toContain('"flush.ms": "9223372036854775806"')
-    expect(text).toContain('"flush.messages": "9223372036854775807"')
-    expect(text).toContain('"retention.bytes": "9007199254740993"')
-    expect(configsIn(readDoc(), 'exact')['segment.bytes']).toBe(1073741824) // INT configs stay JSON numbers
+    const stored = metadataLogText(dir)
+    expect(stored).toContain('"Name":"flush.ms","Value":"9223372036854775806"')
+    expect(stored).toContain('"Name":"retention.bytes","Value":"9007199254740993"')
 
     const again = open()
     try {
@@ -74,13 +81,14 @@ describe('LONG configs in cluster.json', () => {
     }
   })
 
-  it('migrate 9007199254740991, the old stand-in for Long.MAX_VALUE, to 9223372036854775807 on open', async () => {
+  it('migrate 9007199254740991, the old stand-in for Long.MAX_VALUE in cluster.json, to 9223372036854775807 on open', async () => {
     const c = open()
     c.createTopic('legacy', { partitions: 1, replicationFactor: 1 })
     await c.close()
-    const doc = readDoc()
+    const doc = JSON.parse(clusterJson(readMetadataImage(dir))) as Doc
+    for (const f of ['__cluster_metadata-0', 'meta.properties', '.kafka_cleanshutdown']) fs.rmSync(path.join(dir, f), { recursive: true, force: true })
     doc.topics.find((t) => t.name === 'legacy')!.configs = { ...LEGACY_CONFIGS }
-    fs.writeFileSync(file, JSON.stringify(doc, null, 1))
+    fs.writeFileSync(file, clusterJson(doc, 1))
 
     const opened = open()
     try {
@@ -92,11 +100,7 @@ describe('LONG configs in cluster.json', () => {
     } finally {
       await opened.close()
     }
-    const rewritten = configsIn(readDoc(), 'legacy')
-    expect(rewritten['flush.ms']).toBe('9223372036854775807')
-    expect(rewritten['flush.messages']).toBe('9223372036854775807')
-    expect(rewritten['retention.ms']).toBe('86400000')
-    expect(fs.readFileSync(file, 'utf8')).not.toContain('9007199254740991')
+    expect(metadataLogText(dir)).not.toContain('9007199254740991')
   })
 
   it('keep a value that only looks like the old stand-in when it is written as text', async () => {
