@@ -20,7 +20,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { PerformanceObserver, performance } from 'node:perf_hooks'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig } from '../../src/broker/cluster/topic-config'
-import { PartitionLog } from '../../src/broker/storage/partition-log'
+import { UnifiedLog } from '../../src/broker/storage/unified-log'
 import { loadStorageBackend } from '../../src/broker/storage/storage-backend'
 import type { RecordInput, StorageBackend } from '../../src/broker/storage/storage-types'
 import { machineInfo, median, memcpyMBps, sequentialWriteMBps, timeMs } from './machine'
@@ -103,15 +103,15 @@ function percentile(sorted: number[], p: number): number {
 function appendCase(root: string, kind: BackendKind, valueBytes: number): Omit<BenchResults['append'][number], 'seqWriteRatios'> {
   const dir = join(root, `append-${kind}-${valueBytes}`, 'bench-0')
   mkdirSync(dir, { recursive: true })
-  const log = PartitionLog.open(dir, config, { backend: backendOf(kind), clock, hadCleanShutdown: true })
+  const log = UnifiedLog.open(dir, config, { backend: backendOf(kind), clock, hadCleanShutdown: true })
   try {
     const batch = makeBatch(valueBytes)
-    for (let i = 0; i < 20; i++) log.appendAsLeader(batch) // warm-up (JIT), not counted
+    for (let i = 0; i < 20; i++) log.appendAsLeader(batch, 0) // warm-up (JIT), not counted
     const startSize = log.sizeInBytes
     const batches = Math.max(1, Math.round(APPEND_LOG_BYTES / (batch.length * (valueBytes + 10))))
     let logBytes = 0
     const appendMs = timeMs(() => {
-      for (let i = 0; i < batches; i++) logBytes += log.appendAsLeader(batch).batchBytes
+      for (let i = 0; i < batches; i++) logBytes += log.appendAsLeader(batch, 0).batchBytes
     })
     const flushMs = timeMs(() => log.flush())
     const records = batches * batch.length
@@ -148,12 +148,12 @@ async function runChildRole(spec: ChildSpec): Promise<unknown> {
   switch (spec.role) {
     case 'build': {
       mkdirSync(spec.dir, { recursive: true })
-      const log = PartitionLog.open(spec.dir, config, { backend: backendOf('mmap'), clock, hadCleanShutdown: true })
+      const log = UnifiedLog.open(spec.dir, config, { backend: backendOf('mmap'), clock, hadCleanShutdown: true })
       const batch = makeBatch(spec.valueBytes)
       const ms = timeMs(() => {
         while (log.logEndOffset < spec.records) {
           const left = spec.records - log.logEndOffset
-          log.appendAsLeader(left >= batch.length ? batch : batch.slice(0, left))
+          log.appendAsLeader(left >= batch.length ? batch : batch.slice(0, left), 0)
         }
         log.flush()
       })
@@ -163,9 +163,9 @@ async function runChildRole(spec: ChildSpec): Promise<unknown> {
     }
     case 'open': {
       const before = memory()
-      let log!: PartitionLog
+      let log!: UnifiedLog
       const openMs = timeMs(() => {
-        log = PartitionLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
+        log = UnifiedLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
       })
       const afterOpen = memory()
       const span = log.logEndOffset - log.logStartOffset - PAGE_RECORDS
@@ -231,15 +231,15 @@ async function runChildRole(spec: ChildSpec): Promise<unknown> {
       return out
     }
     case 'append-until-killed': {
-      const log = PartitionLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
+      const log = UnifiedLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
       const batch = makeBatch(BIG_VALUE_BYTES)
       process.stdout.write(`READY ${log.logEndOffset}\n`)
-      for (;;) log.appendAsLeader(batch)
+      for (;;) log.appendAsLeader(batch, 0)
     }
     case 'recover': {
-      let log!: PartitionLog
+      let log!: UnifiedLog
       const recoverMs = timeMs(() => {
-        log = PartitionLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: false })
+        log = UnifiedLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: false })
       })
       const mem = memory()
       const tail = log.readRecords(Math.max(log.logStartOffset, log.logEndOffset - PAGE_RECORDS), { maxRecords: PAGE_RECORDS })

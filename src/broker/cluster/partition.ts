@@ -260,7 +260,7 @@ export class Partition {
     const log = this.leaderLog()
     let res: { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number }
     try {
-      res = log.appendAsLeader(records)
+      res = log.appendAsLeader(records, this.meta.leaderEpoch)
     } catch (e) {
       if (!isStorageFailure(e)) throw e
       const err = asKafkaError(e)

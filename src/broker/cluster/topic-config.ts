@@ -111,6 +111,7 @@ export function toLogConfig(c: Readonly<TopicConfigs>): LogConfig {
     minCleanableDirtyRatio: c['min.cleanable.dirty.ratio'],
     flushMessages: c['flush.messages'],
     flushMs: c['flush.ms'],
-    messageTimestampType: c['message.timestamp.type']
+    messageTimestampType: c['message.timestamp.type'],
+    maxMessageBytes: c['max.message.bytes']
   }
 }

@@ -1,26 +1,33 @@
 /**
- * Test helper: an in-memory ReplicaLog honouring PartitionLog's contract (whole batches, contiguous
- * offsets, follower appends keep offsets, HW bounds), with its own simple batch encoding. A shared
- * `MemoryLogStore` survives "reopen", so cluster tests can close and reopen without the disk.
+ * Test helper: an in-memory ReplicaLog honouring UnifiedLog's contract (whole batches, contiguous
+ * offsets, follower appends keep offsets and leader epochs, HW bounds, a leader-epoch cache kept in
+ * step), with its own simple batch encoding (leader appends take record batches v2 and decode them).
+ * A shared `MemoryLogStore` survives "reopen", so cluster tests can close and reopen without the disk.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { KafkaError } from '../../../../src/broker/errors'
 import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
+import { decodeRecordBatches } from '../../../../src/broker/codec/record-batch'
+import { LeaderEpochFileCache, type EpochEndOffset, type EpochEntry } from '../../../../src/broker/storage/leader-epoch-file-cache'
+import type { LogAppendInfo } from '../../../../src/broker/storage/unified-log'
 import type { RecordInput, StoredRecord } from '../../../../src/broker/storage/storage-types'
 
 interface Batch {
   base: number
+  epoch: number
   records: StoredRecord[]
   bytes: Buffer
 }
 interface LogData {
   batches: Batch[]
   hw: number
+  /** In memory only (no checkpoint file). */
+  epochs: LeaderEpochFileCache
 }
 export type MemoryLogStore = Map<string, LogData>
 
-function encode(base: number, records: StoredRecord[]): Buffer {
+function encode(base: number, epoch: number, records: StoredRecord[]): Buffer {
   const json = Buffer.from(
     JSON.stringify(
       records.map((r) => ({
@@ -32,10 +39,11 @@ function encode(base: number, records: StoredRecord[]): Buffer {
       }))
     )
   )
-  const head = Buffer.alloc(16)
+  const head = Buffer.alloc(20)
   head.writeBigInt64BE(BigInt(base), 0)
   head.writeInt32BE(records.length, 8)
   head.writeInt32BE(json.length, 12)
+  head.writeInt32BE(epoch, 16)
   return Buffer.concat([head, json])
 }
 
@@ -45,8 +53,9 @@ function decode(buf: Buffer): Batch[] {
   while (pos < buf.length) {
     const base = Number(buf.readBigInt64BE(pos))
     const len = buf.readInt32BE(pos + 12)
-    const bytes = buf.subarray(pos, pos + 16 + len)
-    const raw = JSON.parse(buf.toString('utf8', pos + 16, pos + 16 + len)) as {
+    const epoch = buf.readInt32BE(pos + 16)
+    const bytes = buf.subarray(pos, pos + 20 + len)
+    const raw = JSON.parse(buf.toString('utf8', pos + 20, pos + 20 + len)) as {
       o: number
       t: number
       k: string | null
@@ -54,8 +63,8 @@ function decode(buf: Buffer): Batch[] {
       h: { k: string; v: string | null }[]
     }[]
     const b64 = (s: string | null): Buffer | null => (s === null ? null : Buffer.from(s, 'base64'))
-    out.push({ base, bytes, records: raw.map((r) => ({ offset: r.o, timestamp: r.t, key: b64(r.k), value: b64(r.v), headers: r.h.map((h) => ({ key: h.k, value: b64(h.v) })) })) })
-    pos += 16 + len
+    out.push({ base, epoch, bytes, records: raw.map((r) => ({ offset: r.o, timestamp: r.t, key: b64(r.k), value: b64(r.v), headers: r.h.map((h) => ({ key: h.k, value: b64(h.v) })) })) })
+    pos += 20 + len
   }
   return out
 }
@@ -75,17 +84,33 @@ class MemoryReplicaLog implements ReplicaLog {
   get sizeInBytes(): number {
     return this.d.batches.reduce((a, b) => a + b.bytes.length, 0)
   }
-  appendAsLeader(records: RecordInput[]) {
+  get recordCount(): number {
+    return this.readRecords(0, { maxOffset: this.d.hw }).length
+  }
+  get latestEpoch(): number | null {
+    return this.d.epochs.latestEpoch
+  }
+  endOffsetForEpoch(epoch: number): EpochEndOffset {
+    return this.d.epochs.endOffsetFor(epoch, this.logEndOffset)
+  }
+  epochEntries(): EpochEntry[] {
+    return this.d.epochs.epochEntries()
+  }
+  appendAsLeader(input: Buffer | RecordInput[], leaderEpoch: number): LogAppendInfo {
+    const records: RecordInput[] = Buffer.isBuffer(input) ? decodeRecordBatches(input).flatMap((b) => b.records) : input
     const base = this.logEndOffset
     const stored = records.map((r, i) => ({ offset: base + i, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers ?? [] }))
-    const bytes = encode(base, stored)
-    this.d.batches.push({ base, records: stored, bytes })
-    return { firstOffset: base, lastOffset: base + records.length - 1, batchBytes: bytes.length, maxTimestamp: Math.max(...records.map((r) => r.timestamp)) }
+    const bytes = encode(base, leaderEpoch, stored)
+    this.d.epochs.assign(leaderEpoch, base)
+    this.d.batches.push({ base, epoch: leaderEpoch, records: stored, bytes })
+    const maxTimestamp = Math.max(...records.map((r) => r.timestamp))
+    return { firstOffset: base, lastOffset: base + records.length - 1, batchBytes: bytes.length, maxTimestamp, logAppendTime: -1, records: records.length }
   }
   appendAsFollower(buf: Buffer) {
     let n = 0
     for (const b of decode(buf)) {
       if (b.base !== this.logEndOffset) throw new Error(`follower append at ${b.base} but LEO ${this.logEndOffset}`)
+      if (b.epoch >= 0) this.d.epochs.assign(b.epoch, b.base)
       this.d.batches.push(b)
       n += b.records.length
     }
@@ -124,11 +149,13 @@ class MemoryReplicaLog implements ReplicaLog {
     const last = this.d.batches[this.d.batches.length - 1]
     if (last && last.base + last.records.length > o) throw new Error('truncation inside a batch')
     if (this.d.hw > o) this.d.hw = o
+    this.d.epochs.truncateFromEnd(this.logEndOffset)
   }
   truncateFullyAndStartAt(o: number): void {
     if (o !== 0) throw new Error('memory log starts at 0 only')
     this.d.batches = []
     this.d.hw = 0
+    this.d.epochs.clearAndFlush()
   }
   segments() {
     return []
@@ -150,7 +177,7 @@ export function memoryLogStore(store: MemoryLogStore, dataDir: string): ReplicaL
       if (!d) {
         if (!create) return null
         fs.mkdirSync(dir, { recursive: true })
-        store.set(dir, (d = { batches: [], hw: 0 }))
+        store.set(dir, (d = { batches: [], hw: 0, epochs: new LeaderEpochFileCache(null, [], () => {}) }))
       }
       return new MemoryReplicaLog(d)
     },

@@ -1,5 +1,5 @@
 /**
- * Compatibility: segment files written by PartitionLog are decoded with kafkajs's own record batch
+ * Compatibility: segment files written by UnifiedLog are decoded with kafkajs's own record batch
  * decoder (node_modules/kafkajs/src/protocol/recordBatch/v0/decoder.js, an implementation we did
  * not write) and compared record by record; kafkajs's CRC-32C checks every batch's stored CRC.
  */
@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LogCleaner } from '../../../../src/broker/storage/log-cleaner'
-import { PartitionLog } from '../../../../src/broker/storage/partition-log'
+import { UnifiedLog } from '../../../../src/broker/storage/unified-log'
 import type { RecordInput } from '../../../../src/broker/storage/storage-types'
 import { backends } from './backends'
 import { config, tempDirs } from './helpers'
@@ -74,12 +74,12 @@ function sampleRecords(n: number, from: number): RecordInput[] {
 describe.each(backends)('segments written on the $name backend', ({ create }) => {
   it('decode with kafkajs record by record equal to what was produced', async () => {
     const dir = path.join(dirs.make(), 'compat-0')
-    const log = PartitionLog.open(dir, config({ segmentBytes: 64 * 1024, indexIntervalBytes: 1024 }), { backend: create(), clock: () => 0 })
+    const log = UnifiedLog.open(dir, config({ segmentBytes: 64 * 1024, indexIntervalBytes: 1024 }), { backend: create(), clock: () => 0 })
     const produced: RecordInput[] = []
     let n = 0
     for (let i = 0; i < 60; i++) {
       const batch = sampleRecords(1 + (i % 9) * 3, n)
-      log.appendAsLeader(batch)
+      log.appendAsLeader(batch, 0)
       produced.push(...batch)
       n += batch.length
     }
@@ -116,8 +116,8 @@ describe.each(backends)('segments written on the $name backend', ({ create }) =>
 
   it('decode with kafkajs after compaction: offsets with gaps, the same records our reader returns', async () => {
     const dir = path.join(dirs.make(), 'compact-0')
-    const log = PartitionLog.open(dir, config({ segmentBytes: 2048, cleanupPolicy: 'compact' }), { backend: create(), clock: () => 10_000 })
-    for (let i = 0; i < 40; i++) log.appendAsLeader(sampleRecords(5, i * 5).map((r, k) => ({ ...r, key: Buffer.from(`k${(i * 5 + k) % 9}`) })))
+    const log = UnifiedLog.open(dir, config({ segmentBytes: 2048, cleanupPolicy: 'compact' }), { backend: create(), clock: () => 10_000 })
+    for (let i = 0; i < 40; i++) log.appendAsLeader(sampleRecords(5, i * 5).map((r, k) => ({ ...r, key: Buffer.from(`k${(i * 5 + k) % 9}`) })), 0)
     log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     expect(new LogCleaner({ clock: () => 10_000, log: () => {} }).cleanNow(log)).not.toBeNull()
     const ours = log.readRecords(0, {})
@@ -135,11 +135,11 @@ describe.each(backends)('segments written on the $name backend', ({ create }) =>
   it('decode a LogAppendTime log with kafkajs: timestamp type LOG_APPEND_TIME, every record at its batch append time', async () => {
     const dir = path.join(dirs.make(), 'append-time-0')
     let now = 1_750_000_000_000
-    const log = PartitionLog.open(dir, config({ messageTimestampType: 'LogAppendTime' }), { backend: create(), clock: () => now })
+    const log = UnifiedLog.open(dir, config({ messageTimestampType: 'LogAppendTime' }), { backend: create(), clock: () => now })
     const appendTimes: number[] = []
     for (let i = 0; i < 5; i++) {
       now += 1000
-      const res = log.appendAsLeader(sampleRecords(3, i * 3))
+      const res = log.appendAsLeader(sampleRecords(3, i * 3), 0)
       expect(res.maxTimestamp).toBe(now)
       for (let k = 0; k < 3; k++) appendTimes.push(now)
     }
@@ -155,13 +155,13 @@ describe.each(backends)('segments written on the $name backend', ({ create }) =>
   it('compaction keeps a LogAppendTime batch its type and append time', async () => {
     const dir = path.join(dirs.make(), 'append-time-compact-0')
     let now = 1_750_000_000_000
-    const log = PartitionLog.open(dir, config({ segmentBytes: 2048, cleanupPolicy: 'compact', messageTimestampType: 'LogAppendTime' }), {
+    const log = UnifiedLog.open(dir, config({ segmentBytes: 2048, cleanupPolicy: 'compact', messageTimestampType: 'LogAppendTime' }), {
       backend: create(),
       clock: () => now
     })
     for (let i = 0; i < 40; i++) {
       now += 10
-      log.appendAsLeader(sampleRecords(5, i * 5).map((r, k) => ({ ...r, key: Buffer.from(`k${(i * 5 + k) % 9}`) })))
+      log.appendAsLeader(sampleRecords(5, i * 5).map((r, k) => ({ ...r, key: Buffer.from(`k${(i * 5 + k) % 9}`) })), 0)
     }
     log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     expect(new LogCleaner({ clock: () => now, log: () => {} }).cleanNow(log)).not.toBeNull()
