@@ -1,7 +1,9 @@
 /**
  * Compatibility: segment files written by UnifiedLog are decoded with kafkajs's own record batch
  * decoder (node_modules/kafkajs/src/protocol/recordBatch/v0/decoder.js, an implementation we did
- * not write) and compared record by record; kafkajs's CRC-32C checks every batch's stored CRC.
+ * not write) and compared record by record; kafkajs's CRC-32C checks every batch's stored CRC. And
+ * batches kafkajs's producer encoder builds (recordBatch/v0 with record/v0, as its Produce request
+ * does) are appended as a producer sends them and stored as sent, but for base offset and epoch.
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
@@ -16,6 +18,8 @@ import { config, tempDirs } from './helpers'
 const KafkajsDecoder: new (buf: Buffer) => { offset: number; buffer: Buffer } = require('kafkajs/src/protocol/decoder')
 const decodeKafkajsBatch: (d: unknown) => Promise<KafkajsBatch> = require('kafkajs/src/protocol/recordBatch/v0/decoder')
 const kafkajsCrc32C: (buf: Buffer) => number = require('kafkajs/src/protocol/recordBatch/crc32C/crc32C')
+const { RecordBatch: kafkajsRecordBatch }: { RecordBatch: (opts: Record<string, unknown>) => Promise<{ buffer: Buffer }> } = require('kafkajs/src/protocol/recordBatch/v0')
+const kafkajsRecord: (r: { offsetDelta: number; timestampDelta: number; key: Buffer | null; value: Buffer | null; headers?: Record<string, Buffer> }) => unknown = require('kafkajs/src/protocol/recordBatch/record/v0')
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface KafkajsRecord {
@@ -27,6 +31,7 @@ interface KafkajsRecord {
 }
 interface KafkajsBatch {
   firstOffset: string
+  partitionLeaderEpoch: number
   /** kafkajs's TimestampTypes: 0 CREATE_TIME, 1 LOG_APPEND_TIME. */
   timestampType: number
   lastOffsetDelta: number
@@ -173,5 +178,75 @@ describe.each(backends)('segments written on the $name backend', ({ create }) =>
     const theirs = await decodeDirWithKafkajs(dir, batches)
     expect(batches.every((b) => b.timestampType === 1)).toBe(true)
     expect(theirs.map((r) => Number(r.timestamp))).toEqual(ours.map((r) => r.timestamp))
+  })
+
+  /** A batch exactly as kafkajs's producer builds it for one partition (produce/v3 request.js). */
+  async function kafkajsProducerBatch(messages: { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: Record<string, Buffer> }[]): Promise<Buffer> {
+    const first = Math.min(...messages.map((m) => m.timestamp))
+    const records = messages.map((m, i) => kafkajsRecord({ offsetDelta: i, timestampDelta: m.timestamp - first, key: m.key, value: m.value, headers: m.headers }))
+    const batch = await kafkajsRecordBatch({
+      records,
+      firstTimestamp: first,
+      maxTimestamp: Math.max(...messages.map((m) => m.timestamp)),
+      lastOffsetDelta: records.length - 1
+    })
+    return Buffer.from(batch.buffer)
+  }
+
+  it("stores batches built by kafkajs's producer encoder as sent, but for base offset and leader epoch, and kafkajs decodes them", async () => {
+    const dir = path.join(dirs.make(), 'from-kafkajs-0')
+    const log = UnifiedLog.open(dir, config(), { backend: create(), clock: () => 1_750_000_000_000 })
+    const sent: Buffer[] = []
+    const produced: { key: Buffer | null; value: Buffer | null; timestamp: number; headers?: Record<string, Buffer> }[] = []
+    for (let i = 0; i < 6; i++) {
+      const msgs = Array.from({ length: 1 + i * 3 }, (_, k) => ({
+        key: k % 4 === 0 ? null : Buffer.from(`key-${i}-${k}`),
+        value: Buffer.alloc(10 + k * 7, i + k),
+        timestamp: 1_700_000_000_000 + i * 1000 + k,
+        ...(k % 2 === 0 ? { headers: { 'trace-id': Buffer.from(`t${i}.${k}`) } } : {})
+      }))
+      const b = await kafkajsProducerBatch(msgs)
+      sent.push(Buffer.from(b))
+      produced.push(...msgs)
+      log.appendAsLeader(b, 3 + Math.floor(i / 3))
+    }
+    const stored = log.readBatches(0, 1 << 20)
+    log.close()
+    // Byte for byte, but for baseOffset (0..8) and partitionLeaderEpoch (12..16).
+    let p = 0
+    let offset = 0
+    sent.forEach((b, i) => {
+      const s = stored.subarray(p, p + b.length)
+      expect(Number(s.readBigInt64BE(0))).toBe(offset)
+      expect(s.readInt32BE(12)).toBe(3 + Math.floor(i / 3))
+      expect(s.subarray(8, 12).equals(b.subarray(8, 12))).toBe(true)
+      expect(s.subarray(16).equals(b.subarray(16))).toBe(true)
+      p += b.length
+      offset += b.readInt32BE(23) + 1
+    })
+    expect(p).toBe(stored.length)
+    const batches: KafkajsBatch[] = []
+    const theirs = await decodeDirWithKafkajs(dir, batches)
+    expect(batches.map((b) => b.partitionLeaderEpoch)).toEqual([3, 3, 3, 4, 4, 4])
+    expect(theirs.map((r) => Number(r.offset))).toEqual(produced.map((_, i) => i))
+    theirs.forEach((r, i) => {
+      expect(Number(r.timestamp)).toBe(produced[i].timestamp)
+      expect(r.key).toEqual(produced[i].key)
+      expect(r.value).toEqual(produced[i].value)
+      expect(r.headers).toEqual(produced[i].headers ?? {})
+    })
+  })
+
+  it('kafkajs decodes a kafkajs batch appended to a LogAppendTime topic: the re-stamped CRC checks, every record at the append time', async () => {
+    const dir = path.join(dirs.make(), 'lat-kafkajs-0')
+    const now = 1_750_000_000_000
+    const log = UnifiedLog.open(dir, config({ messageTimestampType: 'LogAppendTime' }), { backend: create(), clock: () => now })
+    const b = await kafkajsProducerBatch([1, 2, 3].map((k) => ({ key: Buffer.from(`k${k}`), value: Buffer.from(`v${k}`), timestamp: 1_700_000_000_000 + k })))
+    expect(log.appendAsLeader(b, 2)).toMatchObject({ maxTimestamp: now, logAppendTime: now })
+    log.close()
+    const batches: KafkajsBatch[] = []
+    const theirs = await decodeDirWithKafkajs(dir, batches) // checks the stored CRC with kafkajs's CRC-32C
+    expect(batches.map((x) => [x.timestampType, Number(x.maxTimestamp), x.partitionLeaderEpoch])).toEqual([[1, now, 2]])
+    expect(theirs.map((r) => Number(r.timestamp))).toEqual([now, now, now])
   })
 })
