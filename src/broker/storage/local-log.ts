@@ -354,12 +354,7 @@ export class LocalLog {
   recordCount(from: number, to: number): number {
     const hi = Math.min(to, this._logEndOffset)
     let n = 0
-    for (let i = this.floorSegment(from); i < this.segs.length; i++) {
-      const seg = this.segs[i]
-      if (seg.baseOffset >= hi) break
-      const end = i + 1 < this.segs.length ? this.segs[i + 1].baseOffset : this._logEndOffset
-      n += seg.baseOffset >= from && end <= hi ? seg.recordCount() : seg.countRecords(from, hi)
-    }
+    for (let i = this.floorSegment(from); i < this.segs.length && this.segs[i].baseOffset < hi; i++) n += this.segs[i].countRecords(from, hi)
     return n
   }
 

@@ -61,6 +61,11 @@ export interface LeaderAppendOptions {
 
 const EMPTY = Buffer.alloc(0)
 
+/** @throws KafkaError OFFSET_OUT_OF_RANGE when `offset` is not an integer >= 0 (NaN, a fraction, a negative). */
+function checkOffset(what: string, offset: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `${what} ${offset} is not an offset (an integer >= 0)`)
+}
+
 function checkLeaderEpoch(leaderEpoch: number): void {
   if (!Number.isSafeInteger(leaderEpoch) || leaderEpoch < 0 || leaderEpoch > 0x7fffffff) {
     throw new RangeError(`leader epoch ${leaderEpoch} must be an int32 >= 0`)
@@ -254,6 +259,7 @@ export class UnifiedLog {
   // Reads
 
   private checkRange(startOffset: number): void {
+    checkOffset('offset', startOffset)
     if (startOffset < this._logStartOffset || startOffset > this.logEndOffset) {
       throw new KafkaError('OFFSET_OUT_OF_RANGE', `offset ${startOffset} is outside the log [${this._logStartOffset}, ${this.logEndOffset}] of ${this.topicPartition}`)
     }
@@ -389,11 +395,12 @@ export class UnifiedLog {
    * log end offset becomes the base of that batch. Below the first segment or the log start offset
    * the log is emptied and restarts at `offset`. The leader-epoch cache loses the entries at or after
    * the new log end offset, also when nothing was truncated (an epoch started without records, as
-   * Kafka does). Throws KafkaError OFFSET_OUT_OF_RANGE for a negative offset.
+   * Kafka does). Throws KafkaError OFFSET_OUT_OF_RANGE for a negative or non-integer offset.
    */
   truncateTo(offset: number): void {
     this.checkOpen()
     if (offset < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `cannot truncate to negative offset ${offset}`)
+    checkOffset('truncation offset', offset)
     if (offset >= this.logEndOffset) {
       this.epochCache.truncateFromEnd(this.logEndOffset)
       return
@@ -409,6 +416,7 @@ export class UnifiedLog {
   /** Deletes every segment and starts an empty log at `offset` (Kafka's truncateFullyAndStartAt); the epoch cache is cleared. */
   truncateFullyAndStartAt(offset: number): void {
     this.checkOpen()
+    checkOffset('new start offset', offset)
     this.local.truncateFullyAndStartAt(offset)
     this._logStartOffset = offset
     this._highWatermark = offset
@@ -428,11 +436,12 @@ export class UnifiedLog {
   /**
    * Raises the log start offset to `offset` (retention, DeleteRecords) and deletes the segments
    * wholly below it (never the active one); the leader-epoch cache drops the entries below it. No-op
-   * when not above the current one. Throws KafkaError OFFSET_OUT_OF_RANGE above the log end offset.
-   * Persists the checkpoint.
+   * when not above the current one. Throws KafkaError OFFSET_OUT_OF_RANGE above the log end offset
+   * or for a value that is not an offset. Persists the checkpoint.
    */
   maybeIncrementLogStartOffset(offset: number): void {
     this.checkOpen()
+    checkOffset('log start offset', offset)
     if (offset <= this._logStartOffset) return
     if (offset > this.logEndOffset) {
       throw new KafkaError('OFFSET_OUT_OF_RANGE', `log start offset ${offset} would pass the log end offset ${this.logEndOffset}`)
@@ -471,6 +480,7 @@ export class UnifiedLog {
    */
   recoverFrom(offset: number): number {
     this.checkOpen()
+    checkOffset('recovery offset', offset)
     this.local.recoverFrom(Math.max(offset, this._logStartOffset), this.recovery)
     this.afterTruncation()
     return this.logEndOffset

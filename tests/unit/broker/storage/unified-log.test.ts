@@ -182,6 +182,31 @@ describe.each(backends)('UnifiedLog on the $name backend', ({ create }) => {
     expect(again.logEndOffset).toBe(100)
   })
 
+  it('refuses offsets that are not integers >= 0 with OFFSET_OUT_OF_RANGE, changing nothing', () => {
+    const log = openLog(path.join(dirs.make(), 't-0'))
+    log.appendAsLeader(records(5), 0)
+    log.updateHighWatermark(5)
+    for (const bad of [Number.NaN, 1.5, -2, Infinity]) {
+      for (const f of [
+        () => log.maybeIncrementLogStartOffset(bad),
+        () => log.truncateTo(bad),
+        () => log.truncateFullyAndStartAt(bad),
+        () => log.readRecords(bad, {}),
+        () => log.readBatches(bad, 100),
+        () => log.recoverFrom(bad)
+      ]) {
+        try {
+          f()
+          throw new Error(`accepted ${bad}`)
+        } catch (e) {
+          expect((e as KafkaError).code, String(e)).toBe('OFFSET_OUT_OF_RANGE')
+        }
+      }
+    }
+    expect([log.logStartOffset, log.highWatermark, log.logEndOffset]).toEqual([0, 5, 5])
+    expect(log.readRecords(0, {}).length).toBe(5)
+  })
+
   it('delete() removes the directory', () => {
     const dir = path.join(dirs.make(), 't-0')
     const log = UnifiedLog.open(dir, config(), { backend: create(), clock: () => 0 })
