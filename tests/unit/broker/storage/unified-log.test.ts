@@ -182,6 +182,20 @@ describe.each(backends)('UnifiedLog on the $name backend', ({ create }) => {
     expect(again.logEndOffset).toBe(100)
   })
 
+  it('describes a LogAppendTime segment by the append times its records report, also after a reopen', () => {
+    const dir = path.join(dirs.make(), 't-0')
+    const clock = new ManualClock(1_750_000_000_000)
+    const log = openLog(dir, { messageTimestampType: 'LogAppendTime' }, clock)
+    log.appendAsLeader(records(3, 0, 5), 0) // producer timestamps 5, 6, 7
+    clock.advance(1000)
+    log.appendAsLeader(records(2, 3, 9), 0)
+    expect(log.readRecords(0, {}).map((r) => r.timestamp)).toEqual([1_750_000_000_000, 1_750_000_000_000, 1_750_000_000_000, 1_750_000_001_000, 1_750_000_001_000])
+    expect(log.segments().map((s) => [s.minTimestamp, s.maxTimestamp])).toEqual([[1_750_000_000_000, 1_750_000_001_000]])
+    closeLog(log)
+    const again = openLog(dir, { messageTimestampType: 'LogAppendTime' }, clock)
+    expect(again.segments().map((s) => [s.minTimestamp, s.maxTimestamp])).toEqual([[1_750_000_000_000, 1_750_000_001_000]])
+  })
+
   it('refuses offsets that are not integers >= 0 with OFFSET_OUT_OF_RANGE, changing nothing', () => {
     const log = openLog(path.join(dirs.make(), 't-0'))
     log.appendAsLeader(records(5), 0)
