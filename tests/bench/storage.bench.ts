@@ -3,7 +3,8 @@
  * physical limits of this machine and the targets of issue 3, prints a table and writes it to
  * docs/benchmarks.md. Not a test: nothing here asserts; misses are reported with the reason.
  *
- * Measures: append throughput (100 B and 1 KiB values in ~16 KiB batches, per backend) next to
+ * Measures: append throughput (100 B and 1 KiB values in ~16 KiB batches, per backend; records
+ * encoded by the log's convenience path, and record batches appended as a producer sends them) next to
  * sequential write and memcpy bandwidth; random read latency of 100-record pages in a partition of
  * 10 million records (~2 GiB); clean reopen time of that partition; recovery time after SIGKILL;
  * memory with the partition open. Phases that must start from a cold process (reopen, memory,
@@ -19,6 +20,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { PerformanceObserver, performance } from 'node:perf_hooks'
+import { RecordBatchBuilder } from '../../src/broker/codec/record-batch'
 import { DEFAULT_TOPIC_CONFIGS, toLogConfig } from '../../src/broker/cluster/topic-config'
 import { UnifiedLog } from '../../src/broker/storage/unified-log'
 import { loadStorageBackend } from '../../src/broker/storage/storage-backend'
@@ -129,6 +131,38 @@ function appendCase(root: string, kind: BackendKind, valueBytes: number): Omit<B
       mbPerSec: logBytes / 1e6 / (appendMs / 1000),
       mbPerSecWithFlush: logBytes / 1e6 / ((appendMs + flushMs) / 1000)
     }
+  } finally {
+    log.close()
+    rmSync(dirname(dir), { recursive: true, force: true })
+  }
+}
+
+/**
+ * Bytes-first append throughput: one ~16 KiB record batch v2 built once, as a producer sends it, then
+ * appended over and over (`appendAsLeader(batch, epoch)` validates it and stamps offsets and the epoch
+ * in place, as Kafka's LogValidator does; its base offset is set back to 0 before each append, as a
+ * fresh request would carry it); the log is deleted afterwards.
+ */
+function appendBytesCase(root: string, kind: BackendKind, valueBytes: number): BenchResults['appendBytes'][number] {
+  const dir = join(root, `append-bytes-${kind}-${valueBytes}`, 'bench-0')
+  mkdirSync(dir, { recursive: true })
+  const log = UnifiedLog.open(dir, config, { backend: backendOf(kind), clock, hadCleanShutdown: true })
+  try {
+    const recs = makeBatch(valueBytes)
+    const batch = Buffer.from(new RecordBatchBuilder().encode(0, recs))
+    const send = (): number => {
+      batch.writeInt32BE(0, 0) // base offset 0 again (the previous append stamped it)
+      batch.writeInt32BE(0, 4)
+      return log.appendAsLeader(batch, 0).batchBytes
+    }
+    for (let i = 0; i < 20; i++) send() // warm-up (JIT), not counted
+    const batches = Math.max(1, Math.round(APPEND_LOG_BYTES / batch.length))
+    let logBytes = 0
+    const appendMs = timeMs(() => {
+      for (let i = 0; i < batches; i++) logBytes += send()
+    })
+    const records = batches * recs.length
+    return { backend: kind, valueBytes, recordsPerBatch: recs.length, batchBytes: batch.length, records, logBytes, appendMs, recordsPerSec: records / (appendMs / 1000), mbPerSec: logBytes / 1e6 / (appendMs / 1000) }
   } finally {
     log.close()
     rmSync(dirname(dir), { recursive: true, force: true })
@@ -336,6 +370,15 @@ async function main(): Promise<void> {
     }
     const seqWrite = median(seqWriteSamples)
 
+    // Bytes-first appends (as the replica manager will make them), best of 3 per backend, alternating.
+    const appendBytes: BenchResults['appendBytes'] = []
+    for (const kind of backends) {
+      const runs = [0, 1, 2].map(() => appendBytesCase(root, kind, 100))
+      const best = runs.reduce((b, r) => (r.appendMs < b.appendMs ? r : b))
+      log(`append bytes-first ${kind} 100 B: ${Math.round(best.recordsPerSec)} records/s, ${best.mbPerSec.toFixed(0)} MB/s (runs: ${runs.map((r) => Math.round(r.recordsPerSec)).join(', ')})`)
+      appendBytes.push(best)
+    }
+
     const bigDir = join(root, 'big', 'bench-0')
     log(`building a partition of ${BIG_RECORDS} records of ${BIG_VALUE_BYTES} B values (child, mmap backend when available)...`)
     const build = child<BenchResults['build']>({ role: 'build', dir: bigDir, records: BIG_RECORDS, valueBytes: BIG_VALUE_BYTES })
@@ -356,7 +399,7 @@ async function main(): Promise<void> {
       recover.push({ ...r, backend: kind, killedAfterOffset: startedAt })
     }
 
-    const results: BenchResults = { date: new Date().toISOString(), load: [loadBefore, loadavg()[0]], machine, scale: SCALE, memcpyMBps: memcpy, seqWriteMBps: seqWrite, seqWriteSamplesMBps: seqWriteSamples, seqWriteBytes: APPEND_LOG_BYTES, seqWriteLargeMBps: seqWriteLarge, seqWriteLargeBytes: SEQ_WRITE_BYTES, pageWarmupReads: PAGE_WARMUP_READS, pageReads: PAGE_READS, append, build, open, recover, mmapAvailable }
+    const results: BenchResults = { date: new Date().toISOString(), load: [loadBefore, loadavg()[0]], machine, scale: SCALE, memcpyMBps: memcpy, seqWriteMBps: seqWrite, seqWriteSamplesMBps: seqWriteSamples, seqWriteBytes: APPEND_LOG_BYTES, seqWriteLargeMBps: seqWriteLarge, seqWriteLargeBytes: SEQ_WRITE_BYTES, pageWarmupReads: PAGE_WARMUP_READS, pageReads: PAGE_READS, append, appendBytes, build, open, recover, mmapAvailable }
     const md = renderReport(results)
     console.log(`\n${md}`)
     if (SCALE === 1 || process.env.BENCH_WRITE_DOCS === '1') {

@@ -30,7 +30,6 @@
  * timestamps are those stamped.
  */
 import { KafkaError } from '../errors'
-import { ByteReader } from '../codec/byte-reader'
 import {
   ATTRIBUTES_POS,
   BATCH_HEADER_SIZE,
@@ -241,9 +240,44 @@ export function checkBatches(buf: Buffer, cfg: LogValidatorConfig): CheckedBatch
   return out
 }
 
+/** Thrown by the varint readers below when a record's bytes end early; becomes "Found invalid record structure". */
+class Overrun extends Error {}
+
+/** Position after the last varint read by readVarint / skipVarlong (module state: the validator is synchronous). */
+let vpos = 0
+
+/** Zigzag varint (int32) at `pos`, bounded by `end`; sets vpos. Kafka's ByteUtils.readVarint. */
+function readVarint(buf: Buffer, pos: number, end: number): number {
+  let z = 0
+  for (let shift = 0; ; shift += 7) {
+    if (pos >= end || shift > 28) throw new Overrun()
+    const b = buf[pos++]
+    z |= (b & 0x7f) << shift
+    if ((b & 0x80) === 0) break
+  }
+  vpos = pos
+  return (z >>> 1) ^ -(z & 1)
+}
+
+/** Zigzag varlong at `pos` as a JS number (exact for |v| < 2^52), bounded by `end`; sets vpos. */
+function readVarlong(buf: Buffer, pos: number, end: number): number {
+  let z = 0
+  let mul = 1
+  for (let i = 0; ; i++) {
+    if (pos >= end || i >= 10) throw new Overrun()
+    const b = buf[pos++]
+    z += (b & 0x7f) * mul
+    if ((b & 0x80) === 0) break
+    mul *= 128
+  }
+  vpos = pos
+  return z % 2 === 0 ? z / 2 : -(z + 1) / 2
+}
+
 /**
  * Walks the `count` records of the batch at `pos` (DefaultRecord.readFrom's checks) and the record
- * errors of the module header. Returns the largest record timestamp as the batch reports it.
+ * errors of the module header. Returns the largest record timestamp as the batch reports it. Reads
+ * varints in place, allocating nothing per record (this runs for every record a leader appends).
  */
 function checkRecords(buf: Buffer, pos: number, size: number, count: number, batch: number, cfg: LogValidatorConfig, where: string): number {
   const tp = cfg.topicPartition
@@ -251,67 +285,69 @@ function checkRecords(buf: Buffer, pos: number, size: number, count: number, bat
   const type = batchTimestampType(buf, pos)
   const baseTimestamp = batchBaseTimestamp(buf, pos)
   const appendTime = type === 'LogAppendTime' ? batchMaxTimestamp(buf, pos) : null
-  const errors: RecordError[] = []
+  const keyRequired = cfg.compacted
+  const noLogAppendTime = cfg.messageTimestampType === 'LogAppendTime' && type === 'LogAppendTime'
+  let errors: RecordError[] | null = null
   const invalid = (i: number, message: string): never => {
     throw new KafkaError('INVALID_RECORD', `${message} (record ${i}) in topic partition ${tp}${where}`)
   }
-  const r = new ByteReader(buf, pos + BATCH_HEADER_SIZE, end)
+  let p = pos + BATCH_HEADER_SIZE
   let maxTs = NO_TIMESTAMP
   for (let i = 0; i < count; i++) {
-    if (r.pos >= end) invalid(i, 'Incorrect declared batch size, premature EOF reached')
+    if (p >= end) invalid(i, 'Incorrect declared batch size, premature EOF reached')
     let bodySize: number
     try {
-      bodySize = r.varint()
+      bodySize = readVarint(buf, p, end)
     } catch {
       return invalid(i, 'Found invalid record structure')
     }
-    const start = r.pos
+    const start = vpos
     if (bodySize < 0 || end - start < bodySize) {
       invalid(i, `Invalid record size: expected ${bodySize} bytes in record payload, but instead the buffer has only ${end - start} remaining bytes.`)
     }
     const recEnd = start + bodySize
-    const rec = new ByteReader(buf, start, recEnd)
     let keyLen: number
     try {
-      rec.pos++ // attributes (none defined for v2 records)
-      if (rec.pos > recEnd) throw new RangeError('no attributes')
-      const delta = rec.varlong()
-      const offsetDelta = rec.varint()
+      let q = start + 1 // attributes (none defined for v2 records)
+      if (q > recEnd) throw new Overrun()
+      const delta = readVarlong(buf, q, recEnd)
+      const offsetDelta = readVarint(buf, vpos, recEnd)
       if (offsetDelta !== i) invalid(i, `Record offset delta ${offsetDelta} is not the record's index ${i}: a batch's records must carry offset deltas 0 to ${count - 1} in order`)
-      keyLen = rec.varint()
-      if (keyLen > 0) rec.pos += keyLen
-      if (rec.pos > recEnd) throw new RangeError('key overruns the record')
-      const valueLen = rec.varint()
-      if (valueLen > 0) rec.pos += valueLen
-      if (rec.pos > recEnd) throw new RangeError('value overruns the record')
-      const numHeaders = rec.varint()
+      keyLen = readVarint(buf, vpos, recEnd)
+      q = vpos + (keyLen > 0 ? keyLen : 0)
+      if (q > recEnd) throw new Overrun()
+      const valueLen = readVarint(buf, q, recEnd)
+      q = vpos + (valueLen > 0 ? valueLen : 0)
+      if (q > recEnd) throw new Overrun()
+      const numHeaders = readVarint(buf, q, recEnd)
+      q = vpos
       if (numHeaders < 0) invalid(i, `Found invalid number of record headers ${numHeaders}`)
-      if (numHeaders > recEnd - rec.pos) invalid(i, `Found invalid number of record headers. ${numHeaders} is larger than the remaining size of the buffer`)
+      if (numHeaders > recEnd - q) invalid(i, `Found invalid number of record headers. ${numHeaders} is larger than the remaining size of the buffer`)
       for (let h = 0; h < numHeaders; h++) {
-        const hk = rec.varint()
+        const hk = readVarint(buf, q, recEnd)
         if (hk < 0) invalid(i, `Invalid negative header key size ${hk}`)
-        rec.pos += hk
-        if (rec.pos > recEnd) throw new RangeError('header key overruns the record')
-        const hv = rec.varint()
-        if (hv > 0) rec.pos += hv
-        if (rec.pos > recEnd) throw new RangeError('header value overruns the record')
+        q = vpos + hk
+        if (q > recEnd) throw new Overrun()
+        const hv = readVarint(buf, q, recEnd)
+        q = vpos + (hv > 0 ? hv : 0)
+        if (q > recEnd) throw new Overrun()
       }
-      if (rec.pos !== recEnd) invalid(i, `Invalid record size: expected to read ${bodySize} bytes in record payload, but instead read ${rec.pos - start}`)
+      if (q !== recEnd) invalid(i, `Invalid record size: expected to read ${bodySize} bytes in record payload, but instead read ${q - start}`)
       const ts = appendTime ?? baseTimestamp + delta
       if (ts > maxTs) maxTs = ts
     } catch (e) {
       if (e instanceof KafkaError) throw e
       return invalid(i, 'Found invalid record structure')
     }
-    if (cfg.compacted && keyLen < 0) errors.push({ batch, batchIndex: i, message: `Compacted topic cannot accept message without key in topic partition ${tp}.` })
-    else if (cfg.messageTimestampType === 'LogAppendTime' && type === 'LogAppendTime') {
+    if (keyRequired && keyLen < 0) (errors ??= []).push({ batch, batchIndex: i, message: `Compacted topic cannot accept message without key in topic partition ${tp}.` })
+    else if (noLogAppendTime) {
       // Kafka's validateTimestamp: under CreateTime a LogAppendTime batch is stamped CreateTime like any other.
-      errors.push({ batch, batchIndex: i, message: 'Invalid timestamp type in message: Producer should not set timestamp type to LogAppendTime.' })
+      ;(errors ??= []).push({ batch, batchIndex: i, message: 'Invalid timestamp type in message: Producer should not set timestamp type to LogAppendTime.' })
     }
-    r.pos = recEnd
+    p = recEnd
   }
-  if (r.pos !== end) invalid(count - 1, 'Incorrect declared batch size, records still remaining in file')
-  if (errors.length > 0) {
+  if (p !== end) invalid(count - 1, 'Incorrect declared batch size, records still remaining in file')
+  if (errors !== null) {
     const shown = errors.slice(0, 3).map((e) => `RecordError(batchIndex=${e.batchIndex}, message='${e.message}')`).join(', ')
     if (errors.some((e) => e.message.startsWith('Invalid timestamp type'))) {
       throw new RecordValidationError('INVALID_TIMESTAMP', `One or more records have been rejected due to invalid timestamp: [${shown}]${where}`, errors)
