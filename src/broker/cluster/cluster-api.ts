@@ -12,6 +12,7 @@
  * synchronous step; only `produce` (waiting for acks) and `close` are asynchronous.
  */
 import type { TopicConfigs, Acks } from '../../shared/contract'
+import type { CleanerResult } from '../storage/log-cleaner'
 import type { SegmentDescription } from '../storage/storage-types'
 import type { ClusterEvent } from './cluster-events'
 
@@ -123,14 +124,7 @@ export interface BrokerState {
 /** A segment of a partition's leader log: base offset, .log size in bytes, records, time range (ms). */
 export type SegmentInfo = SegmentDescription
 
-export interface CleanerResult {
-  finishedAt: number
-  recordsBefore: number
-  recordsAfter: number
-  bytesBefore: number
-  bytesAfter: number
-  tombstonesRemoved: number
-}
+export type { CleanerResult } from '../storage/log-cleaner'
 
 export interface GroupOffsets {
   groupId: string

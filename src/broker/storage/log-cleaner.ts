@@ -24,13 +24,25 @@
  *   offset map's memory; step() picks the log that waited longest.
  */
 import { StorageError } from '../errors'
-import type { CleanerResult } from '../cluster/cluster-api'
 import { BatchScanner } from './batch-scanner'
 import type { LogSegment } from './log-segment'
 import { CLEANED_FILE_SUFFIX } from './log-segment'
 import type { UnifiedLog } from './unified-log'
 import { RecordBatchBuilder, batchMaxTimestamp, batchPartitionLeaderEpoch, batchTimestampType, decodeRecordsInto } from '../codec/record-batch'
 import type { StoredRecord } from './storage-types'
+
+/** What one completed cleaning pass did (Kafka's CleanerStats, the parts the UI shows). */
+export interface CleanerResult {
+  /** When the pass finished (ms since the epoch). */
+  finishedAt: number
+  /** Records and bytes of the cleaned segments before and after. */
+  recordsBefore: number
+  recordsAfter: number
+  bytesBefore: number
+  bytesAfter: number
+  /** Tombstones dropped because delete.retention.ms had passed. */
+  tombstonesRemoved: number
+}
 
 /** How the cleaner runs. */
 export interface LogCleanerOptions {

@@ -6,7 +6,9 @@
  * Units: offsets are Kafka offsets held in JS numbers (exact below 2^53); sizes and positions are
  * bytes; times are ms since the epoch.
  */
-import type { CleanupPolicy } from '../../shared/contract'
+
+/** cleanup.policy as the log obeys it (Kafka's TopicConfig.CLEANUP_POLICY_DELETE / _COMPACT; both is "compact,delete"). */
+export type LogCleanupPolicy = 'delete' | 'compact' | 'compact,delete'
 
 /** A record header (Kafka's Header): string key, bytes value or null. */
 export interface StoredHeader {
@@ -50,7 +52,7 @@ export interface LogConfig {
   /** retention.bytes, -1 = unlimited. Default -1. */
   retentionBytes: number
   /** cleanup.policy. Default 'delete'. */
-  cleanupPolicy: CleanupPolicy
+  cleanupPolicy: LogCleanupPolicy
   /** delete.retention.ms: how long tombstones survive compaction. Default 86400000. */
   deleteRetentionMs: number
   /** min.cleanable.dirty.ratio: compaction starts once dirty / (clean + dirty) bytes reach it (0 to 1). */

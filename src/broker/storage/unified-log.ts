@@ -19,7 +19,6 @@
  */
 import * as path from 'node:path'
 import { KafkaError } from '../errors'
-import type { CleanerResult } from '../cluster/cluster-api'
 import {
   RecordBatchBuilder,
   batchBaseOffset,
@@ -31,6 +30,7 @@ import {
 } from '../codec/record-batch'
 import type { EpochEndOffset, EpochEntry, LeaderEpochFileCache } from './leader-epoch-file-cache'
 import { LocalLog } from './local-log'
+import type { CleanerResult } from './log-cleaner'
 import { LogLoader, type LogLoadOptions, type RecoveryInfo } from './log-loader'
 import type { LogSegment } from './log-segment'
 import { LogStateCheckpointFile } from './log-state-checkpoint-file'
