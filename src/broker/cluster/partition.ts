@@ -283,7 +283,7 @@ export class Partition {
     const log = this.checkLeader()
     let res: { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number }
     try {
-      res = log.appendAsLeader(records)
+      res = log.appendAsLeader(records, this.reg.leaderEpoch)
     } catch (e) {
       if (!isStorageFailure(e)) throw e
       const err = asKafkaError(e)

@@ -10,7 +10,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { KafkaError } from '../model/errors'
-import { writeFileDurably } from '../storage/partition-log'
+import { writeFileDurably } from '../storage/checkpoint-file'
 
 export const META_PROPERTIES_FILE = 'meta.properties'
 

@@ -2,7 +2,7 @@
  * MetadataLog: the cluster metadata as a log in the data directory, KRaft-style (Kafka's
  * `__cluster_metadata` topic, its snapshots and the controller's replay of them). Every metadata
  * change is a record (./metadata-records.ts) appended to the partition log
- * `<dataDir>/__cluster_metadata-0/` (record batches v2 through the engine's storage, PartitionLog,
+ * `<dataDir>/__cluster_metadata-0/` (record batches v2 through the engine's storage, UnifiedLog,
  * so CRC-32C, recovery after a crash and torn tails are the storage's), with snapshots of the whole
  * image (./metadata-snapshot.ts) next to it; opening replays the newest valid snapshot, then the log
  * after it. The cluster id is in `<dataDir>/meta.properties`; `<dataDir>/.kafka_cleanshutdown` is
@@ -50,7 +50,9 @@ import { RecordBatchBuilder } from '../codec/record-batch'
 import { parseClusterMetadata, type ClusterMetadata } from '../cluster/cluster-metadata'
 import { FileBackend } from '../storage/file-backend'
 import { CLEAN_SHUTDOWN_FILE } from '../storage/log-manager'
-import { DEFAULT_LOG_CONFIG, PartitionLog, writeFileDurably } from '../storage/partition-log'
+import { writeFileDurably } from '../storage/checkpoint-file'
+import { DEFAULT_LOG_CONFIG } from '../storage/log-config'
+import { UnifiedLog } from '../storage/unified-log'
 import type { LogConfig, RecordInput, StorageBackend } from '../storage/storage-types'
 import { readClusterId, writeClusterId } from './meta-properties'
 import type { MetadataChange } from './metadata-change'
@@ -120,7 +122,7 @@ export class MetadataLog {
   private readonly config: LogConfig
   private readonly onFlushFailure: (error: KafkaError) => void
   private readonly builder = new RecordBatchBuilder(4096)
-  private plog: PartitionLog | null = null
+  private plog: UnifiedLog | null = null
   /** What the log holds (null: no cluster yet, or unknown after a failure until it is rebuilt). */
   private image: MetadataImage | null = null
   /** The last append or fsync failed: the log is reopened and the image rebuilt at the next persist. */
@@ -182,12 +184,12 @@ export class MetadataLog {
   }
 
   /**
-   * Opens the PartitionLog (recovering it unless `clean`) and rebuilds the image from the newest
+   * Opens the UnifiedLog (recovering it unless `clean`) and rebuilds the image from the newest
    * valid snapshot and the records after it; see open. Sets plog, image and the snapshot counters.
    */
   private load(clean: boolean): ClusterMetadata | null {
     try {
-      this.plog = PartitionLog.open(this.dir, this.config, { backend: this.backend, clock: this.clock, hadCleanShutdown: clean, log: this.logLine })
+      this.plog = UnifiedLog.open(this.dir, this.config, { backend: this.backend, clock: this.clock, hadCleanShutdown: clean, log: this.logLine })
     } catch (e) {
       throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot open the cluster metadata log ${this.dir}: ${(e as Error).message}`)
     }
@@ -304,7 +306,7 @@ export class MetadataLog {
     const image = MetadataImage.empty(doc.clusterId)
     const records = metadataDelta(image, doc)
     image.replayAll(records, 0)
-    const plog = PartitionLog.open(dir, this.config, { backend: this.backend, clock: this.clock, log: this.logLine })
+    const plog = UnifiedLog.open(dir, this.config, { backend: this.backend, clock: this.clock, log: this.logLine })
     try {
       if (records.length > 0) this.appendTo(plog, records)
       plog.flush()
@@ -317,7 +319,7 @@ export class MetadataLog {
   }
 
   /** Appends `records` to `plog` as one batch at its log end offset (epoch METADATA_LOG_EPOCH). */
-  private appendTo(plog: PartitionLog, records: readonly MetadataRecord[]): void {
+  private appendTo(plog: UnifiedLog, records: readonly MetadataRecord[]): void {
     const now = this.clock()
     const inputs: RecordInput[] = records.map((r) => ({ key: null, value: encodeMetadataRecord(r), timestamp: now }))
     plog.appendAsFollower(this.builder.encode(plog.logEndOffset, inputs, METADATA_LOG_EPOCH))

@@ -18,7 +18,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { KafkaError } from '../model/errors'
 import { METADATA_FILE, readClusterMetadata, type ClusterMetadata } from '../cluster/cluster-metadata'
-import { writeFileDurably } from '../storage/partition-log'
+import { writeFileDurably } from '../storage/checkpoint-file'
 import { fsyncDirectory } from './metadata-snapshot'
 
 /** Suffix of the directory a migration builds the metadata log in. */

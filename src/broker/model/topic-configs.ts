@@ -124,7 +124,8 @@ export const TOPIC_CONFIG_TABLE = {
     default: 1048588,
     min: 0,
     doc: 'The largest record batch the topic accepts, in bytes.',
-    kafka: 'TopicConfig.MAX_MESSAGE_BYTES_CONFIG'
+    kafka: 'TopicConfig.MAX_MESSAGE_BYTES_CONFIG',
+    logField: 'maxMessageBytes'
   },
   'message.timestamp.type': {
     type: 'string',

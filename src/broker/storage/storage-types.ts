@@ -67,6 +67,12 @@ export interface LogConfig {
    * each leader-appended batch with the log's clock (batch attribute bit 3 set). Default 'CreateTime'.
    */
   messageTimestampType: 'CreateTime' | 'LogAppendTime'
+  /**
+   * max.message.bytes: the largest record batch a leader append accepts, in bytes (Kafka's
+   * LogConfig.maxMessageSize; RECORD_TOO_LARGE above it). Follower appends are not checked (the
+   * leader accepted the batch). Default 1048588.
+   */
+  maxMessageBytes: number
 }
 
 /**

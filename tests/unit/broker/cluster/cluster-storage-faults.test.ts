@@ -15,7 +15,7 @@ import { LogManagerStore } from '../../../../src/broker/cluster/log-manager-stor
 import { defaultReplicaBudget } from '../../../../src/broker/cluster/replica-budget'
 import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
 import { KafkaError, StorageError } from '../../../../src/broker/model/errors'
-import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/partition-log'
+import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/log-config'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
 import { FileBackend } from '../../../../src/broker/storage/file-backend'
 import type { LogConfig } from '../../../../src/broker/storage/storage-types'

@@ -27,7 +27,7 @@ interface Harness {
   reopen(): Promise<Cluster>
 }
 
-/** Replica logs the suite runs on: storage's PartitionLog on each backend, and the in-memory stand-in. */
+/** Replica logs the suite runs on: storage's UnifiedLog on each backend, and the in-memory stand-in. */
 type LogKind = 'file' | 'mmap' | 'memory'
 const KINDS: LogKind[] = loadMmapAddon().ok ? ['file', 'mmap', 'memory'] : ['file', 'memory']
 let kind: LogKind = 'file'

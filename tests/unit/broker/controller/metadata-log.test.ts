@@ -17,7 +17,8 @@ import { KafkaError } from '../../../../src/broker/model/errors'
 import { encodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
 import { FileBackend } from '../../../../src/broker/storage/file-backend'
-import { DEFAULT_LOG_CONFIG, PartitionLog } from '../../../../src/broker/storage/partition-log'
+import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/log-config'
+import { UnifiedLog } from '../../../../src/broker/storage/unified-log'
 import { CLUSTER_ID, newImage, newTopic, topicId } from './fixtures/cluster-images'
 
 const dirs: string[] = []
@@ -47,7 +48,7 @@ function crash(log: MetadataLog): void {
 
 /** Every record in the metadata log's segments, decoded. */
 function recordsOnDisk(dir: string): { offset: number; record: MetadataLogRecord }[] {
-  const plog = PartitionLog.open(path.join(dir, METADATA_LOG_DIR), DEFAULT_LOG_CONFIG, { backend: new FileBackend(), clock: Date.now, log: () => {} })
+  const plog = UnifiedLog.open(path.join(dir, METADATA_LOG_DIR), DEFAULT_LOG_CONFIG, { backend: new FileBackend(), clock: Date.now, log: () => {} })
   try {
     return plog.readRecords(plog.logStartOffset, { maxRecords: 1_000_000 }).map((r) => ({ offset: r.offset, record: decodeMetadataRecord(r) }))
   } finally {
@@ -366,7 +367,7 @@ describe('crashes and damage', () => {
     const { log } = open(dir)
     log.persist(newImage(3))
     crash(log)
-    const plog = PartitionLog.open(path.join(dir, METADATA_LOG_DIR), DEFAULT_LOG_CONFIG, { backend: new FileBackend(), clock: Date.now, log: () => {} })
+    const plog = UnifiedLog.open(path.join(dir, METADATA_LOG_DIR), DEFAULT_LOG_CONFIG, { backend: new FileBackend(), clock: Date.now, log: () => {} })
     const bad: MetadataLogRecord = { type: 'PartitionChangeRecord', version: 0, data: { PartitionId: 0, TopicId: topicId(9), Isr: [1] } }
     plog.appendAsFollower(encodeRecordBatch(3, [{ key: null, value: encodeMetadataRecord(bad), timestamp: 1 }]))
     plog.appendAsFollower(encodeRecordBatch(4, [{ key: null, value: Buffer.from('{"type":"TopicRecord"}'), timestamp: 1 }]))
