@@ -11,7 +11,7 @@ import { messagesApi } from '../api/client'
 import { mergePages } from '../utils/message-paging'
 import { useNoticeStore } from './notice-store'
 
-export type StartKind = StartPosition['kind']
+export type StartKind = Exclude<StartPosition['kind'], 'offsets'>
 
 export interface MessagesState {
   topic: string | null

@@ -28,7 +28,7 @@ function serve(req: RequestOf<'messages/fetch'>) {
       next[p] = mine[mine.length - 1].offset + 1
     }
   }
-  return { records: page, nextOffsets: next, firstOffsets: first, byteLimitReached: false }
+  return { records: page, nextOffsets: next, firstOffsets: first, byteLimitReached: false, partitions: [] }
 }
 
 beforeEach(() => setActivePinia(createPinia()))
