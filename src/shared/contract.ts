@@ -506,6 +506,8 @@ export interface ContractRequests {
       keyContains?: string
       /** Page backwards: return the `limit` records before start instead of from it. */
       direction?: 'forward' | 'backward'
+      /** Payload bound of this page in bytes (default and most 32 MiB), e.g. what a page loaded in chunks has left. */
+      maxBytes?: number
     }
     res: {
       /** Ascending (timestamp, partition, offset). */

@@ -162,7 +162,8 @@ export const requestSchemas = {
       start: startPosition,
       limit: z.number().int().min(1).max(100_000),
       keyContains: z.string().optional(),
-      direction: z.enum(['forward', 'backward']).optional()
+      direction: z.enum(['forward', 'backward']).optional(),
+      maxBytes: z.number().int().min(1).max(32 * 1024 * 1024).optional()
     })
     .strict(),
   'messages/tail': z

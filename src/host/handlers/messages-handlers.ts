@@ -34,7 +34,7 @@ export function messagesHandlers(ctx: HandlerContext): NamespaceHandlers<'messag
   const searches = new SessionRegistry<MessageSearch>('search', MAX_OPEN_SEARCHES, SESSION_IDLE_MS, ctx.clock)
   const exports = new SessionRegistry<RecordExport>('export', MAX_OPEN_EXPORTS, SESSION_IDLE_MS, ctx.clock)
   return {
-    'messages/fetch': (req) => fetchMessages(ctx.cluster, req),
+    'messages/fetch': (req) => fetchMessages(ctx.cluster, req, req.maxBytes),
     'messages/tail': (req) => tailMessages(ctx.cluster, req),
     'messages/search-start': (query) => {
       const search = new MessageSearch(ctx.cluster, query, ctx.clock)
