@@ -12,7 +12,7 @@
  * 100,000-row page costs no proxies.
  */
 import { defineStore } from 'pinia'
-import { markRaw } from 'vue'
+import { markRaw, toRaw } from 'vue'
 import type { ContractError, PartitionRange, RecordView, StartPosition } from '../../../shared/contract'
 import { toExportedRecordFromView } from '../../../shared/exported-record'
 import { messagesApi } from '../api/client'
@@ -131,8 +131,12 @@ export const useMessagesStore = defineStore('messages', {
     canPrevious: (s) => s.fetched && s.partitions.length > 0 && !atLogStart(s.firstOffsets, s.partitions),
     /** Records lie after the page. */
     canNext: (s) => s.fetched && s.partitions.length > 0 && !atHighWatermark(s.nextOffsets, s.partitions),
+    /** Rows selected (cheap: the page's rows are not scanned, so it may be read while a page loads). */
+    selectedCount: (s) => Object.keys(s.selected).length,
+    /** The selected records, in page order (scans the page: for actions, not for templates). */
     selectedRecords(s): RecordView[] {
-      return s.records.filter((r) => s.selected[rowKey(r)])
+      const selected = toRaw(s.selected)
+      return s.records.filter((r) => selected[rowKey(r)])
     }
   },
   actions: {
