@@ -38,6 +38,16 @@ export interface TailState {
   error: ContractError | null
 }
 
+/**
+ * The rate of writes (records/s) from (time ms, sum of high watermarks) samples: the samples of the
+ * last RATE_WINDOW_MS ending with the new one, and the rate between the oldest and the newest.
+ */
+export function tailRate(samples: { t: number; hw: number }[], t: number, hw: number): { samples: { t: number; hw: number }[]; rate: number } {
+  const kept = [...samples.filter((x) => t - x.t <= RATE_WINDOW_MS), { t, hw }]
+  const oldest = kept[0]
+  return { samples: kept, rate: t > oldest.t ? ((hw - oldest.hw) * 1000) / (t - oldest.t) : 0 }
+}
+
 let timer: ReturnType<typeof setTimeout> | null = null
 let generation = 0
 
@@ -103,11 +113,9 @@ export const useTailStore = defineStore('tail', {
           const newest = [...res.records].reverse()
           this.records = markRaw([...newest, ...this.records].slice(0, TAIL_BUFFER_RECORDS))
         }
-        const t = now()
-        const hw = res.partitions.reduce((n, p) => n + p.highWatermark, 0)
-        this.samples = [...this.samples.filter((x) => t - x.t <= RATE_WINDOW_MS), { t, hw }]
-        const oldest = this.samples[0]
-        this.rate = t > oldest.t ? ((hw - oldest.hw) * 1000) / (t - oldest.t) : 0
+        const r = tailRate(this.samples, now(), res.partitions.reduce((n, p) => n + p.highWatermark, 0))
+        this.samples = r.samples
+        this.rate = r.rate
         this.error = null
       } catch (e) {
         if (gen !== generation) return
