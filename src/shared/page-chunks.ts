@@ -16,7 +16,7 @@
 import type { PartitionRange, RecordView, RequestOf, ResponseOf, StartPosition } from './contract'
 
 /** Records per chunk. */
-export const PAGE_CHUNK_RECORDS = 2000
+export const PAGE_CHUNK_RECORDS = 1000
 /** A page's payload bound, as the host's (32 MiB). */
 export const PAGE_MAX_BYTES = 32 * 1024 * 1024
 

@@ -181,6 +181,8 @@ export const useMessagesStore = defineStore('messages', {
       let first = true
       try {
         for await (const p of loadPage(page, (req) => messagesApi.fetch(req))) {
+          // A task of its own for showing the chunk, apart from the one that received and parsed it.
+          await new Promise((r) => setTimeout(r, 0))
           if (first) {
             this.rowViewers = {}
             this.selected = {}
