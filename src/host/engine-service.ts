@@ -5,7 +5,8 @@
  * converts between the engine's Buffers and the contract's base64 / UTF-8 text, and pushes events
  * (a ClusterSnapshot at most once a second, import progress) to subscribers. produce/send is
  * checked whole and written in chunks by produce-sender.ts; messages/fetch pages are bounded in
- * records and bytes by message-fetcher.ts.
+ * records and bytes by message-fetcher.ts; searches and exports run in turns of the loop
+ * (messages/, served by handlers/messages-handlers.ts).
  *
  * Both hosts run it: the Electron main process inside the engine worker (engine-worker.ts), browser
  * mode in that worker or in-process (web-host.ts); the CLI calls it directly.

@@ -6,7 +6,14 @@
  * also a library. The topic configs schema is derived from the model's table, key by key.
  */
 import { z } from 'zod'
-import { REQUEST_NAMES, type RequestName, type RequestOf } from './contract'
+import {
+  REQUEST_NAMES,
+  SEARCH_MAX_DURATION_MS,
+  SEARCH_MAX_MATCHES,
+  SEARCH_MAX_SCAN_BYTES,
+  type RequestName,
+  type RequestOf
+} from './contract'
 import { ACKS } from '../broker/model/acks'
 import { topicNameProblem } from '../broker/model/topic-name'
 import { TOPIC_CONFIG_TABLE } from '../broker/model/topic-configs'
@@ -46,12 +53,55 @@ export const topicConfigsSchema = z
       if (!topicConfigDef(name)) ctx.addIssue({ code: 'custom', path: [name], message: unknownTopicConfigMessage(name) })
   })
 
+/** Per-partition offsets, keyed by the partition number (JSON object keys are strings). */
+const partitionOffsets = z
+  .record(z.string().regex(/^\d{1,6}$/, 'keys must be partition numbers'), nonNegInt)
+  .refine((o) => Object.keys(o).length <= 100_000, 'at most 100,000 partitions')
+
 const startPosition = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('earliest') }),
-  z.object({ kind: z.literal('latest') }),
-  z.object({ kind: z.literal('offset'), offset: nonNegInt }),
-  z.object({ kind: z.literal('timestamp'), timestamp: z.number().int() })
+  z.object({ kind: z.literal('earliest') }).strict(),
+  z.object({ kind: z.literal('latest') }).strict(),
+  z.object({ kind: z.literal('offset'), offset: nonNegInt }).strict(),
+  z.object({ kind: z.literal('timestamp'), timestamp: z.number().int() }).strict(),
+  z.object({ kind: z.literal('offsets'), offsets: partitionOffsets }).strict()
 ])
+
+/** Search and export ids are the host's random ids: base64url, 8 to 64 characters. */
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be an id the host returned')
+
+const partitionSet = z.array(partition).min(1, 'name at least one partition, or null for all').max(100_000).nullable()
+
+const textFilter = z
+  .object({
+    mode: z.enum(['substring', 'regex']),
+    pattern: z.string().min(1, 'the pattern is empty').max(10_000, 'a pattern may have at most 10,000 characters'),
+    caseInsensitive: z.boolean().optional()
+  })
+  .strict()
+
+/** messages/search-start's query (also an export's source). Filters are compiled (and refused) by the host. */
+export const searchQuerySchema = z
+  .object({
+    topic: topicName,
+    partitions: partitionSet,
+    from: startPosition.optional(),
+    to: startPosition.optional(),
+    key: textFilter.optional(),
+    value: textFilter.optional(),
+    headerKey: textFilter.optional(),
+    headerValue: textFilter.optional(),
+    json: z.string().min(1, 'the JSON filter is empty').max(10_000, 'a JSON filter may have at most 10,000 characters').optional(),
+    timestampFrom: z.number().int().optional(),
+    timestampTo: z.number().int().optional(),
+    maxMatches: z.number().int().min(1).max(SEARCH_MAX_MATCHES).optional(),
+    maxScanBytes: z.number().int().min(1).max(SEARCH_MAX_SCAN_BYTES).optional(),
+    maxDurationMs: z.number().int().min(1).max(SEARCH_MAX_DURATION_MS).optional()
+  })
+  .strict()
+  .refine((q) => q.timestampFrom === undefined || q.timestampTo === undefined || q.timestampFrom < q.timestampTo, {
+    message: 'timestampFrom must be before timestampTo',
+    path: ['timestampTo']
+  })
 
 /**
  * Most headers one produce/send record may carry. Kafka sets no limit; headers carry metadata
@@ -120,8 +170,45 @@ export const requestSchemas = {
       start: startPosition,
       limit: z.number().int().min(1).max(100_000),
       keyContains: z.string().optional(),
-      direction: z.enum(['forward', 'backward']).optional()
+      direction: z.enum(['forward', 'backward']).optional(),
+      maxBytes: z.number().int().min(1).max(32 * 1024 * 1024).optional()
     })
+    .strict(),
+  'messages/tail': z
+    .object({
+      topic: topicName,
+      partitions: partitionSet,
+      cursors: partitionOffsets.nullable(),
+      maxRecords: z.number().int().min(1).max(5000).optional(),
+      maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).optional()
+    })
+    .strict(),
+  'messages/search-start': searchQuerySchema,
+  'messages/search-poll': z.object({ searchId: sessionId, waitMs: z.number().int().min(0).max(2000).optional() }).strict(),
+  'messages/search-stop': z.object({ searchId: sessionId }).strict(),
+  'messages/export-start': z
+    .object({
+      format: z.enum(['ndjson', 'json', 'csv']),
+      source: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('search'), query: searchQuerySchema }).strict(),
+        z
+          .object({
+            kind: z.literal('records'),
+            topic: topicName,
+            records: z
+              .array(z.object({ partition, offset: nonNegInt }).strict())
+              .min(1, 'choose at least one record')
+              .max(1_000_000, 'at most 1,000,000 records')
+          })
+          .strict()
+      ])
+    })
+    .strict(),
+  'messages/export-read': z.object({ exportId: sessionId }).strict(),
+  'messages/export-status': z.object({ exportId: sessionId }).strict(),
+  'messages/export-cancel': z.object({ exportId: sessionId }).strict(),
+  'messages/export-save': z
+    .object({ exportId: sessionId, fileName: z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path') })
     .strict(),
   'offsets/list': z.object({ topic: topicName }).strict(),
   'group/list': empty,

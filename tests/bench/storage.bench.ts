@@ -405,7 +405,25 @@ async function main(): Promise<void> {
     console.log(`\n${md}`)
     if (SCALE === 1 || process.env.BENCH_WRITE_DOCS === '1') {
       const docs = resolve(dirname(thisFile), '..', '..', 'docs', 'benchmarks.md')
-      writeFileSync(docs, md)
+      // The storage section only: other benchmarks keep their own marked sections of the file.
+      const START = '<!-- storage-bench:start -->'
+      const END = '<!-- storage-bench:end -->'
+      const section = `${START}\n${md.trimEnd()}\n${END}`
+      let text = ''
+      try {
+        text = readFileSync(docs, 'utf8')
+      } catch {
+        text = ''
+      }
+      const i = text.indexOf(START)
+      const j = text.indexOf(END)
+      if (i >= 0 && j > i) text = text.slice(0, i) + section + text.slice(j + END.length)
+      else {
+        // A file written before the markers: its storage part is everything before the other sections.
+        const others = text.indexOf('<!--')
+        text = section + '\n' + (others >= 0 ? '\n' + text.slice(others) : '')
+      }
+      writeFileSync(docs, text)
       log(`wrote ${docs}`)
     } else {
       log('BENCH_SCALE < 1: docs/benchmarks.md not written')
