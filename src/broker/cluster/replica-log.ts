@@ -58,6 +58,8 @@ export interface ReplicaLog {
    * answer for its own latest epoch (then to its high watermark at most as far as the leader allows).
    */
   endOffsetForEpoch(leaderEpoch: number): EpochEndOffset
+  /** A new leader's epoch starts at `startOffset` (Kafka's maybeAssignEpochStartOffset). */
+  assignEpochStartOffset(leaderEpoch: number, startOffset: number): void
   /** The leader-epoch cache's entries, oldest first (for the UI and tests). */
   epochEntries(): EpochEntry[]
   readBatches(startOffset: number, maxBytes: number, maxOffset?: number): Buffer

@@ -351,6 +351,18 @@ export class UnifiedLog {
     return this.epochCache.endOffsetFor(leaderEpoch, this.logEndOffset)
   }
 
+  /**
+   * A new leader's epoch starts at the log end offset (Kafka's maybeAssignEpochStartOffset, called
+   * from Partition.makeLeader), so its followers' OffsetsForLeaderEpoch answers know where the old
+   * epochs ended before the new leader wrote anything. No-op for an epoch not above the latest.
+   * @throws RangeError for a leader epoch that is not an int32 >= 0.
+   */
+  assignEpochStartOffset(leaderEpoch: number, startOffset: number): void {
+    this.checkOpen()
+    checkLeaderEpoch(leaderEpoch)
+    this.epochCache.assign(leaderEpoch, startOffset)
+  }
+
   /** The leader-epoch cache's entries, oldest first (copies; for the UI and tests). */
   epochEntries(): EpochEntry[] {
     return this.epochCache.epochEntries()

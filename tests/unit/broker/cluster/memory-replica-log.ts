@@ -73,6 +73,9 @@ class MemoryReplicaLog implements ReplicaLog {
   endOffsetForEpoch(epoch: number): EpochEndOffset {
     return this.d.epochs.endOffsetFor(epoch, this.logEndOffset)
   }
+  assignEpochStartOffset(epoch: number, startOffset: number): void {
+    this.d.epochs.assign(epoch, startOffset)
+  }
   epochEntries(): EpochEntry[] {
     return this.d.epochs.epochEntries()
   }
