@@ -30,6 +30,7 @@ import type { PartitionMeta } from './cluster-metadata'
 import type { ReplicaLog } from './replica-log'
 import type { RecordInput } from '../storage/storage-types'
 import type { LogAppendInfo } from '../storage/unified-log'
+import type { EpochEndOffset } from '../storage/leader-epoch-file-cache'
 
 /** Bytes a follower asks for per fetch (Kafka's replica.fetch.max.bytes default). */
 export const REPLICA_FETCH_MAX_BYTES = 1048576
@@ -323,6 +324,24 @@ export class Partition {
       if (isStorageFailure(e)) this.markOffline(asKafkaError(e), 'reading its log failed', true)
       throw e
     }
+  }
+
+  /**
+   * The leader's answer to OffsetsForLeaderEpoch (Kafka's Partition.lastOffsetForLeaderEpoch): the
+   * largest epoch <= `leaderEpoch` in this leader's leader-epoch cache and the offset (exclusive)
+   * where it ended, or the log end offset when it is the current one; (-1, -1) when unknown. A
+   * follower truncates to it before fetching (KIP-101, KIP-279).
+   * @param currentLeaderEpoch the epoch the asking replica knows, checked as Kafka does; -1 skips.
+   * @throws KafkaError NOT_LEADER_OR_FOLLOWER; FENCED_LEADER_EPOCH (the asker's epoch is older) or
+   *   UNKNOWN_LEADER_EPOCH (newer than this leader's); KAFKA_STORAGE_ERROR (the log is offline).
+   */
+  lastOffsetForLeaderEpoch(leaderEpoch: number, currentLeaderEpoch = -1): EpochEndOffset {
+    if (currentLeaderEpoch >= 0 && currentLeaderEpoch !== this.reg.leaderEpoch)
+      throw new KafkaError(
+        currentLeaderEpoch < this.reg.leaderEpoch ? 'FENCED_LEADER_EPOCH' : 'UNKNOWN_LEADER_EPOCH',
+        `${this.name}: the request's leader epoch ${currentLeaderEpoch} is not the current one, ${this.reg.leaderEpoch}`
+      )
+    return this.readAsLeader((log) => log.endOffsetForEpoch(leaderEpoch))
   }
 
   /**

@@ -13,9 +13,10 @@
  * - 'preferred' (kafka-leader-election, auto.leader.rebalance.enable): the first replica, when it is
  *   usable, in the ISR and holds everything the leader has.
  * Usable: its broker runs and its log is not offline. With no candidate the partition goes offline
- * (leader -1, ISR kept: no unclean election). Each election bumps the leader epoch; followers
- * holding records past the new leader's log end truncate to it (never below their own high
- * watermark, see Partition.truncateTo).
+ * (leader -1, ISR kept: no unclean election). Each election bumps the leader epoch; the controller
+ * never touches a follower's log: followers holding records the new leader does not truncate
+ * themselves by leader epochs before they fetch (ReplicaFetcher, KIP-101), never below their own
+ * high watermark.
  *
  * Trust: at open (restoreAfterOpen) and whenever a replica reports that its leader lacks records
  * (leaderIncomplete) or holds a corrupt batch (leaderCorrupt), leadership goes to the most complete
@@ -243,9 +244,9 @@ export class ReplicationControl {
 
   /**
    * Elects a leader of partition `i` of `t` (see the module header for the modes); `why` says why,
-   * for the event. Bumps the leader epoch when the leader changes, truncates longer followers to the
-   * new leader's log end, raises the new leader's high watermark to what was acknowledged (up to its
-   * log end), drops ISR members below it, reports a loss, and publishes.
+   * for the event. Bumps the leader epoch when the leader changes, raises the new leader's high
+   * watermark to what was acknowledged (up to its log end), drops ISR members below it, reports a
+   * loss, and publishes.
    */
   elect(t: TopicMeta, i: number, mode: ElectionMode, why: string): void {
     const pm = t.partitions[i]
@@ -281,37 +282,9 @@ export class ReplicationControl {
           ? `${name} is offline: ${why}, and no other in-sync replica can lead it`
           : `Broker ${pm.leader} now leads ${name} (leader epoch ${pm.leaderEpoch}): ${why}`
     })
-    if (pm.leader >= 0) {
-      const end = leo(pm.leader)
-      for (const b of pm.replicas) {
-        if (b === pm.leader || !this.usable(b, t.name, i)) continue
-        const f = this.replicaOf(b, t.name, i)!
-        if (f.logEndOffset > end && !this.truncateFollower(f, end)) this.reportAhead(t, i, f, end)
-      }
-    }
     this.afterLeaderChosen(t, i)
     this.publish(t, i)
     this.seedFollowers(t, i)
-  }
-
-  private truncateFollower(f: Partition, to: number): boolean {
-    try {
-      return f.truncateTo(to)
-    } catch (e) {
-      if (!isStorageFailure(e)) throw e
-      return true // it went offline (Partition.markOffline told us)
-    }
-  }
-
-  private reportAhead(t: TopicMeta, i: number, f: Partition, leaderEnd: number): void {
-    this.env.event({
-      kind: 'replica-damaged',
-      severity: 'error',
-      topic: t.name,
-      partition: i,
-      brokerId: t.partitions[i].leader,
-      message: `The leader of ${t.name}-${i}, broker ${t.partitions[i].leader}, ends at offset ${leaderEnd}, but broker ${f.brokerId} holds acknowledged records up to ${f.highWatermark - 1}: broker ${f.brokerId}'s log is kept, not truncated`
-    })
   }
 
   /**

@@ -6,14 +6,17 @@
  * reached the leader's log end offset, appends the batches as they are, and takes the high watermark
  * from the answer.
  *
- * Reconciliation (until leader-epoch truncation, KIP-101): a follower outside the ISR truncates to
- * its own high watermark (what lies above may have diverged: records it led and never replicated);
- * one outside the ISR holding more than the leader truncates to the leader's log end offset, never
- * below its own high watermark. An in-sync follower holding more than its leader, or one whose
- * high watermark is above the leader's log end, means the leader lost records: the follower keeps
- * its log and reports it to the controller, which moves leadership to the most complete in-sync
- * replica (Controller.leaderIncomplete). (Followers longer than a newly elected leader were
- * truncated by the election itself.)
+ * Reconciliation (KIP-101, KIP-279, Kafka's AbstractFetcherThread.truncateToEpochEndOffsets): a
+ * follower whose log has leader epochs asks its leader where its latest epoch ended
+ * (OffsetsForLeaderEpoch) and truncates to that offset; when the leader answers an older epoch (it
+ * never saw the follower's latest one), the follower truncates to where that older epoch ended in
+ * its own log and asks again. A follower with no epochs in its log (written before leader epochs,
+ * or empty) falls back to the rule before KIP-101: outside the ISR it truncates to its own high
+ * watermark. Truncation never goes below the follower's own high watermark: what lies below was
+ * acknowledged, so a leader that lacks it lost records; the follower keeps its log and reports it
+ * to the controller, which moves leadership to the most complete in-sync replica
+ * (Controller.leaderIncomplete). After reconciling, a follower still holding more than its leader
+ * (no epochs to compare) truncates to the leader's log end offset under the same rule.
  *
  * Must stay true: a follower never appends a batch it did not get from the current leader; a
  * storage failure while appending takes that replica offline, not the round; a paused or stopped
@@ -21,7 +24,11 @@
  */
 import { KafkaError } from '../model/errors'
 import { isStorageFailure, type Partition } from '../cluster/partition'
+import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../storage/leader-epoch-file-cache'
 import type { ReplicaManager } from './replica-manager'
+
+/** At most this many OffsetsForLeaderEpoch rounds reconcile one partition (each truncates or ends). */
+const MAX_RECONCILE_STEPS = 64
 
 /** What a fetcher needs from its cluster. */
 export interface ReplicaFetcherEnv {
@@ -86,7 +93,7 @@ export class ReplicaFetcher {
     const epoch = p.leaderEpoch
     let copied = 0
     try {
-      if (p.needsReconciliation && !this.reconcile(p, leader)) return 0
+      if (p.needsReconciliation && !this.reconcile(p, leaderRm, leader)) return 0
       // A lazily opened log that was never written: an empty follower is in sync without a log.
       if (leader.logEndOffset === 0 && !p.log && p.logEndOffset === 0) {
         leaderRm.fetchForFollower(p.topic, p.id, this.own.brokerId, 0)
@@ -122,16 +129,51 @@ export class ReplicaFetcher {
   }
 
   /**
-   * Once after becoming a follower (or coming back): a replica outside the ISR truncates to its own
-   * high watermark (it may hold records it led and never replicated). Returns false when fetching
-   * must wait (nothing to do now).
+   * Once after becoming a follower (or coming back): truncates the log to where it diverges from
+   * the leader's, by leader epochs (see the module header). Returns false when fetching must wait
+   * (the leader lacks acknowledged records, or nothing to do now).
    */
-  private reconcile(p: Partition, leader: Partition): boolean {
+  private reconcile(p: Partition, leaderRm: ReplicaManager, leader: Partition): boolean {
     p.needsReconciliation = false
-    const inIsr = p.registration.isr.includes(this.own.brokerId)
     const log = p.log
-    if (log && !inIsr && log.logEndOffset > log.highWatermark) p.truncateTo(Math.max(log.highWatermark, log.logStartOffset))
+    if (!log || log.logEndOffset === log.logStartOffset) return leader.isLeader
+    // Each step truncates strictly or ends, so this ends; the bound guards a cache that lies.
+    for (let step = 0; step < MAX_RECONCILE_STEPS; step++) {
+      const followerEpoch = log.latestEpoch
+      if (followerEpoch === null) return this.truncateByHighWatermark(p)
+      const answer = leaderRm.lastOffsetForLeaderEpoch(p.topic, p.id, followerEpoch)
+      if (answer.endOffset === UNDEFINED_EPOCH_OFFSET) return this.truncateByHighWatermark(p)
+      let target: number
+      let done = true
+      if (answer.epoch === UNDEFINED_EPOCH || answer.epoch === followerEpoch) target = answer.endOffset
+      else {
+        const own = log.endOffsetForEpoch(answer.epoch)
+        if (own.endOffset === UNDEFINED_EPOCH_OFFSET) target = answer.endOffset
+        else if (own.epoch !== answer.epoch) {
+          // This log never had the leader's epoch either: cut to where its older epoch ended, ask again.
+          target = own.endOffset
+          done = false
+        } else target = Math.min(own.endOffset, answer.endOffset)
+      }
+      target = Math.min(target, log.logEndOffset)
+      if (target < log.logEndOffset && !p.truncateTo(target)) {
+        this.env.leaderIncomplete(
+          p,
+          `its leader, broker ${leader.brokerId}, says leader epoch ${followerEpoch} of broker ${this.own.brokerId}'s log ends at offset ${target}, but broker ${this.own.brokerId} holds acknowledged records up to ${p.highWatermark - 1}`
+        )
+        return false
+      }
+      if (done || log.logEndOffset === log.logStartOffset) return leader.isLeader
+    }
     return leader.isLeader
+  }
+
+  /** Before KIP-101: a replica outside the ISR truncates to its own high watermark (it may hold records it led and never replicated). */
+  private truncateByHighWatermark(p: Partition): boolean {
+    const log = p.log
+    const inIsr = p.registration.isr.includes(this.own.brokerId)
+    if (log && !inIsr && log.logEndOffset > log.highWatermark) p.truncateTo(Math.max(log.highWatermark, log.logStartOffset))
+    return true
   }
 
   /**

@@ -19,6 +19,7 @@ import { KafkaError } from '../model/errors'
 import type { ClusterMetrics } from '../metrics/cluster-metrics'
 import type { RecordInput, StoredRecord } from '../storage/storage-types'
 import type { LogAppendInfo } from '../storage/unified-log'
+import type { EpochEndOffset } from '../storage/leader-epoch-file-cache'
 import { Partition, REPLICA_FETCH_MAX_BYTES, type FetchResult, type PartitionEnv, type PartitionRegistration } from '../cluster/partition'
 import { decodeRecordsInto, batchLastOffset, batchSize } from '../codec/record-batch'
 
@@ -180,6 +181,16 @@ export class ReplicaManager {
    */
   fetchForFollower(topic: string, partition: number, replicaId: number, fetchOffset: number, maxBytes = REPLICA_FETCH_MAX_BYTES): FetchResult {
     return this.leaderPartition(topic, partition).fetchForFollower(replicaId, fetchOffset, maxBytes)
+  }
+
+  /**
+   * OffsetsForLeaderEpoch on the leader (Kafka's ReplicaManager.lastOffsetForLeaderEpoch): where
+   * `leaderEpoch` ended in the leader's log. See Partition.lastOffsetForLeaderEpoch.
+   * @throws KafkaError BROKER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, FENCED_LEADER_EPOCH,
+   *   UNKNOWN_LEADER_EPOCH, KAFKA_STORAGE_ERROR.
+   */
+  lastOffsetForLeaderEpoch(topic: string, partition: number, leaderEpoch: number, currentLeaderEpoch = -1): EpochEndOffset {
+    return this.leaderPartition(topic, partition).lastOffsetForLeaderEpoch(leaderEpoch, currentLeaderEpoch)
   }
 
   /**

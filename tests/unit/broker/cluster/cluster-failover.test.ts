@@ -239,3 +239,75 @@ describe('fetch bounds', () => {
     expect(r.highWatermark).toBe(3)
   })
 })
+
+describe('leader epochs (KIP-101, KIP-279)', () => {
+  /** Every replica's records of t-0 as `offset:key`, by broker id. */
+  function replicaRecords(cluster: Cluster, brokers: number[]): Record<number, string[]> {
+    const out: Record<number, string[]> = {}
+    for (const b of brokers) out[b] = cluster.replicaLog(b, 't', 0)!.readRecords(0, { maxRecords: 1000 }).map((r) => `${r.offset}:${r.key!.toString()}`)
+    return out
+  }
+
+  /**
+   * Leader L writes 5 records with acks=1 that only follower F copies (follower G does not fetch);
+   * L stops and G, first in replica order and in the ISR, is elected at offset 10; it writes 5 other
+   * records in the new epoch. F's log now ends where G's does, with different records from offset 10:
+   * only the leader epochs (F's 10..14 are epoch 0, G's epoch 1 starts at 10) show the divergence.
+   */
+  async function divergedFollower(): Promise<{ cluster: Cluster; dir: string; leader: number; f: number; g: number }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-epochs-'))
+    const { cluster } = makeCluster(dir)
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1 } })
+    const [leader, g, f] = cluster.describeTopic('t').partitions[0].replicas
+    const committed = cluster.produce('t', Array.from({ length: 10 }, (_, i) => rec(i)), { acks: 'all' })
+    cluster.replicateNow()
+    await committed
+    cluster.pauseFetching(g)
+    await cluster.produce('t', Array.from({ length: 5 }, (_, i) => rec(100 + i)), { acks: 1 })
+    cluster.replicateNow() // f copies 10..14; g does not, so the high watermark stays at 10
+    expect(cluster.describeTopic('t').partitions[0].highWatermark).toBe(10)
+    cluster.stopBroker(leader)
+    cluster.resumeFetching(g)
+    const s = cluster.describeTopic('t').partitions[0]
+    expect(s.leader).toBe(g)
+    expect(s.isr).toContain(f)
+    await cluster.produce('t', Array.from({ length: 5 }, (_, i) => rec(200 + i)), { acks: 1 })
+    return { cluster, dir, leader, f, g }
+  }
+
+  const expected = [...Array.from({ length: 10 }, (_, i) => `${i}:k${i}`), ...Array.from({ length: 5 }, (_, i) => `${10 + i}:k${200 + i}`)]
+
+  it('an in-sync follower holding records of an older epoch, ending where the new leader ends, truncates by epochs and copies the leader', async () => {
+    const { cluster, f, g } = await divergedFollower()
+    expect(cluster.replicaLog(f, 't', 0)!.logEndOffset).toBe(15)
+    cluster.replicateNow()
+    const logs = replicaRecords(cluster, [f, g])
+    expect(logs[g]).toEqual(expected)
+    expect(logs[f]).toEqual(expected)
+    expect(cluster.replicaLog(f, 't', 0)!.epochEntries()).toEqual(cluster.replicaLog(g, 't', 0)!.epochEntries())
+  })
+
+  it('after the whole cluster is closed and reopened and the old leader started again, all three replicas end identical and nothing acknowledged is lost', async () => {
+    const { cluster, dir, leader, f, g } = await divergedFollower()
+    await cluster.close()
+    const { cluster: reopened } = makeCluster(dir)
+    reopened.replicateNow()
+    reopened.startBroker(leader) // the old leader returns: its 10..14 are epoch 0's, which ended at 10
+    reopened.replicateNow()
+    const logs = replicaRecords(reopened, [leader, f, g])
+    expect(logs[g]).toEqual(expected)
+    expect(logs[f]).toEqual(expected)
+    expect(logs[leader]).toEqual(expected)
+    expect(reopened.fetch('t', 0, 0).records.map((r) => r.key!.toString())).toEqual(expected.map((e) => e.split(':')[1]))
+  })
+
+  it('answers OffsetsForLeaderEpoch as Kafka does: the current epoch ends at the log end offset, an old one where the next began, an unknown one (-1, -1)', async () => {
+    const { cluster, g } = await divergedFollower()
+    const rm = cluster.replicaManager(g)!
+    expect(rm.lastOffsetForLeaderEpoch('t', 0, 1)).toEqual({ epoch: 1, endOffset: 15 })
+    expect(rm.lastOffsetForLeaderEpoch('t', 0, 0)).toEqual({ epoch: 0, endOffset: 10 })
+    expect(rm.lastOffsetForLeaderEpoch('t', 0, 7)).toEqual({ epoch: -1, endOffset: -1 })
+    expect(() => rm.lastOffsetForLeaderEpoch('t', 0, 0, 0)).toThrow(expect.objectContaining({ code: 'FENCED_LEADER_EPOCH' }))
+    expect(() => rm.lastOffsetForLeaderEpoch('t', 0, 0, 2)).toThrow(expect.objectContaining({ code: 'UNKNOWN_LEADER_EPOCH' }))
+  })
+})
