@@ -5,7 +5,8 @@
  * engine checks them again, since it is also a library.
  */
 import { z } from 'zod'
-import { REQUEST_NAMES, type RequestName, type RequestOf } from './contract'
+import { IMPORT_UPLOAD_CHUNK_BYTES, IMPORT_UPLOAD_MAX_BYTES, REQUEST_NAMES, SAMPLE_DATASETS, type RequestName, type RequestOf, type SampleDataset } from './contract'
+import { IMPORT_FORMATS } from './import-format'
 import { topicNameProblem } from './topic-name'
 
 const topicName = z.string().superRefine((name, ctx) => {
@@ -67,6 +68,18 @@ const produceRecord = z
     timestamp: z.number().int().min(0).optional()
   })
   .strict()
+
+const uploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an upload id from import/upload or import/sample')
+const importFormat = z.enum(IMPORT_FORMATS)
+const importTimestamp = z
+  .object({
+    field: z.string().min(1),
+    format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'pattern']),
+    pattern: z.string().min(1).max(200).optional(),
+    timeZone: z.string().min(1).max(100).optional()
+  })
+  .strict()
+  .refine((t) => (t.format === 'pattern') === (t.pattern !== undefined), { message: 'a pattern goes with format "pattern", and only with it' })
 
 /** One schema per request name. */
 export const requestSchemas = {
@@ -139,18 +152,31 @@ export const requestSchemas = {
       dryRun: z.boolean().optional()
     })
     .strict(),
+  'import/upload': z.object({ fileName: z.string().min(1).max(1024), size: z.number().int().min(0).max(IMPORT_UPLOAD_MAX_BYTES) }).strict(),
+  'import/upload-chunk': z
+    .object({
+      uploadId,
+      offset: z.number().int().min(0).max(IMPORT_UPLOAD_MAX_BYTES),
+      data: z.base64().max(Math.ceil(IMPORT_UPLOAD_CHUNK_BYTES / 3) * 4, `A chunk carries at most ${IMPORT_UPLOAD_CHUNK_BYTES} bytes (IMPORT_UPLOAD_CHUNK_BYTES)`)
+    })
+    .strict(),
+  'import/sample': z.object({ sample: z.enum(Object.keys(SAMPLE_DATASETS) as [SampleDataset, ...SampleDataset[]]) }).strict(),
+  'import/inspect': z.object({ uploadId, format: importFormat.optional(), csvTypedColumns: z.boolean().optional() }).strict(),
   'import/run': z
     .object({
+      uploadId,
       topic: topicName,
-      format: z.enum(['json', 'ndjson', 'csv']),
-      content: z.string().max(512 * 1024 * 1024),
+      format: importFormat,
       keyField: z.string().min(1).nullable(),
+      timestamp: importTimestamp.optional(),
+      csvTypedColumns: z.boolean().optional(),
       createTopic: z
         .object({ partitions: z.number().int().min(1).max(10_000), replicationFactor: z.number().int().min(1).max(9) })
         .strict()
         .optional()
     })
-    .strict()
+    .strict(),
+  'import/discard': z.object({ uploadId }).strict()
 } satisfies { [N in RequestName]: z.ZodType }
 
 /** Result of validating a request: the typed payload, or a message naming every problem. */
