@@ -301,7 +301,8 @@ export interface GroupOffsetRow {
 /** A consumer group, with its committed offsets and lag. */
 export interface GroupView {
   groupId: string
-  state: 'Empty' | 'Stable'
+  /** Kafka's group state: Empty (no active members), Stable, PreparingRebalance, CompletingRebalance, Dead. */
+  state: 'Empty' | 'Stable' | 'PreparingRebalance' | 'CompletingRebalance' | 'Dead'
   totalLag: number
   rows: GroupOffsetRow[]
 }
@@ -313,12 +314,25 @@ export interface GroupView {
  */
 export type ResetSpec = 'earliest' | 'latest' | { offset: number } | { timestamp: number } | { shiftBy: number }
 
-/** One partition of a reset plan: the committed offset before, the new one, and whether it was brought into range. */
+/**
+ * One partition of a reset plan: the committed offset before, the new one, the log's ends, how far
+ * the group moves, and whether the target was brought into range.
+ */
 export interface ResetPlanRow {
   topic: string
   partition: number
+  /** The committed offset now (CURRENT-OFFSET); null when the group never committed this partition. */
   previousOffset: number | null
+  /** NEW-OFFSET. */
   newOffset: number
+  /** The partition's log start offset and high watermark (the range a committed offset may take). */
+  logStartOffset: number
+  logEndOffset: number
+  /**
+   * newOffset - previousOffset: positive = records the group will skip, negative = records it will
+   * read again; null without a committed offset (the consumer would start at auto.offset.reset).
+   */
+  offsetChange: number | null
   /** Kafka moves an out-of-range target to the log start or end (and says so): which, if it did. */
   clamped: 'to-earliest' | 'to-latest' | null
 }
@@ -499,8 +513,12 @@ export interface ContractRequests {
     res: { consumed: number; group: GroupView }
   }
   'group/reset': {
-    /** dryRun: compute the plan without committing it (kafka-consumer-groups without --execute). */
-    req: { groupId: string; topic: string; to: ResetSpec; dryRun?: boolean }
+    /**
+     * dryRun: compute the plan without committing it (kafka-consumer-groups without --execute);
+     * partitions: only these partitions of the topic (`--topic t:0,2`), default every partition.
+     * Refused with NON_EMPTY_GROUP while the group has active members, dry run or not, as Kafka does.
+     */
+    req: { groupId: string; topic: string; partitions?: number[]; to: ResetSpec; dryRun?: boolean }
     res: { group: GroupView; plan: ResetPlanRow[]; executed: boolean }
   }
   /** Stages a file for import: the host keeps it until it is imported or discarded (or more than 8 are staged). */

@@ -143,6 +143,12 @@ export const requestSchemas = {
     .object({
       groupId: z.string().min(1).max(255),
       topic: topicName,
+      partitions: z
+        .array(partition)
+        .min(1, 'Name at least one partition, or none for every partition')
+        .max(10_000)
+        .refine((ps) => new Set(ps).size === ps.length, 'A partition is named twice')
+        .optional(),
       to: z.union([
         z.enum(['earliest', 'latest']),
         z.object({ offset: nonNegInt }).strict(),
