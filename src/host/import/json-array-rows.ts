@@ -149,7 +149,7 @@ export async function* jsonArrayRows(chunks: AsyncIterable<Buffer>): AsyncGenera
         tokenizer.write(slice)
       } catch (e) {
         if (e instanceof ImportFormatError) throw e
-        throw new ImportFormatError(`Not valid JSON: ${(e as Error).message}`)
+        throw new ImportFormatError(`Not valid JSON${inElement ? ` in element ${element}` : ''}: ${(e as Error).message}`)
       }
       written += slice.length
       // The row being read so far: the element since its first token, or the bytes since the last delimiter.

@@ -57,6 +57,37 @@ describe('parseRecordSource', () => {
     expect(await parse(text, 'json')).toEqual(JSON.parse(text))
   })
 
+  it("keeps each JSON element's bytes as they are in the file: 0.0 stays 0.0, a large integer exact, spacing kept", async () => {
+    const elements = ['{"time":0.0,"n":12345678901234567890}', '{ "x" : [1, 2.50e+3 ] ,"s":"é\\u00e9"}', '-0.0', '"text"', 'null']
+    const file = `\ufeff[\n  ${elements.join(' ,\r\n\t')}  \n]\n`
+    for (const size of [1, 3, 1 << 20]) {
+      const rows: ImportRow[] = []
+      for await (const r of readRecordRows(chunked(file, size), 'json')) rows.push(r)
+      expect(rows.map((r) => r.value.toString('utf8'))).toEqual(elements)
+    }
+  })
+
+  it("keeps each NDJSON line's bytes as they are, without its line end", async () => {
+    const lines = ['{"time":0.0}', '  {"big": 9007199254740993 }', '[1,2]']
+    const rows = await parseRecordSource(`${lines[0]}\r\n\n${lines[1]}\n${lines[2]}`, 'ndjson')
+    expect(rows.map((r) => r.value.toString('utf8'))).toEqual(lines)
+    expect(rows[1].field('big')).toEqual({ kind: 'number', text: '9007199254740993' })
+  })
+
+  it('refuses JSON elements and NDJSON lines that are not valid UTF-8, naming them', async () => {
+    const bad = Buffer.concat([Buffer.from('[{"a":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}]')])
+    await expect(parseRecordSource(bad, 'json')).rejects.toThrow('Not valid JSON in element 1: The encoded data was not valid for encoding utf-8')
+    const line = Buffer.concat([Buffer.from('{"a":1}\n{"a":"'), Buffer.from([0xff]), Buffer.from('"}\n')])
+    await expect(parseRecordSource(line, 'ndjson')).rejects.toThrow('NDJSON line 2 is not valid UTF-8')
+  })
+
+  it('names the element that is not valid JSON, and a comma with no value', async () => {
+    await expect(parse('[{"a":1} {"b":2}]', 'json')).rejects.toThrow(/^JSON element 1 is not valid JSON: /)
+    await expect(parse('[1,,2]', 'json')).rejects.toThrow('Not valid JSON: a value is missing before the comma (at byte 3 of the file)')
+    await expect(parse('[1,]', 'json')).rejects.toThrow('Not valid JSON: a value is missing after the comma (at byte 3 of the file)')
+    await expect(parse('[1,', 'json')).rejects.toThrow('Not valid JSON: the file ends before the array is closed')
+  })
+
   it('reads NDJSON, skipping blank lines, and names the bad line', async () => {
     expect(await parse('{"a":1}\r\n\n{"a":2}\n', 'ndjson')).toEqual([{ a: 1 }, { a: 2 }])
     expect(await parse('{"a":1}\n{"a":2}', 'ndjson')).toEqual([{ a: 1 }, { a: 2 }]) // no newline at the end
