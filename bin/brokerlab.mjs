@@ -23,7 +23,8 @@ const code = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   env: process.env,
   root,
-  stopSignal
+  stopSignal,
+  stdin: process.stdin
 })
 // Let stdout drain, then exit (workers or timers must not keep a finished command alive).
 process.stdout.write('', () => process.exit(code))

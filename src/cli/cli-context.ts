@@ -22,8 +22,10 @@ export interface CliIo {
   env: NodeJS.ProcessEnv
   /** The checkout's root (holds out/ after `npm run build`). */
   root: string
-  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `serve` waits on it. */
+  /** Resolves when the process is asked to stop (SIGINT/SIGTERM); `serve` and `consume --follow` wait on it. */
   stopSignal: Promise<void>
+  /** Standard input (`produce --value-file -` reads records from it); absent: none. */
+  stdin?: NodeJS.ReadableStream
 }
 
 /** A commander parser for an integer option; the message names the rule. */

@@ -3,8 +3,10 @@
  * contract's plain-data views (shared/contract.ts: base64 strings, TopicSummary, ...).
  *
  * Must stay true: pure functions of their arguments; the output is JSON-serialisable (no Buffers,
- * Maps or undefined-valued required fields); record bytes are carried as base64 of the exact bytes.
+ * Maps, bigints or undefined-valued required fields); record bytes are carried as base64 of the
+ * exact bytes; LONG config values as their exact decimal strings.
  */
+import { toTopicConfigsView } from '../broker/model/topic-config-values'
 import type {
   BrokerView,
   GroupView,
@@ -71,11 +73,11 @@ export function toTopicSummary(t: TopicState): TopicSummary {
   }
 }
 
-/** The topic detail: summary, configs and the partition table (ordered by partition). */
+/** The topic detail: summary, configs (LONG values as decimal strings) and the partition table (ordered by partition). */
 export function toTopicDetail(t: TopicState): TopicDetail {
   return {
     ...toTopicSummary(t),
-    configs: { ...t.configs },
+    configs: toTopicConfigsView(t.configs),
     partitionViews: [...t.partitions].sort((a, b) => a.partition - b.partition).map(toPartitionView)
   }
 }

@@ -5,7 +5,8 @@
  * converts between the engine's Buffers and the contract's base64 / UTF-8 text, and pushes events
  * (a ClusterSnapshot at most once a second, import progress) to subscribers. produce/send is
  * checked whole and written in chunks by produce-sender.ts; messages/fetch pages are bounded in
- * records and bytes by message-fetcher.ts.
+ * records and bytes by message-fetcher.ts; searches and exports run in turns of the loop
+ * (messages/, served by handlers/messages-handlers.ts).
  *
  * Both hosts run it: the Electron main process inside the engine worker (engine-worker.ts), browser
  * mode in that worker or in-process (web-host.ts); the CLI calls it directly.
@@ -84,7 +85,7 @@ export class EngineService {
   async handle(name: string, payload: unknown): Promise<Reply<unknown>> {
     if (this.closed) return { ok: false, error: { code: 'BROKER_NOT_AVAILABLE', message: 'The engine is closed' } }
     const v = validateRequest(name, payload)
-    if (!v.ok) return { ok: false, error: { code: 'INVALID_REQUEST', message: v.message } }
+    if (!v.ok) return { ok: false, error: { code: v.code, message: v.message } }
     try {
       const handler = this.handlers[name as RequestName] as (req: unknown) => unknown
       const data = await handler(v.value)

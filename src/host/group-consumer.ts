@@ -13,7 +13,7 @@
  */
 import type { GroupView, RequestOf, ResetPlanRow, ResponseOf } from '../shared/contract'
 import type { ClusterApi, ConsumerRecord } from '../broker/cluster/cluster-api'
-import { KafkaError } from '../broker/errors'
+import { KafkaError } from '../broker/model/errors'
 import { toGroupView } from './contract-views'
 import { HostError } from './host-error'
 

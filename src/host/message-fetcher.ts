@@ -1,8 +1,11 @@
 /**
  * The message browser's read path (contract request messages/fetch): one partition or all of a
- * topic, from earliest / latest / an offset / a timestamp, a page forwards or backwards, optionally
- * only records whose UTF-8 key contains a text. All partitions are merged by timestamp (ties by
- * partition, then offset), as a consumer of the whole topic would interleave them.
+ * topic, from earliest / an offset / a timestamp / per-partition offsets, a page forwards or
+ * backwards, or `latest`: the last `limit` records before the high watermarks (always backwards);
+ * optionally only records whose UTF-8 key contains a text. All partitions are merged by timestamp
+ * (ties by partition, then offset), as a consumer of the whole topic would interleave them. The page
+ * carries each partition's log start offset and high watermark, so the UI can say where it is and
+ * disable Previous / Next at the ends. Records are read through messages/engine-records.ts only.
  *
  * A page is bounded twice: at most `limit` records, and at most MESSAGES_PAGE_MAX_BYTES of record
  * payload (key + value + headers, RecordView.sizeBytes; at least one record). Each partition is
@@ -17,9 +20,10 @@
  * continues, with nothing skipped or repeated, also when a page stopped at the byte bound
  * (`byteLimitReached`).
  */
-import type { RecordView, RequestOf, ResponseOf, StartPosition } from '../shared/contract'
+import type { PartitionRange, RecordView, RequestOf, ResponseOf, StartPosition } from '../shared/contract'
 import type { ClusterApi, ConsumerRecord } from '../broker/cluster/cluster-api'
 import { toRecordView } from './contract-views'
+import { partitionRange, readChunk, resolvePosition, selectPartitions } from './messages/engine-records'
 
 /**
  * Most record payload bytes (key + value + headers) one messages/fetch page carries: 32 MiB. A
@@ -39,18 +43,7 @@ type Match = (r: ConsumerRecord) => boolean
 
 /** The first offset to read in `partition` for `start`, within [log start offset, high watermark]. */
 export function resolveStart(cluster: ClusterApi, topic: string, partition: number, start: StartPosition): number {
-  const earliest = cluster.listOffset(topic, partition, 'earliest') ?? 0
-  const latest = cluster.listOffset(topic, partition, 'latest') ?? earliest
-  switch (start.kind) {
-    case 'earliest':
-      return earliest
-    case 'latest':
-      return latest
-    case 'offset':
-      return Math.min(Math.max(start.offset, earliest), latest)
-    case 'timestamp':
-      return cluster.listOffset(topic, partition, { timestamp: start.timestamp }) ?? latest
-  }
+  return resolvePosition(cluster, topic, partitionRange(cluster, topic, partition), start)
 }
 
 function keyMatcher(keyContains: string | undefined): Match {
@@ -82,7 +75,7 @@ class ForwardCursor {
   /** The next matching record not taken yet, or null at the high watermark. */
   head(): ConsumerRecord | null {
     while (this.at >= this.buffer.length && !this.done) {
-      const res = this.cluster.fetch(this.topic, this.partition, this.position, { maxRecords: CHUNK_RECORDS, maxBytes: this.chunkBytes })
+      const res = readChunk(this.cluster, this.topic, this.partition, this.position, CHUNK_RECORDS, this.chunkBytes)
       if (res.records.length === 0 || res.nextOffset <= this.position) {
         this.done = true
         break
@@ -151,7 +144,7 @@ class BackwardCursor {
     let offset = from
     let keptFrom = from
     while (offset < this.end) {
-      const res = this.cluster.fetch(this.topic, this.partition, offset, { maxRecords: Math.min(CHUNK_RECORDS, this.end - offset), maxBytes: this.chunkBytes })
+      const res = readChunk(this.cluster, this.topic, this.partition, offset, Math.min(CHUNK_RECORDS, this.end - offset), this.chunkBytes)
       if (res.records.length === 0 || res.nextOffset <= offset) break
       for (const r of res.records) {
         if (r.offset >= this.end) break
@@ -178,23 +171,19 @@ class BackwardCursor {
 
 /**
  * Serves messages/fetch. Forward: the first `limit` records at or after the start position.
- * Backward: the `limit` records just before it. Either stops early at MESSAGES_PAGE_MAX_BYTES of
- * payload (byteLimitReached). Validation of the request happens before.
+ * Backward: the `limit` records just before it. Latest: backward from the high watermarks.
+ * Either stops early at MESSAGES_PAGE_MAX_BYTES of payload (byteLimitReached). Validation of the
+ * request happens before.
  * @param maxPageBytes the page's payload bound (default MESSAGES_PAGE_MAX_BYTES; tests pass a small one)
  * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for a missing topic or partition.
  */
 export function fetchMessages(cluster: ClusterApi, req: FetchRequest, maxPageBytes = MESSAGES_PAGE_MAX_BYTES): FetchResponse {
-  const topic = cluster.describeTopic(req.topic)
-  const partitions =
-    req.partition === null ? topic.partitions.map((p) => p.partition).sort((a, b) => a - b) : [req.partition]
-  if (req.partition !== null && !topic.partitions.some((p) => p.partition === req.partition)) {
-    // Let the engine raise its own UNKNOWN_TOPIC_OR_PARTITION.
-    cluster.fetch(req.topic, req.partition, 0, { maxRecords: 1 })
-  }
+  const partitions = selectPartitions(cluster, req.topic, req.partition === null ? null : [req.partition])
   const match = keyMatcher(req.keyContains)
-  const backward = req.direction === 'backward'
+  const backward = req.direction === 'backward' || req.start.kind === 'latest'
   const chunkBytes = Math.max(64 * 1024, Math.min(1024 * 1024, Math.floor(SCAN_BUFFER_BYTES / partitions.length)))
-  const starts = new Map(partitions.map((p) => [p, resolveStart(cluster, req.topic, p, req.start)]))
+  const ranges: PartitionRange[] = partitions.map((p) => partitionRange(cluster, req.topic, p))
+  const starts = new Map(ranges.map((r) => [r.partition, resolvePosition(cluster, req.topic, r, req.start)]))
 
   const page: ConsumerRecord[] = []
   let bytes = 0
@@ -226,10 +215,9 @@ export function fetchMessages(cluster: ClusterApi, req: FetchRequest, maxPageByt
       nextOffsets[c.partition] = mine.length ? mine[mine.length - 1].offset + 1 : c.next()
     }
   } else {
-    const cursors = partitions.map((p) => {
-      const logStart = cluster.listOffset(req.topic, p, 'earliest') ?? 0
-      return new BackwardCursor(cluster, req.topic, p, starts.get(p) as number, logStart, match, chunkBytes)
-    })
+    const cursors = ranges.map(
+      (r) => new BackwardCursor(cluster, req.topic, r.partition, starts.get(r.partition) as number, r.logStartOffset, match, chunkBytes)
+    )
     while (page.length < req.limit) {
       let best: BackwardCursor | null = null
       for (const c of cursors) {
@@ -256,5 +244,5 @@ export function fetchMessages(cluster: ClusterApi, req: FetchRequest, maxPageByt
   }
   page.sort(byTime)
   const records: RecordView[] = page.map(toRecordView)
-  return { records, nextOffsets, firstOffsets, byteLimitReached }
+  return { records, nextOffsets, firstOffsets, byteLimitReached, partitions: ranges }
 }

@@ -12,7 +12,7 @@
  * bytes; `recordBytesAt` and `batchBytesAt` equal the sizes of the records produce-records.ts builds.
  */
 import type { ProduceRecordInput } from '../shared/contract'
-import { KafkaError } from '../broker/errors'
+import { KafkaError } from '../broker/model/errors'
 import { RECORD_BATCH_OVERHEAD, headerSize, recordSizeOf } from '../broker/cluster/record-size'
 import { MAX_RECORDS_PER_SEND, TEMPLATE_PLACEHOLDER, placeholderCount } from './produce-records'
 

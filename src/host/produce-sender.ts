@@ -16,7 +16,7 @@
  */
 import { PRODUCE_REPLY_MAX_ACKS, type ProduceAck, type ProduceFailure, type ProducePartitionSummary, type ProduceResult, type RequestOf } from '../shared/contract'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
-import { KAFKA_ERROR_CODES, KafkaError, type KafkaErrorName } from '../broker/errors'
+import { KAFKA_ERROR_CODES, KafkaError, type KafkaErrorName } from '../broker/model/errors'
 import { toContractError } from './contract-error'
 import { toProduceAck } from './contract-views'
 import { headersAt, recordBytesAt, type ProduceMeasure } from './produce-budget'

@@ -107,7 +107,7 @@ export function parseWsRequest(
     return { ok: false, id: null, reply: errorReply('INVALID_REQUEST', 'Message id must be an integer') }
   if (typeof name !== 'string') return { ok: false, id, reply: errorReply('INVALID_REQUEST', 'Request name must be a string') }
   const v = validateRequest(name, payload)
-  if (!v.ok) return { ok: false, id, reply: errorReply('INVALID_REQUEST', v.message) }
+  if (!v.ok) return { ok: false, id, reply: errorReply(v.code, v.message) }
   return { ok: true, id, name, payload: v.value }
 }
 

@@ -14,8 +14,9 @@
  * Host header on the allow-list (host-allow-list.ts: loopback names, the listen address, the allowed
  * hosts, with the port; never "any"), from no Origin (scripts, tests) or our own origin, and with the
  * run's token (`?token=`, web-token.ts; 401 without it or with a wrong one), so neither other web
- * pages nor other local processes can drive the engine. Static files (public app code, no secrets)
- * are served without the token and never leave the renderer directory. Every message is
+ * pages nor other local processes can drive the engine. Export downloads (`/export/<id>`,
+ * export-download.ts) need the token and an allowed Host too. Static files (public app code, no
+ * secrets) are served without the token and never leave the renderer directory. Every message is
  * size-limited, parsed defensively and validated, and a malformed one gets an error reply (never a
  * crash).
  */
@@ -34,6 +35,7 @@ import { openCluster } from './open-cluster'
 import { hostAllowList, hostForUrl, hostHeaderAllowed, isLoopbackHost, isWildcardHost } from './host-allow-list'
 import { connectionLimits, WebConnection, type ConnectionLimits, type ConnectionStats } from './web-connection'
 import { newWebToken, webTokenMatches, webTokenProblem } from './web-token'
+import { EXPORT_PATH_PREFIX, serveExportDownload } from './export-download'
 
 export { parseWsRequest } from './web-connection'
 
@@ -202,15 +204,21 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? ((line: string) => console.warn(line))
   const root = resolve(options.rendererDir)
   const { engine, mode } = await startEngine(options)
+  let hosts = new Set<string>()
+  const downloads = {
+    engine,
+    tokenMatches: (t: string | null) => webTokenMatches(token, t),
+    hostAllowed: (h: string | undefined) => hostHeaderAllowed(hosts, h)
+  }
   const server = createServer((req, res) => {
-    serveStatic(root, req, res).catch((e) => {
+    const serve = (req.url ?? '').startsWith(EXPORT_PATH_PREFIX) ? serveExportDownload(downloads, req, res) : serveStatic(root, req, res)
+    serve.catch((e) => {
       if (!res.headersSent) sendText(res, 500, `Internal error: ${(e as Error).message}`)
       else res.destroy()
     })
   })
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES })
   const connections = new Set<WebConnection>()
-  let hosts = new Set<string>()
   let peakBufferedBytes = 0
   let slowReadersClosed = 0
 

@@ -4,7 +4,7 @@
  * `app://brokerlab/`, installs the CSP, starts the engine worker (out/main/engine-worker.js, next to
  * this bundle) on a data directory under userData, registers the IPC adapter, builds the menu and
  * opens the window. Everything with logic lives in testable modules (permissions, app-protocol,
- * engine-host, ipc, main-window, app-menu, content-security-policy).
+ * engine-host, ipc, export-save, main-window, app-menu, content-security-policy).
  *
  * Must stay true: the scheme is registered before the app is ready; the permission handlers, the
  * protocol handler and the IPC handler are in place before the window loads (requests wait for the
@@ -12,9 +12,10 @@
  * one instance per user (the data directory has one owner).
  */
 import { join } from 'node:path'
-import { app, BrowserWindow, ipcMain, Menu, protocol, session } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session } from 'electron'
 import { EngineHost } from '../host/engine-host'
 import { setupIpc } from './ipc'
+import { saveExport } from './export-save'
 import { createMainWindow, rendererOrigin, windowPaths } from './main-window'
 import { appMenuTemplate } from './app-menu'
 import { installContentSecurityPolicy } from '../host/content-security-policy'
@@ -60,7 +61,11 @@ function setup(): void {
       ipcMain,
       engine,
       getWebContents: () => mainWindow?.webContents ?? null,
-      rendererOrigin: rendererOrigin(paths)
+      rendererOrigin: rendererOrigin(paths),
+      local: {
+        'messages/export-save': (e, req) =>
+          saveExport(e, (o) => (mainWindow ? dialog.showSaveDialog(mainWindow, o) : dialog.showSaveDialog(o)), app.getPath('downloads'), req)
+      }
     })
     Menu.setApplicationMenu(Menu.buildFromTemplate(appMenuTemplate(process.platform, !app.isPackaged)))
     openWindow()

@@ -9,9 +9,10 @@
  * subframe, a foreign origin, a frame already gone, i.e. a null senderFrame) is refused (FORBIDDEN)
  * without reaching the engine. Every payload is validated with the shared schemas
  * before it crosses to the engine (INVALID_REQUEST otherwise); the handler never throws, so the
- * renderer always receives a Reply.
+ * renderer always receives a Reply. Requests the main process answers itself (`local`: the export
+ * save, which needs a dialog) pass the same checks first.
  */
-import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL, type Reply } from '../shared/contract'
+import { IPC_EVENT_CHANNEL, IPC_REQUEST_CHANNEL, type Reply, type RequestName, type RequestOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import type { EngineClient } from '../host/engine-client'
 
@@ -51,6 +52,8 @@ export interface IpcOptions {
   getWebContents: () => WebContentsLike | null
   /** The renderer's origin, as WebFrameMain.origin spells it: APP_ORIGIN, or the dev server's origin. */
   rendererOrigin: string
+  /** Requests answered in the main process instead of the engine (messages/export-save), after validation. */
+  local?: { [N in RequestName]?: (engine: EngineClient, req: RequestOf<N>) => Promise<Reply<unknown>> }
 }
 
 /**
@@ -79,9 +82,11 @@ export function createIpcRequestHandler(options: IpcOptions) {
     if (typeof name !== 'string')
       return { ok: false, error: { code: 'INVALID_REQUEST', message: 'Request name must be a string' } }
     const v = validateRequest(name, payload)
-    if (!v.ok) return { ok: false, error: { code: 'INVALID_REQUEST', message: v.message } }
+    if (!v.ok) return { ok: false, error: { code: v.code, message: v.message } }
     try {
       const engine = await options.engine
+      const local = options.local?.[name as RequestName] as ((e: EngineClient, req: unknown) => Promise<Reply<unknown>>) | undefined
+      if (local) return await local(engine, v.value)
       return await engine.handle(name, v.value)
     } catch (e) {
       return { ok: false, error: { code: 'ENGINE_STOPPED', message: (e as Error).message ?? String(e) } }

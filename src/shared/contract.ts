@@ -5,42 +5,31 @@
  * request without a handler, or a caller passing the wrong shape, is a compile error.
  *
  * Plain data only (JSON-serialisable): numbers are offsets, bytes, ms since the epoch; record keys
- * and values travel as base64 so bytes survive exactly (the renderer decodes text / JSON / hex).
+ * and values travel as base64 so bytes survive exactly (the renderer decodes text / JSON / hex);
+ * Kafka's LONG config values travel as decimal strings (TopicConfigsView), exact to 2^63 - 1.
+ * The types and rules the engine defines (acks, error names, topic configs and their table, the
+ * topic name rule) are the engine model's, re-exported here.
  *
- * Must stay true: this file imports nothing from Node, Electron or the engine; it is compiled for
- * both the Node side (tsconfig.node.json) and the web side (tsconfig.web.json).
+ * Must stay true: this file imports nothing from Node, Electron or the engine except its Node-free
+ * model (src/broker/model); it is compiled for both the Node side (tsconfig.node.json) and the web
+ * side (tsconfig.web.json).
  */
 import type { ImportFormat } from './import-format'
 
 export type { ImportFormat }
 
-/** Kafka's `cleanup.policy` values. */
-export type CleanupPolicy = 'delete' | 'compact' | 'compact,delete'
+// ---- Types and rules the contract shares with the engine (its Node-free model, src/broker/model) ----
 
-/** Acknowledgement level of a produce, as the producer's `acks` config: 0, 1 or all (-1). */
-export type Acks = 0 | 1 | 'all'
+import type { Acks } from '../broker/model/acks'
+import type { TopicConfigOverridesJson, TopicConfigsView } from '../broker/model/topic-configs'
 
-/**
- * Per-topic configs, with Kafka's names. Units as in Kafka: ms, bytes, counts. -1 means unlimited
- * where Kafka says so (retention.ms, retention.bytes).
- */
-export interface TopicConfigs {
-  'retention.ms': number
-  'retention.bytes': number
-  'segment.bytes': number
-  'segment.ms': number
-  'segment.index.bytes': number
-  'index.interval.bytes': number
-  'cleanup.policy': CleanupPolicy
-  'min.insync.replicas': number
-  'max.message.bytes': number
-  'delete.retention.ms': number
-  /** Compaction starts once dirty bytes / (clean + dirty bytes) of the cleanable segments reach it (0 to 1). */
-  'min.cleanable.dirty.ratio': number
-  'flush.messages': number
-  'flush.ms': number
-  'message.timestamp.type': 'CreateTime' | 'LogAppendTime'
-}
+export type { Acks, TopicConfigOverridesJson, TopicConfigsView }
+export { ACKS } from '../broker/model/acks'
+export type { KafkaErrorName } from '../broker/model/errors'
+export type { CleanupPolicy, TimestampType, TopicConfigDef, TopicConfigName } from '../broker/model/topic-configs'
+export { TOPIC_CONFIG_TABLE, LONG_MAX_VALUE, LONG_MIN_VALUE } from '../broker/model/topic-configs'
+export { DEFAULT_TOPIC_CONFIGS_VIEW, parseTopicConfigValue, topicConfigNames, topicConfigOverrides, topicConfigSource } from '../broker/model/topic-config-values'
+export { topicNameProblem, TOPIC_NAME_MAX_LENGTH } from '../broker/model/topic-name'
 
 /** A broker of the embedded cluster, as the overview shows it. */
 export interface BrokerView {
@@ -165,7 +154,8 @@ export interface TopicSummary {
 
 /** Everything the topic detail view shows about one topic. */
 export interface TopicDetail extends TopicSummary {
-  configs: TopicConfigs
+  /** Every config of the topic (defaults included), LONG values as decimal strings. */
+  configs: TopicConfigsView
   partitionViews: PartitionView[]
 }
 
@@ -274,12 +264,108 @@ export type PartitionReason =
   | { kind: 'key'; murmur2: number; positive: number; partitions: number }
   | { kind: 'no-key'; strategy: 'sticky' | 'round-robin' }
 
-/** Where a fetch starts: earliest, latest, an exact offset, or the first offset with timestamp >= T. */
+/**
+ * Where a fetch starts: earliest (the log start offset), latest (the high watermark), an exact
+ * offset, the first offset with timestamp >= T (Kafka's ListOffsets by timestamp), or per partition
+ * an offset (`offsets`, keyed by partition number; how a page continues from its cursors).
+ * An offset outside [log start offset, high watermark] is brought to the nearer end.
+ */
 export type StartPosition =
   | { kind: 'earliest' }
   | { kind: 'latest' }
   | { kind: 'offset'; offset: number }
   | { kind: 'timestamp'; timestamp: number }
+  | { kind: 'offsets'; offsets: Record<number, number> }
+
+/** Where a partition's readable records are: [logStartOffset, highWatermark). */
+export interface PartitionRange {
+  partition: number
+  logStartOffset: number
+  highWatermark: number
+}
+
+/**
+ * A text filter of the message search: `substring` (the pattern's UTF-8 text occurs in the bytes;
+ * with caseInsensitive, compared after lower-casing both as text) or `regex` (a JavaScript regular
+ * expression, tested on the bytes decoded as UTF-8; patterns with nested quantifiers, which can take
+ * exponential time, are refused).
+ */
+export interface TextFilter {
+  mode: 'substring' | 'regex'
+  pattern: string
+  caseInsensitive?: boolean
+}
+
+/**
+ * A server-side search: which records of a topic to scan and which of them match. Every given filter
+ * must hold (AND). The range defaults to the whole topic as it is when the search starts (log start
+ * offset to high watermark); the scan is bounded by maxScanBytes and maxDurationMs.
+ */
+export interface SearchQuery {
+  topic: string
+  /** Partitions to scan; null for all. */
+  partitions: number[] | null
+  /** Where to start in each partition (default earliest). */
+  from?: StartPosition
+  /** Where to stop in each partition, exclusive (default latest: the high watermark when the search starts). */
+  to?: StartPosition
+  key?: TextFilter
+  value?: TextFilter
+  /** A record matches when one of its headers matches headerKey and headerValue (either alone: any header). */
+  headerKey?: TextFilter
+  headerValue?: TextFilter
+  /**
+   * A JSON filter over the value parsed as JSON, e.g. `$.origin == "DFW" && $.delay > 60` (the
+   * language: src/host/messages/json-filter.ts, README "Message browser"). Values that are not JSON
+   * do not match.
+   */
+  json?: string
+  /** Only records with timestampFrom <= timestamp < timestampTo (ms since the epoch). */
+  timestampFrom?: number
+  timestampTo?: number
+  /** Stop after this many matches (default 10,000; at most SEARCH_MAX_MATCHES). */
+  maxMatches?: number
+  /** Stop after scanning this many bytes of records (default and most SEARCH_MAX_SCAN_BYTES). */
+  maxScanBytes?: number
+  /** Stop after this long, in ms (default and most SEARCH_MAX_DURATION_MS). */
+  maxDurationMs?: number
+}
+
+/** Most matches one search returns (the UI keeps them all; an export has no such bound). */
+export const SEARCH_MAX_MATCHES = 100_000
+/** Most record bytes (key + value + headers) one search scans: 64 GiB. */
+export const SEARCH_MAX_SCAN_BYTES = 64 * 1024 * 1024 * 1024
+/** Longest a search runs: 10 minutes. */
+export const SEARCH_MAX_DURATION_MS = 600_000
+
+/** How far a search (or an export of one) got, per partition and in total. */
+export interface SearchProgress {
+  /** Records scanned and their bytes (key + value + headers). */
+  scannedRecords: number
+  scannedBytes: number
+  matches: number
+  elapsedMs: number
+  /** Per partition: the range scanned [fromOffset, toOffset) and the next offset to scan. */
+  partitions: { partition: number; fromOffset: number; toOffset: number; position: number }[]
+}
+
+/** Why a search stopped: it scanned its range, was stopped, or reached a bound; or it failed. */
+export type SearchStopReason = 'completed' | 'stopped' | 'match-limit' | 'byte-limit' | 'time-limit' | 'failed'
+
+/** Export file formats: NDJSON (one JSON object a line), a JSON array, or CSV with a header row. */
+export type ExportFormat = 'ndjson' | 'json' | 'csv'
+
+/** What an export writes: the records of a search (run again on the host), or given records. */
+export type ExportSource =
+  | { kind: 'search'; query: SearchQuery }
+  | { kind: 'records'; topic: string; records: { partition: number; offset: number }[] }
+
+/** An export's progress: records and bytes written, and the part of its input read (0 to 1). */
+export interface ExportProgress {
+  records: number
+  bytes: number
+  fraction: number
+}
 
 /** Per-partition offsets as `kafka-get-offsets` / `offsets` show them. */
 export interface PartitionOffsets {
@@ -445,16 +531,17 @@ export interface ContractRequests {
   'topic/list': { req: { includeInternal?: boolean }; res: TopicSummary[] }
   'topic/describe': { req: { topic: string }; res: TopicDetail }
   'topic/create': {
-    req: { topic: string; partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }
+    req: { topic: string; partitions: number; replicationFactor: number; configs?: TopicConfigOverridesJson }
     res: TopicDetail
   }
   /**
    * kafka-topics --alter --partitions (grow to `partitions`, never shrink) and/or kafka-configs
    * --alter --add-config (`configs` merged onto the topic's); at least one of the two.
    */
-  'topic/alter': { req: { topic: string; partitions?: number; configs?: Partial<TopicConfigs> }; res: TopicDetail }
+  'topic/alter': { req: { topic: string; partitions?: number; configs?: TopicConfigOverridesJson }; res: TopicDetail }
   'topic/delete': { req: { topic: string }; res: { ok: true } }
-  'topic/defaults': { req: Record<string, never>; res: { configs: TopicConfigs; brokers: number } }
+  /** Kafka's default topic configs (LONG values as decimal strings) and the broker count. */
+  'topic/defaults': { req: Record<string, never>; res: { configs: TopicConfigsView; brokers: number } }
   'topic/segments': { req: { topic: string; partition: number }; res: PartitionSegments }
   'produce/send': {
     req: {
@@ -476,6 +563,10 @@ export interface ContractRequests {
       topic: string
       /** A partition, or null for all partitions (merged by timestamp). */
       partition: number | null
+      /**
+       * Where the page starts. `latest` is the page of the last `limit` records before the high
+       * watermark(s), whatever `direction` says (as Kafka UIs' "newest" mode).
+       */
       start: StartPosition
       /** Records per page, at most 100,000 (a page also stops at 32 MiB of payload: byteLimitReached). */
       limit: number
@@ -483,8 +574,11 @@ export interface ContractRequests {
       keyContains?: string
       /** Page backwards: return the `limit` records before start instead of from it. */
       direction?: 'forward' | 'backward'
+      /** Payload bound of this page in bytes (default and most 32 MiB), e.g. what a page loaded in chunks has left. */
+      maxBytes?: number
     }
     res: {
+      /** Ascending (timestamp, partition, offset). */
       records: RecordView[]
       /** Per partition, the next offset to continue forwards from. */
       nextOffsets: Record<number, number>
@@ -496,8 +590,81 @@ export interface ContractRequests {
        * firstOffsets continue exactly where it stopped.
        */
       byteLimitReached: boolean
+      /** Each partition read, with its log start offset and high watermark when the page was read. */
+      partitions: PartitionRange[]
     }
   }
+  /**
+   * Live tail: the records written since `cursors` (null: from now, i.e. the high watermarks), at most
+   * `maxRecords` / `maxBytes`; when more were written, the newest are returned and `skipped` counts
+   * the others (a tail shows the newest, as `tail -f`).
+   */
+  'messages/tail': {
+    req: {
+      topic: string
+      partitions: number[] | null
+      cursors: Record<number, number> | null
+      /** Default 500, at most 5,000. */
+      maxRecords?: number
+      /** Default and most 4 MiB of payload. */
+      maxBytes?: number
+    }
+    res: {
+      /** Ascending (timestamp, partition, offset). */
+      records: RecordView[]
+      /** Where the next poll continues, per partition. */
+      cursors: Record<number, number>
+      partitions: PartitionRange[]
+      /** Records written since the cursors that were passed over (beyond maxRecords / maxBytes). */
+      skipped: number
+    }
+  }
+  /** Starts a search on the host; its matches are collected with messages/search-poll. */
+  'messages/search-start': { req: SearchQuery; res: { searchId: string; progress: SearchProgress } }
+  /**
+   * The matches found since the last poll (at most 2,000 records / 4 MiB; the scan pauses while
+   * matches wait unpolled), the progress, and whether the search has ended. Waits up to `waitMs`
+   * (default 0, at most 2,000) for a match or the end. A search not polled for 30 s is stopped.
+   */
+  'messages/search-poll': {
+    req: { searchId: string; waitMs?: number }
+    res: {
+      matches: RecordView[]
+      progress: SearchProgress
+      /** True once the search ended and every match was returned. */
+      done: boolean
+      stopReason: SearchStopReason | null
+      error: ContractError | null
+    }
+  }
+  /** Stops a search (the matches found so far can still be polled). */
+  'messages/search-stop': { req: { searchId: string }; res: { progress: SearchProgress } }
+  /**
+   * Prepares an export: checks the source (the search's filters, the records' topic) and returns
+   * its id; the file's text is then read with messages/export-read (the web host's
+   * `/export/<id>?token=` download and the desktop app's save do that).
+   */
+  'messages/export-start': {
+    req: { format: ExportFormat; source: ExportSource }
+    res: { exportId: string; fileName: string; mimeType: string }
+  }
+  /** The next piece of the export's text (about 1 MiB, at least one record); done after the last. */
+  'messages/export-read': {
+    req: { exportId: string }
+    res: { text: string; done: boolean; progress: ExportProgress }
+  }
+  /** An export's progress (for the progress bar while the download or the save reads it). */
+  'messages/export-status': {
+    req: { exportId: string }
+    res: { progress: ExportProgress; done: boolean; error: ContractError | null }
+  }
+  /** Stops an export and forgets it. */
+  'messages/export-cancel': { req: { exportId: string }; res: { ok: true } }
+  /**
+   * Desktop app only: asks where to save the export (a save dialog) and writes it there, answering
+   * once written (`saved: false` when the user cancelled). Browser mode downloads instead.
+   */
+  'messages/export-save': { req: { exportId: string; fileName: string }; res: { saved: boolean; path: string | null } }
   'offsets/list': { req: { topic: string }; res: PartitionOffsets[] }
   'group/list': { req: Record<string, never>; res: GroupView[] }
   'group/describe': { req: { groupId: string }; res: GroupView }
@@ -606,6 +773,15 @@ export const REQUEST_NAMES = [
   'topic/segments',
   'produce/send',
   'messages/fetch',
+  'messages/tail',
+  'messages/search-start',
+  'messages/search-poll',
+  'messages/search-stop',
+  'messages/export-start',
+  'messages/export-read',
+  'messages/export-status',
+  'messages/export-cancel',
+  'messages/export-save',
   'offsets/list',
   'group/list',
   'group/describe',

@@ -1,13 +1,28 @@
 /**
  * Validation schemas (zod) for every contract request. Both hosts (Electron IPC, WebSocket) run
  * `validateRequest` before a handler sees a payload, so a handler can trust its argument's shape.
- * Rules that Kafka defines (topic names, config ranges) are checked here with Kafka's wording; the
- * engine checks them again, since it is also a library.
+ * Rules that Kafka defines (topic names, config keys, types and ranges) are the engine model's
+ * (src/broker/model), checked here with Kafka's wording; the engine checks them again, since it is
+ * also a library. The topic configs schema is derived from the model's table, key by key.
  */
 import { z } from 'zod'
-import { IMPORT_UPLOAD_CHUNK_BYTES, IMPORT_UPLOAD_MAX_BYTES, REQUEST_NAMES, SAMPLE_DATASETS, type RequestName, type RequestOf, type SampleDataset } from './contract'
+import {
+  IMPORT_UPLOAD_CHUNK_BYTES,
+  IMPORT_UPLOAD_MAX_BYTES,
+  REQUEST_NAMES,
+  SAMPLE_DATASETS,
+  type SampleDataset,
+  SEARCH_MAX_DURATION_MS,
+  SEARCH_MAX_MATCHES,
+  SEARCH_MAX_SCAN_BYTES,
+  type RequestName,
+  type RequestOf
+} from './contract'
+import { ACKS } from '../broker/model/acks'
+import { topicNameProblem } from '../broker/model/topic-name'
+import { TOPIC_CONFIG_TABLE } from '../broker/model/topic-configs'
+import { parseTopicConfigValue, topicConfigDef, unknownTopicConfigMessage } from '../broker/model/topic-config-values'
 import { IMPORT_FORMATS } from './import-format'
-import { topicNameProblem } from './topic-name'
 
 const topicName = z.string().superRefine((name, ctx) => {
   const problem = topicNameProblem(name)
@@ -18,33 +33,80 @@ const brokerId = z.number().int().min(0).max(1000)
 const partition = z.number().int().min(0).max(100_000)
 const empty = z.object({}).strict()
 
-/** Partial topic configs with Kafka's names; unknown keys are refused. */
+/**
+ * One config value, checked by the model's parser (type, range, allowed values) with Kafka's
+ * message ("Invalid value V for configuration K: rule"); a LONG may be a decimal string (exact to
+ * Long.MAX_VALUE) or a safe integer.
+ */
+function topicConfigValueSchema(name: string): z.ZodType<string | number> {
+  return z.unknown().superRefine((raw, ctx) => {
+    const parsed = parseTopicConfigValue(name, raw)
+    if (!parsed.ok) ctx.addIssue({ code: 'custom', message: parsed.message })
+  }) as unknown as z.ZodType<string | number>
+}
+
+/**
+ * Topic config overrides with Kafka's names: any subset of the model's table (TOPIC_CONFIG_TABLE),
+ * each value checked as the engine checks it; an unknown key is refused with Kafka's "Unknown topic
+ * config name: K".
+ */
 export const topicConfigsSchema = z
-  .object({
-    'retention.ms': z.number().int().min(-1),
-    'retention.bytes': z.number().int().min(-1),
-    'segment.bytes': z.number().int().min(14),
-    'segment.ms': z.number().int().min(1),
-    'segment.index.bytes': z.number().int().min(4),
-    'index.interval.bytes': nonNegInt,
-    'cleanup.policy': z.enum(['delete', 'compact', 'compact,delete']),
-    'min.insync.replicas': z.number().int().min(1),
-    'max.message.bytes': z.number().int().min(0),
-    'delete.retention.ms': nonNegInt,
-    'min.cleanable.dirty.ratio': z.number().min(0).max(1),
-    'flush.messages': z.number().int().min(1),
-    'flush.ms': nonNegInt,
-    'message.timestamp.type': z.enum(['CreateTime', 'LogAppendTime'])
+  .object(Object.fromEntries(Object.keys(TOPIC_CONFIG_TABLE).map((name) => [name, topicConfigValueSchema(name).optional()])))
+  .catchall(z.unknown())
+  .superRefine((configs, ctx) => {
+    for (const name of Object.keys(configs))
+      if (!topicConfigDef(name)) ctx.addIssue({ code: 'custom', path: [name], message: unknownTopicConfigMessage(name) })
   })
-  .partial()
-  .strict()
+
+/** Per-partition offsets, keyed by the partition number (JSON object keys are strings). */
+const partitionOffsets = z
+  .record(z.string().regex(/^\d{1,6}$/, 'keys must be partition numbers'), nonNegInt)
+  .refine((o) => Object.keys(o).length <= 100_000, 'at most 100,000 partitions')
 
 const startPosition = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('earliest') }),
-  z.object({ kind: z.literal('latest') }),
-  z.object({ kind: z.literal('offset'), offset: nonNegInt }),
-  z.object({ kind: z.literal('timestamp'), timestamp: z.number().int() })
+  z.object({ kind: z.literal('earliest') }).strict(),
+  z.object({ kind: z.literal('latest') }).strict(),
+  z.object({ kind: z.literal('offset'), offset: nonNegInt }).strict(),
+  z.object({ kind: z.literal('timestamp'), timestamp: z.number().int() }).strict(),
+  z.object({ kind: z.literal('offsets'), offsets: partitionOffsets }).strict()
 ])
+
+/** Search and export ids are the host's random ids: base64url, 8 to 64 characters. */
+const sessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be an id the host returned')
+
+const partitionSet = z.array(partition).min(1, 'name at least one partition, or null for all').max(100_000).nullable()
+
+const textFilter = z
+  .object({
+    mode: z.enum(['substring', 'regex']),
+    pattern: z.string().min(1, 'the pattern is empty').max(10_000, 'a pattern may have at most 10,000 characters'),
+    caseInsensitive: z.boolean().optional()
+  })
+  .strict()
+
+/** messages/search-start's query (also an export's source). Filters are compiled (and refused) by the host. */
+export const searchQuerySchema = z
+  .object({
+    topic: topicName,
+    partitions: partitionSet,
+    from: startPosition.optional(),
+    to: startPosition.optional(),
+    key: textFilter.optional(),
+    value: textFilter.optional(),
+    headerKey: textFilter.optional(),
+    headerValue: textFilter.optional(),
+    json: z.string().min(1, 'the JSON filter is empty').max(10_000, 'a JSON filter may have at most 10,000 characters').optional(),
+    timestampFrom: z.number().int().optional(),
+    timestampTo: z.number().int().optional(),
+    maxMatches: z.number().int().min(1).max(SEARCH_MAX_MATCHES).optional(),
+    maxScanBytes: z.number().int().min(1).max(SEARCH_MAX_SCAN_BYTES).optional(),
+    maxDurationMs: z.number().int().min(1).max(SEARCH_MAX_DURATION_MS).optional()
+  })
+  .strict()
+  .refine((q) => q.timestampFrom === undefined || q.timestampTo === undefined || q.timestampFrom < q.timestampTo, {
+    message: 'timestampFrom must be before timestampTo',
+    path: ['timestampTo']
+  })
 
 /**
  * Most headers one produce/send record may carry. Kafka sets no limit; headers carry metadata
@@ -113,7 +175,7 @@ export const requestSchemas = {
   'produce/send': z
     .object({
       topic: topicName,
-      acks: z.union([z.literal(0), z.literal(1), z.literal('all')]),
+      acks: z.union(ACKS.map((a) => z.literal(a)) as [z.ZodLiteral<0>, z.ZodLiteral<1>, z.ZodLiteral<'all'>]),
       records: z.array(produceRecord).min(1).max(100_000),
       count: z.number().int().min(1).max(1_000_000).optional()
     })
@@ -125,8 +187,45 @@ export const requestSchemas = {
       start: startPosition,
       limit: z.number().int().min(1).max(100_000),
       keyContains: z.string().optional(),
-      direction: z.enum(['forward', 'backward']).optional()
+      direction: z.enum(['forward', 'backward']).optional(),
+      maxBytes: z.number().int().min(1).max(32 * 1024 * 1024).optional()
     })
+    .strict(),
+  'messages/tail': z
+    .object({
+      topic: topicName,
+      partitions: partitionSet,
+      cursors: partitionOffsets.nullable(),
+      maxRecords: z.number().int().min(1).max(5000).optional(),
+      maxBytes: z.number().int().min(1).max(4 * 1024 * 1024).optional()
+    })
+    .strict(),
+  'messages/search-start': searchQuerySchema,
+  'messages/search-poll': z.object({ searchId: sessionId, waitMs: z.number().int().min(0).max(2000).optional() }).strict(),
+  'messages/search-stop': z.object({ searchId: sessionId }).strict(),
+  'messages/export-start': z
+    .object({
+      format: z.enum(['ndjson', 'json', 'csv']),
+      source: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('search'), query: searchQuerySchema }).strict(),
+        z
+          .object({
+            kind: z.literal('records'),
+            topic: topicName,
+            records: z
+              .array(z.object({ partition, offset: nonNegInt }).strict())
+              .min(1, 'choose at least one record')
+              .max(1_000_000, 'at most 1,000,000 records')
+          })
+          .strict()
+      ])
+    })
+    .strict(),
+  'messages/export-read': z.object({ exportId: sessionId }).strict(),
+  'messages/export-status': z.object({ exportId: sessionId }).strict(),
+  'messages/export-cancel': z.object({ exportId: sessionId }).strict(),
+  'messages/export-save': z
+    .object({ exportId: sessionId, fileName: z.string().min(1).max(255).regex(/^[^/\\\0]+$/, 'a file name, not a path') })
     .strict(),
   'offsets/list': z.object({ topic: topicName }).strict(),
   'group/list': empty,
@@ -185,23 +284,30 @@ export const requestSchemas = {
   'import/discard': z.object({ uploadId }).strict()
 } satisfies { [N in RequestName]: z.ZodType }
 
-/** Result of validating a request: the typed payload, or a message naming every problem. */
-export type Validation<N extends RequestName> = { ok: true; value: RequestOf<N> } | { ok: false; message: string }
+/**
+ * Result of validating a request: the typed payload, or the contract error code and a message
+ * naming every problem. The code is INVALID_CONFIG (Kafka's, as CreateTopics / AlterConfigs answer)
+ * when every problem is a topic config key or value the table refuses, INVALID_REQUEST otherwise.
+ */
+export type Validation<N extends RequestName> =
+  | { ok: true; value: RequestOf<N> }
+  | { ok: false; code: 'INVALID_REQUEST' | 'INVALID_CONFIG'; message: string }
 
 /**
  * Validates `payload` as the request `name`.
- * Unknown names and malformed payloads give `{ ok: false, message }`; never throws.
+ * Unknown names and malformed payloads give `{ ok: false, code, message }`; never throws.
  */
 export function validateRequest<N extends RequestName>(name: N, payload: unknown): Validation<N>
 export function validateRequest(name: string, payload: unknown): Validation<RequestName>
 export function validateRequest(name: string, payload: unknown): Validation<RequestName> {
   if (!(REQUEST_NAMES as readonly string[]).includes(name)) {
-    return { ok: false, message: `Unknown request "${String(name).slice(0, 80)}"` }
+    return { ok: false, code: 'INVALID_REQUEST', message: `Unknown request "${String(name).slice(0, 80)}"` }
   }
   const schema = requestSchemas[name as RequestName]
   const parsed = schema.safeParse(payload ?? {})
   if (parsed.success) return { ok: true, value: parsed.data as RequestOf<RequestName> }
-  return { ok: false, message: `Invalid ${name} request: ${issuesText(parsed.error.issues)}` }
+  const configsOnly = parsed.error.issues.every((i) => i.path[0] === 'configs' && i.path.length === 2)
+  return { ok: false, code: configsOnly ? 'INVALID_CONFIG' : 'INVALID_REQUEST', message: `Invalid ${name} request: ${issuesText(parsed.error.issues)}` }
 }
 
 function issuesText(issues: readonly { path: PropertyKey[]; message: string }[]): string {

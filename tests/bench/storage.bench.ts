@@ -3,7 +3,8 @@
  * physical limits of this machine and the targets of issue 3, prints a table and writes it to
  * docs/benchmarks.md. Not a test: nothing here asserts; misses are reported with the reason.
  *
- * Measures: append throughput (100 B and 1 KiB values in ~16 KiB batches, per backend) next to
+ * Measures: append throughput (100 B and 1 KiB values in ~16 KiB batches, per backend; records
+ * encoded by the log's convenience path, and record batches appended as a producer sends them) next to
  * sequential write and memcpy bandwidth; random read latency of 100-record pages in a partition of
  * 10 million records (~2 GiB); clean reopen time of that partition; recovery time after SIGKILL;
  * memory with the partition open. Phases that must start from a cold process (reopen, memory,
@@ -19,8 +20,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { loadavg, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { PerformanceObserver, performance } from 'node:perf_hooks'
-import { DEFAULT_TOPIC_CONFIGS, toLogConfig } from '../../src/broker/cluster/topic-config'
-import { PartitionLog } from '../../src/broker/storage/partition-log'
+import { RecordBatchBuilder } from '../../src/broker/codec/record-batch'
+import { DEFAULT_TOPIC_CONFIGS } from '../../src/broker/model/topic-config-values'
+import { toLogConfig } from '../../src/broker/model/log-config'
+import { UnifiedLog } from '../../src/broker/storage/unified-log'
 import { loadStorageBackend } from '../../src/broker/storage/storage-backend'
 import type { RecordInput, StorageBackend } from '../../src/broker/storage/storage-types'
 import { machineInfo, median, memcpyMBps, sequentialWriteMBps, timeMs } from './machine'
@@ -103,15 +106,15 @@ function percentile(sorted: number[], p: number): number {
 function appendCase(root: string, kind: BackendKind, valueBytes: number): Omit<BenchResults['append'][number], 'seqWriteRatios'> {
   const dir = join(root, `append-${kind}-${valueBytes}`, 'bench-0')
   mkdirSync(dir, { recursive: true })
-  const log = PartitionLog.open(dir, config, { backend: backendOf(kind), clock, hadCleanShutdown: true })
+  const log = UnifiedLog.open(dir, config, { backend: backendOf(kind), clock, hadCleanShutdown: true })
   try {
     const batch = makeBatch(valueBytes)
-    for (let i = 0; i < 20; i++) log.appendAsLeader(batch) // warm-up (JIT), not counted
+    for (let i = 0; i < 20; i++) log.appendAsLeader(batch, 0) // warm-up (JIT), not counted
     const startSize = log.sizeInBytes
     const batches = Math.max(1, Math.round(APPEND_LOG_BYTES / (batch.length * (valueBytes + 10))))
     let logBytes = 0
     const appendMs = timeMs(() => {
-      for (let i = 0; i < batches; i++) logBytes += log.appendAsLeader(batch).batchBytes
+      for (let i = 0; i < batches; i++) logBytes += log.appendAsLeader(batch, 0).batchBytes
     })
     const flushMs = timeMs(() => log.flush())
     const records = batches * batch.length
@@ -135,6 +138,38 @@ function appendCase(root: string, kind: BackendKind, valueBytes: number): Omit<B
   }
 }
 
+/**
+ * Bytes-first append throughput: one ~16 KiB record batch v2 built once, as a producer sends it, then
+ * appended over and over (`appendAsLeader(batch, epoch)` validates it and stamps offsets and the epoch
+ * in place, as Kafka's LogValidator does; its base offset is set back to 0 before each append, as a
+ * fresh request would carry it); the log is deleted afterwards.
+ */
+function appendBytesCase(root: string, kind: BackendKind, valueBytes: number): BenchResults['appendBytes'][number] {
+  const dir = join(root, `append-bytes-${kind}-${valueBytes}`, 'bench-0')
+  mkdirSync(dir, { recursive: true })
+  const log = UnifiedLog.open(dir, config, { backend: backendOf(kind), clock, hadCleanShutdown: true })
+  try {
+    const recs = makeBatch(valueBytes)
+    const batch = Buffer.from(new RecordBatchBuilder().encode(0, recs))
+    const send = (): number => {
+      batch.writeInt32BE(0, 0) // base offset 0 again (the previous append stamped it)
+      batch.writeInt32BE(0, 4)
+      return log.appendAsLeader(batch, 0).batchBytes
+    }
+    for (let i = 0; i < 20; i++) send() // warm-up (JIT), not counted
+    const batches = Math.max(1, Math.round(APPEND_LOG_BYTES / batch.length))
+    let logBytes = 0
+    const appendMs = timeMs(() => {
+      for (let i = 0; i < batches; i++) logBytes += send()
+    })
+    const records = batches * recs.length
+    return { backend: kind, valueBytes, recordsPerBatch: recs.length, batchBytes: batch.length, records, logBytes, appendMs, recordsPerSec: records / (appendMs / 1000), mbPerSec: logBytes / 1e6 / (appendMs / 1000) }
+  } finally {
+    log.close()
+    rmSync(dirname(dir), { recursive: true, force: true })
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Phases run in child processes
 
@@ -148,12 +183,12 @@ async function runChildRole(spec: ChildSpec): Promise<unknown> {
   switch (spec.role) {
     case 'build': {
       mkdirSync(spec.dir, { recursive: true })
-      const log = PartitionLog.open(spec.dir, config, { backend: backendOf('mmap'), clock, hadCleanShutdown: true })
+      const log = UnifiedLog.open(spec.dir, config, { backend: backendOf('mmap'), clock, hadCleanShutdown: true })
       const batch = makeBatch(spec.valueBytes)
       const ms = timeMs(() => {
         while (log.logEndOffset < spec.records) {
           const left = spec.records - log.logEndOffset
-          log.appendAsLeader(left >= batch.length ? batch : batch.slice(0, left))
+          log.appendAsLeader(left >= batch.length ? batch : batch.slice(0, left), 0)
         }
         log.flush()
       })
@@ -163,9 +198,9 @@ async function runChildRole(spec: ChildSpec): Promise<unknown> {
     }
     case 'open': {
       const before = memory()
-      let log!: PartitionLog
+      let log!: UnifiedLog
       const openMs = timeMs(() => {
-        log = PartitionLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
+        log = UnifiedLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
       })
       const afterOpen = memory()
       const span = log.logEndOffset - log.logStartOffset - PAGE_RECORDS
@@ -231,15 +266,15 @@ async function runChildRole(spec: ChildSpec): Promise<unknown> {
       return out
     }
     case 'append-until-killed': {
-      const log = PartitionLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
+      const log = UnifiedLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: true })
       const batch = makeBatch(BIG_VALUE_BYTES)
       process.stdout.write(`READY ${log.logEndOffset}\n`)
-      for (;;) log.appendAsLeader(batch)
+      for (;;) log.appendAsLeader(batch, 0)
     }
     case 'recover': {
-      let log!: PartitionLog
+      let log!: UnifiedLog
       const recoverMs = timeMs(() => {
-        log = PartitionLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: false })
+        log = UnifiedLog.open(spec.dir, config, { backend: backendOf(spec.backend), clock, hadCleanShutdown: false })
       })
       const mem = memory()
       const tail = log.readRecords(Math.max(log.logStartOffset, log.logEndOffset - PAGE_RECORDS), { maxRecords: PAGE_RECORDS })
@@ -336,6 +371,15 @@ async function main(): Promise<void> {
     }
     const seqWrite = median(seqWriteSamples)
 
+    // Bytes-first appends (as the replica manager will make them), best of 3 per backend, alternating.
+    const appendBytes: BenchResults['appendBytes'] = []
+    for (const kind of backends) {
+      const runs = [0, 1, 2].map(() => appendBytesCase(root, kind, 100))
+      const best = runs.reduce((b, r) => (r.appendMs < b.appendMs ? r : b))
+      log(`append bytes-first ${kind} 100 B: ${Math.round(best.recordsPerSec)} records/s, ${best.mbPerSec.toFixed(0)} MB/s (runs: ${runs.map((r) => Math.round(r.recordsPerSec)).join(', ')})`)
+      appendBytes.push(best)
+    }
+
     const bigDir = join(root, 'big', 'bench-0')
     log(`building a partition of ${BIG_RECORDS} records of ${BIG_VALUE_BYTES} B values (child, mmap backend when available)...`)
     const build = child<BenchResults['build']>({ role: 'build', dir: bigDir, records: BIG_RECORDS, valueBytes: BIG_VALUE_BYTES })
@@ -356,12 +400,30 @@ async function main(): Promise<void> {
       recover.push({ ...r, backend: kind, killedAfterOffset: startedAt })
     }
 
-    const results: BenchResults = { date: new Date().toISOString(), load: [loadBefore, loadavg()[0]], machine, scale: SCALE, memcpyMBps: memcpy, seqWriteMBps: seqWrite, seqWriteSamplesMBps: seqWriteSamples, seqWriteBytes: APPEND_LOG_BYTES, seqWriteLargeMBps: seqWriteLarge, seqWriteLargeBytes: SEQ_WRITE_BYTES, pageWarmupReads: PAGE_WARMUP_READS, pageReads: PAGE_READS, append, build, open, recover, mmapAvailable }
+    const results: BenchResults = { date: new Date().toISOString(), load: [loadBefore, loadavg()[0]], machine, scale: SCALE, memcpyMBps: memcpy, seqWriteMBps: seqWrite, seqWriteSamplesMBps: seqWriteSamples, seqWriteBytes: APPEND_LOG_BYTES, seqWriteLargeMBps: seqWriteLarge, seqWriteLargeBytes: SEQ_WRITE_BYTES, pageWarmupReads: PAGE_WARMUP_READS, pageReads: PAGE_READS, append, appendBytes, build, open, recover, mmapAvailable }
     const md = renderReport(results)
     console.log(`\n${md}`)
     if (SCALE === 1 || process.env.BENCH_WRITE_DOCS === '1') {
       const docs = resolve(dirname(thisFile), '..', '..', 'docs', 'benchmarks.md')
-      writeFileSync(docs, md)
+      // The storage section only: other benchmarks keep their own marked sections of the file.
+      const START = '<!-- storage-bench:start -->'
+      const END = '<!-- storage-bench:end -->'
+      const section = `${START}\n${md.trimEnd()}\n${END}`
+      let text = ''
+      try {
+        text = readFileSync(docs, 'utf8')
+      } catch {
+        text = ''
+      }
+      const i = text.indexOf(START)
+      const j = text.indexOf(END)
+      if (i >= 0 && j > i) text = text.slice(0, i) + section + text.slice(j + END.length)
+      else {
+        // A file written before the markers: its storage part is everything before the other sections.
+        const others = text.indexOf('<!--')
+        text = section + '\n' + (others >= 0 ? '\n' + text.slice(others) : '')
+      }
+      writeFileSync(docs, text)
       log(`wrote ${docs}`)
     } else {
       log('BENCH_SCALE < 1: docs/benchmarks.md not written')

@@ -8,7 +8,7 @@
  * Must stay true: records come back in offset order, from the requested offset, below the high
  * watermark; at most one retry per replica of the partition.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { ConsumerRecord } from '../cluster/cluster-api'
 import { payloadSize } from '../cluster/record-size'
 import type { ReplicaManager } from '../server/replica-manager'

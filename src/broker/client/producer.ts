@@ -3,15 +3,16 @@
  * it chooses each record's partition (explicit, else the Java client's murmur2 of the key, else the
  * sticky partition of the call, KIP-480, skipping partitions that cannot take the records with
  * these acks, KIP-794), validates every record before anything is sent (produce-validation.ts),
- * groups records per partition into batches no larger than max.message.bytes, sends each to the
- * partition leader's ReplicaManager (as the client sends to the leader the metadata names), and for
- * acks=all waits until the ISR holds them.
+ * groups records per partition into record batches v2 (encoded here, as a client encodes them) no
+ * larger than max.message.bytes, sends each batch's bytes to the partition leader's ReplicaManager
+ * (as the client sends to the leader the metadata names; the leader validates them, stamps offsets
+ * and its epoch, and stores them as sent), and for acks=all waits until the ISR holds them.
  *
  * Must stay true: nothing is appended unless every record of the call passed validation; messages
  * name a record by `recordIndexBase` + its index; acks=0 reports offset -1, as the Java producer does;
  * LogAppendTime topics report the batch's append time.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { Acks, PartitionChoice, ProduceOptions, ProducerRecord, RecordMetadata } from '../cluster/cluster-api'
 import type { TopicMeta } from '../cluster/cluster-metadata'
 import type { Partition } from '../cluster/partition'
@@ -30,6 +31,7 @@ import type { DelayedProducePurgatory } from '../server/delayed-produce'
 import type { ReplicaManager } from '../server/replica-manager'
 import type { RecordInput } from '../storage/storage-types'
 import { StickyPartitioner, murmur2, toPositive } from './partitioner'
+import { RecordBatchBuilder } from '../codec/record-batch'
 
 /** Kafka's producer request.timeout.ms default. */
 export const DEFAULT_PRODUCE_TIMEOUT_MS = 30000
@@ -49,6 +51,7 @@ export interface ProducerEnv {
 /** The in-process producer. */
 export class Producer {
   private readonly sticky: StickyPartitioner
+  private readonly builder = new RecordBatchBuilder()
 
   constructor(
     private readonly env: ProducerEnv,
@@ -118,7 +121,7 @@ export class Producer {
         partition = stickyPartition
         choice = { kind: 'no-key', strategy: 'sticky' }
       }
-      const input: RecordInput = { key, value, headers, timestamp: logAppendTime ? now : (r.timestamp ?? now) }
+      const input: RecordInput = { key, value, headers, timestamp: r.timestamp ?? now }
       checkRecordSize(target, singleRecordBatchSize(input), indexBase + i)
       checkLeaderAvailable(target, partition)
       let slot = perPartition.get(partition)
@@ -137,12 +140,14 @@ export class Producer {
       let last = -1
       while (start < slot.inputs.length) {
         const end = batchEnd(slot.inputs, start, cfg['max.message.bytes'])
-        const res = rm.appendRecords(topic, partition, slot.inputs.slice(start, end))
+        // The bytes a client sends: base offset 0, no leader epoch; the leader assigns both.
+        const batch = this.builder.encode(0, slot.inputs.slice(start, end), -1, null)
+        const res = rm.appendRecords(topic, partition, batch)
         for (let j = start; j < end; j++) {
           const md = out[slot.idx[j]]
           md.offset = acks === 0 ? -1 : res.firstOffset + (j - start)
           // Kafka's ProduceResponse log_append_time: the batch's append time, which readers report.
-          if (logAppendTime) md.timestamp = res.maxTimestamp
+          if (logAppendTime && res.logAppendTime >= 0) md.timestamp = res.logAppendTime
         }
         last = res.lastOffset
         start = end

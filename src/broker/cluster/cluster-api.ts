@@ -1,9 +1,11 @@
 /**
  * The engine's public API: what the hosts (Electron main, browser-mode host, CLI) call. `Cluster`
  * (cluster.ts) implements it. Plain Node types: Buffers for bytes, numbers for offsets (int64 offsets
- * are held as JS numbers; they stay exact below 2^53), ms since the epoch for time.
+ * are held as JS numbers; they stay exact below 2^53), ms since the epoch for time; topic configs of
+ * Kafka's LONG type are bigint, exact to Long.MAX_VALUE. Configs, acks and error names are the
+ * engine model's (../model/), re-exported here.
  *
- * Errors: every method throws `KafkaError` (../errors.ts) carrying Kafka's error name
+ * Errors: every method throws `KafkaError` (../model/errors.ts) carrying Kafka's error name
  * (UNKNOWN_TOPIC_OR_PARTITION, TOPIC_ALREADY_EXISTS, INVALID_TOPIC_EXCEPTION, INVALID_PARTITIONS,
  * INVALID_REPLICATION_FACTOR, INVALID_CONFIG, NOT_ENOUGH_REPLICAS, RECORD_TOO_LARGE,
  * OFFSET_OUT_OF_RANGE, NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, ...).
@@ -11,11 +13,14 @@
  * Must stay true: one owner of state (the event loop running the Cluster); every state change is a
  * synchronous step; only `produce` (waiting for acks) and `close` are asynchronous.
  */
-import type { TopicConfigs, Acks } from '../../shared/contract'
-import type { SegmentDescription } from '../storage/storage-types'
+import type { Acks } from '../model/acks'
+import type { TopicConfigOverrides, TopicConfigs } from '../model/topic-configs'
+import type { CleanerResult, SegmentDescription } from '../storage/storage-types'
+import type { MetricPoint } from '../metrics/rate-meter'
+import type { RateSeries } from '../metrics/cluster-metrics'
 import type { ClusterEvent } from './cluster-events'
 
-export type { TopicConfigs, Acks }
+export type { TopicConfigs, TopicConfigOverrides, Acks, CleanerResult, MetricPoint, RateSeries }
 
 /** A record header: key is a string, value bytes or null (Kafka's Header). */
 export interface RecordHeader {
@@ -104,6 +109,7 @@ export interface TopicState {
   name: string
   partitions: PartitionState[]
   replicationFactor: number
+  /** Every config of the topic (Kafka's defaults included), exact: LONG values as bigint (../model/topic-configs.ts). */
   configs: TopicConfigs
   internal: boolean
 }
@@ -123,15 +129,6 @@ export interface BrokerState {
 /** A segment of a partition's leader log: base offset, .log size in bytes, records, time range (ms). */
 export type SegmentInfo = SegmentDescription
 
-export interface CleanerResult {
-  finishedAt: number
-  recordsBefore: number
-  recordsAfter: number
-  bytesBefore: number
-  bytesAfter: number
-  tombstonesRemoved: number
-}
-
 export interface GroupOffsets {
   groupId: string
   /** Committed offsets: topic -> partition -> offset. */
@@ -147,17 +144,6 @@ export interface GroupLagRow {
   logEndOffset: number
   /** logEndOffset - currentOffset; when nothing is committed, counted from the log start offset. */
   lag: number
-}
-
-export interface MetricPoint {
-  t: number
-  v: number
-}
-
-export interface RateSeries {
-  recordsInPerSec: MetricPoint[]
-  bytesInPerSec: MetricPoint[]
-  bytesOutPerSec: MetricPoint[]
 }
 
 export interface ClusterOptions {
@@ -198,16 +184,17 @@ export interface ClusterApi {
    */
   maintain(maxTicks?: number): void
 
-  /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic). */
+  /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic); LONG values exact (bigint). */
   defaultTopicConfigs(): TopicConfigs
-  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState
+  /** Create a topic; `configs` overrides are validated against the topic config table (INVALID_CONFIG). */
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides }): TopicState
   /**
    * Grow a topic to `count` partitions (kafka-topics --alter --partitions); INVALID_PARTITIONS unless
    * it is an increase. Keys hash over the new count from then on.
    */
   createPartitions(name: string, count: number): TopicState
   /** Change topic configs (kafka-configs --alter): validated (INVALID_CONFIG), merged onto the current ones. */
-  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>): TopicState
+  alterTopicConfigs(name: string, configs: TopicConfigOverrides): TopicState
   /** Preferred leader election (kafka-leader-election --election-type PREFERRED); returns the partitions whose leader moved. */
   electPreferredLeaders(topic?: string): { topic: string; partition: number; leader: number }[]
   deleteTopic(name: string): void

@@ -1,21 +1,22 @@
 /**
- * The cluster's metadata as persisted in `<dataDir>/cluster.json`: cluster id, brokers (and whether
- * each runs), topics with their configs, replica assignment, leaders, leader epochs and ISRs. Plays
- * the part of Kafka's metadata log (KRaft __cluster_metadata) in a single JSON document.
+ * The cluster's metadata as the Cluster holds it in memory (ClusterMetadata: cluster id, brokers and
+ * whether each runs, topics with their configs, replica assignment, leaders, leader epochs and
+ * ISRs), and `<dataDir>/cluster.json`, the single JSON document in which earlier versions kept it.
+ * The metadata is now persisted as a log (../controller/metadata-log.ts); cluster.json is only read,
+ * once, when a data directory written by an earlier version is migrated.
  *
- * Must stay true: the file is replaced atomically (write a temp file, fsync, rename), so a crash
- * leaves either the old or the new document, never a torn one; `cleanShutdown` is false while a
- * Cluster has the directory open and true after close. Reading checks the whole document's shape
- * (a zod schema, plus the cross-references: known brokers, ISR within the replicas, valid topic
- * configs) before anything uses it, so a damaged or hand-edited file fails with KAFKA_STORAGE_ERROR
- * naming the file and what is wrong, never with a TypeError later.
+ * Must stay true: reading checks the whole document's shape (a zod schema, plus the
+ * cross-references: known brokers, ISR within the replicas, valid topic configs) before anything
+ * uses it, so a damaged or hand-edited file fails with KAFKA_STORAGE_ERROR naming the file and what
+ * is wrong, never with a TypeError later. The same check applies to the image a metadata log replays.
+ * LONG config values are held exactly (bigint); a metadata log stores them as decimal strings.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-import { KafkaError } from '../errors'
-import type { TopicConfigs } from './cluster-api'
-import { validateTopicConfigs } from './topic-config'
+import { KafkaError } from '../model/errors'
+import type { TopicConfigs } from '../model/topic-configs'
+import { topicConfigsFromJson } from './topic-config'
 
 /** Format version of cluster.json. */
 export const METADATA_VERSION = 1
@@ -46,7 +47,11 @@ export interface TopicMeta {
   partitions: PartitionMeta[]
 }
 
-/** The whole cluster.json document (format version METADATA_VERSION). */
+/**
+ * The cluster's metadata (cluster.json's document, format version METADATA_VERSION). `cleanShutdown`:
+ * whether the engine that last had the directory open closed it cleanly (false while a Cluster has it
+ * open).
+ */
 export interface ClusterMetadata {
   version: number
   clusterId: string
@@ -72,7 +77,7 @@ const metadataSchema = z
         name: z.string().min(1, 'a topic name must not be empty'),
         topicId: z.string(),
         internal: z.boolean(),
-        configs: z.record(z.string(), z.union([z.string(), z.number()])),
+        configs: z.record(z.string(), z.union([z.string(), z.number(), z.bigint()])),
         partitions: z
           .array(
             z.looseObject({
@@ -97,7 +102,7 @@ const metadataSchema = z
       if (names.has(t.name)) ctx.addIssue({ code: 'custom', path: ['topics', ti, 'name'], message: `topic ${t.name} appears twice` })
       names.add(t.name)
       try {
-        validateTopicConfigs(t.configs)
+        topicConfigsFromJson(t.configs)
       } catch (e) {
         ctx.addIssue({ code: 'custom', path: ['topics', ti, 'configs'], message: (e as Error).message })
       }
@@ -130,11 +135,12 @@ function describePath(doc: unknown, issuePath: readonly PropertyKey[]): string {
 }
 
 /**
- * Checks that `doc` (cluster.json's parsed JSON) is version-1 cluster metadata: the shapes of the
+ * Checks that `doc` (cluster.json's parsed JSON, or the image a metadata log replayed) is version-1 cluster metadata: the shapes of the
  * brokers ({id, alive}[]), topics and partition registrations, and their cross-references (replicas
  * and leaders are brokers of the cluster, the ISR lies within the replicas, configs are valid
  * Kafka topic configs).
- * @returns `doc` itself, typed.
+ * @returns `doc` itself, typed, each topic's configs replaced by the engine's form (LONG values
+ *   bigint; the old stand-in 9007199254740991 for Long.MAX_VALUE migrated, see topicConfigsFromJson).
  * @throws KafkaError KAFKA_STORAGE_ERROR naming `file`, the version when it is not 1, or the first
  *   problems found (`path: rule`).
  */
@@ -148,7 +154,10 @@ export function parseClusterMetadata(doc: unknown, file: string): ClusterMetadat
     const more = problems.length > MAX_LISTED_PROBLEMS ? `; and ${problems.length - MAX_LISTED_PROBLEMS} more` : ''
     throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} is malformed: ${problems.slice(0, MAX_LISTED_PROBLEMS).join('; ')}${more}`)
   }
-  return doc as ClusterMetadata
+  // Configs as the engine holds them: LONG values exact (bigint), older stand-ins migrated.
+  const meta = doc as ClusterMetadata
+  for (const t of meta.topics) t.configs = topicConfigsFromJson(t.configs as unknown as Record<string, unknown>)
+  return meta
 }
 
 /**
@@ -173,18 +182,4 @@ export function readClusterMetadata(dataDir: string): ClusterMetadata | null {
     throw new KafkaError('KAFKA_STORAGE_ERROR', `Cluster metadata ${file} is not valid JSON: ${(e as Error).message}`)
   }
   return parseClusterMetadata(doc, file)
-}
-
-/** Atomically replace `<dataDir>/cluster.json` with `doc`. */
-export function writeClusterMetadata(dataDir: string, doc: ClusterMetadata): void {
-  const file = path.join(dataDir, METADATA_FILE)
-  const tmp = `${file}.tmp`
-  const fd = fs.openSync(tmp, 'w')
-  try {
-    fs.writeSync(fd, JSON.stringify(doc, null, 1))
-    fs.fsyncSync(fd)
-  } finally {
-    fs.closeSync(fd)
-  }
-  fs.renameSync(tmp, file)
 }

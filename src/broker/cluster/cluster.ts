@@ -8,20 +8,25 @@
  * (../metrics), the cluster event log (./cluster-events.ts) and the Scheduler (../server) that runs
  * replication rounds after appends and the periodic tick.
  *
- * Layout under dataDir: `.lock` (the owning process), `cluster.json` (metadata, replaced
- * atomically) and one log dir per broker, `broker-<id>/` (a storage LogManager each: clean-shutdown
- * marker, checkpoints), holding `<topic>-<partition>/` replica logs in Kafka's on-disk format. With
+ * Layout under dataDir: `.lock` (the owning process), the metadata log `__cluster_metadata-0/`
+ * (records and snapshots, ../controller/metadata-log.ts) with `meta.properties` (cluster id) and
+ * `.kafka_cleanshutdown`, and one log dir per broker, `broker-<id>/` (a storage LogManager each:
+ * clean-shutdown marker, checkpoints), holding `<topic>-<partition>/` replica logs in Kafka's
+ * on-disk format. A `cluster.json` of an earlier version is migrated at open (kept as
+ * `cluster.json.migrated`). With
  * `autoReplicate: false` nothing runs in the background; tests drive rounds with `replicateNow()` /
  * `tick()` and an injected clock.
  *
  * Must stay true: one owner of state (this object on its event loop); every public method other
  * than `produce` / `commitOffsets` (waiting for acks) and `close` is one synchronous step that
  * validates before it changes anything; metadata is persisted at the end of every step that changed
- * it (a failed write is reported and retried, except where a step must not go on without it).
+ * it (appended to the metadata log in the step, fsynced right after it; topic creation and added
+ * partitions fsync before they answer; a failed write is reported and retried, except where a step
+ * must not go on without it).
  */
 import crypto from 'node:crypto'
 import path from 'node:path'
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import { Consumer } from '../client/consumer'
 import { Producer } from '../client/producer'
 import { Controller } from '../controller/controller'
@@ -42,25 +47,28 @@ import type {
   ConsumerRecord,
   GroupLagRow,
   GroupOffsets,
-  PartitionState,
   ProduceOptions,
   ProducerRecord,
   RateSeries,
   RecordMetadata,
-  ReplicaState,
   SegmentInfo,
+  TopicConfigOverrides,
   TopicConfigs,
   TopicState
 } from './cluster-api'
 import { ClusterEventLog, type ClusterEvent, type ClusterEventInput } from './cluster-events'
-import { readClusterMetadata, writeClusterMetadata, type ClusterMetadata, type TopicMeta } from './cluster-metadata'
+import { ClusterView } from './cluster-view'
+import type { ClusterMetadata, TopicMeta } from './cluster-metadata'
+import { MetadataLog } from '../controller/metadata-log'
 import { ensureDirectory } from './data-dir'
 import { DataDirLock } from './data-dir-lock'
 import { LogManagerStore } from './log-manager-store'
-import type { Partition, PartitionEnv } from './partition'
+import type { PartitionEnv } from './partition'
 import { defaultReplicaBudget, type ReplicaBudget } from './replica-budget'
 import type { ReplicaLog, ReplicaLogStore } from './replica-log'
-import { DEFAULT_TOPIC_CONFIGS, toLogConfig, validateTopicConfigs } from './topic-config'
+import { validateTopicConfigs } from './topic-config'
+import { DEFAULT_TOPIC_CONFIGS } from '../model/topic-config-values'
+import { toLogConfig } from '../model/log-config'
 
 /** Brokers allowed in a cluster. */
 export const MIN_BROKERS = 1
@@ -71,8 +79,7 @@ export const DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30000
 export { DEFAULT_PRODUCE_TIMEOUT_MS } from '../client/producer'
 export { DEFAULT_FETCH_MAX_BYTES, DEFAULT_FETCH_MAX_RECORDS } from '../client/consumer'
 export { LEADER_IMBALANCE_CHECK_INTERVAL_MS, LEADER_IMBALANCE_PER_BROKER_PERCENTAGE } from '../controller/controller'
-/** Port of broker 1's address label; broker n is labelled FIRST_BROKER_PORT + n - 1. */
-export const FIRST_BROKER_PORT = 9092
+export { FIRST_BROKER_PORT } from './cluster-view'
 /**
  * How often (ms) the log of an offline replica (a storage error, e.g. a full disk) is tried again.
  * Kafka keeps a failed log dir offline until the broker restarts; an embedded cluster on a laptop
@@ -143,8 +150,10 @@ export class Cluster implements ClusterApi {
   private readonly consumer: Consumer
   private readonly groups: GroupCoordinator
   private readonly scheduler: Scheduler
+  private readonly view: ClusterView
   private readonly hadCleanShutdown: boolean
   private readonly lock: DataDirLock
+  private readonly metadataLog: MetadataLog
   private metaDirty = false
   /** The last metadata write failed (e.g. ENOSPC): reported once, retried at every persist. */
   private metaWriteFailing = false
@@ -161,7 +170,8 @@ export class Cluster implements ClusterApi {
    * or offline replica never keeps it from opening (see ReplicationControl.restoreAfterOpen).
    * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR naming the
    *   directory or file for a data directory that is a file, under a file, cannot be created or written,
-   *   is locked by a running process, or holds a malformed cluster.json.
+   *   is locked by a running process, holds a metadata log that cannot be replayed, or a malformed
+   *   cluster.json (of an earlier version, migrated at open).
    */
   constructor(opts: ClusterOptions & ClusterTestOptions) {
     this.dataDir = path.resolve(opts.dataDir)
@@ -180,8 +190,16 @@ export class Cluster implements ClusterApi {
     ensureDirectory(this.dataDir, 'Data directory')
     this.lock = DataDirLock.acquire(this.dataDir, { log: opts.log })
     let store: ReplicaLogStore | undefined
+    let metadataLog: MetadataLog | undefined
     try {
-      const meta = readClusterMetadata(this.dataDir) ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
+      const opened = MetadataLog.open(this.dataDir, {
+        backend: opts.storageBackend,
+        clock: this.clock,
+        log: opts.log,
+        onFlushFailure: (e) => this.metadataWriteFailed(e)
+      })
+      this.metadataLog = metadataLog = opened.log
+      const meta = opened.image ?? newClusterMetadata(opts.brokers ?? DEFAULT_BROKERS)
       this.meta = meta
       // Each broker's log dir is made by its LogManager: one that cannot be made is offline, not fatal.
       this.store = store =
@@ -256,12 +274,13 @@ export class Cluster implements ClusterApi {
         offsetsOf: (topic, i) => {
           const t = this.controller.replication.topic(topic)
           if (!t || i >= t.partitions.length) return null
-          const view = this.viewOf(t, i)
+          const view = this.view.logOf(t, i)
           return { highWatermark: view?.highWatermark ?? 0, logStartOffset: view?.logStartOffset ?? 0 }
         },
         partitionCount: (topic) => this.controller.replication.topic(topic)?.partitions.length ?? null,
         event: (e) => this.event(e)
       })
+      this.view = new ClusterView(this.controller, this.replicaManagers)
       meta.cleanShutdown = false
       // A full disk must not keep the cluster from opening: the write is retried at the next persist.
       this.metaDirty = true
@@ -278,6 +297,7 @@ export class Cluster implements ClusterApi {
       try {
         store?.close()
       } finally {
+        metadataLog?.release()
         this.lock.release()
       }
       throw e
@@ -327,20 +347,7 @@ export class Cluster implements ClusterApi {
 
   brokers(): BrokerState[] {
     this.checkOpen()
-    const reg = this.controller.registry
-    return reg.ids().map((id) => {
-      let partitionsLed = 0
-      let replicas = 0
-      let bytesOnDisk = 0
-      for (const t of this.controller.replication.topics())
-        for (const pm of t.partitions) {
-          if (pm.leader === id) partitionsLed++
-          if (pm.replicas.includes(id)) replicas++
-        }
-      for (const p of this.replicaManagers.get(id)!.allPartitions()) bytesOnDisk += p.log?.sizeInBytes ?? 0
-      const alive = reg.isAlive(id)
-      return { id, address: `127.0.0.1:${FIRST_BROKER_PORT + id - 1}`, alive, fetching: reg.isFetching(id), partitionsLed, replicas, bytesOnDisk }
-    })
+    return this.view.brokers()
   }
 
   /**
@@ -387,7 +394,7 @@ export class Cluster implements ClusterApi {
   }
 
   /** See Controller.createTopic. */
-  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicState {
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides }): TopicState {
     this.checkOpen()
     this.controller.createTopic(name, opts)
     this.persist()
@@ -404,7 +411,7 @@ export class Cluster implements ClusterApi {
   }
 
   /** See Controller.alterTopicConfigs: merged configs, applied to every replica log. */
-  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>): TopicState {
+  alterTopicConfigs(name: string, configs: TopicConfigOverrides): TopicState {
     this.checkOpen()
     this.controller.alterTopicConfigs(name, configs, (t, logConfig) => {
       for (let i = 0; i < t.partitions.length; i++)
@@ -436,14 +443,14 @@ export class Cluster implements ClusterApi {
     return this.controller.replication
       .topics()
       .filter((t) => opts?.includeInternal || !t.internal)
-      .map((t) => this.topicState(t))
+      .map((t) => this.view.topic(t))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
 
   /** @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
   describeTopic(name: string): TopicState {
     this.checkOpen()
-    return this.topicState(this.controller.topicOrThrow(name))
+    return this.view.topic(this.controller.topicOrThrow(name))
   }
 
   /** Segments of the partition's leader log (or most complete replica when offline) and its last compaction. */
@@ -451,7 +458,7 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     const t = this.controller.topicOrThrow(topic)
     this.registrationOrThrow(topic, partition)
-    const log = this.viewOf(t, partition)
+    const log = this.view.logOf(t, partition)
     return { segments: log?.segments() ?? [], lastCleaning: log?.lastCleaning ?? null }
   }
 
@@ -512,7 +519,7 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     const t = this.controller.topicOrThrow(topic)
     this.registrationOrThrow(topic, partition)
-    const log = this.viewOf(t, partition)
+    const log = this.view.logOf(t, partition)
     if (spec === 'earliest') return log?.logStartOffset ?? 0
     if (spec === 'latest') return log?.highWatermark ?? 0
     if (!spec || typeof spec !== 'object' || !Number.isFinite(spec.timestamp))
@@ -679,7 +686,7 @@ export class Cluster implements ClusterApi {
 
   /**
    * Close: a last replication round, pending acks=all produces fail with BROKER_NOT_AVAILABLE, logs
-   * flush and close, metadata is written with cleanShutdown = true. Idempotent.
+   * flush and close, the metadata log is closed cleanly (MetadataLog.close). Idempotent.
    */
   async close(): Promise<void> {
     if (this.closed) return
@@ -692,10 +699,12 @@ export class Cluster implements ClusterApi {
     for (const rm of this.replicaManagers.values()) for (const p of rm.allPartitions()) p.detach()
     try {
       this.store.close()
-      this.meta.cleanShutdown = true
-      writeClusterMetadata(this.dataDir, this.meta)
     } finally {
-      this.lock.release()
+      try {
+        this.metadataLog.close(this.meta)
+      } finally {
+        this.lock.release()
+      }
     }
   }
 
@@ -730,7 +739,7 @@ export class Cluster implements ClusterApi {
         offset = batch[batch.length - 1].offset + 1
       }
     }
-    const log = this.viewOf(t, i)
+    const log = this.view.logOf(t, i)
     if (!log) return
     let offset = log.logStartOffset
     while (offset < log.logEndOffset) {
@@ -742,35 +751,44 @@ export class Cluster implements ClusterApi {
   }
 
   /**
-   * Writes cluster.json when something changed. A failed write (e.g. ENOSPC) never fails the step
-   * that changed the state: it is reported once as an event and retried at every later persist.
+   * Appends the metadata changes to the metadata log when something changed (fsynced right after the
+   * step). A failed write (e.g. ENOSPC) never fails the step that changed the state: it is reported
+   * once as an event and retried at every later persist.
    */
   private persist(): void {
     if (!this.metaDirty || this.closed) return
     try {
-      this.writeMetadata()
+      this.writeMetadata(false)
     } catch (e) {
-      if (this.metaWriteFailing) return
-      this.metaWriteFailing = true
-      this.event({ kind: 'metadata-write-failed', severity: 'error', message: `${(e as Error).message}; the cluster keeps running and writes it again at the next change` })
+      this.metadataWriteFailed(e)
     }
   }
 
+  /** Reports a failed metadata write once (until one succeeds again); the next persist retries it. */
+  private metadataWriteFailed(e: unknown): void {
+    this.metaDirty = true
+    if (this.metaWriteFailing || this.closed) return
+    this.metaWriteFailing = true
+    this.event({ kind: 'metadata-write-failed', severity: 'error', message: `${(e as Error).message}; the cluster keeps running and writes it again at the next change` })
+  }
+
   /**
-   * Writes cluster.json now (a step that must not go on without it, e.g. creating a topic).
-   * @throws KafkaError KAFKA_STORAGE_ERROR naming the file when it cannot be written.
+   * Appends the metadata changes to the metadata log now and, when `durable` (a step that must not
+   * go on without it, e.g. creating a topic), fsyncs them before returning.
+   * @throws KafkaError KAFKA_STORAGE_ERROR naming the metadata log when they cannot be written.
    */
-  private writeMetadata(): void {
+  private writeMetadata(durable = true): void {
     try {
-      writeClusterMetadata(this.dataDir, this.meta)
+      this.metadataLog.persist(this.meta)
+      if (durable) this.metadataLog.flush()
     } catch (e) {
       if (e instanceof KafkaError) throw e
-      throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot write the cluster metadata ${path.join(this.dataDir, 'cluster.json')}: ${(e as Error).message}`)
+      throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot write the cluster metadata log ${this.metadataLog.dir}: ${(e as Error).message}`)
     }
     this.metaDirty = false
     if (this.metaWriteFailing) {
       this.metaWriteFailing = false
-      this.event({ kind: 'metadata-write-failed', severity: 'info', message: `The cluster metadata ${path.join(this.dataDir, 'cluster.json')} is written again` })
+      this.event({ kind: 'metadata-write-failed', severity: 'info', message: `The cluster metadata log ${this.metadataLog.dir} is written again` })
     }
   }
 
@@ -793,56 +811,6 @@ export class Cluster implements ClusterApi {
     const pm = Number.isInteger(i) ? t.partitions[i] : undefined
     if (!pm) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${i} of topic ${topic} does not exist (topic has ${t.partitions.length} partitions)`)
     return pm
-  }
-
-  /** The log the API shows for partition `i`: the leader's, or when offline the replica reaching furthest. */
-  private viewOf(t: TopicMeta, i: number): ReplicaLog | null {
-    const pm = t.partitions[i]
-    if (pm.leader >= 0) return this.replicaManagers.get(pm.leader)?.partition(t.name, i)?.log ?? null
-    let best: ReplicaLog | null = null
-    for (const b of pm.replicas) {
-      const log = this.replicaManagers.get(b)?.partition(t.name, i)?.log
-      if (log && (!best || log.logEndOffset > best.logEndOffset)) best = log
-    }
-    return best
-  }
-
-  private partitionState(t: TopicMeta, i: number): PartitionState {
-    const pm = t.partitions[i]
-    const view = this.viewOf(t, i)
-    const replicaStates: ReplicaState[] = pm.replicas.map((b) => {
-      const p: Partition | undefined = this.replicaManagers.get(b)?.partition(t.name, i)
-      return {
-        brokerId: b,
-        logEndOffset: p?.logEndOffset ?? 0,
-        inSync: pm.isr.includes(b),
-        offline: !this.controller.registry.isAlive(b) || !!p?.offline,
-        storageError: p?.offline?.error.message ?? null
-      }
-    })
-    return {
-      topic: t.name,
-      partition: i,
-      leader: pm.leader,
-      leaderEpoch: pm.leaderEpoch,
-      replicas: [...pm.replicas],
-      isr: [...pm.isr],
-      logStartOffset: view?.logStartOffset ?? 0,
-      logEndOffset: view?.logEndOffset ?? 0,
-      highWatermark: view?.highWatermark ?? 0,
-      sizeBytes: view?.sizeInBytes ?? 0,
-      replicaStates
-    }
-  }
-
-  private topicState(t: TopicMeta): TopicState {
-    return {
-      name: t.name,
-      partitions: t.partitions.map((_pm, i) => this.partitionState(t, i)),
-      replicationFactor: t.partitions[0]?.replicas.length ?? 0,
-      configs: { ...t.configs },
-      internal: t.internal
-    }
   }
 
   private checkOpen(): void {

@@ -18,7 +18,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 
 export const LOCK_FILE = '.lock'
 

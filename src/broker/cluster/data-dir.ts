@@ -9,7 +9,7 @@
  * (Writability is proven by the first write, the `.lock` file: see DataDirLock.)
  */
 import fs from 'node:fs'
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 
 /**
  * Make sure `dir` exists and is a directory, creating it and its parents when missing.

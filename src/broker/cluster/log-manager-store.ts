@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
 import { LogManager } from '../storage/log-manager'
 import { loadStorageBackend, type StorageBackendKind } from '../storage/storage-backend'
 import type { LogConfig, StorageBackend } from '../storage/storage-types'

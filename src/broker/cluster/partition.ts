@@ -24,11 +24,12 @@
  * moves, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas); an offline
  * replica has no log open. Not thread-safe: the engine's event loop owns it.
  */
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
 import type { ClusterEventInput } from './cluster-events'
 import type { PartitionMeta } from './cluster-metadata'
 import type { ReplicaLog } from './replica-log'
 import type { RecordInput } from '../storage/storage-types'
+import type { LogAppendInfo } from '../storage/unified-log'
 
 /** Bytes a follower asks for per fetch (Kafka's replica.fetch.max.bytes default). */
 export const REPLICA_FETCH_MAX_BYTES = 1048576
@@ -227,6 +228,15 @@ export class Partition {
   }
 
   private becomeLeader(now: number): void {
+    const log = this.logRef
+    if (log && !this.offlineState) {
+      try {
+        log.assignEpochStartOffset(this.reg.leaderEpoch, log.logEndOffset)
+      } catch (e) {
+        if (!isStorageFailure(e)) throw e
+        this.markOffline(asKafkaError(e), 'writing its leader-epoch checkpoint failed', false)
+      }
+    }
     this.remote.clear()
     for (const b of this.reg.replicas) if (b !== this.brokerId) this.remote.set(b, { logEndOffset: -1, lastCaughtUpMs: now })
     this.needsReconciliation = false
@@ -273,17 +283,18 @@ export class Partition {
   }
 
   /**
-   * Appends `records` as one batch with this leader's epoch (Kafka's appendRecordsToLeader); the
-   * high watermark advances when the ISR is only the leader.
+   * Appends `input` with this leader's epoch (Kafka's appendRecordsToLeader): record batches v2 as a
+   * producer sends them (validated by the log's LogValidator, offsets and epoch stamped, stored as
+   * sent), or records encoded as one batch; the high watermark advances when the ISR is only the leader.
    * @throws KafkaError NOT_LEADER_OR_FOLLOWER when this broker does not lead; KAFKA_STORAGE_ERROR
    *   when the log cannot be written (the replica goes offline and the controller elects another
    *   leader, so a retry may succeed).
    */
-  appendRecordsAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number } {
+  appendRecordsAsLeader(input: Buffer | RecordInput[]): LogAppendInfo {
     const log = this.checkLeader()
-    let res: { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number }
+    let res: LogAppendInfo
     try {
-      res = log.appendAsLeader(records)
+      res = Buffer.isBuffer(input) ? log.appendAsLeader(input, this.reg.leaderEpoch) : log.appendAsLeader(input, this.reg.leaderEpoch)
     } catch (e) {
       if (!isStorageFailure(e)) throw e
       const err = asKafkaError(e)

@@ -11,8 +11,8 @@
  * Must stay true: pure functions of their arguments (no engine state is read or changed here); the
  * engine and the hosts throw the same error name and wording for the same rule.
  */
-import { KafkaError } from '../errors'
-import type { Acks } from './cluster-api'
+import { KafkaError } from '../model/errors'
+import { isAcks, type Acks } from '../model/acks'
 
 /** What the produce rules need to know of a topic. */
 export interface ProduceTarget {
@@ -30,7 +30,7 @@ export interface ProduceTarget {
  * @throws KafkaError INVALID_REQUIRED_ACKS for anything else.
  */
 export function checkAcks(acks: unknown): asserts acks is Acks {
-  if (acks !== 0 && acks !== 1 && acks !== 'all')
+  if (!isAcks(acks))
     throw new KafkaError('INVALID_REQUIRED_ACKS', `acks must be 0, 1 or 'all', got ${String(acks)}`)
 }
 

@@ -11,7 +11,7 @@
  *
  * Must stay true: each partition gets `replicationFactor` distinct brokers; leader = first replica.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import { murmur2, toPositive } from '../client/partitioner'
 
 /**

@@ -21,7 +21,7 @@
  * message names the numbers and where the budget comes from.
  */
 import fs from 'node:fs'
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 
 /** Files an open replica holds at the least: its active segment's .log, .index and .timeindex. */
 export const FILES_PER_REPLICA = 3

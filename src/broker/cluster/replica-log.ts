@@ -1,16 +1,18 @@
 /**
- * ReplicaLog: the part of the storage layer's PartitionLog (../storage/partition-log.ts) that a
+ * ReplicaLog: the part of the storage layer's UnifiedLog (../storage/unified-log.ts) that a
  * replica uses, and ReplicaLogStore: where a cluster's replica logs live (one log directory per
- * broker). The cluster depends on these shapes only, so PartitionLog under a LogManager (the
+ * broker). The cluster depends on these shapes only, so UnifiedLog under a LogManager (the
  * default, ./log-manager-store.ts) or a test stand-in can back the replicas.
  *
  * Must stay true: offsets are contiguous from logStartOffset to logEndOffset - 1 (up to compaction
  * gaps); a follower's log is a prefix of its leader's log once truncated to its high watermark; the
  * store owns the logs' lifetime (closing and deleting), not the partitions using them.
  */
-import type { StorageError } from '../errors'
+import type { StorageError } from '../model/errors'
 import type { CleanerResult } from './cluster-api'
-import type { KafkaError } from '../errors'
+import type { KafkaError } from '../model/errors'
+import type { EpochEndOffset, EpochEntry } from '../storage/leader-epoch-file-cache'
+import type { LeaderAppendOptions, LogAppendInfo } from '../storage/unified-log'
 import type { LogConfig, RecordInput, SegmentDescription, StoredRecord } from '../storage/storage-types'
 
 export interface ReplicaLog {
@@ -25,12 +27,46 @@ export interface ReplicaLog {
   readonly checkpointedHighWatermark?: number | null
   /** The last compaction of this log, when a cleaner runs on it. */
   readonly lastCleaning?: CleanerResult | null
-  appendAsLeader(records: RecordInput[]): { firstOffset: number; lastOffset: number; batchBytes: number; maxTimestamp: number }
+  /**
+   * The exact number of records in [logStartOffset, highWatermark) (a compacted log without its
+   * gaps), kept cheaply per segment. @throws StorageError when a segment it must scan is corrupt.
+   */
+  readonly recordCount: number
+  /**
+   * Leader append of record batches v2 as a producer sends them (base offset 0, one or more):
+   * validated whole (CRC-32C, sizes against max.message.bytes, counts, timestamps against
+   * message.timestamp.type: see storage/log-validator.ts), then stamped in place with offsets from the
+   * log end offset and `leaderEpoch`, which starts an epoch in the leader-epoch cache when new.
+   * The `records` form encodes one batch first (a convenience the replica manager replaces).
+   * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE,
+   *   UNSUPPORTED_COMPRESSION_TYPE with nothing written; StorageError on I/O failure.
+   */
+  appendAsLeader(batches: Buffer, leaderEpoch: number, opts?: LeaderAppendOptions): LogAppendInfo
+  appendAsLeader(records: RecordInput[], leaderEpoch: number): LogAppendInfo
+  /**
+   * Follower append: batches exactly as the leader's readBatches returned them (offsets, leader
+   * epochs and CRCs kept); their partitionLeaderEpoch feeds the leader-epoch cache.
+   * @throws KafkaError CORRUPT_MESSAGE for a bad batch, OFFSET_OUT_OF_RANGE below the log end offset.
+   */
   appendAsFollower(batches: Buffer): { lastOffset: number; records: number }
+  /** The latest leader epoch that wrote to this log (its leader-epoch cache), or null when none. */
+  readonly latestEpoch: number | null
+  /**
+   * Where `leaderEpoch` ended in this log (OffsetsForLeaderEpoch, KIP-101): the largest epoch <= it
+   * and the start offset of the next epoch, or the log end offset for the latest epoch; -1 / -1
+   * (UNDEFINED_EPOCH / UNDEFINED_EPOCH_OFFSET) when unknown. A follower truncates to the leader's
+   * answer for its own latest epoch (then to its high watermark at most as far as the leader allows).
+   */
+  endOffsetForEpoch(leaderEpoch: number): EpochEndOffset
+  /** A new leader's epoch starts at `startOffset` (Kafka's maybeAssignEpochStartOffset). */
+  assignEpochStartOffset(leaderEpoch: number, startOffset: number): void
+  /** The leader-epoch cache's entries, oldest first (for the UI and tests). */
+  epochEntries(): EpochEntry[]
   readBatches(startOffset: number, maxBytes: number, maxOffset?: number): Buffer
   readRecords(startOffset: number, opts: { maxRecords?: number; maxBytes?: number; maxOffset?: number }): StoredRecord[]
   updateHighWatermark(offset: number): void
   offsetForTimestamp(ts: number): number | null
+  /** Removes every record at offset >= `offset` (whole batches; the epoch cache follows). */
   truncateTo(offset: number): void
   /** Delete everything and restart empty at `offset` (a follower behind its leader's log start). */
   truncateFullyAndStartAt(offset: number): void

@@ -1,20 +1,12 @@
 /**
- * Topic creation rules, with Kafka's error names and messages: the topic name
- * (../../shared/topic-name.ts, INVALID_TOPIC_EXCEPTION), the partition count (INVALID_PARTITIONS)
- * and the replication factor (INVALID_REPLICATION_FACTOR). Source: kafka.zk.AdminZkClient /
- * ReplicationControlManager.createTopic.
+ * Topic creation rules, with Kafka's error names and messages: the partition count
+ * (INVALID_PARTITIONS) and the replication factor (INVALID_REPLICATION_FACTOR); the topic name's
+ * rule is the model's (../model/topic-name.ts, INVALID_TOPIC_EXCEPTION). Source:
+ * kafka.zk.AdminZkClient / ReplicationControlManager.createTopic.
  *
  * Must stay true: checks run before any state changes, so a refused create leaves nothing behind.
  */
-import { KafkaError } from '../errors'
-import { topicNameProblem } from '../../shared/topic-name'
-
-/** Throws INVALID_TOPIC_EXCEPTION when `name` breaks Kafka's topic name rule. */
-export function validateTopicName(name: string): void {
-  if (typeof name !== 'string') throw new KafkaError('INVALID_TOPIC_EXCEPTION', 'Topic name must be a string')
-  const problem = topicNameProblem(name)
-  if (problem) throw new KafkaError('INVALID_TOPIC_EXCEPTION', problem)
-}
+import { KafkaError } from '../model/errors'
 
 /** Throws INVALID_PARTITIONS unless `partitions` is an integer >= 1. */
 export function validatePartitionCount(partitions: number): void {

@@ -18,10 +18,12 @@
  * readers report maxTimestamp as every record's timestamp (Kafka's DefaultRecordBatch /
  * LogValidator; the Java and kafkajs consumers do the same).
  *
- * Must stay true: we write no compression, producerId/epoch/sequence -1 (not idempotent); offsets
- * inside a batch are contiguous; the CRC always covers attributes..end.
+ * Must stay true: the builder writes no compression and producerId/epoch/sequence -1 (not
+ * idempotent), offsets inside a batch contiguous; the CRC always covers attributes..end, so the
+ * setters that change a batch in place (LogValidator's stamping) leave it valid: baseOffset and
+ * partitionLeaderEpoch lie outside the CRC, setBatchMaxTimestamp recomputes it.
  */
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
 import { ByteReader } from './byte-reader'
 import { ByteWriter, putBytes, putVarint, readInt64BE, sizeOfVarint, sizeOfVarlong, writeInt64BE } from './byte-writer'
 import { crc32c } from './crc32c'
@@ -106,6 +108,94 @@ export function batchPartitionLeaderEpoch(buf: Uint8Array, pos = 0): number {
 /** attributes of the batch at `pos`. */
 export function batchAttributes(buf: Uint8Array, pos = 0): number {
   return ((buf[pos + ATTRIBUTES_POS] << 8) | buf[pos + ATTRIBUTES_POS + 1]) << 16 >> 16
+}
+
+/**
+ * The smallest record timestamp the header of the batch at `pos` tells of: the append time
+ * (maxTimestamp) of a LogAppendTime batch, whose records all carry it, else baseTimestamp.
+ */
+export function batchMinTimestamp(buf: Uint8Array, pos = 0): number {
+  return (buf[pos + ATTRIBUTES_POS + 1] & TIMESTAMP_TYPE_MASK) !== 0 ? batchMaxTimestamp(buf, pos) : batchBaseTimestamp(buf, pos)
+}
+
+/** producerId of the batch at `pos` (-1: not idempotent). */
+export function batchProducerId(buf: Uint8Array, pos = 0): number {
+  return readInt64BE(buf, pos + PRODUCER_ID_POS)
+}
+
+/** baseSequence of the batch at `pos` (-1: none). */
+export function batchBaseSequence(buf: Uint8Array, pos = 0): number {
+  return int32At(buf, pos + BASE_SEQUENCE_POS)
+}
+
+/** lastOffsetDelta of the batch at `pos`. */
+export function batchLastOffsetDelta(buf: Uint8Array, pos = 0): number {
+  return int32At(buf, pos + LAST_OFFSET_DELTA_POS)
+}
+
+/**
+ * Sets the base offset of the batch at `pos` so that its last offset is `lastOffset` (Kafka's
+ * DefaultRecordBatch.setLastOffset). The base offset lies outside the CRC: the CRC stays valid.
+ */
+export function setBatchLastOffset(buf: Buffer, pos: number, lastOffset: number): void {
+  writeInt64BE(buf, lastOffset - int32At(buf, pos + LAST_OFFSET_DELTA_POS), pos + BASE_OFFSET_POS)
+}
+
+/** Sets partitionLeaderEpoch of the batch at `pos` (outside the CRC: it stays valid). Kafka's setPartitionLeaderEpoch. */
+export function setBatchPartitionLeaderEpoch(buf: Buffer, pos: number, epoch: number): void {
+  buf.writeInt32BE(epoch, pos + PARTITION_LEADER_EPOCH_POS)
+}
+
+/**
+ * Sets the timestamp type bit and maxTimestamp of the complete batch at `pos` and recomputes its
+ * CRC-32C; leaves the batch untouched when both already hold those values (Kafka's
+ * DefaultRecordBatch.setMaxTimestamp).
+ * @returns true when the batch changed.
+ */
+export function setBatchMaxTimestamp(buf: Buffer, pos: number, type: TimestampType, maxTimestamp: number): boolean {
+  if (batchTimestampType(buf, pos) === type && batchMaxTimestamp(buf, pos) === maxTimestamp) return false
+  const attributes = (batchAttributes(buf, pos) & ~TIMESTAMP_TYPE_MASK) | (type === 'LogAppendTime' ? TIMESTAMP_TYPE_MASK : 0)
+  buf.writeInt16BE(attributes, pos + ATTRIBUTES_POS)
+  writeInt64BE(buf, maxTimestamp, pos + MAX_TIMESTAMP_POS)
+  buf.writeUInt32BE(crc32c(buf, pos + ATTRIBUTES_POS, pos + batchSize(buf, pos)), pos + CRC_POS)
+  return true
+}
+
+/**
+ * How many records of the complete, sane, uncompressed batch at `pos` have minOffset <= offset <
+ * maxOffset. Reads only each record's length and offset delta (keys and values are skipped), and
+ * only when the bounds cut the batch; a batch whose offsets have no gaps (records count =
+ * lastOffsetDelta + 1) is counted from its header alone.
+ * @throws KafkaError CORRUPT_MESSAGE when the records do not parse, or the batch is compressed and cut by the bounds.
+ */
+export function countBatchRecordsInRange(buf: Buffer, pos: number, minOffset: number, maxOffset: number): number {
+  const base = batchBaseOffset(buf, pos)
+  const last = batchLastOffset(buf, pos)
+  const count = batchRecordCount(buf, pos)
+  if (minOffset <= base && maxOffset > last) return count
+  if (maxOffset <= base || minOffset > last) return 0
+  if (count === last - base + 1) return Math.min(last, maxOffset - 1) - Math.max(base, minOffset) + 1
+  if ((batchAttributes(buf, pos) & COMPRESSION_MASK) !== 0) {
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${base} uses compression codec ${batchAttributes(buf, pos) & COMPRESSION_MASK}, which this log does not read`)
+  }
+  const end = pos + batchSize(buf, pos)
+  const r = new ByteReader(buf, pos + BATCH_HEADER_SIZE, end)
+  let n = 0
+  try {
+    for (let i = 0; i < count; i++) {
+      const len = r.varint()
+      const recEnd = r.pos + len
+      if (len < 0 || recEnd > end) throw new RangeError(`record ${i} length ${len} overruns the batch`)
+      r.pos++ // attributes
+      r.varlong() // timestamp delta
+      const offset = base + r.varint()
+      if (offset >= minOffset && offset < maxOffset) n++
+      r.pos = recEnd
+    }
+  } catch (e) {
+    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${base} does not decode: ${(e as Error).message}`)
+  }
+  return n
 }
 
 /** Stored CRC of the batch at `pos` (unsigned). */

@@ -6,7 +6,7 @@
  * Must stay true: ids are fixed at cluster creation; the controller is the running broker with the
  * lowest id (-1 when none runs).
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { BrokerMeta } from '../cluster/cluster-metadata'
 
 /** The registry over the metadata's broker list (shared, so changes are persisted with it). */

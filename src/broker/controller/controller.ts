@@ -10,12 +10,15 @@
  * the controller is the running broker with the lowest id; a broker that stops leaves every ISR
  * (but the last member of one) and gives up its leaderships at once (a controlled shutdown).
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { ClusterEventInput } from '../cluster/cluster-events'
 import type { ClusterMetadata, TopicMeta } from '../cluster/cluster-metadata'
 import type { TopicConfigs } from '../cluster/cluster-api'
-import { toLogConfig, validateTopicConfigs } from '../cluster/topic-config'
-import { validatePartitionCount, validateReplicationFactor, validateTopicName } from '../cluster/topic-rules'
+import { validateTopicConfigs } from '../cluster/topic-config'
+import { validatePartitionCount, validateReplicationFactor } from '../cluster/topic-rules'
+import { toLogConfig } from '../model/log-config'
+import { validateTopicName } from '../model/topic-name'
+import type { TopicConfigOverrides } from '../model/topic-configs'
 import { OFFSETS_TOPIC } from '../group/committed-offsets'
 import { BrokerRegistry } from './broker-registry'
 import { ReplicationControl, type ReplicationControlEnv } from './replication-control'
@@ -108,7 +111,7 @@ export class Controller {
    *   TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG,
    *   POLICY_VIOLATION (the replica budget), KAFKA_STORAGE_ERROR (a log or the metadata could not be written).
    */
-  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: Partial<TopicConfigs> }): TopicMeta {
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides }): TopicMeta {
     validateTopicName(name)
     if (this.replication.topic(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
     if (name === OFFSETS_TOPIC) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name ${name} is reserved for Kafka's internal offsets topic`)
@@ -150,7 +153,7 @@ export class Controller {
    * Changes configs (kafka-configs --alter): validated against Kafka's rules, merged onto the
    * topic's, applied to every replica's log. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_CONFIG.
    */
-  alterTopicConfigs(name: string, configs: Partial<TopicConfigs>, applyToLogs: (t: TopicMeta, config: ReturnType<typeof toLogConfig>) => void): TopicMeta {
+  alterTopicConfigs(name: string, configs: TopicConfigOverrides, applyToLogs: (t: TopicMeta, config: ReturnType<typeof toLogConfig>) => void): TopicMeta {
     const t = this.topicOrThrow(name)
     const next = validateTopicConfigs(configs as Partial<Record<string, unknown>>, t.configs)
     t.configs = next

@@ -28,14 +28,14 @@
  * for it); an offline replica is never leader; every change is persisted (metaChanged) and reported
  * as a cluster event where a user cares.
  */
-import { KafkaError, type StorageError } from '../errors'
+import { KafkaError, type StorageError } from '../model/errors'
 import type { ClusterEventInput } from '../cluster/cluster-events'
 import type { ClusterMetadata, PartitionMeta, TopicMeta } from '../cluster/cluster-metadata'
 import { isCorruption, isStorageFailure, type Partition } from '../cluster/partition'
 import type { ReplicaLogStore } from '../cluster/replica-log'
 import { assignReplicas } from '../cluster/replica-assignment'
 import { checkReplicaBudget, type ReplicaBudget } from '../cluster/replica-budget'
-import { toLogConfig } from '../cluster/topic-config'
+import { toLogConfig } from '../model/log-config'
 import type { TopicConfigs } from '../cluster/cluster-api'
 import type { ReplicaManager } from '../server/replica-manager'
 import type { BrokerRegistry } from './broker-registry'

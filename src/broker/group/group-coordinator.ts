@@ -13,7 +13,7 @@
  * or too few replicas -> COORDINATOR_NOT_AVAILABLE, leadership moved -> NOT_COORDINATOR); one
  * unreadable coordinator partition never keeps the cluster from opening.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { ClusterEventInput } from '../cluster/cluster-events'
 import type { GroupLagRow, GroupOffsets } from '../cluster/cluster-api'
 import type { Partition } from '../cluster/partition'

@@ -7,8 +7,14 @@
  * Must stay true: meters are created lazily and removed with their topic; recording touches exactly
  * the cluster, broker, topic and partition meters of one partition.
  */
-import type { RateSeries } from '../cluster/cluster-api'
-import { RateMeter } from './rate-meter'
+import { RateMeter, type MetricPoint } from './rate-meter'
+
+/** The three per-second series of one scope, last 5 minutes: records in, bytes in, bytes out. */
+export interface RateSeries {
+  recordsInPerSec: MetricPoint[]
+  bytesInPerSec: MetricPoint[]
+  bytesOutPerSec: MetricPoint[]
+}
 
 /** The three meters of one scope. */
 export class ScopeMeters {

@@ -5,7 +5,11 @@
  * Must stay true: a bucket holds only the sum for the second it is stamped with; buckets older than
  * the window read as 0; recording never allocates.
  */
-import type { MetricPoint } from '../cluster/cluster-api'
+/** One second of a rate series: `t` the second's start in ms since the epoch, `v` the sum recorded in it. */
+export interface MetricPoint {
+  t: number
+  v: number
+}
 
 /** Seconds of history a meter keeps (5 minutes at 1 s resolution). */
 export const RATE_WINDOW_SECONDS = 300

@@ -9,7 +9,7 @@
  * BROKER_NOT_AVAILABLE at close) or with REQUEST_TIMED_OUT after the timeout; its timer never
  * outlives it.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 
 /** A partition a produce can wait on (the leader's Partition). */
 export interface HighWatermarkWaitable {

@@ -19,7 +19,7 @@
  * storage failure while appending takes that replica offline, not the round; a paused or stopped
  * broker fetches nothing.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import { isStorageFailure, type Partition } from '../cluster/partition'
 import type { ReplicaManager } from './replica-manager'
 

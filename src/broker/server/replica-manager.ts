@@ -15,9 +15,10 @@
  * produce returns a promise that the purgatory settles later); validation happens before anything
  * is appended; the metrics count what was appended and what consumers read.
  */
-import { KafkaError } from '../errors'
+import { KafkaError } from '../model/errors'
 import type { ClusterMetrics } from '../metrics/cluster-metrics'
 import type { RecordInput, StoredRecord } from '../storage/storage-types'
+import type { LogAppendInfo } from '../storage/unified-log'
 import { Partition, REPLICA_FETCH_MAX_BYTES, type FetchResult, type PartitionEnv, type PartitionRegistration } from '../cluster/partition'
 import { decodeRecordsInto, batchLastOffset, batchSize } from '../codec/record-batch'
 
@@ -35,14 +36,8 @@ export interface ReplicaManagerEnv {
   partitionEnv(topic: string, partition: number): PartitionEnv
 }
 
-/** One append's outcome on one partition (Kafka's PartitionResponse). */
-export interface AppendResult {
-  firstOffset: number
-  lastOffset: number
-  batchBytes: number
-  /** The batch's max timestamp (the append time for LogAppendTime topics), ms. */
-  maxTimestamp: number
-}
+/** One append's outcome on one partition (Kafka's LogAppendInfo / PartitionResponse). */
+export type AppendResult = LogAppendInfo
 
 /** One broker's replica manager. */
 export class ReplicaManager {
@@ -115,15 +110,19 @@ export class ReplicaManager {
   }
 
   /**
-   * Appends `records` to `topic`-`partition` as one batch, on this broker as its leader (Kafka's
-   * appendRecords for one partition; the caller validated the records and the acks rules).
+   * Appends to `topic`-`partition` on this broker as its leader (Kafka's appendRecords for one
+   * partition): record batches v2 as a producer sends them (base offset 0; the log's LogValidator
+   * checks them, assigns offsets and stamps the leader epoch, and stores valid batches byte for
+   * byte), or records to encode as one batch. The caller checked the acks rules.
    * @throws KafkaError BROKER_NOT_AVAILABLE (stopped), NOT_LEADER_OR_FOLLOWER (not its leader),
-   *   KAFKA_STORAGE_ERROR (its log cannot be written).
+   *   CORRUPT_MESSAGE / INVALID_RECORD / INVALID_TIMESTAMP / RECORD_TOO_LARGE /
+   *   UNSUPPORTED_COMPRESSION_TYPE (the batches break a rule; nothing written), KAFKA_STORAGE_ERROR
+   *   (its log cannot be written).
    */
-  appendRecords(topic: string, partition: number, records: RecordInput[]): AppendResult {
+  appendRecords(topic: string, partition: number, input: Buffer | RecordInput[]): AppendResult {
     const p = this.leaderPartition(topic, partition)
-    const res = p.appendRecordsAsLeader(records)
-    this.env.metrics.recordAppend(this.brokerId, topic, partition, records.length, res.batchBytes)
+    const res = p.appendRecordsAsLeader(input)
+    this.env.metrics.recordAppend(this.brokerId, topic, partition, res.records, res.batchBytes)
     return res
   }
 

@@ -16,7 +16,7 @@
  * thread-safe (the engine's single event loop owns it).
  */
 import * as fs from 'node:fs'
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import type { StorageBackend, StorageFile } from './storage-types'
 
 export abstract class AbstractIndex {

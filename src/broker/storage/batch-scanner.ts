@@ -10,11 +10,14 @@
  */
 import {
   BATCH_HEADER_SIZE,
+  TIMESTAMP_TYPE_MASK,
+  batchAttributes,
   batchBaseOffset,
   batchBaseTimestamp,
   batchCrcMatches,
   batchLastOffset,
   batchMaxTimestamp,
+  batchPartitionLeaderEpoch,
   batchRecordCount,
   batchSize,
   checkBatchHeader
@@ -41,6 +44,9 @@ export class BatchScanner {
   baseTimestamp = -1
   maxTimestamp = -1
   count = 0
+  /** The batch's partitionLeaderEpoch (-1: none recorded) and attributes. */
+  partitionLeaderEpoch = -1
+  attributes = 0
   /** Why the scan stopped early (null at a clean end). `position` is then the bad batch's position. */
   error: string | null = null
 
@@ -110,8 +116,18 @@ export class BatchScanner {
     this.baseTimestamp = batchBaseTimestamp(this.buf, bp)
     this.maxTimestamp = batchMaxTimestamp(this.buf, bp)
     this.count = batchRecordCount(this.buf, bp)
+    this.partitionLeaderEpoch = batchPartitionLeaderEpoch(this.buf, bp)
+    this.attributes = batchAttributes(this.buf, bp)
     this.nextPosition = pos + size
     return true
+  }
+
+  /**
+   * The smallest timestamp the batch reports for a record, as far as its header tells: the append
+   * time (maxTimestamp) of a LogAppendTime batch, else its baseTimestamp.
+   */
+  get minTimestamp(): number {
+    return (this.attributes & TIMESTAMP_TYPE_MASK) !== 0 ? this.maxTimestamp : this.baseTimestamp
   }
 
   /** In wholeBatches mode: true when the current batch's CRC-32C matches. */

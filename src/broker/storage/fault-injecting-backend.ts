@@ -11,7 +11,7 @@
  * - A failed operation changes nothing: the wrapped file is not called (no partial write).
  * - With no fault injected it only delegates (same sizes, same bytes, same errors).
  */
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import { fileBackendError } from './file-backend'
 import { mmapBackendError } from './mmap-backend'
 import type { StorageBackend, StorageFile } from './storage-types'

@@ -12,7 +12,7 @@
  * - Every failure is a StorageError (KAFKA_STORAGE_ERROR) naming the file.
  */
 import * as fs from 'node:fs'
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import type { StorageBackend, StorageFile } from './storage-types'
 
 /**

@@ -17,20 +17,19 @@
  * - The active segment is never touched; appends and reads go on between steps: a pass is a
  *   generator doing about `bytesPerStep` bytes of work per step, driven by LogManager.tick() or
  *   by setImmediate (clean()).
- * - A pass whose input changed (truncation, retention, another replacement: PartitionLog's
+ * - A pass whose input changed (truncation, retention, another replacement: UnifiedLog's
  *   structureVersion) is abandoned and its `.cleaned` files deleted; nothing is lost.
  * - Records without a key are kept (Kafka refuses them on compacted topics at produce time).
  * - A cleaner works on one log at a time (Kafka's cleaner thread), so one dedupe buffer bounds the
  *   offset map's memory; step() picks the log that waited longest.
  */
-import { StorageError } from '../errors'
-import type { CleanerResult } from '../cluster/cluster-api'
+import { StorageError } from '../model/errors'
 import { BatchScanner } from './batch-scanner'
 import type { LogSegment } from './log-segment'
 import { CLEANED_FILE_SUFFIX } from './log-segment'
-import type { PartitionLog } from './partition-log'
-import { RecordBatchBuilder, batchMaxTimestamp, batchTimestampType, decodeRecordsInto } from '../codec/record-batch'
-import type { StoredRecord } from './storage-types'
+import type { UnifiedLog } from './unified-log'
+import { RecordBatchBuilder, batchMaxTimestamp, batchPartitionLeaderEpoch, batchTimestampType, decodeRecordsInto } from '../codec/record-batch'
+import type { CleanerResult, StoredRecord } from './storage-types'
 
 /** How the cleaner runs. */
 export interface LogCleanerOptions {
@@ -45,7 +44,7 @@ export interface LogCleanerOptions {
    */
   dedupeBufferBytes?: number
   /** Called when a pass over `log` completed (its result is in log.lastCleaning), e.g. to checkpoint. */
-  onCleaned?: (log: PartitionLog) => void
+  onCleaned?: (log: UnifiedLog) => void
   log?: (line: string) => void
 }
 
@@ -57,7 +56,7 @@ export const MAP_ENTRY_OVERHEAD_BYTES = 24
 type Pass = Generator<void, CleanerResult | null, void>
 
 /** True when cleanup.policy includes compact. */
-export function isCompacted(log: PartitionLog): boolean {
+export function isCompacted(log: UnifiedLog): boolean {
   return log.config.cleanupPolicy.split(',').includes('compact')
 }
 
@@ -66,7 +65,7 @@ export function isCompacted(log: PartitionLog): boolean {
  * the high watermark (each segment ends where the next begins). Kafka: LogCleanerManager's
  * firstUncleanableOffset = min(active segment base offset, high watermark).
  */
-export function cleanableSegments(log: PartitionLog): LogSegment[] {
+export function cleanableSegments(log: UnifiedLog): LogSegment[] {
   const all = log.segmentList()
   const out: LogSegment[] = []
   for (let i = 0; i + 1 < all.length && all[i + 1].baseOffset <= log.highWatermark; i++) out.push(all[i])
@@ -78,7 +77,7 @@ export function cleanableSegments(log: PartitionLog): LogSegment[] {
  * offset where they end; null when nothing is cleanable. A segment holding the first dirty offset
  * counts as dirty.
  */
-function cleanableBytes(log: PartitionLog): { clean: number; dirty: number; end: number } | null {
+function cleanableBytes(log: UnifiedLog): { clean: number; dirty: number; end: number } | null {
   const all = log.segmentList()
   const cleanable = cleanableSegments(log)
   if (cleanable.length === 0) return null
@@ -99,7 +98,7 @@ function ratioOf(c: { clean: number; dirty: number } | null): number {
  * The dirty ratio of a log's cleanable segments: bytes from the first dirty offset on over all their
  * bytes (Kafka's LogToClean.cleanableRatio); 0 when nothing is cleanable.
  */
-export function dirtyRatio(log: PartitionLog): number {
+export function dirtyRatio(log: UnifiedLog): number {
   return ratioOf(cleanableBytes(log))
 }
 
@@ -108,7 +107,7 @@ export function dirtyRatio(log: PartitionLog): number {
  * cleanable bytes reached min.cleanable.dirty.ratio (Kafka's LogCleanerManager.grabFilthiestCompactedLog),
  * or a tombstone it kept has become removable (delete.retention.ms passed).
  */
-export function needsCleaning(log: PartitionLog, now: number): boolean {
+export function needsCleaning(log: UnifiedLog, now: number): boolean {
   if (log.isClosed || !isCompacted(log)) return false
   const c = cleanableBytes(log)
   if (c === null) return false
@@ -121,13 +120,13 @@ export class LogCleaner {
   private readonly bytesPerStep: number
   private readonly dedupeBufferBytes: number
   private readonly logLine: (line: string) => void
-  private readonly onCleaned: (log: PartitionLog) => void
-  private readonly passes = new Map<PartitionLog, Pass>()
+  private readonly onCleaned: (log: UnifiedLog) => void
+  private readonly passes = new Map<UnifiedLog, Pass>()
   /** The log whose pass step() drives (one at a time). */
-  private stepping: PartitionLog | null = null
+  private stepping: UnifiedLog | null = null
 
   /** The log whose cleaning pass is in progress (null between passes). */
-  get cleaningLog(): PartitionLog | null {
+  get cleaningLog(): UnifiedLog | null {
     return this.stepping
   }
   private readonly builder = new RecordBatchBuilder()
@@ -141,7 +140,7 @@ export class LogCleaner {
   }
 
   /** True while a pass over `log` is in progress. */
-  isCleaning(log: PartitionLog): boolean {
+  isCleaning(log: UnifiedLog): boolean {
     return this.passes.has(log)
   }
 
@@ -152,7 +151,7 @@ export class LogCleaner {
    * finished (or was abandoned) or nothing needed cleaning: the next call starts the next log's pass.
    * Finished passes record their CleanerResult in `log.lastCleaning`.
    */
-  step(logs: Iterable<PartitionLog>, now = this.clock()): boolean {
+  step(logs: Iterable<UnifiedLog>, now = this.clock()): boolean {
     const list = [...logs]
     for (const log of [...this.passes.keys()]) if (log.isClosed || !list.includes(log)) this.abort(log)
     let current = this.stepping !== null && this.passes.has(this.stepping) ? this.stepping : null
@@ -169,7 +168,7 @@ export class LogCleaner {
   }
 
   /** Runs one step of `pass`; false when it finished (or failed). */
-  private advance(log: PartitionLog, pass: Pass): boolean {
+  private advance(log: UnifiedLog, pass: Pass): boolean {
     let r: IteratorResult<void, CleanerResult | null>
     try {
       r = pass.next()
@@ -184,7 +183,7 @@ export class LogCleaner {
   }
 
   /** Abandons the pass on `log` (deleting its `.cleaned` files). */
-  abort(log: PartitionLog): void {
+  abort(log: UnifiedLog): void {
     const pass = this.passes.get(log)
     if (pass === undefined) return
     this.passes.delete(log)
@@ -199,7 +198,7 @@ export class LogCleaner {
    * Cleans `log` to completion synchronously (tests, tools). Returns the result (also in
    * `log.lastCleaning`), or null when there was nothing to clean or the pass was abandoned.
    */
-  cleanNow(log: PartitionLog, now = this.clock()): CleanerResult | null {
+  cleanNow(log: UnifiedLog, now = this.clock()): CleanerResult | null {
     this.abort(log)
     if (!needsCleaning(log, now)) return null
     const pass = this.pass(log, now)
@@ -213,7 +212,7 @@ export class LogCleaner {
    * Cleans `log` in setImmediate steps so appends and reads interleave; resolves with the result
    * (null when nothing to clean / abandoned), rejects on a storage error.
    */
-  clean(log: PartitionLog, now = this.clock()): Promise<CleanerResult | null> {
+  clean(log: UnifiedLog, now = this.clock()): Promise<CleanerResult | null> {
     this.abort(log)
     if (!needsCleaning(log, now)) return Promise.resolve(null)
     const pass = this.pass(log, now)
@@ -266,7 +265,7 @@ export class LogCleaner {
   }
 
   /** The pass over one log, as a generator yielding between steps. */
-  private *pass(log: PartitionLog, now: number): Pass {
+  private *pass(log: UnifiedLog, now: number): Pass {
     let version = log.structureVersion
     const all = log.segmentList()
     const closed = cleanableSegments(log)
@@ -359,9 +358,12 @@ export class LogCleaner {
             }
             if (keptRecs.length > 0) {
               const b = this.builder
-              // Kafka's cleaner keeps a batch's timestamp type; a LogAppendTime batch keeps its append time.
+              // Kafka's cleaner keeps a batch's timestamp type (a LogAppendTime batch keeps its append
+              // time) and its partitionLeaderEpoch, so the leader-epoch cache rebuilt from the batches
+              // after a cleaning is the same.
               const appendTime = batchTimestampType(s.buf, s.bufPos) === 'LogAppendTime' ? batchMaxTimestamp(s.buf, s.bufPos) : null
-              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, keptRecs, -1, appendTime)
+              const epoch = batchPartitionLeaderEpoch(s.buf, s.bufPos)
+              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, keptRecs, epoch, appendTime)
               cleaned.append(buf, b.lastOffset, b.maxTimestamp, b.count)
               result.recordsAfter += keptRecs.length
               result.bytesAfter += buf.length

@@ -19,7 +19,7 @@
  * - Logs the caller says are strays (`isStray`) are deleted before anything of them is opened.
  *
  * Must stay true:
- * - Without the marker at open, every log is recovered from its recovery point (PartitionLog); the
+ * - Without the marker at open, every log is recovered from its recovery point (LogLoader); the
  *   marker is written at close only when every log that needed recovery got it (so an offline log
  *   of an unclean directory is still recovered when it next opens).
  * - Creating a log that fails leaves no directory behind.
@@ -29,10 +29,13 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { KafkaError, StorageError } from '../errors'
+import { KafkaError, StorageError } from '../model/errors'
+import { writeFileDurably } from './checkpoint-file'
 import { LogCleaner, needsCleaning } from './log-cleaner'
-import { DEFAULT_LOG_CONFIG, PartitionLog, writeFileDurably } from './partition-log'
+import { DEFAULT_LOG_CONFIG } from './log-config'
+import { OffsetCheckpointFile, type TopicPartitionOffset } from './offset-checkpoint-file'
 import { toStorageError } from './storage-failure'
+import { UnifiedLog } from './unified-log'
 import type { LogConfig, StorageBackend } from './storage-types'
 
 /** Kafka's clean shutdown marker file name (LogLoader.CleanShutdownFile). */
@@ -89,43 +92,6 @@ export function parseTopicPartition(name: string): { topic: string; partition: n
   return { topic: m[1], partition }
 }
 
-/** Kafka's checkpoint file text: version 0, entry count, `topic partition offset` lines. */
-function checkpointText(entries: [string, number, number][]): string {
-  return `0\n${entries.length}\n${entries.map(([t, p, o]) => `${t} ${p} ${o}`).join('\n')}${entries.length ? '\n' : ''}`
-}
-
-/**
- * Reads a Kafka offsets checkpoint file (`0`, count, `topic partition offset` lines) into
- * `<topic>-<partition>` -> offset. A missing file is empty; a file that cannot be read or does not
- * parse gives the problem (a sentence) and no entries.
- */
-function readOffsetsCheckpoint(file: string): { offsets: Map<string, number>; problem: string | null } {
-  const offsets = new Map<string, number>()
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch (e) {
-    if ((e as { code?: unknown }).code === 'ENOENT') return { offsets, problem: null }
-    return { offsets, problem: `cannot be read: ${(e as Error).message}` }
-  }
-  const bad = (problem: string): { offsets: Map<string, number>; problem: string } => ({ offsets: new Map(), problem })
-  const lines = text.split('\n')
-  if (lines[lines.length - 1] === '') lines.pop()
-  if (lines[0] !== '0') return bad(`unknown checkpoint version ${JSON.stringify((lines[0] ?? '').slice(0, 40))}`)
-  const n = lines[1] === undefined || lines[1] === '' ? NaN : Number(lines[1])
-  if (!Number.isSafeInteger(n) || n < 0) return bad(`bad entry count ${JSON.stringify((lines[1] ?? '').slice(0, 40))}`)
-  if (lines.length !== 2 + n) return bad(`${lines.length - 2} entry lines where the count says ${n}`)
-  for (let i = 0; i < n; i++) {
-    const parts = lines[2 + i].split(' ')
-    const off = Number(parts[2])
-    if (parts.length !== 3 || parts[0] === '' || !/^\d+$/.test(parts[1]) || parts[2] === '' || !Number.isSafeInteger(off) || off < 0) {
-      return bad(`bad line ${i + 3} ${JSON.stringify(lines[2 + i].slice(0, 80))} (want "topic partition offset")`)
-    }
-    offsets.set(`${parts[0]}-${parts[1]}`, off)
-  }
-  return { offsets, problem: null }
-}
-
 export class LogManager {
   readonly logDir: string
   /**
@@ -140,7 +106,7 @@ export class LogManager {
   private readonly checkpointIntervalMs: number
   private readonly logLine: (line: string) => void
   private readonly onLogFailure: LogManagerOptions['onLogFailure']
-  private readonly logs = new Map<string, { topic: string; partition: number; log: PartitionLog }>()
+  private readonly logs = new Map<string, { topic: string; partition: number; log: UnifiedLog }>()
   /** Logs that failed to open, by `<topic>-<partition>`. */
   private readonly offline = new Map<string, StorageError>()
   /** Logs taken offline at run time (forgetLog), by name: the recovery point to recover from when they reopen. */
@@ -242,11 +208,14 @@ export class LogManager {
   /** Reads the dir's recovery-point, log-start-offset and cleaner-offset checkpoints; garbage is logged and ignored. */
   private readDirCheckpoints(): void {
     const read = (name: string, consequence: string): Map<string, number> | null => {
-      const file = path.join(this.logDir, name)
-      const { offsets, problem } = readOffsetsCheckpoint(file)
-      if (problem === null) return offsets
-      this.logLine(`brokerlab storage: ignoring ${file}: ${problem}; ${consequence}`)
-      return null
+      const file = new OffsetCheckpointFile(path.join(this.logDir, name))
+      try {
+        return file.read() ?? new Map()
+      } catch (e) {
+        if (!(e instanceof StorageError)) throw e
+        this.logLine(`brokerlab storage: ignoring ${file.file}: ${e.message}; ${consequence}`)
+        return null
+      }
     }
     this.recoveryPoints = read(RECOVERY_POINT_CHECKPOINT, this.hadCleanShutdown ? 'not needed after a clean shutdown' : 'every log recovers from offset 0')
     // Each log keeps its own log start offset (log-state.checkpoint); this file is written for Kafka's layout.
@@ -259,12 +228,12 @@ export class LogManager {
    * one) as the directory was at open (clean or not, its recovery points). On a storage failure it
    * is recorded offline (logged) and its StorageError returned; other errors are thrown.
    */
-  private openExisting(topic: string, partition: number, config: LogConfig): PartitionLog | StorageError {
+  private openExisting(topic: string, partition: number, config: LogConfig): UnifiedLog | StorageError {
     const name = `${topic}-${partition}`
     const dir = path.join(this.logDir, name)
-    let log: PartitionLog
+    let log: UnifiedLog
     try {
-      log = PartitionLog.open(dir, config, {
+      log = UnifiedLog.open(dir, config, {
         backend: this.backend,
         clock: this.clock,
         hadCleanShutdown: this.failedAt.has(name) ? false : this.hadCleanShutdown,
@@ -320,7 +289,7 @@ export class LogManager {
   }
 
   /** The log of (topic, partition), or undefined (also while it is offline). */
-  getLog(topic: string, partition: number): PartitionLog | undefined {
+  getLog(topic: string, partition: number): UnifiedLog | undefined {
     return this.logs.get(`${topic}-${partition}`)?.log
   }
 
@@ -330,7 +299,7 @@ export class LogManager {
    * (KAFKA_STORAGE_ERROR naming the file) while it still fails, or the directory's when the whole
    * directory is offline. Throws KafkaError UNKNOWN_TOPIC_OR_PARTITION when that log is not offline.
    */
-  reopenOfflineLog(topic: string, partition: number, config?: LogConfig, recover = false): PartitionLog {
+  reopenOfflineLog(topic: string, partition: number, config?: LogConfig, recover = false): UnifiedLog {
     this.checkOpen()
     const name = `${topic}-${partition}`
     if (!this.offline.has(name)) throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `log ${name} of ${this.logDir} is not offline`)
@@ -348,7 +317,7 @@ export class LogManager {
    * errno text (e.g. "No space left on device (ENOSPC)"); the directory's error when it is offline.
    * Throws KafkaError INVALID_PARTITIONS for a partition that is not a non-negative integer.
    */
-  getOrCreateLog(topic: string, partition: number, config: LogConfig): PartitionLog {
+  getOrCreateLog(topic: string, partition: number, config: LogConfig): UnifiedLog {
     this.checkOpen()
     if (!Number.isSafeInteger(partition) || partition < 0) throw new KafkaError('INVALID_PARTITIONS', `partition ${partition} must be a non-negative integer`)
     const name = `${topic}-${partition}`
@@ -365,9 +334,9 @@ export class LogManager {
       if (found instanceof StorageError) throw found
       return found
     }
-    let log: PartitionLog
+    let log: UnifiedLog
     try {
-      log = PartitionLog.open(dir, config, { backend: this.backend, clock: this.clock, log: this.logLine })
+      log = UnifiedLog.open(dir, config, { backend: this.backend, clock: this.clock, log: this.logLine })
     } catch (e) {
       fs.rmSync(dir, { recursive: true, force: true })
       const err = toStorageError(e, dir)
@@ -425,7 +394,7 @@ export class LogManager {
   }
 
   /** Every open log (offline ones are not). */
-  allLogs(): { topic: string; partition: number; log: PartitionLog }[] {
+  allLogs(): { topic: string; partition: number; log: UnifiedLog }[] {
     return [...this.logs.values()]
   }
 
@@ -478,7 +447,7 @@ export class LogManager {
   }
 
   /** Deletes segments beyond retention.ms / retention.bytes (Kafka's deleteRetentionMsBreachedSegments / deleteRetentionSizeBreachedSegments). */
-  applyRetention(log: PartitionLog, now = this.clock()): number {
+  applyRetention(log: UnifiedLog, now = this.clock()): number {
     const cfg = log.config
     if (!cfg.cleanupPolicy.split(',').includes('delete')) return 0
     let deleted = 0
@@ -498,9 +467,9 @@ export class LogManager {
    */
   writeCleanerCheckpoint(): void {
     this.checkOpen()
-    const entries: [string, number, number][] = []
-    for (const { topic, partition, log } of this.logs.values()) if (log.firstDirtyOffset > 0) entries.push([topic, partition, log.firstDirtyOffset])
-    writeFileDurably(path.join(this.logDir, CLEANER_OFFSET_CHECKPOINT), checkpointText(entries))
+    const entries: TopicPartitionOffset[] = []
+    for (const { topic, partition, log } of this.logs.values()) if (log.firstDirtyOffset > 0) entries.push({ topic, partition, offset: log.firstDirtyOffset })
+    new OffsetCheckpointFile(path.join(this.logDir, CLEANER_OFFSET_CHECKPOINT)).write(entries)
   }
 
   /**
@@ -510,18 +479,18 @@ export class LogManager {
   checkpoint(): void {
     if (this.dirError) return
     this.checkOpen()
-    const rp: [string, number, number][] = []
-    const ls: [string, number, number][] = []
+    const rp: TopicPartitionOffset[] = []
+    const ls: TopicPartitionOffset[] = []
     for (const { topic, partition, log } of [...this.logs.values()]) {
       this.isolated(topic, partition, log.dir, () => log.writeCheckpoint())
-      rp.push([topic, partition, log.recoveryPoint])
-      ls.push([topic, partition, log.logStartOffset])
+      rp.push({ topic, partition, offset: log.recoveryPoint })
+      ls.push({ topic, partition, offset: log.logStartOffset })
     }
     // The log dir's own checkpoints are retried at the next interval when they cannot be written.
     this.lastCheckpoint = this.clock()
     this.isolated(null, -1, this.logDir, () => {
-      writeFileDurably(path.join(this.logDir, RECOVERY_POINT_CHECKPOINT), checkpointText(rp))
-      writeFileDurably(path.join(this.logDir, LOG_START_OFFSET_CHECKPOINT), checkpointText(ls))
+      new OffsetCheckpointFile(path.join(this.logDir, RECOVERY_POINT_CHECKPOINT)).write(rp)
+      new OffsetCheckpointFile(path.join(this.logDir, LOG_START_OFFSET_CHECKPOINT)).write(ls)
       this.writeCleanerCheckpoint()
     })
   }

@@ -16,18 +16,19 @@
  */
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import { BatchScanner } from './batch-scanner'
 import { OffsetIndex } from './offset-index'
 import {
   BATCH_HEADER_SIZE,
   batchBaseOffset,
-  batchBaseTimestamp,
   batchCrcMatches,
   batchLastOffset,
   batchMaxTimestamp,
+  batchMinTimestamp,
   batchSize,
   checkBatchHeader,
+  countBatchRecordsInRange,
   decodeRecordsInto
 } from '../codec/record-batch'
 import type { LogConfig, SegmentDescription, StorageBackend, StorageFile, StoredRecord } from './storage-types'
@@ -252,7 +253,7 @@ export class LogSegment {
     if (this._minTimestamp !== undefined) {
       let p = 0
       while (p < batches.length) {
-        const bt = batchBaseTimestamp(batches, p)
+        const bt = batchMinTimestamp(batches, p)
         if (this._minTimestamp === null || bt < this._minTimestamp) this._minTimestamp = bt
         p += batchSize(batches, p)
       }
@@ -398,6 +399,7 @@ export class LogSegment {
     const b = this.translateOffset(offset)
     if (b === null) return 0
     const removed = this.log.size() - b.position
+    const recordsLeft = this._records === null ? null : this._records - this.countInRegion(b.position, this.log.size(), 0, Number.MAX_SAFE_INTEGER)
     this.offsetIndex.truncateTo(offset)
     this.timeIndex.truncateTo(offset)
     // The index entries at or after the cut position go too (an entry names a batch's last offset).
@@ -416,7 +418,10 @@ export class LogSegment {
       this._maxTimestamp = -1
       this._records = 0
       this.bytesSinceLastIndexEntry = 0
-    } else this.loadTail()
+    } else {
+      this.loadTail()
+      this._records = recordsLeft
+    }
     return removed
   }
 
@@ -464,7 +469,7 @@ export class LogSegment {
       this.indexBatch(s.position, s.size, s.lastOffset, s.maxTimestamp)
       next = s.lastOffset + 1
       records += s.count
-      if (minTs === null || s.baseTimestamp < minTs) minTs = s.baseTimestamp
+      if (minTs === null || s.minTimestamp < minTs) minTs = s.minTimestamp
       valid = s.position + s.size
     }
     this._nextOffset = next
@@ -504,26 +509,97 @@ export class LogSegment {
     return this.writable
   }
 
-  /** Records, batch-based min/max timestamps: scans batch headers once, then cached. */
-  describe(active: boolean): SegmentDescription {
-    if (this._records === null || this._minTimestamp === undefined) {
-      const s = new BatchScanner(this.log, 0, this.log.size(), { chunkSize: 256 * 1024 })
-      let records = 0
-      let minTs: number | null = null
-      while (s.next()) {
-        records += s.count
-        if (minTs === null || s.baseTimestamp < minTs) minTs = s.baseTimestamp
-      }
-      this._records = records
-      this._minTimestamp = minTs
+  /**
+   * Learns the record count and min timestamp from the batch headers; they are kept (and from then
+   * on maintained) only when every header was sane. Returns them, with the reason the scan stopped
+   * early (null when it did not).
+   */
+  private scanHeaders(): { records: number; minTimestamp: number | null; error: StorageError | null } {
+    const s = new BatchScanner(this.log, 0, this.log.size(), { chunkSize: 256 * 1024 })
+    let records = 0
+    let minTs: number | null = null
+    while (s.next()) {
+      records += s.count
+      if (minTs === null || s.minTimestamp < minTs) minTs = s.minTimestamp
     }
+    if (s.error !== null) return { records, minTimestamp: minTs, error: new StorageError('CORRUPT_MESSAGE', this.log.path, `cannot count records: ${s.error}`, s.position) }
+    this._records = records
+    this._minTimestamp = minTs
+    return { records, minTimestamp: minTs, error: null }
+  }
+
+  /**
+   * The number of records in the segment, exact (compaction gaps are not records). Maintained by
+   * append, recovery, truncation and the cleaner's writes; after a clean open it is learnt from the
+   * batch headers the first time it is asked for.
+   * @throws StorageError CORRUPT_MESSAGE naming the file when a batch header is not sane.
+   */
+  recordCount(): number {
+    if (this._records === null) {
+      const { error } = this.scanHeaders()
+      if (error !== null) throw error
+    }
+    return this._records!
+  }
+
+  /**
+   * The number of records with `from` <= offset < `to` in the segment, exact. Reads only the batch
+   * headers between the two bounds' batches, or, when that is the larger part of the segment, those
+   * outside them (subtracted from recordCount()); a batch a bound cuts is counted record by record
+   * only when its offsets have compaction gaps.
+   * @throws StorageError CORRUPT_MESSAGE naming the file when the log is not sane there.
+   */
+  countRecords(from: number, to: number): number {
+    const next = this.nextOffset()
+    const lo = Math.max(from, this.baseOffset)
+    const hi = Math.min(to, next)
+    if (hi <= lo) return 0
+    if (lo === this.baseOffset && hi === next) return this.recordCount()
+    const size = this.log.size()
+    const a = lo === this.baseOffset ? null : this.translateOffset(lo)
+    const b = hi === next ? null : this.translateOffset(hi)
+    const pa = a?.position ?? 0
+    const pb = b?.position ?? size
+    const direct = pb - pa
+    // Without a known total the complement would scan the whole segment anyway.
+    if (this._records === null || direct <= size - direct) {
+      return this.countInRegion(pa, b === null ? size : pb + b.size, lo, hi)
+    }
+    const below = a === null ? 0 : this.countInRegion(0, pa + a.size, 0, lo)
+    const above = b === null ? 0 : this.countInRegion(pb, size, hi, Number.MAX_SAFE_INTEGER)
+    return this.recordCount() - below - above
+  }
+
+  /** Records with minOffset <= offset < maxOffset among the batches in log positions [start, end) (whole batches). */
+  private countInRegion(start: number, end: number, minOffset: number, maxOffset: number): number {
+    const s = new BatchScanner(this.log, start, end, { chunkSize: 64 * 1024 })
+    let n = 0
+    while (s.next()) {
+      if (s.baseOffset >= minOffset && s.lastOffset < maxOffset) n += s.count
+      else if (s.lastOffset >= minOffset && s.baseOffset < maxOffset) {
+        if (s.count === s.lastOffset - s.baseOffset + 1) n += Math.min(s.lastOffset, maxOffset - 1) - Math.max(s.baseOffset, minOffset) + 1
+        else n += countBatchRecordsInRange(this.log.read(s.position, s.size), 0, minOffset, maxOffset)
+      }
+    }
+    if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', this.log.path, `cannot count records: ${s.error}`, s.position)
+    return n
+  }
+
+  /**
+   * Records, batch-based min/max timestamps: scans batch headers once, then cached. A segment whose
+   * headers stop being sane part way is described as far as they are (and scanned again next time).
+   */
+  describe(active: boolean): SegmentDescription {
+    let records = this._records
+    let minTimestamp = this._minTimestamp
+    if (records === null || minTimestamp === undefined) ({ records, minTimestamp } = this.scanHeaders())
     const max = this.maxTimestamp()
     return {
       baseOffset: this.baseOffset,
       sizeBytes: this.log.size(),
-      records: this._records,
-      minTimestamp: this._minTimestamp,
-      maxTimestamp: this._records === 0 || max < 0 ? null : max,
+      records,
+      minTimestamp,
+      maxTimestamp: records === 0 || max < 0 ? null : max,
       active
     }
   }

@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import type { StorageBackend, StorageFile } from './storage-types'
 
 /** The addon's file name without `.node`. */

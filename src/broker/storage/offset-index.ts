@@ -7,7 +7,7 @@
  * the batch that starts at its position (as Kafka's, which indexes the largest offset appended), so
  * a reader can verify an entry against the log.
  */
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import { AbstractIndex } from './abstract-index'
 import type { StorageBackend } from './storage-types'
 

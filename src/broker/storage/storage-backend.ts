@@ -6,7 +6,7 @@
  * 'mmap' fails loudly when the addon is missing; the choice is logged once per JS realm (the
  * engine's worker thread logs its own).
  */
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import { crc32cImplementation } from '../codec/crc32c'
 import { FileBackend } from './file-backend'
 import { MmapBackend, loadMmapAddon } from './mmap-backend'

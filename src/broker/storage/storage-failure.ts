@@ -7,7 +7,7 @@
  * fs such as ENOSPC, EIO, EACCES, ENOTDIR); anything else (a programming error) is not, so callers
  * rethrow it. The converted error names the file and keeps the original text (errno code and text).
  */
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 
 /** True for an error carrying an errno code, as Node's fs errors (SystemError) do: `code` like 'ENOSPC'. */
 export function isErrnoError(e: unknown): e is Error & { code: string; path?: string } {

@@ -6,7 +6,7 @@
  * Units: offsets are Kafka offsets held in JS numbers (exact below 2^53); sizes and positions are
  * bytes; times are ms since the epoch.
  */
-import type { CleanupPolicy } from '../../shared/contract'
+import type { CleanupPolicy } from '../model/topic-configs'
 
 /** A record header (Kafka's Header): string key, bytes value or null. */
 export interface StoredHeader {
@@ -45,9 +45,9 @@ export interface LogConfig {
   segmentIndexBytes: number
   /** index.interval.bytes: bytes of log between offset index entries. Default 4096. */
   indexIntervalBytes: number
-  /** retention.ms, -1 = unlimited. Default 604800000. */
+  /** retention.ms, -1 = unlimited. Default 604800000. (A LONG: clamped to Number.MAX_SAFE_INTEGER here, see model/log-config.ts.) */
   retentionMs: number
-  /** retention.bytes, -1 = unlimited. Default -1. */
+  /** retention.bytes, negative = unlimited. Default -1. (A LONG, clamped to the safe integers here.) */
   retentionBytes: number
   /** cleanup.policy. Default 'delete'. */
   cleanupPolicy: CleanupPolicy
@@ -55,15 +55,37 @@ export interface LogConfig {
   deleteRetentionMs: number
   /** min.cleanable.dirty.ratio: compaction starts once dirty / (clean + dirty) bytes reach it (0 to 1). */
   minCleanableDirtyRatio: number
-  /** flush.messages: fsync after this many appended messages. Default Number.MAX_SAFE_INTEGER (Kafka: Long.MAX_VALUE). */
+  /**
+   * flush.messages: fsync after this many appended messages. Kafka's default Long.MAX_VALUE arrives
+   * here clamped to Number.MAX_SAFE_INTEGER ("never" in practice); the topic's config stays exact.
+   */
   flushMessages: number
-  /** flush.ms: fsync when the last flush is older than this. Default Number.MAX_SAFE_INTEGER. */
+  /** flush.ms: fsync when the last flush is older than this (ms). Default Long.MAX_VALUE, clamped to Number.MAX_SAFE_INTEGER. */
   flushMs: number
   /**
    * message.timestamp.type: 'CreateTime' keeps the producer's timestamps; 'LogAppendTime' stamps
    * each leader-appended batch with the log's clock (batch attribute bit 3 set). Default 'CreateTime'.
    */
   messageTimestampType: 'CreateTime' | 'LogAppendTime'
+  /**
+   * max.message.bytes: the largest record batch a leader append accepts, in bytes (Kafka's
+   * LogConfig.maxMessageSize; RECORD_TOO_LARGE above it). Follower appends are not checked (the
+   * leader accepted the batch). Default 1048588.
+   */
+  maxMessageBytes: number
+}
+
+/**
+ * Outcome of one log cleaner pass over a partition log (cleanup.policy=compact): when it finished
+ * (ms since the epoch), records and bytes before and after, and the tombstones it removed.
+ */
+export interface CleanerResult {
+  finishedAt: number
+  recordsBefore: number
+  recordsAfter: number
+  bytesBefore: number
+  bytesAfter: number
+  tombstonesRemoved: number
 }
 
 /** A segment as the topic detail view shows it. */

@@ -7,7 +7,7 @@
  * Must stay true: timestamps strictly increase with entries, offsets do not decrease; each entry's
  * offset is the last offset of a batch whose maxTimestamp is the entry's timestamp.
  */
-import { StorageError } from '../errors'
+import { StorageError } from '../model/errors'
 import { AbstractIndex } from './abstract-index'
 import { readInt64BE, writeInt64BE } from '../codec/byte-writer'
 import type { StorageBackend } from './storage-types'

@@ -5,35 +5,30 @@
  * high watermark; delete.
  */
 import type { Command } from 'commander'
-import { DEFAULT_TOPIC_CONFIGS } from '../../broker/cluster/topic-config'
-import type { TopicConfigs, TopicDetail } from '../../shared/contract'
+import { topicConfigOverrides, type TopicConfigOverridesJson, type TopicDetail } from '../../shared/contract'
 import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
 import { usageError } from '../cli-error'
 import { formatTable } from '../table'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
-/** Java's Long.MAX_VALUE as Kafka prints it: the default of flush.messages and flush.ms ("never"). */
-export const LONG_MAX_VALUE_TEXT = '9223372036854775807'
-
 /**
- * Config values from the command line: numbers (integers, decimals) become numbers, the rest stays text. Kafka's
- * Long.MAX_VALUE (9223372036854775807) becomes Number.MAX_SAFE_INTEGER, the engine's "never"; other
- * integers beyond 2^53 - 1 stay as they are, for validation to refuse.
+ * Config values from the command line, as text, as Kafka's tools pass them (ConfigDef parses each
+ * by its type): the shared schemas and the engine check and parse them by the topic config table,
+ * so a LONG such as flush.ms=9223372036854775807 (Long.MAX_VALUE) is taken exactly, and one above
+ * Long.MAX_VALUE is refused with Kafka's "Not a number of type LONG". A key given twice keeps its last value.
  */
-export function configValues(pairs: [string, string][] | undefined): Record<string, string | number> | undefined {
+export function configValues(pairs: [string, string][] | undefined): TopicConfigOverridesJson | undefined {
   if (!pairs || pairs.length === 0) return undefined
-  const out: Record<string, string | number> = {}
-  for (const [k, v] of pairs) out[k] = v === LONG_MAX_VALUE_TEXT ? Number.MAX_SAFE_INTEGER : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v
-  return out
+  return Object.fromEntries(pairs) as TopicConfigOverridesJson
 }
 
 /**
  * kafka-topics --describe text for one topic. Like Kafka's, `Configs:` lists the topic's overrides
- * only (values that differ from the defaults); `--json` has every value.
+ * only (values that differ from Kafka's defaults, exactly as stored: a LONG in full); `--json` has
+ * every value (LONG values as decimal strings).
  */
 export function describeText(t: TopicDetail): string {
-  const overrides = Object.entries(t.configs)
-    .filter(([k, v]) => DEFAULT_TOPIC_CONFIGS[k as keyof TopicConfigs] !== v)
+  const overrides = Object.entries(topicConfigOverrides(t.configs))
     .map(([k, v]) => `${k}=${v}`)
     .join(',')
   const lines = [

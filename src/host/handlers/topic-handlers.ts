@@ -3,6 +3,7 @@
  * all or nothing), delete, defaults, segments, and the per-partition offsets kafka-get-offsets shows.
  */
 import { validateTopicConfigs } from '../../broker/cluster/topic-config'
+import { toTopicConfigsView } from '../../broker/model/topic-config-values'
 import { toTopicDetail, toTopicSummary } from '../contract-views'
 import type { HandlerContext, NamespaceHandlers } from './handler-context'
 
@@ -29,7 +30,7 @@ export function topicHandlers({ cluster: c }: HandlerContext): NamespaceHandlers
       c.deleteTopic(topic)
       return { ok: true }
     },
-    'topic/defaults': () => ({ configs: c.defaultTopicConfigs(), brokers: c.brokers().length }),
+    'topic/defaults': () => ({ configs: toTopicConfigsView(c.defaultTopicConfigs()), brokers: c.brokers().length }),
     'topic/segments': ({ topic, partition }) => {
       const s = c.segments(topic, partition)
       return { topic, partition, segments: s.segments.map((x) => ({ ...x })), lastCleaning: s.lastCleaning ? { ...s.lastCleaning } : null }

@@ -17,7 +17,7 @@
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Acks, ClusterApi, ProducerRecord } from '../../broker/cluster/cluster-api'
-import { KafkaError } from '../../broker/errors'
+import { KafkaError } from '../../broker/model/errors'
 import type { ImportTimestamp } from '../../shared/contract'
 import { ImportFormatError } from './import-format-error'
 import { describeByteLimit, MAX_IMPORT_ROW_BYTES } from './import-limits'

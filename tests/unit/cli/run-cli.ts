@@ -14,10 +14,11 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs `brokerlab ...args`; `env` is added to the process environment. */
-export function runBrokerlab(args: string[], env: Record<string, string> = {}): CliRun {
+/** Runs `brokerlab ...args`; `env` is added to the process environment; `input` is its standard input. */
+export function runBrokerlab(args: string[], env: Record<string, string> = {}, input?: string): CliRun {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: ROOT,
+    ...(input !== undefined ? { input } : {}),
     encoding: 'utf8',
     timeout: 120_000,
     maxBuffer: 64 * 1024 * 1024,

@@ -99,4 +99,24 @@ describe('messages/fetch pages are bounded in bytes', () => {
       expect(mergedBack.records.map(id)).toEqual(expected.slice(expected.length - mergedBack.records.length))
     }
   })
+
+  it('latest is the page of the last records before the high watermarks, and the page says each partition\'s range', async () => {
+    await ok(service.handle('topic/create', { topic: 'tail', partitions: 2, replicationFactor: 1 }))
+    for (let i = 0; i < 30; i++) {
+      tc.clock.now += 1
+      await ok(service.handle('produce/send', { topic: 'tail', acks: 1, records: [{ key: `k${i}`, value: `v${i}`, partition: i % 2 }] }))
+    }
+    for (const direction of [undefined, 'forward', 'backward'] as const) {
+      const one = await ok(service.handle('messages/fetch', { topic: 'tail', partition: 1, start: { kind: 'latest' }, limit: 4, ...(direction ? { direction } : {}) }))
+      expect(one.records.map((r) => r.offset)).toEqual([11, 12, 13, 14])
+      expect(one.partitions).toEqual([{ partition: 1, logStartOffset: 0, highWatermark: 15 }])
+      expect(one.nextOffsets[1]).toBe(15)
+    }
+    const all = await ok(service.handle('messages/fetch', { topic: 'tail', partition: null, start: { kind: 'latest' }, limit: 6 }))
+    expect(all.records.map((r) => Buffer.from(r.key!, 'base64').toString())).toEqual(['k24', 'k25', 'k26', 'k27', 'k28', 'k29'])
+    expect(all.partitions.map((p) => p.highWatermark)).toEqual([15, 15])
+    // Continuing backwards from the page's first offsets, per partition.
+    const before = await ok(service.handle('messages/fetch', { topic: 'tail', partition: null, start: { kind: 'offsets', offsets: all.firstOffsets }, limit: 6, direction: 'backward' }))
+    expect(before.records.map((r) => Buffer.from(r.key!, 'base64').toString())).toEqual(['k18', 'k19', 'k20', 'k21', 'k22', 'k23'])
+  })
 })

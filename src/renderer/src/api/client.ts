@@ -12,7 +12,7 @@ import type { BrokerlabApi, ContractEvents, EventName, RequestName, RequestOf, R
 import { ApiError } from './api-error'
 import { ipcTransport } from './ipc-transport'
 import { wsTransport, type WsState } from './ws-transport'
-import { contractSocketUrl, takePageToken } from './page-token'
+import { contractSocketUrl, takePageToken, TOKEN_STORAGE_KEY } from './page-token'
 
 let current: BrokerlabApi | null = null
 
@@ -87,7 +87,26 @@ export const produceApi = {
 }
 
 export const messagesApi = {
-  fetch: (req: Req<'messages/fetch'>) => call('messages/fetch', req)
+  fetch: (req: Req<'messages/fetch'>) => call('messages/fetch', req),
+  tail: (req: Req<'messages/tail'>) => call('messages/tail', req),
+  searchStart: (req: Req<'messages/search-start'>) => call('messages/search-start', req),
+  searchPoll: (req: Req<'messages/search-poll'>) => call('messages/search-poll', req),
+  searchStop: (searchId: string) => call('messages/search-stop', { searchId }),
+  exportStart: (req: Req<'messages/export-start'>) => call('messages/export-start', req),
+  exportStatus: (exportId: string) => call('messages/export-status', { exportId }),
+  exportCancel: (exportId: string) => call('messages/export-cancel', { exportId }),
+  exportSave: (exportId: string, fileName: string) => call('messages/export-save', { exportId, fileName })
+}
+
+/**
+ * Browser mode: the web host's download URL of an export (it needs the run's token, kept by
+ * page-token.ts); null in the desktop app, which saves through messages/export-save instead.
+ */
+export function exportDownloadUrl(exportId: string, fileName: string): string | null {
+  if (transportKind.value === 'ipc') return null
+  const token = typeof sessionStorage !== 'undefined' ? sessionStorage.getItem(TOKEN_STORAGE_KEY) : null
+  const q = new URLSearchParams({ ...(token ? { token } : {}), name: fileName })
+  return `/export/${encodeURIComponent(exportId)}?${q.toString()}`
 }
 
 export const groupApi = {

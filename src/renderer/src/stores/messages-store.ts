@@ -1,17 +1,28 @@
 /**
- * useMessagesStore: the message browser's query (topic, partition or all, start position, page
- * size, key filter), the current page of records and its per-partition cursors, and the payload
- * viewer chosen globally and per row.
- * Must stay true: `records` is one page in display order (offset order for one partition, timestamp
- * order for all); paging uses the cursors of the page shown, so no record is skipped or repeated.
+ * useMessagesStore: the message browser's page: the query (topic, partition or all, start
+ * position, page size, order), the page of records (loaded in chunks, utils/message-paging.ts),
+ * where it is (per partition: the page's offsets, log start offset, high watermark), the rows
+ * selected for export, and the payload viewer chosen globally and per row. Also the record actions:
+ * copy as JSON and produce again (pre-fills the producer).
+ *
+ * Must stay true: `records` is one page in ascending (timestamp, partition, offset) order
+ * (`rows` is the display order: newest first when `newestFirst`); paging uses the cursors of the
+ * page shown, so no record is skipped or repeated; Previous / Next are offered only when records
+ * lie before / after the page; `records` is a raw (non-reactive) array, replaced whole, so a
+ * 100,000-row page costs no proxies.
  */
 import { defineStore } from 'pinia'
-import type { ContractError, RecordView, StartPosition } from '../../../shared/contract'
+import { markRaw, toRaw } from 'vue'
+import type { ContractError, PartitionRange, RecordView, StartPosition } from '../../../shared/contract'
+import { toExportedRecordFromView } from '../../../shared/exported-record'
 import { messagesApi } from '../api/client'
-import { mergePages } from '../utils/message-paging'
+import { atHighWatermark, atLogStart, loadPage, type PageRequest } from '../utils/message-paging'
+import { decodeUtf8, base64ToBytes } from '../utils/payload-viewers'
 import { useNoticeStore } from './notice-store'
+import { useProducerStore } from './producer-store'
+import { useRouterStore } from './router-store'
 
-export type StartKind = StartPosition['kind']
+export type StartKind = Exclude<StartPosition['kind'], 'offsets'>
 
 export interface MessagesState {
   topic: string | null
@@ -23,16 +34,25 @@ export interface MessagesState {
   timestamp: number
   /** Records per page (1 to 100,000). */
   limit: number
+  /** Show the page newest first (the default for latest). */
+  newestFirst: boolean
   keyContains: string
+  /** The page, ascending; raw. */
   records: RecordView[]
   nextOffsets: Record<number, number>
   firstOffsets: Record<number, number>
+  partitions: PartitionRange[]
+  byteLimitReached: boolean
   loading: boolean
+  /** Records of the page loaded so far while it loads, and the page size asked. */
+  loaded: number
   error: ContractError | null
   /** Viewer id for values (text, json, hex). */
   viewer: string
   /** Per-row viewer override, keyed "partition:offset". */
   rowViewers: Record<string, string>
+  /** Rows selected for export, keyed "partition:offset". */
+  selected: Record<string, true>
   /** True once a fetch has run (to tell "no records" from "not fetched"). */
   fetched: boolean
 }
@@ -42,22 +62,54 @@ export function rowKey(r: { partition: number; offset: number }): string {
   return `${r.partition}:${r.offset}`
 }
 
+/** A record's key or value as producer text, or null when its bytes are not UTF-8 (the producer sends text). */
+function producerText(b64: string | null): { text: string | null; ok: boolean } {
+  if (b64 === null) return { text: null, ok: true }
+  const { text, valid } = decodeUtf8(base64ToBytes(b64) as Uint8Array)
+  return { text, ok: valid }
+}
+
+/** Writes text to the clipboard (the async API, else a hidden textarea and execCommand). */
+async function copyText(text: string): Promise<void> {
+  if (typeof navigator !== 'undefined' && navigator.clipboard?.writeText) {
+    try {
+      return await navigator.clipboard.writeText(text)
+    } catch {
+      /* fall back below */
+    }
+  }
+  const area = document.createElement('textarea')
+  area.value = text
+  area.style.position = 'fixed'
+  area.style.opacity = '0'
+  document.body.appendChild(area)
+  area.select()
+  const ok = document.execCommand('copy')
+  area.remove()
+  if (!ok) throw new Error('the clipboard is not available')
+}
+
 export const useMessagesStore = defineStore('messages', {
   state: (): MessagesState => ({
     topic: null,
     partition: null,
-    startKind: 'earliest',
+    startKind: 'latest',
     offset: 0,
     timestamp: Date.now() - 3_600_000,
     limit: 1000,
+    newestFirst: true,
     keyContains: '',
-    records: [],
+    records: markRaw([]),
     nextOffsets: {},
     firstOffsets: {},
+    partitions: [],
+    byteLimitReached: false,
     loading: false,
+    loaded: 0,
     error: null,
     viewer: 'text',
     rowViewers: {},
+    selected: {},
     fetched: false
   }),
   getters: {
@@ -71,7 +123,21 @@ export const useMessagesStore = defineStore('messages', {
           return { kind: s.startKind }
       }
     },
-    canPage: (s) => s.fetched && Object.keys(s.nextOffsets).length > 0
+    /** The page in display order. */
+    rows(s): RecordView[] {
+      return s.newestFirst ? markRaw([...s.records].reverse()) : s.records
+    },
+    /** Records lie before the page. */
+    canPrevious: (s) => s.fetched && s.partitions.length > 0 && !atLogStart(s.firstOffsets, s.partitions),
+    /** Records lie after the page. */
+    canNext: (s) => s.fetched && s.partitions.length > 0 && !atHighWatermark(s.nextOffsets, s.partitions),
+    /** Rows selected (cheap: the page's rows are not scanned, so it may be read while a page loads). */
+    selectedCount: (s) => Object.keys(s.selected).length,
+    /** The selected records, in page order (scans the page: for actions, not for templates). */
+    selectedRecords(s): RecordView[] {
+      const selected = toRaw(s.selected)
+      return s.records.filter((r) => selected[rowKey(r)])
+    }
   },
   actions: {
     /** Chooses the topic (clears the page). */
@@ -79,59 +145,57 @@ export const useMessagesStore = defineStore('messages', {
       if (topic === this.topic) return
       this.topic = topic
       this.partition = null
-      this.records = []
+      this.clearPage()
+    },
+    /** Chooses the start position; latest shows newest first, the others oldest first (the order can be toggled after). */
+    setStartKind(kind: StartKind): void {
+      this.startKind = kind
+      this.newestFirst = kind === 'latest'
+    },
+    clearPage(): void {
+      this.records = markRaw([])
       this.nextOffsets = {}
       this.firstOffsets = {}
+      this.partitions = []
+      this.selected = {}
       this.fetched = false
     },
-    /** Fetches the first page from the chosen start position. */
+    /** Fetches the page at the chosen start position. */
     async fetch(): Promise<void> {
       if (!this.topic) return
-      await this.run(async () => {
-        const res = await messagesApi.fetch(this.request(this.partition, this.start, 'forward'))
-        return res
-      })
+      await this.load({ ...this.request(), start: this.start, direction: 'forward' })
     },
     /** Fetches the page after (forward) or before (backward) the one shown. */
     async page(direction: 'forward' | 'backward'): Promise<void> {
-      if (!this.topic || !this.canPage) return
-      const cursors = direction === 'forward' ? this.nextOffsets : this.firstOffsets
-      if (this.partition !== null) {
-        const offset = cursors[this.partition] ?? 0
-        await this.run(() => messagesApi.fetch(this.request(this.partition, { kind: 'offset', offset }, direction)))
-        return
-      }
-      const partitions = Object.keys(cursors).map(Number)
-      const previous = { nextOffsets: this.nextOffsets, firstOffsets: this.firstOffsets }
-      await this.run(async () => {
-        const pages = await Promise.all(
-          partitions.map((p) => messagesApi.fetch(this.request(p, { kind: 'offset', offset: cursors[p] }, direction)))
-        )
-        return mergePages(pages.map((x) => x.records), this.limit, direction, previous)
-      })
+      if (!this.topic || !(direction === 'forward' ? this.canNext : this.canPrevious)) return
+      const offsets = direction === 'forward' ? this.nextOffsets : this.firstOffsets
+      await this.load({ ...this.request(), start: { kind: 'offsets', offsets: { ...offsets } }, direction })
     },
-    request(partition: number | null, start: StartPosition, direction: 'forward' | 'backward') {
-      return {
-        topic: this.topic as string,
-        partition,
-        start,
-        limit: this.limit,
-        direction,
-        ...(this.keyContains ? { keyContains: this.keyContains } : {})
-      }
+    request(): Omit<PageRequest, 'start' | 'direction'> {
+      return { topic: this.topic as string, partition: this.partition, limit: this.limit, ...(this.keyContains ? { keyContains: this.keyContains } : {}) }
     },
-    async run(
-      fetcher: () => Promise<{ records: RecordView[]; nextOffsets: Record<number, number>; firstOffsets: Record<number, number> }>
-    ): Promise<void> {
+    /** Loads a page chunk by chunk; the rows so far show while the rest loads. */
+    async load(page: PageRequest): Promise<void> {
       this.loading = true
+      this.loaded = 0
+      let first = true
       try {
-        const res = await fetcher()
-        this.records = res.records
-        // Keep cursors of partitions not in this response (an empty page leaves them unchanged).
-        this.nextOffsets = { ...this.nextOffsets, ...res.nextOffsets }
-        this.firstOffsets = { ...this.firstOffsets, ...res.firstOffsets }
-        this.rowViewers = {}
-        this.fetched = true
+        for await (const p of loadPage(page, (req) => messagesApi.fetch(req))) {
+          // A task of its own for showing the chunk, apart from the one that received and parsed it.
+          await new Promise((r) => setTimeout(r, 0))
+          if (first) {
+            this.rowViewers = {}
+            this.selected = {}
+            first = false
+          }
+          this.records = markRaw(p.records)
+          this.nextOffsets = p.nextOffsets
+          this.firstOffsets = p.firstOffsets
+          this.partitions = p.partitions
+          this.byteLimitReached = p.byteLimitReached
+          this.loaded = p.records.length
+          this.fetched = true
+        }
         this.error = null
       } catch (e) {
         this.error = useNoticeStore().error(e, 'Fetch messages')
@@ -147,6 +211,48 @@ export const useMessagesStore = defineStore('messages', {
     },
     viewerFor(r: RecordView): string {
       return this.rowViewers[rowKey(r)] ?? this.viewer
+    },
+    /** Selects or unselects a row for export. */
+    toggleSelected(r: RecordView, on?: boolean): void {
+      const k = rowKey(r)
+      if (on ?? !this.selected[k]) this.selected[k] = true
+      else delete this.selected[k]
+    },
+    /** Selects every row of the page, or none. */
+    selectAll(on: boolean): void {
+      this.selected = on ? Object.fromEntries(this.records.map((r) => [rowKey(r), true as const])) : {}
+    },
+    /** Copies one record to the clipboard as JSON (the export's record form). */
+    async copyAsJson(topic: string, r: RecordView): Promise<void> {
+      try {
+        await copyText(JSON.stringify(toExportedRecordFromView(topic, r), null, 2))
+        useNoticeStore().push('success', `Copied record ${r.partition}:${r.offset} as JSON`)
+      } catch (e) {
+        useNoticeStore().push('error', `Copy as JSON: ${(e as Error).message}`)
+      }
+    },
+    /**
+     * Opens the producer with this record's key, value, headers and partition, to edit and send
+     * (to this topic or another). Bytes that are not UTF-8 cannot be edited as text: refused, saying so.
+     * @returns true when the producer was opened.
+     */
+    produceAgain(topic: string, r: RecordView): boolean {
+      const key = producerText(r.key)
+      const value = producerText(r.value)
+      const headers = r.headers.map((h) => ({ key: h.key, ...producerText(h.value) }))
+      if (!key.ok || !value.ok || headers.some((h) => !h.ok)) {
+        useNoticeStore().push('warning', `Produce again: record ${r.partition}:${r.offset} holds bytes that are not UTF-8 text, which the producer cannot send`)
+        return false
+      }
+      useProducerStore().prefill({
+        topic,
+        key: key.text,
+        value: value.text,
+        headers: headers.map((h) => ({ key: h.key, value: h.text ?? '' })),
+        partition: r.partition
+      })
+      useRouterStore().go('producer', topic)
+      return true
     }
   }
 })

@@ -87,6 +87,22 @@ export const useProducerStore = defineStore('producer', {
   }),
   actions: {
     /**
+     * Fills the form with a record to edit and send again (the message browser's "Produce again"):
+     * topic, key (null: the null-key box), value (null: a tombstone), headers and partition; count 1.
+     */
+    prefill(r: { topic: string; key: string | null; value: string | null; headers: { key: string; value: string }[]; partition: number | null }): void {
+      this.topic = r.topic
+      this.nullKey = r.key === null
+      this.key = r.key ?? ''
+      this.nullValue = r.value === null
+      this.value = r.value ?? ''
+      this.headers = r.headers.map((h) => ({ ...h }))
+      this.partition = r.partition
+      this.count = 1
+      this.result = null
+      this.error = null
+    },
+    /**
      * Sends the form's record (count times) with produce/send.
      * @returns true when every record was written; false on an error or a partly written send
      *   (then `error` holds the failure and `result` what was written).

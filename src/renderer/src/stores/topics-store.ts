@@ -5,7 +5,7 @@
  * shown as notices with Kafka's error name and returned as ContractError, never thrown to views.
  */
 import { defineStore } from 'pinia'
-import type { ContractError, RequestOf, TopicConfigs, TopicDetail, TopicSummary } from '../../../shared/contract'
+import type { ContractError, RequestOf, TopicConfigsView, TopicDetail, TopicSummary } from '../../../shared/contract'
 import { topicApi } from '../api/client'
 import { toContractError } from '../api/api-error'
 import { useNoticeStore } from './notice-store'
@@ -14,7 +14,8 @@ export interface TopicsState {
   list: TopicSummary[]
   loading: boolean
   error: ContractError | null
-  defaults: TopicConfigs | null
+  /** Kafka's default topic configs (LONG values as exact decimal strings), from topic/defaults. */
+  defaults: TopicConfigsView | null
   /** Number of brokers, from topic/defaults: the largest legal replication factor. */
   brokers: number
   /** ms when `list` was fetched (to pick the fresher of list and snapshot). */

@@ -1,15 +1,18 @@
 /**
  * Display formatting shared by the views: bytes (binary units, as Kafka tools print), counts with
- * thousands separators, rates, timestamps (local time, ms precision, with the time zone's offset)
- * and durations.
+ * thousands separators, rates, timestamps (local time, ms precision, with the time zone's offset),
+ * durations, and glosses of topic config values (LONG values arrive as exact decimal strings and are
+ * read as bigint).
  * Must stay true: pure functions; never throw on odd input (NaN, negatives print as they are); a
- * timestamp never shows without its time zone.
+ * timestamp never shows without its time zone; a LONG is never rounded through a JS number, except
+ * where a gloss says "≈".
  */
+import { LONG_MAX_VALUE } from '@shared/contract'
 
-/** 1536 -> "1.5 KiB"; units B, KiB, MiB, GiB, TiB. */
+/** 1536 -> "1.5 KiB"; units B, KiB, MiB, GiB, TiB, PiB, EiB. */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return String(bytes)
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB']
   let v = Math.abs(bytes)
   let i = 0
   while (v >= 1024 && i < units.length - 1) {
@@ -55,31 +58,50 @@ export function formatClock(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
 }
 
-/** Milliseconds as Kafka configs show durations: 604800000 -> "7 d", 3600000 -> "1 h". -1 -> "unlimited". */
-export function formatDuration(ms: number): string {
-  if (ms < 0) return 'unlimited'
-  if (ms >= Number.MAX_SAFE_INTEGER) return 'Long.MAX_VALUE (never)'
-  const units: [number, string][] = [
-    [86_400_000, 'd'],
-    [3_600_000, 'h'],
-    [60_000, 'min'],
-    [1000, 's']
-  ]
-  for (const [size, unit] of units) if (ms >= size && ms % size === 0) return `${ms / size} ${unit}`
-  return `${ms} ms`
+const DURATION_UNITS: [bigint, string][] = [
+  [86_400_000n, 'd'],
+  [3_600_000n, 'h'],
+  [60_000n, 'min'],
+  [1000n, 's']
+]
+
+/**
+ * Milliseconds as Kafka configs show durations: 604800000 -> "7 d", 3600000 -> "1 h", negative ->
+ * "unlimited", Long.MAX_VALUE (9223372036854775807n) -> "Long.MAX_VALUE (never)". Exact for bigints.
+ */
+export function formatDuration(ms: number | bigint): string {
+  const v = typeof ms === 'bigint' ? ms : Number.isSafeInteger(ms) ? BigInt(ms) : null
+  if (v === null) return Number.isFinite(ms) ? `${ms} ms` : String(ms)
+  if (v < 0n) return 'unlimited'
+  if (v === LONG_MAX_VALUE) return 'Long.MAX_VALUE (never)'
+  for (const [size, unit] of DURATION_UNITS) if (v >= size && v % size === 0n) return `${(v / size).toLocaleString('en-US')} ${unit}`
+  return `${v.toLocaleString('en-US')} ms`
+}
+
+/** A config value as a number to gloss: numbers as they are, integer text (a LONG) as an exact bigint; null otherwise. */
+function configNumber(v: unknown): number | bigint | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null
+  if (typeof v === 'bigint') return v
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return BigInt(v.trim())
+  return null
 }
 
 /**
  * A readable gloss of a topic config value, by Kafka's naming: `*.ms` as a duration, `*.bytes` as a
- * size (negative = unlimited), Long.MAX_VALUE (held as Number.MAX_SAFE_INTEGER) as "never",
- * min.cleanable.dirty.ratio as a percentage.
+ * size (negative = unlimited), Kafka's Long.MAX_VALUE (9223372036854775807, as LONG values arrive:
+ * decimal strings) as "Long.MAX_VALUE (never)", min.cleanable.dirty.ratio as a percentage.
  * Empty for values with no gloss (counts, policies).
  */
 export function describeConfigValue(key: string, v: unknown): string {
-  if (typeof v !== 'number') return ''
-  if (v >= Number.MAX_SAFE_INTEGER) return 'Long.MAX_VALUE (never)'
-  if (key.endsWith('.ms')) return formatDuration(v)
-  if (key.endsWith('.bytes')) return v < 0 ? 'unlimited' : formatBytes(v)
-  if (key === 'min.cleanable.dirty.ratio') return `${+(v * 100).toFixed(2)}% dirty`
+  const n = configNumber(v)
+  if (n === null) return ''
+  if (typeof n === 'bigint' && n === LONG_MAX_VALUE) return 'Long.MAX_VALUE (never)'
+  if (key.endsWith('.ms')) return formatDuration(n)
+  if (key.endsWith('.bytes')) {
+    if (n < 0) return 'unlimited'
+    const exact = typeof n === 'number' || n <= BigInt(Number.MAX_SAFE_INTEGER)
+    return `${exact ? '' : '≈ '}${formatBytes(Number(n))}`
+  }
+  if (key === 'min.cleanable.dirty.ratio' && typeof n === 'number') return `${+(n * 100).toFixed(2)}% dirty`
   return ''
 }

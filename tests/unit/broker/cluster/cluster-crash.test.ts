@@ -8,18 +8,18 @@
  * ISR members among the replicas, acknowledged records surviving a broker bounced before any
  * replication round and another stopped (a restarted replica may lead), every replica's log equal
  * to its leader's once replication settled, the printed committed offsets, and a readable
- * cluster.json. The next child continues on the same directory.
+ * metadata log. The next child continues on the same directory.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
-import { readClusterMetadata } from '../../../../src/broker/cluster/cluster-metadata'
 import type { ReplicaLog } from '../../../../src/broker/cluster/replica-log'
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, offsetsPartitionFor } from '../../../../src/broker/group/committed-offsets'
 import { CRASH_GROUP, CRASH_TOPIC, crashValue } from './fixtures/cluster-crash-records'
 import { spawnKillableChild } from '../../support/killable-child'
+import { readMetadataImage } from '../../support/metadata-files'
 
 const CHILD = path.join(__dirname, 'fixtures', 'cluster-crash-child.ts')
 const KILLS = 10
@@ -136,7 +136,7 @@ describe('cluster crash recovery', () => {
           stops += run.stops
           for (const [p, o] of run.commits) committed.set(p, o)
 
-          const meta = readClusterMetadata(dataDir)
+          const meta = readMetadataImage(dataDir)
           expect(meta?.brokers.map((b) => b.id)).toEqual([1, 2, 3])
           expect(meta?.topics.find((t) => t.name === CRASH_TOPIC)?.partitions.length).toBe(3)
 

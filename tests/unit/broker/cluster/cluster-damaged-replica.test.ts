@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import type { ClusterEvent } from '../../../../src/broker/cluster/cluster-events'
 import { CLEAN_SHUTDOWN_FILE, RECOVERY_POINT_CHECKPOINT } from '../../../../src/broker/storage/log-manager'
+import { readMetadataImage } from '../../support/metadata-files'
 
 const dirs: string[] = []
 const open: Cluster[] = []
@@ -66,9 +67,7 @@ async function writeAcknowledged(dir: string): Promise<void> {
 }
 
 function leaderOf(dir: string, partition: number): { leader: number; replicas: number[] } {
-  const meta = JSON.parse(fs.readFileSync(path.join(dir, 'cluster.json'), 'utf8')) as {
-    topics: { name: string; partitions: { leader: number; replicas: number[] }[] }[]
-  }
+  const meta = readMetadataImage(dir)!
   const p = meta.topics.find((t) => t.name === TOPIC)!.partitions[partition]
   return { leader: p.leader, replicas: p.replicas }
 }

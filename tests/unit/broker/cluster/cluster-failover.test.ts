@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, offsetsPartitionFor } from '../../../../src/broker/group/committed-offsets'
 
 const dirs: string[] = []

@@ -1,8 +1,8 @@
 /**
- * cluster.json read back: a document of the wrong shape (null, a number, an array, brokers or topics
- * or partition registrations malformed, dangling references) fails the open with KAFKA_STORAGE_ERROR
- * naming the file and what is wrong, never with a TypeError; a valid one opens, and the directory is
- * not locked after a refused open.
+ * cluster.json of an earlier version, read back to be migrated: a document of the wrong shape (null,
+ * a number, an array, brokers or topics or partition registrations malformed, dangling references)
+ * fails the open with KAFKA_STORAGE_ERROR naming the file and what is wrong, never with a TypeError;
+ * a valid one opens, and the directory is not locked after a refused open.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -10,7 +10,8 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { parseClusterMetadata, type ClusterMetadata } from '../../../../src/broker/cluster/cluster-metadata'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
+import { readMetadataImage, clusterJson } from '../../support/metadata-files'
 
 let dir: string
 let file: string
@@ -38,12 +39,17 @@ async function openError(): Promise<unknown> {
   }
 }
 
-/** A valid document as the engine writes it: 3 brokers, one topic of 2 partitions. */
+/**
+ * A valid document as the engine held it: 3 brokers, one topic of 2 partitions, cleanly shut down.
+ * The metadata log is removed again, so the cluster.json a case writes is what the next open migrates.
+ */
 async function validDoc(): Promise<ClusterMetadata> {
   const c = open()
   c.createTopic('orders', { partitions: 2, replicationFactor: 2 })
   await c.close()
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as ClusterMetadata
+  const doc = readMetadataImage(dir)!
+  for (const f of ['__cluster_metadata-0', 'meta.properties', '.kafka_cleanshutdown']) fs.rmSync(path.join(dir, f), { recursive: true, force: true })
+  return JSON.parse(clusterJson(doc)) as ClusterMetadata
 }
 
 describe('reading cluster.json', () => {
@@ -60,7 +66,7 @@ describe('reading cluster.json', () => {
 
   it('names the broker entry that is not {id, alive}', async () => {
     const doc = await validDoc()
-    fs.writeFileSync(file, JSON.stringify({ ...doc, brokers: [{ id: 1, alive: true }, { id: 'two', alive: true }, null] }))
+    fs.writeFileSync(file, clusterJson({ ...doc, brokers: [{ id: 1, alive: true }, { id: 'two', alive: true }, null] }))
     const e = (await openError()) as KafkaError
     expect(e.code).toBe('KAFKA_STORAGE_ERROR')
     expect(e.message).toContain(file)
@@ -87,7 +93,7 @@ describe('reading cluster.json', () => {
     ]
     const doc = await validDoc()
     for (const [what, edit, expected] of cases) {
-      fs.writeFileSync(file, JSON.stringify(edit(structuredClone(doc))))
+      fs.writeFileSync(file, clusterJson(edit(structuredClone(doc))))
       const e = await openError()
       expect(e, what).toBeInstanceOf(KafkaError)
       expect((e as KafkaError).code, what).toBe('KAFKA_STORAGE_ERROR')
@@ -95,7 +101,7 @@ describe('reading cluster.json', () => {
       expect((e as KafkaError).message, what).toMatch(expected)
     }
     // Each refusal left the directory unlocked and the file as it was: the valid document opens.
-    fs.writeFileSync(file, JSON.stringify(doc))
+    fs.writeFileSync(file, clusterJson(doc))
     expect(await openError()).toBeNull()
   })
 

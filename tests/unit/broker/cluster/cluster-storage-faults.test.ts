@@ -14,8 +14,8 @@ import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { LogManagerStore } from '../../../../src/broker/cluster/log-manager-store'
 import { defaultReplicaBudget } from '../../../../src/broker/cluster/replica-budget'
 import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
-import { KafkaError, StorageError } from '../../../../src/broker/errors'
-import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/partition-log'
+import { KafkaError, StorageError } from '../../../../src/broker/model/errors'
+import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/log-config'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
 import { FileBackend } from '../../../../src/broker/storage/file-backend'
 import type { LogConfig } from '../../../../src/broker/storage/storage-types'
@@ -95,7 +95,7 @@ function faultyCluster(dir: string, clock = { now: 1_700_000_000_000 }, extra: {
   return { cluster, store, clock }
 }
 
-function plainCluster(dir: string, extra: { maxReplicas?: number } = {}): Cluster {
+function plainCluster(dir: string, extra: { maxReplicas?: number; storageBackend?: FaultInjectingBackend } = {}): Cluster {
   const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => 1_700_000_000_000, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {}, ...extra })
   open.push(cluster)
   return cluster
@@ -144,18 +144,23 @@ describe('creating a topic is all or nothing', () => {
     expect(again.listTopics().map((t) => t.name)).toEqual(['orders'])
   })
 
-  it('a metadata write that fails removes the new logs again, and the cluster reopens without the topic', async () => {
+  it.each([
+    ['its append fails (ENOSPC)', 'write', 'ENOSPC'],
+    ['its fsync fails (EIO)', 'flush', 'EIO']
+  ] as const)('a metadata write that fails removes the new logs again, and the cluster reopens without the topic: %s', async (_what, op, code) => {
     const dir = newDir()
-    const cluster = plainCluster(dir)
-    fs.mkdirSync(path.join(dir, 'cluster.json.tmp')) // the atomic write's temp file cannot be created
+    const backend = new FaultInjectingBackend(new FileBackend())
+    const cluster = plainCluster(dir, { storageBackend: backend })
+    const heal = backend.inject({ op, code, pathIncludes: '__cluster_metadata-0' })
     const err = codeOf(() => cluster.createTopic('orders', { partitions: 2, replicationFactor: 3 }))
     expect(err.code).toBe('KAFKA_STORAGE_ERROR')
-    expect(err.message).toMatch(/Topic orders was not created: Cannot write the cluster metadata .*cluster\.json/)
+    expect(err.message).toMatch(new RegExp(`^Topic orders was not created: Cannot (write|flush) the cluster metadata log ${dir}/__cluster_metadata-0: .*${code}`))
     expect(cluster.listTopics()).toEqual([])
     expect(replicaDirs(dir, 'orders')).toEqual([])
-    fs.rmdirSync(path.join(dir, 'cluster.json.tmp'))
+    heal()
+    cluster.createTopic('payments', { partitions: 1, replicationFactor: 3 })
     await closeCluster(cluster)
-    expect(plainCluster(dir).listTopics()).toEqual([])
+    expect(plainCluster(dir).listTopics().map((t) => t.name)).toEqual(['payments'])
   })
 
   it('adding partitions that cannot all be created adds none', async () => {

@@ -4,11 +4,12 @@ import path from 'node:path'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Cluster, type ClusterTestOptions } from '../../../../src/broker/cluster/cluster'
 import type { ClusterOptions } from '../../../../src/broker/cluster/cluster-api'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 import { partitionForKey, seededRandom } from '../../../../src/broker/client/partitioner'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
 import { memoryLogStore, type MemoryLogStore } from './memory-replica-log'
 import { assignReplicas } from '../../../../src/broker/cluster/replica-assignment'
+import { editMetadata, readMetadataImage, clusterJson } from '../../support/metadata-files'
 
 const dirs: string[] = []
 const open: Cluster[] = []
@@ -26,7 +27,7 @@ interface Harness {
   reopen(): Promise<Cluster>
 }
 
-/** Replica logs the suite runs on: storage's PartitionLog on each backend, and the in-memory stand-in. */
+/** Replica logs the suite runs on: storage's UnifiedLog on each backend, and the in-memory stand-in. */
 type LogKind = 'file' | 'mmap' | 'memory'
 const KINDS: LogKind[] = loadMmapAddon().ok ? ['file', 'mmap', 'memory'] : ['file', 'memory']
 let kind: LogKind = 'file'
@@ -96,7 +97,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       }
       expect(cluster.brokers().map((b) => b.partitionsLed)).toEqual([2, 2, 2])
       expect(t.configs['min.insync.replicas']).toBe(2)
-      expect(t.configs['retention.ms']).toBe(604800000)
+      expect(t.configs['retention.ms']).toBe(604800000n)
     })
 
     it('refuses bad names, duplicates, colliding names, zero partitions and a replication factor above the live brokers', async () => {
@@ -160,7 +161,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(await codeOf(() => cluster.alterTopicConfigs('alt', { 'segment.bytes': 1 }))).toBe('INVALID_CONFIG')
       const t = cluster.alterTopicConfigs('alt', { 'min.insync.replicas': 3, 'retention.ms': 1000 })
       expect(t.configs['min.insync.replicas']).toBe(3)
-      expect(t.configs['retention.ms']).toBe(1000)
+      expect(t.configs['retention.ms']).toBe(1000n)
       expect(t.configs['segment.bytes']).toBe(1073741824)
       expect(await codeOf(cluster.produce('alt', [rec('a', '1')], { acks: 'all' }))).toBe('NOT_ENOUGH_REPLICAS')
     })
@@ -511,16 +512,19 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.fetchOffsets('g').offsets.get('co')!.get(0)).toBe(1)
     })
 
-    it('keeps cluster.json complete with no temp file left, marked unclean while open and clean after close', async () => {
+    it('keeps the metadata log readable with no temp file left, marked unclean while open and clean after close', async () => {
       const h = harness({ brokers: 5 })
-      const read = () => JSON.parse(fs.readFileSync(path.join(h.dir, 'cluster.json'), 'utf8'))
-      expect(read().cleanShutdown).toBe(false)
-      expect(read().brokers).toHaveLength(5)
+      const marker = path.join(h.dir, '.kafka_cleanshutdown')
+      const logDir = path.join(h.dir, '__cluster_metadata-0')
+      expect(fs.existsSync(marker)).toBe(false)
+      expect(readMetadataImage(h.dir)?.brokers).toHaveLength(5)
       h.cluster.createTopic('x', { partitions: 1, replicationFactor: 5 })
-      expect(read().topics[0].partitions[0].isr).toHaveLength(5)
-      expect(fs.existsSync(path.join(h.dir, 'cluster.json.tmp'))).toBe(false)
+      expect(readMetadataImage(h.dir)?.topics[0].partitions[0].isr).toHaveLength(5)
       await h.cluster.close()
-      expect(read().cleanShutdown).toBe(true)
+      expect(fs.existsSync(marker)).toBe(true)
+      expect(fs.readdirSync(logDir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+      expect(fs.readdirSync(logDir).filter((f) => /^\d{20}-\d{10}\.checkpoint$/.test(f))).toHaveLength(1)
+      expect(fs.existsSync(path.join(h.dir, 'cluster.json'))).toBe(false)
       expect(() => new Cluster({ dataDir: path.join(h.dir, 'other'), brokers: 10 })).toThrow(/1 to 9 brokers/)
     })
 
@@ -582,11 +586,11 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       const h = harness()
       h.cluster.createTopic('stray', { partitions: 1, replicationFactor: 1 })
       await h.cluster.close()
-      const file = path.join(h.dir, 'cluster.json')
-      const doc = JSON.parse(fs.readFileSync(file, 'utf8'))
-      const broker = doc.topics[0].partitions[0].replicas[0]
-      doc.topics = []
-      fs.writeFileSync(file, JSON.stringify(doc))
+      let broker = -1
+      editMetadata(h.dir, (meta) => {
+        broker = meta.topics[0].partitions[0].replicas[0]
+        meta.topics = []
+      })
       expect(fs.existsSync(path.join(h.dir, `broker-${broker}`, 'stray-0'))).toBe(true)
       await h.reopen()
       expect(fs.existsSync(path.join(h.dir, `broker-${broker}`, 'stray-0'))).toBe(false)
@@ -596,13 +600,15 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       const h = harness()
       h.cluster.createTopic('old', { partitions: 1, replicationFactor: 1, configs: { 'retention.ms': 1000 } })
       await h.cluster.close()
-      const file = path.join(h.dir, 'cluster.json')
-      const doc = JSON.parse(fs.readFileSync(file, 'utf8'))
-      delete doc.topics.find((t: { name: string }) => t.name === 'old').configs['min.cleanable.dirty.ratio']
-      fs.writeFileSync(file, JSON.stringify(doc))
+      // A cluster.json of an earlier version, written before min.cleanable.dirty.ratio existed.
+      const doc = readMetadataImage(h.dir)!
+      delete (doc.topics.find((t) => t.name === 'old')!.configs as unknown as Record<string, unknown>)['min.cleanable.dirty.ratio']
+      doc.cleanShutdown = true
+      for (const f of ['__cluster_metadata-0', 'meta.properties', '.kafka_cleanshutdown']) fs.rmSync(path.join(h.dir, f), { recursive: true, force: true })
+      fs.writeFileSync(path.join(h.dir, 'cluster.json'), clusterJson(doc))
       const c = await h.reopen()
       expect(c.describeTopic('old').configs['min.cleanable.dirty.ratio']).toBe(0.5)
-      expect(c.describeTopic('old').configs['retention.ms']).toBe(1000)
+      expect(c.describeTopic('old').configs['retention.ms']).toBe(1000n)
     })
 
     it('restores brokers, topics, configs, messages, leaders and committed offsets after close and reopen', async () => {
@@ -620,7 +626,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(c.clusterId).toBe(id)
       expect(c.brokers().map((b) => b.alive)).toEqual([true, false, true])
       const after = c.describeTopic('keep')
-      expect(after.configs['retention.ms']).toBe(1000)
+      expect(after.configs['retention.ms']).toBe(1000n)
       expect(after.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])).toEqual(
         before.partitions.map((x) => [x.leader, x.leaderEpoch, x.isr, x.highWatermark])
       )

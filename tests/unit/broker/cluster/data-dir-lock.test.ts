@@ -11,7 +11,7 @@ import path from 'node:path'
 import type { Readable, Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataDirLock, parseLockOwner, processStartTime } from '../../../../src/broker/cluster/data-dir-lock'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 
 const HAS_PROC = fs.existsSync(`/proc/${process.pid}/stat`)
 const CHILD = path.join(__dirname, 'fixtures', 'lock-holder-child.ts')

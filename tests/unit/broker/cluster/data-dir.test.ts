@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 
 let root: string
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 import {
   RecordBatchBuilder,
   batchBaseOffset,
@@ -7,10 +7,16 @@ import {
   batchMaxTimestamp,
   batchRecordCount,
   batchSize,
+  batchCrcMatches,
+  batchMinTimestamp,
   batchTimestampType,
+  countBatchRecordsInRange,
   decodeRecordBatch,
   decodeRecordBatches,
   encodeRecordBatch,
+  setBatchLastOffset,
+  setBatchMaxTimestamp,
+  setBatchPartitionLeaderEpoch,
   validateBatches
 } from '../../../../src/broker/codec/record-batch'
 import type { RecordInput } from '../../../../src/broker/storage/storage-types'
@@ -156,5 +162,44 @@ describe('record batch v2', () => {
 
   it('rejects a log append time that is not an integer of ms', () => {
     expect(() => encodeRecordBatch(0, sample, -1, 1.5)).toThrow(KafkaError)
+  })
+})
+
+describe('record batch v2 stamping in place (DefaultRecordBatch setters)', () => {
+  it('setBatchLastOffset and setBatchPartitionLeaderEpoch change fields outside the CRC: it stays valid', () => {
+    const buf = encodeRecordBatch(0, sample)
+    const crc = buf.readUInt32BE(17)
+    setBatchLastOffset(buf, 0, 1003)
+    setBatchPartitionLeaderEpoch(buf, 0, 12)
+    const b = decodeRecordBatch(buf)
+    expect([b.baseOffset, b.lastOffset, b.partitionLeaderEpoch]).toEqual([1000, 1003, 12])
+    expect(b.records.map((r) => r.offset)).toEqual([1000, 1001, 1002, 1003])
+    expect(buf.readUInt32BE(17)).toBe(crc)
+  })
+
+  it('setBatchMaxTimestamp rewrites the type bit and max timestamp with a new valid CRC, and leaves an equal batch untouched', () => {
+    const buf = encodeRecordBatch(0, sample)
+    const before = Buffer.from(buf)
+    expect(setBatchMaxTimestamp(buf, 0, 'CreateTime', batchMaxTimestamp(buf))).toBe(false)
+    expect(buf.equals(before)).toBe(true)
+    expect(setBatchMaxTimestamp(buf, 0, 'LogAppendTime', 1_800_000_000_000)).toBe(true)
+    expect(batchCrcMatches(buf)).toBe(true)
+    expect(buf.readUInt32BE(17)).toBe(kafkajsCrc32C(buf.subarray(21)) >>> 0)
+    const b = decodeRecordBatch(buf)
+    expect([b.timestampType, b.baseTimestamp, b.maxTimestamp]).toEqual(['LogAppendTime', 1_700_000_000_500, 1_800_000_000_000])
+    expect(batchMinTimestamp(buf)).toBe(1_800_000_000_000) // every record reports the append time
+    expect(batchMinTimestamp(before)).toBe(1_700_000_000_500)
+  })
+
+  it('countBatchRecordsInRange counts a contiguous batch from its header and a batch with gaps record by record', () => {
+    const contiguous = encodeRecordBatch(10, sample) // offsets 10..13
+    expect(countBatchRecordsInRange(contiguous, 0, 0, 100)).toBe(4)
+    expect(countBatchRecordsInRange(contiguous, 0, 11, 13)).toBe(2)
+    expect(countBatchRecordsInRange(contiguous, 0, 14, 20)).toBe(0)
+    const gaps = new RecordBatchBuilder().encodeWithOffsets(20, 9, [20, 24, 29].map((offset) => ({ offset, timestamp: 1, key: null, value: Buffer.from('v'), headers: [] })))
+    expect(countBatchRecordsInRange(gaps, 0, 0, 100)).toBe(3)
+    expect(countBatchRecordsInRange(gaps, 0, 21, 29)).toBe(1)
+    expect(countBatchRecordsInRange(gaps, 0, 24, 30)).toBe(2)
+    expect(countBatchRecordsInRange(gaps, 0, 25, 29)).toBe(0)
   })
 })

@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
-import { KafkaError } from '../../../../src/broker/errors'
+import { KafkaError } from '../../../../src/broker/model/errors'
 
 const dirs: string[] = []
 const open: Cluster[] = []

@@ -6,9 +6,9 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { StorageError } from '../../../../src/broker/errors'
+import { StorageError } from '../../../../src/broker/model/errors'
 import { CLEAN_SHUTDOWN_FILE, LogManager } from '../../../../src/broker/storage/log-manager'
-import type { PartitionLog } from '../../../../src/broker/storage/partition-log'
+import type { UnifiedLog } from '../../../../src/broker/storage/unified-log'
 import { batchSize } from '../../../../src/broker/codec/record-batch'
 import type { LogConfig, StorageBackend } from '../../../../src/broker/storage/storage-types'
 import { backends } from './backends'
@@ -33,7 +33,7 @@ function writeLog(backend: StorageBackend): string {
   let o = 0
   while (o < N) {
     const n = Math.min(1 + (o % 7), N - o)
-    log.appendAsLeader(Array.from({ length: n }, (_, k) => crashRecord(o + k)))
+    log.appendAsLeader(Array.from({ length: n }, (_, k) => crashRecord(o + k)), 0)
     o += n
   }
   log.updateHighWatermark(N)
@@ -64,7 +64,7 @@ function flip(file: string, position: number): void {
  * Reads every offset one record at a time: each read returns exactly what was written or throws a
  * StorageError naming a file of the log with a position. Returns the offsets that were refused.
  */
-function checkNeverWrong(log: PartitionLog): number[] {
+function checkNeverWrong(log: UnifiedLog): number[] {
   const refused: number[] = []
   for (let o = log.logStartOffset; o < log.logEndOffset; o++) {
     let recs
@@ -90,7 +90,7 @@ function checkNeverWrong(log: PartitionLog): number[] {
 }
 
 describe.each(backends)('corruption on the $name backend', ({ create }) => {
-  function reopen(logDir: string, clean: boolean): PartitionLog {
+  function reopen(logDir: string, clean: boolean): UnifiedLog {
     if (!clean) fs.rmSync(path.join(logDir, CLEAN_SHUTDOWN_FILE), { force: true })
     const m = LogManager.open(logDir, { backend: create(), clock: () => 0, configFor: () => CFG, log: () => {} })
     toClose.push(m)
@@ -133,7 +133,7 @@ describe.each(backends)('corruption on the $name backend', ({ create }) => {
     expect(log.logEndOffset).toBeLessThan(N)
     expect(log.highWatermark).toBeLessThanOrEqual(log.logEndOffset)
     expect(checkNeverWrong(log)).toEqual([])
-    expect(log.appendAsLeader([crashRecord(log.logEndOffset)]).firstOffset).toBe(log.logEndOffset - 1)
+    expect(log.appendAsLeader([crashRecord(log.logEndOffset)], 0).firstOffset).toBe(log.logEndOffset - 1)
   })
 
   it('a corrupt tail of the active segment is truncated at an unclean open; a clean open refuses it when only the body is hit', () => {

@@ -7,7 +7,7 @@
 import * as path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LogManager } from '../../../../src/broker/storage/log-manager'
-import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/partition-log'
+import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/log-config'
 import { backends } from './backends'
 import { CRASH_CONFIG, crashRecord } from './fixtures/crash-records'
 import { tempDirs } from './helpers'

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { StorageError } from '../../../../src/broker/errors'
+import { StorageError } from '../../../../src/broker/model/errors'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
 import { FileBackend } from '../../../../src/broker/storage/file-backend'
 import { backends } from './backends'

@@ -2,7 +2,7 @@
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/partition-log'
+import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/log-config'
 import type { LogConfig, RecordInput } from '../../../../src/broker/storage/storage-types'
 
 /** A fresh temp dir; `cleanup()` removes every dir made. */

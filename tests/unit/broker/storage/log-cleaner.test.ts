@@ -3,7 +3,7 @@ import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LogCleaner, MAP_ENTRY_OVERHEAD_BYTES, dirtyRatio, needsCleaning } from '../../../../src/broker/storage/log-cleaner'
 import { LogManager } from '../../../../src/broker/storage/log-manager'
-import { PartitionLog } from '../../../../src/broker/storage/partition-log'
+import { UnifiedLog } from '../../../../src/broker/storage/unified-log'
 import type { LogConfig, RecordInput, StorageBackend } from '../../../../src/broker/storage/storage-types'
 import { backends } from './backends'
 import { ManualClock, config, tempDirs } from './helpers'
@@ -18,8 +18,8 @@ afterEach(() => {
 const kv = (key: string, value: string | null, ts: number): RecordInput => ({ key: Buffer.from(key), value: value === null ? null : Buffer.from(value), timestamp: ts })
 
 describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
-  function openLog(backend: StorageBackend, clock: ManualClock, policy: 'compact' | 'compact,delete' = 'compact', extra: Partial<LogConfig> = {}): PartitionLog {
-    const log = PartitionLog.open(path.join(dirs.make(), 'c-0'), config({ segmentBytes: 700, cleanupPolicy: policy, deleteRetentionMs: 60_000, ...extra }), {
+  function openLog(backend: StorageBackend, clock: ManualClock, policy: 'compact' | 'compact,delete' = 'compact', extra: Partial<LogConfig> = {}): UnifiedLog {
+    const log = UnifiedLog.open(path.join(dirs.make(), 'c-0'), config({ segmentBytes: 700, cleanupPolicy: policy, deleteRetentionMs: 60_000, ...extra }), {
       backend,
       clock: clock.fn
     })
@@ -28,10 +28,10 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   }
 
   /** A log of 60 records over 5 keys, fully replicated, cleaned once. */
-  function cleanedOnce(): { clock: ManualClock; log: PartitionLog; cleaner: LogCleaner } {
+  function cleanedOnce(): { clock: ManualClock; log: UnifiedLog; cleaner: LogCleaner } {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)], 0)
     log.updateHighWatermark(log.logEndOffset)
     const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
     expect(cleaner.cleanNow(log)).not.toBeNull()
@@ -44,7 +44,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const latest = new Map<string, number>()
     for (let i = 0; i < 60; i++) {
       const key = `k${i % 5}`
-      const r = log.appendAsLeader([kv(key, `v${i}`, 1_000_000 + i)])
+      const r = log.appendAsLeader([kv(key, `v${i}`, 1_000_000 + i)], 0)
       latest.set(key, r.firstOffset)
     }
     const segsBefore = log.segments()
@@ -85,7 +85,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     // cleaned point, in closed segments that were never compacted.
     log.truncateTo(10)
     expect(log.firstDirtyOffset).toBe(log.logEndOffset) // at most 10: compaction left gaps below it
-    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 5}`, `w${i}`, 1_000_100 + i)])
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 5}`, `w${i}`, 1_000_100 + i)], 0)
     log.updateHighWatermark(log.logEndOffset)
     expect(log.logEndOffset).toBeLessThan(cleanedTo)
     const res = cleaner.cleanNow(log)
@@ -99,7 +99,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock, 'compact', { minCleanableDirtyRatio: 0.5 })
     // 40 keys: the cleaned section keeps 40 records, several segments' worth.
-    for (let i = 0; i < 120; i++) log.appendAsLeader([kv(`k${i % 40}`, `v${i}`, 1_000_000 + i)])
+    for (let i = 0; i < 120; i++) log.appendAsLeader([kv(`k${i % 40}`, `v${i}`, 1_000_000 + i)], 0)
     log.updateHighWatermark(log.logEndOffset)
     expect(dirtyRatio(log)).toBe(1) // never cleaned: all dirty
     const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
@@ -109,7 +109,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const before = log.segments().length
     let i = 0
     const append = (): void => {
-      log.appendAsLeader([kv(`k${i % 40}`, `w${i}`, 1_000_200 + i)])
+      log.appendAsLeader([kv(`k${i % 40}`, `w${i}`, 1_000_200 + i)], 0)
       i++
       log.updateHighWatermark(log.logEndOffset)
     }
@@ -127,7 +127,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   it('never cleans past the high watermark: segments holding unreplicated records stay as written', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)], 0)
     const segs = log.segments()
     expect(segs.length).toBeGreaterThan(3)
     const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
@@ -149,9 +149,9 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   it('keeps tombstones until delete.retention.ms has passed, then removes them', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
-    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 3}`, `v${i}`, 1_000_000)])
-    log.appendAsLeader([kv('k0', null, 1_000_000)])
-    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`other${i}`, 'x'.repeat(20), 1_000_000)])
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 3}`, `v${i}`, 1_000_000)], 0)
+    log.appendAsLeader([kv('k0', null, 1_000_000)], 0)
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`other${i}`, 'x'.repeat(20), 1_000_000)], 0)
     const tombstoneOffset = 30
     const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
     log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
@@ -172,13 +172,13 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const logDir = dirs.make()
     const m = LogManager.open(logDir, { backend: create(), clock: clock.fn, cleanerBytesPerStep: 300, log: () => {} })
     const log = m.getOrCreateLog('c', 0, config({ segmentBytes: 700, cleanupPolicy: 'compact,delete', retentionMs: -1 }))
-    for (let i = 0; i < 80; i++) log.appendAsLeader([kv(`k${i % 4}`, `v${i}`, 1_000_000 + i)])
+    for (let i = 0; i < 80; i++) log.appendAsLeader([kv(`k${i % 4}`, `v${i}`, 1_000_000 + i)], 0)
     let steps = 0
     let next = 80
     log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     while (m.tick().cleaning) {
       steps++
-      log.appendAsLeader([kv(`k${next % 4}`, `v${next}`, 1_000_000 + next)]) // appends go on between steps
+      log.appendAsLeader([kv(`k${next % 4}`, `v${next}`, 1_000_000 + next)], 0) // appends go on between steps
       next++
       expect(log.readRecords(log.logEndOffset - 1, {})[0].value!.toString()).toBe(`v${next - 1}`)
     }
@@ -198,9 +198,9 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const cfg = config({ segmentBytes: 700, cleanupPolicy: 'compact', deleteRetentionMs: 60_000 })
     const m = LogManager.open(logDir, { backend: create(), clock: clock.fn, configFor: () => cfg, log: () => {} })
     const log = m.getOrCreateLog('c', 0, cfg)
-    log.appendAsLeader([kv('gone', 'x', 1_000_000)])
-    log.appendAsLeader([kv('gone', null, 1_000_000)]) // tombstone, removable delete.retention.ms after its segment's last record
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    log.appendAsLeader([kv('gone', 'x', 1_000_000)], 0)
+    log.appendAsLeader([kv('gone', null, 1_000_000)], 0) // tombstone, removable delete.retention.ms after its segment's last record
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)], 0)
     log.updateHighWatermark(log.logEndOffset)
     while (m.tick().cleaning) {
       /* clean */
@@ -241,7 +241,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const lastOf = new Map<string, { offset: number; value: string }>()
     for (let i = 0; i < 120; i++) {
       const key = `k${i % 20}`
-      const r = log.appendAsLeader([kv(key, `v${i}`, 1_000_000 + i)])
+      const r = log.appendAsLeader([kv(key, `v${i}`, 1_000_000 + i)], 0)
       lastOf.set(key, { offset: r.firstOffset, value: `v${i}` })
     }
     log.updateHighWatermark(log.logEndOffset)
@@ -280,7 +280,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     fs.writeSync(fd, b, 0, 1, valueEnd)
     fs.closeSync(fd)
     // New dirty segments: the next pass recopies the clean section too.
-    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 5}`, `w${i}`, 1_000_100 + i)])
+    for (let i = 0; i < 30; i++) log.appendAsLeader([kv(`k${i % 5}`, `w${i}`, 1_000_100 + i)], 0)
     log.updateHighWatermark(log.logEndOffset)
     expect(() => cleaner.cleanNow(log)).toThrow(new RegExp(`CRC-32C.*${name.replace('.', '\\.')}`))
   })
@@ -288,7 +288,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   it('refuses to clean when one batch needs more offset map than log.cleaner.dedupe.buffer.size, changing nothing', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)], 0)
     log.updateHighWatermark(log.logEndOffset)
     const before = log.readRecords(0, {})
     const cleaner = new LogCleaner({ clock: clock.fn, dedupeBufferBytes: 20, log: () => {} })
@@ -301,7 +301,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     const clock = new ManualClock(1_000_000)
     const logs = [openLog(create(), clock), openLog(create(), clock)]
     for (const log of logs) {
-      for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+      for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)], 0)
       log.updateHighWatermark(log.logEndOffset)
     }
     const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 100, log: () => {} })
@@ -319,7 +319,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   it('clean() runs in setImmediate steps: appends made while it runs land and the result is recorded', async () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)], 0)
     const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 200, log: () => {} })
     log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     const done = cleaner.clean(log)
@@ -327,7 +327,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
     let appended = 0
     while (cleaner.isCleaning(log)) {
       await new Promise((r) => setImmediate(r))
-      log.appendAsLeader([kv('live', `a${appended++}`, 1_000_100)])
+      log.appendAsLeader([kv('live', `a${appended++}`, 1_000_100)], 0)
     }
     const res = await done
     expect(res).not.toBeNull()
@@ -340,7 +340,7 @@ describe.each(backends)('LogCleaner on the $name backend', ({ create }) => {
   it('abandons a pass whose segments were truncated away, deleting its .cleaned files', () => {
     const clock = new ManualClock(1_000_000)
     const log = openLog(create(), clock)
-    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)])
+    for (let i = 0; i < 60; i++) log.appendAsLeader([kv(`k${i % 5}`, `v${i}`, 1_000_000 + i)], 0)
     const cleaner = new LogCleaner({ clock: clock.fn, bytesPerStep: 100, log: () => {} })
     log.updateHighWatermark(log.logEndOffset) // replicas caught up: cleanable up to here
     expect(cleaner.step([log])).toBe(true)
@@ -360,13 +360,13 @@ describe.each(backends)('cleaner swap recovery on the $name backend', ({ create 
     const root = dirs.make()
     const dirA = path.join(root, 'a', 'c-0')
     const c = config({ segmentBytes: 700, cleanupPolicy: 'compact' })
-    const log = PartitionLog.open(dirA, c, { backend: create(), clock: clock.fn })
-    for (let i = 0; i < 40; i++) log.appendAsLeader([kv(`k${i % 3}`, `v${i}`, 1_000_000 + i)])
+    const log = UnifiedLog.open(dirA, c, { backend: create(), clock: clock.fn })
+    for (let i = 0; i < 40; i++) log.appendAsLeader([kv(`k${i % 3}`, `v${i}`, 1_000_000 + i)], 0)
     const original = log.readRecords(0, {})
     log.close()
     const dirB = path.join(root, 'b', 'c-0')
     fs.cpSync(dirA, dirB, { recursive: true })
-    const logA = PartitionLog.open(dirA, c, { backend: create(), clock: clock.fn })
+    const logA = UnifiedLog.open(dirA, c, { backend: create(), clock: clock.fn })
     toClose.push(logA)
     new LogCleaner({ clock: clock.fn, log: () => {} }).cleanNow(logA)
     const first = logA.segmentList()[0]
@@ -378,7 +378,7 @@ describe.each(backends)('cleaner swap recovery on the $name backend', ({ create 
       fs.copyFileSync(path.join(dirA, name), path.join(dirB, `${name}.swap`))
     }
     const lines: string[] = []
-    const logB = PartitionLog.open(dirB, c, { backend: create(), clock: clock.fn, log: (l) => lines.push(l) })
+    const logB = UnifiedLog.open(dirB, c, { backend: create(), clock: clock.fn, log: (l) => lines.push(l) })
     toClose.push(logB)
     expect(lines.some((l) => l.includes('interrupted segment swap'))).toBe(true)
     expect(fs.readdirSync(dirB).some((f) => f.endsWith('.swap'))).toBe(false)

@@ -7,7 +7,7 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { StorageError } from '../../../../src/broker/errors'
+import { StorageError } from '../../../../src/broker/model/errors'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { LogManagerStore } from '../../../../src/broker/cluster/log-manager-store'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
@@ -45,7 +45,7 @@ function logDirWith(backend: StorageBackend, partitions: number[], n = 30): stri
   const mgr = LogManager.open(dir, { backend, clock: () => 0, log: () => {} })
   for (const p of partitions) {
     const log = mgr.getOrCreateLog('t', p, config({ segmentBytes: 1000 }))
-    for (let i = 0; i < n; i += 10) log.appendAsLeader(records(10, i))
+    for (let i = 0; i < n; i += 10) log.appendAsLeader(records(10, i), 0)
   }
   mgr.close()
   return dir
@@ -131,7 +131,7 @@ describe.each(backends)('log directory failures on the $name backend', ({ create
     expect(fs.existsSync(path.join(dir, 'new-0'))).toBe(false)
     expect(mgr.offlineLogs().size).toBe(0)
     remove()
-    mgr.getOrCreateLog('new', 0, config()).appendAsLeader(records(3))
+    mgr.getOrCreateLog('new', 0, config()).appendAsLeader(records(3), 0)
     expect(valuesOf(mgr.getLog('new', 0)!)).toEqual(expectedValues(3))
   })
 
@@ -228,7 +228,7 @@ describe.each(backends)('LogManagerStore failures on the $name backend', ({ crea
   it('an injected ENOSPC on open of an existing log leaves the store open with that log offline; once removed the next open has all its records', () => {
     const dataDir = dirs.make()
     const plain = store(dataDir, create())
-    for (const p of [0, 1]) plain.open(1, 't', p, config({ segmentBytes: 1000 }), true)!.appendAsLeader(records(25))
+    for (const p of [0, 1]) plain.open(1, 't', p, config({ segmentBytes: 1000 }), true)!.appendAsLeader(records(25), 0)
     plain.close()
     toClose.splice(toClose.indexOf(plain), 1)
 
@@ -252,7 +252,7 @@ describe.each(backends)('LogManagerStore failures on the $name backend', ({ crea
   it('deletes strays without opening them: logs the metadata does not know', () => {
     const dataDir = dirs.make()
     const plain = store(dataDir, create())
-    plain.open(1, 't', 0, config(), true)!.appendAsLeader(records(5))
+    plain.open(1, 't', 0, config(), true)!.appendAsLeader(records(5), 0)
     plain.close()
     toClose.splice(toClose.indexOf(plain), 1)
     fs.mkdirSync(path.join(dataDir, 'broker-1', 't-7', '00000000000000000000.log'), { recursive: true }) // past the partition count, unopenable
@@ -268,7 +268,7 @@ describe.each(backends)('LogManagerStore failures on the $name backend', ({ crea
     const dataDir = dirs.make()
     fs.writeFileSync(path.join(dataDir, 'broker-2'), 'oops')
     const s = store(dataDir, create())
-    s.open(1, 't', 0, config(), true)!.appendAsLeader(records(5))
+    s.open(1, 't', 0, config(), true)!.appendAsLeader(records(5), 0)
     const err = s.offlineError(2, 't', 0)!
     expect(err).toBeInstanceOf(StorageError)
     expect(err.code).toBe('KAFKA_STORAGE_ERROR')

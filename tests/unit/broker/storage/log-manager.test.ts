@@ -2,7 +2,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { CLEAN_SHUTDOWN_FILE, LogManager, RECOVERY_POINT_CHECKPOINT, parseTopicPartition } from '../../../../src/broker/storage/log-manager'
-import { PartitionLog } from '../../../../src/broker/storage/partition-log'
+import { UnifiedLog } from '../../../../src/broker/storage/unified-log'
 import type { LogConfig, StorageBackend, StorageFile } from '../../../../src/broker/storage/storage-types'
 import { backends } from './backends'
 import { ManualClock, config, records, tempDirs } from './helpers'
@@ -51,8 +51,8 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
   it('grows the active .index/.timeindex on demand instead of to segment.index.bytes, and trims them on roll and close', () => {
     const dir = path.join(dirs.make(), 't-0')
     const indexBytes = 10 * 1024 * 1024
-    const log = PartitionLog.open(dir, config({ segmentBytes: 1000, segmentIndexBytes: indexBytes, indexIntervalBytes: 200 }), { backend: create(), clock: () => 0 })
-    for (let i = 0; i < 10; i++) log.appendAsLeader(records(10, i * 10))
+    const log = UnifiedLog.open(dir, config({ segmentBytes: 1000, segmentIndexBytes: indexBytes, indexIntervalBytes: 200 }), { backend: create(), clock: () => 0 })
+    for (let i = 0; i < 10; i++) log.appendAsLeader(records(10, i * 10), 0)
     const segs = log.segments()
     expect(segs.length).toBeGreaterThan(1)
     const file = (base: number, sfx: string): string => path.join(dir, String(base).padStart(20, '0') + sfx)
@@ -75,15 +75,15 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
   it('flushes every flush.messages messages and after flush.ms, advancing the recovery point', () => {
     const { backend, flushes } = countingBackend(create())
     const clock = new ManualClock()
-    const log = PartitionLog.open(path.join(dirs.make(), 't-0'), config({ flushMessages: 5, flushMs: 1000 }), { backend, clock: clock.fn })
+    const log = UnifiedLog.open(path.join(dirs.make(), 't-0'), config({ flushMessages: 5, flushMs: 1000 }), { backend, clock: clock.fn })
     toClose.push(log)
-    log.appendAsLeader(records(3))
+    log.appendAsLeader(records(3), 0)
     expect(flushes()).toBe(0)
     expect(log.recoveryPoint).toBe(0)
-    log.appendAsLeader(records(2, 3))
+    log.appendAsLeader(records(2, 3), 0)
     expect(flushes()).toBe(1)
     expect(log.recoveryPoint).toBe(5)
-    log.appendAsLeader(records(1, 5))
+    log.appendAsLeader(records(1, 5), 0)
     clock.advance(999)
     log.maybeFlush(clock.now)
     expect(flushes()).toBe(1)
@@ -98,8 +98,8 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
     const clock = new ManualClock()
     const m = LogManager.open(logDir, { backend: create(), clock: clock.fn })
     expect(m.hadCleanShutdown).toBe(true) // a fresh directory
-    m.getOrCreateLog('orders', 0, config()).appendAsLeader(records(4))
-    m.getOrCreateLog('my-topic', 3, config()).appendAsLeader(records(2))
+    m.getOrCreateLog('orders', 0, config()).appendAsLeader(records(4), 0)
+    m.getOrCreateLog('my-topic', 3, config()).appendAsLeader(records(2), 0)
     m.close()
     expect(fs.existsSync(path.join(logDir, CLEAN_SHUTDOWN_FILE))).toBe(true)
     expect(fs.readFileSync(path.join(logDir, RECOVERY_POINT_CHECKPOINT), 'utf8')).toMatch(/^0\n2\n/)
@@ -118,7 +118,7 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
     const clock = new ManualClock()
     const m = LogManager.open(logDir, { backend: create(), clock: clock.fn })
     const log = m.getOrCreateLog('t', 0, config({ segmentBytes: 2000 }))
-    for (let i = 0; i < 10; i++) log.appendAsLeader(records(10, i * 10))
+    for (let i = 0; i < 10; i++) log.appendAsLeader(records(10, i * 10), 0)
     m.close()
     fs.rmSync(path.join(logDir, CLEAN_SHUTDOWN_FILE))
     // tear the last batch: cut 20 bytes off the active segment's log
@@ -133,7 +133,7 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
     expect(rec.logEndOffset).toBe(90)
     expect(rec.readRecords(0, {}).map((r) => r.offset)).toEqual(Array.from({ length: 90 }, (_, i) => i))
     expect(lines.some((l) => l.includes('truncated'))).toBe(true)
-    expect(rec.appendAsLeader(records(1, 90)).firstOffset).toBe(90)
+    expect(rec.appendAsLeader(records(1, 90), 0).firstOffset).toBe(90)
   })
 
   it('retention.ms deletes closed segments older than retention, advancing the log start offset, never the active one', () => {
@@ -142,7 +142,7 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
     toClose.push(m)
     const c: LogConfig = config({ segmentBytes: 600, retentionMs: 10_000 })
     const log = m.getOrCreateLog('t', 0, c)
-    for (let i = 0; i < 12; i++) log.appendAsLeader(records(5, i * 5, 1_000_000 + i * 1000)) // timestamps 1.000.000 + i*1000 + j
+    for (let i = 0; i < 12; i++) log.appendAsLeader(records(5, i * 5, 1_000_000 + i * 1000), 0) // timestamps 1.000.000 + i*1000 + j
     const segs = log.segments()
     expect(segs.length).toBeGreaterThan(3)
     expect(m.tick(1_000_000 + 5_000).segmentsDeleted).toBe(0)
@@ -162,7 +162,7 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
     const m = LogManager.open(dirs.make(), { backend: create(), clock: () => 0 })
     toClose.push(m)
     const log = m.getOrCreateLog('t', 0, config({ segmentBytes: 1000, retentionBytes: 2500, retentionMs: -1 }))
-    for (let i = 0; i < 20; i++) log.appendAsLeader(records(5, i * 5, 0))
+    for (let i = 0; i < 20; i++) log.appendAsLeader(records(5, i * 5, 0), 0)
     expect(log.sizeInBytes).toBeGreaterThan(2500)
     m.tick()
     expect(log.sizeInBytes).toBeLessThan(2500 + 1000)
@@ -175,7 +175,7 @@ describe.each(backends)('LogManager and log durability on the $name backend', ({
     const m = LogManager.open(dirs.make(), { backend: create(), clock: () => 1e12 })
     toClose.push(m)
     const log = m.getOrCreateLog('t', 0, config({ segmentBytes: 1000, retentionMs: 1, cleanupPolicy: 'compact' }))
-    for (let i = 0; i < 10; i++) log.appendAsLeader(records(5, i * 5, 0))
+    for (let i = 0; i < 10; i++) log.appendAsLeader(records(5, i * 5, 0), 0)
     m.applyRetention(log)
     expect(log.logStartOffset).toBe(0)
   })

@@ -2,7 +2,7 @@ import { mkdtempSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { StorageError } from '../../../../src/broker/errors'
+import { StorageError } from '../../../../src/broker/model/errors'
 import { MmapBackend, loadMmapAddon, resolveMmapAddonPath } from '../../../../src/broker/storage/mmap-backend'
 
 const load = loadMmapAddon()

@@ -1,0 +1,93 @@
+/**
+ * ClusterView: the engine's state as the API describes it (ClusterApi's BrokerState, TopicState,
+ * PartitionState), read from the controller's registrations and the brokers' replicas: each
+ * partition's leader, epoch, replicas and ISR, the offsets of its leader's log (of its most complete
+ * replica when offline), and each replica's log end offset and whether it is usable.
+ *
+ * Must stay true: pure reads; nothing here changes state.
+ */
+import type { Controller } from '../controller/controller'
+import type { ReplicaManager } from '../server/replica-manager'
+import type { BrokerState, PartitionState, ReplicaState, TopicState } from './cluster-api'
+import type { TopicMeta } from './cluster-metadata'
+import type { Partition } from './partition'
+import type { ReplicaLog } from './replica-log'
+
+/** Port of broker 1's address label; broker n is labelled FIRST_BROKER_PORT + n - 1. */
+export const FIRST_BROKER_PORT = 9092
+
+/** Reads of the cluster's state for the API. */
+export class ClusterView {
+  constructor(
+    private readonly controller: Controller,
+    private readonly replicaManagers: ReadonlyMap<number, ReplicaManager>
+  ) {}
+
+  /** Every broker: address label, running, fetching, partitions led, replicas hosted, bytes on disk. */
+  brokers(): BrokerState[] {
+    const reg = this.controller.registry
+    return reg.ids().map((id) => {
+      let partitionsLed = 0
+      let replicas = 0
+      let bytesOnDisk = 0
+      for (const t of this.controller.replication.topics())
+        for (const pm of t.partitions) {
+          if (pm.leader === id) partitionsLed++
+          if (pm.replicas.includes(id)) replicas++
+        }
+      for (const p of this.replicaManagers.get(id)!.allPartitions()) bytesOnDisk += p.log?.sizeInBytes ?? 0
+      return { id, address: `127.0.0.1:${FIRST_BROKER_PORT + id - 1}`, alive: reg.isAlive(id), fetching: reg.isFetching(id), partitionsLed, replicas, bytesOnDisk }
+    })
+  }
+
+  /** The log the API shows for partition `i`: the leader's, or when offline the replica reaching furthest. */
+  logOf(t: TopicMeta, i: number): ReplicaLog | null {
+    const pm = t.partitions[i]
+    if (pm.leader >= 0) return this.replicaManagers.get(pm.leader)?.partition(t.name, i)?.log ?? null
+    let best: ReplicaLog | null = null
+    for (const b of pm.replicas) {
+      const log = this.replicaManagers.get(b)?.partition(t.name, i)?.log
+      if (log && (!best || log.logEndOffset > best.logEndOffset)) best = log
+    }
+    return best
+  }
+
+  partition(t: TopicMeta, i: number): PartitionState {
+    const pm = t.partitions[i]
+    const view = this.logOf(t, i)
+    const replicaStates: ReplicaState[] = pm.replicas.map((b) => {
+      const p: Partition | undefined = this.replicaManagers.get(b)?.partition(t.name, i)
+      return {
+        brokerId: b,
+        logEndOffset: p?.logEndOffset ?? 0,
+        inSync: pm.isr.includes(b),
+        offline: !this.controller.registry.isAlive(b) || !!p?.offline,
+        storageError: p?.offline?.error.message ?? null
+      }
+    })
+    return {
+      topic: t.name,
+      partition: i,
+      leader: pm.leader,
+      leaderEpoch: pm.leaderEpoch,
+      replicas: [...pm.replicas],
+      isr: [...pm.isr],
+      logStartOffset: view?.logStartOffset ?? 0,
+      logEndOffset: view?.logEndOffset ?? 0,
+      highWatermark: view?.highWatermark ?? 0,
+      sizeBytes: view?.sizeInBytes ?? 0,
+      replicaStates
+    }
+  }
+
+  topic(t: TopicMeta): TopicState {
+    return {
+      name: t.name,
+      partitions: t.partitions.map((_pm, i) => this.partition(t, i)),
+      replicationFactor: t.partitions[0]?.replicas.length ?? 0,
+      configs: { ...t.configs },
+      internal: t.internal
+    }
+  }
+
+}

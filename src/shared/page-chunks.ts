@@ -1,0 +1,103 @@
+/**
+ * A page of the message browser loaded in chunks: the page (up to 100,000 records) is fetched as
+ * consecutive messages/fetch requests of at most PAGE_CHUNK_RECORDS records, each continuing from
+ * the previous chunk's per-partition cursors (`{ kind: 'offsets' }`), so no single reply is large
+ * enough to hold the window while it is parsed and shown, and the rows appear as they arrive.
+ * Forward chunks continue after the previous one (nextOffsets); backward chunks (and `latest`)
+ * continue before it (firstOffsets).
+ *
+ * Pure (no Node, no DOM): the renderer's store runs it (utils/message-paging.ts).
+ *
+ * Must stay true: the chunks together are exactly the page one request of `limit` records would
+ * give (the host's merge continues from cursors), in ascending (timestamp, partition, offset)
+ * order; the page's cursors are the first chunk's and the last chunk's; the chunks' payload stays
+ * within MESSAGES_PAGE_MAX_BYTES in total (each asks for what is left).
+ */
+import type { PartitionRange, RecordView, RequestOf, ResponseOf, StartPosition } from './contract'
+
+/** Records per chunk. */
+export const PAGE_CHUNK_RECORDS = 1000
+/** A page's payload bound, as the host's (32 MiB). */
+export const PAGE_MAX_BYTES = 32 * 1024 * 1024
+
+type FetchReq = RequestOf<'messages/fetch'>
+type FetchRes = ResponseOf<'messages/fetch'>
+
+/** A page as loaded so far. */
+export interface PageSoFar {
+  /** Ascending (timestamp, partition, offset). */
+  records: RecordView[]
+  nextOffsets: Record<number, number>
+  firstOffsets: Record<number, number>
+  partitions: PartitionRange[]
+  /** True when the page stopped at its payload bound before `limit` records. */
+  byteLimitReached: boolean
+  /** True once the page is complete. */
+  complete: boolean
+}
+
+/** What to load: the request of the whole page. */
+export type PageRequest = Omit<FetchReq, 'maxBytes'>
+
+/** Orders records as the all-partitions view shows them. */
+export function compareRecords(a: RecordView, b: RecordView): number {
+  return a.timestamp - b.timestamp || a.partition - b.partition || a.offset - b.offset
+}
+
+/**
+ * Loads `page` chunk by chunk with `fetch`, yielding the page so far after each chunk (the last
+ * yield has `complete: true`).
+ * @throws whatever `fetch` throws (the caller shows it; the chunks before stay shown).
+ */
+export async function* loadPage(page: PageRequest, fetch: (req: FetchReq) => Promise<FetchRes>, chunkRecords = PAGE_CHUNK_RECORDS): AsyncGenerator<PageSoFar> {
+  const backward = page.direction === 'backward' || page.start.kind === 'latest'
+  let start: StartPosition = page.start
+  let records: RecordView[] = []
+  let bytes = 0
+  let first: FetchRes | null = null
+  let last: FetchRes | null = null
+  for (;;) {
+    const want = Math.min(chunkRecords, page.limit - records.length)
+    const res = await fetch({ ...page, start, limit: want, direction: backward ? 'backward' : 'forward', maxBytes: PAGE_MAX_BYTES - bytes })
+    first ??= res
+    last = res
+    records = backward ? [...res.records, ...records] : [...records, ...res.records]
+    bytes += res.records.reduce((n, r) => n + r.sizeBytes, 0)
+    const full = records.length >= page.limit
+    const atEnd = res.records.length < want && !res.byteLimitReached
+    const complete = full || atEnd || res.byteLimitReached || res.records.length === 0
+    const cursors = backward
+      ? { nextOffsets: first.nextOffsets, firstOffsets: res.firstOffsets }
+      : { nextOffsets: res.nextOffsets, firstOffsets: first.firstOffsets }
+    yield { records, ...cursors, partitions: last.partitions, byteLimitReached: res.byteLimitReached, complete }
+    if (complete) return
+    start = { kind: 'offsets', offsets: backward ? res.firstOffsets : res.nextOffsets }
+  }
+}
+
+/** True when no partition has records before the page (every first offset at its log start). */
+export function atLogStart(firstOffsets: Record<number, number>, partitions: PartitionRange[]): boolean {
+  return partitions.every((p) => (firstOffsets[p.partition] ?? p.logStartOffset) <= p.logStartOffset)
+}
+
+/** True when no partition has records after the page (every next offset at its high watermark). */
+export function atHighWatermark(nextOffsets: Record<number, number>, partitions: PartitionRange[]): boolean {
+  return partitions.every((p) => (nextOffsets[p.partition] ?? p.highWatermark) >= p.highWatermark)
+}
+
+/** Per partition, the page's offsets and where the partition's records are: "P0: 100–199 of 0–3,339". */
+export function pageRanges(records: RecordView[], partitions: PartitionRange[]): { partition: number; from: number | null; to: number | null; logStartOffset: number; highWatermark: number }[] {
+  const seen = new Map<number, [number, number]>()
+  for (const r of records) {
+    const cur = seen.get(r.partition)
+    if (!cur) seen.set(r.partition, [r.offset, r.offset])
+    else {
+      if (r.offset < cur[0]) cur[0] = r.offset
+      if (r.offset > cur[1]) cur[1] = r.offset
+    }
+  }
+  return partitions.map((p) => {
+    const s = seen.get(p.partition)
+    return { partition: p.partition, from: s ? s[0] : null, to: s ? s[1] : null, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark }
+  })
+}

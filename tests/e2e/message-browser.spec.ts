@@ -1,0 +1,200 @@
+/**
+ * The message browser as a Kafka user expects, in Chromium against browser mode, on the flights
+ * dataset (global-setup) and a generated 200,000-record topic: latest shows the newest records; a
+ * live tail sees records a second client produces within a second; a value search and a header
+ * search find exactly what a reference filter here finds; an export of search results downloads a
+ * file whose records equal them; produce-again lands a copy; a 100,000-row page loads without a
+ * frame longer than 100 ms (the browser's long-task timeline). Screenshots of latest, the tail,
+ * a search with its progress and an export go to docs/screenshots/.
+ */
+import { test, expect, type Page } from '@playwright/test'
+import { readFileSync, mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { contractRequest } from './serve-process'
+
+const shots = resolve(__dirname, '../../docs/screenshots')
+const GEN = 'generated-200k'
+const GEN_RECORDS = 200_000
+const GEN_PARTITIONS = 4
+
+function baseUrl(): string {
+  const url = process.env.BROKERLAB_URL
+  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
+  return url
+}
+
+/** ws://127.0.0.1:PORT/ws?token=... of the running host (a second client, beside the page). */
+function wsUrl(): string {
+  const u = new URL(baseUrl())
+  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
+}
+
+const text = (s: string | null) => (s === null ? null : Buffer.from(s, 'base64').toString('utf8'))
+
+/** Record i of the generated topic: its value and its trace header, as produce/send's {{i}} template makes them. */
+const genValue = (i: number) => `{"id":${i},"kind":"generated","pad":"${'x'.repeat(120)}"}`
+const genTrace = (i: number) => `trace-${i}`
+
+async function open(page: Page, hash: string): Promise<void> {
+  await page.goto(`${baseUrl()}${hash}`)
+  await expect(page.getByTestId('status-connection')).toContainText(/open|connected/i)
+}
+
+async function shoot(page: Page, name: string): Promise<void> {
+  mkdirSync(shots, { recursive: true })
+  await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true })
+}
+
+/** Opens a naive-ui select by its data-testid and picks the option with exactly this label. */
+async function choose(page: Page, testid: string, label: string): Promise<void> {
+  await page.getByTestId(testid).click()
+  await page.locator('.n-base-select-option').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click()
+}
+
+type Page0 = { records: { partition: number; offset: number; key: string | null; value: string | null; headers: { key: string; value: string | null }[] }[]; partitions: { partition: number; highWatermark: number }[] }
+
+test.describe.configure({ mode: 'serial' })
+
+test.describe('the message browser', () => {
+  test.beforeAll(async () => {
+    test.setTimeout(180_000)
+    const topics = (await contractRequest(wsUrl(), 'topic/list', {})) as { name: string }[]
+    if (topics.some((t) => t.name === GEN)) return
+    await contractRequest(wsUrl(), 'topic/create', { topic: GEN, partitions: GEN_PARTITIONS, replicationFactor: 1 })
+    const value = genValue(0).replace('"id":0', '"id":{{i}}')
+    await contractRequest(wsUrl(), 'produce/send', {
+      topic: GEN,
+      acks: 1,
+      records: [{ key: 'k{{i}}', value, headers: [{ key: 'trace', value: 'trace-{{i}}' }] }],
+      count: GEN_RECORDS
+    })
+  })
+
+  test('latest shows the newest records of flights, newest first, and says where the page is', async ({ page }) => {
+    await open(page, '#/browser/flights')
+    await page.getByTestId('browser-fetch').click()
+    await expect(page.getByTestId('browser-count-records')).toHaveText('1,000 records')
+    const hw = (await contractRequest(wsUrl(), 'offsets/list', { topic: 'flights' })) as { partition: number; highWatermark: number }[]
+    // The same page read directly: its records end at each partition's high watermark.
+    const direct = (await contractRequest(wsUrl(), 'messages/fetch', { topic: 'flights', partition: null, start: { kind: 'latest' }, limit: 1000 })) as Page0
+    for (const p of hw) {
+      const mine = direct.records.filter((r) => r.partition === p.partition)
+      if (mine.length) expect(mine[mine.length - 1].offset).toBe(p.highWatermark - 1)
+    }
+    const newest = direct.records[direct.records.length - 1]
+    const first = page.getByTestId('browser-row').first()
+    await expect(first).toHaveAttribute('data-partition', String(newest.partition))
+    await expect(first).toHaveAttribute('data-offset', String(newest.offset))
+    await expect(page.getByTestId('browser-next')).toBeDisabled()
+    await expect(page.getByTestId('browser-prev')).toBeEnabled()
+    await expect(page.getByTestId(`browser-range-${newest.partition}`)).toContainText(`of 0–${(hw.find((p) => p.partition === newest.partition)!.highWatermark - 1).toLocaleString('en-US')}`)
+    await shoot(page, 'browser-latest')
+    await page.getByTestId('browser-order-oldest').click()
+    await expect(page.getByTestId('browser-row').first()).toHaveAttribute('data-offset', String(direct.records[0].offset))
+  })
+
+  test('a live tail shows records a second client produces within a second, newest on top', async ({ page }) => {
+    await open(page, '#/browser/flights')
+    await page.locator('.n-tabs-tab', { hasText: 'Live tail' }).click()
+    await page.getByTestId('tail-start').click()
+    await expect(page.getByTestId('browser-tail')).toHaveAttribute('data-ready', 'true')
+    for (let i = 0; i < 3; i++) {
+      const key = `tail-${Date.now()}-${i}`
+      await contractRequest(wsUrl(), 'produce/send', { topic: 'flights', acks: 1, records: [{ key, value: `{"origin":"TST","seq":${i}}` }] })
+      await expect(page.getByTestId('tail-table').getByTestId('browser-row').first().getByTestId('browser-row-key')).toHaveText(key, { timeout: 1000 })
+    }
+    await expect(page.getByTestId('tail-count')).toContainText('3 shown')
+    await shoot(page, 'browser-tail')
+    await page.getByTestId('tail-pause').click()
+    await expect(page.getByTestId('tail-state')).toHaveText('paused')
+  })
+
+  test('a value search and a header search find exactly the records a reference filter finds; the export of the results equals them', async ({ page }) => {
+    await open(page, `#/browser/${GEN}`)
+    await page.locator('.n-tabs-tab', { hasText: 'Search' }).click()
+    // Value: "id":7777 as text in the JSON value (substring).
+    await page.getByTestId('search-value').fill('"id":7777')
+    await page.getByTestId('search-start').click()
+    await expect(page.getByTestId('search-stop-reason')).toHaveText('scanned the whole range', { timeout: 60_000 })
+    const valueRef = Array.from({ length: GEN_RECORDS }, (_, i) => i).filter((i) => genValue(i).includes('"id":7777'))
+    await expect(page.getByTestId('search-progress')).toContainText(`${valueRef.length.toLocaleString('en-US')} matches · 200,000 records`)
+    await shoot(page, 'browser-search')
+
+    // Header: trace header values matching a regex.
+    await page.getByTestId('search-value').fill('')
+    await page.getByTestId('search-headerKey').fill('trace')
+    await page.getByTestId('search-headerValue').fill('^trace-1999\\d?$')
+    await page.getByTestId('search-headerValue-regex').click()
+    await page.getByTestId('search-start').click()
+    await expect(page.getByTestId('search-stop-reason')).toHaveText('scanned the whole range', { timeout: 60_000 })
+    const headerRef = Array.from({ length: GEN_RECORDS }, (_, i) => i).filter((i) => /^trace-1999\d?$/.test(genTrace(i)))
+    expect(headerRef.length).toBe(11)
+    await expect(page.getByTestId('search-progress')).toContainText(`${headerRef.length} matches`)
+    const shownKeys = (await page.getByTestId('search-table').getByTestId('browser-row-key').allInnerTexts()).sort()
+    expect(shownKeys).toEqual(headerRef.map((i) => `k${i}`).sort())
+
+    // Export all results as NDJSON: a download whose records are exactly these.
+    const downloading = page.waitForEvent('download')
+    await page.getByTestId('export-search').click()
+    const download = await downloading
+    expect(download.suggestedFilename()).toMatch(new RegExp(`^${GEN}-\\d{8}-\\d{6}\\.ndjson$`))
+    const file = readFileSync((await download.path()) as string, 'utf8')
+    const exported = file.trim().split('\n').map((l) => JSON.parse(l))
+    expect(exported.map((r) => r.key).sort()).toEqual(headerRef.map((i) => `k${i}`).sort())
+    for (const r of exported) {
+      const i = Number(r.key.slice(1))
+      expect(r).toMatchObject({ topic: GEN, value: genValue(i), valueEncoding: 'utf8', headers: [{ key: 'trace', value: genTrace(i), valueEncoding: 'utf8' }] })
+    }
+    await expect(page.getByTestId('export-status')).toContainText('11 records', { timeout: 15_000 })
+    await expect(page.getByTestId('export-progress')).toBeVisible()
+    await shoot(page, 'browser-export')
+  })
+
+  test('produce again opens the producer with the record, and sending lands a copy', async ({ page }) => {
+    await open(page, `#/browser/${GEN}`)
+    await choose(page, 'browser-partition', 'Partition 2')
+    await page.getByTestId('browser-fetch').click()
+    const row = page.getByTestId('browser-row').first()
+    await expect(row).toBeVisible()
+    const offset = Number(await row.getAttribute('data-offset'))
+    const original = ((await contractRequest(wsUrl(), 'messages/fetch', { topic: GEN, partition: 2, start: { kind: 'offset', offset }, limit: 1 })) as Page0).records[0]
+    await row.getByTestId('browser-row-key').click()
+    await page.getByTestId('record-produce-again').click()
+    await expect(page.getByTestId('view-producer')).toBeVisible()
+    await expect(page.getByTestId('producer-key')).toHaveValue(text(original.key) as string)
+    await expect(page.getByTestId('producer-value')).toHaveValue(text(original.value) as string)
+    await expect(page.getByTestId('producer-header-value-0')).toHaveValue(text(original.headers[0].value) as string)
+    await page.getByTestId('producer-send').click()
+    const landed = page.getByTestId('producer-result-offset').first()
+    await expect(landed).toBeVisible()
+    expect(await page.getByTestId('producer-result-partition').first().innerText()).toBe('2')
+    const copyAt = Number(await landed.innerText())
+    const copy = ((await contractRequest(wsUrl(), 'messages/fetch', { topic: GEN, partition: 2, start: { kind: 'offset', offset: copyAt }, limit: 1 })) as Page0).records[0]
+    expect(copyAt).toBeGreaterThan(offset)
+    expect({ key: copy.key, value: copy.value, headers: copy.headers }).toEqual({ key: original.key, value: original.value, headers: original.headers })
+  })
+
+  test('a 100,000-row page loads in chunks without a frame longer than 100 ms', async ({ page }) => {
+    await page.addInitScript(() => {
+      const w = globalThis as unknown as { __longTasks: number[] }
+      w.__longTasks = []
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) w.__longTasks.push(e.duration)
+      }).observe({ type: 'longtask' as 'mark', buffered: true }) // 'longtask' is a browser entry type Node's typings lack
+    })
+    await open(page, `#/browser/${GEN}`)
+    await choose(page, 'browser-start', 'Earliest')
+    await choose(page, 'browser-limit', '100,000 per page')
+    await page.waitForTimeout(500) // let the page settle: only tasks during the load count
+    await page.evaluate(() => ((globalThis as unknown as { __longTasks: number[] }).__longTasks.length = 0))
+    await page.getByTestId('browser-fetch').click()
+    await expect(page.getByTestId('browser-count-records')).toHaveText('100,000 records', { timeout: 60_000 })
+    await expect(page.getByTestId('browser-loading')).toHaveCount(0)
+    await page.getByTestId('browser-table').locator('.vt-body').evaluate((el) => el.scrollTo({ top: el.scrollHeight / 2 }))
+    await expect(page.getByTestId('browser-row').first()).toBeVisible()
+    const tasks = await page.evaluate(() => (globalThis as unknown as { __longTasks: number[] }).__longTasks)
+    const longest = Math.max(0, ...tasks)
+    console.log(`100,000-row page: ${tasks.length} long tasks, longest ${longest.toFixed(0)} ms`)
+    expect(longest).toBeLessThan(100)
+  })
+})
