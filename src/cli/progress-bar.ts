@@ -1,9 +1,10 @@
 /**
- * A one-line progress bar for a terminal stream (the CLI's import): `[#####-----]  50% 10000/20000`.
+ * A one-line progress bar for a terminal stream (the CLI's import): `[#####-----]  50% 10,000/20,000`.
  * Redraws with a carriage return; draws nothing when the stream is not a TTY.
  *
  * Must stay true: redraws at most when the shown percentage changes; `done()` ends the line.
  */
+import { formatCount } from './table'
 
 /** The part of a tty.WriteStream used here. */
 export interface ProgressStream {
@@ -12,12 +13,12 @@ export interface ProgressStream {
   write(text: string): unknown
 }
 
-/** Renders the bar text for `done` of `total` in `width` cells (exported for tests). */
+/** Renders the bar text for `done` of `total` in `width` cells, counts with thousands separators (exported for tests). */
 export function renderProgress(done: number, total: number, width: number, label: string): string {
   const ratio = total <= 0 ? 1 : Math.min(1, done / total)
   const filled = Math.round(ratio * width)
   const pct = String(Math.floor(ratio * 100)).padStart(3)
-  return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% ${done}/${total}`
+  return `${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${pct}% ${formatCount(done)}/${formatCount(total)}`
 }
 
 /** A progress bar on `stream` (normally stderr). */

@@ -63,6 +63,7 @@ export class EngineService {
   private timer: ReturnType<typeof setInterval> | null = null
   private closed = false
   private readonly handlers: HandlerMap
+  private readonly closeWork: (() => Promise<void> | void)[] = []
 
   /** @param cluster an open cluster; the service closes it in `close()`. */
   constructor(
@@ -122,12 +123,13 @@ export class EngineService {
     this.emit({ event: 'snapshot', payload: snapshot })
   }
 
-  /** Stops pushing and closes the cluster (flushes logs and offsets). Idempotent. */
+  /** Stops pushing, runs the handlers' close work (staged import files removed) and closes the cluster (flushes logs and offsets). Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.stopTimer()
     this.listeners.clear()
+    for (const work of this.closeWork) await Promise.resolve(work()).catch(() => undefined)
     await this.cluster.close()
   }
 
@@ -147,7 +149,13 @@ export class EngineService {
   }
 
   private createHandlers(): HandlerMap {
-    const ctx: HandlerContext = { cluster: this.cluster, clock: this.clock, snapshots: this.snapshots, emit: (e) => this.emit(e) }
+    const ctx: HandlerContext = {
+      cluster: this.cluster,
+      clock: this.clock,
+      snapshots: this.snapshots,
+      emit: (e) => this.emit(e),
+      onClose: (work) => void this.closeWork.push(work)
+    }
     return {
       ...clusterHandlers(ctx),
       ...brokerHandlers(ctx),

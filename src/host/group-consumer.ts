@@ -1,17 +1,49 @@
 /**
  * The in-process consumer behind group/consume, group/reset and group/describe: it reads a topic
  * as a member of a consumer group that owns every partition, then commits its positions and leaves,
- * as `kafka-console-consumer --group G --max-messages N` does.
+ * as `kafka-console-consumer --group G --max-messages N` does; and the offset reset of
+ * `kafka-consumer-groups --reset-offsets`.
  *
  * Must stay true: positions start at the committed offset, or (none committed) at
  * auto.offset.reset = earliest (fromBeginning) / latest; a committed offset outside
  * [log start offset, high watermark] is reset the same way (Kafka's OFFSET_OUT_OF_RANGE handling);
  * positions for every partition of the topic are committed, so the group's lag covers the topic.
+ * A reset, dry run or not, is refused while the group coordinator reports the group active (any
+ * state but Empty or Dead), with Kafka's message, and then nothing is committed.
  */
 import type { GroupView, RequestOf, ResetPlanRow, ResponseOf } from '../shared/contract'
 import type { ClusterApi, ConsumerRecord } from '../broker/cluster/cluster-api'
 import { KafkaError } from '../broker/model/errors'
 import { toGroupView } from './contract-views'
+import { HostError } from './host-error'
+
+/** What the group coordinator says of a group (Kafka's DescribeGroups): its state and active members. */
+export interface GroupMembership {
+  /** Kafka's group state: Empty, Stable, PreparingRebalance, CompletingRebalance, Dead. */
+  state: string
+  members: number
+}
+
+/** Asks the group coordinator about a group's membership. */
+export type GroupMembershipSource = (cluster: ClusterApi, groupId: string) => GroupMembership
+
+/**
+ * The coordinator's answer today: its groups hold committed offsets only (the in-process consumers
+ * leave after each run), so a group is Empty when it has offsets and Dead when it has none, with no
+ * members. When the coordinator tracks members (the wire protocol's JoinGroup), this asks it.
+ */
+export const coordinatorMembership: GroupMembershipSource = (cluster, groupId) => ({
+  state: cluster.listGroups().includes(groupId) ? 'Empty' : 'Dead',
+  members: 0
+})
+
+/**
+ * Kafka's refusal to reset an active group (ConsumerGroupCommand: "Assignments can only be reset if
+ * the group '...' is inactive, but the current state is Stable."), as NON_EMPTY_GROUP.
+ */
+export function activeGroupError(groupId: string, state: string): HostError {
+  return new HostError('NON_EMPTY_GROUP', `Assignments can only be reset if the group '${groupId}' is inactive, but the current state is ${state}.`)
+}
 
 /** Records fetched from one partition per round, so partitions are consumed evenly. */
 const ROUND_RECORDS = 500
@@ -75,35 +107,57 @@ export async function consumeAsGroup(
 }
 
 /**
- * Moves the group's committed offsets for every partition of `topic` as
+ * Moves the group's committed offsets for every partition of `topic` (or `partitions` of it) as
  * `kafka-consumer-groups --reset-offsets --to-earliest|--to-latest|--to-offset|--to-datetime|--shift-by`
  * does: a target outside [log start offset, high watermark] is brought to the nearer end and marked
  * `clamped` (Kafka warns and does the same). With `dryRun` only the plan is returned (Kafka without
  * --execute); otherwise it is committed, resolving once the commit reached the coordinator's ISR.
- * Rejects with KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST for --shift-by on a partition
- * without a committed offset (Kafka's message), or the commit's error.
+ * Rejects with HostError NON_EMPTY_GROUP while `membership` reports the group active (Kafka's
+ * message; nothing committed, dry run or not), KafkaError UNKNOWN_TOPIC_OR_PARTITION (a topic or a
+ * named partition that does not exist), INVALID_REQUEST for --shift-by on a partition without a
+ * committed offset (Kafka's message), or the commit's error.
  */
-export async function resetGroup(cluster: ClusterApi, req: RequestOf<'group/reset'>): Promise<ResponseOf<'group/reset'>> {
+export async function resetGroup(
+  cluster: ClusterApi,
+  req: RequestOf<'group/reset'>,
+  membership: GroupMembershipSource = coordinatorMembership
+): Promise<ResponseOf<'group/reset'>> {
+  const { state } = membership(cluster, req.groupId)
+  if (state !== 'Empty' && state !== 'Dead') throw activeGroupError(req.groupId, state)
   const topic = cluster.describeTopic(req.topic)
+  const count = topic.partitions.length
+  for (const p of req.partitions ?? [])
+    if (p >= count)
+      throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${req.topic}-${p} does not exist: ${req.topic} has ${count} partition${count === 1 ? '' : 's'} (0 to ${count - 1})`)
+  const chosen = req.partitions ? [...req.partitions].sort((a, b) => a - b) : topic.partitions.map((p) => p.partition)
   const committed = cluster.fetchOffsets(req.groupId).offsets.get(req.topic)
-  const plan: ResetPlanRow[] = topic.partitions.map((p) => {
-    const earliest = cluster.listOffset(req.topic, p.partition, 'earliest') ?? 0
-    const latest = cluster.listOffset(req.topic, p.partition, 'latest') ?? earliest
-    const previous = committed?.get(p.partition) ?? null
+  const plan: ResetPlanRow[] = chosen.map((partition) => {
+    const earliest = cluster.listOffset(req.topic, partition, 'earliest') ?? 0
+    const latest = cluster.listOffset(req.topic, partition, 'latest') ?? earliest
+    const previous = committed?.get(partition) ?? null
     const to = req.to
     let target: number
     if (to === 'earliest') target = earliest
     else if (to === 'latest') target = latest
     else if ('offset' in to) target = to.offset
-    else if ('timestamp' in to) target = cluster.listOffset(req.topic, p.partition, { timestamp: to.timestamp }) ?? latest
+    else if ('timestamp' in to) target = cluster.listOffset(req.topic, partition, { timestamp: to.timestamp }) ?? latest
     else {
       if (previous === null)
-        throw new KafkaError('INVALID_REQUEST', `Cannot shift offset for partition ${req.topic}-${p.partition} since there is no current committed offset`)
+        throw new KafkaError('INVALID_REQUEST', `Cannot shift offset for partition ${req.topic}-${partition} since there is no current committed offset`)
       target = previous + to.shiftBy
     }
     const clamped = target < earliest ? 'to-earliest' : target > latest ? 'to-latest' : null
     const newOffset = clamped === 'to-earliest' ? earliest : clamped === 'to-latest' ? latest : target
-    return { topic: req.topic, partition: p.partition, previousOffset: previous, newOffset, clamped }
+    return {
+      topic: req.topic,
+      partition,
+      previousOffset: previous,
+      newOffset,
+      logStartOffset: earliest,
+      logEndOffset: latest,
+      offsetChange: previous === null ? null : newOffset - previous,
+      clamped
+    }
   })
   if (!req.dryRun) await cluster.commitOffsets(req.groupId, plan.map((r) => ({ topic: r.topic, partition: r.partition, offset: r.newOffset })))
   const group = cluster.listGroups().includes(req.groupId) ? describeGroup(cluster, req.groupId) : { groupId: req.groupId, state: 'Empty' as const, totalLag: 0, rows: [] }

@@ -14,6 +14,9 @@
  * model (src/broker/model); it is compiled for both the Node side (tsconfig.node.json) and the web
  * side (tsconfig.web.json).
  */
+import type { ImportFormat } from './import-format'
+
+export type { ImportFormat }
 
 // ---- Types and rules the contract shares with the engine (its Node-free model, src/broker/model) ----
 
@@ -384,7 +387,8 @@ export interface GroupOffsetRow {
 /** A consumer group, with its committed offsets and lag. */
 export interface GroupView {
   groupId: string
-  state: 'Empty' | 'Stable'
+  /** Kafka's group state: Empty (no active members), Stable, PreparingRebalance, CompletingRebalance, Dead. */
+  state: 'Empty' | 'Stable' | 'PreparingRebalance' | 'CompletingRebalance' | 'Dead'
   totalLag: number
   rows: GroupOffsetRow[]
 }
@@ -396,15 +400,79 @@ export interface GroupView {
  */
 export type ResetSpec = 'earliest' | 'latest' | { offset: number } | { timestamp: number } | { shiftBy: number }
 
-/** One partition of a reset plan: the committed offset before, the new one, and whether it was brought into range. */
+/**
+ * One partition of a reset plan: the committed offset before, the new one, the log's ends, how far
+ * the group moves, and whether the target was brought into range.
+ */
 export interface ResetPlanRow {
   topic: string
   partition: number
+  /** The committed offset now (CURRENT-OFFSET); null when the group never committed this partition. */
   previousOffset: number | null
+  /** NEW-OFFSET. */
   newOffset: number
+  /** The partition's log start offset and high watermark (the range a committed offset may take). */
+  logStartOffset: number
+  logEndOffset: number
+  /**
+   * newOffset - previousOffset: positive = records the group will skip, negative = records it will
+   * read again; null without a committed offset (the consumer would start at auto.offset.reset).
+   */
+  offsetChange: number | null
   /** Kafka moves an out-of-range target to the log start or end (and says so): which, if it did. */
   clamped: 'to-earliest' | 'to-latest' | null
 }
+
+/** How an import takes each record's timestamp from a field of its row (without one: CreateTime now). */
+export interface ImportTimestamp {
+  /** The top-level field holding the time. */
+  field: string
+  /** iso: ISO 8601 text; epoch-ms / epoch-s: numbers (or numeric text); pattern: text in `pattern`. */
+  format: 'iso' | 'epoch-ms' | 'epoch-s' | 'pattern'
+  /** A date pattern in Luxon's tokens (Java's DateTimeFormatter letters), e.g. `yyyy/MM/dd HH:mm`; only with format 'pattern'. */
+  pattern?: string
+  /** IANA time zone of text without an offset, e.g. `UTC`, `Europe/Paris` (default: the host's time zone). */
+  timeZone?: string
+}
+
+/** A file staged on the host for import (uploaded in chunks, or a sample dataset). */
+export interface ImportUpload {
+  uploadId: string
+  fileName: string
+  /** Bytes. */
+  size: number
+}
+
+/** What import/inspect found in a staged file: its format, its records' fields, how many records. */
+export interface ImportInspection extends ImportUpload {
+  format: ImportFormat
+  /** Field names in first-seen order (from the first 200 records; a Parquet file's columns). */
+  fields: string[]
+  /** Records in the file (counted whole; a Parquet file's row count). */
+  records: number
+  /** The values of the first records (at most 3), as the records will carry them, as UTF-8 text (cut at 300 characters). */
+  preview: string[]
+}
+
+/** Most bytes one import/upload-chunk carries (before base64). */
+export const IMPORT_UPLOAD_CHUNK_BYTES = 1024 * 1024
+
+/** Largest file the host stages for an import: 4 GiB. */
+export const IMPORT_UPLOAD_MAX_BYTES = 4 * 1024 * 1024 * 1024
+
+/** Sample datasets the host can stage for an import (import/sample), from the vega-datasets package. */
+export const SAMPLE_DATASETS = {
+  flights: {
+    fileName: 'flights-20k.json',
+    title: '20,000 U.S. flights (Jan-Mar 2001)',
+    topic: 'flights-sample',
+    keyField: 'origin',
+    timestamp: { field: 'date', format: 'pattern', pattern: 'yyyy/MM/dd HH:mm' }
+  }
+} as const satisfies Record<string, { fileName: string; title: string; topic: string; keyField: string; timestamp: ImportTimestamp }>
+
+/** A sample dataset's name. */
+export type SampleDataset = keyof typeof SAMPLE_DATASETS
 
 /** A point of a per-second series: t in ms since the epoch, v the value. */
 export interface SeriesPoint {
@@ -612,23 +680,48 @@ export interface ContractRequests {
     res: { consumed: number; group: GroupView }
   }
   'group/reset': {
-    /** dryRun: compute the plan without committing it (kafka-consumer-groups without --execute). */
-    req: { groupId: string; topic: string; to: ResetSpec; dryRun?: boolean }
+    /**
+     * dryRun: compute the plan without committing it (kafka-consumer-groups without --execute);
+     * partitions: only these partitions of the topic (`--topic t:0,2`), default every partition.
+     * Refused with NON_EMPTY_GROUP while the group has active members, dry run or not, as Kafka does.
+     */
+    req: { groupId: string; topic: string; partitions?: number[]; to: ResetSpec; dryRun?: boolean }
     res: { group: GroupView; plan: ResetPlanRow[]; executed: boolean }
   }
+  /** Stages a file for import: the host keeps it until it is imported or discarded (or more than 8 are staged). */
+  'import/upload': { req: { fileName: string; size: number }; res: ImportUpload }
+  /** The next bytes of a staged file (base64 of at most IMPORT_UPLOAD_CHUNK_BYTES), at `offset` = the bytes received so far. */
+  'import/upload-chunk': { req: { uploadId: string; offset: number; data: string }; res: { received: number } }
+  /** Stages a sample dataset (see SAMPLE_DATASETS) as if it had been uploaded. */
+  'import/sample': { req: { sample: SampleDataset }; res: ImportUpload }
+  /**
+   * Reads a staged file whole as `format` (default: from its extension; an extension that names no
+   * format is refused naming the formats): its fields, its record count, the first values.
+   */
+  'import/inspect': { req: { uploadId: string; format?: ImportFormat; csvTypedColumns?: boolean }; res: ImportInspection }
+  /**
+   * Imports a staged file: a checking pass over every row (the key field, the timestamp field, the
+   * bounds) before anything is created or written, then the import, with 'import/progress' events.
+   * The staged file is discarded once imported.
+   */
   'import/run': {
     req: {
+      uploadId: string
       topic: string
-      format: 'json' | 'ndjson' | 'csv'
-      /** File contents as text. */
-      content: string
+      format: ImportFormat
       /** Field whose value becomes the record key; null for no key. */
       keyField: string | null
+      /** Where each record's timestamp comes from; absent: CreateTime now. */
+      timestamp?: ImportTimestamp
+      /** CSV: numbers, booleans and empty fields typed instead of every field a string. */
+      csvTypedColumns?: boolean
       /** Create the topic when it does not exist. */
       createTopic?: { partitions: number; replicationFactor: number }
     }
     res: { imported: number; perPartition: Record<number, number>; elapsedMs: number }
   }
+  /** Forgets a staged file. */
+  'import/discard': { req: { uploadId: string }; res: { ok: true } }
 }
 
 export type RequestName = keyof ContractRequests
@@ -654,7 +747,8 @@ export interface EngineStatus {
 /** Events the host pushes: name -> payload. */
 export interface ContractEvents {
   snapshot: ClusterSnapshot
-  'import/progress': { topic: string; done: number; total: number }
+  /** An import's rows checked ('checking', before anything is written) or imported ('importing') so far. */
+  'import/progress': { topic: string; phase: 'checking' | 'importing'; done: number; total: number }
   /** Pushed by a host running the engine in a worker when the engine stops, restarts or gives up. */
   'engine/status': EngineStatus
 }
@@ -693,7 +787,12 @@ export const REQUEST_NAMES = [
   'group/describe',
   'group/consume',
   'group/reset',
-  'import/run'
+  'import/upload',
+  'import/upload-chunk',
+  'import/sample',
+  'import/inspect',
+  'import/run',
+  'import/discard'
 ] as const satisfies readonly RequestName[]
 
 /** Compile-time check that REQUEST_NAMES lists every request. */
@@ -709,8 +808,8 @@ export interface BrokerlabApi {
 
 /** Electron IPC channel names: one invoke channel for requests, one for pushed events. */
 /**
- * Largest WebSocket message in browser mode, in bytes (an import's file content travels in one
- * request). The host refuses bigger frames; the renderer's transport refuses to send them.
+ * Largest WebSocket message in browser mode, in bytes (an import's file travels in chunks of
+ * IMPORT_UPLOAD_CHUNK_BYTES). The host refuses bigger frames; the renderer's transport refuses to send them.
  */
 export const WS_MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 

@@ -7,7 +7,11 @@
  */
 import { z } from 'zod'
 import {
+  IMPORT_UPLOAD_CHUNK_BYTES,
+  IMPORT_UPLOAD_MAX_BYTES,
   REQUEST_NAMES,
+  SAMPLE_DATASETS,
+  type SampleDataset,
   SEARCH_MAX_DURATION_MS,
   SEARCH_MAX_MATCHES,
   SEARCH_MAX_SCAN_BYTES,
@@ -18,6 +22,7 @@ import { ACKS } from '../broker/model/acks'
 import { topicNameProblem } from '../broker/model/topic-name'
 import { TOPIC_CONFIG_TABLE } from '../broker/model/topic-configs'
 import { parseTopicConfigValue, topicConfigDef, unknownTopicConfigMessage } from '../broker/model/topic-config-values'
+import { IMPORT_FORMATS } from './import-format'
 
 const topicName = z.string().superRefine((name, ctx) => {
   const problem = topicNameProblem(name)
@@ -126,6 +131,18 @@ const produceRecord = z
   })
   .strict()
 
+const uploadId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an upload id from import/upload or import/sample')
+const importFormat = z.enum(IMPORT_FORMATS)
+const importTimestamp = z
+  .object({
+    field: z.string().min(1),
+    format: z.enum(['iso', 'epoch-ms', 'epoch-s', 'pattern']),
+    pattern: z.string().min(1).max(200).optional(),
+    timeZone: z.string().min(1).max(100).optional()
+  })
+  .strict()
+  .refine((t) => (t.format === 'pattern') === (t.pattern !== undefined), { message: 'a pattern goes with format "pattern", and only with it' })
+
 /** One schema per request name. */
 export const requestSchemas = {
   'cluster/snapshot': empty,
@@ -225,6 +242,12 @@ export const requestSchemas = {
     .object({
       groupId: z.string().min(1).max(255),
       topic: topicName,
+      partitions: z
+        .array(partition)
+        .min(1, 'Name at least one partition, or none for every partition')
+        .max(10_000)
+        .refine((ps) => new Set(ps).size === ps.length, 'A partition is named twice')
+        .optional(),
       to: z.union([
         z.enum(['earliest', 'latest']),
         z.object({ offset: nonNegInt }).strict(),
@@ -234,18 +257,31 @@ export const requestSchemas = {
       dryRun: z.boolean().optional()
     })
     .strict(),
+  'import/upload': z.object({ fileName: z.string().min(1).max(1024), size: z.number().int().min(0).max(IMPORT_UPLOAD_MAX_BYTES) }).strict(),
+  'import/upload-chunk': z
+    .object({
+      uploadId,
+      offset: z.number().int().min(0).max(IMPORT_UPLOAD_MAX_BYTES),
+      data: z.base64().max(Math.ceil(IMPORT_UPLOAD_CHUNK_BYTES / 3) * 4, `A chunk carries at most ${IMPORT_UPLOAD_CHUNK_BYTES} bytes (IMPORT_UPLOAD_CHUNK_BYTES)`)
+    })
+    .strict(),
+  'import/sample': z.object({ sample: z.enum(Object.keys(SAMPLE_DATASETS) as [SampleDataset, ...SampleDataset[]]) }).strict(),
+  'import/inspect': z.object({ uploadId, format: importFormat.optional(), csvTypedColumns: z.boolean().optional() }).strict(),
   'import/run': z
     .object({
+      uploadId,
       topic: topicName,
-      format: z.enum(['json', 'ndjson', 'csv']),
-      content: z.string().max(512 * 1024 * 1024),
+      format: importFormat,
       keyField: z.string().min(1).nullable(),
+      timestamp: importTimestamp.optional(),
+      csvTypedColumns: z.boolean().optional(),
       createTopic: z
         .object({ partitions: z.number().int().min(1).max(10_000), replicationFactor: z.number().int().min(1).max(9) })
         .strict()
         .optional()
     })
-    .strict()
+    .strict(),
+  'import/discard': z.object({ uploadId }).strict()
 } satisfies { [N in RequestName]: z.ZodType }
 
 /**

@@ -2,8 +2,9 @@
  * `brokerlab serve [--port N] [--host H --allowed-hosts NAMES] [--token T]`: browser mode. Serves the
  * built renderer (out/renderer) and the contract over a WebSocket, with the engine in a worker thread
  * (out/main/engine-worker.js). Prints the URL carrying the run's token
- * (`http://127.0.0.1:PORT/?token=...`, like Jupyter's) and runs until SIGINT/SIGTERM, then closes the
- * engine cleanly.
+ * (`http://127.0.0.1:PORT/?token=...`, like Jupyter's) and runs until SIGINT/SIGTERM (Ctrl+C), then
+ * closes the engine cleanly and says so: what it stopped, that the logs and committed offsets were
+ * flushed, and where the data stays.
  *
  * Must stay true: options are checked before anything starts (usage errors, exit 2): a `--host`
  * beyond loopback is refused unless `--allowed-hosts` names the hosts browsers use (the Host check
@@ -20,8 +21,11 @@ import { intArg, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 
-/** Default port of browser mode. */
-export const DEFAULT_SERVE_PORT = 5173
+/**
+ * Default port of browser mode: 8737, away from the ports dev servers take by default (Vite's 5173,
+ * 3000, 8080, 8000) and from the brokers' listeners (9092 and up).
+ */
+export const DEFAULT_SERVE_PORT = 8737
 
 /** Options of `serve` as commander parses them. */
 interface ServeOpts extends DataDirOpts {
@@ -113,6 +117,10 @@ export function registerServeCommand(program: Command, io: CliIo): void {
       `Data directory: ${opts.dataDir} (engine ${host.engineMode}). The URL carries this run's token; the page keeps it. Press Ctrl+C to stop.\n`
     )
     await io.stopSignal
+    io.stderr.write(`\nStopping browser mode on ${host.url}: closing the engine...\n`)
     await host.close()
+    io.stderr.write(
+      `Stopped: the engine closed cleanly (logs and committed offsets flushed); the data stays in ${opts.dataDir}. Run \`brokerlab serve\` again to go on (it prints a new token).\n`
+    )
   })
 }

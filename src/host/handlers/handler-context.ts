@@ -25,4 +25,6 @@ export interface HandlerContext {
   snapshots: SnapshotBuilder
   /** Pushes an event to every subscriber (import progress, ...). */
   emit(event: EngineEvent): void
+  /** Registers work to do when the service closes, before the cluster closes (e.g. removing staged files). */
+  onClose(work: () => Promise<void> | void): void
 }

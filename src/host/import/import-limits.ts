@@ -18,10 +18,10 @@
 export const MAX_IMPORT_ROW_BYTES = 16 * 1024 * 1024
 
 /**
- * The deepest a row's JSON may nest: `{}` and `[]` are 1 level, `{"a":[1]}` 2. Rows become records
- * through JSON.stringify, which recurses once per level and overflows V8's stack ("Maximum call
- * stack size exceeded") a few thousand levels down; 1,000 is far more than real data uses
- * (JSON.parse and the stream parser themselves do not recurse).
+ * The deepest a row's JSON may nest: `{}` and `[]` are 1 level, `{"a":[1]}` 2. Code that walks a
+ * parsed row (JSON.stringify, structured clones, the UI's viewers) recurses once per level and
+ * overflows V8's stack ("Maximum call stack size exceeded") a few thousand levels down; 1,000 is far
+ * more than real data uses (JSON.parse and the tokenizer themselves do not recurse).
  */
 export const MAX_IMPORT_NESTING_DEPTH = 1000
 

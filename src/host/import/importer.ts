@@ -1,33 +1,47 @@
 /**
  * The importer shared by the UI (import/run) and the CLI (`brokerlab import`): rows become records
- * (key = the key field's value as UTF-8 text, value = the row as JSON) produced in batches with
- * acks=all, so an import either reports every record committed or fails with Kafka's error.
+ * (key = the key field's text as UTF-8, value = the row's bytes as the reader gives them, timestamp
+ * = the timestamp field's time or CreateTime now) produced in batches with acks=all, so an import
+ * either reports every record committed or fails with Kafka's error.
  *
  * Must stay true: a topic is created only when `createTopic` is given and the topic does not exist;
  * with a key field, every row must have it: a row without it (or that is not an object) fails the
  * import naming the row (1-based) and the field, while a field holding JSON null gives a null key
- * (the sticky partitioner spreads those). Rows given as an array (the UI's import/run) are all
- * checked before the topic is created or anything written, so such an import is all or nothing; rows
- * given as a stream are checked as they are read (before the first is written, the first row), so
- * a stream's caller checks the whole stream first (the CLI's first pass). Progress is reported after
- * each batch and once at the start, with done <= total.
+ * (the sticky partitioner spreads those); the same holds for the timestamp field (null: CreateTime
+ * now) and its value must be a time in the chosen format; no row's value may pass
+ * MAX_IMPORT_ROW_BYTES. Rows given as an array are all checked before the topic is created or
+ * anything written, so such an import is all or nothing; rows given as a stream are checked as they
+ * are read (before the first is written, the first row), so a stream's caller checks the whole
+ * stream first (import-job.ts's checking pass). Progress is reported after each batch and once at
+ * the start, with done <= total. The loop is yielded after each batch.
  */
+import { setImmediate as yieldToLoop } from 'node:timers/promises'
 import type { Acks, ClusterApi, ProducerRecord } from '../../broker/cluster/cluster-api'
 import { KafkaError } from '../../broker/model/errors'
-import { ImportFormatError } from './record-source'
+import type { ImportTimestamp } from '../../shared/contract'
+import { ImportFormatError } from './import-format-error'
+import { describeByteLimit, MAX_IMPORT_ROW_BYTES } from './import-limits'
+import { fieldKeyText, type FieldValue, type ImportRow } from './import-row'
+import { timestampFromField } from './record-timestamp'
 
 /** Records per produce call. */
 export const DEFAULT_IMPORT_BATCH = 1000
 
-/** What to import and how. */
-export interface ImportOptions {
-  topic: string
-  /** The rows: an array, or rows read as a stream (give `total` then, for progress). */
-  rows: Iterable<unknown> | AsyncIterable<unknown>
-  /** How many rows there are (default: the array's length); progress reports it as the total. */
-  total?: number
+/** How rows become records: the key field and the timestamp field. */
+export interface RowRules {
   /** Field whose value becomes the key; null for unkeyed records. */
   keyField: string | null
+  /** Where each record's timestamp comes from; absent or null: CreateTime now. */
+  timestamp?: ImportTimestamp | null
+}
+
+/** What to import and how. */
+export interface ImportOptions extends RowRules {
+  topic: string
+  /** The rows: an array, or rows read as a stream (give `total` then, for progress). */
+  rows: Iterable<ImportRow> | AsyncIterable<ImportRow>
+  /** How many rows there are (default: the array's length); progress reports it as the total. */
+  total?: number
   /** Create the topic with these settings when it does not exist. */
   createTopic?: { partitions: number; replicationFactor: number }
   /** Records per produce call (default 1000). */
@@ -47,54 +61,48 @@ export interface ImportResult {
   elapsedMs: number
 }
 
-function keyText(value: unknown): string | null {
-  if (value === null || value === undefined) return null
-  if (typeof value === 'string') return value
-  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value)
-  return JSON.stringify(value)
+function fieldsText(row: ImportRow): string {
+  const fields = row.fieldNames()
+  return fields.length === 0 ? 'none' : fields.slice(0, 20).join(', ') + (fields.length > 20 ? ', ...' : '')
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-}
-
-/**
- * Checks that row number `rowNumber` (1-based) can become a record keyed by `keyField`: it is an
- * object holding that field (JSON null counts: it gives a null key). Nothing to check without a key
- * field.
- * @throws ImportFormatError naming the row, the field, and the fields the row has.
- */
-export function checkRow(row: unknown, rowNumber: number, keyField: string | null): void {
-  if (keyField === null) return
-  if (!isObject(row)) throw new ImportFormatError(`Row ${rowNumber} is not an object, so it has no key field "${keyField}"`)
-  if (!Object.prototype.hasOwnProperty.call(row, keyField)) {
-    const fields = Object.keys(row)
-    const shown = fields.length === 0 ? 'none' : fields.slice(0, 20).join(', ') + (fields.length > 20 ? ', ...' : '')
+/** Field `name` of row `rowNumber`, which every row must have. @throws ImportFormatError naming the row and field. */
+function requiredField(row: ImportRow, rowNumber: number, name: string, what: 'key' | 'timestamp'): FieldValue {
+  if (!row.isObject) throw new ImportFormatError(`Row ${rowNumber} is not an object, so it has no ${what} field "${name}"`)
+  const v = row.field(name)
+  if (v === undefined)
     throw new ImportFormatError(
-      `Row ${rowNumber} has no key field "${keyField}" (its fields: ${shown}); every row must have it, with null for a null key`
+      `Row ${rowNumber} has no ${what} field "${name}" (its fields: ${fieldsText(row)}); every row must have it, with null for ${what === 'key' ? 'a null key' : 'CreateTime now'}`
     )
-  }
+  return v
 }
 
 /**
- * Converts row number `rowNumber` (1-based) to a ProducerRecord: key = the key field's value as
- * UTF-8 text (null for JSON null or without a key field), value = the row as JSON.
- * @throws ImportFormatError as checkRow does.
+ * Row number `rowNumber` (1-based) as a record, checked: its key field, its timestamp field, its size.
+ * @throws ImportFormatError naming the row and the rule it breaks.
  */
-export function rowToRecord(row: unknown, rowNumber: number, keyField: string | null): ProducerRecord {
-  checkRow(row, rowNumber, keyField)
-  const key = keyField === null ? null : keyText((row as Record<string, unknown>)[keyField])
-  return {
-    key: key === null ? null : Buffer.from(key, 'utf8'),
-    value: Buffer.from(JSON.stringify(row) ?? 'null', 'utf8')
-  }
+export function rowToRecord(row: ImportRow, rowNumber: number, rules: RowRules): ProducerRecord {
+  const key = rules.keyField === null ? null : fieldKeyText(requiredField(row, rowNumber, rules.keyField, 'key'))
+  const ts = rules.timestamp ? timestampFromField(requiredField(row, rowNumber, rules.timestamp.field, 'timestamp'), rules.timestamp, rowNumber) : null
+  const value = row.value
+  if (value.length > MAX_IMPORT_ROW_BYTES)
+    throw new ImportFormatError(`Row ${rowNumber} is longer than ${describeByteLimit(MAX_IMPORT_ROW_BYTES)} as a record value, the most one row may hold`)
+  return { key: key === null ? null : Buffer.from(key, 'utf8'), value, ...(ts === null ? {} : { timestamp: ts }) }
+}
+
+/**
+ * Checks that row number `rowNumber` (1-based) can become a record (see rowToRecord).
+ * @throws ImportFormatError naming the row, the field or the bound.
+ */
+export function checkRow(row: ImportRow, rowNumber: number, rules: RowRules): void {
+  rowToRecord(row, rowNumber, rules)
 }
 
 /**
  * Imports `rows` into `topic`.
  * @throws KafkaError from the engine (UNKNOWN_TOPIC_OR_PARTITION without createTopic,
  *   NOT_ENOUGH_REPLICAS, RECORD_TOO_LARGE, ...) or ImportFormatError for an unusable row (see
- *   checkRow): for an array before anything is created or written; for a stream when that row is
+ *   rowToRecord): for an array before anything is created or written; for a stream when that row is
  *   read, after the batches before it were written.
  */
 export async function importRecords(cluster: ClusterApi, opts: ImportOptions): Promise<ImportResult> {
@@ -102,12 +110,12 @@ export async function importRecords(cluster: ClusterApi, opts: ImportOptions): P
   const started = clock()
   const batchSize = Math.max(1, opts.batchSize ?? DEFAULT_IMPORT_BATCH)
   let total = opts.total ?? (Array.isArray(opts.rows) ? opts.rows.length : 0)
-  const rows: AsyncIterator<unknown> | Iterator<unknown> =
-    Symbol.asyncIterator in opts.rows ? opts.rows[Symbol.asyncIterator]() : (opts.rows as Iterable<unknown>)[Symbol.iterator]()
+  const rows: AsyncIterator<ImportRow> | Iterator<ImportRow> =
+    Symbol.asyncIterator in opts.rows ? opts.rows[Symbol.asyncIterator]() : (opts.rows as Iterable<ImportRow>)[Symbol.iterator]()
   // Nothing is created or written before the rows are known good: all of an array, the first of a stream.
-  if (Array.isArray(opts.rows)) opts.rows.forEach((row, i) => checkRow(row, i + 1, opts.keyField))
+  if (Array.isArray(opts.rows)) opts.rows.forEach((row: ImportRow, i) => checkRow(row, i + 1, opts))
   let next = await rows.next()
-  if (!next.done) checkRow(next.value, 1, opts.keyField)
+  if (!next.done) checkRow(next.value, 1, opts)
   const exists = cluster.listTopics({ includeInternal: true }).some((t) => t.name === opts.topic)
   if (!exists) {
     if (!opts.createTopic)
@@ -128,9 +136,10 @@ export async function importRecords(cluster: ClusterApi, opts: ImportOptions): P
     batch = []
     total = Math.max(total, done) // a file that grew after it was counted
     opts.onProgress?.(done, total)
+    await yieldToLoop() // the wire listeners and other requests share this loop
   }
   for (; !next.done; next = await rows.next()) {
-    batch.push(rowToRecord(next.value, done + batch.length + 1, opts.keyField))
+    batch.push(rowToRecord(next.value, done + batch.length + 1, opts))
     if (batch.length === batchSize) await send()
   }
   if (batch.length > 0) await send()

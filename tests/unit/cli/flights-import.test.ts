@@ -47,7 +47,7 @@ describe('brokerlab import of flights-20k.json', { timeout: 180_000 }, () => {
     ])
     expect(imported.stderr).toBe('')
     expect(imported.status).toBe(0)
-    expect(imported.stdout).toMatch(/^Imported 20000 records into flights in \d+ ms/)
+    expect(imported.stdout).toMatch(/^Imported 20,000 records into flights in [\d,]+ ms/)
 
     const offsets = runBrokerlab(['offsets', '--topic', 'flights', '--json', '--data-dir', dir])
     expect(offsets.status).toBe(0)

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { ProgressBar, renderProgress } from '../../../src/cli/progress-bar'
 
 describe('ProgressBar', () => {
-  it('renders filled cells, the percentage and the counts', () => {
+  it('renders filled cells, the percentage and the counts with thousands separators', () => {
     expect(renderProgress(5, 10, 10, 'Importing')).toBe('Importing [#####-----]  50% 5/10')
+    expect(renderProgress(1_500_000, 3_000_000, 4, 'x')).toBe('x [##--]  50% 1,500,000/3,000,000')
     expect(renderProgress(0, 0, 4, 'x')).toBe('x [####] 100% 0/0')
   })
 
@@ -25,7 +26,7 @@ describe('ProgressBar', () => {
     bar.done()
     expect(out).toHaveLength(3)
     expect(out[0].startsWith('\r')).toBe(true)
-    expect(out[1]).toContain(' 50% 500/1000')
+    expect(out[1]).toContain(' 50% 500/1,000')
     expect(out[2]).toBe('\n')
   })
 })

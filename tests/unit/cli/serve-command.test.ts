@@ -120,6 +120,13 @@ describe('brokerlab serve', { timeout: 60_000 }, () => {
     s.t.stop()
     expect(await s.running).toBe(0)
     await expect(fetch(s.url)).rejects.toThrow()
+    expect(s.t.err.join('')).toContain(`\nStopping browser mode on ${s.url}: closing the engine...\nStopped: the engine closed cleanly (logs and committed offsets flushed); the data stays in ${path.join(dir, 'data')}.`)
+  })
+
+  it('listens on port 8737 by default, not on the port of a Vite dev server (5173)', async () => {
+    const t = io(dir)
+    expect(await runCli(['serve', '--help'], t.io)).toBe(0)
+    expect(t.out.join('')).toMatch(/--port <n>\s+port \(0 picks a free one\) \(default: 8737\)/)
   })
 
   it.skipIf(!built)('uses the token given by --token or BROKERLAB_TOKEN, and answers allowed hosts on loopback', async () => {

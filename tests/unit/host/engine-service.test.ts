@@ -1,10 +1,11 @@
 /**
  * EngineService against a real Cluster in a temp directory: validation, dispatch, Kafka error
- * names, base64 conversion, messages paging, the group consumer, the importer and snapshots.
+ * names, base64 conversion, messages paging, the group consumer and snapshots (the importer's
+ * requests: tests/unit/host/import/import-handlers.test.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { REQUEST_NAMES, type ClusterSnapshot, type RecordView } from '../../../src/shared/contract'
-import { EngineService, type EngineEvent } from '../../../src/host/engine-service'
+import { EngineService } from '../../../src/host/engine-service'
 import { partitionForKey } from '../../../src/broker/client/partitioner'
 import { openTestCluster, type TestCluster } from './test-cluster'
 
@@ -215,57 +216,6 @@ describe('consumer groups', () => {
     const res = await ok(service.handle('group/consume', { groupId: 'late-g', topic: 'late', maxRecords: 10, fromBeginning: false }))
     expect(res.consumed).toBe(0)
     expect(res.group.totalLag).toBe(0)
-  })
-})
-
-describe('import/run', () => {
-  it('imports NDJSON keyed by a field, creating the topic, with progress events', async () => {
-    const events: EngineEvent[] = []
-    const unsubscribe = service.subscribe((e) => events.push(e))
-    const rows = Array.from({ length: 25 }, (_, i) => ({ id: i, city: ['AMS', 'BER', 'CDG'][i % 3] }))
-    const res = await ok(
-      service.handle('import/run', {
-        topic: 'cities',
-        format: 'ndjson',
-        content: rows.map((r) => JSON.stringify(r)).join('\n') + '\n',
-        keyField: 'city',
-        createTopic: { partitions: 4, replicationFactor: 2 }
-      })
-    )
-    unsubscribe()
-    expect(res.imported).toBe(25)
-    const expected: Record<number, number> = {}
-    for (const r of rows) {
-      const p = partitionForKey(Buffer.from(r.city), 4)
-      expected[p] = (expected[p] ?? 0) + 1
-    }
-    expect(res.perPartition).toEqual(expected)
-    const progress = events.filter((e) => e.event === 'import/progress').map((e) => e.payload)
-    expect(progress[0]).toEqual({ topic: 'cities', done: 0, total: 25 })
-    expect(progress[progress.length - 1]).toEqual({ topic: 'cities', done: 25, total: 25 })
-  })
-
-  it('imports CSV rows as JSON values keyed by a column', async () => {
-    await createTopic('csv', 1, 1)
-    const res = await ok(
-      service.handle('import/run', { topic: 'csv', format: 'csv', content: 'name,qty\n"a, b",1\nc,2\n', keyField: 'name' })
-    )
-    expect(res.imported).toBe(2)
-    const page = await ok(service.handle('messages/fetch', { topic: 'csv', partition: 0, start: { kind: 'earliest' }, limit: 10 }))
-    expect(page.records.map((r) => [text(r.key), text(r.value)])).toEqual([
-      ['a, b', '{"name":"a, b","qty":"1"}'],
-      ['c', '{"name":"c","qty":"2"}']
-    ])
-  })
-
-  it('refuses a malformed file, an unknown key field and a missing topic without creating anything', async () => {
-    const bad = await service.handle('import/run', { topic: 'x', format: 'json', content: '[{"a":1},', keyField: null, createTopic: { partitions: 1, replicationFactor: 1 } })
-    expect(bad.ok || bad.error.code).toBe('INVALID_IMPORT_FILE')
-    const field = await service.handle('import/run', { topic: 'x', format: 'json', content: '[{"a":1}]', keyField: 'b', createTopic: { partitions: 1, replicationFactor: 1 } })
-    expect(field.ok || field.error.message).toMatch(/Row 1 has no key field "b" \(its fields: a\)/)
-    const missing = await service.handle('import/run', { topic: 'x', format: 'json', content: '[{"a":1}]', keyField: 'a' })
-    expect(missing.ok || missing.error.code).toBe('UNKNOWN_TOPIC_OR_PARTITION')
-    expect(await ok(service.handle('topic/list', {}))).toEqual([])
   })
 })
 

@@ -78,8 +78,8 @@ describe('setupIpc', () => {
   it('pushes engine events to the window and stops after dispose', async () => {
     const h = harness()
     await Promise.resolve()
-    for (const l of h.listeners) l({ event: 'import/progress', payload: { topic: 't', done: 1, total: 1 } })
-    expect(h.sent).toEqual([[IPC_EVENT_CHANNEL, 'import/progress', { topic: 't', done: 1, total: 1 }]])
+    for (const l of h.listeners) l({ event: 'import/progress', payload: { topic: 't', phase: 'importing', done: 1, total: 1 } })
+    expect(h.sent).toEqual([[IPC_EVENT_CHANNEL, 'import/progress', { topic: 't', phase: 'importing', done: 1, total: 1 }]])
     h.dispose()
     expect(h.handlers.size).toBe(0)
     expect(h.listeners.size).toBe(0)

@@ -117,5 +117,10 @@ export const groupApi = {
 }
 
 export const importApi = {
-  run: (req: Req<'import/run'>) => call('import/run', req)
+  upload: (req: Req<'import/upload'>) => call('import/upload', req),
+  uploadChunk: (req: Req<'import/upload-chunk'>) => call('import/upload-chunk', req),
+  sample: (req: Req<'import/sample'>) => call('import/sample', req),
+  inspect: (req: Req<'import/inspect'>) => call('import/inspect', req),
+  run: (req: Req<'import/run'>) => call('import/run', req),
+  discard: (uploadId: string) => call('import/discard', { uploadId })
 }

@@ -1,12 +1,24 @@
 /**
- * useGroupsStore: consumer groups (group/list), the selected group's describe rows, and the
- * "consume N records" and "reset offsets" actions.
- * Must stay true: after consume or reset the selected group and the list are refreshed.
+ * useGroupsStore: consumer groups (group/list), the selected group's describe rows, the "consume N
+ * records" action, and the offset reset: a dry run (group/reset without executing, the plan
+ * `kafka-consumer-groups --reset-offsets` prints) to preview, then Execute of exactly that request.
+ * Must stay true: after consume or an executed reset the selected group and the list are
+ * refreshed; Execute sends the previewed request, never another.
  */
 import { defineStore } from 'pinia'
-import type { ContractError, GroupView } from '../../../shared/contract'
+import type { ContractError, GroupView, RequestOf, ResetPlanRow } from '../../../shared/contract'
 import { groupApi } from '../api/client'
+import { toContractError } from '../api/api-error'
 import { useNoticeStore } from './notice-store'
+
+/** A reset request as the dialog builds it (dry run or not is the store's choice). */
+export type ResetRequest = Omit<RequestOf<'group/reset'>, 'dryRun'>
+
+/** A dry run's plan, for the request it was made for. */
+export interface ResetPreview {
+  req: ResetRequest
+  plan: ResetPlanRow[]
+}
 
 export interface GroupsState {
   list: GroupView[]
@@ -18,10 +30,27 @@ export interface GroupsState {
   lastConsumed: number | null
   /** Increments per select(); a describe reply for an older select is dropped. */
   selectSeq: number
+  /** The last dry run's plan, null before one or after an execute. */
+  resetPreview: ResetPreview | null
+  /** Why the last preview or execute failed (e.g. NON_EMPTY_GROUP), shown in the dialog. */
+  resetError: ContractError | null
+  resetBusy: boolean
 }
 
 export const useGroupsStore = defineStore('groups', {
-  state: (): GroupsState => ({ list: [], selected: null, detail: null, loading: false, busy: false, error: null, lastConsumed: null, selectSeq: 0 }),
+  state: (): GroupsState => ({
+    list: [],
+    selected: null,
+    detail: null,
+    loading: false,
+    busy: false,
+    error: null,
+    lastConsumed: null,
+    selectSeq: 0,
+    resetPreview: null,
+    resetError: null,
+    resetBusy: false
+  }),
   actions: {
     /** Fetches group/list and, when a group is selected, its describe. */
     async refresh(): Promise<void> {
@@ -72,19 +101,48 @@ export const useGroupsStore = defineStore('groups', {
         this.busy = false
       }
     },
-    /** Resets a group's committed offsets on a topic to earliest or latest. */
-    async reset(groupId: string, topic: string, to: 'earliest' | 'latest'): Promise<boolean> {
-      this.busy = true
+    /** Dry run of `req` (nothing is committed): the plan to preview, or the reason it is refused. */
+    async previewReset(req: ResetRequest): Promise<boolean> {
+      this.resetBusy = true
+      this.resetPreview = null
       try {
-        this.detail = (await groupApi.reset({ groupId, topic, to })).group
-        useNoticeStore().push('success', `Reset ${groupId} on ${topic} to ${to}`)
+        const res = await groupApi.reset({ ...req, dryRun: true })
+        this.resetPreview = { req, plan: res.plan }
+        this.resetError = null
+        return true
+      } catch (e) {
+        this.resetError = toContractError(e)
+        return false
+      } finally {
+        this.resetBusy = false
+      }
+    },
+    /** Forgets the preview (the dialog's target changed or it closed). */
+    clearResetPreview(): void {
+      this.resetPreview = null
+      this.resetError = null
+    },
+    /** Commits the previewed plan's request; refreshes the group and the list. */
+    async executeReset(): Promise<boolean> {
+      const preview = this.resetPreview
+      if (!preview) return false
+      this.resetBusy = true
+      try {
+        const res = await groupApi.reset({ ...preview.req, dryRun: false })
+        this.resetPreview = null
+        this.resetError = null
+        const n = res.plan.length
+        useNoticeStore().push('success', `Reset ${preview.req.groupId} on ${preview.req.topic}: ${n} partition${n === 1 ? '' : 's'} committed`)
+        this.selectSeq++
+        this.selected = preview.req.groupId
+        this.detail = res.group
         await this.refresh()
         return true
       } catch (e) {
-        useNoticeStore().error(e, `Reset offsets of ${groupId}`)
+        this.resetError = toContractError(e)
         return false
       } finally {
-        this.busy = false
+        this.resetBusy = false
       }
     }
   }

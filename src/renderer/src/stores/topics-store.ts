@@ -20,19 +20,23 @@ export interface TopicsState {
   brokers: number
   /** ms when `list` was fetched (to pick the fresher of list and snapshot). */
   listedAt: number
+  /** The topic list shows internal topics (__consumer_offsets) too. */
+  showInternal: boolean
+  /** The topics view opens its create dialog when shown next (the empty overview's "Create a topic"). */
+  openCreate: boolean
 }
 
 export const useTopicsStore = defineStore('topics', {
-  state: (): TopicsState => ({ list: [], loading: false, error: null, defaults: null, brokers: 0, listedAt: 0 }),
+  state: (): TopicsState => ({ list: [], loading: false, error: null, defaults: null, brokers: 0, listedAt: 0, showInternal: false, openCreate: false }),
   getters: {
     names: (s) => s.list.filter((t) => !t.internal).map((t) => t.name)
   },
   actions: {
-    /** Fetches topic/list (internal topics excluded). */
+    /** Fetches topic/list, internal topics included (the view hides them unless showInternal). */
     async refresh(): Promise<void> {
       this.loading = true
       try {
-        this.list = await topicApi.list({})
+        this.list = await topicApi.list({ includeInternal: true })
         this.listedAt = Date.now()
         this.error = null
       } catch (e) {

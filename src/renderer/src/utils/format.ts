@@ -1,9 +1,11 @@
 /**
  * Display formatting shared by the views: bytes (binary units, as Kafka tools print), counts with
- * thousands separators, rates, timestamps (local time, ms precision), durations, and glosses of
- * topic config values (LONG values arrive as exact decimal strings and are read as bigint).
+ * thousands separators, rates, timestamps (local time, ms precision, with the time zone's offset),
+ * durations, and glosses of topic config values (LONG values arrive as exact decimal strings and are
+ * read as bigint).
  * Must stay true: pure functions; never throw on odd input (NaN, negatives print as they are); a
- * LONG is never rounded through a JS number, except where a gloss says "≈".
+ * timestamp never shows without its time zone; a LONG is never rounded through a JS number, except
+ * where a gloss says "≈".
  */
 import { LONG_MAX_VALUE } from '@shared/contract'
 
@@ -35,11 +37,19 @@ function pad(n: number, w = 2): string {
   return String(n).padStart(w, '0')
 }
 
-/** ms since the epoch -> "2026-11-21 23:54:59.123" in local time. */
+/** The local time zone's offset at `d`: "UTC" at zero, else "UTC+01:00", "UTC-05:30". */
+export function formatZone(d: Date): string {
+  const east = -d.getTimezoneOffset()
+  if (east === 0) return 'UTC'
+  const a = Math.abs(east)
+  return `UTC${east > 0 ? '+' : '-'}${pad(Math.floor(a / 60))}:${pad(a % 60)}`
+}
+
+/** ms since the epoch -> "2026-11-21 23:54:59.123 UTC+01:00": local time and the zone's offset then. */
 export function formatTimestamp(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—'
   const d = new Date(ms)
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)} ${formatZone(d)}`
 }
 
 /** ms -> "HH:MM:SS" local, for chart axes. */

@@ -11,7 +11,9 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { importRecords } from '../../../../src/host/import/importer'
 import { ImportFormatError } from '../../../../src/host/import/record-source'
+import { jsonRow, type ImportRow } from '../../../../src/host/import/import-row'
 import { EngineService } from '../../../../src/host/engine-service'
+import { stageFile } from './stage-file'
 import { openTestCluster, type TestCluster } from '../test-cluster'
 import { runBrokerlab } from '../../cli/run-cli'
 
@@ -27,9 +29,20 @@ afterEach(async () => {
 
 const create = { partitions: 2, replicationFactor: 1 }
 
-/** 2,500 rows keyed by `city`, the one at `missingAt` (0-based) without it. */
-function rowsMissingAt(missingAt: number): Record<string, unknown>[] {
+/** A row from a JSON value, as the readers make it. */
+function row(value: unknown): ImportRow {
+  const text = JSON.stringify(value)
+  return jsonRow(Buffer.from(text), text, JSON.parse(text))
+}
+
+/** 2,500 objects keyed by `city`, the one at `missingAt` (0-based) without it. */
+function objectsMissingAt(missingAt: number): Record<string, unknown>[] {
   return Array.from({ length: 2500 }, (_, i) => (i === missingAt ? { id: i, town: 'AMS' } : { id: i, city: ['AMS', 'BER'][i % 2] }))
+}
+
+/** The same as rows. */
+function rowsMissingAt(missingAt: number): ImportRow[] {
+  return objectsMissingAt(missingAt).map(row)
 }
 
 describe('importRecords and the key field', () => {
@@ -50,7 +63,7 @@ describe('importRecords and the key field', () => {
 
   it('gives a null key to a row whose key field holds null', async () => {
     tc.cluster.createTopic('cities', { partitions: 1, replicationFactor: 1 })
-    const res = await importRecords(tc.cluster, { topic: 'cities', rows: [{ city: 'AMS' }, { city: null }], keyField: 'city' })
+    const res = await importRecords(tc.cluster, { topic: 'cities', rows: [row({ city: 'AMS' }), row({ city: null })], keyField: 'city' })
     expect(res.imported).toBe(2)
     const records = tc.cluster.fetch('cities', 0, 0, { maxRecords: 10 }).records
     expect(records.map((r) => r.key?.toString() ?? null)).toEqual(['AMS', null])
@@ -58,9 +71,9 @@ describe('importRecords and the key field', () => {
   })
 
   it('refuses a stream whose first row lacks the key field before creating the topic', async () => {
-    async function* rows(): AsyncGenerator<unknown> {
-      yield { town: 'AMS' }
-      yield { city: 'BER' }
+    async function* rows(): AsyncGenerator<ImportRow> {
+      yield row({ town: 'AMS' })
+      yield row({ city: 'BER' })
     }
     await expect(importRecords(tc.cluster, { topic: 'cities', rows: rows(), keyField: 'city', createTopic: create })).rejects.toThrow(
       /^Row 1 has no key field "city" \(its fields: town\)/
@@ -70,15 +83,20 @@ describe('importRecords and the key field', () => {
 })
 
 describe('import/run (the UI) and the key field', () => {
-  it('refuses content with a row lacking the key field after the first, creating nothing', async () => {
+  it('refuses a file with a row lacking the key field after the first, creating nothing', async () => {
     const service = new EngineService(tc.cluster, { clock: () => tc.clock.now })
-    const content = rowsMissingAt(1999).map((r) => JSON.stringify(r)).join('\n')
-    const reply = await service.handle('import/run', { topic: 'cities', format: 'ndjson', content, keyField: 'city', createTopic: create })
-    expect(reply).toEqual({
-      ok: false,
-      error: { code: 'INVALID_IMPORT_FILE', message: 'Row 2000 has no key field "city" (its fields: id, town); every row must have it, with null for a null key' }
-    })
-    expect(tc.cluster.listTopics()).toEqual([])
+    try {
+      const content = objectsMissingAt(1999).map((r) => JSON.stringify(r)).join('\n')
+      const uploadId = await stageFile(service, 'cities.ndjson', content)
+      const reply = await service.handle('import/run', { uploadId, topic: 'cities', format: 'ndjson', keyField: 'city', createTopic: create })
+      expect(reply).toEqual({
+        ok: false,
+        error: { code: 'INVALID_IMPORT_FILE', message: 'Row 2000 has no key field "city" (its fields: id, town); every row must have it, with null for a null key' }
+      })
+      expect(tc.cluster.listTopics()).toEqual([])
+    } finally {
+      await service.close()
+    }
   })
 })
 
@@ -87,7 +105,7 @@ describe('brokerlab import and the key field', { timeout: 120_000 }, () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-import-key-'))
     try {
       const file = path.join(dir, 'cities.json')
-      fs.writeFileSync(file, JSON.stringify(rowsMissingAt(2400)))
+      fs.writeFileSync(file, JSON.stringify(objectsMissingAt(2400)))
       const data = path.join(dir, 'data')
       const r = runBrokerlab(['import', file, '--topic', 'cities', '--key-field', 'city', '--partitions', '2', '--data-dir', data])
       expect(r.status).toBe(1)

@@ -108,16 +108,16 @@ describe('wsTransport', () => {
       maxMessageBytes: 1000
     })
     sockets[0].open()
-    const big = await t.request('import/run', { topic: 't', format: 'ndjson', content: 'é'.repeat(600), keyField: null })
+    const big = await t.request('produce/send', { topic: 't', acks: 'all', records: [{ key: null, value: 'é'.repeat(600) }] })
     expect(big).toEqual({
       ok: false,
-      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^This import\/run request is 0\.0 MiB; browser mode sends at most 0\.0 MiB per request/) }
+      error: { code: 'INVALID_REQUEST', message: expect.stringMatching(/^This produce\/send request is 0\.0 MiB; browser mode sends at most 0\.0 MiB per request/) }
     })
     expect(sockets[0].sent).toEqual([])
     // 600 two-byte characters are 1,200 bytes of UTF-8 but 600 UTF-16 units: the count is in bytes.
-    const small = t.request('import/run', { topic: 't', format: 'ndjson', content: 'e'.repeat(600), keyField: null })
+    const small = t.request('produce/send', { topic: 't', acks: 'all', records: [{ key: null, value: 'e'.repeat(600) }] })
     expect(sockets[0].sent).toHaveLength(1)
-    sockets[0].receive({ id: 2, reply: { ok: true, data: { imported: 0, perPartition: {}, elapsedMs: 0 } } })
+    sockets[0].receive({ id: 2, reply: { ok: true, data: { requested: 1, written: 1, partitions: [], acks: [], failed: null, elapsedMs: 0 } } })
     await expect(small).resolves.toMatchObject({ ok: true })
     t.close()
   })

@@ -3,7 +3,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import type { BrokerlabApi, GroupView } from '../../../../src/shared/contract'
 import { setApi } from '../../../../src/renderer/src/api/client'
 import { useGroupsStore } from '../../../../src/renderer/src/stores/groups-store'
-import { fakeApi } from '../fake-api'
+import { fakeApi, FakeFailure } from '../fake-api'
 
 const group = (groupId: string, lag: number): GroupView => ({
   groupId,
@@ -54,5 +54,47 @@ describe('useGroupsStore', () => {
     expect(g.selected).toBe('billing')
     expect(g.detail?.totalLag).toBe(6)
     expect(g.list.map((x) => x.totalLag)).toEqual([6])
+  })
+
+  it('previews a reset as a dry run, then executes exactly the previewed request and refreshes the group', async () => {
+    let committed = 10
+    const plan = () => [{ topic: 't', partition: 0, previousOffset: committed, newOffset: 3, logStartOffset: 0, logEndOffset: 10, offsetChange: 3 - committed, clamped: null }]
+    const api = fakeApi({
+      'group/reset': (req) => {
+        const res = { group: group(req.groupId, 10 - (req.dryRun ? committed : 3)), plan: plan(), executed: !req.dryRun }
+        if (!req.dryRun) committed = 3
+        return res
+      },
+      'group/list': () => [group('billing', 10 - committed)],
+      'group/describe': (req) => group(req.groupId, 10 - committed)
+    })
+    setApi(api)
+    const g = useGroupsStore()
+    const req = { groupId: 'billing', topic: 't', partitions: [0], to: { offset: 3 } }
+    expect(await g.previewReset(req)).toBe(true)
+    expect(g.resetPreview?.plan[0]).toMatchObject({ previousOffset: 10, newOffset: 3, offsetChange: -7 })
+    expect(committed).toBe(10) // a dry run commits nothing
+    expect(await g.executeReset()).toBe(true)
+    expect(api.calls.filter((c) => c.name === 'group/reset').map((c) => c.req)).toEqual([
+      { ...req, dryRun: true },
+      { ...req, dryRun: false }
+    ])
+    expect(g.resetPreview).toBeNull()
+    expect(g.detail?.totalLag).toBe(7)
+    expect(await g.executeReset()).toBe(false) // nothing previewed: nothing sent
+  })
+
+  it("keeps Kafka's refusal of an active group for the dialog, with no plan", async () => {
+    setApi(
+      fakeApi({
+        'group/reset': () => {
+          throw new FakeFailure({ code: 'NON_EMPTY_GROUP', message: "Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable." })
+        }
+      })
+    )
+    const g = useGroupsStore()
+    expect(await g.previewReset({ groupId: 'billing', topic: 't', to: 'earliest' })).toBe(false)
+    expect(g.resetPreview).toBeNull()
+    expect(g.resetError).toEqual({ code: 'NON_EMPTY_GROUP', message: "Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable." })
   })
 })
