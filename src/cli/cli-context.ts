@@ -10,8 +10,8 @@
 import { InvalidArgumentError } from 'commander'
 import type { RequestName, RequestOf, ResponseOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
-import { EngineService, toContractError } from '../host/engine-service'
-import { openCluster } from '../host/open-cluster'
+import { type EngineService, toContractError } from '../host/engine-service'
+import { LocalEngine } from '../host/local-engine'
 import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
 import type { ProgressStream } from './progress-bar'
 
@@ -96,13 +96,11 @@ export function withFlagNames(message: string): string {
  * @throws CliError exit 1, `CODE: Cannot open the cluster in DIR: message`, when the engine cannot
  *   open it (KAFKA_STORAGE_ERROR for an unusable directory, a held lock or a malformed cluster.json).
  */
-export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: EngineService) => Promise<T>): Promise<T> {
+export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: LocalEngine) => Promise<T>): Promise<T> {
   const debug = io.env.BROKERLAB_DEBUG === '1'
-  let service: EngineService
+  let service: LocalEngine
   try {
-    service = new EngineService(
-      openCluster({ dataDir, log: (line) => void (debug ? io.stderr.write(`${line}\n`) : undefined) })
-    )
+    service = LocalEngine.open({ dataDir, log: (line) => void (debug ? io.stderr.write(`${line}\n`) : undefined) })
   } catch (e) {
     const err = toContractError(e)
     throw new CliError(`${err.code}: Cannot open the cluster in ${dataDir}: ${err.message}`, EXIT_FAILURE)
@@ -110,7 +108,7 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: En
   try {
     const result = await fn(service)
     // No broker runs between commands: give the background work (retention, log cleaning) its turn.
-    service.cluster.maintain()
+    service.maintain()
     return result
   } finally {
     await service.close()

@@ -9,7 +9,7 @@
  * (messages/, served by handlers/messages-handlers.ts).
  *
  * Both hosts run it: the Electron main process inside the engine worker (engine-worker.ts), browser
- * mode in that worker or in-process (web-host.ts); the CLI calls it directly.
+ * mode in that worker or in-process (web-host.ts); the CLI through LocalEngine (local-engine.ts).
  *
  * Must stay true: `handle` never throws and never rejects: every outcome is a Reply; engine errors
  * keep Kafka's error name as `code`; a payload that fails validation never reaches a handler

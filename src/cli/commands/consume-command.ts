@@ -14,10 +14,9 @@
  */
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import type { ConsumerRecord } from '../../broker/cluster/cluster-api'
-import { consumeAsGroup } from '../../host/group-consumer'
+import type { ConsumerRecord } from '../../host/local-engine'
 import { toExportedRecord } from '../../host/messages/export-format'
-import { PartitionReader, type ReaderStart } from '../../host/messages/partition-reader'
+import type { ReaderStart } from '../../host/messages/partition-reader'
 import { intArg, validated, withEngine, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { toContractError } from '../../host/engine-service'
@@ -107,10 +106,10 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
           let seen = -1
           for (;;) {
             // Poll again only when something was written, so an idle follow commits nothing.
-            const written = s.cluster.describeTopic(opts.topic).partitions.reduce((n, p) => n + p.highWatermark, 0)
+            const written = s.committedEnd(opts.topic)
             if (written !== seen) {
               seen = written
-              const res = await consumeAsGroup(s.cluster, { ...req, maxRecords: Math.min(DEFAULT_MAX_RECORDS, max - consumed) }, print)
+              const res = await s.consumeAsGroup({ ...req, maxRecords: Math.min(DEFAULT_MAX_RECORDS, max - consumed) }, print)
               consumed += res.consumed
               lag = res.group.totalLag
             }
@@ -120,7 +119,7 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
           return
         }
         const start: ReaderStart = opts.offset ?? (opts.fromBeginning ? 'earliest' : 'latest')
-        const reader = new PartitionReader(s.cluster, opts.topic, opts.partition === undefined ? null : [opts.partition], start)
+        const reader = s.partitionReader(opts.topic, opts.partition === undefined ? null : [opts.partition], start)
         for (;;) {
           consumed += reader.poll(max - consumed, print)
           if (!opts.follow || consumed >= max || (await pause(FOLLOW_POLL_MS, io.stopSignal))) break

@@ -19,7 +19,6 @@ import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import type { ImportTimestamp } from '../../shared/contract'
 import { formatFromFileName, IMPORT_FORMATS, unknownFormatMessage, type ImportFormat } from '../../shared/import-format'
-import { importRecords } from '../../host/import/importer'
 import { checkImportFile } from '../../host/import/import-job'
 import { readRecordRows } from '../../host/import/record-source'
 import { timestampSpecProblem } from '../../host/import/record-timestamp'
@@ -121,14 +120,12 @@ export function registerImportCommand(program: Command, io: CliIo): void {
       throw new CliError(err.code && err.syscall ? `Cannot read ${file}: ${err.message}` : `${file}: ${err.message}`, EXIT_FAILURE)
     }
     await withEngine(io, opts.dataDir, async (s) => {
-      const existing = s.cluster.listTopics({ includeInternal: true }).find((t) => t.name === opts.topic)
-      if (existing && createTopic && existing.partitions.length !== createTopic.partitions)
-        io.stderr.write(
-          `Note: topic ${opts.topic} already exists with ${existing.partitions.length} partitions; importing into it as it is.\n`
-        )
+      const existing = s.partitionCount(opts.topic)
+      if (existing !== null && createTopic && existing !== createTopic.partitions)
+        io.stderr.write(`Note: topic ${opts.topic} already exists with ${existing} partitions; importing into it as it is.\n`)
       const bar = new ProgressBar(io.stderr, `Importing into ${opts.topic}`)
       try {
-        const res = await importRecords(s.cluster, {
+        const res = await s.importRecords({
           topic: opts.topic,
           rows: readRecordRows(spec.input, format, spec),
           total,

@@ -76,3 +76,18 @@ describe('import arrows of the engine', () => {
     expect(globals.map((f) => path.relative(ROOT, f))).toEqual([])
   })
 })
+
+describe('import arrows of the CLI', () => {
+  const cli = sources(path.join(ROOT, 'src/cli'))
+
+  it('src/cli imports src/host (and the contract), never the engine', () => {
+    expect(cli.length).toBeGreaterThan(5)
+    expect(importsInto(cli, BROKER)).toEqual([])
+    expect(importsInto(cli, path.join(ROOT, 'src/main'))).toEqual([])
+  })
+
+  it("src/cli never reaches into an engine service's cluster", () => {
+    const reaching = cli.filter((f) => /\.cluster\b/.test(fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '')))
+    expect(reaching.map((f) => path.relative(ROOT, f))).toEqual([])
+  })
+})
