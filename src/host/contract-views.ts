@@ -42,6 +42,7 @@ export function toPartitionView(p: PartitionState): PartitionView {
     logStartOffset: p.logStartOffset,
     logEndOffset: p.logEndOffset,
     highWatermark: p.highWatermark,
+    records: p.recordCount,
     sizeBytes: p.sizeBytes,
     replicaStates: p.replicaStates.map((r) => ({ ...r })),
     underReplicated: p.isr.length < p.replicas.length,
@@ -49,14 +50,23 @@ export function toPartitionView(p: PartitionState): PartitionView {
   }
 }
 
-/** A topic-list row: records = Σ (highWatermark - logStartOffset); sizeBytes = Σ leader log bytes. */
+/**
+ * A topic-list row: records = Σ the partitions' exact record counts (a partition that could not be
+ * counted adds its span of offsets and is counted as uncounted); offsetSpan = Σ (highWatermark -
+ * logStartOffset); sizeBytes = Σ leader log bytes.
+ */
 export function toTopicSummary(t: TopicState): TopicSummary {
   let records = 0
+  let offsetSpan = 0
+  let uncountedPartitions = 0
   let sizeBytes = 0
   let underReplicatedPartitions = 0
   let offlinePartitions = 0
   for (const p of t.partitions) {
-    records += Math.max(0, p.highWatermark - p.logStartOffset)
+    const span = Math.max(0, p.highWatermark - p.logStartOffset)
+    offsetSpan += span
+    if (p.recordCount === null) uncountedPartitions++
+    records += p.recordCount ?? span
     sizeBytes += p.sizeBytes
     if (p.isr.length < p.replicas.length) underReplicatedPartitions++
     if (p.leader === -1) offlinePartitions++
@@ -66,6 +76,8 @@ export function toTopicSummary(t: TopicState): TopicSummary {
     partitions: t.partitions.length,
     replicationFactor: t.replicationFactor,
     records,
+    uncountedPartitions,
+    offsetSpan,
     sizeBytes,
     underReplicatedPartitions,
     offlinePartitions,

@@ -131,6 +131,12 @@ export interface PartitionView {
   /** Log end offset of the leader. */
   logEndOffset: number
   highWatermark: number
+  /**
+   * Records retained below the high watermark, counted exactly: fewer than highWatermark -
+   * logStartOffset when compaction removed some (offsets are not records). Null when the leader's
+   * log could not be counted (a corrupt segment).
+   */
+  records: number | null
   /** Bytes on disk of the leader's log. */
   sizeBytes: number
   replicaStates: ReplicaView[]
@@ -143,8 +149,16 @@ export interface TopicSummary {
   name: string
   partitions: number
   replicationFactor: number
-  /** Records currently retained: sum over partitions of highWatermark - logStartOffset. */
+  /**
+   * Records currently retained below the high watermarks, counted exactly (a compacted topic counts
+   * the records that survived, not the span of offsets); partitions that could not be counted
+   * contribute their span of offsets and are counted in `uncountedPartitions`.
+   */
   records: number
+  /** Partitions whose records could not be counted (see PartitionView.records). */
+  uncountedPartitions: number
+  /** Σ (highWatermark - logStartOffset): the span of offsets, which compaction leaves unchanged. */
+  offsetSpan: number
   /** Bytes on disk of the leaders' logs. */
   sizeBytes: number
   underReplicatedPartitions: number

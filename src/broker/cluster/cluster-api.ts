@@ -101,6 +101,12 @@ export interface PartitionState {
   logStartOffset: number
   logEndOffset: number
   highWatermark: number
+  /**
+   * Records retained below the high watermark, counted exactly (compaction gaps and aborted or
+   * control batches are not records; offsets are): null when the log could not be counted (a
+   * corrupt segment) or no replica holds it.
+   */
+  recordCount: number | null
   sizeBytes: number
   replicaStates: ReplicaState[]
 }

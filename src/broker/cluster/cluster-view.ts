@@ -75,6 +75,7 @@ export class ClusterView {
       logStartOffset: view?.logStartOffset ?? 0,
       logEndOffset: view?.logEndOffset ?? 0,
       highWatermark: view?.highWatermark ?? 0,
+      recordCount: countRecords(view),
       sizeBytes: view?.sizeInBytes ?? 0,
       replicaStates
     }
@@ -90,4 +91,14 @@ export class ClusterView {
     }
   }
 
+}
+
+/** `log`'s records below its high watermark (ReplicaLog.recordCount), or null when it cannot be counted. */
+function countRecords(log: ReplicaLog | null): number | null {
+  if (!log) return null
+  try {
+    return log.recordCount
+  } catch {
+    return null // a corrupt segment: the replica's own failover and repair deal with it
+  }
 }

@@ -580,6 +580,10 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       const all = cluster.fetch('cmp', 0, 0, { maxRecords: 100 }).records
       expect(all.length).toBeLessThan(20)
       expect(all.at(-1)!.offset).toBe(19)
+      // Records are counted, not offsets: the partition reports exactly what a consumer reads.
+      const state = cluster.describeTopic('cmp').partitions[0]
+      expect(state.highWatermark - state.logStartOffset).toBe(20)
+      expect(state.recordCount).toBe(all.length)
     })
 
     it.skipIf(k === 'memory')('deletes replica logs the metadata does not know when it opens', async () => {

@@ -13,6 +13,8 @@ const detail = (partitions: number, retentionMs: string | number = '604800000'):
     partitions,
     replicationFactor: 1,
     records: 0,
+    uncountedPartitions: 0,
+    offsetSpan: 0,
     sizeBytes: 0,
     underReplicatedPartitions: 0,
     offlinePartitions: 0,
