@@ -117,3 +117,30 @@ function withPartition(d: ClusterMetadata, patch: Record<string, unknown>): unkn
   const t = d.topics[0]
   return { ...d, topics: [{ ...t, partitions: [{ ...t.partitions[0], ...patch }, t.partitions[1]] }] }
 }
+
+describe('reopening', () => {
+  it('keeps every leader and leader epoch, __consumer_offsets included: an open is not an election', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-reopen-epochs-'))
+    try {
+      let c = Cluster.open({ dataDir: dir, brokers: 3, log: () => {} })
+      c.createTopic('t', { partitions: 3, replicationFactor: 3 })
+      await c.produce('t', [{ key: null, value: Buffer.from('x') }], { acks: 1 })
+      const commit = c.commitOffsets('g', [{ topic: 't', partition: 0, offset: 1 }])
+      for (let i = 0; i < 5; i++) c.replicateNow()
+      await commit
+      c.stopBroker(2)
+      c.startBroker(2) // one real election first, so epochs are not all 0
+      const leaders = (): string[] =>
+        c.listTopics({ includeInternal: true }).flatMap((t) => t.partitions.map((p) => `${t.name}-${p.partition} leader ${p.leader} epoch ${p.leaderEpoch}`))
+      const before = leaders()
+      expect(before.length).toBe(3 + 50)
+      expect(before.some((l) => !l.endsWith('epoch 0'))).toBe(true)
+      await c.close()
+      c = Cluster.open({ dataDir: dir, brokers: 3, log: () => {} })
+      expect(leaders()).toEqual(before)
+      await c.close()
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
