@@ -12,6 +12,8 @@ import { KafkaError } from '../model/errors'
 import type { ConsumerRecord } from '../cluster/cluster-api'
 import { payloadSize } from '../cluster/record-size'
 import type { ReplicaManager } from '../server/replica-manager'
+import { batchLastOffset, batchSize, decodeRecordsInto } from '../codec/record-batch'
+import type { StoredRecord } from '../storage/storage-types'
 
 /** Kafka's max.partition.fetch.bytes default, used as fetch()'s default maxBytes. */
 export const DEFAULT_FETCH_MAX_BYTES = 1048576
@@ -49,17 +51,23 @@ export class Consumer {
     const maxRecords = opts?.maxRecords ?? DEFAULT_FETCH_MAX_RECORDS
     const maxBytes = opts?.maxBytes ?? DEFAULT_FETCH_MAX_BYTES
     return this.withLeader(topic, partition, (rm) => {
-      const { records: stored, result } = rm.readRecords(topic, partition, offset, maxRecords, maxBytes)
-      const records: ConsumerRecord[] = stored.map((r) => ({
-        topic,
-        partition,
-        offset: r.offset,
-        timestamp: r.timestamp,
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-        sizeBytes: payloadSize(r)
-      }))
+      const records: ConsumerRecord[] = []
+      let bytes = 0
+      let result = rm.fetchForConsumer(topic, partition, offset, maxBytes)
+      let next = offset
+      for (;;) {
+        const buf = result.batches
+        let p = 0
+        while (p < buf.length && records.length < maxRecords) {
+          decodeConsumerRecords(topic, partition, buf, p, next, result.highWatermark, records)
+          next = batchLastOffset(buf, p) + 1
+          p += batchSize(buf, p)
+        }
+        bytes += p
+        if (p === 0 || records.length >= maxRecords || bytes >= maxBytes || next >= result.highWatermark) break
+        result = rm.fetchForConsumer(topic, partition, next, maxBytes - bytes)
+      }
+      if (records.length > maxRecords) records.length = maxRecords
       const nextOffset = records.length ? records[records.length - 1].offset + 1 : offset
       return { records, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset, nextOffset }
     })
@@ -82,4 +90,17 @@ export class Consumer {
       }
     }
   }
+}
+
+/**
+ * Decodes the records of the batch at `pos` in `buf` with minOffset <= offset < maxOffset into
+ * ConsumerRecords of `topic`-`partition`, appended to `out` (keys, values and header values are
+ * views into `buf`).
+ * @throws KafkaError CORRUPT_MESSAGE when the batch does not decode.
+ */
+function decodeConsumerRecords(topic: string, partition: number, buf: Buffer, pos: number, minOffset: number, maxOffset: number, out: ConsumerRecord[]): void {
+  const stored: StoredRecord[] = []
+  decodeRecordsInto(buf, pos, stored, minOffset, maxOffset)
+  for (const r of stored)
+    out.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers, sizeBytes: payloadSize(r) })
 }

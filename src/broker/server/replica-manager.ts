@@ -17,11 +17,10 @@
  */
 import { KafkaError } from '../model/errors'
 import type { ClusterMetrics } from '../metrics/cluster-metrics'
-import type { RecordInput, StoredRecord } from '../storage/storage-types'
+import type { RecordInput } from '../storage/storage-types'
 import type { LogAppendInfo } from '../storage/unified-log'
 import type { EpochEndOffset } from '../storage/leader-epoch-file-cache'
 import { Partition, REPLICA_FETCH_MAX_BYTES, type FetchResult, type PartitionEnv, type PartitionRegistration } from '../cluster/partition'
-import { decodeRecordsInto, batchLastOffset, batchSize } from '../codec/record-batch'
 
 /** Key of a topic partition in maps. */
 export function tpKey(topic: string, partition: number): string {
@@ -143,36 +142,9 @@ export class ReplicaManager {
         )
       const hw = log.highWatermark
       const batches = offset < hw ? log.readBatches(offset, maxBytes, hw) : Buffer.alloc(0)
+      if (batches.length > 0) this.env.metrics.recordFetch(this.brokerId, topic, partition, batches.length)
       return { batches, highWatermark: hw, logStartOffset: log.logStartOffset, logEndOffset: log.logEndOffset }
     })
-  }
-
-  /**
-   * Decoded records of a consumer read: from `offset`, at most `maxRecords`, about `maxBytes` of
-   * batches read (at least one record when any), never at or past the high watermark, across
-   * segments; counts the bytes read in the metrics. Decoding belongs to the reader (Kafka's
-   * consumer), not the log.
-   */
-  readRecords(topic: string, partition: number, offset: number, maxRecords: number, maxBytes: number): { records: StoredRecord[]; result: FetchResult } {
-    const records: StoredRecord[] = []
-    let bytes = 0
-    let result = this.fetchForConsumer(topic, partition, offset, maxBytes)
-    let next = offset
-    for (;;) {
-      const buf = result.batches
-      let p = 0
-      while (p < buf.length && records.length < maxRecords) {
-        decodeRecordsInto(buf, p, records, next, result.highWatermark)
-        next = batchLastOffset(buf, p) + 1
-        p += batchSize(buf, p)
-      }
-      bytes += p
-      if (p === 0 || records.length >= maxRecords || bytes >= maxBytes || next >= result.highWatermark) break
-      result = this.fetchForConsumer(topic, partition, next, maxBytes - bytes)
-    }
-    if (records.length > maxRecords) records.length = maxRecords
-    if (bytes > 0) this.env.metrics.recordFetch(this.brokerId, topic, partition, bytes)
-    return { records, result }
   }
 
   /**

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { PartitionState, TopicState } from '../../../src/broker/cluster/cluster-api'
-import { DEFAULT_TOPIC_CONFIGS } from '../../../src/broker/model/topic-configs'
+import { DEFAULT_TOPIC_CONFIGS } from '../../../src/broker/model/topic-config-values'
 import { toPartitionView, toTopicSummary } from '../../../src/host/contract-views'
 
 function partition(i: number, logStartOffset: number, highWatermark: number, recordCount: number | null): PartitionState {

@@ -10,6 +10,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { KafkaError } from '../../../../src/broker/model/errors'
+import { decodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 
 const dirs: string[] = []
 const open: Cluster[] = []
@@ -70,7 +71,9 @@ describe('ReplicaManager', () => {
     expect(c.describeTopic('t').partitions[0].highWatermark).toBe(0)
     rm.fetchForFollower('t', 0, f2, 3)
     expect(c.describeTopic('t').partitions[0].highWatermark).toBe(3)
-    expect(rm.readRecords('t', 0, 1, 10, 1 << 20).records.map((r) => r.value!.toString())).toEqual(['v1', 'v2'])
+    // Consumers get the stored batches (decoding is the reader's job); the batch holding offset 1 starts at 0.
+    const forConsumer = rm.fetchForConsumer('t', 0, 1, 1 << 20)
+    expect(decodeRecordBatch(forConsumer.batches).records.map((r) => r.value!.toString())).toEqual(['v0', 'v1', 'v2'])
     expect(codeOf(() => c.replicaManager(f1).fetchForConsumer('t', 0, 0, 1024))).toMatch(/^NOT_LEADER_OR_FOLLOWER/)
     expect(codeOf(() => rm.fetchForFollower('t', 0, f1, 4))).toBe(
       `OFFSET_OUT_OF_RANGE: Fetch offset 4 of broker ${f1} is out of range for t-0: log start offset 0, log end offset 3`
