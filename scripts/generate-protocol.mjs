@@ -576,7 +576,7 @@ function indexFile(gens) {
     if (!request || !response) throw new Error(`api key ${k} lacks a request or response spec`)
     for (const g of [request, response]) {
       const N = g.name
-      o += `import { decode${N}, encode${N}, read${N}, write${N}, type ${N} } from './${kebab(N)}'\n`
+      o += `import { decode${N}, default${N}, encode${N}, read${N}, write${N}, type ${N} } from './${kebab(N)}'\n`
     }
   }
   o += `
@@ -594,6 +594,9 @@ export interface ApiMessages<Req, Res> {
   firstFlexibleVersion: number | null
   /** The spec marks its latest version unstable (not advertised by a released broker). */
   latestVersionUnstable: boolean
+  /** A request / response with every field at its default. */
+  defaultRequest(): Req
+  defaultResponse(): Res
   encodeRequest(msg: MessageInput<Req>, version: number): Buffer
   decodeRequest(input: Buffer | ByteReader, version: number): Req
   writeRequest(w: ByteWriter, msg: MessageInput<Req>, version: number): void
@@ -618,6 +621,8 @@ export const API_MESSAGES = {
     versions: { min: ${q.valid.min}, max: ${q.valid.max} },
     firstFlexibleVersion: ${q.flexible ? q.flexible.min : 'null'},
     latestVersionUnstable: ${!!q.spec.latestVersionUnstable},
+    defaultRequest: default${q.name},
+    defaultResponse: default${s.name},
     encodeRequest: encode${q.name},
     decodeRequest: decode${q.name},
     writeRequest: write${q.name},

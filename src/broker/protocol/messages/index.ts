@@ -8,182 +8,182 @@
 import type { ByteReader } from '../../codec/byte-reader'
 import type { ByteWriter } from '../../codec/byte-writer'
 import type { MessageInput } from '../message-codec-support'
-import { decodeProduceRequest, encodeProduceRequest, readProduceRequest, writeProduceRequest, type ProduceRequest } from './produce-request'
-import { decodeProduceResponse, encodeProduceResponse, readProduceResponse, writeProduceResponse, type ProduceResponse } from './produce-response'
-import { decodeFetchRequest, encodeFetchRequest, readFetchRequest, writeFetchRequest, type FetchRequest } from './fetch-request'
-import { decodeFetchResponse, encodeFetchResponse, readFetchResponse, writeFetchResponse, type FetchResponse } from './fetch-response'
-import { decodeListOffsetsRequest, encodeListOffsetsRequest, readListOffsetsRequest, writeListOffsetsRequest, type ListOffsetsRequest } from './list-offsets-request'
-import { decodeListOffsetsResponse, encodeListOffsetsResponse, readListOffsetsResponse, writeListOffsetsResponse, type ListOffsetsResponse } from './list-offsets-response'
-import { decodeMetadataRequest, encodeMetadataRequest, readMetadataRequest, writeMetadataRequest, type MetadataRequest } from './metadata-request'
-import { decodeMetadataResponse, encodeMetadataResponse, readMetadataResponse, writeMetadataResponse, type MetadataResponse } from './metadata-response'
-import { decodeLeaderAndIsrRequest, encodeLeaderAndIsrRequest, readLeaderAndIsrRequest, writeLeaderAndIsrRequest, type LeaderAndIsrRequest } from './leader-and-isr-request'
-import { decodeLeaderAndIsrResponse, encodeLeaderAndIsrResponse, readLeaderAndIsrResponse, writeLeaderAndIsrResponse, type LeaderAndIsrResponse } from './leader-and-isr-response'
-import { decodeStopReplicaRequest, encodeStopReplicaRequest, readStopReplicaRequest, writeStopReplicaRequest, type StopReplicaRequest } from './stop-replica-request'
-import { decodeStopReplicaResponse, encodeStopReplicaResponse, readStopReplicaResponse, writeStopReplicaResponse, type StopReplicaResponse } from './stop-replica-response'
-import { decodeUpdateMetadataRequest, encodeUpdateMetadataRequest, readUpdateMetadataRequest, writeUpdateMetadataRequest, type UpdateMetadataRequest } from './update-metadata-request'
-import { decodeUpdateMetadataResponse, encodeUpdateMetadataResponse, readUpdateMetadataResponse, writeUpdateMetadataResponse, type UpdateMetadataResponse } from './update-metadata-response'
-import { decodeControlledShutdownRequest, encodeControlledShutdownRequest, readControlledShutdownRequest, writeControlledShutdownRequest, type ControlledShutdownRequest } from './controlled-shutdown-request'
-import { decodeControlledShutdownResponse, encodeControlledShutdownResponse, readControlledShutdownResponse, writeControlledShutdownResponse, type ControlledShutdownResponse } from './controlled-shutdown-response'
-import { decodeOffsetCommitRequest, encodeOffsetCommitRequest, readOffsetCommitRequest, writeOffsetCommitRequest, type OffsetCommitRequest } from './offset-commit-request'
-import { decodeOffsetCommitResponse, encodeOffsetCommitResponse, readOffsetCommitResponse, writeOffsetCommitResponse, type OffsetCommitResponse } from './offset-commit-response'
-import { decodeOffsetFetchRequest, encodeOffsetFetchRequest, readOffsetFetchRequest, writeOffsetFetchRequest, type OffsetFetchRequest } from './offset-fetch-request'
-import { decodeOffsetFetchResponse, encodeOffsetFetchResponse, readOffsetFetchResponse, writeOffsetFetchResponse, type OffsetFetchResponse } from './offset-fetch-response'
-import { decodeFindCoordinatorRequest, encodeFindCoordinatorRequest, readFindCoordinatorRequest, writeFindCoordinatorRequest, type FindCoordinatorRequest } from './find-coordinator-request'
-import { decodeFindCoordinatorResponse, encodeFindCoordinatorResponse, readFindCoordinatorResponse, writeFindCoordinatorResponse, type FindCoordinatorResponse } from './find-coordinator-response'
-import { decodeJoinGroupRequest, encodeJoinGroupRequest, readJoinGroupRequest, writeJoinGroupRequest, type JoinGroupRequest } from './join-group-request'
-import { decodeJoinGroupResponse, encodeJoinGroupResponse, readJoinGroupResponse, writeJoinGroupResponse, type JoinGroupResponse } from './join-group-response'
-import { decodeHeartbeatRequest, encodeHeartbeatRequest, readHeartbeatRequest, writeHeartbeatRequest, type HeartbeatRequest } from './heartbeat-request'
-import { decodeHeartbeatResponse, encodeHeartbeatResponse, readHeartbeatResponse, writeHeartbeatResponse, type HeartbeatResponse } from './heartbeat-response'
-import { decodeLeaveGroupRequest, encodeLeaveGroupRequest, readLeaveGroupRequest, writeLeaveGroupRequest, type LeaveGroupRequest } from './leave-group-request'
-import { decodeLeaveGroupResponse, encodeLeaveGroupResponse, readLeaveGroupResponse, writeLeaveGroupResponse, type LeaveGroupResponse } from './leave-group-response'
-import { decodeSyncGroupRequest, encodeSyncGroupRequest, readSyncGroupRequest, writeSyncGroupRequest, type SyncGroupRequest } from './sync-group-request'
-import { decodeSyncGroupResponse, encodeSyncGroupResponse, readSyncGroupResponse, writeSyncGroupResponse, type SyncGroupResponse } from './sync-group-response'
-import { decodeDescribeGroupsRequest, encodeDescribeGroupsRequest, readDescribeGroupsRequest, writeDescribeGroupsRequest, type DescribeGroupsRequest } from './describe-groups-request'
-import { decodeDescribeGroupsResponse, encodeDescribeGroupsResponse, readDescribeGroupsResponse, writeDescribeGroupsResponse, type DescribeGroupsResponse } from './describe-groups-response'
-import { decodeListGroupsRequest, encodeListGroupsRequest, readListGroupsRequest, writeListGroupsRequest, type ListGroupsRequest } from './list-groups-request'
-import { decodeListGroupsResponse, encodeListGroupsResponse, readListGroupsResponse, writeListGroupsResponse, type ListGroupsResponse } from './list-groups-response'
-import { decodeSaslHandshakeRequest, encodeSaslHandshakeRequest, readSaslHandshakeRequest, writeSaslHandshakeRequest, type SaslHandshakeRequest } from './sasl-handshake-request'
-import { decodeSaslHandshakeResponse, encodeSaslHandshakeResponse, readSaslHandshakeResponse, writeSaslHandshakeResponse, type SaslHandshakeResponse } from './sasl-handshake-response'
-import { decodeApiVersionsRequest, encodeApiVersionsRequest, readApiVersionsRequest, writeApiVersionsRequest, type ApiVersionsRequest } from './api-versions-request'
-import { decodeApiVersionsResponse, encodeApiVersionsResponse, readApiVersionsResponse, writeApiVersionsResponse, type ApiVersionsResponse } from './api-versions-response'
-import { decodeCreateTopicsRequest, encodeCreateTopicsRequest, readCreateTopicsRequest, writeCreateTopicsRequest, type CreateTopicsRequest } from './create-topics-request'
-import { decodeCreateTopicsResponse, encodeCreateTopicsResponse, readCreateTopicsResponse, writeCreateTopicsResponse, type CreateTopicsResponse } from './create-topics-response'
-import { decodeDeleteTopicsRequest, encodeDeleteTopicsRequest, readDeleteTopicsRequest, writeDeleteTopicsRequest, type DeleteTopicsRequest } from './delete-topics-request'
-import { decodeDeleteTopicsResponse, encodeDeleteTopicsResponse, readDeleteTopicsResponse, writeDeleteTopicsResponse, type DeleteTopicsResponse } from './delete-topics-response'
-import { decodeDeleteRecordsRequest, encodeDeleteRecordsRequest, readDeleteRecordsRequest, writeDeleteRecordsRequest, type DeleteRecordsRequest } from './delete-records-request'
-import { decodeDeleteRecordsResponse, encodeDeleteRecordsResponse, readDeleteRecordsResponse, writeDeleteRecordsResponse, type DeleteRecordsResponse } from './delete-records-response'
-import { decodeInitProducerIdRequest, encodeInitProducerIdRequest, readInitProducerIdRequest, writeInitProducerIdRequest, type InitProducerIdRequest } from './init-producer-id-request'
-import { decodeInitProducerIdResponse, encodeInitProducerIdResponse, readInitProducerIdResponse, writeInitProducerIdResponse, type InitProducerIdResponse } from './init-producer-id-response'
-import { decodeOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest, readOffsetForLeaderEpochRequest, writeOffsetForLeaderEpochRequest, type OffsetForLeaderEpochRequest } from './offset-for-leader-epoch-request'
-import { decodeOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse, readOffsetForLeaderEpochResponse, writeOffsetForLeaderEpochResponse, type OffsetForLeaderEpochResponse } from './offset-for-leader-epoch-response'
-import { decodeAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, readAddPartitionsToTxnRequest, writeAddPartitionsToTxnRequest, type AddPartitionsToTxnRequest } from './add-partitions-to-txn-request'
-import { decodeAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse, readAddPartitionsToTxnResponse, writeAddPartitionsToTxnResponse, type AddPartitionsToTxnResponse } from './add-partitions-to-txn-response'
-import { decodeAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, readAddOffsetsToTxnRequest, writeAddOffsetsToTxnRequest, type AddOffsetsToTxnRequest } from './add-offsets-to-txn-request'
-import { decodeAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse, readAddOffsetsToTxnResponse, writeAddOffsetsToTxnResponse, type AddOffsetsToTxnResponse } from './add-offsets-to-txn-response'
-import { decodeEndTxnRequest, encodeEndTxnRequest, readEndTxnRequest, writeEndTxnRequest, type EndTxnRequest } from './end-txn-request'
-import { decodeEndTxnResponse, encodeEndTxnResponse, readEndTxnResponse, writeEndTxnResponse, type EndTxnResponse } from './end-txn-response'
-import { decodeWriteTxnMarkersRequest, encodeWriteTxnMarkersRequest, readWriteTxnMarkersRequest, writeWriteTxnMarkersRequest, type WriteTxnMarkersRequest } from './write-txn-markers-request'
-import { decodeWriteTxnMarkersResponse, encodeWriteTxnMarkersResponse, readWriteTxnMarkersResponse, writeWriteTxnMarkersResponse, type WriteTxnMarkersResponse } from './write-txn-markers-response'
-import { decodeTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, readTxnOffsetCommitRequest, writeTxnOffsetCommitRequest, type TxnOffsetCommitRequest } from './txn-offset-commit-request'
-import { decodeTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse, readTxnOffsetCommitResponse, writeTxnOffsetCommitResponse, type TxnOffsetCommitResponse } from './txn-offset-commit-response'
-import { decodeDescribeAclsRequest, encodeDescribeAclsRequest, readDescribeAclsRequest, writeDescribeAclsRequest, type DescribeAclsRequest } from './describe-acls-request'
-import { decodeDescribeAclsResponse, encodeDescribeAclsResponse, readDescribeAclsResponse, writeDescribeAclsResponse, type DescribeAclsResponse } from './describe-acls-response'
-import { decodeCreateAclsRequest, encodeCreateAclsRequest, readCreateAclsRequest, writeCreateAclsRequest, type CreateAclsRequest } from './create-acls-request'
-import { decodeCreateAclsResponse, encodeCreateAclsResponse, readCreateAclsResponse, writeCreateAclsResponse, type CreateAclsResponse } from './create-acls-response'
-import { decodeDeleteAclsRequest, encodeDeleteAclsRequest, readDeleteAclsRequest, writeDeleteAclsRequest, type DeleteAclsRequest } from './delete-acls-request'
-import { decodeDeleteAclsResponse, encodeDeleteAclsResponse, readDeleteAclsResponse, writeDeleteAclsResponse, type DeleteAclsResponse } from './delete-acls-response'
-import { decodeDescribeConfigsRequest, encodeDescribeConfigsRequest, readDescribeConfigsRequest, writeDescribeConfigsRequest, type DescribeConfigsRequest } from './describe-configs-request'
-import { decodeDescribeConfigsResponse, encodeDescribeConfigsResponse, readDescribeConfigsResponse, writeDescribeConfigsResponse, type DescribeConfigsResponse } from './describe-configs-response'
-import { decodeAlterConfigsRequest, encodeAlterConfigsRequest, readAlterConfigsRequest, writeAlterConfigsRequest, type AlterConfigsRequest } from './alter-configs-request'
-import { decodeAlterConfigsResponse, encodeAlterConfigsResponse, readAlterConfigsResponse, writeAlterConfigsResponse, type AlterConfigsResponse } from './alter-configs-response'
-import { decodeAlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest, readAlterReplicaLogDirsRequest, writeAlterReplicaLogDirsRequest, type AlterReplicaLogDirsRequest } from './alter-replica-log-dirs-request'
-import { decodeAlterReplicaLogDirsResponse, encodeAlterReplicaLogDirsResponse, readAlterReplicaLogDirsResponse, writeAlterReplicaLogDirsResponse, type AlterReplicaLogDirsResponse } from './alter-replica-log-dirs-response'
-import { decodeDescribeLogDirsRequest, encodeDescribeLogDirsRequest, readDescribeLogDirsRequest, writeDescribeLogDirsRequest, type DescribeLogDirsRequest } from './describe-log-dirs-request'
-import { decodeDescribeLogDirsResponse, encodeDescribeLogDirsResponse, readDescribeLogDirsResponse, writeDescribeLogDirsResponse, type DescribeLogDirsResponse } from './describe-log-dirs-response'
-import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateRequest, readSaslAuthenticateRequest, writeSaslAuthenticateRequest, type SaslAuthenticateRequest } from './sasl-authenticate-request'
-import { decodeSaslAuthenticateResponse, encodeSaslAuthenticateResponse, readSaslAuthenticateResponse, writeSaslAuthenticateResponse, type SaslAuthenticateResponse } from './sasl-authenticate-response'
-import { decodeCreatePartitionsRequest, encodeCreatePartitionsRequest, readCreatePartitionsRequest, writeCreatePartitionsRequest, type CreatePartitionsRequest } from './create-partitions-request'
-import { decodeCreatePartitionsResponse, encodeCreatePartitionsResponse, readCreatePartitionsResponse, writeCreatePartitionsResponse, type CreatePartitionsResponse } from './create-partitions-response'
-import { decodeCreateDelegationTokenRequest, encodeCreateDelegationTokenRequest, readCreateDelegationTokenRequest, writeCreateDelegationTokenRequest, type CreateDelegationTokenRequest } from './create-delegation-token-request'
-import { decodeCreateDelegationTokenResponse, encodeCreateDelegationTokenResponse, readCreateDelegationTokenResponse, writeCreateDelegationTokenResponse, type CreateDelegationTokenResponse } from './create-delegation-token-response'
-import { decodeRenewDelegationTokenRequest, encodeRenewDelegationTokenRequest, readRenewDelegationTokenRequest, writeRenewDelegationTokenRequest, type RenewDelegationTokenRequest } from './renew-delegation-token-request'
-import { decodeRenewDelegationTokenResponse, encodeRenewDelegationTokenResponse, readRenewDelegationTokenResponse, writeRenewDelegationTokenResponse, type RenewDelegationTokenResponse } from './renew-delegation-token-response'
-import { decodeExpireDelegationTokenRequest, encodeExpireDelegationTokenRequest, readExpireDelegationTokenRequest, writeExpireDelegationTokenRequest, type ExpireDelegationTokenRequest } from './expire-delegation-token-request'
-import { decodeExpireDelegationTokenResponse, encodeExpireDelegationTokenResponse, readExpireDelegationTokenResponse, writeExpireDelegationTokenResponse, type ExpireDelegationTokenResponse } from './expire-delegation-token-response'
-import { decodeDescribeDelegationTokenRequest, encodeDescribeDelegationTokenRequest, readDescribeDelegationTokenRequest, writeDescribeDelegationTokenRequest, type DescribeDelegationTokenRequest } from './describe-delegation-token-request'
-import { decodeDescribeDelegationTokenResponse, encodeDescribeDelegationTokenResponse, readDescribeDelegationTokenResponse, writeDescribeDelegationTokenResponse, type DescribeDelegationTokenResponse } from './describe-delegation-token-response'
-import { decodeDeleteGroupsRequest, encodeDeleteGroupsRequest, readDeleteGroupsRequest, writeDeleteGroupsRequest, type DeleteGroupsRequest } from './delete-groups-request'
-import { decodeDeleteGroupsResponse, encodeDeleteGroupsResponse, readDeleteGroupsResponse, writeDeleteGroupsResponse, type DeleteGroupsResponse } from './delete-groups-response'
-import { decodeElectLeadersRequest, encodeElectLeadersRequest, readElectLeadersRequest, writeElectLeadersRequest, type ElectLeadersRequest } from './elect-leaders-request'
-import { decodeElectLeadersResponse, encodeElectLeadersResponse, readElectLeadersResponse, writeElectLeadersResponse, type ElectLeadersResponse } from './elect-leaders-response'
-import { decodeIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, readIncrementalAlterConfigsRequest, writeIncrementalAlterConfigsRequest, type IncrementalAlterConfigsRequest } from './incremental-alter-configs-request'
-import { decodeIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse, readIncrementalAlterConfigsResponse, writeIncrementalAlterConfigsResponse, type IncrementalAlterConfigsResponse } from './incremental-alter-configs-response'
-import { decodeAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest, readAlterPartitionReassignmentsRequest, writeAlterPartitionReassignmentsRequest, type AlterPartitionReassignmentsRequest } from './alter-partition-reassignments-request'
-import { decodeAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse, readAlterPartitionReassignmentsResponse, writeAlterPartitionReassignmentsResponse, type AlterPartitionReassignmentsResponse } from './alter-partition-reassignments-response'
-import { decodeListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest, readListPartitionReassignmentsRequest, writeListPartitionReassignmentsRequest, type ListPartitionReassignmentsRequest } from './list-partition-reassignments-request'
-import { decodeListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse, readListPartitionReassignmentsResponse, writeListPartitionReassignmentsResponse, type ListPartitionReassignmentsResponse } from './list-partition-reassignments-response'
-import { decodeOffsetDeleteRequest, encodeOffsetDeleteRequest, readOffsetDeleteRequest, writeOffsetDeleteRequest, type OffsetDeleteRequest } from './offset-delete-request'
-import { decodeOffsetDeleteResponse, encodeOffsetDeleteResponse, readOffsetDeleteResponse, writeOffsetDeleteResponse, type OffsetDeleteResponse } from './offset-delete-response'
-import { decodeDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest, readDescribeClientQuotasRequest, writeDescribeClientQuotasRequest, type DescribeClientQuotasRequest } from './describe-client-quotas-request'
-import { decodeDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse, readDescribeClientQuotasResponse, writeDescribeClientQuotasResponse, type DescribeClientQuotasResponse } from './describe-client-quotas-response'
-import { decodeAlterClientQuotasRequest, encodeAlterClientQuotasRequest, readAlterClientQuotasRequest, writeAlterClientQuotasRequest, type AlterClientQuotasRequest } from './alter-client-quotas-request'
-import { decodeAlterClientQuotasResponse, encodeAlterClientQuotasResponse, readAlterClientQuotasResponse, writeAlterClientQuotasResponse, type AlterClientQuotasResponse } from './alter-client-quotas-response'
-import { decodeDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest, readDescribeUserScramCredentialsRequest, writeDescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsRequest } from './describe-user-scram-credentials-request'
-import { decodeDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse, readDescribeUserScramCredentialsResponse, writeDescribeUserScramCredentialsResponse, type DescribeUserScramCredentialsResponse } from './describe-user-scram-credentials-response'
-import { decodeAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest, readAlterUserScramCredentialsRequest, writeAlterUserScramCredentialsRequest, type AlterUserScramCredentialsRequest } from './alter-user-scram-credentials-request'
-import { decodeAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse, readAlterUserScramCredentialsResponse, writeAlterUserScramCredentialsResponse, type AlterUserScramCredentialsResponse } from './alter-user-scram-credentials-response'
-import { decodeVoteRequest, encodeVoteRequest, readVoteRequest, writeVoteRequest, type VoteRequest } from './vote-request'
-import { decodeVoteResponse, encodeVoteResponse, readVoteResponse, writeVoteResponse, type VoteResponse } from './vote-response'
-import { decodeBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest, readBeginQuorumEpochRequest, writeBeginQuorumEpochRequest, type BeginQuorumEpochRequest } from './begin-quorum-epoch-request'
-import { decodeBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse, readBeginQuorumEpochResponse, writeBeginQuorumEpochResponse, type BeginQuorumEpochResponse } from './begin-quorum-epoch-response'
-import { decodeEndQuorumEpochRequest, encodeEndQuorumEpochRequest, readEndQuorumEpochRequest, writeEndQuorumEpochRequest, type EndQuorumEpochRequest } from './end-quorum-epoch-request'
-import { decodeEndQuorumEpochResponse, encodeEndQuorumEpochResponse, readEndQuorumEpochResponse, writeEndQuorumEpochResponse, type EndQuorumEpochResponse } from './end-quorum-epoch-response'
-import { decodeDescribeQuorumRequest, encodeDescribeQuorumRequest, readDescribeQuorumRequest, writeDescribeQuorumRequest, type DescribeQuorumRequest } from './describe-quorum-request'
-import { decodeDescribeQuorumResponse, encodeDescribeQuorumResponse, readDescribeQuorumResponse, writeDescribeQuorumResponse, type DescribeQuorumResponse } from './describe-quorum-response'
-import { decodeAlterPartitionRequest, encodeAlterPartitionRequest, readAlterPartitionRequest, writeAlterPartitionRequest, type AlterPartitionRequest } from './alter-partition-request'
-import { decodeAlterPartitionResponse, encodeAlterPartitionResponse, readAlterPartitionResponse, writeAlterPartitionResponse, type AlterPartitionResponse } from './alter-partition-response'
-import { decodeUpdateFeaturesRequest, encodeUpdateFeaturesRequest, readUpdateFeaturesRequest, writeUpdateFeaturesRequest, type UpdateFeaturesRequest } from './update-features-request'
-import { decodeUpdateFeaturesResponse, encodeUpdateFeaturesResponse, readUpdateFeaturesResponse, writeUpdateFeaturesResponse, type UpdateFeaturesResponse } from './update-features-response'
-import { decodeEnvelopeRequest, encodeEnvelopeRequest, readEnvelopeRequest, writeEnvelopeRequest, type EnvelopeRequest } from './envelope-request'
-import { decodeEnvelopeResponse, encodeEnvelopeResponse, readEnvelopeResponse, writeEnvelopeResponse, type EnvelopeResponse } from './envelope-response'
-import { decodeFetchSnapshotRequest, encodeFetchSnapshotRequest, readFetchSnapshotRequest, writeFetchSnapshotRequest, type FetchSnapshotRequest } from './fetch-snapshot-request'
-import { decodeFetchSnapshotResponse, encodeFetchSnapshotResponse, readFetchSnapshotResponse, writeFetchSnapshotResponse, type FetchSnapshotResponse } from './fetch-snapshot-response'
-import { decodeDescribeClusterRequest, encodeDescribeClusterRequest, readDescribeClusterRequest, writeDescribeClusterRequest, type DescribeClusterRequest } from './describe-cluster-request'
-import { decodeDescribeClusterResponse, encodeDescribeClusterResponse, readDescribeClusterResponse, writeDescribeClusterResponse, type DescribeClusterResponse } from './describe-cluster-response'
-import { decodeDescribeProducersRequest, encodeDescribeProducersRequest, readDescribeProducersRequest, writeDescribeProducersRequest, type DescribeProducersRequest } from './describe-producers-request'
-import { decodeDescribeProducersResponse, encodeDescribeProducersResponse, readDescribeProducersResponse, writeDescribeProducersResponse, type DescribeProducersResponse } from './describe-producers-response'
-import { decodeBrokerRegistrationRequest, encodeBrokerRegistrationRequest, readBrokerRegistrationRequest, writeBrokerRegistrationRequest, type BrokerRegistrationRequest } from './broker-registration-request'
-import { decodeBrokerRegistrationResponse, encodeBrokerRegistrationResponse, readBrokerRegistrationResponse, writeBrokerRegistrationResponse, type BrokerRegistrationResponse } from './broker-registration-response'
-import { decodeBrokerHeartbeatRequest, encodeBrokerHeartbeatRequest, readBrokerHeartbeatRequest, writeBrokerHeartbeatRequest, type BrokerHeartbeatRequest } from './broker-heartbeat-request'
-import { decodeBrokerHeartbeatResponse, encodeBrokerHeartbeatResponse, readBrokerHeartbeatResponse, writeBrokerHeartbeatResponse, type BrokerHeartbeatResponse } from './broker-heartbeat-response'
-import { decodeUnregisterBrokerRequest, encodeUnregisterBrokerRequest, readUnregisterBrokerRequest, writeUnregisterBrokerRequest, type UnregisterBrokerRequest } from './unregister-broker-request'
-import { decodeUnregisterBrokerResponse, encodeUnregisterBrokerResponse, readUnregisterBrokerResponse, writeUnregisterBrokerResponse, type UnregisterBrokerResponse } from './unregister-broker-response'
-import { decodeDescribeTransactionsRequest, encodeDescribeTransactionsRequest, readDescribeTransactionsRequest, writeDescribeTransactionsRequest, type DescribeTransactionsRequest } from './describe-transactions-request'
-import { decodeDescribeTransactionsResponse, encodeDescribeTransactionsResponse, readDescribeTransactionsResponse, writeDescribeTransactionsResponse, type DescribeTransactionsResponse } from './describe-transactions-response'
-import { decodeListTransactionsRequest, encodeListTransactionsRequest, readListTransactionsRequest, writeListTransactionsRequest, type ListTransactionsRequest } from './list-transactions-request'
-import { decodeListTransactionsResponse, encodeListTransactionsResponse, readListTransactionsResponse, writeListTransactionsResponse, type ListTransactionsResponse } from './list-transactions-response'
-import { decodeAllocateProducerIdsRequest, encodeAllocateProducerIdsRequest, readAllocateProducerIdsRequest, writeAllocateProducerIdsRequest, type AllocateProducerIdsRequest } from './allocate-producer-ids-request'
-import { decodeAllocateProducerIdsResponse, encodeAllocateProducerIdsResponse, readAllocateProducerIdsResponse, writeAllocateProducerIdsResponse, type AllocateProducerIdsResponse } from './allocate-producer-ids-response'
-import { decodeConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest, readConsumerGroupHeartbeatRequest, writeConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatRequest } from './consumer-group-heartbeat-request'
-import { decodeConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse, readConsumerGroupHeartbeatResponse, writeConsumerGroupHeartbeatResponse, type ConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat-response'
-import { decodeConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest, readConsumerGroupDescribeRequest, writeConsumerGroupDescribeRequest, type ConsumerGroupDescribeRequest } from './consumer-group-describe-request'
-import { decodeConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse, readConsumerGroupDescribeResponse, writeConsumerGroupDescribeResponse, type ConsumerGroupDescribeResponse } from './consumer-group-describe-response'
-import { decodeControllerRegistrationRequest, encodeControllerRegistrationRequest, readControllerRegistrationRequest, writeControllerRegistrationRequest, type ControllerRegistrationRequest } from './controller-registration-request'
-import { decodeControllerRegistrationResponse, encodeControllerRegistrationResponse, readControllerRegistrationResponse, writeControllerRegistrationResponse, type ControllerRegistrationResponse } from './controller-registration-response'
-import { decodeGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest, readGetTelemetrySubscriptionsRequest, writeGetTelemetrySubscriptionsRequest, type GetTelemetrySubscriptionsRequest } from './get-telemetry-subscriptions-request'
-import { decodeGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse, readGetTelemetrySubscriptionsResponse, writeGetTelemetrySubscriptionsResponse, type GetTelemetrySubscriptionsResponse } from './get-telemetry-subscriptions-response'
-import { decodePushTelemetryRequest, encodePushTelemetryRequest, readPushTelemetryRequest, writePushTelemetryRequest, type PushTelemetryRequest } from './push-telemetry-request'
-import { decodePushTelemetryResponse, encodePushTelemetryResponse, readPushTelemetryResponse, writePushTelemetryResponse, type PushTelemetryResponse } from './push-telemetry-response'
-import { decodeAssignReplicasToDirsRequest, encodeAssignReplicasToDirsRequest, readAssignReplicasToDirsRequest, writeAssignReplicasToDirsRequest, type AssignReplicasToDirsRequest } from './assign-replicas-to-dirs-request'
-import { decodeAssignReplicasToDirsResponse, encodeAssignReplicasToDirsResponse, readAssignReplicasToDirsResponse, writeAssignReplicasToDirsResponse, type AssignReplicasToDirsResponse } from './assign-replicas-to-dirs-response'
-import { decodeListClientMetricsResourcesRequest, encodeListClientMetricsResourcesRequest, readListClientMetricsResourcesRequest, writeListClientMetricsResourcesRequest, type ListClientMetricsResourcesRequest } from './list-client-metrics-resources-request'
-import { decodeListClientMetricsResourcesResponse, encodeListClientMetricsResourcesResponse, readListClientMetricsResourcesResponse, writeListClientMetricsResourcesResponse, type ListClientMetricsResourcesResponse } from './list-client-metrics-resources-response'
-import { decodeDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest, readDescribeTopicPartitionsRequest, writeDescribeTopicPartitionsRequest, type DescribeTopicPartitionsRequest } from './describe-topic-partitions-request'
-import { decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse, readDescribeTopicPartitionsResponse, writeDescribeTopicPartitionsResponse, type DescribeTopicPartitionsResponse } from './describe-topic-partitions-response'
-import { decodeShareGroupHeartbeatRequest, encodeShareGroupHeartbeatRequest, readShareGroupHeartbeatRequest, writeShareGroupHeartbeatRequest, type ShareGroupHeartbeatRequest } from './share-group-heartbeat-request'
-import { decodeShareGroupHeartbeatResponse, encodeShareGroupHeartbeatResponse, readShareGroupHeartbeatResponse, writeShareGroupHeartbeatResponse, type ShareGroupHeartbeatResponse } from './share-group-heartbeat-response'
-import { decodeShareGroupDescribeRequest, encodeShareGroupDescribeRequest, readShareGroupDescribeRequest, writeShareGroupDescribeRequest, type ShareGroupDescribeRequest } from './share-group-describe-request'
-import { decodeShareGroupDescribeResponse, encodeShareGroupDescribeResponse, readShareGroupDescribeResponse, writeShareGroupDescribeResponse, type ShareGroupDescribeResponse } from './share-group-describe-response'
-import { decodeShareFetchRequest, encodeShareFetchRequest, readShareFetchRequest, writeShareFetchRequest, type ShareFetchRequest } from './share-fetch-request'
-import { decodeShareFetchResponse, encodeShareFetchResponse, readShareFetchResponse, writeShareFetchResponse, type ShareFetchResponse } from './share-fetch-response'
-import { decodeShareAcknowledgeRequest, encodeShareAcknowledgeRequest, readShareAcknowledgeRequest, writeShareAcknowledgeRequest, type ShareAcknowledgeRequest } from './share-acknowledge-request'
-import { decodeShareAcknowledgeResponse, encodeShareAcknowledgeResponse, readShareAcknowledgeResponse, writeShareAcknowledgeResponse, type ShareAcknowledgeResponse } from './share-acknowledge-response'
-import { decodeAddRaftVoterRequest, encodeAddRaftVoterRequest, readAddRaftVoterRequest, writeAddRaftVoterRequest, type AddRaftVoterRequest } from './add-raft-voter-request'
-import { decodeAddRaftVoterResponse, encodeAddRaftVoterResponse, readAddRaftVoterResponse, writeAddRaftVoterResponse, type AddRaftVoterResponse } from './add-raft-voter-response'
-import { decodeRemoveRaftVoterRequest, encodeRemoveRaftVoterRequest, readRemoveRaftVoterRequest, writeRemoveRaftVoterRequest, type RemoveRaftVoterRequest } from './remove-raft-voter-request'
-import { decodeRemoveRaftVoterResponse, encodeRemoveRaftVoterResponse, readRemoveRaftVoterResponse, writeRemoveRaftVoterResponse, type RemoveRaftVoterResponse } from './remove-raft-voter-response'
-import { decodeUpdateRaftVoterRequest, encodeUpdateRaftVoterRequest, readUpdateRaftVoterRequest, writeUpdateRaftVoterRequest, type UpdateRaftVoterRequest } from './update-raft-voter-request'
-import { decodeUpdateRaftVoterResponse, encodeUpdateRaftVoterResponse, readUpdateRaftVoterResponse, writeUpdateRaftVoterResponse, type UpdateRaftVoterResponse } from './update-raft-voter-response'
-import { decodeInitializeShareGroupStateRequest, encodeInitializeShareGroupStateRequest, readInitializeShareGroupStateRequest, writeInitializeShareGroupStateRequest, type InitializeShareGroupStateRequest } from './initialize-share-group-state-request'
-import { decodeInitializeShareGroupStateResponse, encodeInitializeShareGroupStateResponse, readInitializeShareGroupStateResponse, writeInitializeShareGroupStateResponse, type InitializeShareGroupStateResponse } from './initialize-share-group-state-response'
-import { decodeReadShareGroupStateRequest, encodeReadShareGroupStateRequest, readReadShareGroupStateRequest, writeReadShareGroupStateRequest, type ReadShareGroupStateRequest } from './read-share-group-state-request'
-import { decodeReadShareGroupStateResponse, encodeReadShareGroupStateResponse, readReadShareGroupStateResponse, writeReadShareGroupStateResponse, type ReadShareGroupStateResponse } from './read-share-group-state-response'
-import { decodeWriteShareGroupStateRequest, encodeWriteShareGroupStateRequest, readWriteShareGroupStateRequest, writeWriteShareGroupStateRequest, type WriteShareGroupStateRequest } from './write-share-group-state-request'
-import { decodeWriteShareGroupStateResponse, encodeWriteShareGroupStateResponse, readWriteShareGroupStateResponse, writeWriteShareGroupStateResponse, type WriteShareGroupStateResponse } from './write-share-group-state-response'
-import { decodeDeleteShareGroupStateRequest, encodeDeleteShareGroupStateRequest, readDeleteShareGroupStateRequest, writeDeleteShareGroupStateRequest, type DeleteShareGroupStateRequest } from './delete-share-group-state-request'
-import { decodeDeleteShareGroupStateResponse, encodeDeleteShareGroupStateResponse, readDeleteShareGroupStateResponse, writeDeleteShareGroupStateResponse, type DeleteShareGroupStateResponse } from './delete-share-group-state-response'
-import { decodeReadShareGroupStateSummaryRequest, encodeReadShareGroupStateSummaryRequest, readReadShareGroupStateSummaryRequest, writeReadShareGroupStateSummaryRequest, type ReadShareGroupStateSummaryRequest } from './read-share-group-state-summary-request'
-import { decodeReadShareGroupStateSummaryResponse, encodeReadShareGroupStateSummaryResponse, readReadShareGroupStateSummaryResponse, writeReadShareGroupStateSummaryResponse, type ReadShareGroupStateSummaryResponse } from './read-share-group-state-summary-response'
+import { decodeProduceRequest, defaultProduceRequest, encodeProduceRequest, readProduceRequest, writeProduceRequest, type ProduceRequest } from './produce-request'
+import { decodeProduceResponse, defaultProduceResponse, encodeProduceResponse, readProduceResponse, writeProduceResponse, type ProduceResponse } from './produce-response'
+import { decodeFetchRequest, defaultFetchRequest, encodeFetchRequest, readFetchRequest, writeFetchRequest, type FetchRequest } from './fetch-request'
+import { decodeFetchResponse, defaultFetchResponse, encodeFetchResponse, readFetchResponse, writeFetchResponse, type FetchResponse } from './fetch-response'
+import { decodeListOffsetsRequest, defaultListOffsetsRequest, encodeListOffsetsRequest, readListOffsetsRequest, writeListOffsetsRequest, type ListOffsetsRequest } from './list-offsets-request'
+import { decodeListOffsetsResponse, defaultListOffsetsResponse, encodeListOffsetsResponse, readListOffsetsResponse, writeListOffsetsResponse, type ListOffsetsResponse } from './list-offsets-response'
+import { decodeMetadataRequest, defaultMetadataRequest, encodeMetadataRequest, readMetadataRequest, writeMetadataRequest, type MetadataRequest } from './metadata-request'
+import { decodeMetadataResponse, defaultMetadataResponse, encodeMetadataResponse, readMetadataResponse, writeMetadataResponse, type MetadataResponse } from './metadata-response'
+import { decodeLeaderAndIsrRequest, defaultLeaderAndIsrRequest, encodeLeaderAndIsrRequest, readLeaderAndIsrRequest, writeLeaderAndIsrRequest, type LeaderAndIsrRequest } from './leader-and-isr-request'
+import { decodeLeaderAndIsrResponse, defaultLeaderAndIsrResponse, encodeLeaderAndIsrResponse, readLeaderAndIsrResponse, writeLeaderAndIsrResponse, type LeaderAndIsrResponse } from './leader-and-isr-response'
+import { decodeStopReplicaRequest, defaultStopReplicaRequest, encodeStopReplicaRequest, readStopReplicaRequest, writeStopReplicaRequest, type StopReplicaRequest } from './stop-replica-request'
+import { decodeStopReplicaResponse, defaultStopReplicaResponse, encodeStopReplicaResponse, readStopReplicaResponse, writeStopReplicaResponse, type StopReplicaResponse } from './stop-replica-response'
+import { decodeUpdateMetadataRequest, defaultUpdateMetadataRequest, encodeUpdateMetadataRequest, readUpdateMetadataRequest, writeUpdateMetadataRequest, type UpdateMetadataRequest } from './update-metadata-request'
+import { decodeUpdateMetadataResponse, defaultUpdateMetadataResponse, encodeUpdateMetadataResponse, readUpdateMetadataResponse, writeUpdateMetadataResponse, type UpdateMetadataResponse } from './update-metadata-response'
+import { decodeControlledShutdownRequest, defaultControlledShutdownRequest, encodeControlledShutdownRequest, readControlledShutdownRequest, writeControlledShutdownRequest, type ControlledShutdownRequest } from './controlled-shutdown-request'
+import { decodeControlledShutdownResponse, defaultControlledShutdownResponse, encodeControlledShutdownResponse, readControlledShutdownResponse, writeControlledShutdownResponse, type ControlledShutdownResponse } from './controlled-shutdown-response'
+import { decodeOffsetCommitRequest, defaultOffsetCommitRequest, encodeOffsetCommitRequest, readOffsetCommitRequest, writeOffsetCommitRequest, type OffsetCommitRequest } from './offset-commit-request'
+import { decodeOffsetCommitResponse, defaultOffsetCommitResponse, encodeOffsetCommitResponse, readOffsetCommitResponse, writeOffsetCommitResponse, type OffsetCommitResponse } from './offset-commit-response'
+import { decodeOffsetFetchRequest, defaultOffsetFetchRequest, encodeOffsetFetchRequest, readOffsetFetchRequest, writeOffsetFetchRequest, type OffsetFetchRequest } from './offset-fetch-request'
+import { decodeOffsetFetchResponse, defaultOffsetFetchResponse, encodeOffsetFetchResponse, readOffsetFetchResponse, writeOffsetFetchResponse, type OffsetFetchResponse } from './offset-fetch-response'
+import { decodeFindCoordinatorRequest, defaultFindCoordinatorRequest, encodeFindCoordinatorRequest, readFindCoordinatorRequest, writeFindCoordinatorRequest, type FindCoordinatorRequest } from './find-coordinator-request'
+import { decodeFindCoordinatorResponse, defaultFindCoordinatorResponse, encodeFindCoordinatorResponse, readFindCoordinatorResponse, writeFindCoordinatorResponse, type FindCoordinatorResponse } from './find-coordinator-response'
+import { decodeJoinGroupRequest, defaultJoinGroupRequest, encodeJoinGroupRequest, readJoinGroupRequest, writeJoinGroupRequest, type JoinGroupRequest } from './join-group-request'
+import { decodeJoinGroupResponse, defaultJoinGroupResponse, encodeJoinGroupResponse, readJoinGroupResponse, writeJoinGroupResponse, type JoinGroupResponse } from './join-group-response'
+import { decodeHeartbeatRequest, defaultHeartbeatRequest, encodeHeartbeatRequest, readHeartbeatRequest, writeHeartbeatRequest, type HeartbeatRequest } from './heartbeat-request'
+import { decodeHeartbeatResponse, defaultHeartbeatResponse, encodeHeartbeatResponse, readHeartbeatResponse, writeHeartbeatResponse, type HeartbeatResponse } from './heartbeat-response'
+import { decodeLeaveGroupRequest, defaultLeaveGroupRequest, encodeLeaveGroupRequest, readLeaveGroupRequest, writeLeaveGroupRequest, type LeaveGroupRequest } from './leave-group-request'
+import { decodeLeaveGroupResponse, defaultLeaveGroupResponse, encodeLeaveGroupResponse, readLeaveGroupResponse, writeLeaveGroupResponse, type LeaveGroupResponse } from './leave-group-response'
+import { decodeSyncGroupRequest, defaultSyncGroupRequest, encodeSyncGroupRequest, readSyncGroupRequest, writeSyncGroupRequest, type SyncGroupRequest } from './sync-group-request'
+import { decodeSyncGroupResponse, defaultSyncGroupResponse, encodeSyncGroupResponse, readSyncGroupResponse, writeSyncGroupResponse, type SyncGroupResponse } from './sync-group-response'
+import { decodeDescribeGroupsRequest, defaultDescribeGroupsRequest, encodeDescribeGroupsRequest, readDescribeGroupsRequest, writeDescribeGroupsRequest, type DescribeGroupsRequest } from './describe-groups-request'
+import { decodeDescribeGroupsResponse, defaultDescribeGroupsResponse, encodeDescribeGroupsResponse, readDescribeGroupsResponse, writeDescribeGroupsResponse, type DescribeGroupsResponse } from './describe-groups-response'
+import { decodeListGroupsRequest, defaultListGroupsRequest, encodeListGroupsRequest, readListGroupsRequest, writeListGroupsRequest, type ListGroupsRequest } from './list-groups-request'
+import { decodeListGroupsResponse, defaultListGroupsResponse, encodeListGroupsResponse, readListGroupsResponse, writeListGroupsResponse, type ListGroupsResponse } from './list-groups-response'
+import { decodeSaslHandshakeRequest, defaultSaslHandshakeRequest, encodeSaslHandshakeRequest, readSaslHandshakeRequest, writeSaslHandshakeRequest, type SaslHandshakeRequest } from './sasl-handshake-request'
+import { decodeSaslHandshakeResponse, defaultSaslHandshakeResponse, encodeSaslHandshakeResponse, readSaslHandshakeResponse, writeSaslHandshakeResponse, type SaslHandshakeResponse } from './sasl-handshake-response'
+import { decodeApiVersionsRequest, defaultApiVersionsRequest, encodeApiVersionsRequest, readApiVersionsRequest, writeApiVersionsRequest, type ApiVersionsRequest } from './api-versions-request'
+import { decodeApiVersionsResponse, defaultApiVersionsResponse, encodeApiVersionsResponse, readApiVersionsResponse, writeApiVersionsResponse, type ApiVersionsResponse } from './api-versions-response'
+import { decodeCreateTopicsRequest, defaultCreateTopicsRequest, encodeCreateTopicsRequest, readCreateTopicsRequest, writeCreateTopicsRequest, type CreateTopicsRequest } from './create-topics-request'
+import { decodeCreateTopicsResponse, defaultCreateTopicsResponse, encodeCreateTopicsResponse, readCreateTopicsResponse, writeCreateTopicsResponse, type CreateTopicsResponse } from './create-topics-response'
+import { decodeDeleteTopicsRequest, defaultDeleteTopicsRequest, encodeDeleteTopicsRequest, readDeleteTopicsRequest, writeDeleteTopicsRequest, type DeleteTopicsRequest } from './delete-topics-request'
+import { decodeDeleteTopicsResponse, defaultDeleteTopicsResponse, encodeDeleteTopicsResponse, readDeleteTopicsResponse, writeDeleteTopicsResponse, type DeleteTopicsResponse } from './delete-topics-response'
+import { decodeDeleteRecordsRequest, defaultDeleteRecordsRequest, encodeDeleteRecordsRequest, readDeleteRecordsRequest, writeDeleteRecordsRequest, type DeleteRecordsRequest } from './delete-records-request'
+import { decodeDeleteRecordsResponse, defaultDeleteRecordsResponse, encodeDeleteRecordsResponse, readDeleteRecordsResponse, writeDeleteRecordsResponse, type DeleteRecordsResponse } from './delete-records-response'
+import { decodeInitProducerIdRequest, defaultInitProducerIdRequest, encodeInitProducerIdRequest, readInitProducerIdRequest, writeInitProducerIdRequest, type InitProducerIdRequest } from './init-producer-id-request'
+import { decodeInitProducerIdResponse, defaultInitProducerIdResponse, encodeInitProducerIdResponse, readInitProducerIdResponse, writeInitProducerIdResponse, type InitProducerIdResponse } from './init-producer-id-response'
+import { decodeOffsetForLeaderEpochRequest, defaultOffsetForLeaderEpochRequest, encodeOffsetForLeaderEpochRequest, readOffsetForLeaderEpochRequest, writeOffsetForLeaderEpochRequest, type OffsetForLeaderEpochRequest } from './offset-for-leader-epoch-request'
+import { decodeOffsetForLeaderEpochResponse, defaultOffsetForLeaderEpochResponse, encodeOffsetForLeaderEpochResponse, readOffsetForLeaderEpochResponse, writeOffsetForLeaderEpochResponse, type OffsetForLeaderEpochResponse } from './offset-for-leader-epoch-response'
+import { decodeAddPartitionsToTxnRequest, defaultAddPartitionsToTxnRequest, encodeAddPartitionsToTxnRequest, readAddPartitionsToTxnRequest, writeAddPartitionsToTxnRequest, type AddPartitionsToTxnRequest } from './add-partitions-to-txn-request'
+import { decodeAddPartitionsToTxnResponse, defaultAddPartitionsToTxnResponse, encodeAddPartitionsToTxnResponse, readAddPartitionsToTxnResponse, writeAddPartitionsToTxnResponse, type AddPartitionsToTxnResponse } from './add-partitions-to-txn-response'
+import { decodeAddOffsetsToTxnRequest, defaultAddOffsetsToTxnRequest, encodeAddOffsetsToTxnRequest, readAddOffsetsToTxnRequest, writeAddOffsetsToTxnRequest, type AddOffsetsToTxnRequest } from './add-offsets-to-txn-request'
+import { decodeAddOffsetsToTxnResponse, defaultAddOffsetsToTxnResponse, encodeAddOffsetsToTxnResponse, readAddOffsetsToTxnResponse, writeAddOffsetsToTxnResponse, type AddOffsetsToTxnResponse } from './add-offsets-to-txn-response'
+import { decodeEndTxnRequest, defaultEndTxnRequest, encodeEndTxnRequest, readEndTxnRequest, writeEndTxnRequest, type EndTxnRequest } from './end-txn-request'
+import { decodeEndTxnResponse, defaultEndTxnResponse, encodeEndTxnResponse, readEndTxnResponse, writeEndTxnResponse, type EndTxnResponse } from './end-txn-response'
+import { decodeWriteTxnMarkersRequest, defaultWriteTxnMarkersRequest, encodeWriteTxnMarkersRequest, readWriteTxnMarkersRequest, writeWriteTxnMarkersRequest, type WriteTxnMarkersRequest } from './write-txn-markers-request'
+import { decodeWriteTxnMarkersResponse, defaultWriteTxnMarkersResponse, encodeWriteTxnMarkersResponse, readWriteTxnMarkersResponse, writeWriteTxnMarkersResponse, type WriteTxnMarkersResponse } from './write-txn-markers-response'
+import { decodeTxnOffsetCommitRequest, defaultTxnOffsetCommitRequest, encodeTxnOffsetCommitRequest, readTxnOffsetCommitRequest, writeTxnOffsetCommitRequest, type TxnOffsetCommitRequest } from './txn-offset-commit-request'
+import { decodeTxnOffsetCommitResponse, defaultTxnOffsetCommitResponse, encodeTxnOffsetCommitResponse, readTxnOffsetCommitResponse, writeTxnOffsetCommitResponse, type TxnOffsetCommitResponse } from './txn-offset-commit-response'
+import { decodeDescribeAclsRequest, defaultDescribeAclsRequest, encodeDescribeAclsRequest, readDescribeAclsRequest, writeDescribeAclsRequest, type DescribeAclsRequest } from './describe-acls-request'
+import { decodeDescribeAclsResponse, defaultDescribeAclsResponse, encodeDescribeAclsResponse, readDescribeAclsResponse, writeDescribeAclsResponse, type DescribeAclsResponse } from './describe-acls-response'
+import { decodeCreateAclsRequest, defaultCreateAclsRequest, encodeCreateAclsRequest, readCreateAclsRequest, writeCreateAclsRequest, type CreateAclsRequest } from './create-acls-request'
+import { decodeCreateAclsResponse, defaultCreateAclsResponse, encodeCreateAclsResponse, readCreateAclsResponse, writeCreateAclsResponse, type CreateAclsResponse } from './create-acls-response'
+import { decodeDeleteAclsRequest, defaultDeleteAclsRequest, encodeDeleteAclsRequest, readDeleteAclsRequest, writeDeleteAclsRequest, type DeleteAclsRequest } from './delete-acls-request'
+import { decodeDeleteAclsResponse, defaultDeleteAclsResponse, encodeDeleteAclsResponse, readDeleteAclsResponse, writeDeleteAclsResponse, type DeleteAclsResponse } from './delete-acls-response'
+import { decodeDescribeConfigsRequest, defaultDescribeConfigsRequest, encodeDescribeConfigsRequest, readDescribeConfigsRequest, writeDescribeConfigsRequest, type DescribeConfigsRequest } from './describe-configs-request'
+import { decodeDescribeConfigsResponse, defaultDescribeConfigsResponse, encodeDescribeConfigsResponse, readDescribeConfigsResponse, writeDescribeConfigsResponse, type DescribeConfigsResponse } from './describe-configs-response'
+import { decodeAlterConfigsRequest, defaultAlterConfigsRequest, encodeAlterConfigsRequest, readAlterConfigsRequest, writeAlterConfigsRequest, type AlterConfigsRequest } from './alter-configs-request'
+import { decodeAlterConfigsResponse, defaultAlterConfigsResponse, encodeAlterConfigsResponse, readAlterConfigsResponse, writeAlterConfigsResponse, type AlterConfigsResponse } from './alter-configs-response'
+import { decodeAlterReplicaLogDirsRequest, defaultAlterReplicaLogDirsRequest, encodeAlterReplicaLogDirsRequest, readAlterReplicaLogDirsRequest, writeAlterReplicaLogDirsRequest, type AlterReplicaLogDirsRequest } from './alter-replica-log-dirs-request'
+import { decodeAlterReplicaLogDirsResponse, defaultAlterReplicaLogDirsResponse, encodeAlterReplicaLogDirsResponse, readAlterReplicaLogDirsResponse, writeAlterReplicaLogDirsResponse, type AlterReplicaLogDirsResponse } from './alter-replica-log-dirs-response'
+import { decodeDescribeLogDirsRequest, defaultDescribeLogDirsRequest, encodeDescribeLogDirsRequest, readDescribeLogDirsRequest, writeDescribeLogDirsRequest, type DescribeLogDirsRequest } from './describe-log-dirs-request'
+import { decodeDescribeLogDirsResponse, defaultDescribeLogDirsResponse, encodeDescribeLogDirsResponse, readDescribeLogDirsResponse, writeDescribeLogDirsResponse, type DescribeLogDirsResponse } from './describe-log-dirs-response'
+import { decodeSaslAuthenticateRequest, defaultSaslAuthenticateRequest, encodeSaslAuthenticateRequest, readSaslAuthenticateRequest, writeSaslAuthenticateRequest, type SaslAuthenticateRequest } from './sasl-authenticate-request'
+import { decodeSaslAuthenticateResponse, defaultSaslAuthenticateResponse, encodeSaslAuthenticateResponse, readSaslAuthenticateResponse, writeSaslAuthenticateResponse, type SaslAuthenticateResponse } from './sasl-authenticate-response'
+import { decodeCreatePartitionsRequest, defaultCreatePartitionsRequest, encodeCreatePartitionsRequest, readCreatePartitionsRequest, writeCreatePartitionsRequest, type CreatePartitionsRequest } from './create-partitions-request'
+import { decodeCreatePartitionsResponse, defaultCreatePartitionsResponse, encodeCreatePartitionsResponse, readCreatePartitionsResponse, writeCreatePartitionsResponse, type CreatePartitionsResponse } from './create-partitions-response'
+import { decodeCreateDelegationTokenRequest, defaultCreateDelegationTokenRequest, encodeCreateDelegationTokenRequest, readCreateDelegationTokenRequest, writeCreateDelegationTokenRequest, type CreateDelegationTokenRequest } from './create-delegation-token-request'
+import { decodeCreateDelegationTokenResponse, defaultCreateDelegationTokenResponse, encodeCreateDelegationTokenResponse, readCreateDelegationTokenResponse, writeCreateDelegationTokenResponse, type CreateDelegationTokenResponse } from './create-delegation-token-response'
+import { decodeRenewDelegationTokenRequest, defaultRenewDelegationTokenRequest, encodeRenewDelegationTokenRequest, readRenewDelegationTokenRequest, writeRenewDelegationTokenRequest, type RenewDelegationTokenRequest } from './renew-delegation-token-request'
+import { decodeRenewDelegationTokenResponse, defaultRenewDelegationTokenResponse, encodeRenewDelegationTokenResponse, readRenewDelegationTokenResponse, writeRenewDelegationTokenResponse, type RenewDelegationTokenResponse } from './renew-delegation-token-response'
+import { decodeExpireDelegationTokenRequest, defaultExpireDelegationTokenRequest, encodeExpireDelegationTokenRequest, readExpireDelegationTokenRequest, writeExpireDelegationTokenRequest, type ExpireDelegationTokenRequest } from './expire-delegation-token-request'
+import { decodeExpireDelegationTokenResponse, defaultExpireDelegationTokenResponse, encodeExpireDelegationTokenResponse, readExpireDelegationTokenResponse, writeExpireDelegationTokenResponse, type ExpireDelegationTokenResponse } from './expire-delegation-token-response'
+import { decodeDescribeDelegationTokenRequest, defaultDescribeDelegationTokenRequest, encodeDescribeDelegationTokenRequest, readDescribeDelegationTokenRequest, writeDescribeDelegationTokenRequest, type DescribeDelegationTokenRequest } from './describe-delegation-token-request'
+import { decodeDescribeDelegationTokenResponse, defaultDescribeDelegationTokenResponse, encodeDescribeDelegationTokenResponse, readDescribeDelegationTokenResponse, writeDescribeDelegationTokenResponse, type DescribeDelegationTokenResponse } from './describe-delegation-token-response'
+import { decodeDeleteGroupsRequest, defaultDeleteGroupsRequest, encodeDeleteGroupsRequest, readDeleteGroupsRequest, writeDeleteGroupsRequest, type DeleteGroupsRequest } from './delete-groups-request'
+import { decodeDeleteGroupsResponse, defaultDeleteGroupsResponse, encodeDeleteGroupsResponse, readDeleteGroupsResponse, writeDeleteGroupsResponse, type DeleteGroupsResponse } from './delete-groups-response'
+import { decodeElectLeadersRequest, defaultElectLeadersRequest, encodeElectLeadersRequest, readElectLeadersRequest, writeElectLeadersRequest, type ElectLeadersRequest } from './elect-leaders-request'
+import { decodeElectLeadersResponse, defaultElectLeadersResponse, encodeElectLeadersResponse, readElectLeadersResponse, writeElectLeadersResponse, type ElectLeadersResponse } from './elect-leaders-response'
+import { decodeIncrementalAlterConfigsRequest, defaultIncrementalAlterConfigsRequest, encodeIncrementalAlterConfigsRequest, readIncrementalAlterConfigsRequest, writeIncrementalAlterConfigsRequest, type IncrementalAlterConfigsRequest } from './incremental-alter-configs-request'
+import { decodeIncrementalAlterConfigsResponse, defaultIncrementalAlterConfigsResponse, encodeIncrementalAlterConfigsResponse, readIncrementalAlterConfigsResponse, writeIncrementalAlterConfigsResponse, type IncrementalAlterConfigsResponse } from './incremental-alter-configs-response'
+import { decodeAlterPartitionReassignmentsRequest, defaultAlterPartitionReassignmentsRequest, encodeAlterPartitionReassignmentsRequest, readAlterPartitionReassignmentsRequest, writeAlterPartitionReassignmentsRequest, type AlterPartitionReassignmentsRequest } from './alter-partition-reassignments-request'
+import { decodeAlterPartitionReassignmentsResponse, defaultAlterPartitionReassignmentsResponse, encodeAlterPartitionReassignmentsResponse, readAlterPartitionReassignmentsResponse, writeAlterPartitionReassignmentsResponse, type AlterPartitionReassignmentsResponse } from './alter-partition-reassignments-response'
+import { decodeListPartitionReassignmentsRequest, defaultListPartitionReassignmentsRequest, encodeListPartitionReassignmentsRequest, readListPartitionReassignmentsRequest, writeListPartitionReassignmentsRequest, type ListPartitionReassignmentsRequest } from './list-partition-reassignments-request'
+import { decodeListPartitionReassignmentsResponse, defaultListPartitionReassignmentsResponse, encodeListPartitionReassignmentsResponse, readListPartitionReassignmentsResponse, writeListPartitionReassignmentsResponse, type ListPartitionReassignmentsResponse } from './list-partition-reassignments-response'
+import { decodeOffsetDeleteRequest, defaultOffsetDeleteRequest, encodeOffsetDeleteRequest, readOffsetDeleteRequest, writeOffsetDeleteRequest, type OffsetDeleteRequest } from './offset-delete-request'
+import { decodeOffsetDeleteResponse, defaultOffsetDeleteResponse, encodeOffsetDeleteResponse, readOffsetDeleteResponse, writeOffsetDeleteResponse, type OffsetDeleteResponse } from './offset-delete-response'
+import { decodeDescribeClientQuotasRequest, defaultDescribeClientQuotasRequest, encodeDescribeClientQuotasRequest, readDescribeClientQuotasRequest, writeDescribeClientQuotasRequest, type DescribeClientQuotasRequest } from './describe-client-quotas-request'
+import { decodeDescribeClientQuotasResponse, defaultDescribeClientQuotasResponse, encodeDescribeClientQuotasResponse, readDescribeClientQuotasResponse, writeDescribeClientQuotasResponse, type DescribeClientQuotasResponse } from './describe-client-quotas-response'
+import { decodeAlterClientQuotasRequest, defaultAlterClientQuotasRequest, encodeAlterClientQuotasRequest, readAlterClientQuotasRequest, writeAlterClientQuotasRequest, type AlterClientQuotasRequest } from './alter-client-quotas-request'
+import { decodeAlterClientQuotasResponse, defaultAlterClientQuotasResponse, encodeAlterClientQuotasResponse, readAlterClientQuotasResponse, writeAlterClientQuotasResponse, type AlterClientQuotasResponse } from './alter-client-quotas-response'
+import { decodeDescribeUserScramCredentialsRequest, defaultDescribeUserScramCredentialsRequest, encodeDescribeUserScramCredentialsRequest, readDescribeUserScramCredentialsRequest, writeDescribeUserScramCredentialsRequest, type DescribeUserScramCredentialsRequest } from './describe-user-scram-credentials-request'
+import { decodeDescribeUserScramCredentialsResponse, defaultDescribeUserScramCredentialsResponse, encodeDescribeUserScramCredentialsResponse, readDescribeUserScramCredentialsResponse, writeDescribeUserScramCredentialsResponse, type DescribeUserScramCredentialsResponse } from './describe-user-scram-credentials-response'
+import { decodeAlterUserScramCredentialsRequest, defaultAlterUserScramCredentialsRequest, encodeAlterUserScramCredentialsRequest, readAlterUserScramCredentialsRequest, writeAlterUserScramCredentialsRequest, type AlterUserScramCredentialsRequest } from './alter-user-scram-credentials-request'
+import { decodeAlterUserScramCredentialsResponse, defaultAlterUserScramCredentialsResponse, encodeAlterUserScramCredentialsResponse, readAlterUserScramCredentialsResponse, writeAlterUserScramCredentialsResponse, type AlterUserScramCredentialsResponse } from './alter-user-scram-credentials-response'
+import { decodeVoteRequest, defaultVoteRequest, encodeVoteRequest, readVoteRequest, writeVoteRequest, type VoteRequest } from './vote-request'
+import { decodeVoteResponse, defaultVoteResponse, encodeVoteResponse, readVoteResponse, writeVoteResponse, type VoteResponse } from './vote-response'
+import { decodeBeginQuorumEpochRequest, defaultBeginQuorumEpochRequest, encodeBeginQuorumEpochRequest, readBeginQuorumEpochRequest, writeBeginQuorumEpochRequest, type BeginQuorumEpochRequest } from './begin-quorum-epoch-request'
+import { decodeBeginQuorumEpochResponse, defaultBeginQuorumEpochResponse, encodeBeginQuorumEpochResponse, readBeginQuorumEpochResponse, writeBeginQuorumEpochResponse, type BeginQuorumEpochResponse } from './begin-quorum-epoch-response'
+import { decodeEndQuorumEpochRequest, defaultEndQuorumEpochRequest, encodeEndQuorumEpochRequest, readEndQuorumEpochRequest, writeEndQuorumEpochRequest, type EndQuorumEpochRequest } from './end-quorum-epoch-request'
+import { decodeEndQuorumEpochResponse, defaultEndQuorumEpochResponse, encodeEndQuorumEpochResponse, readEndQuorumEpochResponse, writeEndQuorumEpochResponse, type EndQuorumEpochResponse } from './end-quorum-epoch-response'
+import { decodeDescribeQuorumRequest, defaultDescribeQuorumRequest, encodeDescribeQuorumRequest, readDescribeQuorumRequest, writeDescribeQuorumRequest, type DescribeQuorumRequest } from './describe-quorum-request'
+import { decodeDescribeQuorumResponse, defaultDescribeQuorumResponse, encodeDescribeQuorumResponse, readDescribeQuorumResponse, writeDescribeQuorumResponse, type DescribeQuorumResponse } from './describe-quorum-response'
+import { decodeAlterPartitionRequest, defaultAlterPartitionRequest, encodeAlterPartitionRequest, readAlterPartitionRequest, writeAlterPartitionRequest, type AlterPartitionRequest } from './alter-partition-request'
+import { decodeAlterPartitionResponse, defaultAlterPartitionResponse, encodeAlterPartitionResponse, readAlterPartitionResponse, writeAlterPartitionResponse, type AlterPartitionResponse } from './alter-partition-response'
+import { decodeUpdateFeaturesRequest, defaultUpdateFeaturesRequest, encodeUpdateFeaturesRequest, readUpdateFeaturesRequest, writeUpdateFeaturesRequest, type UpdateFeaturesRequest } from './update-features-request'
+import { decodeUpdateFeaturesResponse, defaultUpdateFeaturesResponse, encodeUpdateFeaturesResponse, readUpdateFeaturesResponse, writeUpdateFeaturesResponse, type UpdateFeaturesResponse } from './update-features-response'
+import { decodeEnvelopeRequest, defaultEnvelopeRequest, encodeEnvelopeRequest, readEnvelopeRequest, writeEnvelopeRequest, type EnvelopeRequest } from './envelope-request'
+import { decodeEnvelopeResponse, defaultEnvelopeResponse, encodeEnvelopeResponse, readEnvelopeResponse, writeEnvelopeResponse, type EnvelopeResponse } from './envelope-response'
+import { decodeFetchSnapshotRequest, defaultFetchSnapshotRequest, encodeFetchSnapshotRequest, readFetchSnapshotRequest, writeFetchSnapshotRequest, type FetchSnapshotRequest } from './fetch-snapshot-request'
+import { decodeFetchSnapshotResponse, defaultFetchSnapshotResponse, encodeFetchSnapshotResponse, readFetchSnapshotResponse, writeFetchSnapshotResponse, type FetchSnapshotResponse } from './fetch-snapshot-response'
+import { decodeDescribeClusterRequest, defaultDescribeClusterRequest, encodeDescribeClusterRequest, readDescribeClusterRequest, writeDescribeClusterRequest, type DescribeClusterRequest } from './describe-cluster-request'
+import { decodeDescribeClusterResponse, defaultDescribeClusterResponse, encodeDescribeClusterResponse, readDescribeClusterResponse, writeDescribeClusterResponse, type DescribeClusterResponse } from './describe-cluster-response'
+import { decodeDescribeProducersRequest, defaultDescribeProducersRequest, encodeDescribeProducersRequest, readDescribeProducersRequest, writeDescribeProducersRequest, type DescribeProducersRequest } from './describe-producers-request'
+import { decodeDescribeProducersResponse, defaultDescribeProducersResponse, encodeDescribeProducersResponse, readDescribeProducersResponse, writeDescribeProducersResponse, type DescribeProducersResponse } from './describe-producers-response'
+import { decodeBrokerRegistrationRequest, defaultBrokerRegistrationRequest, encodeBrokerRegistrationRequest, readBrokerRegistrationRequest, writeBrokerRegistrationRequest, type BrokerRegistrationRequest } from './broker-registration-request'
+import { decodeBrokerRegistrationResponse, defaultBrokerRegistrationResponse, encodeBrokerRegistrationResponse, readBrokerRegistrationResponse, writeBrokerRegistrationResponse, type BrokerRegistrationResponse } from './broker-registration-response'
+import { decodeBrokerHeartbeatRequest, defaultBrokerHeartbeatRequest, encodeBrokerHeartbeatRequest, readBrokerHeartbeatRequest, writeBrokerHeartbeatRequest, type BrokerHeartbeatRequest } from './broker-heartbeat-request'
+import { decodeBrokerHeartbeatResponse, defaultBrokerHeartbeatResponse, encodeBrokerHeartbeatResponse, readBrokerHeartbeatResponse, writeBrokerHeartbeatResponse, type BrokerHeartbeatResponse } from './broker-heartbeat-response'
+import { decodeUnregisterBrokerRequest, defaultUnregisterBrokerRequest, encodeUnregisterBrokerRequest, readUnregisterBrokerRequest, writeUnregisterBrokerRequest, type UnregisterBrokerRequest } from './unregister-broker-request'
+import { decodeUnregisterBrokerResponse, defaultUnregisterBrokerResponse, encodeUnregisterBrokerResponse, readUnregisterBrokerResponse, writeUnregisterBrokerResponse, type UnregisterBrokerResponse } from './unregister-broker-response'
+import { decodeDescribeTransactionsRequest, defaultDescribeTransactionsRequest, encodeDescribeTransactionsRequest, readDescribeTransactionsRequest, writeDescribeTransactionsRequest, type DescribeTransactionsRequest } from './describe-transactions-request'
+import { decodeDescribeTransactionsResponse, defaultDescribeTransactionsResponse, encodeDescribeTransactionsResponse, readDescribeTransactionsResponse, writeDescribeTransactionsResponse, type DescribeTransactionsResponse } from './describe-transactions-response'
+import { decodeListTransactionsRequest, defaultListTransactionsRequest, encodeListTransactionsRequest, readListTransactionsRequest, writeListTransactionsRequest, type ListTransactionsRequest } from './list-transactions-request'
+import { decodeListTransactionsResponse, defaultListTransactionsResponse, encodeListTransactionsResponse, readListTransactionsResponse, writeListTransactionsResponse, type ListTransactionsResponse } from './list-transactions-response'
+import { decodeAllocateProducerIdsRequest, defaultAllocateProducerIdsRequest, encodeAllocateProducerIdsRequest, readAllocateProducerIdsRequest, writeAllocateProducerIdsRequest, type AllocateProducerIdsRequest } from './allocate-producer-ids-request'
+import { decodeAllocateProducerIdsResponse, defaultAllocateProducerIdsResponse, encodeAllocateProducerIdsResponse, readAllocateProducerIdsResponse, writeAllocateProducerIdsResponse, type AllocateProducerIdsResponse } from './allocate-producer-ids-response'
+import { decodeConsumerGroupHeartbeatRequest, defaultConsumerGroupHeartbeatRequest, encodeConsumerGroupHeartbeatRequest, readConsumerGroupHeartbeatRequest, writeConsumerGroupHeartbeatRequest, type ConsumerGroupHeartbeatRequest } from './consumer-group-heartbeat-request'
+import { decodeConsumerGroupHeartbeatResponse, defaultConsumerGroupHeartbeatResponse, encodeConsumerGroupHeartbeatResponse, readConsumerGroupHeartbeatResponse, writeConsumerGroupHeartbeatResponse, type ConsumerGroupHeartbeatResponse } from './consumer-group-heartbeat-response'
+import { decodeConsumerGroupDescribeRequest, defaultConsumerGroupDescribeRequest, encodeConsumerGroupDescribeRequest, readConsumerGroupDescribeRequest, writeConsumerGroupDescribeRequest, type ConsumerGroupDescribeRequest } from './consumer-group-describe-request'
+import { decodeConsumerGroupDescribeResponse, defaultConsumerGroupDescribeResponse, encodeConsumerGroupDescribeResponse, readConsumerGroupDescribeResponse, writeConsumerGroupDescribeResponse, type ConsumerGroupDescribeResponse } from './consumer-group-describe-response'
+import { decodeControllerRegistrationRequest, defaultControllerRegistrationRequest, encodeControllerRegistrationRequest, readControllerRegistrationRequest, writeControllerRegistrationRequest, type ControllerRegistrationRequest } from './controller-registration-request'
+import { decodeControllerRegistrationResponse, defaultControllerRegistrationResponse, encodeControllerRegistrationResponse, readControllerRegistrationResponse, writeControllerRegistrationResponse, type ControllerRegistrationResponse } from './controller-registration-response'
+import { decodeGetTelemetrySubscriptionsRequest, defaultGetTelemetrySubscriptionsRequest, encodeGetTelemetrySubscriptionsRequest, readGetTelemetrySubscriptionsRequest, writeGetTelemetrySubscriptionsRequest, type GetTelemetrySubscriptionsRequest } from './get-telemetry-subscriptions-request'
+import { decodeGetTelemetrySubscriptionsResponse, defaultGetTelemetrySubscriptionsResponse, encodeGetTelemetrySubscriptionsResponse, readGetTelemetrySubscriptionsResponse, writeGetTelemetrySubscriptionsResponse, type GetTelemetrySubscriptionsResponse } from './get-telemetry-subscriptions-response'
+import { decodePushTelemetryRequest, defaultPushTelemetryRequest, encodePushTelemetryRequest, readPushTelemetryRequest, writePushTelemetryRequest, type PushTelemetryRequest } from './push-telemetry-request'
+import { decodePushTelemetryResponse, defaultPushTelemetryResponse, encodePushTelemetryResponse, readPushTelemetryResponse, writePushTelemetryResponse, type PushTelemetryResponse } from './push-telemetry-response'
+import { decodeAssignReplicasToDirsRequest, defaultAssignReplicasToDirsRequest, encodeAssignReplicasToDirsRequest, readAssignReplicasToDirsRequest, writeAssignReplicasToDirsRequest, type AssignReplicasToDirsRequest } from './assign-replicas-to-dirs-request'
+import { decodeAssignReplicasToDirsResponse, defaultAssignReplicasToDirsResponse, encodeAssignReplicasToDirsResponse, readAssignReplicasToDirsResponse, writeAssignReplicasToDirsResponse, type AssignReplicasToDirsResponse } from './assign-replicas-to-dirs-response'
+import { decodeListClientMetricsResourcesRequest, defaultListClientMetricsResourcesRequest, encodeListClientMetricsResourcesRequest, readListClientMetricsResourcesRequest, writeListClientMetricsResourcesRequest, type ListClientMetricsResourcesRequest } from './list-client-metrics-resources-request'
+import { decodeListClientMetricsResourcesResponse, defaultListClientMetricsResourcesResponse, encodeListClientMetricsResourcesResponse, readListClientMetricsResourcesResponse, writeListClientMetricsResourcesResponse, type ListClientMetricsResourcesResponse } from './list-client-metrics-resources-response'
+import { decodeDescribeTopicPartitionsRequest, defaultDescribeTopicPartitionsRequest, encodeDescribeTopicPartitionsRequest, readDescribeTopicPartitionsRequest, writeDescribeTopicPartitionsRequest, type DescribeTopicPartitionsRequest } from './describe-topic-partitions-request'
+import { decodeDescribeTopicPartitionsResponse, defaultDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse, readDescribeTopicPartitionsResponse, writeDescribeTopicPartitionsResponse, type DescribeTopicPartitionsResponse } from './describe-topic-partitions-response'
+import { decodeShareGroupHeartbeatRequest, defaultShareGroupHeartbeatRequest, encodeShareGroupHeartbeatRequest, readShareGroupHeartbeatRequest, writeShareGroupHeartbeatRequest, type ShareGroupHeartbeatRequest } from './share-group-heartbeat-request'
+import { decodeShareGroupHeartbeatResponse, defaultShareGroupHeartbeatResponse, encodeShareGroupHeartbeatResponse, readShareGroupHeartbeatResponse, writeShareGroupHeartbeatResponse, type ShareGroupHeartbeatResponse } from './share-group-heartbeat-response'
+import { decodeShareGroupDescribeRequest, defaultShareGroupDescribeRequest, encodeShareGroupDescribeRequest, readShareGroupDescribeRequest, writeShareGroupDescribeRequest, type ShareGroupDescribeRequest } from './share-group-describe-request'
+import { decodeShareGroupDescribeResponse, defaultShareGroupDescribeResponse, encodeShareGroupDescribeResponse, readShareGroupDescribeResponse, writeShareGroupDescribeResponse, type ShareGroupDescribeResponse } from './share-group-describe-response'
+import { decodeShareFetchRequest, defaultShareFetchRequest, encodeShareFetchRequest, readShareFetchRequest, writeShareFetchRequest, type ShareFetchRequest } from './share-fetch-request'
+import { decodeShareFetchResponse, defaultShareFetchResponse, encodeShareFetchResponse, readShareFetchResponse, writeShareFetchResponse, type ShareFetchResponse } from './share-fetch-response'
+import { decodeShareAcknowledgeRequest, defaultShareAcknowledgeRequest, encodeShareAcknowledgeRequest, readShareAcknowledgeRequest, writeShareAcknowledgeRequest, type ShareAcknowledgeRequest } from './share-acknowledge-request'
+import { decodeShareAcknowledgeResponse, defaultShareAcknowledgeResponse, encodeShareAcknowledgeResponse, readShareAcknowledgeResponse, writeShareAcknowledgeResponse, type ShareAcknowledgeResponse } from './share-acknowledge-response'
+import { decodeAddRaftVoterRequest, defaultAddRaftVoterRequest, encodeAddRaftVoterRequest, readAddRaftVoterRequest, writeAddRaftVoterRequest, type AddRaftVoterRequest } from './add-raft-voter-request'
+import { decodeAddRaftVoterResponse, defaultAddRaftVoterResponse, encodeAddRaftVoterResponse, readAddRaftVoterResponse, writeAddRaftVoterResponse, type AddRaftVoterResponse } from './add-raft-voter-response'
+import { decodeRemoveRaftVoterRequest, defaultRemoveRaftVoterRequest, encodeRemoveRaftVoterRequest, readRemoveRaftVoterRequest, writeRemoveRaftVoterRequest, type RemoveRaftVoterRequest } from './remove-raft-voter-request'
+import { decodeRemoveRaftVoterResponse, defaultRemoveRaftVoterResponse, encodeRemoveRaftVoterResponse, readRemoveRaftVoterResponse, writeRemoveRaftVoterResponse, type RemoveRaftVoterResponse } from './remove-raft-voter-response'
+import { decodeUpdateRaftVoterRequest, defaultUpdateRaftVoterRequest, encodeUpdateRaftVoterRequest, readUpdateRaftVoterRequest, writeUpdateRaftVoterRequest, type UpdateRaftVoterRequest } from './update-raft-voter-request'
+import { decodeUpdateRaftVoterResponse, defaultUpdateRaftVoterResponse, encodeUpdateRaftVoterResponse, readUpdateRaftVoterResponse, writeUpdateRaftVoterResponse, type UpdateRaftVoterResponse } from './update-raft-voter-response'
+import { decodeInitializeShareGroupStateRequest, defaultInitializeShareGroupStateRequest, encodeInitializeShareGroupStateRequest, readInitializeShareGroupStateRequest, writeInitializeShareGroupStateRequest, type InitializeShareGroupStateRequest } from './initialize-share-group-state-request'
+import { decodeInitializeShareGroupStateResponse, defaultInitializeShareGroupStateResponse, encodeInitializeShareGroupStateResponse, readInitializeShareGroupStateResponse, writeInitializeShareGroupStateResponse, type InitializeShareGroupStateResponse } from './initialize-share-group-state-response'
+import { decodeReadShareGroupStateRequest, defaultReadShareGroupStateRequest, encodeReadShareGroupStateRequest, readReadShareGroupStateRequest, writeReadShareGroupStateRequest, type ReadShareGroupStateRequest } from './read-share-group-state-request'
+import { decodeReadShareGroupStateResponse, defaultReadShareGroupStateResponse, encodeReadShareGroupStateResponse, readReadShareGroupStateResponse, writeReadShareGroupStateResponse, type ReadShareGroupStateResponse } from './read-share-group-state-response'
+import { decodeWriteShareGroupStateRequest, defaultWriteShareGroupStateRequest, encodeWriteShareGroupStateRequest, readWriteShareGroupStateRequest, writeWriteShareGroupStateRequest, type WriteShareGroupStateRequest } from './write-share-group-state-request'
+import { decodeWriteShareGroupStateResponse, defaultWriteShareGroupStateResponse, encodeWriteShareGroupStateResponse, readWriteShareGroupStateResponse, writeWriteShareGroupStateResponse, type WriteShareGroupStateResponse } from './write-share-group-state-response'
+import { decodeDeleteShareGroupStateRequest, defaultDeleteShareGroupStateRequest, encodeDeleteShareGroupStateRequest, readDeleteShareGroupStateRequest, writeDeleteShareGroupStateRequest, type DeleteShareGroupStateRequest } from './delete-share-group-state-request'
+import { decodeDeleteShareGroupStateResponse, defaultDeleteShareGroupStateResponse, encodeDeleteShareGroupStateResponse, readDeleteShareGroupStateResponse, writeDeleteShareGroupStateResponse, type DeleteShareGroupStateResponse } from './delete-share-group-state-response'
+import { decodeReadShareGroupStateSummaryRequest, defaultReadShareGroupStateSummaryRequest, encodeReadShareGroupStateSummaryRequest, readReadShareGroupStateSummaryRequest, writeReadShareGroupStateSummaryRequest, type ReadShareGroupStateSummaryRequest } from './read-share-group-state-summary-request'
+import { decodeReadShareGroupStateSummaryResponse, defaultReadShareGroupStateSummaryResponse, encodeReadShareGroupStateSummaryResponse, readReadShareGroupStateSummaryResponse, writeReadShareGroupStateSummaryResponse, type ReadShareGroupStateSummaryResponse } from './read-share-group-state-summary-response'
 
 /** The codecs and version facts of one API's request/response pair. */
 export interface ApiMessages<Req, Res> {
@@ -199,6 +199,9 @@ export interface ApiMessages<Req, Res> {
   firstFlexibleVersion: number | null
   /** The spec marks its latest version unstable (not advertised by a released broker). */
   latestVersionUnstable: boolean
+  /** A request / response with every field at its default. */
+  defaultRequest(): Req
+  defaultResponse(): Res
   encodeRequest(msg: MessageInput<Req>, version: number): Buffer
   decodeRequest(input: Buffer | ByteReader, version: number): Req
   writeRequest(w: ByteWriter, msg: MessageInput<Req>, version: number): void
@@ -218,6 +221,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 11 },
     firstFlexibleVersion: 9,
     latestVersionUnstable: false,
+    defaultRequest: defaultProduceRequest,
+    defaultResponse: defaultProduceResponse,
     encodeRequest: encodeProduceRequest,
     decodeRequest: decodeProduceRequest,
     writeRequest: writeProduceRequest,
@@ -234,6 +239,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 17 },
     firstFlexibleVersion: 12,
     latestVersionUnstable: false,
+    defaultRequest: defaultFetchRequest,
+    defaultResponse: defaultFetchResponse,
     encodeRequest: encodeFetchRequest,
     decodeRequest: decodeFetchRequest,
     writeRequest: writeFetchRequest,
@@ -250,6 +257,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 10 },
     firstFlexibleVersion: 6,
     latestVersionUnstable: false,
+    defaultRequest: defaultListOffsetsRequest,
+    defaultResponse: defaultListOffsetsResponse,
     encodeRequest: encodeListOffsetsRequest,
     decodeRequest: decodeListOffsetsRequest,
     writeRequest: writeListOffsetsRequest,
@@ -266,6 +275,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 12 },
     firstFlexibleVersion: 9,
     latestVersionUnstable: false,
+    defaultRequest: defaultMetadataRequest,
+    defaultResponse: defaultMetadataResponse,
     encodeRequest: encodeMetadataRequest,
     decodeRequest: decodeMetadataRequest,
     writeRequest: writeMetadataRequest,
@@ -282,6 +293,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 7 },
     firstFlexibleVersion: 4,
     latestVersionUnstable: false,
+    defaultRequest: defaultLeaderAndIsrRequest,
+    defaultResponse: defaultLeaderAndIsrResponse,
     encodeRequest: encodeLeaderAndIsrRequest,
     decodeRequest: decodeLeaderAndIsrRequest,
     writeRequest: writeLeaderAndIsrRequest,
@@ -298,6 +311,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultStopReplicaRequest,
+    defaultResponse: defaultStopReplicaResponse,
     encodeRequest: encodeStopReplicaRequest,
     decodeRequest: decodeStopReplicaRequest,
     writeRequest: writeStopReplicaRequest,
@@ -314,6 +329,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 8 },
     firstFlexibleVersion: 6,
     latestVersionUnstable: false,
+    defaultRequest: defaultUpdateMetadataRequest,
+    defaultResponse: defaultUpdateMetadataResponse,
     encodeRequest: encodeUpdateMetadataRequest,
     decodeRequest: decodeUpdateMetadataRequest,
     writeRequest: writeUpdateMetadataRequest,
@@ -330,6 +347,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: false,
+    defaultRequest: defaultControlledShutdownRequest,
+    defaultResponse: defaultControlledShutdownResponse,
     encodeRequest: encodeControlledShutdownRequest,
     decodeRequest: decodeControlledShutdownRequest,
     writeRequest: writeControlledShutdownRequest,
@@ -346,6 +365,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 9 },
     firstFlexibleVersion: 8,
     latestVersionUnstable: false,
+    defaultRequest: defaultOffsetCommitRequest,
+    defaultResponse: defaultOffsetCommitResponse,
     encodeRequest: encodeOffsetCommitRequest,
     decodeRequest: decodeOffsetCommitRequest,
     writeRequest: writeOffsetCommitRequest,
@@ -362,6 +383,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 9 },
     firstFlexibleVersion: 6,
     latestVersionUnstable: false,
+    defaultRequest: defaultOffsetFetchRequest,
+    defaultResponse: defaultOffsetFetchResponse,
     encodeRequest: encodeOffsetFetchRequest,
     decodeRequest: decodeOffsetFetchRequest,
     writeRequest: writeOffsetFetchRequest,
@@ -378,6 +401,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 6 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: false,
+    defaultRequest: defaultFindCoordinatorRequest,
+    defaultResponse: defaultFindCoordinatorResponse,
     encodeRequest: encodeFindCoordinatorRequest,
     decodeRequest: decodeFindCoordinatorRequest,
     writeRequest: writeFindCoordinatorRequest,
@@ -394,6 +419,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 9 },
     firstFlexibleVersion: 6,
     latestVersionUnstable: false,
+    defaultRequest: defaultJoinGroupRequest,
+    defaultResponse: defaultJoinGroupResponse,
     encodeRequest: encodeJoinGroupRequest,
     decodeRequest: decodeJoinGroupRequest,
     writeRequest: writeJoinGroupRequest,
@@ -410,6 +437,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 4,
     latestVersionUnstable: false,
+    defaultRequest: defaultHeartbeatRequest,
+    defaultResponse: defaultHeartbeatResponse,
     encodeRequest: encodeHeartbeatRequest,
     decodeRequest: decodeHeartbeatRequest,
     writeRequest: writeHeartbeatRequest,
@@ -426,6 +455,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 5 },
     firstFlexibleVersion: 4,
     latestVersionUnstable: false,
+    defaultRequest: defaultLeaveGroupRequest,
+    defaultResponse: defaultLeaveGroupResponse,
     encodeRequest: encodeLeaveGroupRequest,
     decodeRequest: decodeLeaveGroupRequest,
     writeRequest: writeLeaveGroupRequest,
@@ -442,6 +473,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 5 },
     firstFlexibleVersion: 4,
     latestVersionUnstable: false,
+    defaultRequest: defaultSyncGroupRequest,
+    defaultResponse: defaultSyncGroupResponse,
     encodeRequest: encodeSyncGroupRequest,
     decodeRequest: decodeSyncGroupRequest,
     writeRequest: writeSyncGroupRequest,
@@ -458,6 +491,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 5 },
     firstFlexibleVersion: 5,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeGroupsRequest,
+    defaultResponse: defaultDescribeGroupsResponse,
     encodeRequest: encodeDescribeGroupsRequest,
     decodeRequest: decodeDescribeGroupsRequest,
     writeRequest: writeDescribeGroupsRequest,
@@ -474,6 +509,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 5 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: false,
+    defaultRequest: defaultListGroupsRequest,
+    defaultResponse: defaultListGroupsResponse,
     encodeRequest: encodeListGroupsRequest,
     decodeRequest: decodeListGroupsRequest,
     writeRequest: writeListGroupsRequest,
@@ -490,6 +527,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: null,
     latestVersionUnstable: false,
+    defaultRequest: defaultSaslHandshakeRequest,
+    defaultResponse: defaultSaslHandshakeResponse,
     encodeRequest: encodeSaslHandshakeRequest,
     decodeRequest: decodeSaslHandshakeRequest,
     writeRequest: writeSaslHandshakeRequest,
@@ -506,6 +545,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: false,
+    defaultRequest: defaultApiVersionsRequest,
+    defaultResponse: defaultApiVersionsResponse,
     encodeRequest: encodeApiVersionsRequest,
     decodeRequest: decodeApiVersionsRequest,
     writeRequest: writeApiVersionsRequest,
@@ -522,6 +563,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 7 },
     firstFlexibleVersion: 5,
     latestVersionUnstable: false,
+    defaultRequest: defaultCreateTopicsRequest,
+    defaultResponse: defaultCreateTopicsResponse,
     encodeRequest: encodeCreateTopicsRequest,
     decodeRequest: decodeCreateTopicsRequest,
     writeRequest: writeCreateTopicsRequest,
@@ -538,6 +581,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 6 },
     firstFlexibleVersion: 4,
     latestVersionUnstable: false,
+    defaultRequest: defaultDeleteTopicsRequest,
+    defaultResponse: defaultDeleteTopicsResponse,
     encodeRequest: encodeDeleteTopicsRequest,
     decodeRequest: decodeDeleteTopicsRequest,
     writeRequest: writeDeleteTopicsRequest,
@@ -554,6 +599,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultDeleteRecordsRequest,
+    defaultResponse: defaultDeleteRecordsResponse,
     encodeRequest: encodeDeleteRecordsRequest,
     decodeRequest: decodeDeleteRecordsRequest,
     writeRequest: writeDeleteRecordsRequest,
@@ -570,6 +617,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 5 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultInitProducerIdRequest,
+    defaultResponse: defaultInitProducerIdResponse,
     encodeRequest: encodeInitProducerIdRequest,
     decodeRequest: decodeInitProducerIdRequest,
     writeRequest: writeInitProducerIdRequest,
@@ -586,6 +635,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 4,
     latestVersionUnstable: false,
+    defaultRequest: defaultOffsetForLeaderEpochRequest,
+    defaultResponse: defaultOffsetForLeaderEpochResponse,
     encodeRequest: encodeOffsetForLeaderEpochRequest,
     decodeRequest: decodeOffsetForLeaderEpochRequest,
     writeRequest: writeOffsetForLeaderEpochRequest,
@@ -602,6 +653,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 5 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: false,
+    defaultRequest: defaultAddPartitionsToTxnRequest,
+    defaultResponse: defaultAddPartitionsToTxnResponse,
     encodeRequest: encodeAddPartitionsToTxnRequest,
     decodeRequest: decodeAddPartitionsToTxnRequest,
     writeRequest: writeAddPartitionsToTxnRequest,
@@ -618,6 +671,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: false,
+    defaultRequest: defaultAddOffsetsToTxnRequest,
+    defaultResponse: defaultAddOffsetsToTxnResponse,
     encodeRequest: encodeAddOffsetsToTxnRequest,
     decodeRequest: decodeAddOffsetsToTxnRequest,
     writeRequest: writeAddOffsetsToTxnRequest,
@@ -634,6 +689,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 5 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: true,
+    defaultRequest: defaultEndTxnRequest,
+    defaultResponse: defaultEndTxnResponse,
     encodeRequest: encodeEndTxnRequest,
     decodeRequest: decodeEndTxnRequest,
     writeRequest: writeEndTxnRequest,
@@ -650,6 +707,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 1,
     latestVersionUnstable: false,
+    defaultRequest: defaultWriteTxnMarkersRequest,
+    defaultResponse: defaultWriteTxnMarkersResponse,
     encodeRequest: encodeWriteTxnMarkersRequest,
     decodeRequest: decodeWriteTxnMarkersRequest,
     writeRequest: writeWriteTxnMarkersRequest,
@@ -666,6 +725,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 3,
     latestVersionUnstable: false,
+    defaultRequest: defaultTxnOffsetCommitRequest,
+    defaultResponse: defaultTxnOffsetCommitResponse,
     encodeRequest: encodeTxnOffsetCommitRequest,
     decodeRequest: decodeTxnOffsetCommitRequest,
     writeRequest: writeTxnOffsetCommitRequest,
@@ -682,6 +743,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeAclsRequest,
+    defaultResponse: defaultDescribeAclsResponse,
     encodeRequest: encodeDescribeAclsRequest,
     decodeRequest: decodeDescribeAclsRequest,
     writeRequest: writeDescribeAclsRequest,
@@ -698,6 +761,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultCreateAclsRequest,
+    defaultResponse: defaultCreateAclsResponse,
     encodeRequest: encodeCreateAclsRequest,
     decodeRequest: decodeCreateAclsRequest,
     writeRequest: writeCreateAclsRequest,
@@ -714,6 +779,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultDeleteAclsRequest,
+    defaultResponse: defaultDeleteAclsResponse,
     encodeRequest: encodeDeleteAclsRequest,
     decodeRequest: decodeDeleteAclsRequest,
     writeRequest: writeDeleteAclsRequest,
@@ -730,6 +797,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 4,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeConfigsRequest,
+    defaultResponse: defaultDescribeConfigsResponse,
     encodeRequest: encodeDescribeConfigsRequest,
     decodeRequest: decodeDescribeConfigsRequest,
     writeRequest: writeDescribeConfigsRequest,
@@ -746,6 +815,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultAlterConfigsRequest,
+    defaultResponse: defaultAlterConfigsResponse,
     encodeRequest: encodeAlterConfigsRequest,
     decodeRequest: decodeAlterConfigsRequest,
     writeRequest: writeAlterConfigsRequest,
@@ -762,6 +833,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultAlterReplicaLogDirsRequest,
+    defaultResponse: defaultAlterReplicaLogDirsResponse,
     encodeRequest: encodeAlterReplicaLogDirsRequest,
     decodeRequest: decodeAlterReplicaLogDirsRequest,
     writeRequest: writeAlterReplicaLogDirsRequest,
@@ -778,6 +851,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeLogDirsRequest,
+    defaultResponse: defaultDescribeLogDirsResponse,
     encodeRequest: encodeDescribeLogDirsRequest,
     decodeRequest: decodeDescribeLogDirsRequest,
     writeRequest: writeDescribeLogDirsRequest,
@@ -794,6 +869,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultSaslAuthenticateRequest,
+    defaultResponse: defaultSaslAuthenticateResponse,
     encodeRequest: encodeSaslAuthenticateRequest,
     decodeRequest: decodeSaslAuthenticateRequest,
     writeRequest: writeSaslAuthenticateRequest,
@@ -810,6 +887,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultCreatePartitionsRequest,
+    defaultResponse: defaultCreatePartitionsResponse,
     encodeRequest: encodeCreatePartitionsRequest,
     decodeRequest: decodeCreatePartitionsRequest,
     writeRequest: writeCreatePartitionsRequest,
@@ -826,6 +905,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultCreateDelegationTokenRequest,
+    defaultResponse: defaultCreateDelegationTokenResponse,
     encodeRequest: encodeCreateDelegationTokenRequest,
     decodeRequest: decodeCreateDelegationTokenRequest,
     writeRequest: writeCreateDelegationTokenRequest,
@@ -842,6 +923,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultRenewDelegationTokenRequest,
+    defaultResponse: defaultRenewDelegationTokenResponse,
     encodeRequest: encodeRenewDelegationTokenRequest,
     decodeRequest: decodeRenewDelegationTokenRequest,
     writeRequest: writeRenewDelegationTokenRequest,
@@ -858,6 +941,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultExpireDelegationTokenRequest,
+    defaultResponse: defaultExpireDelegationTokenResponse,
     encodeRequest: encodeExpireDelegationTokenRequest,
     decodeRequest: decodeExpireDelegationTokenRequest,
     writeRequest: writeExpireDelegationTokenRequest,
@@ -874,6 +959,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeDelegationTokenRequest,
+    defaultResponse: defaultDescribeDelegationTokenResponse,
     encodeRequest: encodeDescribeDelegationTokenRequest,
     decodeRequest: decodeDescribeDelegationTokenRequest,
     writeRequest: writeDescribeDelegationTokenRequest,
@@ -890,6 +977,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultDeleteGroupsRequest,
+    defaultResponse: defaultDeleteGroupsResponse,
     encodeRequest: encodeDeleteGroupsRequest,
     decodeRequest: decodeDeleteGroupsRequest,
     writeRequest: writeDeleteGroupsRequest,
@@ -906,6 +995,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 2,
     latestVersionUnstable: false,
+    defaultRequest: defaultElectLeadersRequest,
+    defaultResponse: defaultElectLeadersResponse,
     encodeRequest: encodeElectLeadersRequest,
     decodeRequest: decodeElectLeadersRequest,
     writeRequest: writeElectLeadersRequest,
@@ -922,6 +1013,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 1,
     latestVersionUnstable: false,
+    defaultRequest: defaultIncrementalAlterConfigsRequest,
+    defaultResponse: defaultIncrementalAlterConfigsResponse,
     encodeRequest: encodeIncrementalAlterConfigsRequest,
     decodeRequest: decodeIncrementalAlterConfigsRequest,
     writeRequest: writeIncrementalAlterConfigsRequest,
@@ -938,6 +1031,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultAlterPartitionReassignmentsRequest,
+    defaultResponse: defaultAlterPartitionReassignmentsResponse,
     encodeRequest: encodeAlterPartitionReassignmentsRequest,
     decodeRequest: decodeAlterPartitionReassignmentsRequest,
     writeRequest: writeAlterPartitionReassignmentsRequest,
@@ -954,6 +1049,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultListPartitionReassignmentsRequest,
+    defaultResponse: defaultListPartitionReassignmentsResponse,
     encodeRequest: encodeListPartitionReassignmentsRequest,
     decodeRequest: decodeListPartitionReassignmentsRequest,
     writeRequest: writeListPartitionReassignmentsRequest,
@@ -970,6 +1067,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: null,
     latestVersionUnstable: false,
+    defaultRequest: defaultOffsetDeleteRequest,
+    defaultResponse: defaultOffsetDeleteResponse,
     encodeRequest: encodeOffsetDeleteRequest,
     decodeRequest: decodeOffsetDeleteRequest,
     writeRequest: writeOffsetDeleteRequest,
@@ -986,6 +1085,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 1,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeClientQuotasRequest,
+    defaultResponse: defaultDescribeClientQuotasResponse,
     encodeRequest: encodeDescribeClientQuotasRequest,
     decodeRequest: decodeDescribeClientQuotasRequest,
     writeRequest: writeDescribeClientQuotasRequest,
@@ -1002,6 +1103,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 1,
     latestVersionUnstable: false,
+    defaultRequest: defaultAlterClientQuotasRequest,
+    defaultResponse: defaultAlterClientQuotasResponse,
     encodeRequest: encodeAlterClientQuotasRequest,
     decodeRequest: decodeAlterClientQuotasRequest,
     writeRequest: writeAlterClientQuotasRequest,
@@ -1018,6 +1121,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeUserScramCredentialsRequest,
+    defaultResponse: defaultDescribeUserScramCredentialsResponse,
     encodeRequest: encodeDescribeUserScramCredentialsRequest,
     decodeRequest: decodeDescribeUserScramCredentialsRequest,
     writeRequest: writeDescribeUserScramCredentialsRequest,
@@ -1034,6 +1139,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultAlterUserScramCredentialsRequest,
+    defaultResponse: defaultAlterUserScramCredentialsResponse,
     encodeRequest: encodeAlterUserScramCredentialsRequest,
     decodeRequest: decodeAlterUserScramCredentialsRequest,
     writeRequest: writeAlterUserScramCredentialsRequest,
@@ -1050,6 +1157,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultVoteRequest,
+    defaultResponse: defaultVoteResponse,
     encodeRequest: encodeVoteRequest,
     decodeRequest: decodeVoteRequest,
     writeRequest: writeVoteRequest,
@@ -1066,6 +1175,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 1,
     latestVersionUnstable: false,
+    defaultRequest: defaultBeginQuorumEpochRequest,
+    defaultResponse: defaultBeginQuorumEpochResponse,
     encodeRequest: encodeBeginQuorumEpochRequest,
     decodeRequest: decodeBeginQuorumEpochRequest,
     writeRequest: writeBeginQuorumEpochRequest,
@@ -1082,6 +1193,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 1,
     latestVersionUnstable: false,
+    defaultRequest: defaultEndQuorumEpochRequest,
+    defaultResponse: defaultEndQuorumEpochResponse,
     encodeRequest: encodeEndQuorumEpochRequest,
     decodeRequest: decodeEndQuorumEpochRequest,
     writeRequest: writeEndQuorumEpochRequest,
@@ -1098,6 +1211,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeQuorumRequest,
+    defaultResponse: defaultDescribeQuorumResponse,
     encodeRequest: encodeDescribeQuorumRequest,
     decodeRequest: decodeDescribeQuorumRequest,
     writeRequest: writeDescribeQuorumRequest,
@@ -1114,6 +1229,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 3 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultAlterPartitionRequest,
+    defaultResponse: defaultAlterPartitionResponse,
     encodeRequest: encodeAlterPartitionRequest,
     decodeRequest: decodeAlterPartitionRequest,
     writeRequest: writeAlterPartitionRequest,
@@ -1130,6 +1247,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 2 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultUpdateFeaturesRequest,
+    defaultResponse: defaultUpdateFeaturesResponse,
     encodeRequest: encodeUpdateFeaturesRequest,
     decodeRequest: decodeUpdateFeaturesRequest,
     writeRequest: writeUpdateFeaturesRequest,
@@ -1146,6 +1265,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultEnvelopeRequest,
+    defaultResponse: defaultEnvelopeResponse,
     encodeRequest: encodeEnvelopeRequest,
     decodeRequest: decodeEnvelopeRequest,
     writeRequest: writeEnvelopeRequest,
@@ -1162,6 +1283,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultFetchSnapshotRequest,
+    defaultResponse: defaultFetchSnapshotResponse,
     encodeRequest: encodeFetchSnapshotRequest,
     decodeRequest: decodeFetchSnapshotRequest,
     writeRequest: writeFetchSnapshotRequest,
@@ -1178,6 +1301,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeClusterRequest,
+    defaultResponse: defaultDescribeClusterResponse,
     encodeRequest: encodeDescribeClusterRequest,
     decodeRequest: decodeDescribeClusterRequest,
     writeRequest: writeDescribeClusterRequest,
@@ -1194,6 +1319,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeProducersRequest,
+    defaultResponse: defaultDescribeProducersResponse,
     encodeRequest: encodeDescribeProducersRequest,
     decodeRequest: decodeDescribeProducersRequest,
     writeRequest: writeDescribeProducersRequest,
@@ -1210,6 +1337,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 4 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultBrokerRegistrationRequest,
+    defaultResponse: defaultBrokerRegistrationResponse,
     encodeRequest: encodeBrokerRegistrationRequest,
     decodeRequest: decodeBrokerRegistrationRequest,
     writeRequest: writeBrokerRegistrationRequest,
@@ -1226,6 +1355,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultBrokerHeartbeatRequest,
+    defaultResponse: defaultBrokerHeartbeatResponse,
     encodeRequest: encodeBrokerHeartbeatRequest,
     decodeRequest: decodeBrokerHeartbeatRequest,
     writeRequest: writeBrokerHeartbeatRequest,
@@ -1242,6 +1373,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultUnregisterBrokerRequest,
+    defaultResponse: defaultUnregisterBrokerResponse,
     encodeRequest: encodeUnregisterBrokerRequest,
     decodeRequest: decodeUnregisterBrokerRequest,
     writeRequest: writeUnregisterBrokerRequest,
@@ -1258,6 +1391,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeTransactionsRequest,
+    defaultResponse: defaultDescribeTransactionsResponse,
     encodeRequest: encodeDescribeTransactionsRequest,
     decodeRequest: decodeDescribeTransactionsRequest,
     writeRequest: writeDescribeTransactionsRequest,
@@ -1274,6 +1409,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultListTransactionsRequest,
+    defaultResponse: defaultListTransactionsResponse,
     encodeRequest: encodeListTransactionsRequest,
     decodeRequest: decodeListTransactionsRequest,
     writeRequest: writeListTransactionsRequest,
@@ -1290,6 +1427,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultAllocateProducerIdsRequest,
+    defaultResponse: defaultAllocateProducerIdsResponse,
     encodeRequest: encodeAllocateProducerIdsRequest,
     decodeRequest: decodeAllocateProducerIdsRequest,
     writeRequest: writeAllocateProducerIdsRequest,
@@ -1306,6 +1445,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 1 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultConsumerGroupHeartbeatRequest,
+    defaultResponse: defaultConsumerGroupHeartbeatResponse,
     encodeRequest: encodeConsumerGroupHeartbeatRequest,
     decodeRequest: decodeConsumerGroupHeartbeatRequest,
     writeRequest: writeConsumerGroupHeartbeatRequest,
@@ -1322,6 +1463,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultConsumerGroupDescribeRequest,
+    defaultResponse: defaultConsumerGroupDescribeResponse,
     encodeRequest: encodeConsumerGroupDescribeRequest,
     decodeRequest: decodeConsumerGroupDescribeRequest,
     writeRequest: writeConsumerGroupDescribeRequest,
@@ -1338,6 +1481,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultControllerRegistrationRequest,
+    defaultResponse: defaultControllerRegistrationResponse,
     encodeRequest: encodeControllerRegistrationRequest,
     decodeRequest: decodeControllerRegistrationRequest,
     writeRequest: writeControllerRegistrationRequest,
@@ -1354,6 +1499,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultGetTelemetrySubscriptionsRequest,
+    defaultResponse: defaultGetTelemetrySubscriptionsResponse,
     encodeRequest: encodeGetTelemetrySubscriptionsRequest,
     decodeRequest: decodeGetTelemetrySubscriptionsRequest,
     writeRequest: writeGetTelemetrySubscriptionsRequest,
@@ -1370,6 +1517,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultPushTelemetryRequest,
+    defaultResponse: defaultPushTelemetryResponse,
     encodeRequest: encodePushTelemetryRequest,
     decodeRequest: decodePushTelemetryRequest,
     writeRequest: writePushTelemetryRequest,
@@ -1386,6 +1535,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultAssignReplicasToDirsRequest,
+    defaultResponse: defaultAssignReplicasToDirsResponse,
     encodeRequest: encodeAssignReplicasToDirsRequest,
     decodeRequest: decodeAssignReplicasToDirsRequest,
     writeRequest: writeAssignReplicasToDirsRequest,
@@ -1402,6 +1553,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultListClientMetricsResourcesRequest,
+    defaultResponse: defaultListClientMetricsResourcesResponse,
     encodeRequest: encodeListClientMetricsResourcesRequest,
     decodeRequest: decodeListClientMetricsResourcesRequest,
     writeRequest: writeListClientMetricsResourcesRequest,
@@ -1418,6 +1571,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultDescribeTopicPartitionsRequest,
+    defaultResponse: defaultDescribeTopicPartitionsResponse,
     encodeRequest: encodeDescribeTopicPartitionsRequest,
     decodeRequest: decodeDescribeTopicPartitionsRequest,
     writeRequest: writeDescribeTopicPartitionsRequest,
@@ -1434,6 +1589,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultShareGroupHeartbeatRequest,
+    defaultResponse: defaultShareGroupHeartbeatResponse,
     encodeRequest: encodeShareGroupHeartbeatRequest,
     decodeRequest: decodeShareGroupHeartbeatRequest,
     writeRequest: writeShareGroupHeartbeatRequest,
@@ -1450,6 +1607,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultShareGroupDescribeRequest,
+    defaultResponse: defaultShareGroupDescribeResponse,
     encodeRequest: encodeShareGroupDescribeRequest,
     decodeRequest: decodeShareGroupDescribeRequest,
     writeRequest: writeShareGroupDescribeRequest,
@@ -1466,6 +1625,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultShareFetchRequest,
+    defaultResponse: defaultShareFetchResponse,
     encodeRequest: encodeShareFetchRequest,
     decodeRequest: decodeShareFetchRequest,
     writeRequest: writeShareFetchRequest,
@@ -1482,6 +1643,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultShareAcknowledgeRequest,
+    defaultResponse: defaultShareAcknowledgeResponse,
     encodeRequest: encodeShareAcknowledgeRequest,
     decodeRequest: decodeShareAcknowledgeRequest,
     writeRequest: writeShareAcknowledgeRequest,
@@ -1498,6 +1661,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultAddRaftVoterRequest,
+    defaultResponse: defaultAddRaftVoterResponse,
     encodeRequest: encodeAddRaftVoterRequest,
     decodeRequest: decodeAddRaftVoterRequest,
     writeRequest: writeAddRaftVoterRequest,
@@ -1514,6 +1679,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultRemoveRaftVoterRequest,
+    defaultResponse: defaultRemoveRaftVoterResponse,
     encodeRequest: encodeRemoveRaftVoterRequest,
     decodeRequest: decodeRemoveRaftVoterRequest,
     writeRequest: writeRemoveRaftVoterRequest,
@@ -1530,6 +1697,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: false,
+    defaultRequest: defaultUpdateRaftVoterRequest,
+    defaultResponse: defaultUpdateRaftVoterResponse,
     encodeRequest: encodeUpdateRaftVoterRequest,
     decodeRequest: decodeUpdateRaftVoterRequest,
     writeRequest: writeUpdateRaftVoterRequest,
@@ -1546,6 +1715,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultInitializeShareGroupStateRequest,
+    defaultResponse: defaultInitializeShareGroupStateResponse,
     encodeRequest: encodeInitializeShareGroupStateRequest,
     decodeRequest: decodeInitializeShareGroupStateRequest,
     writeRequest: writeInitializeShareGroupStateRequest,
@@ -1562,6 +1733,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultReadShareGroupStateRequest,
+    defaultResponse: defaultReadShareGroupStateResponse,
     encodeRequest: encodeReadShareGroupStateRequest,
     decodeRequest: decodeReadShareGroupStateRequest,
     writeRequest: writeReadShareGroupStateRequest,
@@ -1578,6 +1751,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultWriteShareGroupStateRequest,
+    defaultResponse: defaultWriteShareGroupStateResponse,
     encodeRequest: encodeWriteShareGroupStateRequest,
     decodeRequest: decodeWriteShareGroupStateRequest,
     writeRequest: writeWriteShareGroupStateRequest,
@@ -1594,6 +1769,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultDeleteShareGroupStateRequest,
+    defaultResponse: defaultDeleteShareGroupStateResponse,
     encodeRequest: encodeDeleteShareGroupStateRequest,
     decodeRequest: decodeDeleteShareGroupStateRequest,
     writeRequest: writeDeleteShareGroupStateRequest,
@@ -1610,6 +1787,8 @@ export const API_MESSAGES = {
     versions: { min: 0, max: 0 },
     firstFlexibleVersion: 0,
     latestVersionUnstable: true,
+    defaultRequest: defaultReadShareGroupStateSummaryRequest,
+    defaultResponse: defaultReadShareGroupStateSummaryResponse,
     encodeRequest: encodeReadShareGroupStateSummaryRequest,
     decodeRequest: decodeReadShareGroupStateSummaryRequest,
     writeRequest: writeReadShareGroupStateSummaryRequest,
