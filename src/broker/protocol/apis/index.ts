@@ -6,9 +6,16 @@
  * ../api-version-ranges.ts.
  */
 import type { AnyApiHandler } from '../api-handler'
+import type { BrokerFacade } from '../broker-facade'
+import { metadataHandler } from './03-metadata'
 import { apiVersionsHandler } from './18-api-versions'
 
-/** The handlers of every API the broker serves. */
-export function createApiHandlers(): AnyApiHandler[] {
-  return [apiVersionsHandler as AnyApiHandler]
+/**
+ * The handlers of every API the broker serves: ApiVersions always; with a `facade` (the engine as
+ * one broker sees it), Metadata too.
+ */
+export function createApiHandlers(facade?: BrokerFacade): AnyApiHandler[] {
+  const handlers: AnyApiHandler[] = [apiVersionsHandler as AnyApiHandler]
+  if (facade) handlers.push(metadataHandler(facade) as AnyApiHandler)
+  return handlers
 }
