@@ -14,8 +14,9 @@
  * - a version the spec knows but the handler does not serve (outside its advertised range, or below
  *   its `servedFrom`, as Produce v0-v2) is answered with that API's error response carrying
  *   UNSUPPORTED_VERSION;
- * - a handler that throws is answered with its error response (the KafkaError's code, else
- *   UNKNOWN_SERVER_ERROR), as KafkaApis.handleError does; malformed bodies throw (connection closed);
+ * - a handler that throws, or whose answer cannot be encoded in the request's version, is answered
+ *   with its error response (the KafkaError's code, else UNKNOWN_SERVER_ERROR), as
+ *   KafkaApis.handleError does, with a log line; malformed bodies throw (connection closed);
  * - only registered APIs are advertised, each with a range inside its spec's valid versions.
  */
 import { ByteReader } from '../codec/byte-reader'
@@ -139,7 +140,13 @@ export class KafkaApis implements FrameHandler {
       body = handler.errorResponse(req, code, call)
     }
     if (body === null) return null
-    return this.encodeResponse(spec, header.correlationId, body, apiVersion)
+    try {
+      return this.encodeResponse(spec, header.correlationId, body, apiVersion)
+    } catch (e) {
+      // the handler's answer cannot be written in this version (a handler bug): answer its error response instead
+      this.log(`broker ${ctx.brokerId}: ${spec.name} v${apiVersion} answer could not be encoded: ${e instanceof Error ? e.message : String(e)}`)
+      return this.encodeResponse(spec, header.correlationId, handler.errorResponse(req, KAFKA_ERROR_CODES.UNKNOWN_SERVER_ERROR, call), apiVersion)
+    }
   }
 
   private touchClient(ctx: RequestContext, clientId: string | null): ConnectedClient {

@@ -18,6 +18,7 @@ import { decodeProduceResponse, type ProduceResponse } from '../../../../src/bro
 import type { HeartbeatRequest } from '../../../../src/broker/protocol/messages/heartbeat-request'
 import type { HeartbeatResponse } from '../../../../src/broker/protocol/messages/heartbeat-response'
 import { ByteReader } from '../../../../src/broker/codec/byte-reader'
+import { requestHeaderVersion, responseHeaderVersion } from '../../../../src/broker/protocol/header-versions'
 
 function hex(...parts: (string | { ascii: string })[]): Buffer {
   return Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p.replace(/\s+/g, ''), 'hex') : Buffer.from(p.ascii, 'ascii'))))
@@ -33,6 +34,7 @@ const produceStandIn: ApiHandler<ProduceRequest, ProduceResponse> = {
     if (req.acks === 0) return null
     if (req.timeoutMs === 13) throw new KafkaError('NOT_ENOUGH_REPLICAS', 'stand-in refuses')
     if (req.timeoutMs === 14) throw new Error('a bug')
+    if (req.timeoutMs === 15) return { responses: [{ name: 't', partitionResponses: [{ index: 2, currentLeader: { leaderId: 3 } }] }] } // v10+ only
     return { responses: req.topicData.map((t) => ({ name: t.name, partitionResponses: t.partitionData.map((p) => ({ index: p.index, baseOffset: 42n })) })) }
   },
   errorResponse(req, errorCode) {
@@ -131,6 +133,11 @@ describe('KafkaApis: dispatch', () => {
     b.int32()
     expect(decodeProduceResponse(b, 3).responses[0].partitionResponses[0].errorCode).toBe(-1)
     expect(lines.join('\n')).toMatch(/Produce v3 from 127\.0\.0\.1:50000 failed: a bug/)
+    // an answer that v3 cannot carry (CurrentLeader is v10+, not ignorable)
+    const c = new ByteReader((await k.handleFrame(produceV3(15), CTX))!)
+    c.int32()
+    expect(decodeProduceResponse(c, 3).responses[0].partitionResponses[0].errorCode).toBe(-1)
+    expect(lines.join('\n')).toMatch(/Produce v3 answer could not be encoded: .*CurrentLeader is not in version 3/)
   })
 
   it('returns no response when the handler has none (acks=0)', async () => {
@@ -159,6 +166,15 @@ describe('KafkaApis: dispatch', () => {
     expect(() => new KafkaApis({ handlers: [{ ...heartbeatStandIn, apiVersions: { min: 0, max: 9 } } as AnyApiHandler] })).toThrow(
       /Heartbeat: versions 0-9 are not within the spec's valid versions 0-4/
     )
+  })
+})
+
+describe('header versions', () => {
+  it('use request header v2 / response header v1 from an API\'s first flexible version, ApiVersions responses v0, ControlledShutdown v0 request header v0', () => {
+    expect([requestHeaderVersion(3, 8), requestHeaderVersion(3, 9), responseHeaderVersion(3, 8), responseHeaderVersion(3, 9)]).toEqual([1, 2, 0, 1])
+    expect([requestHeaderVersion(18, 3), responseHeaderVersion(18, 3), responseHeaderVersion(18, 9)]).toEqual([2, 0, 0])
+    expect([requestHeaderVersion(7, 0), requestHeaderVersion(7, 1)]).toEqual([0, 1])
+    expect([requestHeaderVersion(47, 0), responseHeaderVersion(47, 0)]).toEqual([1, 0]) // OffsetDelete: no flexible version
   })
 })
 
