@@ -12,6 +12,7 @@ import { decodeApiVersionsRequest, encodeApiVersionsRequest } from '../../../../
 import { decodeApiVersionsResponse, encodeApiVersionsResponse } from '../../../../src/broker/protocol/messages/api-versions-response'
 import { decodeDescribeTopicPartitionsResponse, encodeDescribeTopicPartitionsResponse } from '../../../../src/broker/protocol/messages/describe-topic-partitions-response'
 import { decodeFetchRequest, encodeFetchRequest } from '../../../../src/broker/protocol/messages/fetch-request'
+import { decodeFetchResponse, encodeFetchResponse } from '../../../../src/broker/protocol/messages/fetch-response'
 import { decodeMetadataRequest, encodeMetadataRequest } from '../../../../src/broker/protocol/messages/metadata-request'
 import { decodeMetadataResponse, encodeMetadataResponse, type MetadataResponse } from '../../../../src/broker/protocol/messages/metadata-response'
 import { decodeProduceRequest, encodeProduceRequest } from '../../../../src/broker/protocol/messages/produce-request'
@@ -163,6 +164,48 @@ describe('generated codecs: values and versions', () => {
       expect(back.topics[0].topicId).toBe(v >= 10 ? full.topics![0].topicId : ZERO_UUID)
       expect(back.throttleTimeMs).toBe(v >= 3 ? 5 : 0)
     }
+  })
+
+  it('round-trips a Fetch response v4-v17 with nested tagged structs (diverging epoch, current leader, snapshot id) and node endpoints', () => {
+    const topicId = Buffer.alloc(16, 9).toString('base64url')
+    const records = Buffer.from('00112233', 'hex')
+    for (let v = 4; v <= 17; v++) {
+      const part = {
+        partitionIndex: 1,
+        errorCode: 0,
+        highWatermark: 2n ** 60n,
+        lastStableOffset: 10n,
+        ...(v >= 5 ? { logStartOffset: 3n } : {}),
+        ...(v >= 12 ? { divergingEpoch: { epoch: 4, endOffset: 99n }, currentLeader: { leaderId: 2, leaderEpoch: 5 }, snapshotId: { endOffset: 7n, epoch: 1 } } : {}),
+        abortedTransactions: [{ producerId: 12n, firstOffset: 8n }],
+        ...(v >= 11 ? { preferredReadReplica: 3 } : {}),
+        records
+      }
+      const msg = {
+        throttleTimeMs: 1,
+        ...(v >= 7 ? { errorCode: 0, sessionId: 42 } : {}),
+        responses: [{ topic: v <= 12 ? 'orders' : '', topicId: v >= 13 ? topicId : ZERO_UUID, partitions: [part] }],
+        ...(v >= 16 ? { nodeEndpoints: [{ nodeId: 2, host: '127.0.0.1', port: 9093, rack: null }] } : {})
+      }
+      const back = decodeFetchResponse(encodeFetchResponse(msg, v), v)
+      const p = back.responses[0].partitions[0]
+      expect(p.highWatermark, `v${v}`).toBe(2n ** 60n)
+      expect(p.records!.equals(records)).toBe(true)
+      expect(p.abortedTransactions).toEqual([{ producerId: 12n, firstOffset: 8n }])
+      expect(back.responses[0].topic).toBe(v <= 12 ? 'orders' : '')
+      expect(back.responses[0].topicId).toBe(v >= 13 ? topicId : ZERO_UUID)
+      expect(back.sessionId).toBe(v >= 7 ? 42 : 0)
+      expect(p.divergingEpoch).toEqual(v >= 12 ? { epoch: 4, endOffset: 99n } : { epoch: -1, endOffset: -1n })
+      expect(p.currentLeader).toEqual(v >= 12 ? { leaderId: 2, leaderEpoch: 5 } : { leaderId: -1, leaderEpoch: -1 })
+      expect(p.snapshotId).toEqual(v >= 12 ? { endOffset: 7n, epoch: 1 } : { endOffset: -1n, epoch: -1 })
+      expect(back.nodeEndpoints).toEqual(v >= 16 ? [{ nodeId: 2, host: '127.0.0.1', port: 9093, rack: null }] : [])
+    }
+    // in v12 a diverging epoch at its default is left out of the tagged section: the same bytes as without it
+    const base = { responses: [{ topic: 't', partitions: [{ records: null }] }] }
+    const withDefault = encodeFetchResponse({ responses: [{ topic: 't', partitions: [{ records: null, divergingEpoch: { epoch: -1, endOffset: -1n } }] }] }, 12)
+    expect(withDefault.equals(encodeFetchResponse(base, 12))).toBe(true)
+    // a non-default tagged struct in a version without it (v11) is refused: DivergingEpoch is not ignorable
+    expect(() => encodeFetchResponse({ responses: [{ partitions: [{ divergingEpoch: { epoch: 3 } }] }] }, 11)).toThrow(/DivergingEpoch is not in version 11/)
   })
 
   it('refuses to write a non-ignorable field a version lacks (UnsupportedVersionError naming it), drops an ignorable one', () => {
