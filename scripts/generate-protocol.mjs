@@ -281,7 +281,7 @@ class MessageGen {
   /** The TS type of a field's value (with null where some version is nullable). */
   fieldType(f) {
     const base = f.struct ? f.struct.tsName : tsType(f.type)
-    let t = f.array ? (f.struct ? `${base}[]` : `${base}[]`) : base
+    let t = f.array ? `${base}[]` : base
     if (f.nullable || f.type === 'records' || f.defaultExpr === 'null') t += ' | null'
     return t
   }
@@ -301,17 +301,17 @@ class MessageGen {
       case 'bool':
         return `w.bool(${x})`
       case 'int8':
-        return `w.int8(${x})`
+        return `w.int8(checkInt(${x}, -128, 127, '${where}'))`
       case 'int16':
-        return `w.int16(${x})`
+        return `w.int16(checkInt(${x}, -32768, 32767, '${where}'))`
       case 'uint16':
-        return `w.uint16(${x})`
+        return `w.uint16(checkInt(${x}, 0, 65535, '${where}'))`
       case 'int32':
-        return `w.int32(${x})`
+        return `w.int32(checkInt(${x}, -2147483648, 2147483647, '${where}'))`
       case 'uint32':
-        return `w.uint32(${x})`
+        return `w.uint32(checkInt(${x}, 0, 4294967295, '${where}'))`
       case 'int64':
-        return `w.int64n(${x})`
+        return `w.int64n(checkInt64(${x}, '${where}'))`
       case 'float64':
         return `w.float64(${x})`
       case 'uuid':
@@ -508,7 +508,7 @@ class MessageGen {
     o += `import { ByteReader } from '../../codec/byte-reader'\nimport { ByteWriter } from '../../codec/byte-writer'\n`
     const body = this.order.map((st) => this.genStruct(st)).join('')
     const code = body.replace(/\/\*\*[^\n]*\*\//g, '')
-    const used = ['checkVersion', 'readerOf', 'UnsupportedVersionError', 'readString', 'writeString', 'readBytes', 'writeBytes', 'readArray', 'writeArray', 'readTaggedFields', 'writeTaggedFields', 'readStructPresence'].filter((n) => new RegExp(`\\b${n}\\b`).test(code) || n === 'checkVersion' || n === 'readerOf')
+    const used = ['checkVersion', 'readerOf', 'checkInt', 'checkInt64', 'UnsupportedVersionError', 'readString', 'writeString', 'readBytes', 'writeBytes', 'readArray', 'writeArray', 'readTaggedFields', 'writeTaggedFields', 'readStructPresence'].filter((n) => new RegExp(`\\b${n}\\b`).test(code) || n === 'checkVersion' || n === 'readerOf')
     const types = ['MessageInput', ...(body.includes('TaggedWrite') ? ['TaggedWrite'] : [])]
     o += `import { ${[...used, ...types.map((t) => `type ${t}`)].join(', ')} } from '../message-codec-support'\n\n`
     if (this.spec.apiKey !== undefined) o += `/** ${N}'s API key. */\nexport const ${camel(N)}ApiKey = ${this.spec.apiKey}\n`

@@ -5,7 +5,8 @@
  * flexible versions, the input shape encoders accept, and the error for a field a version cannot
  * carry (Kafka's UnsupportedVersionException).
  *
- * Must stay true: every read is bounded (by the frame, or by a tagged field's declared size) and
+ * Must stay true: every integer written is checked against its wire type (a clear error naming the
+ * field, never a silent wrap); every read is bounded (by the frame, or by a tagged field's declared size) and
  * throws a RangeError naming the field on truncated input, a negative length or a length larger
  * than what is left; a non-nullable field is never decoded or encoded as null; decoded bytes and
  * records are views into the input buffer (no copy), as Kafka's zero-copy fields are.
@@ -37,6 +38,31 @@ export class UnsupportedVersionError extends KafkaError {
     super('UNSUPPORTED_VERSION', message)
     this.name = 'UnsupportedVersionError'
   }
+}
+
+/**
+ * Checks an integer field's value fits its wire type before it is written.
+ * @returns `v`. @throws RangeError naming the field when `v` is not an integer in [min, max].
+ */
+export function checkInt(v: number, min: number, max: number, field: string): number {
+  if (!Number.isInteger(v) || v < min || v > max) {
+    throw new RangeError(`${field}: ${String(v)} is not an integer in [${min}, ${max}] (its wire type's range)`)
+  }
+  return v
+}
+
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+
+/**
+ * Checks an int64 field's value is a bigint within int64 before it is written (int64 fields are
+ * bigints everywhere, so offsets and timestamps stay exact).
+ * @returns `v`. @throws RangeError naming the field otherwise.
+ */
+export function checkInt64(v: bigint, field: string): bigint {
+  if (typeof v !== 'bigint') throw new RangeError(`${field}: int64 fields take a bigint, got ${typeof v} ${String(v)}`)
+  if (v < INT64_MIN || v > INT64_MAX) throw new RangeError(`${field}: ${v} is outside int64`)
+  return v
 }
 
 /** Reads a string (int16 length, or compact: unsigned varint length + 1); -1 / 0 is null. */

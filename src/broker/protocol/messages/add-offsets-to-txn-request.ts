@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AddOffsetsToTxnRequest's API key. */
 export const addOffsetsToTxnRequestApiKey = 25
@@ -55,11 +55,11 @@ export function writeAddOffsetsToTxnRequest(w: ByteWriter, s: MessageInput<AddOf
   }
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AddOffsetsToTxnRequest.ProducerId'))
   }
   {
     const v = s.producerEpoch === undefined ? 0 : s.producerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AddOffsetsToTxnRequest.ProducerEpoch'))
   }
   {
     const v = s.groupId === undefined ? "" : s.groupId

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AddOffsetsToTxnResponse's API key. */
 export const addOffsetsToTxnResponseApiKey = 25
@@ -43,11 +43,11 @@ export function writeAddOffsetsToTxnResponse(w: ByteWriter, s: MessageInput<AddO
   const flexible = version >= 3
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AddOffsetsToTxnResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AddOffsetsToTxnResponse.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

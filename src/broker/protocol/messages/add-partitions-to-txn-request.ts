@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AddPartitionsToTxnRequest's API key. */
 export const addPartitionsToTxnRequestApiKey = 24
@@ -71,7 +71,7 @@ export function writeAddPartitionsToTxnRequest(w: ByteWriter, s: MessageInput<Ad
   }
   if (version <= 3) {
     const v = s.v3AndBelowProducerId === undefined ? 0n : s.v3AndBelowProducerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AddPartitionsToTxnRequest.V3AndBelowProducerId'))
   } else {
     if (s.v3AndBelowProducerId !== undefined && !(s.v3AndBelowProducerId === 0n)) {
       throw new UnsupportedVersionError(`AddPartitionsToTxnRequest.V3AndBelowProducerId is not in version ${version} of AddPartitionsToTxnRequest (versions 0-3) and holds a non-default value`)
@@ -79,7 +79,7 @@ export function writeAddPartitionsToTxnRequest(w: ByteWriter, s: MessageInput<Ad
   }
   if (version <= 3) {
     const v = s.v3AndBelowProducerEpoch === undefined ? 0 : s.v3AndBelowProducerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AddPartitionsToTxnRequest.V3AndBelowProducerEpoch'))
   } else {
     if (s.v3AndBelowProducerEpoch !== undefined && !(s.v3AndBelowProducerEpoch === 0)) {
       throw new UnsupportedVersionError(`AddPartitionsToTxnRequest.V3AndBelowProducerEpoch is not in version ${version} of AddPartitionsToTxnRequest (versions 0-3) and holds a non-default value`)
@@ -169,11 +169,11 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTransaction(w: ByteWrit
   }
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction.ProducerId'))
   }
   {
     const v = s.producerEpoch === undefined ? 0 : s.producerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AddPartitionsToTxnRequest.AddPartitionsToTxnTransaction.ProducerEpoch'))
   }
   {
     const v = s.verifyOnly === undefined ? false : s.verifyOnly
@@ -237,7 +237,7 @@ function writeAddPartitionsToTxnRequestAddPartitionsToTxnTopic(w: ByteWriter, s:
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'AddPartitionsToTxnRequest.AddPartitionsToTxnTopic.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'AddPartitionsToTxnRequest.AddPartitionsToTxnTopic.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'AddPartitionsToTxnRequest.AddPartitionsToTxnTopic.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AddPartitionsToTxnResponse's API key. */
 export const addPartitionsToTxnResponseApiKey = 24
@@ -51,11 +51,11 @@ export function writeAddPartitionsToTxnResponse(w: ByteWriter, s: MessageInput<A
   const flexible = version >= 3
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AddPartitionsToTxnResponse.ThrottleTimeMs'))
   }
   if (version >= 4) {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AddPartitionsToTxnResponse.ErrorCode'))
   }
   if (version >= 4) {
     const v = s.resultsByTransaction === undefined ? [] : s.resultsByTransaction
@@ -234,11 +234,11 @@ function writeAddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult(w: Byt
   const flexible = version >= 3
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult.PartitionIndex'))
   }
   {
     const v = s.partitionErrorCode === undefined ? 0 : s.partitionErrorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult.PartitionErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AddRaftVoterRequest's API key. */
 export const addRaftVoterRequestApiKey = 80
@@ -59,11 +59,11 @@ export function writeAddRaftVoterRequest(w: ByteWriter, s: MessageInput<AddRaftV
   }
   {
     const v = s.timeoutMs === undefined ? 0 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AddRaftVoterRequest.TimeoutMs'))
   }
   {
     const v = s.voterId === undefined ? 0 : s.voterId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AddRaftVoterRequest.VoterId'))
   }
   {
     const v = s.voterDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.voterDirectoryId
@@ -136,7 +136,7 @@ function writeAddRaftVoterRequestListener(w: ByteWriter, s: MessageInput<AddRaft
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'AddRaftVoterRequest.Listener.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AllocateProducerIdsRequest's API key. */
 export const allocateProducerIdsRequestApiKey = 67
@@ -44,11 +44,11 @@ export function writeAllocateProducerIdsRequest(w: ByteWriter, s: MessageInput<A
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AllocateProducerIdsRequest.BrokerId'))
   }
   {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AllocateProducerIdsRequest.BrokerEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AllocateProducerIdsResponse's API key. */
 export const allocateProducerIdsResponseApiKey = 67
@@ -52,19 +52,19 @@ export function writeAllocateProducerIdsResponse(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AllocateProducerIdsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AllocateProducerIdsResponse.ErrorCode'))
   }
   {
     const v = s.producerIdStart === undefined ? 0n : s.producerIdStart
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AllocateProducerIdsResponse.ProducerIdStart'))
   }
   {
     const v = s.producerIdLen === undefined ? 0 : s.producerIdLen
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AllocateProducerIdsResponse.ProducerIdLen'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

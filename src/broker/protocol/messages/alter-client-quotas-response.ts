@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterClientQuotasResponse's API key. */
 export const alterClientQuotasResponseApiKey = 49
@@ -43,7 +43,7 @@ export function writeAlterClientQuotasResponse(w: ByteWriter, s: MessageInput<Al
   const flexible = version >= 1
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterClientQuotasResponse.ThrottleTimeMs'))
   }
   {
     const v = s.entries === undefined ? [] : s.entries
@@ -100,7 +100,7 @@ function writeAlterClientQuotasResponseEntryData(w: ByteWriter, s: MessageInput<
   const flexible = version >= 1
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AlterClientQuotasResponse.EntryData.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage

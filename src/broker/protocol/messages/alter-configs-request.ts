@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterConfigsRequest's API key. */
 export const alterConfigsRequestApiKey = 33
@@ -100,7 +100,7 @@ function writeAlterConfigsRequestAlterConfigsResource(w: ByteWriter, s: MessageI
   const flexible = version >= 2
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'AlterConfigsRequest.AlterConfigsResource.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterPartitionReassignmentsRequest's API key. */
 export const alterPartitionReassignmentsRequestApiKey = 45
@@ -43,7 +43,7 @@ export function writeAlterPartitionReassignmentsRequest(w: ByteWriter, s: Messag
   const flexible = true
   {
     const v = s.timeoutMs === undefined ? 60000 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionReassignmentsRequest.TimeoutMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -150,11 +150,11 @@ function writeAlterPartitionReassignmentsRequestReassignablePartition(w: ByteWri
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionReassignmentsRequest.ReassignablePartition.PartitionIndex'))
   }
   {
     const v = s.replicas === undefined ? null : s.replicas
-    writeArray(w, v, flexible, true, 'AlterPartitionReassignmentsRequest.ReassignablePartition.Replicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, true, 'AlterPartitionReassignmentsRequest.ReassignablePartition.Replicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'AlterPartitionReassignmentsRequest.ReassignablePartition.Replicas[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterPartitionRequest's API key. */
 export const alterPartitionRequestApiKey = 56
@@ -47,11 +47,11 @@ export function writeAlterPartitionRequest(w: ByteWriter, s: MessageInput<AlterP
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionRequest.BrokerId'))
   }
   {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AlterPartitionRequest.BrokerEpoch'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -187,15 +187,15 @@ function writeAlterPartitionRequestPartitionData(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionRequest.PartitionData.PartitionIndex'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionRequest.PartitionData.LeaderEpoch'))
   }
   if (version <= 2) {
     const v = s.newIsr === undefined ? [] : s.newIsr
-    writeArray(w, v, flexible, false, 'AlterPartitionRequest.PartitionData.NewIsr', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'AlterPartitionRequest.PartitionData.NewIsr', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'AlterPartitionRequest.PartitionData.NewIsr[]')))
   } else {
     if (s.newIsr !== undefined && !(s.newIsr !== null && s.newIsr.length === 0)) {
       throw new UnsupportedVersionError(`AlterPartitionRequest.PartitionData.NewIsr is not in version ${version} of AlterPartitionRequest (versions 0-2) and holds a non-default value`)
@@ -211,7 +211,7 @@ function writeAlterPartitionRequestPartitionData(w: ByteWriter, s: MessageInput<
   }
   if (version >= 1) {
     const v = s.leaderRecoveryState === undefined ? 0 : s.leaderRecoveryState
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'AlterPartitionRequest.PartitionData.LeaderRecoveryState'))
   } else {
     if (s.leaderRecoveryState !== undefined && !(s.leaderRecoveryState === 0)) {
       throw new UnsupportedVersionError(`AlterPartitionRequest.PartitionData.LeaderRecoveryState is not in version ${version} of AlterPartitionRequest (versions 1+) and holds a non-default value`)
@@ -219,7 +219,7 @@ function writeAlterPartitionRequestPartitionData(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.partitionEpoch === undefined ? 0 : s.partitionEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionRequest.PartitionData.PartitionEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -279,11 +279,11 @@ function writeAlterPartitionRequestBrokerState(w: ByteWriter, s: MessageInput<Al
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionRequest.BrokerState.BrokerId'))
   }
   {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AlterPartitionRequest.BrokerState.BrokerEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

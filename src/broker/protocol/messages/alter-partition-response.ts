@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterPartitionResponse's API key. */
 export const alterPartitionResponseApiKey = 56
@@ -47,11 +47,11 @@ export function writeAlterPartitionResponse(w: ByteWriter, s: MessageInput<Alter
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AlterPartitionResponse.ErrorCode'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -191,31 +191,31 @@ function writeAlterPartitionResponsePartitionData(w: ByteWriter, s: MessageInput
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AlterPartitionResponse.PartitionData.ErrorCode'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionResponse.PartitionData.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionResponse.PartitionData.LeaderEpoch'))
   }
   {
     const v = s.isr === undefined ? [] : s.isr
-    writeArray(w, v, flexible, false, 'AlterPartitionResponse.PartitionData.Isr', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'AlterPartitionResponse.PartitionData.Isr', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'AlterPartitionResponse.PartitionData.Isr[]')))
   }
   if (version >= 1) {
     const v = s.leaderRecoveryState === undefined ? 0 : s.leaderRecoveryState
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'AlterPartitionResponse.PartitionData.LeaderRecoveryState'))
   }
   {
     const v = s.partitionEpoch === undefined ? 0 : s.partitionEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterPartitionResponse.PartitionData.PartitionEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterReplicaLogDirsRequest's API key. */
 export const alterReplicaLogDirsRequestApiKey = 34
@@ -144,7 +144,7 @@ function writeAlterReplicaLogDirsRequestAlterReplicaLogDirTopic(w: ByteWriter, s
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'AlterReplicaLogDirsRequest.AlterReplicaLogDirTopic.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

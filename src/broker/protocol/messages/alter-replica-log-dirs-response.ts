@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterReplicaLogDirsResponse's API key. */
 export const alterReplicaLogDirsResponseApiKey = 34
@@ -43,7 +43,7 @@ export function writeAlterReplicaLogDirsResponse(w: ByteWriter, s: MessageInput<
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterReplicaLogDirsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.results === undefined ? [] : s.results
@@ -149,11 +149,11 @@ function writeAlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult(w: By
   const flexible = version >= 2
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterReplicaLogDirsResponse.AlterReplicaLogDirPartitionResult.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AlterReplicaLogDirsResponse.AlterReplicaLogDirPartitionResult.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterUserScramCredentialsRequest's API key. */
 export const alterUserScramCredentialsRequestApiKey = 51
@@ -101,7 +101,7 @@ function writeAlterUserScramCredentialsRequestScramCredentialDeletion(w: ByteWri
   }
   {
     const v = s.mechanism === undefined ? 0 : s.mechanism
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'AlterUserScramCredentialsRequest.ScramCredentialDeletion.Mechanism'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -168,11 +168,11 @@ function writeAlterUserScramCredentialsRequestScramCredentialUpsertion(w: ByteWr
   }
   {
     const v = s.mechanism === undefined ? 0 : s.mechanism
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'AlterUserScramCredentialsRequest.ScramCredentialUpsertion.Mechanism'))
   }
   {
     const v = s.iterations === undefined ? 0 : s.iterations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterUserScramCredentialsRequest.ScramCredentialUpsertion.Iterations'))
   }
   {
     const v = s.salt === undefined ? Buffer.alloc(0) : s.salt

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AlterUserScramCredentialsResponse's API key. */
 export const alterUserScramCredentialsResponseApiKey = 51
@@ -43,7 +43,7 @@ export function writeAlterUserScramCredentialsResponse(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AlterUserScramCredentialsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.results === undefined ? [] : s.results
@@ -105,7 +105,7 @@ function writeAlterUserScramCredentialsResponseAlterUserScramCredentialsResult(w
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ApiVersionsResponse's API key. */
 export const apiVersionsResponseApiKey = 18
@@ -63,7 +63,7 @@ export function writeApiVersionsResponse(w: ByteWriter, s: MessageInput<ApiVersi
   const flexible = version >= 3
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.ErrorCode'))
   }
   {
     const v = s.apiKeys === undefined ? [] : s.apiKeys
@@ -71,7 +71,7 @@ export function writeApiVersionsResponse(w: ByteWriter, s: MessageInput<ApiVersi
   }
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ApiVersionsResponse.ThrottleTimeMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -84,7 +84,7 @@ export function writeApiVersionsResponse(w: ByteWriter, s: MessageInput<ApiVersi
     if (version >= 3 && s.finalizedFeaturesEpoch !== undefined && !(s.finalizedFeaturesEpoch === -1n)) {
       const v = s.finalizedFeaturesEpoch
       tagged.push([1, (w) => {
-        w.int64n(v)
+        w.int64n(checkInt64(v, 'ApiVersionsResponse.FinalizedFeaturesEpoch'))
       }])
     }
     if (version >= 3 && s.finalizedFeatures !== undefined && !(s.finalizedFeatures !== null && s.finalizedFeatures.length === 0)) {
@@ -169,15 +169,15 @@ function writeApiVersionsResponseApiVersion(w: ByteWriter, s: MessageInput<ApiVe
   const flexible = version >= 3
   {
     const v = s.apiKey === undefined ? 0 : s.apiKey
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.ApiVersion.ApiKey'))
   }
   {
     const v = s.minVersion === undefined ? 0 : s.minVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.ApiVersion.MinVersion'))
   }
   {
     const v = s.maxVersion === undefined ? 0 : s.maxVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.ApiVersion.MaxVersion'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -236,11 +236,11 @@ function writeApiVersionsResponseSupportedFeatureKey(w: ByteWriter, s: MessageIn
   }
   {
     const v = s.minVersion === undefined ? 0 : s.minVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.SupportedFeatureKey.MinVersion'))
   }
   {
     const v = s.maxVersion === undefined ? 0 : s.maxVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.SupportedFeatureKey.MaxVersion'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -300,11 +300,11 @@ function writeApiVersionsResponseFinalizedFeatureKey(w: ByteWriter, s: MessageIn
   }
   {
     const v = s.maxVersionLevel === undefined ? 0 : s.maxVersionLevel
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.FinalizedFeatureKey.MaxVersionLevel'))
   }
   {
     const v = s.minVersionLevel === undefined ? 0 : s.minVersionLevel
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ApiVersionsResponse.FinalizedFeatureKey.MinVersionLevel'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

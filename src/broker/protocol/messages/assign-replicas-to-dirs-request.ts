@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AssignReplicasToDirsRequest's API key. */
 export const assignReplicasToDirsRequestApiKey = 73
@@ -47,11 +47,11 @@ export function writeAssignReplicasToDirsRequest(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AssignReplicasToDirsRequest.BrokerId'))
   }
   {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'AssignReplicasToDirsRequest.BrokerEpoch'))
   }
   {
     const v = s.directories === undefined ? [] : s.directories
@@ -208,7 +208,7 @@ function writeAssignReplicasToDirsRequestPartitionData(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AssignReplicasToDirsRequest.PartitionData.PartitionIndex'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** AssignReplicasToDirsResponse's API key. */
 export const assignReplicasToDirsResponseApiKey = 73
@@ -47,11 +47,11 @@ export function writeAssignReplicasToDirsResponse(w: ByteWriter, s: MessageInput
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AssignReplicasToDirsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AssignReplicasToDirsResponse.ErrorCode'))
   }
   {
     const v = s.directories === undefined ? [] : s.directories
@@ -212,11 +212,11 @@ function writeAssignReplicasToDirsResponsePartitionData(w: ByteWriter, s: Messag
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'AssignReplicasToDirsResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'AssignReplicasToDirsResponse.PartitionData.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** BeginQuorumEpochRequest's API key. */
 export const beginQuorumEpochRequestApiKey = 53
@@ -55,7 +55,7 @@ export function writeBeginQuorumEpochRequest(w: ByteWriter, s: MessageInput<Begi
   }
   if (version >= 1) {
     const v = s.voterId === undefined ? -1 : s.voterId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochRequest.VoterId'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -179,7 +179,7 @@ function writeBeginQuorumEpochRequestPartitionData(w: ByteWriter, s: MessageInpu
   const flexible = version >= 1
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochRequest.PartitionData.PartitionIndex'))
   }
   if (version >= 1) {
     const v = s.voterDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.voterDirectoryId
@@ -187,11 +187,11 @@ function writeBeginQuorumEpochRequestPartitionData(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochRequest.PartitionData.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochRequest.PartitionData.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -257,7 +257,7 @@ function writeBeginQuorumEpochRequestLeaderEndpoint(w: ByteWriter, s: MessageInp
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'BeginQuorumEpochRequest.LeaderEndpoint.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

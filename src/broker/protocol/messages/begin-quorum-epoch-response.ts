@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** BeginQuorumEpochResponse's API key. */
 export const beginQuorumEpochResponseApiKey = 53
@@ -47,7 +47,7 @@ export function writeBeginQuorumEpochResponse(w: ByteWriter, s: MessageInput<Beg
   const flexible = version >= 1
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'BeginQuorumEpochResponse.ErrorCode'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -178,19 +178,19 @@ function writeBeginQuorumEpochResponsePartitionData(w: ByteWriter, s: MessageInp
   const flexible = version >= 1
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'BeginQuorumEpochResponse.PartitionData.ErrorCode'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochResponse.PartitionData.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochResponse.PartitionData.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -246,7 +246,7 @@ function writeBeginQuorumEpochResponseNodeEndpoint(w: ByteWriter, s: MessageInpu
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BeginQuorumEpochResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -254,7 +254,7 @@ function writeBeginQuorumEpochResponseNodeEndpoint(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'BeginQuorumEpochResponse.NodeEndpoint.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** BrokerHeartbeatRequest's API key. */
 export const brokerHeartbeatRequestApiKey = 63
@@ -59,15 +59,15 @@ export function writeBrokerHeartbeatRequest(w: ByteWriter, s: MessageInput<Broke
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BrokerHeartbeatRequest.BrokerId'))
   }
   {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'BrokerHeartbeatRequest.BrokerEpoch'))
   }
   {
     const v = s.currentMetadataOffset === undefined ? 0n : s.currentMetadataOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'BrokerHeartbeatRequest.CurrentMetadataOffset'))
   }
   {
     const v = s.wantFence === undefined ? false : s.wantFence

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** BrokerHeartbeatResponse's API key. */
 export const brokerHeartbeatResponseApiKey = 63
@@ -56,11 +56,11 @@ export function writeBrokerHeartbeatResponse(w: ByteWriter, s: MessageInput<Brok
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BrokerHeartbeatResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'BrokerHeartbeatResponse.ErrorCode'))
   }
   {
     const v = s.isCaughtUp === undefined ? false : s.isCaughtUp

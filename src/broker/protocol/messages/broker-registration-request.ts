@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** BrokerRegistrationRequest's API key. */
 export const brokerRegistrationRequestApiKey = 62
@@ -71,7 +71,7 @@ export function writeBrokerRegistrationRequest(w: ByteWriter, s: MessageInput<Br
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'BrokerRegistrationRequest.BrokerId'))
   }
   {
     const v = s.clusterId === undefined ? "" : s.clusterId
@@ -107,7 +107,7 @@ export function writeBrokerRegistrationRequest(w: ByteWriter, s: MessageInput<Br
   }
   if (version >= 3) {
     const v = s.previousBrokerEpoch === undefined ? -1n : s.previousBrokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'BrokerRegistrationRequest.PreviousBrokerEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -186,11 +186,11 @@ function writeBrokerRegistrationRequestListener(w: ByteWriter, s: MessageInput<B
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'BrokerRegistrationRequest.Listener.Port'))
   }
   {
     const v = s.securityProtocol === undefined ? 0 : s.securityProtocol
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'BrokerRegistrationRequest.Listener.SecurityProtocol'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -251,11 +251,11 @@ function writeBrokerRegistrationRequestFeature(w: ByteWriter, s: MessageInput<Br
   }
   {
     const v = s.minSupportedVersion === undefined ? 0 : s.minSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'BrokerRegistrationRequest.Feature.MinSupportedVersion'))
   }
   {
     const v = s.maxSupportedVersion === undefined ? 0 : s.maxSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'BrokerRegistrationRequest.Feature.MaxSupportedVersion'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ConsumerGroupDescribeResponse's API key. */
 export const consumerGroupDescribeResponseApiKey = 69
@@ -43,7 +43,7 @@ export function writeConsumerGroupDescribeResponse(w: ByteWriter, s: MessageInpu
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerGroupDescribeResponse.ThrottleTimeMs'))
   }
   {
     const v = s.groups === undefined ? [] : s.groups
@@ -124,7 +124,7 @@ function writeConsumerGroupDescribeResponseDescribedGroup(w: ByteWriter, s: Mess
   const flexible = true
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ConsumerGroupDescribeResponse.DescribedGroup.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -140,11 +140,11 @@ function writeConsumerGroupDescribeResponseDescribedGroup(w: ByteWriter, s: Mess
   }
   {
     const v = s.groupEpoch === undefined ? 0 : s.groupEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerGroupDescribeResponse.DescribedGroup.GroupEpoch'))
   }
   {
     const v = s.assignmentEpoch === undefined ? 0 : s.assignmentEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerGroupDescribeResponse.DescribedGroup.AssignmentEpoch'))
   }
   {
     const v = s.assignorName === undefined ? "" : s.assignorName
@@ -156,7 +156,7 @@ function writeConsumerGroupDescribeResponseDescribedGroup(w: ByteWriter, s: Mess
   }
   {
     const v = s.authorizedOperations === undefined ? -2147483648 : s.authorizedOperations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerGroupDescribeResponse.DescribedGroup.AuthorizedOperations'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -256,7 +256,7 @@ function writeConsumerGroupDescribeResponseMember(w: ByteWriter, s: MessageInput
   }
   {
     const v = s.memberEpoch === undefined ? 0 : s.memberEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerGroupDescribeResponse.Member.MemberEpoch'))
   }
   {
     const v = s.clientId === undefined ? "" : s.clientId
@@ -394,7 +394,7 @@ function writeConsumerGroupDescribeResponseTopicPartitions(w: ByteWriter, s: Mes
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ConsumerGroupDescribeResponse.TopicPartitions.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ConsumerGroupDescribeResponse.TopicPartitions.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ConsumerGroupDescribeResponse.TopicPartitions.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

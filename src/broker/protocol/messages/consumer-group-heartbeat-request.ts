@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ConsumerGroupHeartbeatRequest's API key. */
 export const consumerGroupHeartbeatRequestApiKey = 68
@@ -83,7 +83,7 @@ export function writeConsumerGroupHeartbeatRequest(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.memberEpoch === undefined ? 0 : s.memberEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerGroupHeartbeatRequest.MemberEpoch'))
   }
   {
     const v = s.instanceId === undefined ? null : s.instanceId
@@ -95,7 +95,7 @@ export function writeConsumerGroupHeartbeatRequest(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.rebalanceTimeoutMs === undefined ? -1 : s.rebalanceTimeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerGroupHeartbeatRequest.RebalanceTimeoutMs'))
   }
   {
     const v = s.subscribedTopicNames === undefined ? null : s.subscribedTopicNames
@@ -179,7 +179,7 @@ function writeConsumerGroupHeartbeatRequestTopicPartitions(w: ByteWriter, s: Mes
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ConsumerGroupHeartbeatRequest.TopicPartitions.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ConsumerGroupHeartbeatRequest.TopicPartitions.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ConsumerGroupHeartbeatRequest.TopicPartitions.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

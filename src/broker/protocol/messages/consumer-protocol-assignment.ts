@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readBytes, writeBytes, readArray, writeArray, type MessageInput } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readBytes, writeBytes, readArray, writeArray, type MessageInput } from '../message-codec-support'
 
 /** ConsumerProtocolAssignment's valid versions (the spec's validVersions). */
 export const consumerProtocolAssignmentVersions = { min: 0, max: 3 } as const
@@ -90,7 +90,7 @@ function writeConsumerProtocolAssignmentTopicPartition(w: ByteWriter, s: Message
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ConsumerProtocolAssignment.TopicPartition.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ConsumerProtocolAssignment.TopicPartition.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ConsumerProtocolAssignment.TopicPartition.Partitions[]')))
   }
 }
 

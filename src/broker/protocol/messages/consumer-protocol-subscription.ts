@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readBytes, writeBytes, readArray, writeArray, type MessageInput } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readBytes, writeBytes, readArray, writeArray, type MessageInput } from '../message-codec-support'
 
 /** ConsumerProtocolSubscription's valid versions (the spec's validVersions). */
 export const consumerProtocolSubscriptionVersions = { min: 0, max: 3 } as const
@@ -65,7 +65,7 @@ export function writeConsumerProtocolSubscription(w: ByteWriter, s: MessageInput
   }
   if (version >= 2) {
     const v = s.generationId === undefined ? -1 : s.generationId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ConsumerProtocolSubscription.GenerationId'))
   }
   if (version >= 3) {
     const v = s.rackId === undefined ? null : s.rackId
@@ -123,7 +123,7 @@ function writeConsumerProtocolSubscriptionTopicPartition(w: ByteWriter, s: Messa
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ConsumerProtocolSubscription.TopicPartition.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ConsumerProtocolSubscription.TopicPartition.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ConsumerProtocolSubscription.TopicPartition.Partitions[]')))
   }
 }
 

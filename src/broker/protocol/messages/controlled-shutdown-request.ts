@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ControlledShutdownRequest's API key. */
 export const controlledShutdownRequestApiKey = 7
@@ -43,11 +43,11 @@ export function writeControlledShutdownRequest(w: ByteWriter, s: MessageInput<Co
   const flexible = version >= 3
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ControlledShutdownRequest.BrokerId'))
   }
   if (version >= 2) {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ControlledShutdownRequest.BrokerEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

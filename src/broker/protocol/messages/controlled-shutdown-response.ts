@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ControlledShutdownResponse's API key. */
 export const controlledShutdownResponseApiKey = 7
@@ -43,7 +43,7 @@ export function writeControlledShutdownResponse(w: ByteWriter, s: MessageInput<C
   const flexible = version >= 3
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ControlledShutdownResponse.ErrorCode'))
   }
   {
     const v = s.remainingPartitions === undefined ? [] : s.remainingPartitions
@@ -100,7 +100,7 @@ function writeControlledShutdownResponseRemainingPartition(w: ByteWriter, s: Mes
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ControlledShutdownResponse.RemainingPartition.PartitionIndex'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

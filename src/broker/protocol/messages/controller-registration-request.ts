@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ControllerRegistrationRequest's API key. */
 export const controllerRegistrationRequestApiKey = 70
@@ -55,7 +55,7 @@ export function writeControllerRegistrationRequest(w: ByteWriter, s: MessageInpu
   const flexible = true
   {
     const v = s.controllerId === undefined ? 0 : s.controllerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ControllerRegistrationRequest.ControllerId'))
   }
   {
     const v = s.incarnationId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.incarnationId
@@ -140,11 +140,11 @@ function writeControllerRegistrationRequestListener(w: ByteWriter, s: MessageInp
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'ControllerRegistrationRequest.Listener.Port'))
   }
   {
     const v = s.securityProtocol === undefined ? 0 : s.securityProtocol
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ControllerRegistrationRequest.Listener.SecurityProtocol'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -205,11 +205,11 @@ function writeControllerRegistrationRequestFeature(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.minSupportedVersion === undefined ? 0 : s.minSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ControllerRegistrationRequest.Feature.MinSupportedVersion'))
   }
   {
     const v = s.maxSupportedVersion === undefined ? 0 : s.maxSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ControllerRegistrationRequest.Feature.MaxSupportedVersion'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

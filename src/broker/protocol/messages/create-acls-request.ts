@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** CreateAclsRequest's API key. */
 export const createAclsRequestApiKey = 30
@@ -107,7 +107,7 @@ function writeCreateAclsRequestAclCreation(w: ByteWriter, s: MessageInput<Create
   const flexible = version >= 2
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'CreateAclsRequest.AclCreation.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName
@@ -115,7 +115,7 @@ function writeCreateAclsRequestAclCreation(w: ByteWriter, s: MessageInput<Create
   }
   if (version >= 1) {
     const v = s.resourcePatternType === undefined ? 3 : s.resourcePatternType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'CreateAclsRequest.AclCreation.ResourcePatternType'))
   } else {
     if (s.resourcePatternType !== undefined && !(s.resourcePatternType === 3)) {
       throw new UnsupportedVersionError(`CreateAclsRequest.AclCreation.ResourcePatternType is not in version ${version} of CreateAclsRequest (versions 1+) and holds a non-default value`)
@@ -131,11 +131,11 @@ function writeCreateAclsRequestAclCreation(w: ByteWriter, s: MessageInput<Create
   }
   {
     const v = s.operation === undefined ? 0 : s.operation
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'CreateAclsRequest.AclCreation.Operation'))
   }
   {
     const v = s.permissionType === undefined ? 0 : s.permissionType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'CreateAclsRequest.AclCreation.PermissionType'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

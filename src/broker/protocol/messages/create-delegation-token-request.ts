@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** CreateDelegationTokenRequest's API key. */
 export const createDelegationTokenRequestApiKey = 38
@@ -71,7 +71,7 @@ export function writeCreateDelegationTokenRequest(w: ByteWriter, s: MessageInput
   }
   {
     const v = s.maxLifetimeMs === undefined ? 0n : s.maxLifetimeMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'CreateDelegationTokenRequest.MaxLifetimeMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** CreateDelegationTokenResponse's API key. */
 export const createDelegationTokenResponseApiKey = 38
@@ -79,7 +79,7 @@ export function writeCreateDelegationTokenResponse(w: ByteWriter, s: MessageInpu
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'CreateDelegationTokenResponse.ErrorCode'))
   }
   {
     const v = s.principalType === undefined ? "" : s.principalType
@@ -107,15 +107,15 @@ export function writeCreateDelegationTokenResponse(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.issueTimestampMs === undefined ? 0n : s.issueTimestampMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'CreateDelegationTokenResponse.IssueTimestampMs'))
   }
   {
     const v = s.expiryTimestampMs === undefined ? 0n : s.expiryTimestampMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'CreateDelegationTokenResponse.ExpiryTimestampMs'))
   }
   {
     const v = s.maxTimestampMs === undefined ? 0n : s.maxTimestampMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'CreateDelegationTokenResponse.MaxTimestampMs'))
   }
   {
     const v = s.tokenId === undefined ? "" : s.tokenId
@@ -127,7 +127,7 @@ export function writeCreateDelegationTokenResponse(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreateDelegationTokenResponse.ThrottleTimeMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

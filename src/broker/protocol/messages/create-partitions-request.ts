@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** CreatePartitionsRequest's API key. */
 export const createPartitionsRequestApiKey = 37
@@ -51,7 +51,7 @@ export function writeCreatePartitionsRequest(w: ByteWriter, s: MessageInput<Crea
   }
   {
     const v = s.timeoutMs === undefined ? 0 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreatePartitionsRequest.TimeoutMs'))
   }
   {
     const v = s.validateOnly === undefined ? false : s.validateOnly
@@ -113,7 +113,7 @@ function writeCreatePartitionsRequestCreatePartitionsTopic(w: ByteWriter, s: Mes
   }
   {
     const v = s.count === undefined ? 0 : s.count
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreatePartitionsRequest.CreatePartitionsTopic.Count'))
   }
   {
     const v = s.assignments === undefined ? [] : s.assignments
@@ -163,7 +163,7 @@ function writeCreatePartitionsRequestCreatePartitionsAssignment(w: ByteWriter, s
   const flexible = version >= 2
   {
     const v = s.brokerIds === undefined ? [] : s.brokerIds
-    writeArray(w, v, flexible, false, 'CreatePartitionsRequest.CreatePartitionsAssignment.BrokerIds', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'CreatePartitionsRequest.CreatePartitionsAssignment.BrokerIds', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'CreatePartitionsRequest.CreatePartitionsAssignment.BrokerIds[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

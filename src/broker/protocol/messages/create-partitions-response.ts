@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** CreatePartitionsResponse's API key. */
 export const createPartitionsResponseApiKey = 37
@@ -43,7 +43,7 @@ export function writeCreatePartitionsResponse(w: ByteWriter, s: MessageInput<Cre
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreatePartitionsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.results === undefined ? [] : s.results
@@ -104,7 +104,7 @@ function writeCreatePartitionsResponseCreatePartitionsTopicResult(w: ByteWriter,
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'CreatePartitionsResponse.CreatePartitionsTopicResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** CreateTopicsRequest's API key. */
 export const createTopicsRequestApiKey = 19
@@ -51,7 +51,7 @@ export function writeCreateTopicsRequest(w: ByteWriter, s: MessageInput<CreateTo
   }
   {
     const v = s.timeoutMs === undefined ? 60000 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreateTopicsRequest.timeoutMs'))
   }
   if (version >= 1) {
     const v = s.validateOnly === undefined ? false : s.validateOnly
@@ -127,11 +127,11 @@ function writeCreateTopicsRequestCreatableTopic(w: ByteWriter, s: MessageInput<C
   }
   {
     const v = s.numPartitions === undefined ? 0 : s.numPartitions
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreateTopicsRequest.CreatableTopic.NumPartitions'))
   }
   {
     const v = s.replicationFactor === undefined ? 0 : s.replicationFactor
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'CreateTopicsRequest.CreatableTopic.ReplicationFactor'))
   }
   {
     const v = s.assignments === undefined ? [] : s.assignments
@@ -191,11 +191,11 @@ function writeCreateTopicsRequestCreatableReplicaAssignment(w: ByteWriter, s: Me
   const flexible = version >= 5
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreateTopicsRequest.CreatableReplicaAssignment.PartitionIndex'))
   }
   {
     const v = s.brokerIds === undefined ? [] : s.brokerIds
-    writeArray(w, v, flexible, false, 'CreateTopicsRequest.CreatableReplicaAssignment.BrokerIds', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'CreateTopicsRequest.CreatableReplicaAssignment.BrokerIds', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'CreateTopicsRequest.CreatableReplicaAssignment.BrokerIds[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** CreateTopicsResponse's API key. */
 export const createTopicsResponseApiKey = 19
@@ -43,7 +43,7 @@ export function writeCreateTopicsResponse(w: ByteWriter, s: MessageInput<CreateT
   const flexible = version >= 5
   if (version >= 2) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreateTopicsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -130,7 +130,7 @@ function writeCreateTopicsResponseCreatableTopicResult(w: ByteWriter, s: Message
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'CreateTopicsResponse.CreatableTopicResult.ErrorCode'))
   }
   if (version >= 1) {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -138,11 +138,11 @@ function writeCreateTopicsResponseCreatableTopicResult(w: ByteWriter, s: Message
   }
   if (version >= 5) {
     const v = s.numPartitions === undefined ? -1 : s.numPartitions
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'CreateTopicsResponse.CreatableTopicResult.NumPartitions'))
   }
   if (version >= 5) {
     const v = s.replicationFactor === undefined ? -1 : s.replicationFactor
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'CreateTopicsResponse.CreatableTopicResult.ReplicationFactor'))
   }
   if (version >= 5) {
     const v = s.configs === undefined ? [] : s.configs
@@ -153,7 +153,7 @@ function writeCreateTopicsResponseCreatableTopicResult(w: ByteWriter, s: Message
     if (version >= 5 && s.topicConfigErrorCode !== undefined && !(s.topicConfigErrorCode === 0)) {
       const v = s.topicConfigErrorCode
       tagged.push([0, (w) => {
-        w.int16(v)
+        w.int16(checkInt(v, -32768, 32767, 'CreateTopicsResponse.CreatableTopicResult.TopicConfigErrorCode'))
       }])
     }
     writeTaggedFields(w, tagged)
@@ -246,7 +246,7 @@ function writeCreateTopicsResponseCreatableTopicConfigs(w: ByteWriter, s: Messag
   }
   {
     const v = s.configSource === undefined ? -1 : s.configSource
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'CreateTopicsResponse.CreatableTopicConfigs.ConfigSource'))
   }
   {
     const v = s.isSensitive === undefined ? false : s.isSensitive

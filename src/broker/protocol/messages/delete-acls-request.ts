@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteAclsRequest's API key. */
 export const deleteAclsRequestApiKey = 31
@@ -107,7 +107,7 @@ function writeDeleteAclsRequestDeleteAclsFilter(w: ByteWriter, s: MessageInput<D
   const flexible = version >= 2
   {
     const v = s.resourceTypeFilter === undefined ? 0 : s.resourceTypeFilter
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsRequest.DeleteAclsFilter.ResourceTypeFilter'))
   }
   {
     const v = s.resourceNameFilter === undefined ? "" : s.resourceNameFilter
@@ -115,7 +115,7 @@ function writeDeleteAclsRequestDeleteAclsFilter(w: ByteWriter, s: MessageInput<D
   }
   if (version >= 1) {
     const v = s.patternTypeFilter === undefined ? 3 : s.patternTypeFilter
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsRequest.DeleteAclsFilter.PatternTypeFilter'))
   } else {
     if (s.patternTypeFilter !== undefined && !(s.patternTypeFilter === 3)) {
       throw new UnsupportedVersionError(`DeleteAclsRequest.DeleteAclsFilter.PatternTypeFilter is not in version ${version} of DeleteAclsRequest (versions 1+) and holds a non-default value`)
@@ -131,11 +131,11 @@ function writeDeleteAclsRequestDeleteAclsFilter(w: ByteWriter, s: MessageInput<D
   }
   {
     const v = s.operation === undefined ? 0 : s.operation
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsRequest.DeleteAclsFilter.Operation'))
   }
   {
     const v = s.permissionType === undefined ? 0 : s.permissionType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsRequest.DeleteAclsFilter.PermissionType'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteAclsResponse's API key. */
 export const deleteAclsResponseApiKey = 31
@@ -43,7 +43,7 @@ export function writeDeleteAclsResponse(w: ByteWriter, s: MessageInput<DeleteAcl
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteAclsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.filterResults === undefined ? [] : s.filterResults
@@ -100,7 +100,7 @@ function writeDeleteAclsResponseDeleteAclsFilterResult(w: ByteWriter, s: Message
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DeleteAclsResponse.DeleteAclsFilterResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -186,7 +186,7 @@ function writeDeleteAclsResponseDeleteAclsMatchingAcl(w: ByteWriter, s: MessageI
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DeleteAclsResponse.DeleteAclsMatchingAcl.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -194,7 +194,7 @@ function writeDeleteAclsResponseDeleteAclsMatchingAcl(w: ByteWriter, s: MessageI
   }
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsResponse.DeleteAclsMatchingAcl.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName
@@ -202,7 +202,7 @@ function writeDeleteAclsResponseDeleteAclsMatchingAcl(w: ByteWriter, s: MessageI
   }
   if (version >= 1) {
     const v = s.patternType === undefined ? 3 : s.patternType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsResponse.DeleteAclsMatchingAcl.PatternType'))
   } else {
     if (s.patternType !== undefined && !(s.patternType === 3)) {
       throw new UnsupportedVersionError(`DeleteAclsResponse.DeleteAclsMatchingAcl.PatternType is not in version ${version} of DeleteAclsResponse (versions 1+) and holds a non-default value`)
@@ -218,11 +218,11 @@ function writeDeleteAclsResponseDeleteAclsMatchingAcl(w: ByteWriter, s: MessageI
   }
   {
     const v = s.operation === undefined ? 0 : s.operation
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsResponse.DeleteAclsMatchingAcl.Operation'))
   }
   {
     const v = s.permissionType === undefined ? 0 : s.permissionType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DeleteAclsResponse.DeleteAclsMatchingAcl.PermissionType'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

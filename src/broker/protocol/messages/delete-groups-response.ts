@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteGroupsResponse's API key. */
 export const deleteGroupsResponseApiKey = 42
@@ -43,7 +43,7 @@ export function writeDeleteGroupsResponse(w: ByteWriter, s: MessageInput<DeleteG
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteGroupsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.results === undefined ? [] : s.results
@@ -100,7 +100,7 @@ function writeDeleteGroupsResponseDeletableGroupResult(w: ByteWriter, s: Message
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DeleteGroupsResponse.DeletableGroupResult.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

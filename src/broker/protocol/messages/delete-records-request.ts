@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteRecordsRequest's API key. */
 export const deleteRecordsRequestApiKey = 21
@@ -47,7 +47,7 @@ export function writeDeleteRecordsRequest(w: ByteWriter, s: MessageInput<DeleteR
   }
   {
     const v = s.timeoutMs === undefined ? 0 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteRecordsRequest.TimeoutMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -149,11 +149,11 @@ function writeDeleteRecordsRequestDeleteRecordsPartition(w: ByteWriter, s: Messa
   const flexible = version >= 2
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteRecordsRequest.DeleteRecordsPartition.PartitionIndex'))
   }
   {
     const v = s.offset === undefined ? 0n : s.offset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DeleteRecordsRequest.DeleteRecordsPartition.Offset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

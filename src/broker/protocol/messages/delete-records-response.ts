@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteRecordsResponse's API key. */
 export const deleteRecordsResponseApiKey = 21
@@ -43,7 +43,7 @@ export function writeDeleteRecordsResponse(w: ByteWriter, s: MessageInput<Delete
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteRecordsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -153,15 +153,15 @@ function writeDeleteRecordsResponseDeleteRecordsPartitionResult(w: ByteWriter, s
   const flexible = version >= 2
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteRecordsResponse.DeleteRecordsPartitionResult.PartitionIndex'))
   }
   {
     const v = s.lowWatermark === undefined ? 0n : s.lowWatermark
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DeleteRecordsResponse.DeleteRecordsPartitionResult.LowWatermark'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DeleteRecordsResponse.DeleteRecordsPartitionResult.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteShareGroupStateRequest's API key. */
 export const deleteShareGroupStateRequestApiKey = 86
@@ -146,7 +146,7 @@ function writeDeleteShareGroupStateRequestPartitionData(w: ByteWriter, s: Messag
   const flexible = true
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteShareGroupStateRequest.PartitionData.Partition'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteTopicsRequest's API key. */
 export const deleteTopicsRequestApiKey = 20
@@ -59,7 +59,7 @@ export function writeDeleteTopicsRequest(w: ByteWriter, s: MessageInput<DeleteTo
   }
   {
     const v = s.timeoutMs === undefined ? 0 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteTopicsRequest.TimeoutMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DeleteTopicsResponse's API key. */
 export const deleteTopicsResponseApiKey = 20
@@ -43,7 +43,7 @@ export function writeDeleteTopicsResponse(w: ByteWriter, s: MessageInput<DeleteT
   const flexible = version >= 4
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DeleteTopicsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.responses === undefined ? [] : s.responses
@@ -114,7 +114,7 @@ function writeDeleteTopicsResponseDeletableTopicResult(w: ByteWriter, s: Message
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DeleteTopicsResponse.DeletableTopicResult.ErrorCode'))
   }
   if (version >= 5) {
     const v = s.errorMessage === undefined ? null : s.errorMessage

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeAclsRequest's API key. */
 export const describeAclsRequestApiKey = 29
@@ -63,7 +63,7 @@ export function writeDescribeAclsRequest(w: ByteWriter, s: MessageInput<Describe
   const flexible = version >= 2
   {
     const v = s.resourceTypeFilter === undefined ? 0 : s.resourceTypeFilter
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsRequest.ResourceTypeFilter'))
   }
   {
     const v = s.resourceNameFilter === undefined ? "" : s.resourceNameFilter
@@ -71,7 +71,7 @@ export function writeDescribeAclsRequest(w: ByteWriter, s: MessageInput<Describe
   }
   if (version >= 1) {
     const v = s.patternTypeFilter === undefined ? 3 : s.patternTypeFilter
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsRequest.PatternTypeFilter'))
   } else {
     if (s.patternTypeFilter !== undefined && !(s.patternTypeFilter === 3)) {
       throw new UnsupportedVersionError(`DescribeAclsRequest.PatternTypeFilter is not in version ${version} of DescribeAclsRequest (versions 1+) and holds a non-default value`)
@@ -87,11 +87,11 @@ export function writeDescribeAclsRequest(w: ByteWriter, s: MessageInput<Describe
   }
   {
     const v = s.operation === undefined ? 0 : s.operation
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsRequest.Operation'))
   }
   {
     const v = s.permissionType === undefined ? 0 : s.permissionType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsRequest.PermissionType'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeAclsResponse's API key. */
 export const describeAclsResponseApiKey = 29
@@ -51,11 +51,11 @@ export function writeDescribeAclsResponse(w: ByteWriter, s: MessageInput<Describ
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeAclsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeAclsResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -122,7 +122,7 @@ function writeDescribeAclsResponseDescribeAclsResource(w: ByteWriter, s: Message
   const flexible = version >= 2
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsResponse.DescribeAclsResource.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName
@@ -130,7 +130,7 @@ function writeDescribeAclsResponseDescribeAclsResource(w: ByteWriter, s: Message
   }
   if (version >= 1) {
     const v = s.patternType === undefined ? 3 : s.patternType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsResponse.DescribeAclsResource.PatternType'))
   } else {
     if (s.patternType !== undefined && !(s.patternType === 3)) {
       throw new UnsupportedVersionError(`DescribeAclsResponse.DescribeAclsResource.PatternType is not in version ${version} of DescribeAclsResponse (versions 1+) and holds a non-default value`)
@@ -207,11 +207,11 @@ function writeDescribeAclsResponseAclDescription(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.operation === undefined ? 0 : s.operation
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsResponse.AclDescription.Operation'))
   }
   {
     const v = s.permissionType === undefined ? 0 : s.permissionType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeAclsResponse.AclDescription.PermissionType'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

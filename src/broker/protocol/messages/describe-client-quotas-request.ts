@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeClientQuotasRequest's API key. */
 export const describeClientQuotasRequestApiKey = 48
@@ -104,7 +104,7 @@ function writeDescribeClientQuotasRequestComponentData(w: ByteWriter, s: Message
   }
   {
     const v = s.matchType === undefined ? 0 : s.matchType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeClientQuotasRequest.ComponentData.MatchType'))
   }
   {
     const v = s.match === undefined ? "" : s.match

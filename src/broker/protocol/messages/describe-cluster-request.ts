@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeClusterRequest's API key. */
 export const describeClusterRequestApiKey = 60
@@ -47,7 +47,7 @@ export function writeDescribeClusterRequest(w: ByteWriter, s: MessageInput<Descr
   }
   if (version >= 1) {
     const v = s.endpointType === undefined ? 1 : s.endpointType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeClusterRequest.EndpointType'))
   } else {
     if (s.endpointType !== undefined && !(s.endpointType === 1)) {
       throw new UnsupportedVersionError(`DescribeClusterRequest.EndpointType is not in version ${version} of DescribeClusterRequest (versions 1+) and holds a non-default value`)

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeClusterResponse's API key. */
 export const describeClusterResponseApiKey = 60
@@ -67,11 +67,11 @@ export function writeDescribeClusterResponse(w: ByteWriter, s: MessageInput<Desc
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeClusterResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeClusterResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -79,7 +79,7 @@ export function writeDescribeClusterResponse(w: ByteWriter, s: MessageInput<Desc
   }
   if (version >= 1) {
     const v = s.endpointType === undefined ? 1 : s.endpointType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeClusterResponse.EndpointType'))
   } else {
     if (s.endpointType !== undefined && !(s.endpointType === 1)) {
       throw new UnsupportedVersionError(`DescribeClusterResponse.EndpointType is not in version ${version} of DescribeClusterResponse (versions 1+) and holds a non-default value`)
@@ -91,7 +91,7 @@ export function writeDescribeClusterResponse(w: ByteWriter, s: MessageInput<Desc
   }
   {
     const v = s.controllerId === undefined ? -1 : s.controllerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeClusterResponse.ControllerId'))
   }
   {
     const v = s.brokers === undefined ? [] : s.brokers
@@ -99,7 +99,7 @@ export function writeDescribeClusterResponse(w: ByteWriter, s: MessageInput<Desc
   }
   {
     const v = s.clusterAuthorizedOperations === undefined ? -2147483648 : s.clusterAuthorizedOperations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeClusterResponse.ClusterAuthorizedOperations'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -165,7 +165,7 @@ function writeDescribeClusterResponseDescribeClusterBroker(w: ByteWriter, s: Mes
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeClusterResponse.DescribeClusterBroker.BrokerId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -173,7 +173,7 @@ function writeDescribeClusterResponseDescribeClusterBroker(w: ByteWriter, s: Mes
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeClusterResponse.DescribeClusterBroker.Port'))
   }
   {
     const v = s.rack === undefined ? null : s.rack

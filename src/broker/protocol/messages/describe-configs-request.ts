@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeConfigsRequest's API key. */
 export const describeConfigsRequestApiKey = 32
@@ -121,7 +121,7 @@ function writeDescribeConfigsRequestDescribeConfigsResource(w: ByteWriter, s: Me
   const flexible = version >= 4
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeConfigsRequest.DescribeConfigsResource.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeConfigsResponse's API key. */
 export const describeConfigsResponseApiKey = 32
@@ -43,7 +43,7 @@ export function writeDescribeConfigsResponse(w: ByteWriter, s: MessageInput<Desc
   const flexible = version >= 4
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeConfigsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.results === undefined ? [] : s.results
@@ -108,7 +108,7 @@ function writeDescribeConfigsResponseDescribeConfigsResult(w: ByteWriter, s: Mes
   const flexible = version >= 4
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeConfigsResponse.DescribeConfigsResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -116,7 +116,7 @@ function writeDescribeConfigsResponseDescribeConfigsResult(w: ByteWriter, s: Mes
   }
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeConfigsResponse.DescribeConfigsResult.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName
@@ -224,7 +224,7 @@ function writeDescribeConfigsResponseDescribeConfigsResourceResult(w: ByteWriter
   }
   if (version >= 1) {
     const v = s.configSource === undefined ? -1 : s.configSource
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeConfigsResponse.DescribeConfigsResourceResult.ConfigSource'))
   }
   {
     const v = s.isSensitive === undefined ? false : s.isSensitive
@@ -236,7 +236,7 @@ function writeDescribeConfigsResponseDescribeConfigsResourceResult(w: ByteWriter
   }
   if (version >= 3) {
     const v = s.configType === undefined ? 0 : s.configType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeConfigsResponse.DescribeConfigsResourceResult.ConfigType'))
   }
   if (version >= 3) {
     const v = s.documentation === undefined ? "" : s.documentation
@@ -318,7 +318,7 @@ function writeDescribeConfigsResponseDescribeConfigsSynonym(w: ByteWriter, s: Me
   }
   {
     const v = s.source === undefined ? 0 : s.source
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeConfigsResponse.DescribeConfigsSynonym.Source'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeDelegationTokenResponse's API key. */
 export const describeDelegationTokenResponseApiKey = 41
@@ -47,7 +47,7 @@ export function writeDescribeDelegationTokenResponse(w: ByteWriter, s: MessageIn
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeDelegationTokenResponse.ErrorCode'))
   }
   {
     const v = s.tokens === undefined ? [] : s.tokens
@@ -55,7 +55,7 @@ export function writeDescribeDelegationTokenResponse(w: ByteWriter, s: MessageIn
   }
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeDelegationTokenResponse.ThrottleTimeMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -161,15 +161,15 @@ function writeDescribeDelegationTokenResponseDescribedDelegationToken(w: ByteWri
   }
   {
     const v = s.issueTimestamp === undefined ? 0n : s.issueTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeDelegationTokenResponse.DescribedDelegationToken.IssueTimestamp'))
   }
   {
     const v = s.expiryTimestamp === undefined ? 0n : s.expiryTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeDelegationTokenResponse.DescribedDelegationToken.ExpiryTimestamp'))
   }
   {
     const v = s.maxTimestamp === undefined ? 0n : s.maxTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeDelegationTokenResponse.DescribedDelegationToken.MaxTimestamp'))
   }
   {
     const v = s.tokenId === undefined ? "" : s.tokenId

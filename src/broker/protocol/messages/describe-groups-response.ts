@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeGroupsResponse's API key. */
 export const describeGroupsResponseApiKey = 15
@@ -43,7 +43,7 @@ export function writeDescribeGroupsResponse(w: ByteWriter, s: MessageInput<Descr
   const flexible = version >= 5
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeGroupsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.groups === undefined ? [] : s.groups
@@ -118,7 +118,7 @@ function writeDescribeGroupsResponseDescribedGroup(w: ByteWriter, s: MessageInpu
   const flexible = version >= 5
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeGroupsResponse.DescribedGroup.ErrorCode'))
   }
   {
     const v = s.groupId === undefined ? "" : s.groupId
@@ -142,7 +142,7 @@ function writeDescribeGroupsResponseDescribedGroup(w: ByteWriter, s: MessageInpu
   }
   if (version >= 3) {
     const v = s.authorizedOperations === undefined ? -2147483648 : s.authorizedOperations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeGroupsResponse.DescribedGroup.AuthorizedOperations'))
   } else {
     if (s.authorizedOperations !== undefined && !(s.authorizedOperations === -2147483648)) {
       throw new UnsupportedVersionError(`DescribeGroupsResponse.DescribedGroup.AuthorizedOperations is not in version ${version} of DescribeGroupsResponse (versions 3+) and holds a non-default value`)

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeLogDirsRequest's API key. */
 export const describeLogDirsRequestApiKey = 35
@@ -91,7 +91,7 @@ function writeDescribeLogDirsRequestDescribableLogDirTopic(w: ByteWriter, s: Mes
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'DescribeLogDirsRequest.DescribableLogDirTopic.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'DescribeLogDirsRequest.DescribableLogDirTopic.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeLogDirsRequest.DescribableLogDirTopic.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

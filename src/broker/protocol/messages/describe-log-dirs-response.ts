@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeLogDirsResponse's API key. */
 export const describeLogDirsResponseApiKey = 35
@@ -47,11 +47,11 @@ export function writeDescribeLogDirsResponse(w: ByteWriter, s: MessageInput<Desc
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeLogDirsResponse.ThrottleTimeMs'))
   }
   if (version >= 3) {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeLogDirsResponse.ErrorCode'))
   }
   {
     const v = s.results === undefined ? [] : s.results
@@ -119,7 +119,7 @@ function writeDescribeLogDirsResponseDescribeLogDirsResult(w: ByteWriter, s: Mes
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeLogDirsResponse.DescribeLogDirsResult.ErrorCode'))
   }
   {
     const v = s.logDir === undefined ? "" : s.logDir
@@ -131,11 +131,11 @@ function writeDescribeLogDirsResponseDescribeLogDirsResult(w: ByteWriter, s: Mes
   }
   if (version >= 4) {
     const v = s.totalBytes === undefined ? -1n : s.totalBytes
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeLogDirsResponse.DescribeLogDirsResult.TotalBytes'))
   }
   if (version >= 4) {
     const v = s.usableBytes === undefined ? -1n : s.usableBytes
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeLogDirsResponse.DescribeLogDirsResult.UsableBytes'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -252,15 +252,15 @@ function writeDescribeLogDirsResponseDescribeLogDirsPartition(w: ByteWriter, s: 
   const flexible = version >= 2
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeLogDirsResponse.DescribeLogDirsPartition.PartitionIndex'))
   }
   {
     const v = s.partitionSize === undefined ? 0n : s.partitionSize
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeLogDirsResponse.DescribeLogDirsPartition.PartitionSize'))
   }
   {
     const v = s.offsetLag === undefined ? 0n : s.offsetLag
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeLogDirsResponse.DescribeLogDirsPartition.OffsetLag'))
   }
   {
     const v = s.isFutureKey === undefined ? false : s.isFutureKey

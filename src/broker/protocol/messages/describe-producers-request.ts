@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeProducersRequest's API key. */
 export const describeProducersRequestApiKey = 61
@@ -92,7 +92,7 @@ function writeDescribeProducersRequestTopicRequest(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.partitionIndexes === undefined ? [] : s.partitionIndexes
-    writeArray(w, v, flexible, false, 'DescribeProducersRequest.TopicRequest.PartitionIndexes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'DescribeProducersRequest.TopicRequest.PartitionIndexes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeProducersRequest.TopicRequest.PartitionIndexes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeProducersResponse's API key. */
 export const describeProducersResponseApiKey = 61
@@ -43,7 +43,7 @@ export function writeDescribeProducersResponse(w: ByteWriter, s: MessageInput<De
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeProducersResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -157,11 +157,11 @@ function writeDescribeProducersResponsePartitionResponse(w: ByteWriter, s: Messa
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeProducersResponse.PartitionResponse.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeProducersResponse.PartitionResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -237,27 +237,27 @@ function writeDescribeProducersResponseProducerState(w: ByteWriter, s: MessageIn
   const flexible = true
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeProducersResponse.ProducerState.ProducerId'))
   }
   {
     const v = s.producerEpoch === undefined ? 0 : s.producerEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeProducersResponse.ProducerState.ProducerEpoch'))
   }
   {
     const v = s.lastSequence === undefined ? -1 : s.lastSequence
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeProducersResponse.ProducerState.LastSequence'))
   }
   {
     const v = s.lastTimestamp === undefined ? -1n : s.lastTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeProducersResponse.ProducerState.LastTimestamp'))
   }
   {
     const v = s.coordinatorEpoch === undefined ? 0 : s.coordinatorEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeProducersResponse.ProducerState.CoordinatorEpoch'))
   }
   {
     const v = s.currentTxnStartOffset === undefined ? -1n : s.currentTxnStartOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeProducersResponse.ProducerState.CurrentTxnStartOffset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

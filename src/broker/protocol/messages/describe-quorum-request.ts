@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeQuorumRequest's API key. */
 export const describeQuorumRequestApiKey = 55
@@ -137,7 +137,7 @@ function writeDescribeQuorumRequestPartitionData(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeQuorumRequest.PartitionData.PartitionIndex'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

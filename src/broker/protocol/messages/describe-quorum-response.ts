@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeQuorumResponse's API key. */
 export const describeQuorumResponseApiKey = 55
@@ -51,7 +51,7 @@ export function writeDescribeQuorumResponse(w: ByteWriter, s: MessageInput<Descr
   const flexible = true
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeQuorumResponse.ErrorCode'))
   }
   if (version >= 2) {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -199,11 +199,11 @@ function writeDescribeQuorumResponsePartitionData(w: ByteWriter, s: MessageInput
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeQuorumResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeQuorumResponse.PartitionData.ErrorCode'))
   }
   if (version >= 2) {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -211,15 +211,15 @@ function writeDescribeQuorumResponsePartitionData(w: ByteWriter, s: MessageInput
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeQuorumResponse.PartitionData.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeQuorumResponse.PartitionData.LeaderEpoch'))
   }
   {
     const v = s.highWatermark === undefined ? 0n : s.highWatermark
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeQuorumResponse.PartitionData.HighWatermark'))
   }
   {
     const v = s.currentVoters === undefined ? [] : s.currentVoters
@@ -296,7 +296,7 @@ function writeDescribeQuorumResponseReplicaState(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.replicaId === undefined ? 0 : s.replicaId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeQuorumResponse.ReplicaState.ReplicaId'))
   }
   if (version >= 2) {
     const v = s.replicaDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.replicaDirectoryId
@@ -308,15 +308,15 @@ function writeDescribeQuorumResponseReplicaState(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.logEndOffset === undefined ? 0n : s.logEndOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeQuorumResponse.ReplicaState.LogEndOffset'))
   }
   if (version >= 1) {
     const v = s.lastFetchTimestamp === undefined ? -1n : s.lastFetchTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeQuorumResponse.ReplicaState.LastFetchTimestamp'))
   }
   if (version >= 1) {
     const v = s.lastCaughtUpTimestamp === undefined ? -1n : s.lastCaughtUpTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeQuorumResponse.ReplicaState.LastCaughtUpTimestamp'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -374,7 +374,7 @@ function writeDescribeQuorumResponseNode(w: ByteWriter, s: MessageInput<Describe
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeQuorumResponse.Node.NodeId'))
   }
   {
     const v = s.listeners === undefined ? [] : s.listeners
@@ -440,7 +440,7 @@ function writeDescribeQuorumResponseListener(w: ByteWriter, s: MessageInput<Desc
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'DescribeQuorumResponse.Listener.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

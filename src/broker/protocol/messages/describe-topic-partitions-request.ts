@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, readStructPresence, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, readStructPresence, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeTopicPartitionsRequest's API key. */
 export const describeTopicPartitionsRequestApiKey = 75
@@ -51,7 +51,7 @@ export function writeDescribeTopicPartitionsRequest(w: ByteWriter, s: MessageInp
   }
   {
     const v = s.responsePartitionLimit === undefined ? 2000 : s.responsePartitionLimit
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsRequest.ResponsePartitionLimit'))
   }
   {
     const v = s.cursor === undefined ? null : s.cursor
@@ -162,7 +162,7 @@ function writeDescribeTopicPartitionsRequestCursor(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsRequest.Cursor.PartitionIndex'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

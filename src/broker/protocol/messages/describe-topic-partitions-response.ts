@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, readStructPresence, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, readStructPresence, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeTopicPartitionsResponse's API key. */
 export const describeTopicPartitionsResponseApiKey = 75
@@ -47,7 +47,7 @@ export function writeDescribeTopicPartitionsResponse(w: ByteWriter, s: MessageIn
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -127,7 +127,7 @@ function writeDescribeTopicPartitionsResponseTopic(w: ByteWriter, s: MessageInpu
   const flexible = true
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic.ErrorCode'))
   }
   {
     const v = s.name === undefined ? "" : s.name
@@ -147,7 +147,7 @@ function writeDescribeTopicPartitionsResponseTopic(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.topicAuthorizedOperations === undefined ? -2147483648 : s.topicAuthorizedOperations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponseTopic.TopicAuthorizedOperations'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -229,39 +229,39 @@ function writeDescribeTopicPartitionsResponsePartition(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.ErrorCode'))
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.PartitionIndex'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.LeaderEpoch'))
   }
   {
     const v = s.replicaNodes === undefined ? [] : s.replicaNodes
-    writeArray(w, v, flexible, false, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.ReplicaNodes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.ReplicaNodes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.ReplicaNodes[]')))
   }
   {
     const v = s.isrNodes === undefined ? [] : s.isrNodes
-    writeArray(w, v, flexible, false, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.IsrNodes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.IsrNodes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.IsrNodes[]')))
   }
   {
     const v = s.eligibleLeaderReplicas === undefined ? null : s.eligibleLeaderReplicas
-    writeArray(w, v, flexible, true, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.EligibleLeaderReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, true, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.EligibleLeaderReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.EligibleLeaderReplicas[]')))
   }
   {
     const v = s.lastKnownElr === undefined ? null : s.lastKnownElr
-    writeArray(w, v, flexible, true, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.LastKnownElr', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, true, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.LastKnownElr', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.LastKnownElr[]')))
   }
   {
     const v = s.offlineReplicas === undefined ? [] : s.offlineReplicas
-    writeArray(w, v, flexible, false, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.OfflineReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.OfflineReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.DescribeTopicPartitionsResponsePartition.OfflineReplicas[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -323,7 +323,7 @@ function writeDescribeTopicPartitionsResponseCursor(w: ByteWriter, s: MessageInp
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTopicPartitionsResponse.Cursor.PartitionIndex'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

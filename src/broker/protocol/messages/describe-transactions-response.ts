@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeTransactionsResponse's API key. */
 export const describeTransactionsResponseApiKey = 65
@@ -43,7 +43,7 @@ export function writeDescribeTransactionsResponse(w: ByteWriter, s: MessageInput
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTransactionsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.transactionStates === undefined ? [] : s.transactionStates
@@ -120,7 +120,7 @@ function writeDescribeTransactionsResponseTransactionState(w: ByteWriter, s: Mes
   const flexible = true
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeTransactionsResponse.TransactionState.ErrorCode'))
   }
   {
     const v = s.transactionalId === undefined ? "" : s.transactionalId
@@ -132,19 +132,19 @@ function writeDescribeTransactionsResponseTransactionState(w: ByteWriter, s: Mes
   }
   {
     const v = s.transactionTimeoutMs === undefined ? 0 : s.transactionTimeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeTransactionsResponse.TransactionState.TransactionTimeoutMs'))
   }
   {
     const v = s.transactionStartTimeMs === undefined ? 0n : s.transactionStartTimeMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeTransactionsResponse.TransactionState.TransactionStartTimeMs'))
   }
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'DescribeTransactionsResponse.TransactionState.ProducerId'))
   }
   {
     const v = s.producerEpoch === undefined ? 0 : s.producerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeTransactionsResponse.TransactionState.ProducerEpoch'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -208,7 +208,7 @@ function writeDescribeTransactionsResponseTopicData(w: ByteWriter, s: MessageInp
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'DescribeTransactionsResponse.TopicData.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'DescribeTransactionsResponse.TopicData.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'DescribeTransactionsResponse.TopicData.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** DescribeUserScramCredentialsResponse's API key. */
 export const describeUserScramCredentialsResponseApiKey = 50
@@ -51,11 +51,11 @@ export function writeDescribeUserScramCredentialsResponse(w: ByteWriter, s: Mess
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeUserScramCredentialsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeUserScramCredentialsResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -126,7 +126,7 @@ function writeDescribeUserScramCredentialsResponseDescribeUserScramCredentialsRe
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -186,11 +186,11 @@ function writeDescribeUserScramCredentialsResponseCredentialInfo(w: ByteWriter, 
   const flexible = true
   {
     const v = s.mechanism === undefined ? 0 : s.mechanism
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'DescribeUserScramCredentialsResponse.CredentialInfo.Mechanism'))
   }
   {
     const v = s.iterations === undefined ? 0 : s.iterations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'DescribeUserScramCredentialsResponse.CredentialInfo.Iterations'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ElectLeadersRequest's API key. */
 export const electLeadersRequestApiKey = 43
@@ -47,7 +47,7 @@ export function writeElectLeadersRequest(w: ByteWriter, s: MessageInput<ElectLea
   const flexible = version >= 2
   if (version >= 1) {
     const v = s.electionType === undefined ? 0 : s.electionType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'ElectLeadersRequest.ElectionType'))
   } else {
     if (s.electionType !== undefined && !(s.electionType === 0)) {
       throw new UnsupportedVersionError(`ElectLeadersRequest.ElectionType is not in version ${version} of ElectLeadersRequest (versions 1+) and holds a non-default value`)
@@ -59,7 +59,7 @@ export function writeElectLeadersRequest(w: ByteWriter, s: MessageInput<ElectLea
   }
   {
     const v = s.timeoutMs === undefined ? 60000 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ElectLeadersRequest.TimeoutMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -115,7 +115,7 @@ function writeElectLeadersRequestTopicPartitions(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ElectLeadersRequest.TopicPartitions.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ElectLeadersRequest.TopicPartitions.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ElectLeadersRequest.TopicPartitions.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ElectLeadersResponse's API key. */
 export const electLeadersResponseApiKey = 43
@@ -47,11 +47,11 @@ export function writeElectLeadersResponse(w: ByteWriter, s: MessageInput<ElectLe
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ElectLeadersResponse.ThrottleTimeMs'))
   }
   if (version >= 1) {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ElectLeadersResponse.ErrorCode'))
   } else {
     if (s.errorCode !== undefined && !(s.errorCode === 0)) {
       throw new UnsupportedVersionError(`ElectLeadersResponse.ErrorCode is not in version ${version} of ElectLeadersResponse (versions 1+) and holds a non-default value`)
@@ -168,11 +168,11 @@ function writeElectLeadersResponsePartitionResult(w: ByteWriter, s: MessageInput
   const flexible = version >= 2
   {
     const v = s.partitionId === undefined ? 0 : s.partitionId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ElectLeadersResponse.PartitionResult.PartitionId'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ElectLeadersResponse.PartitionResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage

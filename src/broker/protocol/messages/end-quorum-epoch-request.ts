@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** EndQuorumEpochRequest's API key. */
 export const endQuorumEpochRequestApiKey = 54
@@ -172,19 +172,19 @@ function writeEndQuorumEpochRequestPartitionData(w: ByteWriter, s: MessageInput<
   const flexible = version >= 1
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochRequest.PartitionData.PartitionIndex'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochRequest.PartitionData.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochRequest.PartitionData.LeaderEpoch'))
   }
   if (version <= 0) {
     const v = s.preferredSuccessors === undefined ? [] : s.preferredSuccessors
-    writeArray(w, v, flexible, false, 'EndQuorumEpochRequest.PartitionData.PreferredSuccessors', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'EndQuorumEpochRequest.PartitionData.PreferredSuccessors', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'EndQuorumEpochRequest.PartitionData.PreferredSuccessors[]')))
   }
   if (version >= 1) {
     const v = s.preferredCandidates === undefined ? [] : s.preferredCandidates
@@ -245,7 +245,7 @@ function writeEndQuorumEpochRequestReplicaInfo(w: ByteWriter, s: MessageInput<En
   const flexible = true
   {
     const v = s.candidateId === undefined ? 0 : s.candidateId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochRequest.ReplicaInfo.CandidateId'))
   }
   {
     const v = s.candidateDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.candidateDirectoryId
@@ -312,7 +312,7 @@ function writeEndQuorumEpochRequestLeaderEndpoint(w: ByteWriter, s: MessageInput
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'EndQuorumEpochRequest.LeaderEndpoint.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

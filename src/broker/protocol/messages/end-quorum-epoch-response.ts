@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** EndQuorumEpochResponse's API key. */
 export const endQuorumEpochResponseApiKey = 54
@@ -47,7 +47,7 @@ export function writeEndQuorumEpochResponse(w: ByteWriter, s: MessageInput<EndQu
   const flexible = version >= 1
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'EndQuorumEpochResponse.ErrorCode'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -178,19 +178,19 @@ function writeEndQuorumEpochResponsePartitionData(w: ByteWriter, s: MessageInput
   const flexible = version >= 1
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'EndQuorumEpochResponse.PartitionData.ErrorCode'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochResponse.PartitionData.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochResponse.PartitionData.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -246,7 +246,7 @@ function writeEndQuorumEpochResponseNodeEndpoint(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'EndQuorumEpochResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -254,7 +254,7 @@ function writeEndQuorumEpochResponseNodeEndpoint(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'EndQuorumEpochResponse.NodeEndpoint.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

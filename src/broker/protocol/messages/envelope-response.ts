@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** EnvelopeResponse's API key. */
 export const envelopeResponseApiKey = 58
@@ -48,7 +48,7 @@ export function writeEnvelopeResponse(w: ByteWriter, s: MessageInput<EnvelopeRes
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'EnvelopeResponse.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt64, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ExpireDelegationTokenRequest's API key. */
 export const expireDelegationTokenRequestApiKey = 40
@@ -47,7 +47,7 @@ export function writeExpireDelegationTokenRequest(w: ByteWriter, s: MessageInput
   }
   {
     const v = s.expiryTimePeriodMs === undefined ? 0n : s.expiryTimePeriodMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ExpireDelegationTokenRequest.ExpiryTimePeriodMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** FetchRequest's API key. */
 export const fetchRequestApiKey = 1
@@ -83,7 +83,7 @@ export function writeFetchRequest(w: ByteWriter, s: MessageInput<FetchRequest>, 
   const flexible = version >= 12
   if (version <= 14) {
     const v = s.replicaId === undefined ? -1 : s.replicaId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.ReplicaId'))
   } else {
     if (s.replicaId !== undefined && !(s.replicaId === -1)) {
       throw new UnsupportedVersionError(`FetchRequest.ReplicaId is not in version ${version} of FetchRequest (versions 0-14) and holds a non-default value`)
@@ -96,27 +96,27 @@ export function writeFetchRequest(w: ByteWriter, s: MessageInput<FetchRequest>, 
   }
   {
     const v = s.maxWaitMs === undefined ? 0 : s.maxWaitMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.MaxWaitMs'))
   }
   {
     const v = s.minBytes === undefined ? 0 : s.minBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.MinBytes'))
   }
   if (version >= 3) {
     const v = s.maxBytes === undefined ? 2147483647 : s.maxBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.MaxBytes'))
   }
   if (version >= 4) {
     const v = s.isolationLevel === undefined ? 0 : s.isolationLevel
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'FetchRequest.IsolationLevel'))
   }
   if (version >= 7) {
     const v = s.sessionId === undefined ? 0 : s.sessionId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.SessionId'))
   }
   if (version >= 7) {
     const v = s.sessionEpoch === undefined ? -1 : s.sessionEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.SessionEpoch'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -226,11 +226,11 @@ function writeFetchRequestReplicaState(w: ByteWriter, s: MessageInput<FetchReque
   const flexible = true
   {
     const v = s.replicaId === undefined ? -1 : s.replicaId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.ReplicaState.ReplicaId'))
   }
   {
     const v = s.replicaEpoch === undefined ? -1n : s.replicaEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchRequest.ReplicaState.ReplicaEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -366,19 +366,19 @@ function writeFetchRequestFetchPartition(w: ByteWriter, s: MessageInput<FetchReq
   const flexible = version >= 12
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.FetchPartition.Partition'))
   }
   if (version >= 9) {
     const v = s.currentLeaderEpoch === undefined ? -1 : s.currentLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.FetchPartition.CurrentLeaderEpoch'))
   }
   {
     const v = s.fetchOffset === undefined ? 0n : s.fetchOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchRequest.FetchPartition.FetchOffset'))
   }
   if (version >= 12) {
     const v = s.lastFetchedEpoch === undefined ? -1 : s.lastFetchedEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.FetchPartition.LastFetchedEpoch'))
   } else {
     if (s.lastFetchedEpoch !== undefined && !(s.lastFetchedEpoch === -1)) {
       throw new UnsupportedVersionError(`FetchRequest.FetchPartition.LastFetchedEpoch is not in version ${version} of FetchRequest (versions 12+) and holds a non-default value`)
@@ -386,11 +386,11 @@ function writeFetchRequestFetchPartition(w: ByteWriter, s: MessageInput<FetchReq
   }
   if (version >= 5) {
     const v = s.logStartOffset === undefined ? -1n : s.logStartOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchRequest.FetchPartition.LogStartOffset'))
   }
   {
     const v = s.partitionMaxBytes === undefined ? 0 : s.partitionMaxBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchRequest.FetchPartition.PartitionMaxBytes'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -473,7 +473,7 @@ function writeFetchRequestForgottenTopic(w: ByteWriter, s: MessageInput<FetchReq
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'FetchRequest.ForgottenTopic.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'FetchRequest.ForgottenTopic.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'FetchRequest.ForgottenTopic.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** FetchResponse's API key. */
 export const fetchResponseApiKey = 1
@@ -55,15 +55,15 @@ export function writeFetchResponse(w: ByteWriter, s: MessageInput<FetchResponse>
   const flexible = version >= 12
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.ThrottleTimeMs'))
   }
   if (version >= 7) {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'FetchResponse.ErrorCode'))
   }
   if (version >= 7) {
     const v = s.sessionId === undefined ? 0 : s.sessionId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.SessionId'))
   } else {
     if (s.sessionId !== undefined && !(s.sessionId === 0)) {
       throw new UnsupportedVersionError(`FetchResponse.SessionId is not in version ${version} of FetchResponse (versions 7+) and holds a non-default value`)
@@ -247,23 +247,23 @@ function writeFetchResponsePartitionData(w: ByteWriter, s: MessageInput<FetchRes
   const flexible = version >= 12
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'FetchResponse.PartitionData.ErrorCode'))
   }
   {
     const v = s.highWatermark === undefined ? 0n : s.highWatermark
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchResponse.PartitionData.HighWatermark'))
   }
   if (version >= 4) {
     const v = s.lastStableOffset === undefined ? -1n : s.lastStableOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchResponse.PartitionData.LastStableOffset'))
   }
   if (version >= 5) {
     const v = s.logStartOffset === undefined ? -1n : s.logStartOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchResponse.PartitionData.LogStartOffset'))
   }
   if (!(version >= 12)) {
     if (s.divergingEpoch !== undefined && !(s.divergingEpoch !== null && isDefaultFetchResponseEpochEndOffset(s.divergingEpoch))) {
@@ -286,7 +286,7 @@ function writeFetchResponsePartitionData(w: ByteWriter, s: MessageInput<FetchRes
   }
   if (version >= 11) {
     const v = s.preferredReadReplica === undefined ? -1 : s.preferredReadReplica
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.PartitionData.PreferredReadReplica'))
   } else {
     if (s.preferredReadReplica !== undefined && !(s.preferredReadReplica === -1)) {
       throw new UnsupportedVersionError(`FetchResponse.PartitionData.PreferredReadReplica is not in version ${version} of FetchResponse (versions 11+) and holds a non-default value`)
@@ -390,11 +390,11 @@ function writeFetchResponseEpochEndOffset(w: ByteWriter, s: MessageInput<FetchRe
   const flexible = true
   {
     const v = s.epoch === undefined ? -1 : s.epoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.EpochEndOffset.Epoch'))
   }
   {
     const v = s.endOffset === undefined ? -1n : s.endOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchResponse.EpochEndOffset.EndOffset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -445,11 +445,11 @@ function writeFetchResponseLeaderIdAndEpoch(w: ByteWriter, s: MessageInput<Fetch
   const flexible = true
   {
     const v = s.leaderId === undefined ? -1 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.LeaderIdAndEpoch.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.LeaderIdAndEpoch.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -500,11 +500,11 @@ function writeFetchResponseSnapshotId(w: ByteWriter, s: MessageInput<FetchRespon
   const flexible = true
   {
     const v = s.endOffset === undefined ? -1n : s.endOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchResponse.SnapshotId.EndOffset'))
   }
   {
     const v = s.epoch === undefined ? -1 : s.epoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.SnapshotId.Epoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -554,11 +554,11 @@ function writeFetchResponseAbortedTransaction(w: ByteWriter, s: MessageInput<Fet
   const flexible = version >= 12
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchResponse.AbortedTransaction.ProducerId'))
   }
   {
     const v = s.firstOffset === undefined ? 0n : s.firstOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchResponse.AbortedTransaction.FirstOffset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -615,7 +615,7 @@ function writeFetchResponseNodeEndpoint(w: ByteWriter, s: MessageInput<FetchResp
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -623,7 +623,7 @@ function writeFetchResponseNodeEndpoint(w: ByteWriter, s: MessageInput<FetchResp
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchResponse.NodeEndpoint.Port'))
   }
   {
     const v = s.rack === undefined ? null : s.rack

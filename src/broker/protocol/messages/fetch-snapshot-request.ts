@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** FetchSnapshotRequest's API key. */
 export const fetchSnapshotRequestApiKey = 59
@@ -51,11 +51,11 @@ export function writeFetchSnapshotRequest(w: ByteWriter, s: MessageInput<FetchSn
   const flexible = true
   {
     const v = s.replicaId === undefined ? -1 : s.replicaId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotRequest.ReplicaId'))
   }
   {
     const v = s.maxBytes === undefined ? 2147483647 : s.maxBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotRequest.MaxBytes'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -185,11 +185,11 @@ function writeFetchSnapshotRequestPartitionSnapshot(w: ByteWriter, s: MessageInp
   const flexible = true
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotRequest.PartitionSnapshot.Partition'))
   }
   {
     const v = s.currentLeaderEpoch === undefined ? 0 : s.currentLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotRequest.PartitionSnapshot.CurrentLeaderEpoch'))
   }
   {
     const v = s.snapshotId === undefined ? defaultFetchSnapshotRequestSnapshotId() : s.snapshotId
@@ -197,7 +197,7 @@ function writeFetchSnapshotRequestPartitionSnapshot(w: ByteWriter, s: MessageInp
   }
   {
     const v = s.position === undefined ? 0n : s.position
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchSnapshotRequest.PartitionSnapshot.Position'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -261,11 +261,11 @@ function writeFetchSnapshotRequestSnapshotId(w: ByteWriter, s: MessageInput<Fetc
   const flexible = true
   {
     const v = s.endOffset === undefined ? 0n : s.endOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchSnapshotRequest.SnapshotId.EndOffset'))
   }
   {
     const v = s.epoch === undefined ? 0 : s.epoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotRequest.SnapshotId.Epoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** FetchSnapshotResponse's API key. */
 export const fetchSnapshotResponseApiKey = 59
@@ -51,11 +51,11 @@ export function writeFetchSnapshotResponse(w: ByteWriter, s: MessageInput<FetchS
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'FetchSnapshotResponse.ErrorCode'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -199,11 +199,11 @@ function writeFetchSnapshotResponsePartitionSnapshot(w: ByteWriter, s: MessageIn
   const flexible = true
   {
     const v = s.index === undefined ? 0 : s.index
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotResponse.PartitionSnapshot.Index'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'FetchSnapshotResponse.PartitionSnapshot.ErrorCode'))
   }
   {
     const v = s.snapshotId === undefined ? defaultFetchSnapshotResponseSnapshotId() : s.snapshotId
@@ -211,11 +211,11 @@ function writeFetchSnapshotResponsePartitionSnapshot(w: ByteWriter, s: MessageIn
   }
   {
     const v = s.size === undefined ? 0n : s.size
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchSnapshotResponse.PartitionSnapshot.Size'))
   }
   {
     const v = s.position === undefined ? 0n : s.position
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchSnapshotResponse.PartitionSnapshot.Position'))
   }
   {
     const v = s.unalignedRecords === undefined ? null : s.unalignedRecords
@@ -284,11 +284,11 @@ function writeFetchSnapshotResponseSnapshotId(w: ByteWriter, s: MessageInput<Fet
   const flexible = true
   {
     const v = s.endOffset === undefined ? 0n : s.endOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'FetchSnapshotResponse.SnapshotId.EndOffset'))
   }
   {
     const v = s.epoch === undefined ? 0 : s.epoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotResponse.SnapshotId.Epoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -339,11 +339,11 @@ function writeFetchSnapshotResponseLeaderIdAndEpoch(w: ByteWriter, s: MessageInp
   const flexible = true
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotResponse.LeaderIdAndEpoch.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotResponse.LeaderIdAndEpoch.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -398,7 +398,7 @@ function writeFetchSnapshotResponseNodeEndpoint(w: ByteWriter, s: MessageInput<F
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FetchSnapshotResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -406,7 +406,7 @@ function writeFetchSnapshotResponseNodeEndpoint(w: ByteWriter, s: MessageInput<F
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'FetchSnapshotResponse.NodeEndpoint.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

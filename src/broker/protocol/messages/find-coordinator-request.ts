@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** FindCoordinatorRequest's API key. */
 export const findCoordinatorRequestApiKey = 10
@@ -55,7 +55,7 @@ export function writeFindCoordinatorRequest(w: ByteWriter, s: MessageInput<FindC
   }
   if (version >= 1) {
     const v = s.keyType === undefined ? 0 : s.keyType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'FindCoordinatorRequest.KeyType'))
   } else {
     if (s.keyType !== undefined && !(s.keyType === 0)) {
       throw new UnsupportedVersionError(`FindCoordinatorRequest.KeyType is not in version ${version} of FindCoordinatorRequest (versions 1+) and holds a non-default value`)

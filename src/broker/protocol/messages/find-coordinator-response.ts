@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** FindCoordinatorResponse's API key. */
 export const findCoordinatorResponseApiKey = 10
@@ -63,11 +63,11 @@ export function writeFindCoordinatorResponse(w: ByteWriter, s: MessageInput<Find
   const flexible = version >= 3
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FindCoordinatorResponse.ThrottleTimeMs'))
   }
   if (version <= 3) {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'FindCoordinatorResponse.ErrorCode'))
   } else {
     if (s.errorCode !== undefined && !(s.errorCode === 0)) {
       throw new UnsupportedVersionError(`FindCoordinatorResponse.ErrorCode is not in version ${version} of FindCoordinatorResponse (versions 0-3) and holds a non-default value`)
@@ -79,7 +79,7 @@ export function writeFindCoordinatorResponse(w: ByteWriter, s: MessageInput<Find
   }
   if (version <= 3) {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FindCoordinatorResponse.NodeId'))
   } else {
     if (s.nodeId !== undefined && !(s.nodeId === 0)) {
       throw new UnsupportedVersionError(`FindCoordinatorResponse.NodeId is not in version ${version} of FindCoordinatorResponse (versions 0-3) and holds a non-default value`)
@@ -95,7 +95,7 @@ export function writeFindCoordinatorResponse(w: ByteWriter, s: MessageInput<Find
   }
   if (version <= 3) {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FindCoordinatorResponse.Port'))
   } else {
     if (s.port !== undefined && !(s.port === 0)) {
       throw new UnsupportedVersionError(`FindCoordinatorResponse.Port is not in version ${version} of FindCoordinatorResponse (versions 0-3) and holds a non-default value`)
@@ -195,7 +195,7 @@ function writeFindCoordinatorResponseCoordinator(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FindCoordinatorResponse.Coordinator.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -203,11 +203,11 @@ function writeFindCoordinatorResponseCoordinator(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'FindCoordinatorResponse.Coordinator.Port'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'FindCoordinatorResponse.Coordinator.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** GetTelemetrySubscriptionsResponse's API key. */
 export const getTelemetrySubscriptionsResponseApiKey = 71
@@ -72,11 +72,11 @@ export function writeGetTelemetrySubscriptionsResponse(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'GetTelemetrySubscriptionsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'GetTelemetrySubscriptionsResponse.ErrorCode'))
   }
   {
     const v = s.clientInstanceId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.clientInstanceId
@@ -84,19 +84,19 @@ export function writeGetTelemetrySubscriptionsResponse(w: ByteWriter, s: Message
   }
   {
     const v = s.subscriptionId === undefined ? 0 : s.subscriptionId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'GetTelemetrySubscriptionsResponse.SubscriptionId'))
   }
   {
     const v = s.acceptedCompressionTypes === undefined ? [] : s.acceptedCompressionTypes
-    writeArray(w, v, flexible, false, 'GetTelemetrySubscriptionsResponse.AcceptedCompressionTypes', (w, e) => w.int8(e))
+    writeArray(w, v, flexible, false, 'GetTelemetrySubscriptionsResponse.AcceptedCompressionTypes', (w, e) => w.int8(checkInt(e, -128, 127, 'GetTelemetrySubscriptionsResponse.AcceptedCompressionTypes[]')))
   }
   {
     const v = s.pushIntervalMs === undefined ? 0 : s.pushIntervalMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'GetTelemetrySubscriptionsResponse.PushIntervalMs'))
   }
   {
     const v = s.telemetryMaxBytes === undefined ? 0 : s.telemetryMaxBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'GetTelemetrySubscriptionsResponse.TelemetryMaxBytes'))
   }
   {
     const v = s.deltaTemporality === undefined ? false : s.deltaTemporality

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** HeartbeatRequest's API key. */
 export const heartbeatRequestApiKey = 12
@@ -55,7 +55,7 @@ export function writeHeartbeatRequest(w: ByteWriter, s: MessageInput<HeartbeatRe
   }
   {
     const v = s.generationId === undefined ? 0 : s.generationId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'HeartbeatRequest.GenerationId'))
   }
   {
     const v = s.memberId === undefined ? "" : s.memberId

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** IncrementalAlterConfigsRequest's API key. */
 export const incrementalAlterConfigsRequestApiKey = 44
@@ -100,7 +100,7 @@ function writeIncrementalAlterConfigsRequestAlterConfigsResource(w: ByteWriter, 
   const flexible = version >= 1
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'IncrementalAlterConfigsRequest.AlterConfigsResource.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName
@@ -166,7 +166,7 @@ function writeIncrementalAlterConfigsRequestAlterableConfig(w: ByteWriter, s: Me
   }
   {
     const v = s.configOperation === undefined ? 0 : s.configOperation
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'IncrementalAlterConfigsRequest.AlterableConfig.ConfigOperation'))
   }
   {
     const v = s.value === undefined ? "" : s.value

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** IncrementalAlterConfigsResponse's API key. */
 export const incrementalAlterConfigsResponseApiKey = 44
@@ -43,7 +43,7 @@ export function writeIncrementalAlterConfigsResponse(w: ByteWriter, s: MessageIn
   const flexible = version >= 1
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'IncrementalAlterConfigsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.responses === undefined ? [] : s.responses
@@ -104,7 +104,7 @@ function writeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(w: Byt
   const flexible = version >= 1
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'IncrementalAlterConfigsResponse.AlterConfigsResourceResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -112,7 +112,7 @@ function writeIncrementalAlterConfigsResponseAlterConfigsResourceResponse(w: Byt
   }
   {
     const v = s.resourceType === undefined ? 0 : s.resourceType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'IncrementalAlterConfigsResponse.AlterConfigsResourceResponse.ResourceType'))
   }
   {
     const v = s.resourceName === undefined ? "" : s.resourceName

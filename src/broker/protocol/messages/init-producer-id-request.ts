@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** InitProducerIdRequest's API key. */
 export const initProducerIdRequestApiKey = 22
@@ -55,11 +55,11 @@ export function writeInitProducerIdRequest(w: ByteWriter, s: MessageInput<InitPr
   }
   {
     const v = s.transactionTimeoutMs === undefined ? 0 : s.transactionTimeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'InitProducerIdRequest.TransactionTimeoutMs'))
   }
   if (version >= 3) {
     const v = s.producerId === undefined ? -1n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'InitProducerIdRequest.ProducerId'))
   } else {
     if (s.producerId !== undefined && !(s.producerId === -1n)) {
       throw new UnsupportedVersionError(`InitProducerIdRequest.ProducerId is not in version ${version} of InitProducerIdRequest (versions 3+) and holds a non-default value`)
@@ -67,7 +67,7 @@ export function writeInitProducerIdRequest(w: ByteWriter, s: MessageInput<InitPr
   }
   if (version >= 3) {
     const v = s.producerEpoch === undefined ? -1 : s.producerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'InitProducerIdRequest.ProducerEpoch'))
   } else {
     if (s.producerEpoch !== undefined && !(s.producerEpoch === -1)) {
       throw new UnsupportedVersionError(`InitProducerIdRequest.ProducerEpoch is not in version ${version} of InitProducerIdRequest (versions 3+) and holds a non-default value`)

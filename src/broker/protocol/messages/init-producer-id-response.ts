@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** InitProducerIdResponse's API key. */
 export const initProducerIdResponseApiKey = 22
@@ -51,19 +51,19 @@ export function writeInitProducerIdResponse(w: ByteWriter, s: MessageInput<InitP
   const flexible = version >= 2
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'InitProducerIdResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'InitProducerIdResponse.ErrorCode'))
   }
   {
     const v = s.producerId === undefined ? -1n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'InitProducerIdResponse.ProducerId'))
   }
   {
     const v = s.producerEpoch === undefined ? 0 : s.producerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'InitProducerIdResponse.ProducerEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** InitializeShareGroupStateRequest's API key. */
 export const initializeShareGroupStateRequestApiKey = 83
@@ -154,15 +154,15 @@ function writeInitializeShareGroupStateRequestPartitionData(w: ByteWriter, s: Me
   const flexible = true
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'InitializeShareGroupStateRequest.PartitionData.Partition'))
   }
   {
     const v = s.stateEpoch === undefined ? 0 : s.stateEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'InitializeShareGroupStateRequest.PartitionData.StateEpoch'))
   }
   {
     const v = s.startOffset === undefined ? 0n : s.startOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'InitializeShareGroupStateRequest.PartitionData.StartOffset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

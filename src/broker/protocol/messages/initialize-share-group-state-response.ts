@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** InitializeShareGroupStateResponse's API key. */
 export const initializeShareGroupStateResponseApiKey = 83
@@ -145,11 +145,11 @@ function writeInitializeShareGroupStateResponsePartitionResult(w: ByteWriter, s:
   const flexible = true
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'InitializeShareGroupStateResponse.PartitionResult.Partition'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'InitializeShareGroupStateResponse.PartitionResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage

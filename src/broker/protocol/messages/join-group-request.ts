@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** JoinGroupRequest's API key. */
 export const joinGroupRequestApiKey = 11
@@ -71,11 +71,11 @@ export function writeJoinGroupRequest(w: ByteWriter, s: MessageInput<JoinGroupRe
   }
   {
     const v = s.sessionTimeoutMs === undefined ? 0 : s.sessionTimeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'JoinGroupRequest.SessionTimeoutMs'))
   }
   if (version >= 1) {
     const v = s.rebalanceTimeoutMs === undefined ? -1 : s.rebalanceTimeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'JoinGroupRequest.RebalanceTimeoutMs'))
   }
   {
     const v = s.memberId === undefined ? "" : s.memberId

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** JoinGroupResponse's API key. */
 export const joinGroupResponseApiKey = 11
@@ -71,15 +71,15 @@ export function writeJoinGroupResponse(w: ByteWriter, s: MessageInput<JoinGroupR
   const flexible = version >= 6
   if (version >= 2) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'JoinGroupResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'JoinGroupResponse.ErrorCode'))
   }
   {
     const v = s.generationId === undefined ? -1 : s.generationId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'JoinGroupResponse.GenerationId'))
   }
   if (version >= 7) {
     const v = s.protocolType === undefined ? null : s.protocolType

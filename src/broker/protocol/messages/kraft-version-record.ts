@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** KRaftVersionRecord's valid versions (the spec's validVersions). */
 export const kRaftVersionRecordVersions = { min: 0, max: 0 } as const
@@ -42,11 +42,11 @@ export function writeKRaftVersionRecord(w: ByteWriter, s: MessageInput<KRaftVers
   const flexible = true
   {
     const v = s.version === undefined ? 0 : s.version
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'KRaftVersionRecord.Version'))
   }
   {
     const v = s.kRaftVersion === undefined ? 0 : s.kRaftVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'KRaftVersionRecord.KRaftVersion'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

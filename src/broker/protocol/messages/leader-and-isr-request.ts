@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** LeaderAndIsrRequest's API key. */
 export const leaderAndIsrRequestApiKey = 4
@@ -67,7 +67,7 @@ export function writeLeaderAndIsrRequest(w: ByteWriter, s: MessageInput<LeaderAn
   const flexible = version >= 4
   {
     const v = s.controllerId === undefined ? 0 : s.controllerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.ControllerId'))
   }
   if (version >= 7) {
     const v = s.isKRaftController === undefined ? false : s.isKRaftController
@@ -79,15 +79,15 @@ export function writeLeaderAndIsrRequest(w: ByteWriter, s: MessageInput<LeaderAn
   }
   {
     const v = s.controllerEpoch === undefined ? 0 : s.controllerEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.ControllerEpoch'))
   }
   if (version >= 2) {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'LeaderAndIsrRequest.BrokerEpoch'))
   }
   if (version >= 5) {
     const v = s.type === undefined ? 0 : s.type
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'LeaderAndIsrRequest.Type'))
   } else {
     if (s.type !== undefined && !(s.type === 0)) {
       throw new UnsupportedVersionError(`LeaderAndIsrRequest.Type is not in version ${version} of LeaderAndIsrRequest (versions 5+) and holds a non-default value`)
@@ -220,39 +220,39 @@ function writeLeaderAndIsrRequestLeaderAndIsrPartitionState(w: ByteWriter, s: Me
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.PartitionIndex'))
   }
   {
     const v = s.controllerEpoch === undefined ? 0 : s.controllerEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.ControllerEpoch'))
   }
   {
     const v = s.leader === undefined ? 0 : s.leader
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.Leader'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.LeaderEpoch'))
   }
   {
     const v = s.isr === undefined ? [] : s.isr
-    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.Isr', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.Isr', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.Isr[]')))
   }
   {
     const v = s.partitionEpoch === undefined ? 0 : s.partitionEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.PartitionEpoch'))
   }
   {
     const v = s.replicas === undefined ? [] : s.replicas
-    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.Replicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.Replicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.Replicas[]')))
   }
   if (version >= 3) {
     const v = s.addingReplicas === undefined ? [] : s.addingReplicas
-    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.AddingReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.AddingReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.AddingReplicas[]')))
   }
   if (version >= 3) {
     const v = s.removingReplicas === undefined ? [] : s.removingReplicas
-    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.RemovingReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.RemovingReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.RemovingReplicas[]')))
   }
   if (version >= 1) {
     const v = s.isNew === undefined ? false : s.isNew
@@ -260,7 +260,7 @@ function writeLeaderAndIsrRequestLeaderAndIsrPartitionState(w: ByteWriter, s: Me
   }
   if (version >= 6) {
     const v = s.leaderRecoveryState === undefined ? 0 : s.leaderRecoveryState
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'LeaderAndIsrRequest.LeaderAndIsrPartitionState.LeaderRecoveryState'))
   } else {
     if (s.leaderRecoveryState !== undefined && !(s.leaderRecoveryState === 0)) {
       throw new UnsupportedVersionError(`LeaderAndIsrRequest.LeaderAndIsrPartitionState.LeaderRecoveryState is not in version ${version} of LeaderAndIsrRequest (versions 6+) and holds a non-default value`)
@@ -401,7 +401,7 @@ function writeLeaderAndIsrRequestLeaderAndIsrLiveLeader(w: ByteWriter, s: Messag
   const flexible = version >= 4
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrLiveLeader.BrokerId'))
   }
   {
     const v = s.hostName === undefined ? "" : s.hostName
@@ -409,7 +409,7 @@ function writeLeaderAndIsrRequestLeaderAndIsrLiveLeader(w: ByteWriter, s: Messag
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrRequest.LeaderAndIsrLiveLeader.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** LeaderAndIsrResponse's API key. */
 export const leaderAndIsrResponseApiKey = 4
@@ -47,7 +47,7 @@ export function writeLeaderAndIsrResponse(w: ByteWriter, s: MessageInput<LeaderA
   const flexible = version >= 4
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'LeaderAndIsrResponse.ErrorCode'))
   }
   if (version <= 4) {
     const v = s.partitionErrors === undefined ? [] : s.partitionErrors
@@ -125,11 +125,11 @@ function writeLeaderAndIsrResponseLeaderAndIsrPartitionError(w: ByteWriter, s: M
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderAndIsrResponse.LeaderAndIsrPartitionError.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'LeaderAndIsrResponse.LeaderAndIsrPartitionError.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

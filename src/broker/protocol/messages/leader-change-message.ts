@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** LeaderChangeMessage's valid versions (the spec's validVersions). */
 export const leaderChangeMessageVersions = { min: 0, max: 1 } as const
@@ -49,11 +49,11 @@ export function writeLeaderChangeMessage(w: ByteWriter, s: MessageInput<LeaderCh
   const flexible = true
   {
     const v = s.version === undefined ? 0 : s.version
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'LeaderChangeMessage.Version'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderChangeMessage.LeaderId'))
   }
   {
     const v = s.voters === undefined ? [] : s.voters
@@ -112,7 +112,7 @@ function writeLeaderChangeMessageVoter(w: ByteWriter, s: MessageInput<LeaderChan
   const flexible = true
   {
     const v = s.voterId === undefined ? 0 : s.voterId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaderChangeMessage.Voter.VoterId'))
   }
   if (version >= 1) {
     const v = s.voterDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.voterDirectoryId

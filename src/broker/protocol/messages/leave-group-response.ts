@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** LeaveGroupResponse's API key. */
 export const leaveGroupResponseApiKey = 13
@@ -47,11 +47,11 @@ export function writeLeaveGroupResponse(w: ByteWriter, s: MessageInput<LeaveGrou
   const flexible = version >= 4
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'LeaveGroupResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'LeaveGroupResponse.ErrorCode'))
   }
   if (version >= 3) {
     const v = s.members === undefined ? [] : s.members
@@ -125,7 +125,7 @@ function writeLeaveGroupResponseMemberResponse(w: ByteWriter, s: MessageInput<Le
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'LeaveGroupResponse.MemberResponse.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ListOffsetsRequest's API key. */
 export const listOffsetsRequestApiKey = 2
@@ -51,11 +51,11 @@ export function writeListOffsetsRequest(w: ByteWriter, s: MessageInput<ListOffse
   const flexible = version >= 6
   {
     const v = s.replicaId === undefined ? 0 : s.replicaId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsRequest.ReplicaId'))
   }
   if (version >= 2) {
     const v = s.isolationLevel === undefined ? 0 : s.isolationLevel
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'ListOffsetsRequest.IsolationLevel'))
   } else {
     if (s.isolationLevel !== undefined && !(s.isolationLevel === 0)) {
       throw new UnsupportedVersionError(`ListOffsetsRequest.IsolationLevel is not in version ${version} of ListOffsetsRequest (versions 2+) and holds a non-default value`)
@@ -67,7 +67,7 @@ export function writeListOffsetsRequest(w: ByteWriter, s: MessageInput<ListOffse
   }
   if (version >= 10) {
     const v = s.timeoutMs === undefined ? 0 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsRequest.TimeoutMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -183,19 +183,19 @@ function writeListOffsetsRequestListOffsetsPartition(w: ByteWriter, s: MessageIn
   const flexible = version >= 6
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsRequest.ListOffsetsPartition.PartitionIndex'))
   }
   if (version >= 4) {
     const v = s.currentLeaderEpoch === undefined ? -1 : s.currentLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsRequest.ListOffsetsPartition.CurrentLeaderEpoch'))
   }
   {
     const v = s.timestamp === undefined ? 0n : s.timestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ListOffsetsRequest.ListOffsetsPartition.Timestamp'))
   }
   if (version <= 0) {
     const v = s.maxNumOffsets === undefined ? 1 : s.maxNumOffsets
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsRequest.ListOffsetsPartition.MaxNumOffsets'))
   } else {
     if (s.maxNumOffsets !== undefined && !(s.maxNumOffsets === 1)) {
       throw new UnsupportedVersionError(`ListOffsetsRequest.ListOffsetsPartition.MaxNumOffsets is not in version ${version} of ListOffsetsRequest (versions 0) and holds a non-default value`)

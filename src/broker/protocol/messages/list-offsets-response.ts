@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ListOffsetsResponse's API key. */
 export const listOffsetsResponseApiKey = 2
@@ -43,7 +43,7 @@ export function writeListOffsetsResponse(w: ByteWriter, s: MessageInput<ListOffs
   const flexible = version >= 6
   if (version >= 2) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -167,15 +167,15 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(w: ByteWriter, s: 
   const flexible = version >= 6
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsResponse.ListOffsetsPartitionResponse.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ListOffsetsResponse.ListOffsetsPartitionResponse.ErrorCode'))
   }
   if (version <= 0) {
     const v = s.oldStyleOffsets === undefined ? [] : s.oldStyleOffsets
-    writeArray(w, v, flexible, false, 'ListOffsetsResponse.ListOffsetsPartitionResponse.OldStyleOffsets', (w, e) => w.int64n(e))
+    writeArray(w, v, flexible, false, 'ListOffsetsResponse.ListOffsetsPartitionResponse.OldStyleOffsets', (w, e) => w.int64n(checkInt64(e, 'ListOffsetsResponse.ListOffsetsPartitionResponse.OldStyleOffsets[]')))
   } else {
     if (s.oldStyleOffsets !== undefined && !(s.oldStyleOffsets !== null && s.oldStyleOffsets.length === 0)) {
       throw new UnsupportedVersionError(`ListOffsetsResponse.ListOffsetsPartitionResponse.OldStyleOffsets is not in version ${version} of ListOffsetsResponse (versions 0) and holds a non-default value`)
@@ -183,7 +183,7 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(w: ByteWriter, s: 
   }
   if (version >= 1) {
     const v = s.timestamp === undefined ? -1n : s.timestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ListOffsetsResponse.ListOffsetsPartitionResponse.Timestamp'))
   } else {
     if (s.timestamp !== undefined && !(s.timestamp === -1n)) {
       throw new UnsupportedVersionError(`ListOffsetsResponse.ListOffsetsPartitionResponse.Timestamp is not in version ${version} of ListOffsetsResponse (versions 1+) and holds a non-default value`)
@@ -191,7 +191,7 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(w: ByteWriter, s: 
   }
   if (version >= 1) {
     const v = s.offset === undefined ? -1n : s.offset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ListOffsetsResponse.ListOffsetsPartitionResponse.Offset'))
   } else {
     if (s.offset !== undefined && !(s.offset === -1n)) {
       throw new UnsupportedVersionError(`ListOffsetsResponse.ListOffsetsPartitionResponse.Offset is not in version ${version} of ListOffsetsResponse (versions 1+) and holds a non-default value`)
@@ -199,7 +199,7 @@ function writeListOffsetsResponseListOffsetsPartitionResponse(w: ByteWriter, s: 
   }
   if (version >= 4) {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListOffsetsResponse.ListOffsetsPartitionResponse.LeaderEpoch'))
   } else {
     if (s.leaderEpoch !== undefined && !(s.leaderEpoch === -1)) {
       throw new UnsupportedVersionError(`ListOffsetsResponse.ListOffsetsPartitionResponse.LeaderEpoch is not in version ${version} of ListOffsetsResponse (versions 4+) and holds a non-default value`)

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ListPartitionReassignmentsRequest's API key. */
 export const listPartitionReassignmentsRequestApiKey = 46
@@ -43,7 +43,7 @@ export function writeListPartitionReassignmentsRequest(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.timeoutMs === undefined ? 60000 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListPartitionReassignmentsRequest.TimeoutMs'))
   }
   {
     const v = s.topics === undefined ? null : s.topics
@@ -101,7 +101,7 @@ function writeListPartitionReassignmentsRequestListPartitionReassignmentsTopics(
   }
   {
     const v = s.partitionIndexes === undefined ? [] : s.partitionIndexes
-    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsRequest.ListPartitionReassignmentsTopics.PartitionIndexes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsRequest.ListPartitionReassignmentsTopics.PartitionIndexes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ListPartitionReassignmentsRequest.ListPartitionReassignmentsTopics.PartitionIndexes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ListPartitionReassignmentsResponse's API key. */
 export const listPartitionReassignmentsResponseApiKey = 46
@@ -51,11 +51,11 @@ export function writeListPartitionReassignmentsResponse(w: ByteWriter, s: Messag
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListPartitionReassignmentsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ListPartitionReassignmentsResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -176,19 +176,19 @@ function writeListPartitionReassignmentsResponseOngoingPartitionReassignment(w: 
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.PartitionIndex'))
   }
   {
     const v = s.replicas === undefined ? [] : s.replicas
-    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.Replicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.Replicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.Replicas[]')))
   }
   {
     const v = s.addingReplicas === undefined ? [] : s.addingReplicas
-    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.AddingReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.AddingReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.AddingReplicas[]')))
   }
   {
     const v = s.removingReplicas === undefined ? [] : s.removingReplicas
-    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.RemovingReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.RemovingReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ListPartitionReassignmentsResponse.OngoingPartitionReassignment.RemovingReplicas[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

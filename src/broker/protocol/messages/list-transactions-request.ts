@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ListTransactionsRequest's API key. */
 export const listTransactionsRequestApiKey = 66
@@ -51,11 +51,11 @@ export function writeListTransactionsRequest(w: ByteWriter, s: MessageInput<List
   }
   {
     const v = s.producerIdFilters === undefined ? [] : s.producerIdFilters
-    writeArray(w, v, flexible, false, 'ListTransactionsRequest.ProducerIdFilters', (w, e) => w.int64n(e))
+    writeArray(w, v, flexible, false, 'ListTransactionsRequest.ProducerIdFilters', (w, e) => w.int64n(checkInt64(e, 'ListTransactionsRequest.ProducerIdFilters[]')))
   }
   if (version >= 1) {
     const v = s.durationFilter === undefined ? -1n : s.durationFilter
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ListTransactionsRequest.DurationFilter'))
   } else {
     if (s.durationFilter !== undefined && !(s.durationFilter === -1n)) {
       throw new UnsupportedVersionError(`ListTransactionsRequest.DurationFilter is not in version ${version} of ListTransactionsRequest (versions 1+) and holds a non-default value`)

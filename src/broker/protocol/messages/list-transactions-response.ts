@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ListTransactionsResponse's API key. */
 export const listTransactionsResponseApiKey = 66
@@ -51,11 +51,11 @@ export function writeListTransactionsResponse(w: ByteWriter, s: MessageInput<Lis
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ListTransactionsResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ListTransactionsResponse.ErrorCode'))
   }
   {
     const v = s.unknownStateFilters === undefined ? [] : s.unknownStateFilters
@@ -123,7 +123,7 @@ function writeListTransactionsResponseTransactionState(w: ByteWriter, s: Message
   }
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ListTransactionsResponse.TransactionState.ProducerId'))
   }
   {
     const v = s.transactionState === undefined ? "" : s.transactionState

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** MetadataResponse's API key. */
 export const metadataResponseApiKey = 3
@@ -59,7 +59,7 @@ export function writeMetadataResponse(w: ByteWriter, s: MessageInput<MetadataRes
   const flexible = version >= 9
   if (version >= 3) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.ThrottleTimeMs'))
   }
   {
     const v = s.brokers === undefined ? [] : s.brokers
@@ -71,7 +71,7 @@ export function writeMetadataResponse(w: ByteWriter, s: MessageInput<MetadataRes
   }
   if (version >= 1) {
     const v = s.controllerId === undefined ? -1 : s.controllerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.ControllerId'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -79,7 +79,7 @@ export function writeMetadataResponse(w: ByteWriter, s: MessageInput<MetadataRes
   }
   if ((version >= 8 && version <= 10)) {
     const v = s.clusterAuthorizedOperations === undefined ? -2147483648 : s.clusterAuthorizedOperations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.ClusterAuthorizedOperations'))
   } else {
     if (s.clusterAuthorizedOperations !== undefined && !(s.clusterAuthorizedOperations === -2147483648)) {
       throw new UnsupportedVersionError(`MetadataResponse.ClusterAuthorizedOperations is not in version ${version} of MetadataResponse (versions 8-10) and holds a non-default value`)
@@ -152,7 +152,7 @@ function writeMetadataResponseBroker(w: ByteWriter, s: MessageInput<MetadataResp
   const flexible = version >= 9
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.MetadataResponseBroker.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -160,7 +160,7 @@ function writeMetadataResponseBroker(w: ByteWriter, s: MessageInput<MetadataResp
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.MetadataResponseBroker.Port'))
   }
   if (version >= 1) {
     const v = s.rack === undefined ? null : s.rack
@@ -233,7 +233,7 @@ function writeMetadataResponseTopic(w: ByteWriter, s: MessageInput<MetadataRespo
   const flexible = version >= 9
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'MetadataResponse.MetadataResponseTopic.ErrorCode'))
   }
   {
     const v = s.name === undefined ? "" : s.name
@@ -253,7 +253,7 @@ function writeMetadataResponseTopic(w: ByteWriter, s: MessageInput<MetadataRespo
   }
   if (version >= 8) {
     const v = s.topicAuthorizedOperations === undefined ? -2147483648 : s.topicAuthorizedOperations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.MetadataResponseTopic.TopicAuthorizedOperations'))
   } else {
     if (s.topicAuthorizedOperations !== undefined && !(s.topicAuthorizedOperations === -2147483648)) {
       throw new UnsupportedVersionError(`MetadataResponse.MetadataResponseTopic.TopicAuthorizedOperations is not in version ${version} of MetadataResponse (versions 8+) and holds a non-default value`)
@@ -336,31 +336,31 @@ function writeMetadataResponsePartition(w: ByteWriter, s: MessageInput<MetadataR
   const flexible = version >= 9
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'MetadataResponse.MetadataResponsePartition.ErrorCode'))
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.MetadataResponsePartition.PartitionIndex'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.MetadataResponsePartition.LeaderId'))
   }
   if (version >= 7) {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'MetadataResponse.MetadataResponsePartition.LeaderEpoch'))
   }
   {
     const v = s.replicaNodes === undefined ? [] : s.replicaNodes
-    writeArray(w, v, flexible, false, 'MetadataResponse.MetadataResponsePartition.ReplicaNodes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'MetadataResponse.MetadataResponsePartition.ReplicaNodes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'MetadataResponse.MetadataResponsePartition.ReplicaNodes[]')))
   }
   {
     const v = s.isrNodes === undefined ? [] : s.isrNodes
-    writeArray(w, v, flexible, false, 'MetadataResponse.MetadataResponsePartition.IsrNodes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'MetadataResponse.MetadataResponsePartition.IsrNodes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'MetadataResponse.MetadataResponsePartition.IsrNodes[]')))
   }
   if (version >= 5) {
     const v = s.offlineReplicas === undefined ? [] : s.offlineReplicas
-    writeArray(w, v, flexible, false, 'MetadataResponse.MetadataResponsePartition.OfflineReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'MetadataResponse.MetadataResponsePartition.OfflineReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'MetadataResponse.MetadataResponsePartition.OfflineReplicas[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** OffsetCommitRequest's API key. */
 export const offsetCommitRequestApiKey = 8
@@ -63,7 +63,7 @@ export function writeOffsetCommitRequest(w: ByteWriter, s: MessageInput<OffsetCo
   }
   if (version >= 1) {
     const v = s.generationIdOrMemberEpoch === undefined ? -1 : s.generationIdOrMemberEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetCommitRequest.GenerationIdOrMemberEpoch'))
   }
   if (version >= 1) {
     const v = s.memberId === undefined ? "" : s.memberId
@@ -79,7 +79,7 @@ export function writeOffsetCommitRequest(w: ByteWriter, s: MessageInput<OffsetCo
   }
   if ((version >= 2 && version <= 4)) {
     const v = s.retentionTimeMs === undefined ? -1n : s.retentionTimeMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'OffsetCommitRequest.RetentionTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -209,19 +209,19 @@ function writeOffsetCommitRequestPartition(w: ByteWriter, s: MessageInput<Offset
   const flexible = version >= 8
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetCommitRequest.OffsetCommitRequestPartition.PartitionIndex'))
   }
   {
     const v = s.committedOffset === undefined ? 0n : s.committedOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'OffsetCommitRequest.OffsetCommitRequestPartition.CommittedOffset'))
   }
   if (version >= 6) {
     const v = s.committedLeaderEpoch === undefined ? -1 : s.committedLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetCommitRequest.OffsetCommitRequestPartition.CommittedLeaderEpoch'))
   }
   if (version === 1) {
     const v = s.commitTimestamp === undefined ? -1n : s.commitTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'OffsetCommitRequest.OffsetCommitRequestPartition.CommitTimestamp'))
   } else {
     if (s.commitTimestamp !== undefined && !(s.commitTimestamp === -1n)) {
       throw new UnsupportedVersionError(`OffsetCommitRequest.OffsetCommitRequestPartition.CommitTimestamp is not in version ${version} of OffsetCommitRequest (versions 1) and holds a non-default value`)

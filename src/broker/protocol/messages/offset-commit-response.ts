@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** OffsetCommitResponse's API key. */
 export const offsetCommitResponseApiKey = 8
@@ -43,7 +43,7 @@ export function writeOffsetCommitResponse(w: ByteWriter, s: MessageInput<OffsetC
   const flexible = version >= 8
   if (version >= 3) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetCommitResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -151,11 +151,11 @@ function writeOffsetCommitResponsePartition(w: ByteWriter, s: MessageInput<Offse
   const flexible = version >= 8
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetCommitResponse.OffsetCommitResponsePartition.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetCommitResponse.OffsetCommitResponsePartition.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, type MessageInput } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, type MessageInput } from '../message-codec-support'
 
 /** OffsetDeleteRequest's API key. */
 export const offsetDeleteRequestApiKey = 47
@@ -127,7 +127,7 @@ function writeOffsetDeleteRequestPartition(w: ByteWriter, s: MessageInput<Offset
   void version
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetDeleteRequest.OffsetDeleteRequestPartition.PartitionIndex'))
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, type MessageInput } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, type MessageInput } from '../message-codec-support'
 
 /** OffsetDeleteResponse's API key. */
 export const offsetDeleteResponseApiKey = 47
@@ -47,11 +47,11 @@ export function writeOffsetDeleteResponse(w: ByteWriter, s: MessageInput<OffsetD
   const flexible = false
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetDeleteResponse.ErrorCode'))
   }
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetDeleteResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -140,11 +140,11 @@ function writeOffsetDeleteResponsePartition(w: ByteWriter, s: MessageInput<Offse
   void version
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetDeleteResponse.OffsetDeleteResponsePartition.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetDeleteResponse.OffsetDeleteResponsePartition.ErrorCode'))
   }
 }
 

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** OffsetFetchRequest's API key. */
 export const offsetFetchRequestApiKey = 9
@@ -142,7 +142,7 @@ function writeOffsetFetchRequestTopic(w: ByteWriter, s: MessageInput<OffsetFetch
   }
   {
     const v = s.partitionIndexes === undefined ? [] : s.partitionIndexes
-    writeArray(w, v, flexible, false, 'OffsetFetchRequest.OffsetFetchRequestTopic.PartitionIndexes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'OffsetFetchRequest.OffsetFetchRequestTopic.PartitionIndexes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'OffsetFetchRequest.OffsetFetchRequestTopic.PartitionIndexes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -207,7 +207,7 @@ function writeOffsetFetchRequestGroup(w: ByteWriter, s: MessageInput<OffsetFetch
   }
   if (version >= 9) {
     const v = s.memberEpoch === undefined ? -1 : s.memberEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetFetchRequest.OffsetFetchRequestGroup.MemberEpoch'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -271,7 +271,7 @@ function writeOffsetFetchRequestTopics(w: ByteWriter, s: MessageInput<OffsetFetc
   }
   {
     const v = s.partitionIndexes === undefined ? [] : s.partitionIndexes
-    writeArray(w, v, flexible, false, 'OffsetFetchRequest.OffsetFetchRequestTopics.PartitionIndexes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'OffsetFetchRequest.OffsetFetchRequestTopics.PartitionIndexes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'OffsetFetchRequest.OffsetFetchRequestTopics.PartitionIndexes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

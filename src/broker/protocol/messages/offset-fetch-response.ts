@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** OffsetFetchResponse's API key. */
 export const offsetFetchResponseApiKey = 9
@@ -51,7 +51,7 @@ export function writeOffsetFetchResponse(w: ByteWriter, s: MessageInput<OffsetFe
   const flexible = version >= 6
   if (version >= 3) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetFetchResponse.ThrottleTimeMs'))
   }
   if (version <= 7) {
     const v = s.topics === undefined ? [] : s.topics
@@ -63,7 +63,7 @@ export function writeOffsetFetchResponse(w: ByteWriter, s: MessageInput<OffsetFe
   }
   if ((version >= 2 && version <= 7)) {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetFetchResponse.ErrorCode'))
   }
   if (version >= 8) {
     const v = s.groups === undefined ? [] : s.groups
@@ -195,15 +195,15 @@ function writeOffsetFetchResponsePartition(w: ByteWriter, s: MessageInput<Offset
   const flexible = version >= 6
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetFetchResponse.OffsetFetchResponsePartition.PartitionIndex'))
   }
   {
     const v = s.committedOffset === undefined ? 0n : s.committedOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'OffsetFetchResponse.OffsetFetchResponsePartition.CommittedOffset'))
   }
   if (version >= 5) {
     const v = s.committedLeaderEpoch === undefined ? -1 : s.committedLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetFetchResponse.OffsetFetchResponsePartition.CommittedLeaderEpoch'))
   }
   {
     const v = s.metadata === undefined ? "" : s.metadata
@@ -211,7 +211,7 @@ function writeOffsetFetchResponsePartition(w: ByteWriter, s: MessageInput<Offset
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetFetchResponse.OffsetFetchResponsePartition.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -277,7 +277,7 @@ function writeOffsetFetchResponseGroup(w: ByteWriter, s: MessageInput<OffsetFetc
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetFetchResponse.OffsetFetchResponseGroup.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -392,15 +392,15 @@ function writeOffsetFetchResponsePartitions(w: ByteWriter, s: MessageInput<Offse
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetFetchResponse.OffsetFetchResponsePartitions.PartitionIndex'))
   }
   {
     const v = s.committedOffset === undefined ? 0n : s.committedOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'OffsetFetchResponse.OffsetFetchResponsePartitions.CommittedOffset'))
   }
   {
     const v = s.committedLeaderEpoch === undefined ? -1 : s.committedLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetFetchResponse.OffsetFetchResponsePartitions.CommittedLeaderEpoch'))
   }
   {
     const v = s.metadata === undefined ? "" : s.metadata
@@ -408,7 +408,7 @@ function writeOffsetFetchResponsePartitions(w: ByteWriter, s: MessageInput<Offse
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetFetchResponse.OffsetFetchResponsePartitions.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** OffsetForLeaderEpochRequest's API key. */
 export const offsetForLeaderEpochRequestApiKey = 23
@@ -43,7 +43,7 @@ export function writeOffsetForLeaderEpochRequest(w: ByteWriter, s: MessageInput<
   const flexible = version >= 4
   if (version >= 3) {
     const v = s.replicaId === undefined ? -2 : s.replicaId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetForLeaderEpochRequest.ReplicaId'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -155,15 +155,15 @@ function writeOffsetForLeaderEpochRequestOffsetForLeaderPartition(w: ByteWriter,
   const flexible = version >= 4
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetForLeaderEpochRequest.OffsetForLeaderPartition.Partition'))
   }
   if (version >= 2) {
     const v = s.currentLeaderEpoch === undefined ? -1 : s.currentLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetForLeaderEpochRequest.OffsetForLeaderPartition.CurrentLeaderEpoch'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetForLeaderEpochRequest.OffsetForLeaderPartition.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

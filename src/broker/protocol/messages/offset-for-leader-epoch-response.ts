@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** OffsetForLeaderEpochResponse's API key. */
 export const offsetForLeaderEpochResponseApiKey = 23
@@ -43,7 +43,7 @@ export function writeOffsetForLeaderEpochResponse(w: ByteWriter, s: MessageInput
   const flexible = version >= 4
   if (version >= 2) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetForLeaderEpochResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -159,19 +159,19 @@ function writeOffsetForLeaderEpochResponseEpochEndOffset(w: ByteWriter, s: Messa
   const flexible = version >= 4
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'OffsetForLeaderEpochResponse.EpochEndOffset.ErrorCode'))
   }
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetForLeaderEpochResponse.EpochEndOffset.Partition'))
   }
   if (version >= 1) {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'OffsetForLeaderEpochResponse.EpochEndOffset.LeaderEpoch'))
   }
   {
     const v = s.endOffset === undefined ? -1n : s.endOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'OffsetForLeaderEpochResponse.EpochEndOffset.EndOffset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ProduceRequest's API key. */
 export const produceRequestApiKey = 0
@@ -59,11 +59,11 @@ export function writeProduceRequest(w: ByteWriter, s: MessageInput<ProduceReques
   }
   {
     const v = s.acks === undefined ? 0 : s.acks
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ProduceRequest.Acks'))
   }
   {
     const v = s.timeoutMs === undefined ? 0 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceRequest.TimeoutMs'))
   }
   {
     const v = s.topicData === undefined ? [] : s.topicData
@@ -173,7 +173,7 @@ function writeProduceRequestPartitionProduceData(w: ByteWriter, s: MessageInput<
   const flexible = version >= 9
   {
     const v = s.index === undefined ? 0 : s.index
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceRequest.PartitionProduceData.Index'))
   }
   {
     const v = s.records === undefined ? null : s.records

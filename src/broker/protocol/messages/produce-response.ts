@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ProduceResponse's API key. */
 export const produceResponseApiKey = 0
@@ -51,7 +51,7 @@ export function writeProduceResponse(w: ByteWriter, s: MessageInput<ProduceRespo
   }
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceResponse.ThrottleTimeMs'))
   }
   if (!(version >= 10)) {
     if (s.nodeEndpoints !== undefined && !(s.nodeEndpoints !== null && s.nodeEndpoints.length === 0)) {
@@ -196,23 +196,23 @@ function writeProduceResponsePartitionProduceResponse(w: ByteWriter, s: MessageI
   const flexible = version >= 9
   {
     const v = s.index === undefined ? 0 : s.index
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceResponse.PartitionProduceResponse.Index'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ProduceResponse.PartitionProduceResponse.ErrorCode'))
   }
   {
     const v = s.baseOffset === undefined ? 0n : s.baseOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ProduceResponse.PartitionProduceResponse.BaseOffset'))
   }
   if (version >= 2) {
     const v = s.logAppendTimeMs === undefined ? -1n : s.logAppendTimeMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ProduceResponse.PartitionProduceResponse.LogAppendTimeMs'))
   }
   if (version >= 5) {
     const v = s.logStartOffset === undefined ? -1n : s.logStartOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ProduceResponse.PartitionProduceResponse.LogStartOffset'))
   }
   if (version >= 8) {
     const v = s.recordErrors === undefined ? [] : s.recordErrors
@@ -299,7 +299,7 @@ function writeProduceResponseBatchIndexAndErrorMessage(w: ByteWriter, s: Message
   const flexible = version >= 9
   {
     const v = s.batchIndex === undefined ? 0 : s.batchIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceResponse.BatchIndexAndErrorMessage.BatchIndex'))
   }
   {
     const v = s.batchIndexErrorMessage === undefined ? null : s.batchIndexErrorMessage
@@ -353,11 +353,11 @@ function writeProduceResponseLeaderIdAndEpoch(w: ByteWriter, s: MessageInput<Pro
   const flexible = true
   {
     const v = s.leaderId === undefined ? -1 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceResponse.LeaderIdAndEpoch.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceResponse.LeaderIdAndEpoch.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -415,7 +415,7 @@ function writeProduceResponseNodeEndpoint(w: ByteWriter, s: MessageInput<Produce
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -423,7 +423,7 @@ function writeProduceResponseNodeEndpoint(w: ByteWriter, s: MessageInput<Produce
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ProduceResponse.NodeEndpoint.Port'))
   }
   {
     const v = s.rack === undefined ? null : s.rack

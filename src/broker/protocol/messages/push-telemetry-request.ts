@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** PushTelemetryRequest's API key. */
 export const pushTelemetryRequestApiKey = 72
@@ -60,7 +60,7 @@ export function writePushTelemetryRequest(w: ByteWriter, s: MessageInput<PushTel
   }
   {
     const v = s.subscriptionId === undefined ? 0 : s.subscriptionId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'PushTelemetryRequest.SubscriptionId'))
   }
   {
     const v = s.terminating === undefined ? false : s.terminating
@@ -68,7 +68,7 @@ export function writePushTelemetryRequest(w: ByteWriter, s: MessageInput<PushTel
   }
   {
     const v = s.compressionType === undefined ? 0 : s.compressionType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'PushTelemetryRequest.CompressionType'))
   }
   {
     const v = s.metrics === undefined ? Buffer.alloc(0) : s.metrics

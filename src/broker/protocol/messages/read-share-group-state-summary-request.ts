@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ReadShareGroupStateSummaryRequest's API key. */
 export const readShareGroupStateSummaryRequestApiKey = 87
@@ -150,11 +150,11 @@ function writeReadShareGroupStateSummaryRequestPartitionData(w: ByteWriter, s: M
   const flexible = true
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ReadShareGroupStateSummaryRequest.PartitionData.Partition'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ReadShareGroupStateSummaryRequest.PartitionData.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

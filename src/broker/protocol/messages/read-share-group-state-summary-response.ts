@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ReadShareGroupStateSummaryResponse's API key. */
 export const readShareGroupStateSummaryResponseApiKey = 87
@@ -153,11 +153,11 @@ function writeReadShareGroupStateSummaryResponsePartitionResult(w: ByteWriter, s
   const flexible = true
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ReadShareGroupStateSummaryResponse.PartitionResult.Partition'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ReadShareGroupStateSummaryResponse.PartitionResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -165,11 +165,11 @@ function writeReadShareGroupStateSummaryResponsePartitionResult(w: ByteWriter, s
   }
   {
     const v = s.stateEpoch === undefined ? 0 : s.stateEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ReadShareGroupStateSummaryResponse.PartitionResult.StateEpoch'))
   }
   {
     const v = s.startOffset === undefined ? 0n : s.startOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ReadShareGroupStateSummaryResponse.PartitionResult.StartOffset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

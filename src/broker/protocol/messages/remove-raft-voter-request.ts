@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** RemoveRaftVoterRequest's API key. */
 export const removeRaftVoterRequestApiKey = 81
@@ -52,7 +52,7 @@ export function writeRemoveRaftVoterRequest(w: ByteWriter, s: MessageInput<Remov
   }
   {
     const v = s.voterId === undefined ? 0 : s.voterId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'RemoveRaftVoterRequest.VoterId'))
   }
   {
     const v = s.voterDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.voterDirectoryId

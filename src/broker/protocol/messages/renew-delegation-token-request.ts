@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt64, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** RenewDelegationTokenRequest's API key. */
 export const renewDelegationTokenRequestApiKey = 39
@@ -47,7 +47,7 @@ export function writeRenewDelegationTokenRequest(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.renewPeriodMs === undefined ? 0n : s.renewPeriodMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'RenewDelegationTokenRequest.RenewPeriodMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** RenewDelegationTokenResponse's API key. */
 export const renewDelegationTokenResponseApiKey = 39
@@ -47,15 +47,15 @@ export function writeRenewDelegationTokenResponse(w: ByteWriter, s: MessageInput
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'RenewDelegationTokenResponse.ErrorCode'))
   }
   {
     const v = s.expiryTimestampMs === undefined ? 0n : s.expiryTimestampMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'RenewDelegationTokenResponse.ExpiryTimestampMs'))
   }
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'RenewDelegationTokenResponse.ThrottleTimeMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** RequestHeader's valid versions (the spec's validVersions). */
 export const requestHeaderVersions = { min: 0, max: 2 } as const
@@ -49,15 +49,15 @@ export function writeRequestHeader(w: ByteWriter, s: MessageInput<RequestHeader>
   const flexible = version >= 2
   {
     const v = s.requestApiKey === undefined ? 0 : s.requestApiKey
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'RequestHeader.RequestApiKey'))
   }
   {
     const v = s.requestApiVersion === undefined ? 0 : s.requestApiVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'RequestHeader.RequestApiVersion'))
   }
   {
     const v = s.correlationId === undefined ? 0 : s.correlationId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'RequestHeader.CorrelationId'))
   }
   if (version >= 1) {
     const v = s.clientId === undefined ? "" : s.clientId

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ResponseHeader's valid versions (the spec's validVersions). */
 export const responseHeaderVersions = { min: 0, max: 1 } as const
@@ -37,7 +37,7 @@ export function writeResponseHeader(w: ByteWriter, s: MessageInput<ResponseHeade
   const flexible = version >= 1
   {
     const v = s.correlationId === undefined ? 0 : s.correlationId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ResponseHeader.CorrelationId'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

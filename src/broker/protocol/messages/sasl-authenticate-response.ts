@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** SaslAuthenticateResponse's API key. */
 export const saslAuthenticateResponseApiKey = 36
@@ -51,7 +51,7 @@ export function writeSaslAuthenticateResponse(w: ByteWriter, s: MessageInput<Sas
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'SaslAuthenticateResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -63,7 +63,7 @@ export function writeSaslAuthenticateResponse(w: ByteWriter, s: MessageInput<Sas
   }
   if (version >= 1) {
     const v = s.sessionLifetimeMs === undefined ? 0n : s.sessionLifetimeMs
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'SaslAuthenticateResponse.SessionLifetimeMs'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, type MessageInput } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, type MessageInput } from '../message-codec-support'
 
 /** SaslHandshakeResponse's API key. */
 export const saslHandshakeResponseApiKey = 17
@@ -44,7 +44,7 @@ export function writeSaslHandshakeResponse(w: ByteWriter, s: MessageInput<SaslHa
   const flexible = false
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'SaslHandshakeResponse.ErrorCode'))
   }
   {
     const v = s.mechanisms === undefined ? [] : s.mechanisms

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ShareAcknowledgeRequest's API key. */
 export const shareAcknowledgeRequestApiKey = 79
@@ -59,7 +59,7 @@ export function writeShareAcknowledgeRequest(w: ByteWriter, s: MessageInput<Shar
   }
   {
     const v = s.shareSessionEpoch === undefined ? 0 : s.shareSessionEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeRequest.ShareSessionEpoch'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -167,7 +167,7 @@ function writeShareAcknowledgeRequestAcknowledgePartition(w: ByteWriter, s: Mess
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeRequest.AcknowledgePartition.PartitionIndex'))
   }
   {
     const v = s.acknowledgementBatches === undefined ? [] : s.acknowledgementBatches
@@ -225,15 +225,15 @@ function writeShareAcknowledgeRequestAcknowledgementBatch(w: ByteWriter, s: Mess
   const flexible = true
   {
     const v = s.firstOffset === undefined ? 0n : s.firstOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ShareAcknowledgeRequest.AcknowledgementBatch.FirstOffset'))
   }
   {
     const v = s.lastOffset === undefined ? 0n : s.lastOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ShareAcknowledgeRequest.AcknowledgementBatch.LastOffset'))
   }
   {
     const v = s.acknowledgeTypes === undefined ? [] : s.acknowledgeTypes
-    writeArray(w, v, flexible, false, 'ShareAcknowledgeRequest.AcknowledgementBatch.AcknowledgeTypes', (w, e) => w.int8(e))
+    writeArray(w, v, flexible, false, 'ShareAcknowledgeRequest.AcknowledgementBatch.AcknowledgeTypes', (w, e) => w.int8(checkInt(e, -128, 127, 'ShareAcknowledgeRequest.AcknowledgementBatch.AcknowledgeTypes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

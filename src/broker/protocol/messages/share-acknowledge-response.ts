@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ShareAcknowledgeResponse's API key. */
 export const shareAcknowledgeResponseApiKey = 79
@@ -55,11 +55,11 @@ export function writeShareAcknowledgeResponse(w: ByteWriter, s: MessageInput<Sha
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareAcknowledgeResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -184,11 +184,11 @@ function writeShareAcknowledgeResponsePartitionData(w: ByteWriter, s: MessageInp
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareAcknowledgeResponse.PartitionData.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -248,11 +248,11 @@ function writeShareAcknowledgeResponseLeaderIdAndEpoch(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeResponse.LeaderIdAndEpoch.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeResponse.LeaderIdAndEpoch.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -311,7 +311,7 @@ function writeShareAcknowledgeResponseNodeEndpoint(w: ByteWriter, s: MessageInpu
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -319,7 +319,7 @@ function writeShareAcknowledgeResponseNodeEndpoint(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareAcknowledgeResponse.NodeEndpoint.Port'))
   }
   {
     const v = s.rack === undefined ? null : s.rack

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ShareFetchRequest's API key. */
 export const shareFetchRequestApiKey = 78
@@ -75,19 +75,19 @@ export function writeShareFetchRequest(w: ByteWriter, s: MessageInput<ShareFetch
   }
   {
     const v = s.shareSessionEpoch === undefined ? 0 : s.shareSessionEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchRequest.ShareSessionEpoch'))
   }
   {
     const v = s.maxWaitMs === undefined ? 0 : s.maxWaitMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchRequest.MaxWaitMs'))
   }
   {
     const v = s.minBytes === undefined ? 0 : s.minBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchRequest.MinBytes'))
   }
   {
     const v = s.maxBytes === undefined ? 2147483647 : s.maxBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchRequest.MaxBytes'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -207,11 +207,11 @@ function writeShareFetchRequestFetchPartition(w: ByteWriter, s: MessageInput<Sha
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchRequest.FetchPartition.PartitionIndex'))
   }
   {
     const v = s.partitionMaxBytes === undefined ? 0 : s.partitionMaxBytes
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchRequest.FetchPartition.PartitionMaxBytes'))
   }
   {
     const v = s.acknowledgementBatches === undefined ? [] : s.acknowledgementBatches
@@ -270,15 +270,15 @@ function writeShareFetchRequestAcknowledgementBatch(w: ByteWriter, s: MessageInp
   const flexible = true
   {
     const v = s.firstOffset === undefined ? 0n : s.firstOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ShareFetchRequest.AcknowledgementBatch.FirstOffset'))
   }
   {
     const v = s.lastOffset === undefined ? 0n : s.lastOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ShareFetchRequest.AcknowledgementBatch.LastOffset'))
   }
   {
     const v = s.acknowledgeTypes === undefined ? [] : s.acknowledgeTypes
-    writeArray(w, v, flexible, false, 'ShareFetchRequest.AcknowledgementBatch.AcknowledgeTypes', (w, e) => w.int8(e))
+    writeArray(w, v, flexible, false, 'ShareFetchRequest.AcknowledgementBatch.AcknowledgeTypes', (w, e) => w.int8(checkInt(e, -128, 127, 'ShareFetchRequest.AcknowledgementBatch.AcknowledgeTypes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -334,7 +334,7 @@ function writeShareFetchRequestForgottenTopic(w: ByteWriter, s: MessageInput<Sha
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ShareFetchRequest.ForgottenTopic.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ShareFetchRequest.ForgottenTopic.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ShareFetchRequest.ForgottenTopic.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

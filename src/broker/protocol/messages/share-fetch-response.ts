@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ShareFetchResponse's API key. */
 export const shareFetchResponseApiKey = 78
@@ -55,11 +55,11 @@ export function writeShareFetchResponse(w: ByteWriter, s: MessageInput<ShareFetc
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareFetchResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -200,11 +200,11 @@ function writeShareFetchResponsePartitionData(w: ByteWriter, s: MessageInput<Sha
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareFetchResponse.PartitionData.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -212,7 +212,7 @@ function writeShareFetchResponsePartitionData(w: ByteWriter, s: MessageInput<Sha
   }
   {
     const v = s.acknowledgeErrorCode === undefined ? 0 : s.acknowledgeErrorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareFetchResponse.PartitionData.AcknowledgeErrorCode'))
   }
   {
     const v = s.acknowledgeErrorMessage === undefined ? null : s.acknowledgeErrorMessage
@@ -284,11 +284,11 @@ function writeShareFetchResponseLeaderIdAndEpoch(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchResponse.LeaderIdAndEpoch.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchResponse.LeaderIdAndEpoch.LeaderEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -343,15 +343,15 @@ function writeShareFetchResponseAcquiredRecords(w: ByteWriter, s: MessageInput<S
   const flexible = true
   {
     const v = s.firstOffset === undefined ? 0n : s.firstOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ShareFetchResponse.AcquiredRecords.FirstOffset'))
   }
   {
     const v = s.lastOffset === undefined ? 0n : s.lastOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'ShareFetchResponse.AcquiredRecords.LastOffset'))
   }
   {
     const v = s.deliveryCount === undefined ? 0 : s.deliveryCount
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareFetchResponse.AcquiredRecords.DeliveryCount'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -411,7 +411,7 @@ function writeShareFetchResponseNodeEndpoint(w: ByteWriter, s: MessageInput<Shar
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -419,7 +419,7 @@ function writeShareFetchResponseNodeEndpoint(w: ByteWriter, s: MessageInput<Shar
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareFetchResponse.NodeEndpoint.Port'))
   }
   {
     const v = s.rack === undefined ? null : s.rack

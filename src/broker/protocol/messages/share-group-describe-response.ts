@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ShareGroupDescribeResponse's API key. */
 export const shareGroupDescribeResponseApiKey = 77
@@ -43,7 +43,7 @@ export function writeShareGroupDescribeResponse(w: ByteWriter, s: MessageInput<S
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupDescribeResponse.ThrottleTimeMs'))
   }
   {
     const v = s.groups === undefined ? [] : s.groups
@@ -124,7 +124,7 @@ function writeShareGroupDescribeResponseDescribedGroup(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareGroupDescribeResponse.DescribedGroup.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -140,11 +140,11 @@ function writeShareGroupDescribeResponseDescribedGroup(w: ByteWriter, s: Message
   }
   {
     const v = s.groupEpoch === undefined ? 0 : s.groupEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupDescribeResponse.DescribedGroup.GroupEpoch'))
   }
   {
     const v = s.assignmentEpoch === undefined ? 0 : s.assignmentEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupDescribeResponse.DescribedGroup.AssignmentEpoch'))
   }
   {
     const v = s.assignorName === undefined ? "" : s.assignorName
@@ -156,7 +156,7 @@ function writeShareGroupDescribeResponseDescribedGroup(w: ByteWriter, s: Message
   }
   {
     const v = s.authorizedOperations === undefined ? -2147483648 : s.authorizedOperations
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupDescribeResponse.DescribedGroup.AuthorizedOperations'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -240,7 +240,7 @@ function writeShareGroupDescribeResponseMember(w: ByteWriter, s: MessageInput<Sh
   }
   {
     const v = s.memberEpoch === undefined ? 0 : s.memberEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupDescribeResponse.Member.MemberEpoch'))
   }
   {
     const v = s.clientId === undefined ? "" : s.clientId
@@ -367,7 +367,7 @@ function writeShareGroupDescribeResponseTopicPartitions(w: ByteWriter, s: Messag
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ShareGroupDescribeResponse.TopicPartitions.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ShareGroupDescribeResponse.TopicPartitions.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ShareGroupDescribeResponse.TopicPartitions.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ShareGroupHeartbeatRequest's API key. */
 export const shareGroupHeartbeatRequestApiKey = 76
@@ -64,7 +64,7 @@ export function writeShareGroupHeartbeatRequest(w: ByteWriter, s: MessageInput<S
   }
   {
     const v = s.memberEpoch === undefined ? 0 : s.memberEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupHeartbeatRequest.MemberEpoch'))
   }
   {
     const v = s.rackId === undefined ? null : s.rackId

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, readStructPresence, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, readStructPresence, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** ShareGroupHeartbeatResponse's API key. */
 export const shareGroupHeartbeatResponseApiKey = 76
@@ -63,11 +63,11 @@ export function writeShareGroupHeartbeatResponse(w: ByteWriter, s: MessageInput<
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupHeartbeatResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'ShareGroupHeartbeatResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? null : s.errorMessage
@@ -79,11 +79,11 @@ export function writeShareGroupHeartbeatResponse(w: ByteWriter, s: MessageInput<
   }
   {
     const v = s.memberEpoch === undefined ? 0 : s.memberEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupHeartbeatResponse.MemberEpoch'))
   }
   {
     const v = s.heartbeatIntervalMs === undefined ? 0 : s.heartbeatIntervalMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'ShareGroupHeartbeatResponse.HeartbeatIntervalMs'))
   }
   {
     const v = s.assignment === undefined ? null : s.assignment
@@ -196,7 +196,7 @@ function writeShareGroupHeartbeatResponseTopicPartitions(w: ByteWriter, s: Messa
   }
   {
     const v = s.partitions === undefined ? [] : s.partitions
-    writeArray(w, v, flexible, false, 'ShareGroupHeartbeatResponse.TopicPartitions.Partitions', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'ShareGroupHeartbeatResponse.TopicPartitions.Partitions', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'ShareGroupHeartbeatResponse.TopicPartitions.Partitions[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** SnapshotFooterRecord's valid versions (the spec's validVersions). */
 export const snapshotFooterRecordVersions = { min: 0, max: 0 } as const
@@ -38,7 +38,7 @@ export function writeSnapshotFooterRecord(w: ByteWriter, s: MessageInput<Snapsho
   const flexible = true
   {
     const v = s.version === undefined ? 0 : s.version
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'SnapshotFooterRecord.Version'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** SnapshotHeaderRecord's valid versions (the spec's validVersions). */
 export const snapshotHeaderRecordVersions = { min: 0, max: 0 } as const
@@ -42,11 +42,11 @@ export function writeSnapshotHeaderRecord(w: ByteWriter, s: MessageInput<Snapsho
   const flexible = true
   {
     const v = s.version === undefined ? 0 : s.version
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'SnapshotHeaderRecord.Version'))
   }
   {
     const v = s.lastContainedLogTimestamp === undefined ? 0n : s.lastContainedLogTimestamp
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'SnapshotHeaderRecord.LastContainedLogTimestamp'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

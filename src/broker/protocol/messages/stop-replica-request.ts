@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** StopReplicaRequest's API key. */
 export const stopReplicaRequestApiKey = 5
@@ -67,7 +67,7 @@ export function writeStopReplicaRequest(w: ByteWriter, s: MessageInput<StopRepli
   const flexible = version >= 2
   {
     const v = s.controllerId === undefined ? 0 : s.controllerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'StopReplicaRequest.ControllerId'))
   }
   if (version >= 4) {
     const v = s.isKRaftController === undefined ? false : s.isKRaftController
@@ -79,11 +79,11 @@ export function writeStopReplicaRequest(w: ByteWriter, s: MessageInput<StopRepli
   }
   {
     const v = s.controllerEpoch === undefined ? 0 : s.controllerEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'StopReplicaRequest.ControllerEpoch'))
   }
   if (version >= 1) {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'StopReplicaRequest.BrokerEpoch'))
   }
   if (version <= 2) {
     const v = s.deletePartitions === undefined ? false : s.deletePartitions
@@ -187,7 +187,7 @@ function writeStopReplicaRequestStopReplicaPartitionV0(w: ByteWriter, s: Message
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'StopReplicaRequest.StopReplicaPartitionV0.PartitionIndex'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -241,7 +241,7 @@ function writeStopReplicaRequestStopReplicaTopicV1(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.partitionIndexes === undefined ? [] : s.partitionIndexes
-    writeArray(w, v, flexible, false, 'StopReplicaRequest.StopReplicaTopicV1.PartitionIndexes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'StopReplicaRequest.StopReplicaTopicV1.PartitionIndexes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'StopReplicaRequest.StopReplicaTopicV1.PartitionIndexes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -348,11 +348,11 @@ function writeStopReplicaRequestStopReplicaPartitionState(w: ByteWriter, s: Mess
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'StopReplicaRequest.StopReplicaPartitionState.PartitionIndex'))
   }
   {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'StopReplicaRequest.StopReplicaPartitionState.LeaderEpoch'))
   }
   {
     const v = s.deletePartition === undefined ? false : s.deletePartition

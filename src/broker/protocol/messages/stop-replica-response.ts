@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** StopReplicaResponse's API key. */
 export const stopReplicaResponseApiKey = 5
@@ -43,7 +43,7 @@ export function writeStopReplicaResponse(w: ByteWriter, s: MessageInput<StopRepl
   const flexible = version >= 2
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'StopReplicaResponse.ErrorCode'))
   }
   {
     const v = s.partitionErrors === undefined ? [] : s.partitionErrors
@@ -104,11 +104,11 @@ function writeStopReplicaResponseStopReplicaPartitionError(w: ByteWriter, s: Mes
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'StopReplicaResponse.StopReplicaPartitionError.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'StopReplicaResponse.StopReplicaPartitionError.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

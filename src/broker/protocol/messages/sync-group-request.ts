@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readBytes, writeBytes, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** SyncGroupRequest's API key. */
 export const syncGroupRequestApiKey = 14
@@ -67,7 +67,7 @@ export function writeSyncGroupRequest(w: ByteWriter, s: MessageInput<SyncGroupRe
   }
   {
     const v = s.generationId === undefined ? 0 : s.generationId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'SyncGroupRequest.GenerationId'))
   }
   {
     const v = s.memberId === undefined ? "" : s.memberId

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readBytes, writeBytes, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** SyncGroupResponse's API key. */
 export const syncGroupResponseApiKey = 14
@@ -55,11 +55,11 @@ export function writeSyncGroupResponse(w: ByteWriter, s: MessageInput<SyncGroupR
   const flexible = version >= 4
   if (version >= 1) {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'SyncGroupResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'SyncGroupResponse.ErrorCode'))
   }
   if (version >= 5) {
     const v = s.protocolType === undefined ? null : s.protocolType

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** TxnOffsetCommitRequest's API key. */
 export const txnOffsetCommitRequestApiKey = 28
@@ -75,15 +75,15 @@ export function writeTxnOffsetCommitRequest(w: ByteWriter, s: MessageInput<TxnOf
   }
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'TxnOffsetCommitRequest.ProducerId'))
   }
   {
     const v = s.producerEpoch === undefined ? 0 : s.producerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'TxnOffsetCommitRequest.ProducerEpoch'))
   }
   if (version >= 3) {
     const v = s.generationId === undefined ? -1 : s.generationId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'TxnOffsetCommitRequest.GenerationId'))
   } else {
     if (s.generationId !== undefined && !(s.generationId === -1)) {
       throw new UnsupportedVersionError(`TxnOffsetCommitRequest.GenerationId is not in version ${version} of TxnOffsetCommitRequest (versions 3+) and holds a non-default value`)
@@ -229,15 +229,15 @@ function writeTxnOffsetCommitRequestPartition(w: ByteWriter, s: MessageInput<Txn
   const flexible = version >= 3
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition.PartitionIndex'))
   }
   {
     const v = s.committedOffset === undefined ? 0n : s.committedOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition.CommittedOffset'))
   }
   if (version >= 2) {
     const v = s.committedLeaderEpoch === undefined ? -1 : s.committedLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'TxnOffsetCommitRequest.TxnOffsetCommitRequestPartition.CommittedLeaderEpoch'))
   }
   {
     const v = s.committedMetadata === undefined ? "" : s.committedMetadata

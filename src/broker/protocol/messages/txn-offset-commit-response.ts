@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** TxnOffsetCommitResponse's API key. */
 export const txnOffsetCommitResponseApiKey = 28
@@ -43,7 +43,7 @@ export function writeTxnOffsetCommitResponse(w: ByteWriter, s: MessageInput<TxnO
   const flexible = version >= 3
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'TxnOffsetCommitResponse.ThrottleTimeMs'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -149,11 +149,11 @@ function writeTxnOffsetCommitResponsePartition(w: ByteWriter, s: MessageInput<Tx
   const flexible = version >= 3
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'TxnOffsetCommitResponse.TxnOffsetCommitResponsePartition.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

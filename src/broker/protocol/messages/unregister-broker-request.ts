@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** UnregisterBrokerRequest's API key. */
 export const unregisterBrokerRequestApiKey = 64
@@ -40,7 +40,7 @@ export function writeUnregisterBrokerRequest(w: ByteWriter, s: MessageInput<Unre
   const flexible = true
   {
     const v = s.brokerId === undefined ? 0 : s.brokerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UnregisterBrokerRequest.BrokerId'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

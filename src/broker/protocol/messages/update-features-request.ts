@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** UpdateFeaturesRequest's API key. */
 export const updateFeaturesRequestApiKey = 57
@@ -47,7 +47,7 @@ export function writeUpdateFeaturesRequest(w: ByteWriter, s: MessageInput<Update
   const flexible = true
   {
     const v = s.timeoutMs === undefined ? 60000 : s.timeoutMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateFeaturesRequest.timeoutMs'))
   }
   {
     const v = s.featureUpdates === undefined ? [] : s.featureUpdates
@@ -123,7 +123,7 @@ function writeUpdateFeaturesRequestFeatureUpdateKey(w: ByteWriter, s: MessageInp
   }
   {
     const v = s.maxVersionLevel === undefined ? 0 : s.maxVersionLevel
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateFeaturesRequest.FeatureUpdateKey.MaxVersionLevel'))
   }
   if (version <= 0) {
     const v = s.allowDowngrade === undefined ? false : s.allowDowngrade
@@ -135,7 +135,7 @@ function writeUpdateFeaturesRequestFeatureUpdateKey(w: ByteWriter, s: MessageInp
   }
   if (version >= 1) {
     const v = s.upgradeType === undefined ? 1 : s.upgradeType
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'UpdateFeaturesRequest.FeatureUpdateKey.UpgradeType'))
   } else {
     if (s.upgradeType !== undefined && !(s.upgradeType === 1)) {
       throw new UnsupportedVersionError(`UpdateFeaturesRequest.FeatureUpdateKey.UpgradeType is not in version ${version} of UpdateFeaturesRequest (versions 1+) and holds a non-default value`)

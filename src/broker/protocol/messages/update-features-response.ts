@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** UpdateFeaturesResponse's API key. */
 export const updateFeaturesResponseApiKey = 57
@@ -51,11 +51,11 @@ export function writeUpdateFeaturesResponse(w: ByteWriter, s: MessageInput<Updat
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateFeaturesResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateFeaturesResponse.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage
@@ -125,7 +125,7 @@ function writeUpdateFeaturesResponseUpdatableFeatureResult(w: ByteWriter, s: Mes
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateFeaturesResponse.UpdatableFeatureResult.ErrorCode'))
   }
   {
     const v = s.errorMessage === undefined ? "" : s.errorMessage

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** UpdateMetadataRequest's API key. */
 export const updateMetadataRequestApiKey = 6
@@ -67,7 +67,7 @@ export function writeUpdateMetadataRequest(w: ByteWriter, s: MessageInput<Update
   const flexible = version >= 6
   {
     const v = s.controllerId === undefined ? 0 : s.controllerId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.ControllerId'))
   }
   if (version >= 8) {
     const v = s.isKRaftController === undefined ? false : s.isKRaftController
@@ -84,11 +84,11 @@ export function writeUpdateMetadataRequest(w: ByteWriter, s: MessageInput<Update
   }
   {
     const v = s.controllerEpoch === undefined ? 0 : s.controllerEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.ControllerEpoch'))
   }
   if (version >= 5) {
     const v = s.brokerEpoch === undefined ? -1n : s.brokerEpoch
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'UpdateMetadataRequest.BrokerEpoch'))
   }
   if (version <= 4) {
     const v = s.ungroupedPartitionStates === undefined ? [] : s.ungroupedPartitionStates
@@ -115,7 +115,7 @@ export function writeUpdateMetadataRequest(w: ByteWriter, s: MessageInput<Update
     if (version >= 8 && s.type !== undefined && !(s.type === 0)) {
       const v = s.type
       tagged.push([0, (w) => {
-        w.int8(v)
+        w.int8(checkInt(v, -128, 127, 'UpdateMetadataRequest.Type'))
       }])
     }
     writeTaggedFields(w, tagged)
@@ -214,35 +214,35 @@ function writeUpdateMetadataRequestUpdateMetadataPartitionState(w: ByteWriter, s
   }
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.PartitionIndex'))
   }
   {
     const v = s.controllerEpoch === undefined ? 0 : s.controllerEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.ControllerEpoch'))
   }
   {
     const v = s.leader === undefined ? 0 : s.leader
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.Leader'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.LeaderEpoch'))
   }
   {
     const v = s.isr === undefined ? [] : s.isr
-    writeArray(w, v, flexible, false, 'UpdateMetadataRequest.UpdateMetadataPartitionState.Isr', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'UpdateMetadataRequest.UpdateMetadataPartitionState.Isr', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.Isr[]')))
   }
   {
     const v = s.zkVersion === undefined ? 0 : s.zkVersion
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.ZkVersion'))
   }
   {
     const v = s.replicas === undefined ? [] : s.replicas
-    writeArray(w, v, flexible, false, 'UpdateMetadataRequest.UpdateMetadataPartitionState.Replicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'UpdateMetadataRequest.UpdateMetadataPartitionState.Replicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.Replicas[]')))
   }
   if (version >= 4) {
     const v = s.offlineReplicas === undefined ? [] : s.offlineReplicas
-    writeArray(w, v, flexible, false, 'UpdateMetadataRequest.UpdateMetadataPartitionState.OfflineReplicas', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'UpdateMetadataRequest.UpdateMetadataPartitionState.OfflineReplicas', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataPartitionState.OfflineReplicas[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -378,7 +378,7 @@ function writeUpdateMetadataRequestUpdateMetadataBroker(w: ByteWriter, s: Messag
   const flexible = version >= 6
   {
     const v = s.id === undefined ? 0 : s.id
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataBroker.Id'))
   }
   if (version <= 0) {
     const v = s.v0Host === undefined ? "" : s.v0Host
@@ -386,7 +386,7 @@ function writeUpdateMetadataRequestUpdateMetadataBroker(w: ByteWriter, s: Messag
   }
   if (version <= 0) {
     const v = s.v0Port === undefined ? 0 : s.v0Port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataBroker.V0Port'))
   }
   if (version >= 1) {
     const v = s.endpoints === undefined ? [] : s.endpoints
@@ -462,7 +462,7 @@ function writeUpdateMetadataRequestUpdateMetadataEndpoint(w: ByteWriter, s: Mess
   const flexible = version >= 6
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateMetadataRequest.UpdateMetadataEndpoint.Port'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -474,7 +474,7 @@ function writeUpdateMetadataRequestUpdateMetadataEndpoint(w: ByteWriter, s: Mess
   }
   {
     const v = s.securityProtocol === undefined ? 0 : s.securityProtocol
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateMetadataRequest.UpdateMetadataEndpoint.SecurityProtocol'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** UpdateMetadataResponse's API key. */
 export const updateMetadataResponseApiKey = 6
@@ -39,7 +39,7 @@ export function writeUpdateMetadataResponse(w: ByteWriter, s: MessageInput<Updat
   const flexible = version >= 6
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateMetadataResponse.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** UpdateRaftVoterRequest's API key. */
 export const updateRaftVoterRequestApiKey = 82
@@ -63,11 +63,11 @@ export function writeUpdateRaftVoterRequest(w: ByteWriter, s: MessageInput<Updat
   }
   {
     const v = s.currentLeaderEpoch === undefined ? 0 : s.currentLeaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateRaftVoterRequest.CurrentLeaderEpoch'))
   }
   {
     const v = s.voterId === undefined ? 0 : s.voterId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateRaftVoterRequest.VoterId'))
   }
   {
     const v = s.voterDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.voterDirectoryId
@@ -145,7 +145,7 @@ function writeUpdateRaftVoterRequestListener(w: ByteWriter, s: MessageInput<Upda
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'UpdateRaftVoterRequest.Listener.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -197,11 +197,11 @@ function writeUpdateRaftVoterRequestKRaftVersionFeature(w: ByteWriter, s: Messag
   const flexible = true
   {
     const v = s.minSupportedVersion === undefined ? 0 : s.minSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateRaftVoterRequest.KRaftVersionFeature.MinSupportedVersion'))
   }
   {
     const v = s.maxSupportedVersion === undefined ? 0 : s.maxSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateRaftVoterRequest.KRaftVersionFeature.MaxSupportedVersion'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** UpdateRaftVoterResponse's API key. */
 export const updateRaftVoterResponseApiKey = 82
@@ -47,11 +47,11 @@ export function writeUpdateRaftVoterResponse(w: ByteWriter, s: MessageInput<Upda
   const flexible = true
   {
     const v = s.throttleTimeMs === undefined ? 0 : s.throttleTimeMs
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateRaftVoterResponse.ThrottleTimeMs'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'UpdateRaftVoterResponse.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -120,11 +120,11 @@ function writeUpdateRaftVoterResponseCurrentLeader(w: ByteWriter, s: MessageInpu
   const flexible = true
   {
     const v = s.leaderId === undefined ? -1 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateRaftVoterResponse.CurrentLeader.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? -1 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateRaftVoterResponse.CurrentLeader.LeaderEpoch'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -132,7 +132,7 @@ function writeUpdateRaftVoterResponseCurrentLeader(w: ByteWriter, s: MessageInpu
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'UpdateRaftVoterResponse.CurrentLeader.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** VoteRequest's API key. */
 export const voteRequestApiKey = 52
@@ -51,7 +51,7 @@ export function writeVoteRequest(w: ByteWriter, s: MessageInput<VoteRequest>, ve
   }
   if (version >= 1) {
     const v = s.voterId === undefined ? -1 : s.voterId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteRequest.VoterId'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -180,15 +180,15 @@ function writeVoteRequestPartitionData(w: ByteWriter, s: MessageInput<VoteReques
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteRequest.PartitionData.PartitionIndex'))
   }
   {
     const v = s.candidateEpoch === undefined ? 0 : s.candidateEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteRequest.PartitionData.CandidateEpoch'))
   }
   {
     const v = s.candidateId === undefined ? 0 : s.candidateId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteRequest.PartitionData.CandidateId'))
   }
   if (version >= 1) {
     const v = s.candidateDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.candidateDirectoryId
@@ -200,11 +200,11 @@ function writeVoteRequestPartitionData(w: ByteWriter, s: MessageInput<VoteReques
   }
   {
     const v = s.lastOffsetEpoch === undefined ? 0 : s.lastOffsetEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteRequest.PartitionData.LastOffsetEpoch'))
   }
   {
     const v = s.lastOffset === undefined ? 0n : s.lastOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'VoteRequest.PartitionData.LastOffset'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, UnsupportedVersionError, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** VoteResponse's API key. */
 export const voteResponseApiKey = 52
@@ -47,7 +47,7 @@ export function writeVoteResponse(w: ByteWriter, s: MessageInput<VoteResponse>, 
   const flexible = true
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'VoteResponse.ErrorCode'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -183,19 +183,19 @@ function writeVoteResponsePartitionData(w: ByteWriter, s: MessageInput<VoteRespo
   const flexible = true
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteResponse.PartitionData.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'VoteResponse.PartitionData.ErrorCode'))
   }
   {
     const v = s.leaderId === undefined ? 0 : s.leaderId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteResponse.PartitionData.LeaderId'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteResponse.PartitionData.LeaderEpoch'))
   }
   {
     const v = s.voteGranted === undefined ? false : s.voteGranted
@@ -257,7 +257,7 @@ function writeVoteResponseNodeEndpoint(w: ByteWriter, s: MessageInput<VoteRespon
   const flexible = true
   {
     const v = s.nodeId === undefined ? 0 : s.nodeId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VoteResponse.NodeEndpoint.NodeId'))
   }
   {
     const v = s.host === undefined ? "" : s.host
@@ -265,7 +265,7 @@ function writeVoteResponseNodeEndpoint(w: ByteWriter, s: MessageInput<VoteRespon
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'VoteResponse.NodeEndpoint.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

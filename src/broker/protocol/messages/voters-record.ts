@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** VotersRecord's valid versions (the spec's validVersions). */
 export const votersRecordVersions = { min: 0, max: 0 } as const
@@ -41,7 +41,7 @@ export function writeVotersRecord(w: ByteWriter, s: MessageInput<VotersRecord>, 
   const flexible = true
   {
     const v = s.version === undefined ? 0 : s.version
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'VotersRecord.Version'))
   }
   {
     const v = s.voters === undefined ? [] : s.voters
@@ -102,7 +102,7 @@ function writeVotersRecordVoter(w: ByteWriter, s: MessageInput<VotersRecordVoter
   const flexible = true
   {
     const v = s.voterId === undefined ? 0 : s.voterId
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'VotersRecord.Voter.VoterId'))
   }
   {
     const v = s.voterDirectoryId === undefined ? "AAAAAAAAAAAAAAAAAAAAAA" : s.voterDirectoryId
@@ -178,7 +178,7 @@ function writeVotersRecordEndpoint(w: ByteWriter, s: MessageInput<VotersRecordEn
   }
   {
     const v = s.port === undefined ? 0 : s.port
-    w.uint16(v)
+    w.uint16(checkInt(v, 0, 65535, 'VotersRecord.Endpoint.Port'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -230,11 +230,11 @@ function writeVotersRecordKRaftVersionFeature(w: ByteWriter, s: MessageInput<Vot
   const flexible = true
   {
     const v = s.minSupportedVersion === undefined ? 0 : s.minSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'VotersRecord.KRaftVersionFeature.MinSupportedVersion'))
   }
   {
     const v = s.maxSupportedVersion === undefined ? 0 : s.maxSupportedVersion
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'VotersRecord.KRaftVersionFeature.MaxSupportedVersion'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** WriteShareGroupStateRequest's API key. */
 export const writeShareGroupStateRequestApiKey = 85
@@ -161,19 +161,19 @@ function writeWriteShareGroupStateRequestPartitionData(w: ByteWriter, s: Message
   const flexible = true
   {
     const v = s.partition === undefined ? 0 : s.partition
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'WriteShareGroupStateRequest.PartitionData.Partition'))
   }
   {
     const v = s.stateEpoch === undefined ? 0 : s.stateEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'WriteShareGroupStateRequest.PartitionData.StateEpoch'))
   }
   {
     const v = s.leaderEpoch === undefined ? 0 : s.leaderEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'WriteShareGroupStateRequest.PartitionData.LeaderEpoch'))
   }
   {
     const v = s.startOffset === undefined ? 0n : s.startOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'WriteShareGroupStateRequest.PartitionData.StartOffset'))
   }
   {
     const v = s.stateBatches === undefined ? [] : s.stateBatches
@@ -238,19 +238,19 @@ function writeWriteShareGroupStateRequestStateBatch(w: ByteWriter, s: MessageInp
   const flexible = true
   {
     const v = s.firstOffset === undefined ? 0n : s.firstOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'WriteShareGroupStateRequest.StateBatch.FirstOffset'))
   }
   {
     const v = s.lastOffset === undefined ? 0n : s.lastOffset
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'WriteShareGroupStateRequest.StateBatch.LastOffset'))
   }
   {
     const v = s.deliveryState === undefined ? 0 : s.deliveryState
-    w.int8(v)
+    w.int8(checkInt(v, -128, 127, 'WriteShareGroupStateRequest.StateBatch.DeliveryState'))
   }
   {
     const v = s.deliveryCount === undefined ? 0 : s.deliveryCount
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'WriteShareGroupStateRequest.StateBatch.DeliveryCount'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** WriteTxnMarkersRequest's API key. */
 export const writeTxnMarkersRequestApiKey = 27
@@ -99,11 +99,11 @@ function writeWriteTxnMarkersRequestWritableTxnMarker(w: ByteWriter, s: MessageI
   const flexible = version >= 1
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'WriteTxnMarkersRequest.WritableTxnMarker.ProducerId'))
   }
   {
     const v = s.producerEpoch === undefined ? 0 : s.producerEpoch
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'WriteTxnMarkersRequest.WritableTxnMarker.ProducerEpoch'))
   }
   {
     const v = s.transactionResult === undefined ? false : s.transactionResult
@@ -115,7 +115,7 @@ function writeWriteTxnMarkersRequestWritableTxnMarker(w: ByteWriter, s: MessageI
   }
   {
     const v = s.coordinatorEpoch === undefined ? 0 : s.coordinatorEpoch
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'WriteTxnMarkersRequest.WritableTxnMarker.CoordinatorEpoch'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []
@@ -171,7 +171,7 @@ function writeWriteTxnMarkersRequestWritableTxnMarkerTopic(w: ByteWriter, s: Mes
   }
   {
     const v = s.partitionIndexes === undefined ? [] : s.partitionIndexes
-    writeArray(w, v, flexible, false, 'WriteTxnMarkersRequest.WritableTxnMarkerTopic.PartitionIndexes', (w, e) => w.int32(e))
+    writeArray(w, v, flexible, false, 'WriteTxnMarkersRequest.WritableTxnMarkerTopic.PartitionIndexes', (w, e) => w.int32(checkInt(e, -2147483648, 2147483647, 'WriteTxnMarkersRequest.WritableTxnMarkerTopic.PartitionIndexes[]')))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -7,7 +7,7 @@
  */
 import { ByteReader } from '../../codec/byte-reader'
 import { ByteWriter } from '../../codec/byte-writer'
-import { checkVersion, readerOf, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
+import { checkVersion, readerOf, checkInt, checkInt64, readString, writeString, readArray, writeArray, readTaggedFields, writeTaggedFields, type MessageInput, type TaggedWrite } from '../message-codec-support'
 
 /** WriteTxnMarkersResponse's API key. */
 export const writeTxnMarkersResponseApiKey = 27
@@ -87,7 +87,7 @@ function writeWriteTxnMarkersResponseWritableTxnMarkerResult(w: ByteWriter, s: M
   const flexible = version >= 1
   {
     const v = s.producerId === undefined ? 0n : s.producerId
-    w.int64n(v)
+    w.int64n(checkInt64(v, 'WriteTxnMarkersResponse.WritableTxnMarkerResult.ProducerId'))
   }
   {
     const v = s.topics === undefined ? [] : s.topics
@@ -193,11 +193,11 @@ function writeWriteTxnMarkersResponseWritableTxnMarkerPartitionResult(w: ByteWri
   const flexible = version >= 1
   {
     const v = s.partitionIndex === undefined ? 0 : s.partitionIndex
-    w.int32(v)
+    w.int32(checkInt(v, -2147483648, 2147483647, 'WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult.PartitionIndex'))
   }
   {
     const v = s.errorCode === undefined ? 0 : s.errorCode
-    w.int16(v)
+    w.int16(checkInt(v, -32768, 32767, 'WriteTxnMarkersResponse.WritableTxnMarkerPartitionResult.ErrorCode'))
   }
   if (flexible) {
     const tagged: TaggedWrite[] = []

@@ -166,6 +166,16 @@ describe('generated codecs: values and versions', () => {
     }
   })
 
+  it('refuses integers outside their wire type and int64 values that are not bigints, naming the field', () => {
+    expect(() => encodeApiVersionsResponse({ apiKeys: [{ apiKey: 70000 }] }, 0)).toThrow(/ApiVersionsResponse\.ApiVersion\.ApiKey: 70000 is not an integer/)
+    expect(() => encodeProduceRequest({ acks: 40000 }, 3)).toThrow(/ProduceRequest\.Acks: 40000 is not an integer in \[-32768, 32767\]/)
+    expect(() => encodeProduceRequest({ timeoutMs: 1.5 }, 3)).toThrow(/ProduceRequest\.TimeoutMs: 1\.5 is not an integer/)
+    expect(() => encodeFetchRequest({ topics: [{ partitions: [{ fetchOffset: 5 as unknown as bigint }] }] }, 13)).toThrow(
+      /FetchRequest\.FetchPartition\.FetchOffset: int64 fields take a bigint, got number 5/
+    )
+    expect(() => encodeMetadataRequest({ topics: [{ name: 'x'.repeat(40000) }] }, 1)).toThrow(/MetadataRequest\.MetadataRequestTopic\.Name is 40000 bytes/)
+  })
+
   it('round-trips a Fetch response v4-v17 with nested tagged structs (diverging epoch, current leader, snapshot id) and node endpoints', () => {
     const topicId = Buffer.alloc(16, 9).toString('base64url')
     const records = Buffer.from('00112233', 'hex')
