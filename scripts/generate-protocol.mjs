@@ -572,7 +572,9 @@ function indexFile(gens) {
     byKey.set(g.spec.apiKey, e)
   }
   const keys = [...byKey.keys()].sort((a, b) => a - b)
-  let o = HEADER('*.json').replace(/Must stay true: .*\n/, 'Must stay true: one entry per API key with both a request and a response spec.\n')
+  let o = HEADER('*.json')
+    .replace("Apache Kafka's message spec *.json", "Apache Kafka's message specs (*.json): the registry of\n * APIs (key, name, valid and flexible versions) and their codecs")
+    .replace(/Must stay true: .*\n/, 'Must stay true: one entry per API key with both a request and a response spec.\n')
   o += `import type { ByteReader } from '../../codec/byte-reader'\nimport type { ByteWriter } from '../../codec/byte-writer'\nimport type { MessageInput } from '../message-codec-support'\n`
   for (const k of keys) {
     const { request, response } = byKey.get(k)
@@ -600,13 +602,21 @@ export interface ApiMessages<Req, Res> {
   /** A request / response with every field at its default. */
   defaultRequest(): Req
   defaultResponse(): Res
+  /** The request body in \`version\` (see each message file's encodeX for the errors). */
   encodeRequest(msg: MessageInput<Req>, version: number): Buffer
+  /** A request body of \`version\` from a buffer or a reader (RangeError naming the field when malformed). */
   decodeRequest(input: Buffer | ByteReader, version: number): Req
+  /** Appends the request body to \`w\` (no version check: the caller checked it). */
   writeRequest(w: ByteWriter, msg: MessageInput<Req>, version: number): void
+  /** Reads a request body at \`r\`'s position (no version check). */
   readRequest(r: ByteReader, version: number): Req
+  /** The response body in \`version\`. */
   encodeResponse(msg: MessageInput<Res>, version: number): Buffer
+  /** A response body of \`version\`. */
   decodeResponse(input: Buffer | ByteReader, version: number): Res
+  /** Appends the response body to \`w\` (no version check). */
   writeResponse(w: ByteWriter, msg: MessageInput<Res>, version: number): void
+  /** Reads a response body at \`r\`'s position (no version check). */
   readResponse(r: ByteReader, version: number): Res
 }
 
