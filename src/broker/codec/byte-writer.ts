@@ -1,6 +1,8 @@
 /**
  * ByteWriter: a growable big-endian byte buffer with Kafka's primitive encodings (int8..int64,
- * unsigned varint, zigzag varint / varlong as in org.apache.kafka.common.utils.ByteUtils).
+ * unsigned varint, zigzag varint / varlong as in org.apache.kafka.common.utils.ByteUtils) and the
+ * wire protocol's types (uint16, float64, int64 and varlong as bigint, uuid, length prefixes of
+ * classic and compact strings / bytes / arrays, KIP-482).
  * Meant to be reused: `reset()` keeps the allocated buffer, so steady-state encoding allocates nothing.
  *
  * Must stay true: `buf[0, pos)` holds exactly what was written; int64 and varlong take JS numbers
@@ -178,5 +180,64 @@ export class ByteWriter {
   /** A copy of what was written. */
   toBuffer(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos))
+  }
+
+  /** Unsigned int16 (the protocol's uint16, 0..65535). */
+  uint16(v: number): void {
+    this.ensure(2)
+    this.buf.writeUInt16BE(v, this.pos)
+    this.pos += 2
+  }
+
+  /** Signed int64 from a bigint (the protocol's int64, whole range). */
+  int64n(v: bigint): void {
+    this.ensure(8)
+    this.buf.writeBigInt64BE(v, this.pos)
+    this.pos += 8
+  }
+
+  /** IEEE 754 double (the protocol's float64). */
+  float64(v: number): void {
+    this.ensure(8)
+    this.buf.writeDoubleBE(v, this.pos)
+    this.pos += 8
+  }
+
+  /** Bool as one byte, 1 or 0 (Kafka's BOOLEAN). */
+  bool(v: boolean): void {
+    this.int8(v ? 1 : 0)
+  }
+
+  /**
+   * A uuid given as Kafka's Uuid.toString prints it (22 characters of base64url, no padding).
+   * @throws RangeError when `s` is not 22 base64url characters decoding to 16 bytes.
+   */
+  uuid(s: string, field?: string): void {
+    const b = /^[A-Za-z0-9_-]{22}$/.test(s) ? Buffer.from(s, 'base64url') : null
+    if (!b || b.length !== 16 || b.toString('base64url') !== s) {
+      throw new RangeError(`${field ?? 'uuid'}: ${JSON.stringify(s)} is not a uuid (22 base64url characters, as Kafka's Uuid.toString)`)
+    }
+    this.bytes(b)
+  }
+
+  /** Zigzag varlong from a bigint (whole int64 range). */
+  varlongn(v: bigint): void {
+    let z = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n))
+    this.ensure(10)
+    while (z >= 0x80n) {
+      this.buf[this.pos++] = Number(z & 0x7fn) | 0x80
+      z >>= 7n
+    }
+    this.buf[this.pos++] = Number(z)
+  }
+
+  /**
+   * A length prefix: `compact` = unsigned varint of n + 1 (null = -1 gives 0, KIP-482), else
+   * int16 for strings and int32 for bytes and arrays (-1 = null).
+   */
+  length(n: number, kind: 'string' | 'bytes' | 'array', compact: boolean): void {
+    if (compact) this.uvarint(n + 1)
+    else if (kind === 'string') this.int16(n)
+    else this.int32(n)
   }
 }
