@@ -305,10 +305,14 @@ export class GroupCoordinator {
     return this.membership.leave(group, req)
   }
 
-  /** A group created by a join that was refused at once (no member, nothing pending, nothing committed) is not kept. */
+  /**
+   * A group that never had a generation, has no member, none pending and nothing committed (a join
+   * refused at once, a KIP-394 member id never used) is forgotten: it was never persisted, and Kafka's
+   * group cleanup removes such groups too.
+   */
   private dropIfUnused(group: GroupMetadata): void {
-    if (group.state === 'Empty' && group.members.size === 0 && group.pendingMembers.size === 0 && group.generationId === 0 && !this.offsets.hasGroup(group.groupId))
-      if (group.protocolType === null) this.groups.delete(group.groupId)
+    if (group.state === 'Empty' && group.generationId === 0 && group.members.size === 0 && group.pendingMembers.size === 0 && !this.offsets.hasGroup(group.groupId))
+      this.groups.delete(group.groupId)
   }
 
   // ---- offsets ---------------------------------------------------------------------------------
@@ -781,10 +785,13 @@ export class GroupCoordinator {
 
   // ---- time ------------------------------------------------------------------------------------
 
-  /** The coordinator's periodic work at `now` (ms): leadership followed, then every group's deadlines (see GroupMembership.tick). */
+  /** The coordinator's periodic work at `now` (ms): leadership followed, then every group's deadlines (see GroupMembership.tick), unused groups forgotten. */
   tick(now: number): void {
     this.checkLeadership()
-    for (const g of [...this.groups.values()]) this.membership.tick(g, now)
+    for (const g of [...this.groups.values()]) {
+      this.membership.tick(g, now)
+      this.dropIfUnused(g)
+    }
   }
 
   /** The cluster closes: every pending join and sync is answered NOT_COORDINATOR, as when a coordinator resigns. */

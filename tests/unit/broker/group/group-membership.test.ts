@@ -154,9 +154,12 @@ describe('join, sync and heartbeat', () => {
     h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
     const gc = h.cluster.groupCoordinator()
     const id = await memberIdFor(h.cluster, 'A')
+    expect(h.cluster.listGroups()).toEqual([GROUP])
     h.clock.now += 10000
     h.cluster.tick()
+    expect(h.cluster.listGroups()).toEqual([]) // a group that never had a member is not kept
     expect((await gc.joinGroup(ctx(h.cluster, 'A'), joinReq(id))).errorCode).toBe(E.UNKNOWN_MEMBER_ID)
+    expect(h.cluster.listGroups()).toEqual([])
   })
 
   it('refuses joins with a session timeout out of bounds, another protocol type or no common protocol, and beyond group.max.size', async () => {
