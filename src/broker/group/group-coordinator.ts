@@ -114,8 +114,7 @@ export class GroupCoordinator {
     this.membership = new GroupMembership({
       clock: env.clock,
       config: this.config,
-      event: (g, kind, message, memberId) =>
-        this.env.event({ kind, severity: kind === 'member-left' ? 'warning' : 'info', groupId: g.groupId, generationId: g.generationId, memberId, message }),
+      event: (g, kind, message, memberId, severity = 'info') => this.env.event({ kind, severity, groupId: g.groupId, generationId: g.generationId, memberId, message }),
       store: (g, assignments) => this.store(g, assignments)
     })
   }

@@ -61,8 +61,8 @@ export type GroupEventKind = 'member-joined' | 'member-left' | 'group-rebalance-
 export interface GroupMembershipEnv {
   clock(): number
   config: GroupConfig
-  /** A membership event of `group` (message in plain words). */
-  event(group: GroupMetadata, kind: GroupEventKind, message: string, memberId?: string): void
+  /** A membership event of `group` (message in plain words); 'warning' for members removed by a timeout. */
+  event(group: GroupMetadata, kind: GroupEventKind, message: string, memberId?: string, severity?: 'info' | 'warning'): void
   /**
    * Persists the group as a GroupMetadata record (with these assignments, else the members'
    * current ones); resolves once the coordinator partition's ISR holds it.
@@ -320,7 +320,7 @@ export class GroupMembership {
     for (const m of [...group.members.values()]) {
       if (m.awaitingJoin || m.isStatic) continue
       group.remove(m.memberId)
-      this.env.event(group, 'member-left', `Member ${m.memberId} left group ${group.groupId}: it did not rejoin within the rebalance timeout`, m.memberId)
+      this.env.event(group, 'member-left', `Member ${m.memberId} left group ${group.groupId}: it did not rejoin within the rebalance timeout`, m.memberId, 'warning')
     }
     if (group.members.size > 0 && !maybeElectNewJoinedLeader(group)) {
       // No member rejoined (static members only): wait another rebalance timeout for their sessions to expire.
@@ -464,13 +464,13 @@ export class GroupMembership {
         const current = group.staticMemberId(id.groupInstanceId)
         if (current === null) errorCode = E.UNKNOWN_MEMBER_ID
         else if (id.memberId !== '' && id.memberId !== current) errorCode = E.FENCED_INSTANCE_ID
-        else this.removeMemberAndUpdateGroup(group, current, why)
+        else this.removeMemberAndUpdateGroup(group, current, why, 'info')
       } else if (group.pendingMembers.delete(id.memberId)) {
         this.maybeCompleteJoin(group)
       } else if (!group.members.has(id.memberId)) {
         errorCode = E.UNKNOWN_MEMBER_ID
       } else {
-        this.removeMemberAndUpdateGroup(group, id.memberId, why)
+        this.removeMemberAndUpdateGroup(group, id.memberId, why, 'info')
       }
       return { memberId: id.memberId, groupInstanceId: id.groupInstanceId, errorCode }
     })
@@ -478,7 +478,7 @@ export class GroupMembership {
   }
 
   /** Removes a member (its pending answers get UNKNOWN_MEMBER_ID) and rebalances or completes the join phase. */
-  private removeMemberAndUpdateGroup(group: GroupMetadata, memberId: string, why: string): void {
+  private removeMemberAndUpdateGroup(group: GroupMetadata, memberId: string, why: string, severity: 'info' | 'warning'): void {
     const m = group.members.get(memberId)
     if (!m) return
     m.awaitingJoin?.(joinError(memberId, E.UNKNOWN_MEMBER_ID))
@@ -486,7 +486,7 @@ export class GroupMembership {
     m.awaitingSync?.(syncError(E.UNKNOWN_MEMBER_ID))
     m.awaitingSync = null
     group.remove(memberId)
-    this.env.event(group, 'member-left', `Member ${memberId}${m.isStatic ? ` (group.instance.id ${m.groupInstanceId})` : ''} left group ${group.groupId}: ${why}`, memberId)
+    this.env.event(group, 'member-left', `Member ${memberId}${m.isStatic ? ` (group.instance.id ${m.groupInstanceId})` : ''} left group ${group.groupId}: ${why}`, memberId, severity)
     if (group.state === 'Stable' || group.state === 'CompletingRebalance') this.prepareRebalance(group, `removing member ${memberId}: ${why}`)
     else if (group.state === 'PreparingRebalance') this.maybeCompleteJoin(group)
   }
@@ -513,7 +513,8 @@ export class GroupMembership {
         m.memberId,
         m.isNew
           ? `its join did not complete within group.new.member.join.timeout.ms (${this.env.config['group.new.member.join.timeout.ms']} ms)`
-          : `no heartbeat within its session timeout (${m.sessionTimeoutMs} ms)`
+          : `no heartbeat within its session timeout (${m.sessionTimeoutMs} ms)`,
+        'warning'
       )
     }
     const delay = group.initialDelay
@@ -537,7 +538,7 @@ export class GroupMembership {
           if (!m) continue
           m.awaitingJoin?.(joinError(id, E.UNKNOWN_MEMBER_ID))
           m.awaitingJoin = null
-          this.env.event(group, 'member-left', `Member ${id} left group ${group.groupId}: no SyncGroup within the rebalance timeout`, id)
+          this.env.event(group, 'member-left', `Member ${id} left group ${group.groupId}: no SyncGroup within the rebalance timeout`, id, 'warning')
         }
         this.prepareRebalance(group, `removing ${late.join(', ')} on pending sync request expiration`)
       }

@@ -240,7 +240,7 @@ describe('timeouts on the cluster clock', () => {
     expect(d.state).toBe('PreparingRebalance')
     expect(d.members.map((m) => m.memberId)).toEqual([a])
     const left = h.cluster.recentEvents().find((e) => e.kind === 'member-left')!
-    expect(left).toMatchObject({ groupId: GROUP, memberId: b, generationId: 1 })
+    expect(left).toMatchObject({ groupId: GROUP, memberId: b, generationId: 1, severity: 'warning' })
     expect(left.message).toContain('session timeout (10000 ms)')
     expect(gc.heartbeat(ctx(h.cluster), { groupId: GROUP, generationId: 1, memberId: b, groupInstanceId: null }).errorCode).toBe(E.UNKNOWN_MEMBER_ID)
     const again = await gc.joinGroup(ctx(h.cluster, 'A'), joinReq(a))
@@ -318,6 +318,7 @@ describe('LeaveGroup', () => {
       ]
     })
     expect(gc.describeGroup(GROUP)).toMatchObject({ state: 'Empty', generationId: 2, members: [] })
+    expect(h.cluster.recentEvents().filter((e) => e.kind === 'member-left').map((e) => e.severity)).toEqual(['info', 'info'])
     expect(h.cluster.recentEvents().filter((e) => e.kind === 'member-left').map((e) => e.message)).toEqual([
       expect.stringContaining('it left the group'),
       expect.stringContaining('the consumer is being closed')
