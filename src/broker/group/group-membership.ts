@@ -545,8 +545,16 @@ export class GroupMembership {
     }
   }
 
-  /** The group leaves this coordinator (its partition's leadership moved, or the cluster closes): every pending answer gets `errorCode`. */
+  /**
+   * The group leaves this coordinator (its partition's leadership moved, or the cluster closes):
+   * every pending answer gets `errorCode` and this copy of the group is Dead (Kafka's onUnloaded), so
+   * a write still in flight for it changes nothing.
+   */
   unload(group: GroupMetadata, errorCode: number): void {
+    group.transitionTo('Dead', this.env.clock())
+    group.joinDeadline = null
+    group.initialDelay = null
+    group.syncDeadline = null
     for (const m of group.members.values()) {
       m.awaitingJoin?.(joinError(m.memberId, errorCode))
       m.awaitingJoin = null

@@ -201,6 +201,22 @@ describe('persistence and coordinator failover', () => {
     expect(h.reopen().describeGroup(GROUP)).toMatchObject({ state: 'Empty', generationId: 2 })
   })
 
+  it("answers a leader's SyncGroup whose write is in flight NOT_COORDINATOR when the coordinator moves, and the unloaded copy starts no rebalance", async () => {
+    h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
+    const gc = h.cluster.groupCoordinator()
+    const id = (await gc.joinGroup(ctx(h.cluster, 'A'), joinReq())).memberId
+    await gc.joinGroup(ctx(h.cluster, 'A'), joinReq(id))
+    const old = gc.findCoordinator(GROUP).nodeId
+    for (const b of [1, 2, 3].filter((x) => x !== old)) h.cluster.pauseFetching(b) // the write cannot reach the ISR
+    const sync = gc.syncGroup(ctx(h.cluster, 'A'), { groupId: GROUP, generationId: 1, memberId: id, groupInstanceId: null, assignments: [] })
+    const seq = h.cluster.recentEvents().at(-1)!.seq
+    h.cluster.stopBroker(old)
+    expect((await sync).errorCode).toBe(E.NOT_COORDINATOR)
+    await flush()
+    const after = h.cluster.recentEvents(seq).filter((e) => e.groupId === GROUP).map((e) => e.kind)
+    expect(after).toEqual(['group-write-failed'])
+  })
+
   it('moves the group with the leadership of its offsets partition: NOT_COORDINATOR at the old leader, the group on the new one', async () => {
     h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
     const gc = h.cluster.groupCoordinator()
