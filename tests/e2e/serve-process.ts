@@ -58,7 +58,7 @@ export interface ServeProcess {
  * @throws when it exits or prints no URL within `ms` (default 60 s), with its output.
  */
 export async function startServe(opts: { dataDir: string; port: number; token?: string; ms?: number }): Promise<ServeProcess> {
-  const args = ['serve', '--port', String(opts.port), '--host', '127.0.0.1', '--data-dir', opts.dataDir]
+  const args = ['serve', '--port', String(opts.port), '--host', '127.0.0.1', '--broker-port', '0', '--data-dir', opts.dataDir]
   if (opts.token) args.push('--token', opts.token)
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''

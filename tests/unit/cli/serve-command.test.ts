@@ -87,7 +87,7 @@ describe('brokerlab serve', { timeout: 60_000 }, () => {
   /** Runs serve until `stop()`; resolves once it printed its URL. */
   async function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
     const t = io(ROOT, env)
-    const running = runCli(['serve', '--port', '0', ...args, '--data-dir', path.join(dir, 'data')], t.io)
+    const running = runCli(['serve', '--port', '0', '--broker-port', '0', ...args, '--data-dir', path.join(dir, 'data')], t.io)
     const until = Date.now() + 30_000
     while (!t.out.join('').includes('http://') && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
     const printed = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)\n/.exec(t.out.join(''))
