@@ -179,13 +179,15 @@ describe('SocketServer ordering', () => {
     }
     const { server } = await listen({ handler })
     const c = await connect(server.port)
-    c.write(Buffer.concat([sized('slow'), sized('fast-1'), sized('fast-2')]))
     const waitPending = (n: number): Promise<void> =>
       new Promise((res) => {
         const check = (): void => (pending.length >= n ? res() : void setImmediate(check))
         check()
       })
+    c.write(sized('slow'))
     await waitPending(1)
+    c.write(sized('fast-1')) // arrive while 'slow' is in flight
+    c.write(sized('fast-2'))
     // Give the server many turns of the loop: nothing else may be dispatched while 'slow' is in flight.
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r))
     expect(pending.map((p) => p.frame)).toEqual(['slow'])
@@ -197,6 +199,29 @@ describe('SocketServer ordering', () => {
     await c.answersAtLeast(3)
     expect(c.answers.map(String)).toEqual(['answer-slow', 'answer-fast-1', 'answer-fast-2'])
     expect(maxInFlight).toBe(1)
+  })
+
+  it('reads no further requests while one is in flight, so a client cannot make the broker buffer them', async () => {
+    let release: (b: Buffer) => void = () => {}
+    const handler: FrameHandler = { handleFrame: (f) => (String(f) === 'hold' ? new Promise<Buffer>((r) => (release = r)) : Buffer.from('ok')) }
+    const { server } = await listen({ handler })
+    const c = await connect(server.port)
+    c.write(sized('hold'))
+    await new Promise<void>((res) => {
+      const check = (): void => (server.connections()[0]?.inFlight ? res() : void setImmediate(check))
+      check()
+    })
+    const frames = 128
+    const body = Buffer.alloc(64 * 1024, 2) // 8 MiB of further requests
+    for (let i = 0; i < frames; i++) c.write(sized(body))
+    // Give the server many turns: whatever it read from the socket would show in its buffer.
+    for (let i = 0; i < 200; i++) await new Promise((r) => setImmediate(r))
+    server.sampleBuffers()
+    expect(server.connections()[0].bufferedReadBytes).toBeLessThan(1024 * 1024)
+    expect(server.peakBufferedBytes).toBeLessThan(1024 * 1024)
+    release(Buffer.from('released'))
+    await c.answersAtLeast(frames + 1)
+    expect(String(c.answers[0])).toBe('released')
   })
 
   it('writes nothing for a request answered with null (acks=0) and goes on with the next', async () => {
