@@ -12,6 +12,7 @@ import type { RequestName, RequestOf, ResponseOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import { EngineService, toContractError } from '../host/engine-service'
 import { openCluster } from '../host/open-cluster'
+import { readListenersFile } from '../broker/protocol/network/listeners-file'
 import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
 import type { ProgressStream } from './progress-bar'
 
@@ -94,7 +95,8 @@ export function withFlagNames(message: string): string {
  * log cleaning: no broker runs between commands), and always closes it. Diagnostics go to stderr
  * with BROKERLAB_DEBUG=1.
  * @throws CliError exit 1, `CODE: Cannot open the cluster in DIR: message`, when the engine cannot
- *   open it (KAFKA_STORAGE_ERROR for an unusable directory, a held lock or a malformed cluster.json).
+ *   open it (KAFKA_STORAGE_ERROR for an unusable directory, a held lock or a malformed cluster.json);
+ *   when a running cluster holds it, the message names its process and bootstrap string (listeners.json).
  */
 export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: EngineService) => Promise<T>): Promise<T> {
   const debug = io.env.BROKERLAB_DEBUG === '1'
@@ -105,7 +107,7 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: En
     )
   } catch (e) {
     const err = toContractError(e)
-    throw new CliError(`${err.code}: Cannot open the cluster in ${dataDir}: ${err.message}`, EXIT_FAILURE)
+    throw new CliError(`${err.code}: Cannot open the cluster in ${dataDir}: ${err.message}${runningClusterHint(dataDir)}`, EXIT_FAILURE)
   }
   try {
     const result = await fn(service)
@@ -115,6 +117,17 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: En
   } finally {
     await service.close()
   }
+}
+
+/**
+ * When a running cluster recorded its listeners in `dataDir` (listeners.json, and it still holds the
+ * lock), a sentence naming its process and bootstrap string, else ''.
+ */
+function runningClusterHint(dataDir: string): string {
+  const found = readListenersFile(dataDir)
+  if (!found.ok) return ''
+  const r = found.record
+  return `. A cluster is running on it in process ${r.pid}, its brokers listening at ${r.bootstrapServers || '(no listener up)'}; stop it (Ctrl+C in its terminal, or quit the app) to run this command on the directory`
 }
 
 /**

@@ -14,7 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/cli/main'
 import type { CliIo } from '../../../src/cli/cli-context'
 import { LISTENERS_FILE, readListenersFile } from '../../../src/broker/protocol/network/listeners-file'
-import { BIN, ROOT } from './run-cli'
+import { BIN, ROOT, runBrokerlab } from './run-cli'
 
 let dir: string
 beforeEach(() => {
@@ -82,6 +82,10 @@ describe('brokerlab start (child process)', { timeout: 90_000 }, () => {
       const found = readListenersFile(dataDir)
       expect(found.ok ? found.record.bootstrapServers : found.reason).toBe(bootstrap)
       expect(found.ok && found.record.pid).toBe(child.pid)
+      // Another command on the directory meanwhile is told where the running cluster listens.
+      const other = runBrokerlab(['topic', 'list', '--data-dir', dataDir])
+      expect(other.status).toBe(1)
+      expect(other.stderr).toContain(`A cluster is running on it in process ${child.pid}, its brokers listening at ${bootstrap}; stop it`)
       child.kill('SIGINT')
       expect(await exited).toBe(0)
     } finally {

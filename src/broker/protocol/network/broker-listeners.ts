@@ -33,8 +33,12 @@ export interface BrokerLifecycle {
   onEvent(listener: (event: { kind: string; brokerId?: number }) => void): () => void
 }
 
-/** Makes the FrameHandler of broker `brokerId`'s listener (KafkaApis; a stand-in until it is served). */
-export type FrameHandlerFactory = (brokerId: number) => FrameHandler
+/**
+ * Makes the FrameHandler of broker `brokerId`'s listener (KafkaApis; a stand-in until it is served),
+ * each time that listener opens. `listeners` gives the bound addresses at request time (what
+ * Metadata advertises).
+ */
+export type FrameHandlerFactory = (brokerId: number, listeners: BrokerListeners) => FrameHandler
 
 /** A broker's listener now: listening (host:port bound), down (could not bind: `error`), stopped (the broker is stopped). */
 export type ListenerStatus = RecordedListener
@@ -193,7 +197,7 @@ export class BrokerListeners {
         brokerId: id,
         host: this.host,
         port,
-        handler: this.opts.handlerFor(id),
+        handler: this.opts.handlerFor(id, this),
         maxRequestBytes: this.opts.maxRequestBytes,
         maxConnections: this.opts.maxConnections,
         connectionsMaxIdleMs: this.opts.connectionsMaxIdleMs,
