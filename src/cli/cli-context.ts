@@ -12,9 +12,9 @@ import type { RequestName, RequestOf, ResponseOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import { EngineService, toContractError } from '../host/engine-service'
 import { openCluster } from '../host/open-cluster'
-import { readListenersFile } from '../broker/protocol/network/listeners-file'
 import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
 import type { ProgressStream } from './progress-bar'
+import { runningClusterHint } from '../host/open-listeners'
 
 /** The CLI's outside world. */
 export interface CliIo {
@@ -117,17 +117,6 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: En
   } finally {
     await service.close()
   }
-}
-
-/**
- * When a running cluster recorded its listeners in `dataDir` (listeners.json, and it still holds the
- * lock), a sentence naming its process and bootstrap string, else ''.
- */
-function runningClusterHint(dataDir: string): string {
-  const found = readListenersFile(dataDir)
-  if (!found.ok) return ''
-  const r = found.record
-  return `. A cluster is running on it in process ${r.pid}, its brokers listening at ${r.bootstrapServers || '(no listener up)'}; stop it (Ctrl+C in its terminal, or quit the app) to run this command on the directory`
 }
 
 /**

@@ -9,12 +9,14 @@
  * (messages/, served by handlers/messages-handlers.ts).
  *
  * Both hosts run it: the Electron main process inside the engine worker (engine-worker.ts), browser
- * mode in that worker or in-process (web-host.ts); the CLI calls it directly. The brokers' Kafka
- * listeners, when the host runs them, are given to it and closed with it.
+ * mode in that worker or in-process (web-host.ts); the CLI calls it directly.
  *
  * Must stay true: `handle` never throws and never rejects: every outcome is a Reply; engine errors
  * keep Kafka's error name as `code`; a payload that fails validation never reaches a handler
  * (code INVALID_REQUEST); the handler map names every request (a missing one is a compile error).
+ *
+ * The brokers' Kafka listeners, when the host runs them (open-listeners.ts), are given to it: its
+ * snapshots show their addresses and states, and it closes them before the cluster.
  */
 import type {
   ClusterSnapshot,

@@ -10,7 +10,12 @@
  */
 import type { ClusterApi } from '../broker/cluster/cluster-api'
 import { BrokerListeners, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
+import { readListenersFile } from '../broker/protocol/network/listeners-file'
 import { protocolNotServedHandler } from '../broker/protocol/network/protocol-not-served'
+
+// What the CLI needs of the listeners' rules, through src/host (the CLI never imports the engine).
+export { basePortProblem, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
+export { hostPort, type RecordedListener } from '../broker/protocol/network/listeners-file'
 
 /** Where the listeners bind: host (default 127.0.0.1), first broker's port (default 9092; 0: free ports). */
 export interface ListenerSettings {
@@ -34,4 +39,16 @@ export function startListeners(cluster: ClusterApi, dataDir: string, settings: L
     log,
     handlerFor: () => protocolNotServedHandler()
   })
+}
+
+/**
+ * When a running cluster recorded its listeners in `dataDir` (listeners.json, and it still holds the
+ * lock: see readListenersFile), a sentence naming its process and bootstrap string, else ''. For the
+ * message of a command refused by that cluster's lock.
+ */
+export function runningClusterHint(dataDir: string): string {
+  const found = readListenersFile(dataDir)
+  if (!found.ok) return ''
+  const r = found.record
+  return `. A cluster is running on it in process ${r.pid}, its brokers listening at ${r.bootstrapServers || '(no listener up)'}; stop it (Ctrl+C in its terminal, or quit the app) to run this command on the directory`
 }

@@ -8,8 +8,8 @@
  * usage error (exit 2) naming the rule; nothing is opened before the first check.
  */
 import { isIP } from 'node:net'
-import { basePortProblem } from '../../broker/protocol/network/broker-listeners'
 import { isLoopbackHost } from '../../host/host-allow-list'
+import { basePortProblem } from '../../host/open-listeners'
 import { usageError } from '../cli-error'
 
 /**

@@ -23,8 +23,7 @@ import { intArg, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
 import { checkBasePortFlag, checkListenerHost, listenerNetworkWarning } from './listener-options'
-import { DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../../broker/protocol/network/broker-listeners'
-import { hostPort } from '../../broker/protocol/network/listeners-file'
+import { DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST, hostPort } from '../../host/open-listeners'
 
 /**
  * Default port of browser mode: 8737, away from the ports dev servers take by default (Vite's 5173,

@@ -13,12 +13,9 @@
  * before the command returns 0.
  */
 import type { Command } from 'commander'
-import { DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../../broker/protocol/network/broker-listeners'
-import { hostPort } from '../../broker/protocol/network/listeners-file'
-import type { ClusterApi } from '../../broker/cluster/cluster-api'
 import { toContractError } from '../../host/engine-service'
-import { openCluster } from '../../host/open-cluster'
-import { startListeners } from '../../host/open-listeners'
+import { HeadlessCluster } from '../../host/headless-cluster'
+import { DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST, hostPort } from '../../host/open-listeners'
 import { intArg, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
@@ -47,39 +44,33 @@ export function registerStartCommand(program: Command, io: CliIo): void {
     if (opts.brokers !== undefined && (opts.brokers < 1 || opts.brokers > 9)) throw usageError(`--brokers must be from 1 to 9, got ${opts.brokers}.`)
     const debug = io.env.BROKERLAB_DEBUG === '1'
     const log = (line: string): void => void io.stderr.write(`${line}\n`)
-    let cluster: ClusterApi
+    let cluster: HeadlessCluster
     try {
-      cluster = openCluster({ dataDir: opts.dataDir, brokers: opts.brokers, log: (line) => void (debug ? log(line) : undefined) })
+      cluster = HeadlessCluster.open({ dataDir: opts.dataDir, brokers: opts.brokers, log: (line) => void (debug ? log(line) : undefined) })
     } catch (e) {
       const err = toContractError(e)
       throw new CliError(`${err.code}: Cannot open the cluster in ${opts.dataDir}: ${err.message}`, EXIT_FAILURE)
     }
-    let listeners
     try {
-      checkBasePortForBrokers('--port', opts.port, cluster.brokers().length)
-      listeners = await startListeners(cluster, opts.dataDir, { host: opts.host, basePort: opts.port, portHint: 'run `brokerlab start --port BASE` with another base port' }, log)
+      checkBasePortForBrokers('--port', opts.port, cluster.brokerCount)
+      await cluster.startListeners({ host: opts.host, basePort: opts.port, portHint: 'run `brokerlab start --port BASE` with another base port' }, log)
     } catch (e) {
       await cluster.close()
       throw e
     }
     const warning = listenerNetworkWarning(opts.host)
     if (warning) io.stderr.write(warning)
-    const statuses = listeners.statuses()
+    const statuses = cluster.listenerStatuses()
     io.stdout.write(`Brokerlab cluster ${cluster.clusterId}: ${statuses.length} brokers, data in ${opts.dataDir}\n`)
     for (const s of statuses) {
-      const state = s.state === 'listening' ? 'listening' : s.state === 'stopped' ? 'stopped (start it from the app or the CLI)' : 'listener down (see above)'
+      const state = s.state === 'listening' ? 'listening' : s.state === 'stopped' ? 'stopped (no listener while the broker is stopped)' : 'listener down (see above)'
       io.stdout.write(`  broker ${s.brokerId}  ${hostPort(s.host, s.port)}  ${state}\n`)
     }
-    const bootstrap = listeners.bootstrapServers()
-    io.stdout.write(`Bootstrap servers: ${bootstrap || '(none: no broker listens)'}\n`)
+    io.stdout.write(`Bootstrap servers: ${cluster.bootstrapServers() || '(none: no broker listens)'}\n`)
     io.stderr.write(`Press Ctrl+C to stop.\n`)
     await io.stopSignal
     io.stderr.write(`\nStopping: closing the brokers' listeners and the cluster...\n`)
-    try {
-      await listeners.close()
-    } finally {
-      await cluster.close()
-    }
+    await cluster.close()
     io.stderr.write(
       `Stopped: the listeners are closed and the cluster closed cleanly (logs and committed offsets flushed, lock and listeners.json released); the data stays in ${opts.dataDir}.\n`
     )
