@@ -1,6 +1,7 @@
 /**
  * The hosts start the brokers' Kafka listeners: the engine worker (EngineHost with `listeners`, the
- * desktop app's and serve's path) and the in-process engine (startListeners + EngineService). The
+ * desktop app's and serve's path) and the in-process engine (startListeners + EngineService, and
+ * browser mode's in-process engine). The
  * snapshot's brokers carry the bound address and the listener's state (listening, stopped with its
  * broker, down with the port-in-use message); closing the engine closes the listeners and removes
  * listeners.json. Without the option nothing listens. Ports are picked by the system (0).
@@ -14,6 +15,7 @@ import { EngineHost } from '../../../src/host/engine-host'
 import { EngineService } from '../../../src/host/engine-service'
 import { openCluster } from '../../../src/host/open-cluster'
 import { startListeners } from '../../../src/host/open-listeners'
+import { startWebHost } from '../../../src/host/web-host'
 import { LISTENERS_FILE } from '../../../src/broker/protocol/network/listeners-file'
 import type { BrokerView, ClusterSnapshot } from '../../../src/shared/contract'
 import type { EngineClient } from '../../../src/host/engine-client'
@@ -89,6 +91,18 @@ describe('listeners in the engine worker', { timeout: 60_000 }, () => {
 })
 
 describe('listeners of the in-process engine', () => {
+  it("are started by browser mode's in-process engine and closed with it", async () => {
+    const web = await startWebHost({ dataDir: dir, rendererDir: path.join(dir, 'no-renderer'), listeners: { basePort: 0 }, log: () => {} })
+    closers.push(() => web.close())
+    expect(web.engineMode).toBe('in-process')
+    expect(web.brokerListeners.map((l) => l.state)).toEqual(['listening', 'listening', 'listening'])
+    for (const l of web.brokerListeners) await connectOk(l.port)
+    expect(fs.existsSync(path.join(dir, LISTENERS_FILE))).toBe(true)
+    await web.close()
+    expect(fs.existsSync(path.join(dir, LISTENERS_FILE))).toBe(false)
+    await expect(connectOk(web.brokerListeners[0].port)).rejects.toThrow(/ECONNREFUSED/)
+  })
+
   it("shows a broker whose port is in use as 'down' with the message, the others listening", async () => {
     const blocker = net.createServer()
     await new Promise<void>((res) => blocker.listen({ host: '127.0.0.1', port: 0 }, () => res()))
