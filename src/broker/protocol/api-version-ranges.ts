@@ -35,8 +35,10 @@ export const API_VERSION_RANGES = {
   OffsetCommit: { apiKey: 8, min: 2, max: 9 },
   // OffsetFetch: KIP-896 removed v0; 9 = specs' max.
   OffsetFetch: { apiKey: 9, min: 1, max: 9 },
-  // FindCoordinator: KIP-896 removed v0; 6 = specs' max (batched lookups from v4, KIP-699).
-  FindCoordinator: { apiKey: 10, min: 1, max: 6 },
+  // FindCoordinator: KIP-896 removed v0 from Kafka 4.0, but kafka-python 2.0.2 (Debian's python3-kafka) looks up
+  // every group coordinator with v0 only (GroupCoordinatorRequest[0], in its consumer and its admin), so v0 is kept
+  // and served, as Produce's v0 is kept for librdkafka; 6 = specs' max (batched lookups from v4, KIP-699).
+  FindCoordinator: { apiKey: 10, min: 0, max: 6 },
   // JoinGroup: KIP-896 removed v0-v1; 9 = specs' max.
   JoinGroup: { apiKey: 11, min: 2, max: 9 },
   // Heartbeat: all versions kept; 4 = specs' max.

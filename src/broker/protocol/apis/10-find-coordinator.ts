@@ -1,5 +1,5 @@
 /**
- * FindCoordinator (key 10), versions 1-6: the broker coordinating a group (the leader of the
+ * FindCoordinator (key 10), versions 0-6 (v0 kept for kafka-python 2.0.2, see api-version-ranges.ts): the broker coordinating a group (the leader of the
  * group's __consumer_offsets partition, the topic created on first use), with the host and port its
  * listener bound, taken from the same source as Metadata's brokers (BrokerFacade.liveBrokers), as
  * Kafka's KafkaApis.handleFindCoordinatorRequest answers. v0-3 ask for one key (`key`), v4+ for a

@@ -88,6 +88,11 @@ describe('FindCoordinator', () => {
     expect(res).toMatchObject({ errorCode: 0, nodeId: coord, host: '127.0.0.1', port: ports.get(coord) })
   })
 
+  it('serves v0 (kept for kafka-python 2.0.2, which looks up coordinators with v0 only): the group\'s coordinator and its address', async () => {
+    const res = await wire(apis.get(other)!, FIND, 0, { key: 'g' }, { ctx: connection(other) })
+    expect(res).toMatchObject({ errorCode: 0, nodeId: coord, host: '127.0.0.1', port: ports.get(coord) })
+  })
+
   it('answers a v4 batch key by key: a group, an invalid empty group id, in request order', async () => {
     const res = await wire(apis.get(1)!, FIND, 4, { keyType: 0, coordinatorKeys: ['g', ''] })
     expect(res.coordinators).toEqual([
