@@ -6,10 +6,14 @@
  * Maps, bigints or undefined-valued required fields); record bytes are carried as base64 of the
  * exact bytes; LONG config values as their exact decimal strings.
  */
+import { ByteReader } from '../broker/codec/byte-reader'
 import { toTopicConfigsView } from '../broker/model/topic-config-values'
+import { consumerProtocolAssignmentVersions, readConsumerProtocolAssignment } from '../broker/protocol/messages/consumer-protocol-assignment'
 import { hostPort, type RecordedListener } from '../broker/protocol/network/listeners-file'
 import type {
   BrokerView,
+  GroupMemberView,
+  GroupMembershipView,
   GroupView,
   PartitionView,
   ProduceAck,
@@ -21,6 +25,7 @@ import type {
 import type {
   BrokerState,
   ConsumerRecord,
+  GroupDescription,
   GroupLagRow,
   PartitionState,
   RateSeries,
@@ -143,15 +148,15 @@ export function toThroughputView(r: RateSeries): ThroughputView {
 }
 
 /**
- * A consumer group as `kafka-consumer-groups --describe` shows it. The in-process consumers leave
- * the group after each run, so the state is always 'Empty' (no active members), as Kafka reports a
- * group that only holds committed offsets.
+ * A consumer group as `kafka-consumer-groups --describe` shows it, in the coordinator's `state`
+ * (default 'Empty': a group that only holds committed offsets, as the in-process consumers leave
+ * theirs after each run; groups of wire clients are Stable, PreparingRebalance, ...).
  */
-export function toGroupView(groupId: string, rows: GroupLagRow[]): GroupView {
+export function toGroupView(groupId: string, rows: GroupLagRow[], state: GroupView['state'] = 'Empty'): GroupView {
   const sorted = [...rows].sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1))
   return {
     groupId,
-    state: 'Empty',
+    state,
     totalLag: sorted.reduce((sum, r) => sum + r.lag, 0),
     rows: sorted.map((r) => ({
       topic: r.topic,
@@ -160,5 +165,50 @@ export function toGroupView(groupId: string, rows: GroupLagRow[]): GroupView {
       logEndOffset: r.logEndOffset,
       lag: r.lag
     }))
+  }
+}
+
+/**
+ * The partitions a consumer-protocol assignment (ConsumerProtocolAssignment: int16 version, then
+ * the body of that version, KIP-429) hands a member, by topic, partitions sorted; [] for empty or
+ * unreadable bytes (a member of a group that is not a consumer group, or mid-rebalance). A version
+ * above the newest known is read as the newest, as Kafka's ConsumerProtocol does.
+ */
+export function consumerAssignment(bytes: Buffer): { topic: string; partitions: number[] }[] {
+  if (bytes.length < 2) return []
+  try {
+    const r = new ByteReader(bytes)
+    const version = Math.min(r.int16('ConsumerProtocolAssignment.Version'), consumerProtocolAssignmentVersions.max)
+    if (version < 0) return []
+    const a = readConsumerProtocolAssignment(r, version)
+    return a.assignedPartitions.map((t) => ({ topic: t.topic, partitions: [...t.partitions].sort((x, y) => x - y) })).sort((x, y) => (x.topic < y.topic ? -1 : x.topic > y.topic ? 1 : 0))
+  } catch {
+    return []
+  }
+}
+
+/**
+ * A group as its coordinator holds it (kafka-consumer-groups --describe --state / --members):
+ * `coordinatorAddress` is the coordinator's bound listener address (its address label without a
+ * listener); members' assignments decoded for consumer groups only.
+ */
+export function toGroupMembershipView(d: GroupDescription, coordinatorAddress: string | null): GroupMembershipView {
+  const members = d.members.map(
+    (m): GroupMemberView => ({
+      memberId: m.memberId,
+      groupInstanceId: m.groupInstanceId,
+      clientId: m.clientId,
+      host: m.clientHost,
+      assignment: d.protocolType === 'consumer' ? consumerAssignment(m.assignment) : []
+    })
+  )
+  return {
+    groupId: d.groupId,
+    state: d.state,
+    protocolType: d.protocolType,
+    assignmentStrategy: d.protocol,
+    generationId: d.generationId,
+    coordinator: d.coordinator >= 0 && coordinatorAddress !== null ? { id: d.coordinator, address: coordinatorAddress } : null,
+    members
   }
 }

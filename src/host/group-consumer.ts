@@ -52,12 +52,12 @@ const ROUND_RECORDS = 500
 export function describeGroup(cluster: ClusterApi, groupId: string): GroupView {
   if (!cluster.listGroups().includes(groupId))
     throw new KafkaError('GROUP_ID_NOT_FOUND', `Consumer group '${groupId}' does not exist (it has no committed offsets)`)
-  return toGroupView(groupId, cluster.describeGroupLag(groupId))
+  return toGroupView(groupId, cluster.describeGroupLag(groupId), cluster.describeGroup(groupId).state)
 }
 
 /** Every group with its lag rows, ordered by group id. */
 export function listGroupViews(cluster: ClusterApi): GroupView[] {
-  return [...cluster.listGroups()].sort().map((g) => toGroupView(g, cluster.describeGroupLag(g)))
+  return [...cluster.listGroups()].sort().map((g) => toGroupView(g, cluster.describeGroupLag(g), cluster.describeGroup(g).state))
 }
 
 /**

@@ -30,6 +30,13 @@ export class SnapshotBuilder {
     private readonly listeners: (() => RecordedListener[]) | null = null
   ) {}
 
+  /** The address broker `brokerId` is reached at: its listener's bound address when this host runs one, else its address label; null for an unknown broker. */
+  brokerAddress(brokerId: number): string | null {
+    const b = this.cluster.brokers().find((x) => x.id === brokerId)
+    if (!b) return null
+    return toBrokerView(b, this.cluster.controllerId, this.listeners?.().find((l) => l.brokerId === brokerId)).address
+  }
+
   /** A snapshot of the whole cluster now; appends one lag point per group to the history. */
   build(): ClusterSnapshot {
     const cluster = this.cluster

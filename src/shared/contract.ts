@@ -435,6 +435,39 @@ export interface GroupView {
   rows: GroupOffsetRow[]
 }
 
+/** One member of a consumer group (kafka-consumer-groups --describe --members). */
+export interface GroupMemberView {
+  /** CONSUMER-ID: the member id the coordinator gave it. */
+  memberId: string
+  /** group.instance.id of a static member (KIP-345), null for a dynamic one. */
+  groupInstanceId: string | null
+  /** CLIENT-ID: the client.id of its last JoinGroup. */
+  clientId: string
+  /** HOST: the client's address as Kafka prints it, e.g. '/127.0.0.1'. */
+  host: string
+  /**
+   * Its assigned partitions (decoded from the consumer protocol's assignment), by topic, sorted;
+   * empty while the group rebalances, or for a group whose protocol type is not 'consumer'.
+   */
+  assignment: { topic: string; partitions: number[] }[]
+}
+
+/** A consumer group as its coordinator holds it (kafka-consumer-groups --describe --state and --members). */
+export interface GroupMembershipView {
+  groupId: string
+  /** Kafka's group state; Dead for a group the coordinator does not know. */
+  state: GroupView['state']
+  /** e.g. 'consumer'; '' for a group that only has committed offsets. */
+  protocolType: string
+  /** ASSIGNMENT-STRATEGY: the chosen protocol (a consumer group's assignor, e.g. 'range'), '' when none. */
+  assignmentStrategy: string
+  /** The current generation, -1 for a group without membership metadata. */
+  generationId: number
+  /** COORDINATOR (ID): the broker leading the group's __consumer_offsets partition and its address; null when none leads it. */
+  coordinator: { id: number; address: string } | null
+  members: GroupMemberView[]
+}
+
 /**
  * Where `group/reset` moves a group (kafka-consumer-groups --reset-offsets): --to-earliest,
  * --to-latest, --to-offset, --to-datetime (first offset with timestamp >= ms, else the log end), or
@@ -710,6 +743,13 @@ export interface ContractRequests {
   'offsets/list': { req: { topic: string }; res: PartitionOffsets[] }
   'group/list': { req: Record<string, never>; res: GroupView[] }
   'group/describe': { req: { groupId: string }; res: GroupView }
+  /** The group's state, assignor, coordinator and members (kafka-consumer-groups --describe --state / --members); Dead when unknown. */
+  'group/membership': { req: { groupId: string }; res: GroupMembershipView }
+  /**
+   * Deletes a group with its committed offsets (kafka-consumer-groups --delete): only an Empty one
+   * (NON_EMPTY_GROUP otherwise, as Kafka), GROUP_ID_NOT_FOUND for an unknown one.
+   */
+  'group/delete': { req: { groupId: string }; res: { groupId: string } }
   'group/consume': {
     req: {
       groupId: string
@@ -827,6 +867,8 @@ export const REQUEST_NAMES = [
   'offsets/list',
   'group/list',
   'group/describe',
+  'group/membership',
+  'group/delete',
   'group/consume',
   'group/reset',
   'import/upload',

@@ -230,6 +230,8 @@ export const requestSchemas = {
   'offsets/list': z.object({ topic: topicName }).strict(),
   'group/list': empty,
   'group/describe': z.object({ groupId: z.string().min(1).max(255) }).strict(),
+  'group/membership': z.object({ groupId: z.string().min(1).max(255) }).strict(),
+  'group/delete': z.object({ groupId: z.string().min(1).max(255) }).strict(),
   'group/consume': z
     .object({
       groupId: z.string().min(1).max(255),

@@ -1,19 +1,28 @@
 /**
- * `brokerlab groups [--group G] [--json]`: consumer groups with their committed offsets and lag,
- * as `kafka-consumer-groups --describe` prints them (TOPIC, PARTITION, CURRENT-OFFSET,
- * LOG-END-OFFSET, LAG). `--reset-offsets --group G --topic T[:P,P...] --to-earliest|--to-latest|
- * --to-offset N|--to-datetime D|--shift-by N [--execute]` plans (and with --execute commits) new
- * offsets for every partition of T or the partitions named after the colon, as
- * `kafka-consumer-groups --reset-offsets` does, printing GROUP, TOPIC, PARTITION, NEW-OFFSET (the
- * same plan the UI's reset dialog previews). Counts and offsets print with thousands separators.
+ * `brokerlab groups`: consumer groups as `kafka-consumer-groups` shows and changes them.
+ * - `groups [--group G]... [--json]` (or `--describe --group G | --all-groups`): committed offsets
+ *   and lag (TOPIC, PARTITION, CURRENT-OFFSET, LOG-END-OFFSET, LAG).
+ * - `--list [--state]`: the group ids (with --state, GROUP and STATE).
+ * - `--describe --state`: GROUP, COORDINATOR (ID), ASSIGNMENT-STRATEGY, STATE, #MEMBERS;
+ *   `--describe --members [--verbose]`: GROUP, CONSUMER-ID, HOST, CLIENT-ID, #PARTITIONS (ASSIGNMENT):
+ *   the groups as their coordinator holds them, members of wire clients included.
+ * - `--delete --group G...`: deletes Empty groups with their committed offsets (Kafka's rule).
+ * - `--reset-offsets --group G --topic T[:P,P...] --to-earliest|--to-latest|--to-offset N|
+ *   --to-datetime D|--shift-by N [--execute]` plans (and with --execute commits) new offsets for
+ *   every partition of T or the partitions named after the colon, as `kafka-consumer-groups
+ *   --reset-offsets` does, printing GROUP, TOPIC, PARTITION, NEW-OFFSET (the same plan the UI's
+ *   reset dialog previews).
+ * Counts and offsets print with thousands separators. The layouts live in group-membership-text.ts.
  */
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import type { GroupView, RequestOf, ResetSpec } from '../../shared/contract'
 import { call, intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
-import { usageError } from '../cli-error'
+import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
+import type { LocalEngine } from '../../host/local-engine'
 import { formatCount, formatTable } from '../table'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { deleteText, listText, membersText, stateText } from './group-membership-text'
 
 /** kafka-consumer-groups --describe text for one group. */
 export function groupText(g: GroupView): string {
@@ -69,14 +78,76 @@ function resetRequest(group: string | undefined, o: ResetOpts): RequestOf<'group
   return validated('group/reset', { groupId: group, topic, ...(partitions ? { partitions } : {}), to: specs[0], dryRun: !o.execute })
 }
 
+/** The options of `groups` besides --data-dir. */
+interface GroupsOpts extends ResetOpts {
+  group?: string[]
+  json?: boolean
+  list?: boolean
+  describe?: boolean
+  delete?: boolean
+  allGroups?: boolean
+  members?: boolean
+  state?: boolean
+  verbose?: boolean
+}
+
+/** `--group` may be given more than once (kafka-consumer-groups takes several for --describe and --delete). */
+function collectGroup(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
+}
+
+/**
+ * Checks the combination of options as kafka-consumer-groups does.
+ * @throws CliError (usage) naming the rule broken.
+ */
+function checkOptions(o: GroupsOpts): void {
+  const actions = (['list', 'describe', 'delete', 'resetOffsets'] as const).filter((a) => o[a])
+  if (actions.length > 1) throw usageError(`Choose one of --list, --describe, --delete, --reset-offsets (got ${actions.map((a) => (a === 'resetOffsets' ? '--reset-offsets' : `--${a}`)).join(' and ')}).`)
+  if (o.members && o.state) throw usageError('--describe takes at most one of --members and --state.')
+  if ((o.members || o.verbose) && !o.describe) throw usageError(`${o.members ? '--members' : '--verbose'} goes with --describe.`)
+  if (o.verbose && !o.members) throw usageError('--verbose goes with --describe --members.')
+  if (o.state && !o.describe && !o.list) throw usageError('--state goes with --describe or --list.')
+  if (o.allGroups && !o.describe) throw usageError('--all-groups goes with --describe.')
+  if (o.allGroups && o.group) throw usageError('Give either --group or --all-groups, not both.')
+  if (o.describe && !o.group && !o.allGroups) throw usageError('--describe needs --group <group> (one or more) or --all-groups.')
+  if (o.delete && !o.group) throw usageError('--delete needs --group <group> (one or more).')
+  if (o.list && o.group) throw usageError('--list lists every group: leave out --group.')
+  if (o.resetOffsets && (o.group?.length ?? 0) > 1) throw usageError('--reset-offsets takes one --group.')
+}
+
+/** Deletes each group (kafka-consumer-groups --delete), printing Kafka's report. @throws CliError (failure) when some could not be deleted. */
+async function deleteGroups(io: CliIo, s: LocalEngine, groups: string[], json: boolean): Promise<void> {
+  const deleted: string[] = []
+  const failed: { groupId: string; error: string }[] = []
+  for (const groupId of groups) {
+    try {
+      deleted.push((await call(s, 'group/delete', validated('group/delete', { groupId }))).groupId)
+    } catch (e) {
+      if (!(e instanceof CliError) || e.exitCode !== EXIT_FAILURE) throw e
+      failed.push({ groupId, error: e.message })
+    }
+  }
+  const text = deleteText(deleted, failed)
+  if (json) printJson(io, { deleted, failed })
+  else io.stdout.write(text.stdout)
+  if (failed.length > 0) throw new CliError(text.stderr.replace(/^Error: /, '').trimEnd(), EXIT_FAILURE)
+}
+
 /** Registers `groups`. */
 export function registerGroupsCommand(program: Command, io: CliIo): void {
   addDataDir(
     program
       .command('groups')
-      .description('Describe consumer groups: committed offsets and lag (like kafka-consumer-groups --describe), or reset their offsets')
-      .option('--group <group>', 'only this group')
+      .description('Consumer groups as kafka-consumer-groups shows them: offsets and lag, --list, --describe --state / --members, --delete, --reset-offsets')
+      .option('--group <group>', 'this group (repeat for several)', collectGroup)
       .option('--json', 'print JSON')
+      .option('--list', 'list the groups (with --state: and their state)')
+      .option('--describe', 'describe --group or --all-groups: committed offsets and lag, or with --state / --members')
+      .option('--all-groups', 'with --describe: every group')
+      .option('--state', 'with --describe: coordinator, assignment strategy, state and member count; with --list: each group\'s state')
+      .option('--members', 'with --describe: the active members (consumer id, host, client id, partitions)')
+      .option('--verbose', 'with --describe --members: each member\'s assigned partitions')
+      .option('--delete', 'delete --group (only groups without active members, as Kafka)')
       .option('--reset-offsets', 'plan new committed offsets for --group on --topic (commit them with --execute)')
       .option('--topic <topic>', 'with --reset-offsets: the topic, or topic:0,1 for some of its partitions')
       .option('--to-earliest', 'with --reset-offsets: the log start offsets')
@@ -86,9 +157,10 @@ export function registerGroupsCommand(program: Command, io: CliIo): void {
       .option('--shift-by <n>', 'with --reset-offsets: the committed offset plus n (n may be negative)', intArg('--shift-by'))
       .option('--execute', 'with --reset-offsets: commit the plan (without it nothing changes)'),
     io
-  ).action(async (opts: DataDirOpts & ResetOpts & { group?: string; json?: boolean }) => {
+  ).action(async (opts: DataDirOpts & GroupsOpts) => {
+    checkOptions(opts)
     if (opts.resetOffsets) {
-      const req = resetRequest(opts.group, opts)
+      const req = resetRequest(opts.group?.[0], opts)
       await withEngine(io, opts.dataDir, async (s) => {
         const res = await call(s, 'group/reset', req)
         if (opts.json) return printJson(io, res)
@@ -107,9 +179,22 @@ export function registerGroupsCommand(program: Command, io: CliIo): void {
       })
       return
     }
-    const one = opts.group !== undefined ? validated('group/describe', { groupId: opts.group }) : null
+    const named = (opts.group ?? []).map((groupId) => validated('group/describe', { groupId }).groupId)
     await withEngine(io, opts.dataDir, async (s) => {
-      const groups = one ? [await call(s, 'group/describe', one)] : await call(s, 'group/list', {})
+      if (opts.list) {
+        const groups = await call(s, 'group/list', {})
+        return opts.json ? printJson(io, groups.map((g) => ({ groupId: g.groupId, state: g.state }))) : void io.stdout.write(listText(groups, opts.state === true))
+      }
+      if (opts.delete) return deleteGroups(io, s, named, opts.json === true)
+      if (opts.members || opts.state) {
+        const ids = opts.allGroups ? (await call(s, 'group/list', {})).map((g) => g.groupId) : named
+        const views = []
+        for (const groupId of ids) views.push(await call(s, 'group/membership', { groupId }))
+        if (opts.json) return printJson(io, opts.allGroups || ids.length > 1 ? views : views[0])
+        return void io.stdout.write(opts.members ? membersText(views, opts.verbose === true) : stateText(views))
+      }
+      const one = named.length === 1 && !opts.allGroups
+      const groups = named.length > 0 && !opts.allGroups ? await Promise.all(named.map((groupId) => call(s, 'group/describe', { groupId }))) : await call(s, 'group/list', {})
       if (opts.json) return printJson(io, one ? groups[0] : groups)
       if (groups.length === 0) return void io.stdout.write('No consumer groups.\n')
       io.stdout.write(groups.map(groupText).join('\n'))

@@ -5,14 +5,10 @@
  * /usr/bin/python3) list, describe and delete groups and fetch their committed offsets, each
  * client finding the coordinators with FindCoordinator. Groups are set up in-process (a member
  * joined through the coordinator, offsets committed by the host's path).
- *
- * A kafkajs consumer group consuming over the wire needs Produce and Fetch, which another room
- * builds: that case runs once a Fetch handler exists (src/broker/protocol/apis/01-fetch.ts) and is
- * skipped, saying why, before. Every client is bounded in time and stopped.
+ * Every client is bounded in time and stopped; the consumer group over the wire is in
+ * kafkajs-consumer-group.test.ts.
  */
 import { execFile, spawnSync } from 'node:child_process'
-import fs from 'node:fs'
-import path from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
@@ -21,9 +17,6 @@ import { flush, groupKafkaApis, openGroupTestCluster, subscription, type GroupTe
 const PYTHON = '/usr/bin/python3'
 const kafkaPython = spawnSync(PYTHON, ['-c', 'import kafka'], { encoding: 'utf8' }).status === 0
 if (!kafkaPython) console.warn('real-clients-groups: the kafka-python case is skipped, /usr/bin/python3 has no kafka module (python3-kafka)')
-const FETCH_HANDLER = path.resolve(__dirname, '../../../../../src/broker/protocol/apis/01-fetch.ts')
-const hasFetch = fs.existsSync(FETCH_HANDLER)
-if (!hasFetch) console.warn('real-clients-groups: the kafkajs consumer group case is skipped, Fetch is not served yet (no src/broker/protocol/apis/01-fetch.ts)')
 
 let h: GroupTestCluster
 let listeners: BrokerListeners
