@@ -22,7 +22,9 @@ describe('group membership views', () => {
   })
 
   it('shows a non-consumer group\'s members without an assignment, and no coordinator when none leads the group', () => {
-    const member = { memberId: 'm-1', groupInstanceId: null, clientId: 'c', clientHost: '/127.0.0.1', metadata: Buffer.alloc(0), assignment: Buffer.from('opaque') }
+    // bytes a consumer assignment could be read from: only a 'consumer' group's are read as one
+    const readable = v(0, encodeConsumerProtocolAssignment({ assignedPartitions: [{ topic: 'a', partitions: [0] }] }, 0))
+    const member = { memberId: 'm-1', groupInstanceId: null, clientId: 'c', clientHost: '/127.0.0.1', metadata: Buffer.alloc(0), assignment: readable }
     const view = toGroupMembershipView({ groupId: 'g', state: 'Stable', protocolType: 'connect', protocol: 'sessioned', generationId: 4, leader: 'm-1', coordinator: -1, members: [member] }, null)
     expect(view).toEqual({
       groupId: 'g',
