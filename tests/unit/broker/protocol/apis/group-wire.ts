@@ -8,6 +8,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import type { AnyApiHandler } from '../../../../../src/broker/protocol/api-handler'
+import { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
 import { expect } from 'vitest'
 import { ByteReader } from '../../../../../src/broker/codec/byte-reader'
 import { ByteWriter } from '../../../../../src/broker/codec/byte-writer'
@@ -155,3 +157,55 @@ export function subscription(topics: string[]): Buffer {
 
 /** Lets settled promises run their callbacks. */
 export const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
+
+const SRC = path.resolve(__dirname, '../../../../../src')
+
+/** Whether the data-plane APIs (Fetch, built in another room) exist in this checkout: consumers need them. */
+export const FETCH_SERVED = fs.existsSync(path.join(SRC, 'broker/protocol/apis/01-fetch.ts'))
+
+/**
+ * The data-plane handlers (Produce, Fetch, ListOffsets, OffsetForLeaderEpoch) over the other room's
+ * ReplicaFacade, loaded from their files (only when FETCH_SERVED).
+ */
+async function dataHandlers(): Promise<(cluster: Cluster, id: number, brokers: BrokerFacade) => AnyApiHandler[]> {
+  const load = (p: string): Promise<Record<string, any>> => import(/* @vite-ignore */ path.join(SRC, p))
+  const [{ ClusterReplicaFacade }, { produceHandler }, { fetchHandler }, { listOffsetsHandler }, { offsetForLeaderEpochHandler }] = await Promise.all([
+    load('broker/cluster/facades/replica-facade-impl.ts'),
+    load('broker/protocol/apis/00-produce.ts'),
+    load('broker/protocol/apis/01-fetch.ts'),
+    load('broker/protocol/apis/02-list-offsets.ts'),
+    load('broker/protocol/apis/23-offset-for-leader-epoch.ts')
+  ])
+  return (cluster, id, brokers) => {
+    const replicas = new ClusterReplicaFacade(cluster, id)
+    return [produceHandler(replicas, brokers), fetchHandler(replicas, brokers), listOffsetsHandler(replicas), offsetForLeaderEpochHandler(replicas)]
+  }
+}
+
+/**
+ * Real listeners (127.0.0.1, free ports) for every broker of `cluster`, serving ApiVersions,
+ * Metadata and the group APIs, plus the data-plane APIs with `data` (needs FETCH_SERVED).
+ * Always `await close()`.
+ */
+export async function startGroupListeners(cluster: Cluster, opts: { data?: boolean } = {}): Promise<BrokerListeners> {
+  const data = opts.data ? await dataHandlers() : null
+  return BrokerListeners.start(cluster, {
+    host: '127.0.0.1',
+    basePort: 0,
+    log: () => {},
+    handlerFor: (id, l) => {
+      const ports = () => new Map([...l.addresses()].map(([b, a]) => [b, a.port]))
+      const brokers = new TestClusterBrokerFacade(cluster, id, ports)
+      return new KafkaApis({ handlers: [...createApiHandlers(brokers), ...(data ? data(cluster, id, brokers) : []), ...groupApiHandlers(new ClusterGroupFacade(cluster, id), brokers)] })
+    }
+  })
+}
+
+/** Resolves once `check` holds, polling every 50 ms; rejects after `ms` naming `what`. */
+export async function until(check: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}

@@ -9,45 +9,12 @@
  * ReplicaFacade: the handlers are loaded from their files when src/broker/protocol/apis/01-fetch.ts
  * exists; until then the case is skipped, saying why. Every client is bounded in time and stopped.
  */
-import fs from 'node:fs'
-import path from 'node:path'
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { AnyApiHandler } from '../../../../../src/broker/protocol/api-handler'
-import { createApiHandlers, groupApiHandlers } from '../../../../../src/broker/protocol/apis'
-import { ClusterGroupFacade } from '../../../../../src/broker/cluster/facades/group-facade-impl'
-import { KafkaApis } from '../../../../../src/broker/protocol/kafka-apis'
-import { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
-import { openGroupTestCluster, TestClusterBrokerFacade, type GroupTestCluster } from './group-wire'
+import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
+import { FETCH_SERVED, openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from './group-wire'
 
-const SRC = path.resolve(__dirname, '../../../../../src')
-const hasFetch = fs.existsSync(path.join(SRC, 'broker/protocol/apis/01-fetch.ts'))
-if (!hasFetch) console.warn('kafkajs-consumer-group: skipped, Fetch is not served yet (no src/broker/protocol/apis/01-fetch.ts): a kafkajs consumer cannot consume without it')
-
-/** The data-plane handlers (Produce, Fetch, ListOffsets, OffsetForLeaderEpoch) over the other room's ReplicaFacade, loaded from their files. */
-async function dataHandlers(): Promise<(cluster: GroupTestCluster['cluster'], id: number, brokers: TestClusterBrokerFacade) => AnyApiHandler[]> {
-  const load = (p: string): Promise<Record<string, any>> => import(/* @vite-ignore */ path.join(SRC, p))
-  const [{ ClusterReplicaFacade }, { produceHandler }, { fetchHandler }, { listOffsetsHandler }, { offsetForLeaderEpochHandler }] = await Promise.all([
-    load('broker/cluster/facades/replica-facade-impl.ts'),
-    load('broker/protocol/apis/00-produce.ts'),
-    load('broker/protocol/apis/01-fetch.ts'),
-    load('broker/protocol/apis/02-list-offsets.ts'),
-    load('broker/protocol/apis/23-offset-for-leader-epoch.ts')
-  ])
-  return (cluster, id, brokers) => {
-    const replicas = new ClusterReplicaFacade(cluster, id)
-    return [produceHandler(replicas, brokers), fetchHandler(replicas, brokers), listOffsetsHandler(replicas), offsetForLeaderEpochHandler(replicas)]
-  }
-}
-
-/** Resolves once `check` holds, polling every 50 ms; rejects after `ms` with `what`. */
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
+if (!FETCH_SERVED) console.warn('kafkajs-consumer-group: skipped, Fetch is not served yet (no src/broker/protocol/apis/01-fetch.ts): a kafkajs consumer cannot consume without it')
 
 let h: GroupTestCluster | undefined
 let listeners: BrokerListeners | undefined
@@ -59,21 +26,11 @@ afterAll(async () => {
   await h?.cleanup()
 })
 
-describe.skipIf(!hasFetch)('a kafkajs consumer group', () => {
+describe.skipIf(!FETCH_SERVED)('a kafkajs consumer group', () => {
   it('two consumers consume every record of 6 partitions exactly once with commits; stopping one rebalances the other onto all partitions', async () => {
     h = openGroupTestCluster({ brokers: 3, partitions: 6, realTime: true, groupConfig: { 'group.initial.rebalance.delay.ms': 1500 } })
     const cluster = h.cluster
-    const data = await dataHandlers()
-    listeners = await BrokerListeners.start(cluster, {
-      host: '127.0.0.1',
-      basePort: 0,
-      log: () => {},
-      handlerFor: (id, l) => {
-        const ports = () => new Map([...l.addresses()].map(([b, a]) => [b, a.port]))
-        const brokers = new TestClusterBrokerFacade(cluster, id, ports)
-        return new KafkaApis({ handlers: [...createApiHandlers(brokers), ...data(cluster, id, brokers), ...groupApiHandlers(new ClusterGroupFacade(cluster, id), brokers)] })
-      }
-    })
+    listeners = await startGroupListeners(cluster, { data: true })
     const kafka = new Kafka({ clientId: 'kjs', brokers: listeners.bootstrapServers().split(','), logLevel: logLevel.NOTHING, connectionTimeout: 5000, requestTimeout: 15000 })
     const seen: { consumer: string; partition: number; offset: string; value: string }[] = []
     const assigned = new Map<string, number[]>()
