@@ -10,9 +10,12 @@ declare module 'snappyjs' {
   export function compress(uncompressed: Uint8Array): Uint8Array
 }
 
-declare module 'lz4js' {
-  /** xxHash32 of `src[index, index + length)` with `seed` (lz4js's xxh32). */
+declare module 'lz4js/xxh32.js' {
+  /** xxHash32 of `src[index, index + length)` with `seed`. */
   export function hash(seed: number, src: Uint8Array, index: number, length: number): number
+}
+
+declare module 'lz4js' {
   /** Upper bound (bytes) of one block's compressed size for `n` input bytes. */
   export function compressBound(n: number): number
   /**

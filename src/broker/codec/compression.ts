@@ -25,6 +25,7 @@
 import * as zlib from 'node:zlib'
 import * as snappy from 'snappyjs'
 import * as lz4 from 'lz4js'
+import { hash as xxh32 } from 'lz4js/xxh32.js'
 import { Decompress as ZstdDecompress } from 'fzstd'
 import { KafkaError } from '../model/errors'
 
@@ -130,9 +131,9 @@ function isXerial(data: Uint8Array): boolean {
   return true
 }
 
-function snappyRaw(block: Uint8Array, maxBytes: number): Uint8Array {
+function snappyRaw(block: Uint8Array, room: number, maxBytes: number): Uint8Array {
   try {
-    return snappy.uncompress(block, maxBytes)
+    return snappy.uncompress(block, room)
   } catch (e) {
     const msg = (e as Error).message
     if (msg.includes('too big')) throw tooLarge('snappy', maxBytes)
@@ -141,7 +142,7 @@ function snappyRaw(block: Uint8Array, maxBytes: number): Uint8Array {
 }
 
 function snappyDecompress(data: Uint8Array, maxBytes: number): Buffer {
-  if (!isXerial(data)) return Buffer.from(snappyRaw(data, maxBytes))
+  if (!isXerial(data)) return Buffer.from(snappyRaw(data, maxBytes, maxBytes))
   const view = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
   const parts: Uint8Array[] = []
   let total = 0
@@ -150,7 +151,7 @@ function snappyDecompress(data: Uint8Array, maxBytes: number): Buffer {
     const len = view.readInt32BE(p)
     p += 4
     if (len < 0 || len > view.length - p) throw corrupt('snappy', `xerial block of ${len} bytes at byte ${p - 4} overruns the ${view.length}-byte stream`)
-    const out = snappyRaw(view.subarray(p, p + len), maxBytes - total)
+    const out = snappyRaw(view.subarray(p, p + len), maxBytes - total, maxBytes)
     total += out.length
     parts.push(out)
     p += len
@@ -193,7 +194,7 @@ function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
   const hcPos = 6 + (contentSize ? 8 : 0)
   if (src.length <= hcPos) throw corrupt('lz4', 'frame header cut')
   // KIP-57: the header checksum is the second byte of xxHash32 over the descriptor (FLG .. content size).
-  const hc = (lz4.hash(0, src, 4, hcPos - 4) >>> 8) & 0xff
+  const hc = (xxh32(0, src, 4, hcPos - 4) >>> 8) & 0xff
   if (hc !== src[hcPos]) throw corrupt('lz4', `frame header checksum ${src[hcPos]} is not ${hc} (KIP-57)`)
   if (contentSize) {
     const size = Number(src.readBigUInt64LE(6))
@@ -222,7 +223,7 @@ function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
     const block = src.subarray(p, p + len)
     if (blockChecksum) {
       const want = src.readUInt32LE(p + len)
-      if ((lz4.hash(0, src, p, len) >>> 0) !== want) throw corrupt('lz4', `block checksum mismatch at byte ${p - 4}`)
+      if ((xxh32(0, src, p, len) >>> 0) !== want) throw corrupt('lz4', `block checksum mismatch at byte ${p - 4}`)
     }
     if ((word & 0x80000000) !== 0) {
       if (o + len > maxBytes) throw tooLarge('lz4', maxBytes)
@@ -240,14 +241,14 @@ function lz4Decompress(data: Uint8Array, maxBytes: number): Buffer {
   }
   if (contentChecksum) {
     if (src.length - p < 4) throw corrupt('lz4', 'content checksum cut')
-    if ((lz4.hash(0, out, 0, o) >>> 0) !== src.readUInt32LE(p)) throw corrupt('lz4', 'content checksum mismatch')
+    if ((xxh32(0, out, 0, o) >>> 0) !== src.readUInt32LE(p)) throw corrupt('lz4', 'content checksum mismatch')
   }
   return out.subarray(0, o)
 }
 
 function lz4Compress(data: Uint8Array): Buffer {
   const header = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0])
-  header[6] = (lz4.hash(0, header, 4, 2) >>> 8) & 0xff
+  header[6] = (xxh32(0, header, 4, 2) >>> 8) & 0xff
   const parts: Buffer[] = [header]
   const table = (lz4HashTable ??= new Uint32Array(1 << 16))
   const dst = Buffer.alloc(lz4.compressBound(LZ4_WRITE_BLOCK))
