@@ -227,8 +227,11 @@ export class UnifiedLog {
 
   /**
    * Leader append (Kafka's appendAsLeader). `batches` are record batches v2 as a producer sends them:
-   * base offset 0, one or more, uncompressed. LogValidator checks them whole (see log-validator.ts),
-   * then stamps them in place (the caller's buffer changes): offsets from the log end offset on,
+   * base offset 0, one or more, uncompressed or compressed. LogValidator checks them whole (see
+   * log-validator.ts; a batch of another codec than compression.type asks is rebuilt), the producer
+   * state checks idempotent batches (a duplicate of one of its producer's last 5 batches returns that
+   * batch's offsets with `duplicate` set and appends nothing), then the batches are stamped in place
+   * (the caller's buffer changes): offsets from the log end offset on,
    * partitionLeaderEpoch = `leaderEpoch`, and under message.timestamp.type LogAppendTime the append
    * time (the log's clock) as maxTimestamp with the type bit (CRC recomputed). `leaderEpoch` starts an
    * epoch in the leader-epoch cache at the first offset when it is new. A valid CreateTime batch is
@@ -236,9 +239,10 @@ export class UnifiedLog {
    *
    * The convenience form takes `records` and encodes them as one batch first (CreateTime, as a
    * producer would), then appends it as above.
-   * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE or
-   *   UNSUPPORTED_COMPRESSION_TYPE (RecordValidationError for rejected records) naming the rule,
-   *   with nothing written; INVALID_RECORD for an empty record list; StorageError on I/O failure;
+   * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE,
+   *   UNSUPPORTED_COMPRESSION_TYPE (compression.type zstd), OUT_OF_ORDER_SEQUENCE_NUMBER or
+   *   INVALID_PRODUCER_EPOCH (RecordValidationError for rejected records) naming the rule, with
+   *   nothing written; INVALID_RECORD for an empty record list; StorageError on I/O failure;
    *   RangeError for a leader epoch that is not an int32 >= 0.
    */
   appendAsLeader(batches: Buffer, leaderEpoch: number, opts?: LeaderAppendOptions): LogAppendInfo
