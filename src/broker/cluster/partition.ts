@@ -327,6 +327,35 @@ export class Partition {
   }
 
   /**
+   * DeleteRecords on the leader (Kafka's Partition.deleteRecordsOnLeader): raises the leader log's
+   * start offset to `offset` (-1: the high watermark), deleting the segments wholly below it;
+   * followers follow through their next fetch's log start offset.
+   * @returns the leader's log start offset afterwards.
+   * @throws KafkaError NOT_LEADER_OR_FOLLOWER; OFFSET_OUT_OF_RANGE for an offset below -1 or above
+   *   the high watermark (Kafka's message); KAFKA_STORAGE_ERROR (the log is offline).
+   */
+  deleteRecordsOnLeader(offset: number): number {
+    const log = this.checkLeader()
+    const target = offset === -1 ? log.highWatermark : offset
+    if (!Number.isSafeInteger(target) || target < 0)
+      throw new KafkaError('OFFSET_OUT_OF_RANGE', `Cannot delete records of ${this.name} before offset ${offset}: an offset is -1 (the high watermark) or at least 0`)
+    if (target > log.highWatermark)
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot increment the log start offset to ${target} of partition ${this.name} since it is larger than the high watermark ${log.highWatermark}`
+      )
+    try {
+      log.maybeIncrementLogStartOffset(target)
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e
+      const err = asKafkaError(e)
+      this.markOffline(err, 'raising its log start offset failed', true)
+      throw err
+    }
+    return log.logStartOffset
+  }
+
+  /**
    * The leader's answer to OffsetsForLeaderEpoch (Kafka's Partition.lastOffsetForLeaderEpoch): the
    * largest epoch <= `leaderEpoch` in this leader's leader-epoch cache and the offset (exclusive)
    * where it ended, or the log end offset when it is the current one; (-1, -1) when unknown. A
@@ -533,6 +562,26 @@ export class Partition {
         message: `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset}: offsets ${log.logEndOffset} to ${before - 1} were not in the leader's log (never acknowledged)`
       })
     return true
+  }
+
+  /**
+   * A follower learns its leader's log start offset from a fetch answer (Kafka's follower fetcher:
+   * maybeIncrementLogStartOffset(leaderLogStartOffset, LeaderOffsetIncremented)): its own rises to
+   * min(leader's, own log end offset), so records deleted on the leader go on every replica.
+   * @throws KafkaError KAFKA_STORAGE_ERROR when the log cannot be changed (the replica goes offline).
+   */
+  updateFollowerLogStartOffset(leaderLogStartOffset: number): void {
+    const log = this.logRef
+    if (!log || this.isLeader) return
+    const target = Math.min(leaderLogStartOffset, log.logEndOffset)
+    if (target <= log.logStartOffset) return
+    try {
+      log.maybeIncrementLogStartOffset(target)
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e
+      this.markOffline(asKafkaError(e), 'raising its log start offset failed', true)
+      throw e
+    }
   }
 
   /** Deletes the follower's log and restarts it empty at `offset` (a follower behind the leader's log start). */
