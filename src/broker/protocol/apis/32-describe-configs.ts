@@ -12,7 +12,8 @@
  * INVALID_TOPIC_EXCEPTION, an unknown broker or unsupported resource type INVALID_REQUEST, each
  * with its message.
  *
- * Must stay true: one resource's failure never stops the others.
+ * Must stay true: one resource's failure never stops the others; v0's IsDefault is never sent
+ * (v0 is not served).
  */
 import { API_VERSION_RANGES } from '../api-version-ranges'
 import type { ApiHandler } from '../api-handler'
@@ -58,7 +59,6 @@ export function describeConfigsHandler(facade: AdminFacade): ApiHandler<Describe
                 name: c.name,
                 value: c.value,
                 readOnly: c.readOnly,
-                isDefault: c.source === 'DEFAULT_CONFIG',
                 configSource: CONFIG_SOURCE[c.source],
                 isSensitive: c.isSensitive,
                 synonyms: version >= 1 && req.includeSynonyms ? c.synonyms.map((s) => ({ name: s.name, value: s.value, source: CONFIG_SOURCE[s.source] })) : [],

@@ -58,9 +58,9 @@ export function electLeadersHandler(facade: AdminFacade): ApiHandler<ElectLeader
         .filter((t) => !all || t.partitionResult.length > 0)
       return { throttleTimeMs: 0, errorCode: 0, replicaElectionResults }
     },
-    errorResponse(req, errorCode): MessageInput<ElectLeadersResponse> {
+    errorResponse(req, errorCode, ctx): MessageInput<ElectLeadersResponse> {
       return {
-        errorCode,
+        errorCode: ctx.header.apiVersion >= 1 ? errorCode : 0,
         replicaElectionResults: (req.topicPartitions ?? []).map((t) => ({ topic: t.topic, partitionResult: t.partitions.map((p) => ({ partitionId: p, errorCode })) }))
       }
     }
