@@ -5,11 +5,15 @@
  * offline by a storage error and back online, damaged replicas (a log shorter than what the
  * partition acknowledged, a corrupt batch) and their repair, leader elections that avoided a damaged
  * replica, records lost where no intact replica was left, rolled-back topic creations and metadata
- * writes that failed.
+ * writes that failed; and the group coordinator's membership changes (members joining and leaving,
+ * with why; rebalances started and completed, with the generation; groups emptied, deleted or moved
+ * to another coordinator; group metadata writes that failed).
  *
  * Must stay true: sequence numbers increase by one per event and are never reused within a run;
  * the log keeps the newest `capacity` events; every event is also written as one line to the
- * cluster's log sink, so nothing reported here is silent in a terminal either.
+ * cluster's log sink, so nothing reported here is silent in a terminal either; subscribers (e.g. the
+ * brokers' listeners, which follow broker-stopped / broker-started) get every event after the sink,
+ * synchronously, and one that throws never stops the others or the step that emitted it.
  */
 
 /** What an event is about. */
@@ -32,6 +36,15 @@ export type ClusterEventKind =
   | 'records-lost'
   | 'topic-rolled-back'
   | 'metadata-write-failed'
+  | 'member-joined'
+  | 'member-left'
+  | 'group-rebalance-started'
+  | 'group-completing-rebalance'
+  | 'group-stable'
+  | 'group-empty'
+  | 'group-deleted'
+  | 'group-coordinator-moved'
+  | 'group-write-failed'
 
 /** How much the user should care: info (the cluster healed itself), warning (degraded), error (data lost or unreadable). */
 export type ClusterEventSeverity = 'info' | 'warning' | 'error'
@@ -45,6 +58,12 @@ export interface ClusterEvent {
   topic?: string
   partition?: number
   brokerId?: number
+  /** The consumer group an event is about (group events). */
+  groupId?: string
+  /** The group's generation when the event happened. */
+  generationId?: number
+  /** The member that joined or left. */
+  memberId?: string
   message: string
 }
 
@@ -57,6 +76,7 @@ export const DEFAULT_EVENT_LOG_CAPACITY = 1000
 /** A bounded log of cluster events. Not thread-safe: the engine's event loop owns it. */
 export class ClusterEventLog {
   private readonly items: ClusterEvent[] = []
+  private readonly subscribers = new Set<(event: ClusterEvent) => void>()
   private nextSeq = 1
 
   /**
@@ -76,7 +96,23 @@ export class ClusterEventLog {
     this.items.push(event)
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity)
     this.sink(`brokerlab cluster ${event.severity}: ${event.message}`, event)
+    for (const s of [...this.subscribers]) {
+      try {
+        s(event)
+      } catch {
+        /* a subscriber failing must not fail the step that emitted the event */
+      }
+    }
     return event
+  }
+
+  /**
+   * Calls `listener` with every event from now on, synchronously inside the step that emits it (so
+   * it must only note the event and do its work later). @returns the unsubscribe function.
+   */
+  subscribe(listener: (event: ClusterEvent) => void): () => void {
+    this.subscribers.add(listener)
+    return () => void this.subscribers.delete(listener)
   }
 
   /** Events with seq > `afterSeq` (default: all kept), oldest first, at most `limit` (the newest ones). */
