@@ -62,6 +62,16 @@ describe('ElectLeaders', () => {
     expect(again.replicaElectionResults[0].partitionResult[0].errorCode).toBe(E.ELECTION_NOT_NEEDED)
   })
 
+  it('elects only the partitions the request names', async () => {
+    h.cluster.createTopic('two', { partitions: 2, replicationFactor: 3, assignment: [[1, 2, 3], [1, 3, 2]] })
+    h.cluster.stopBroker(1)
+    h.cluster.startBroker(1)
+    h.cluster.replicateNow()
+    const res = await h.call(43, 2, { electionType: 0, topicPartitions: [{ topic: 'two', partitions: [0] }] })
+    expect(res.replicaElectionResults).toEqual([{ topic: 'two', partitionResult: [{ partitionId: 0, errorCode: 0, errorMessage: null }] }])
+    expect(h.cluster.describeTopic('two').partitions.map((p) => p.leader)).toEqual([1, 3])
+  })
+
   it('answers PREFERRED_LEADER_NOT_AVAILABLE while the preferred replica is stopped, and lists only needed elections for a null list', async () => {
     h.cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
     const preferred = h.cluster.describeTopic('t').partitions[0].replicas[0]
