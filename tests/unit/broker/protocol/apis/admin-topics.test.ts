@@ -5,6 +5,7 @@
  * deleted on every replica.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { Cluster } from '../../../../../src/broker/cluster/cluster'
 import { KAFKA_ERROR_CODES as E } from '../../../../../src/broker/model/errors'
 import { ZERO_TOPIC_ID } from '../../../../../src/broker/protocol/topic-id'
 import { adminHarness, type AdminHarness } from './admin-harness'
@@ -189,6 +190,20 @@ describe('DeleteRecords', () => {
     expect(h.cluster.fetch('del', 0, 4).records[0].value!.toString()).toBe('v4')
   })
 
+  it('keeps the raised log start offset on every replica across a restart', async () => {
+    const leader = await topicWithRecords('kept', 6)
+    await h.call(21, 2, { topics: [{ name: 'kept', partitions: [{ partitionIndex: 0, offset: 3n }] }] }, leader)
+    await h.cluster.close()
+    const reopened = new Cluster({ dataDir: h.dir, storage: 'file', autoReplicate: false, log: () => {}, eventLog: () => {} })
+    try {
+      for (const b of [1, 2, 3]) expect(reopened.replicaLog(b, 'kept', 0)!.logStartOffset).toBe(3)
+      expect(reopened.listOffset('kept', 0, 'earliest')).toBe(3)
+      expect(reopened.fetch('kept', 0, 3).records.map((r) => r.value!.toString())).toEqual(['v3', 'v4', 'v5'])
+    } finally {
+      await reopened.close()
+    }
+  })
+
   it('takes -1 as the high watermark, and answers OFFSET_OUT_OF_RANGE above it and NOT_LEADER_OR_FOLLOWER on a follower', async () => {
     const leader = await topicWithRecords('hw', 5)
     const follower = [1, 2, 3].find((b) => b !== leader)!
@@ -200,6 +215,17 @@ describe('DeleteRecords', () => {
     expect(all.topics[0].partitions[0]).toEqual({ partitionIndex: 0, lowWatermark: 5n, errorCode: 0 })
     expect(all.topics[0].partitions[1].errorCode).toBe(E.UNKNOWN_TOPIC_OR_PARTITION)
     for (const b of [1, 2, 3]) expect(h.cluster.replicaLog(b, 'hw', 0)!.logStartOffset).toBe(5)
+  })
+
+  it('refuses an offset the leader holds but above the high watermark (not yet replicated) with OFFSET_OUT_OF_RANGE, deleting nothing', async () => {
+    h.cluster.createTopic('unreplicated', { partitions: 1, replicationFactor: 3 })
+    await h.cluster.produce('unreplicated', [0, 1, 2, 3].map((i) => ({ key: null, value: Buffer.from(`v${i}`), partition: 0 })), { acks: 1 })
+    const leader = h.cluster.describeTopic('unreplicated').partitions[0].leader
+    expect(h.cluster.replicaLog(leader, 'unreplicated', 0)!.logEndOffset).toBe(4)
+    expect(h.cluster.replicaLog(leader, 'unreplicated', 0)!.highWatermark).toBe(0)
+    const res = await h.call(21, 2, { topics: [{ name: 'unreplicated', partitions: [{ partitionIndex: 0, offset: 2n }] }] }, leader)
+    expect(res.topics[0].partitions[0].errorCode).toBe(E.OFFSET_OUT_OF_RANGE)
+    expect(h.cluster.replicaLog(leader, 'unreplicated', 0)!.logStartOffset).toBe(0)
   })
 
   it('refuses a compacted topic with POLICY_VIOLATION and keeps its records', async () => {
