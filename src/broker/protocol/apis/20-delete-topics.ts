@@ -3,8 +3,10 @@
  * topics with a name or, with a null name, a KIP-516 topic id), as Kafka's ControllerApis.deleteTopics
  * answers: UNKNOWN_TOPIC_OR_PARTITION for an unknown name, UNKNOWN_TOPIC_ID for an unknown id,
  * INVALID_REQUEST for a topic named twice (by name or id) and for an internal topic
- * (__consumer_offsets holds every group's offsets: the engine refuses to delete it), with messages
- * (v5+) and topic ids (v6+).
+ * (__consumer_offsets holds every group's offsets: the engine refuses to delete it; Kafka's own
+ * kafka-topics refuses it client-side, "Topic __consumer_offsets is a kafka internal topic and is not
+ * allowed to be marked for deletion.", so a Kafka user expects a refusal), with messages (v5+) and
+ * topic ids (v6+).
  *
  * Must stay true: one topic's failure never stops the others; deletion is synchronous, so the
  * request's timeout never expires.
