@@ -30,7 +30,7 @@ export interface AdminHarness {
   /** KafkaApis of broker `brokerId` (default 1). */
   apis(brokerId?: number): KafkaApis
   /** Sends one request of `apiKey` / `version` to broker `brokerId` (default 1) and returns the decoded response. */
-  call<T = any>(apiKey: number, version: number, req: object, brokerId?: number): Promise<T> // eslint-disable-line @typescript-eslint/no-explicit-any
+  call<T = any>(apiKey: number, version: number, req: object, brokerId?: number): Promise<T>
   close(): Promise<void>
 }
 
@@ -63,7 +63,7 @@ export function adminHarness(opts: { brokers?: number } & ClusterTestOptions = {
       expect(readResponseHeader(r, responseHeaderVersion(apiKey, version)).correlationId).toBe(correlationId)
       const body = spec.readResponse(r, version)
       expect(r.remaining()).toBe(0)
-      return body as any // eslint-disable-line @typescript-eslint/no-explicit-any
+      return body as any
     },
     async close() {
       await cluster.close()
