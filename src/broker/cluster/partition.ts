@@ -9,9 +9,10 @@
  *   offset of the ISR, completes acks=all waits, and asks the controller to expand or shrink the
  *   ISR (Kafka's AlterPartition) when a follower caught up or has lagged more than
  *   replica.lag.time.max.ms (Kafka's Replica.isCaughtUp: at the leader's log end, or caught up
- *   within the lag time);
+ *   within the lag time); raises its log start offset for DeleteRecords (at most to the high
+ *   watermark, Kafka's deleteRecordsOnLeader);
  * - as follower: appends what its fetcher copies from the leader, batches as they are, and learns
- *   the high watermark from the leader's answers.
+ *   the high watermark and the log start offset from the leader's answers.
  *
  * Trust: a corrupt batch met while the leader reads is reported to the controller, which moves
  * leadership to an intact in-sync replica (see Controller); a storage failure (a full disk, EIO)
