@@ -21,7 +21,8 @@
  *
  * Must stay true: only the leader appends as leader or answers reads; the high watermark never
  * decreases while a leader leads and never passes a follower's known log end offset while it is in
- * the ISR; every pending acks=all wait settles (passed, NOT_LEADER_OR_FOLLOWER when leadership
+ * the ISR; the log start offset only rises, on the leader never above the high watermark; every
+ * pending acks=all wait settles (passed, NOT_LEADER_OR_FOLLOWER when leadership
  * moves, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas); an offline
  * replica has no log open. Not thread-safe: the engine's event loop owns it.
  */
