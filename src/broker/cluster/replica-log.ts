@@ -72,6 +72,12 @@ export interface ReplicaLog {
   truncateTo(offset: number): void
   /** Delete everything and restart empty at `offset` (a follower behind its leader's log start). */
   truncateFullyAndStartAt(offset: number): void
+  /**
+   * Raises the log start offset to `offset` (DeleteRecords on the leader; a follower following its
+   * leader's log start offset), deleting the segments wholly below it; no-op when not above it.
+   * @throws KafkaError OFFSET_OUT_OF_RANGE above the log end offset.
+   */
+  maybeIncrementLogStartOffset(offset: number): void
   segments(): SegmentDescription[]
   updateConfig(config: LogConfig): void
   /**

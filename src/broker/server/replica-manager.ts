@@ -129,6 +129,15 @@ export class ReplicaManager {
   }
 
   /**
+   * DeleteRecords for one partition on this broker as its leader (Kafka's ReplicaManager.deleteRecords):
+   * see Partition.deleteRecordsOnLeader. @returns the leader's log start offset afterwards.
+   * @throws KafkaError BROKER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR.
+   */
+  deleteRecords(topic: string, partition: number, offset: number): number {
+    return this.leaderPartition(topic, partition).deleteRecordsOnLeader(offset)
+  }
+
+  /**
    * A consumer's read (Kafka's fetchMessages with no replica id): whole batches from the one holding
    * `offset`, about `maxBytes` (at least one batch), never at or past the high watermark.
    * @throws KafkaError NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE (below the log start or above the

@@ -6,16 +6,21 @@
  * ../api-version-ranges.ts.
  */
 import type { AnyApiHandler } from '../api-handler'
+import type { AdminFacade } from '../admin-facade'
 import type { BrokerFacade } from '../broker-facade'
 import { metadataHandler } from './03-metadata'
 import { apiVersionsHandler } from './18-api-versions'
+import { adminHandlers } from './admin-handlers'
+import { describeClusterHandler } from './60-describe-cluster'
 
 /**
  * The handlers of every API the broker serves: ApiVersions always; with a `facade` (the engine as
- * one broker sees it), Metadata too.
+ * one broker sees it), Metadata and DescribeCluster too; with an `admin` facade, the admin APIs
+ * (admin-handlers.ts).
  */
-export function createApiHandlers(facade?: BrokerFacade): AnyApiHandler[] {
+export function createApiHandlers(facade?: BrokerFacade, admin?: AdminFacade): AnyApiHandler[] {
   const handlers: AnyApiHandler[] = [apiVersionsHandler as AnyApiHandler]
-  if (facade) handlers.push(metadataHandler(facade) as AnyApiHandler)
+  if (facade) handlers.push(metadataHandler(facade) as AnyApiHandler, describeClusterHandler(facade) as AnyApiHandler)
+  if (admin) handlers.push(...adminHandlers(admin))
   return handlers
 }

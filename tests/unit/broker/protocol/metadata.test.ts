@@ -121,11 +121,12 @@ describe('Metadata', () => {
     expect(not.topics[0].topicAuthorizedOperations).toBe(-2147483648)
   })
 
-  it('advertises Metadata 0-12 next to ApiVersions once a facade is given', () => {
+  it('advertises Metadata 0-12 and DescribeCluster 0-1 next to ApiVersions once a facade is given', () => {
     const k = new KafkaApis({ handlers: createApiHandlers(facade()) })
     expect([...k.advertised()]).toEqual([
       [3, { min: 0, max: 12 }],
-      [18, { min: 0, max: 4 }]
+      [18, { min: 0, max: 4 }],
+      [60, { min: 0, max: 1 }]
     ])
   })
 })
