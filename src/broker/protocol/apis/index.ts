@@ -7,15 +7,25 @@
  */
 import type { AnyApiHandler } from '../api-handler'
 import type { BrokerFacade } from '../broker-facade'
+import type { ReplicaFacade } from '../replica-facade'
+import { produceHandler } from './00-produce'
+import { fetchHandler } from './01-fetch'
+import { listOffsetsHandler } from './02-list-offsets'
 import { metadataHandler } from './03-metadata'
 import { apiVersionsHandler } from './18-api-versions'
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch'
 
 /**
  * The handlers of every API the broker serves: ApiVersions always; with a `facade` (the engine as
- * one broker sees it), Metadata too.
+ * one broker sees it), Metadata too; with `replicas` as well (the broker's data plane), Produce,
+ * Fetch, ListOffsets and OffsetForLeaderEpoch.
  */
-export function createApiHandlers(facade?: BrokerFacade): AnyApiHandler[] {
+export function createApiHandlers(facade?: BrokerFacade, replicas?: ReplicaFacade): AnyApiHandler[] {
   const handlers: AnyApiHandler[] = [apiVersionsHandler as AnyApiHandler]
   if (facade) handlers.push(metadataHandler(facade) as AnyApiHandler)
+  if (facade && replicas) {
+    handlers.push(produceHandler(replicas, facade) as AnyApiHandler, fetchHandler(replicas, facade) as AnyApiHandler)
+    handlers.push(listOffsetsHandler(replicas) as AnyApiHandler, offsetForLeaderEpochHandler(replicas) as AnyApiHandler)
+  }
   return handlers
 }
