@@ -28,14 +28,14 @@ export interface GroupMembership {
 export type GroupMembershipSource = (cluster: ClusterApi, groupId: string) => GroupMembership
 
 /**
- * The coordinator's answer today: its groups hold committed offsets only (the in-process consumers
- * leave after each run), so a group is Empty when it has offsets and Dead when it has none, with no
- * members. When the coordinator tracks members (the wire protocol's JoinGroup), this asks it.
+ * The group coordinator's answer (ClusterApi.describeGroup, Kafka's DescribeGroups): the group's
+ * state and its members (clients that joined it); a group with only committed offsets is Empty, an
+ * unknown one Dead.
  */
-export const coordinatorMembership: GroupMembershipSource = (cluster, groupId) => ({
-  state: cluster.listGroups().includes(groupId) ? 'Empty' : 'Dead',
-  members: 0
-})
+export const coordinatorMembership: GroupMembershipSource = (cluster, groupId) => {
+  const d = cluster.describeGroup(groupId)
+  return { state: d.state, members: d.members.length }
+}
 
 /**
  * Kafka's refusal to reset an active group (ConsumerGroupCommand: "Assignments can only be reset if

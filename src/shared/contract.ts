@@ -89,10 +89,23 @@ export interface ClusterEventView {
     | 'records-lost'
     | 'topic-rolled-back'
     | 'metadata-write-failed'
+    | 'member-joined'
+    | 'member-left'
+    | 'group-rebalance-started'
+    | 'group-completing-rebalance'
+    | 'group-stable'
+    | 'group-empty'
+    | 'group-deleted'
+    | 'group-coordinator-moved'
+    | 'group-write-failed'
   severity: 'info' | 'warning' | 'error'
   topic?: string
   partition?: number
   brokerId?: number
+  /** The consumer group of a group event, its generation then, and the member that joined or left. */
+  groupId?: string
+  generationId?: number
+  memberId?: string
   /** In plain words. */
   message: string
 }

@@ -11,7 +11,8 @@
  * OFFSET_OUT_OF_RANGE, NOT_LEADER_OR_FOLLOWER, REQUEST_TIMED_OUT, ...).
  *
  * Must stay true: one owner of state (the event loop running the Cluster); every state change is a
- * synchronous step; only `produce` (waiting for acks) and `close` are asynchronous.
+ * synchronous step; only `produce` (waiting for acks), `commitOffsets` and `deleteGroup` (waiting for
+ * the coordinator partition's ISR) and `close` are asynchronous.
  */
 import type { Acks } from '../model/acks'
 import type { TopicConfigOverrides, TopicConfigs } from '../model/topic-configs'
@@ -152,6 +153,33 @@ export interface GroupLagRow {
   lag: number
 }
 
+/** A consumer group as the coordinator holds it (kafka-consumer-groups --describe --state / --members). */
+export interface GroupDescription {
+  groupId: string
+  /** Kafka's group state; Dead for a group the coordinator does not know. */
+  state: 'Empty' | 'PreparingRebalance' | 'CompletingRebalance' | 'Stable' | 'Dead'
+  /** e.g. 'consumer'; '' for a group that only has committed offsets. */
+  protocolType: string
+  /** The chosen protocol (a consumer group's assignor, e.g. 'range'); '' when none. */
+  protocol: string
+  /** -1 when the group has no membership metadata. */
+  generationId: number
+  /** The leader's member id, '' when none. */
+  leader: string
+  /** The broker coordinating the group (leader of its __consumer_offsets partition), -1 when none. */
+  coordinator: number
+  members: {
+    memberId: string
+    groupInstanceId: string | null
+    clientId: string
+    clientHost: string
+    /** Its metadata for the chosen protocol (a consumer's subscription bytes). */
+    metadata: Buffer
+    /** Its assignment from the leader's SyncGroup (a consumer's ConsumerProtocolAssignment bytes). */
+    assignment: Buffer
+  }[]
+}
+
 export interface ClusterOptions {
   /** Directory holding brokers, topics, configs, logs and committed offsets. Created if missing. */
   dataDir: string
@@ -232,7 +260,12 @@ export interface ClusterApi {
    */
   commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[], opts?: { timeoutMs?: number }): Promise<void>
   fetchOffsets(groupId: string): GroupOffsets
+  /** Known groups (with members or committed offsets), sorted. */
   listGroups(): string[]
+  /** A group's state, protocol, generation, coordinator and members (Dead with no members when unknown). */
+  describeGroup(groupId: string): GroupDescription
+  /** Delete an Empty group with its committed offsets (kafka-consumer-groups --delete): GROUP_ID_NOT_FOUND, NON_EMPTY_GROUP. */
+  deleteGroup(groupId: string): Promise<void>
   /** Lag rows for every partition of every topic the group committed to. */
   describeGroupLag(groupId: string): GroupLagRow[]
 

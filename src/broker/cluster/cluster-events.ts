@@ -5,7 +5,9 @@
  * offline by a storage error and back online, damaged replicas (a log shorter than what the
  * partition acknowledged, a corrupt batch) and their repair, leader elections that avoided a damaged
  * replica, records lost where no intact replica was left, rolled-back topic creations and metadata
- * writes that failed.
+ * writes that failed; and the group coordinator's membership changes (members joining and leaving,
+ * with why; rebalances started and completed, with the generation; groups emptied, deleted or moved
+ * to another coordinator; group metadata writes that failed).
  *
  * Must stay true: sequence numbers increase by one per event and are never reused within a run;
  * the log keeps the newest `capacity` events; every event is also written as one line to the
@@ -32,6 +34,15 @@ export type ClusterEventKind =
   | 'records-lost'
   | 'topic-rolled-back'
   | 'metadata-write-failed'
+  | 'member-joined'
+  | 'member-left'
+  | 'group-rebalance-started'
+  | 'group-completing-rebalance'
+  | 'group-stable'
+  | 'group-empty'
+  | 'group-deleted'
+  | 'group-coordinator-moved'
+  | 'group-write-failed'
 
 /** How much the user should care: info (the cluster healed itself), warning (degraded), error (data lost or unreadable). */
 export type ClusterEventSeverity = 'info' | 'warning' | 'error'
@@ -45,6 +56,12 @@ export interface ClusterEvent {
   topic?: string
   partition?: number
   brokerId?: number
+  /** The consumer group an event is about (group events). */
+  groupId?: string
+  /** The group's generation when the event happened. */
+  generationId?: number
+  /** The member that joined or left. */
+  memberId?: string
   message: string
 }
 

@@ -3,8 +3,9 @@
  * directory (its lock, the metadata, one log directory per broker) and wires Kafka's parts
  * together: the Controller (../controller: broker registry, replication control with leader
  * elections and ISR changes), one ReplicaManager and ReplicaFetcher per broker (../server: appends,
- * reads, follower fetches), the GroupCoordinator (../group: committed offsets in
- * __consumer_offsets), the in-process Producer and Consumer (../client), the rate meters
+ * reads, follower fetches), the GroupCoordinator (../group: the classic group protocol, committed
+ * offsets and group metadata in __consumer_offsets; it follows the leadership of that topic's
+ * partitions after broker stops, starts and elections, and its timers run in the tick), the in-process Producer and Consumer (../client), the rate meters
  * (../metrics), the cluster event log (./cluster-events.ts) and the Scheduler (../server) that runs
  * replication rounds after appends and the periodic tick.
  *
@@ -18,7 +19,7 @@
  * `tick()` and an injected clock.
  *
  * Must stay true: one owner of state (this object on its event loop); every public method other
- * than `produce` / `commitOffsets` (waiting for acks) and `close` is one synchronous step that
+ * than `produce` / `commitOffsets` / `deleteGroup` (waiting for acks) and `close` is one synchronous step that
  * validates before it changes anything; metadata is persisted at the end of every step that changed
  * it (appended to the metadata log in the step, fsynced right after it; topic creation and added
  * partitions fsync before they answer; a failed write is reported and retried, except where a step
@@ -31,6 +32,7 @@ import { Consumer } from '../client/consumer'
 import { Producer } from '../client/producer'
 import { Controller } from '../controller/controller'
 import { GroupCoordinator } from '../group/group-coordinator'
+import type { GroupConfig } from '../group/group-membership'
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR } from '../group/committed-offsets'
 import { ClusterMetrics } from '../metrics/cluster-metrics'
 import { partitionHealth, type PartitionHealth } from '../metrics/partition-health'
@@ -45,6 +47,7 @@ import type {
   ClusterApi,
   ClusterOptions,
   ConsumerRecord,
+  GroupDescription,
   GroupLagRow,
   GroupOffsets,
   ProduceOptions,
@@ -110,6 +113,8 @@ export interface ClusterTestOptions {
   offlineRetryMs?: number
   /** Most replicas (partitions x replication factor, internal topics included) the cluster may hold (default: defaultReplicaBudget()). */
   maxReplicas?: number
+  /** The group coordinator's settings (Kafka's group.* broker configs), over Kafka's defaults. */
+  groupConfig?: Partial<GroupConfig>
 }
 
 /** A Kafka-style cluster id: 16 random bytes as 22 characters of base64url (Uuid.randomUuid().toString()). */
@@ -269,6 +274,11 @@ export class Cluster implements ClusterApi {
         ensureOffsetsTopic: () => this.ensureOffsetsTopic().partitions.length,
         leaderReplicaManager: (topic, i) => this.leaderReplicaManager(topic, i),
         leaderPartition: (topic, i) => this.leaderReplicaManager(topic, i)?.partition(topic, i) ?? null,
+        leaderOf: (topic, i) => {
+          const pm = this.controller.replication.topic(topic)?.partitions[i]
+          if (!pm) return null
+          return { leader: pm.leader >= 0 && this.controller.registry.isAlive(pm.leader) ? pm.leader : -1, leaderEpoch: pm.leaderEpoch }
+        },
         replicatePartition: (topic, i) => this.replicatePartition(topic, i),
         readAll: (topic, i, each) => this.readAll(topic, i, each),
         offsetsOf: (topic, i) => {
@@ -278,7 +288,8 @@ export class Cluster implements ClusterApi {
           return { highWatermark: view?.highWatermark ?? 0, logStartOffset: view?.logStartOffset ?? 0 }
         },
         partitionCount: (topic) => this.controller.replication.topic(topic)?.partitions.length ?? null,
-        event: (e) => this.event(e)
+        event: (e) => this.event(e),
+        config: opts.groupConfig
       })
       this.view = new ClusterView(this.controller, this.replicaManagers)
       meta.cleanShutdown = false
@@ -360,6 +371,7 @@ export class Cluster implements ClusterApi {
   stopBroker(id: number): void {
     this.checkOpen()
     this.controller.stopBroker(id)
+    this.groups.checkLeadership()
     this.persist()
   }
 
@@ -383,6 +395,7 @@ export class Cluster implements ClusterApi {
   startBroker(id: number): void {
     this.checkOpen()
     this.controller.startBroker(id)
+    this.groups.checkLeadership()
     this.persist()
     this.scheduler.scheduleReplication()
   }
@@ -579,10 +592,37 @@ export class Cluster implements ClusterApi {
     return this.groups.fetchOffsets(groupId)
   }
 
-  /** Groups with committed offsets, sorted. */
+  /** Known groups (with members or committed offsets), sorted. */
   listGroups(): string[] {
     this.checkOpen()
     return this.groups.listGroups()
+  }
+
+  /** See GroupCoordinator.describeGroup. */
+  describeGroup(groupId: string): GroupDescription {
+    this.checkOpen()
+    return this.groups.describeGroup(groupId)
+  }
+
+  /** See GroupCoordinator.deleteGroup. */
+  async deleteGroup(groupId: string): Promise<void> {
+    this.checkOpen()
+    try {
+      await this.groups.deleteGroup(groupId)
+    } finally {
+      this.persist()
+    }
+  }
+
+  /**
+   * The group coordinator, for requests addressed to a broker (the wire protocol's JoinGroup,
+   * SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch, ListGroups, DescribeGroups,
+   * DeleteGroups, OffsetDelete and FindCoordinator pass the broker id in their GroupRequestContext).
+   * @throws KafkaError BROKER_NOT_AVAILABLE when the cluster is closed.
+   */
+  groupCoordinator(): GroupCoordinator {
+    this.checkOpen()
+    return this.groups
   }
 
   /** See GroupCoordinator.describeGroupLag. */
@@ -687,6 +727,7 @@ export class Cluster implements ClusterApi {
     for (const rm of this.replicaManagers.values()) rm.tick(now)
     const cleaning = this.store.tick(now, this.controller.registry.liveIds())
     this.controller.maybeRebalanceLeaders(now, (t, i) => this.replicatePartition(t, i))
+    this.groups.tick(now)
     this.persist()
     return cleaning
   }
@@ -712,6 +753,7 @@ export class Cluster implements ClusterApi {
   electPreferredLeaders(topic?: string): { topic: string; partition: number; leader: number }[] {
     this.checkOpen()
     const moved = this.controller.electPreferredLeaders(topic, (t, i) => this.replicatePartition(t, i))
+    this.groups.checkLeadership()
     this.persist()
     return moved
   }
@@ -725,6 +767,7 @@ export class Cluster implements ClusterApi {
     if (this.autoReplicate) this.scheduler.run(() => this.replicateNow())
     this.closed = true
     this.scheduler.stop()
+    this.groups.close()
     this.purgatory.clear()
     const err = new KafkaError('BROKER_NOT_AVAILABLE', 'The cluster was closed')
     for (const rm of this.replicaManagers.values()) for (const p of rm.allPartitions()) p.failWaiters(err)

@@ -72,6 +72,12 @@ export class CommittedOffsets {
     return out
   }
 
+  /** Every committed value of a group: topic -> partition -> value (empty when none). */
+  entriesOf(group: string): Map<string, Map<number, OffsetCommitValue>> {
+    return new Map([...(this.groups.get(group) ?? [])].map(([t, parts]) => [t, new Map(parts)]))
+  }
+
+  /** Whether the group has at least one committed offset. */
   hasGroup(group: string): boolean {
     return this.groups.has(group)
   }

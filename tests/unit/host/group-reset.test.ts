@@ -3,7 +3,7 @@
  * their committed offsets), a plan row per partition with the current and new offsets, the log's
  * ends and how far the group moves (records skipped or read again), a partition that does not
  * exist refused; and Kafka's refusal while the group has active members, told by a stand-in
- * coordinator (the embedded coordinator has no members yet), for a dry run and an execute alike.
+ * coordinator and by the embedded one once a client joined the group, for a dry run and an execute alike.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { coordinatorMembership, resetGroup, type GroupMembershipSource } from '../../../src/host/group-consumer'
@@ -68,6 +68,28 @@ describe('resetGroup', () => {
     const rebalancing: GroupMembershipSource = () => ({ state: 'PreparingRebalance', members: 1 })
     await expect(resetGroup(tc.cluster, { groupId: 'g', topic: 't', to: 'earliest' }, rebalancing)).rejects.toThrow('but the current state is PreparingRebalance.')
     expect(committed()).toEqual([4, 4, 4])
+  })
+
+  it('asks the embedded coordinator by default: a group a client joined is refused while it has members, and reset once they left', async () => {
+    const gc = tc.cluster.groupCoordinator()
+    const join = gc.joinGroup(
+      { clientId: 'app', clientHost: '/127.0.0.1', apiVersion: 3 },
+      { groupId: 'g', sessionTimeoutMs: 10000, rebalanceTimeoutMs: 10000, memberId: '', groupInstanceId: null, protocolType: 'consumer', protocols: [{ name: 'range', metadata: Buffer.alloc(0) }] }
+    )
+    expect(coordinatorMembership(tc.cluster, 'g')).toEqual({ state: 'PreparingRebalance', members: 1 })
+    tc.clock.now += 3000 // group.initial.rebalance.delay.ms
+    tc.cluster.tick()
+    const { memberId, generationId } = await join
+    await gc.syncGroup({}, { groupId: 'g', generationId, memberId, groupInstanceId: null, assignments: [] })
+    expect(coordinatorMembership(tc.cluster, 'g')).toEqual({ state: 'Stable', members: 1 })
+    await expect(resetGroup(tc.cluster, { groupId: 'g', topic: 't', to: 'earliest' })).rejects.toThrow(
+      "Assignments can only be reset if the group 'g' is inactive, but the current state is Stable."
+    )
+    expect(committed()).toEqual([4, 4, 4])
+    gc.leaveGroup({}, { groupId: 'g', members: [{ memberId, groupInstanceId: null }] })
+    expect(coordinatorMembership(tc.cluster, 'g')).toEqual({ state: 'Empty', members: 0 })
+    expect((await resetGroup(tc.cluster, { groupId: 'g', topic: 't', to: 'earliest' })).executed).toBe(true)
+    expect(committed()).toEqual([0, 0, 0])
   })
 
   it('asks the coordinator by default: a group with offsets is Empty, an unknown one Dead, neither has members', async () => {
