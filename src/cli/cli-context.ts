@@ -14,6 +14,7 @@ import { type EngineService, toContractError } from '../host/engine-service'
 import { LocalEngine } from '../host/local-engine'
 import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
 import type { ProgressStream } from './progress-bar'
+import { runningClusterHint } from '../host/open-listeners'
 
 /** The CLI's outside world. */
 export interface CliIo {
@@ -94,7 +95,8 @@ export function withFlagNames(message: string): string {
  * log cleaning: no broker runs between commands), and always closes it. Diagnostics go to stderr
  * with BROKERLAB_DEBUG=1.
  * @throws CliError exit 1, `CODE: Cannot open the cluster in DIR: message`, when the engine cannot
- *   open it (KAFKA_STORAGE_ERROR for an unusable directory, a held lock or a malformed cluster.json).
+ *   open it (KAFKA_STORAGE_ERROR for an unusable directory, a held lock or a malformed cluster.json);
+ *   when a running cluster holds it, the message names its process and bootstrap string (listeners.json).
  */
 export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: LocalEngine) => Promise<T>): Promise<T> {
   const debug = io.env.BROKERLAB_DEBUG === '1'
@@ -103,7 +105,7 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: Lo
     service = LocalEngine.open({ dataDir, log: (line) => void (debug ? io.stderr.write(`${line}\n`) : undefined) })
   } catch (e) {
     const err = toContractError(e)
-    throw new CliError(`${err.code}: Cannot open the cluster in ${dataDir}: ${err.message}`, EXIT_FAILURE)
+    throw new CliError(`${err.code}: Cannot open the cluster in ${dataDir}: ${err.message}${runningClusterHint(dataDir)}`, EXIT_FAILURE)
   }
   try {
     const result = await fn(service)

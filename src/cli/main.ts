@@ -1,6 +1,6 @@
 /**
  * The `brokerlab` command line (bin/brokerlab.mjs loads this through tsx): commander wiring of the
- * commands serve, topic create|list|describe|delete, produce, import, offsets, consume and groups, and the
+ * commands serve, start, topic create|list|describe|delete, produce, import, offsets, consume and groups, and the
  * mapping of failures to exit codes (0 ok, 1 engine/Kafka or input error, 2 usage).
  *
  * Must stay true: `runCli` never calls process.exit and never throws: it returns the exit code,
@@ -16,6 +16,7 @@ import { registerOffsetsCommand } from './commands/offsets-command'
 import { registerConsumeCommand } from './commands/consume-command'
 import { registerServeCommand } from './commands/serve-command'
 import { registerGroupsCommand } from './commands/groups-command'
+import { registerStartCommand } from './commands/start-command'
 
 /** Builds the commander program over `io`. */
 export function buildProgram(io: CliIo): Command {
@@ -30,6 +31,7 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (s) => void io.stderr.write(s)
     })
   registerServeCommand(program, io)
+  registerStartCommand(program, io)
   registerTopicCommand(program, io)
   registerProduceCommand(program, io)
   registerImportCommand(program, io)

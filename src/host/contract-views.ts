@@ -7,6 +7,7 @@
  * exact bytes; LONG config values as their exact decimal strings.
  */
 import { toTopicConfigsView } from '../broker/model/topic-config-values'
+import { hostPort, type RecordedListener } from '../broker/protocol/network/listeners-file'
 import type {
   BrokerView,
   GroupView,
@@ -94,11 +95,14 @@ export function toTopicDetail(t: TopicState): TopicDetail {
   }
 }
 
-/** A broker's view; `controllerId` marks the controller. */
-export function toBrokerView(b: BrokerState, controllerId: number): BrokerView {
-  return {
+/**
+ * A broker's view; with `listener` (the host runs listeners), its address is the bound one and its
+ * listener's state is shown.
+ */
+export function toBrokerView(b: BrokerState, controllerId: number, listener?: RecordedListener): BrokerView {
+  const view: BrokerView = {
     id: b.id,
-    address: b.address,
+    address: listener ? hostPort(listener.host, listener.port) : b.address,
     alive: b.alive,
     fetching: b.fetching,
     partitionsLed: b.partitionsLed,
@@ -106,6 +110,8 @@ export function toBrokerView(b: BrokerState, controllerId: number): BrokerView {
     bytesOnDisk: b.bytesOnDisk,
     controller: b.id === controllerId
   }
+  if (listener) view.listener = { state: listener.state, error: listener.error }
+  return view
 }
 
 /** A record as the message browser shows it: key, value and header values as base64. */

@@ -22,6 +22,8 @@ import type { EngineStatus, Reply } from '../shared/contract'
 import type { EngineClient } from './engine-client'
 import type { EngineEvent, EngineEventListener } from './engine-service'
 import type { EngineWorkerData, FromWorker, ToWorker } from './worker-protocol'
+import type { ListenerSettings } from './open-listeners'
+import type { RecordedListener } from '../broker/protocol/network/listeners-file'
 
 const MiB = 1024 * 1024
 
@@ -53,6 +55,8 @@ export interface EngineHostOptions {
   dataDir: string
   /** Brokers when the directory is new (default 3). */
   brokers?: number
+  /** Start the brokers' Kafka listeners in the worker with these settings (default: none). */
+  listeners?: ListenerSettings
   /** Extra Node flags for the worker (e.g. a TypeScript loader when running the .ts entry). */
   execArgv?: string[]
   /** The worker's V8 resource limits (default: defaultEngineResourceLimits()). */
@@ -89,6 +93,7 @@ export class EngineHost implements EngineClient {
   private state: 'starting' | EngineStatus['state'] = 'starting'
   private lastCause: string | null = null
   private closing: Promise<void> | null = null
+  private startedListeners: RecordedListener[] = []
 
   private constructor(private readonly options: EngineHostOptions) {
     this.clock = options.clock ?? Date.now
@@ -104,6 +109,14 @@ export class EngineHost implements EngineClient {
     await host.spawn()
     host.state = 'running'
     return host
+  }
+
+  /**
+   * The brokers' listeners as the worker started them (with the `listeners` option; the latest
+   * worker's after a restart), e.g. to print the bootstrap string. Empty without listeners.
+   */
+  get brokerListeners(): RecordedListener[] {
+    return this.startedListeners.map((l) => ({ ...l }))
   }
 
   /** The engine's state now: running, restarting (after an unexpected stop) or stopped. */
@@ -167,8 +180,8 @@ export class EngineHost implements EngineClient {
    * the cluster or ends first. After the first start, its unexpected end goes to onWorkerEnd.
    */
   private spawn(): Promise<void> {
-    const { workerScript, dataDir, brokers, execArgv } = this.options
-    const workerData: EngineWorkerData = { dataDir, brokers }
+    const { workerScript, dataDir, brokers, execArgv, listeners } = this.options
+    const workerData: EngineWorkerData = { dataDir, brokers, listeners }
     const worker = new Worker(workerScript, { workerData, execArgv, resourceLimits: this.limits })
     this.worker = worker
     return new Promise<void>((resolve, reject) => {
@@ -178,6 +191,7 @@ export class EngineHost implements EngineClient {
         if (this.worker !== worker) return
         if ('ready' in msg) {
           ready = true
+          this.startedListeners = msg.listeners ?? []
           resolve()
         } else if ('fatal' in msg) {
           cause = `the engine could not open ${dataDir}: ${msg.fatal}`

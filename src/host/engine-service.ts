@@ -14,6 +14,9 @@
  * Must stay true: `handle` never throws and never rejects: every outcome is a Reply; engine errors
  * keep Kafka's error name as `code`; a payload that fails validation never reaches a handler
  * (code INVALID_REQUEST); the handler map names every request (a missing one is a compile error).
+ *
+ * The brokers' Kafka listeners, when the host runs them (open-listeners.ts), are given to it: its
+ * snapshots show their addresses and states, and it closes them before the cluster.
  */
 import type {
   ClusterSnapshot,
@@ -25,6 +28,7 @@ import type {
 } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
+import type { BrokerListeners } from '../broker/protocol/network/broker-listeners'
 import { toContractError } from './contract-error'
 import { SnapshotBuilder } from './snapshot-builder'
 import type { HandlerContext, HandlerMap } from './handlers/handler-context'
@@ -52,6 +56,11 @@ export interface EngineServiceOptions {
   clock?: () => number
   /** Period of snapshot pushes in ms while someone subscribes; at least 1000 (default 1000). */
   snapshotIntervalMs?: number
+  /**
+   * The brokers' Kafka listeners on this cluster (open-listeners.ts), when the host runs them: the
+   * snapshots show their addresses and states, and `close` closes them before the cluster.
+   */
+  listeners?: BrokerListeners
 }
 
 /** Serves the contract over one Cluster. */
@@ -64,6 +73,8 @@ export class EngineService {
   private closed = false
   private readonly handlers: HandlerMap
   private readonly closeWork: (() => Promise<void> | void)[] = []
+  /** The brokers' listeners this service closes before the cluster, or null. */
+  readonly brokerListeners: BrokerListeners | null
 
   /** @param cluster an open cluster; the service closes it in `close()`. */
   constructor(
@@ -72,7 +83,9 @@ export class EngineService {
   ) {
     this.clock = options.clock ?? Date.now
     this.intervalMs = Math.max(1000, options.snapshotIntervalMs ?? 1000)
-    this.snapshots = new SnapshotBuilder(cluster, this.clock)
+    const listeners = options.listeners
+    this.brokerListeners = listeners ?? null
+    this.snapshots = new SnapshotBuilder(cluster, this.clock, listeners ? () => listeners.statuses() : null)
     this.handlers = this.createHandlers()
   }
 
@@ -123,13 +136,17 @@ export class EngineService {
     this.emit({ event: 'snapshot', payload: snapshot })
   }
 
-  /** Stops pushing, runs the handlers' close work (staged import files removed) and closes the cluster (flushes logs and offsets). Idempotent. */
+  /**
+   * Stops pushing, runs the handlers' close work (staged import files removed), closes the brokers'
+   * listeners (their connections, listeners.json) and closes the cluster (flushes logs and offsets). Idempotent.
+   */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
     this.stopTimer()
     this.listeners.clear()
     for (const work of this.closeWork) await Promise.resolve(work()).catch(() => undefined)
+    await this.brokerListeners?.close().catch(() => undefined)
     await this.cluster.close()
   }
 

@@ -1,7 +1,7 @@
 /**
  * Builds the ClusterSnapshot the hosts push to the UI (at most once a second): brokers, topics,
  * partition states, health counts, throughput series, each group's total lag with its history, and
- * the newest cluster events.
+ * the newest cluster events; with the host's listeners, each broker's bound address and listener state.
  *
  * Must stay true: the group-lag history keeps at most HISTORY_POINTS points per group (5 minutes at
  * one snapshot a second); a group that disappears loses its history; internal topics are left out
@@ -10,6 +10,7 @@
  */
 import { SNAPSHOT_EVENTS, type ClusterSnapshot, type PartitionView, type SeriesPoint, type ThroughputView } from '../shared/contract'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
+import type { RecordedListener } from '../broker/protocol/network/listeners-file'
 import { toBrokerView, toPartitionView, toThroughputView, toTopicSummary } from './contract-views'
 
 /** Points of lag history kept per group (300 = 5 minutes at 1 snapshot/s). */
@@ -19,15 +20,21 @@ export const HISTORY_POINTS = 300
 export class SnapshotBuilder {
   private readonly lagHistory = new Map<string, SeriesPoint[]>()
 
+  /**
+   * @param listeners the brokers' listeners of this host, when it runs them: their bound addresses
+   *   and states go into the broker views.
+   */
   constructor(
     private readonly cluster: ClusterApi,
-    private readonly clock: () => number = Date.now
+    private readonly clock: () => number = Date.now,
+    private readonly listeners: (() => RecordedListener[]) | null = null
   ) {}
 
   /** A snapshot of the whole cluster now; appends one lag point per group to the history. */
   build(): ClusterSnapshot {
     const cluster = this.cluster
     const takenAt = this.clock()
+    const listeners = this.listeners?.() ?? null
     const topics = cluster.listTopics({ includeInternal: false }).sort((a, b) => (a.name < b.name ? -1 : 1))
     const partitions: Record<string, PartitionView[]> = {}
     const topicThroughput: Record<string, ThroughputView> = {}
@@ -54,7 +61,7 @@ export class SnapshotBuilder {
       takenAt,
       clusterId: cluster.clusterId,
       controllerId: cluster.controllerId,
-      brokers: cluster.brokers().map((b) => toBrokerView(b, cluster.controllerId)),
+      brokers: cluster.brokers().map((b) => toBrokerView(b, cluster.controllerId, listeners?.find((l) => l.brokerId === b.id))),
       topics: topics.map(toTopicSummary),
       partitions,
       underReplicatedPartitions,

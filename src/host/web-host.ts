@@ -7,7 +7,8 @@
  *
  * The engine runs in a worker thread (EngineHost) when the built worker (out/main/engine-worker.js)
  * exists, else in-process (EngineService on this thread), e.g. when running from source before
- * `npm run build`; the behaviour is the same, only heavy requests then share this thread.
+ * `npm run build`; the behaviour is the same, only heavy requests then share this thread. With
+ * `listeners`, the engine starts the brokers' Kafka listeners too (in its worker or in-process).
  *
  * Must stay true: listens on the given host (default 127.0.0.1) only, and beyond loopback only with
  * an explicit Host allow-list (`allowedHosts`); WebSocket upgrades are accepted only on `/ws`, with a
@@ -32,6 +33,8 @@ import type { EngineClient } from './engine-client'
 import { EngineHost } from './engine-host'
 import { EngineService } from './engine-service'
 import { openCluster } from './open-cluster'
+import { startListeners, type ListenerSettings } from './open-listeners'
+import type { RecordedListener } from '../broker/protocol/network/listeners-file'
 import { hostAllowList, hostForUrl, hostHeaderAllowed, isLoopbackHost, isWildcardHost } from './host-allow-list'
 import { connectionLimits, WebConnection, type ConnectionLimits, type ConnectionStats } from './web-connection'
 import { newWebToken, webTokenMatches, webTokenProblem } from './web-token'
@@ -75,6 +78,8 @@ export interface WebHostOptions {
   limits?: Partial<ConnectionLimits>
   /** Where the host's log lines go (a slow reader cut off); default console.warn. */
   log?: (line: string) => void
+  /** Start the brokers' Kafka listeners with the engine (open-listeners.ts); absent: none. Ignored with `engine`. */
+  listeners?: ListenerSettings
 }
 
 /** What the web host holds now, for tests and diagnostics. */
@@ -99,6 +104,8 @@ export interface WebHost {
   port: number
   /** Where the engine runs. */
   engineMode: 'worker' | 'in-process' | 'external'
+  /** The brokers' Kafka listeners as they started (empty without the `listeners` option). */
+  brokerListeners: RecordedListener[]
   /** Counters of the open connections. */
   stats(): WebHostStats
   /** Closes the sockets, the server and (when started here) the engine. */
@@ -174,12 +181,22 @@ async function serveStatic(root: string, req: IncomingMessage, res: ServerRespon
   res.end(await fsp.readFile(file))
 }
 
-async function startEngine(options: WebHostOptions): Promise<{ engine: EngineClient; mode: WebHost['engineMode'] }> {
-  if (options.engine) return { engine: options.engine, mode: 'external' }
-  if (!options.dataDir) throw new Error('startWebHost needs dataDir (or an engine)')
-  if (options.workerScript && existsSync(options.workerScript))
-    return { engine: await EngineHost.start({ workerScript: options.workerScript, dataDir: options.dataDir }), mode: 'worker' }
-  return { engine: new EngineService(openCluster({ dataDir: options.dataDir })), mode: 'in-process' }
+async function startEngine(options: WebHostOptions): Promise<{ engine: EngineClient; mode: WebHost['engineMode']; brokerListeners: RecordedListener[] }> {
+  if (options.engine) return { engine: options.engine, mode: 'external', brokerListeners: [] }
+  const dataDir = options.dataDir
+  if (!dataDir) throw new Error('startWebHost needs dataDir (or an engine)')
+  if (options.workerScript && existsSync(options.workerScript)) {
+    const engine = await EngineHost.start({ workerScript: options.workerScript, dataDir, listeners: options.listeners })
+    return { engine, mode: 'worker', brokerListeners: engine.brokerListeners }
+  }
+  const cluster = openCluster({ dataDir })
+  try {
+    const listeners = options.listeners ? await startListeners(cluster, dataDir, options.listeners, options.log ?? ((l) => console.warn(l))) : undefined
+    return { engine: new EngineService(cluster, { listeners }), mode: 'in-process', brokerListeners: listeners?.statuses() ?? [] }
+  } catch (e) {
+    await cluster.close()
+    throw e
+  }
 }
 
 /**
@@ -203,7 +220,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const limits = connectionLimits(options.limits)
   const log = options.log ?? ((line: string) => console.warn(line))
   const root = resolve(options.rendererDir)
-  const { engine, mode } = await startEngine(options)
+  const { engine, mode, brokerListeners } = await startEngine(options)
   let hosts = new Set<string>()
   const downloads = {
     engine,
@@ -281,6 +298,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     port,
     engineMode: mode,
+    brokerListeners,
     stats() {
       const conns = [...connections].map((c) => c.stats())
       return {

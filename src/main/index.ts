@@ -54,7 +54,9 @@ function setup(): void {
     installContentSecurityPolicy(session.defaultSession.webRequest)
     engine = EngineHost.start({
       workerScript: join(__dirname, 'engine-worker.js'),
-      dataDir: join(app.getPath('userData'), 'cluster')
+      dataDir: join(app.getPath('userData'), 'cluster'),
+      // The brokers listen as Kafka brokers on 127.0.0.1:9092, 9093, ... (a port in use: that broker's listener is down).
+      listeners: { host: '127.0.0.1', basePort: 9092, portHint: 'the desktop app uses 9092 and up; `brokerlab start --port BASE` runs a cluster on other ports' }
     })
     engine.catch((e: Error) => console.error(`Brokerlab: ${e.message}`))
     setupIpc({

@@ -31,11 +31,26 @@ export { TOPIC_CONFIG_TABLE, LONG_MAX_VALUE, LONG_MIN_VALUE } from '../broker/mo
 export { DEFAULT_TOPIC_CONFIGS_VIEW, parseTopicConfigValue, topicConfigNames, topicConfigOverrides, topicConfigSource } from '../broker/model/topic-config-values'
 export { topicNameProblem, TOPIC_NAME_MAX_LENGTH } from '../broker/model/topic-name'
 
+/** A broker's Kafka listener: its state and, when down, why (the port, the broker, how to change it). */
+export interface BrokerListenerView {
+  state: 'listening' | 'down' | 'stopped'
+  error: string | null
+}
+
 /** A broker of the embedded cluster, as the overview shows it. */
 export interface BrokerView {
   id: number
-  /** Address label, e.g. "127.0.0.1:9092" (the port the wire protocol will listen on). */
+  /**
+   * e.g. "127.0.0.1:9092": the address its Kafka listener is bound to when the host runs listeners
+   * (see `listener`), else the label of the port it would use.
+   */
   address: string
+  /**
+   * The broker's Kafka listener in this host: listening on `address`, down (it could not bind, e.g.
+   * "port 9092 in use": `error` says which port and how to change it) or stopped with the broker.
+   * Absent when the host runs no listeners (the CLI's one-shot commands).
+   */
+  listener?: BrokerListenerView
   alive: boolean
   /** Alive and its followers fetch; false while fetching is paused (broker/fetching). */
   fetching: boolean

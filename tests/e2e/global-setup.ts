@@ -40,6 +40,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // Specs append a hash route: `${BROKERLAB_URL}#/topics` is http://127.0.0.1:PORT/?token=...#/topics.
   process.env.BROKERLAB_URL = serve.appUrl
   process.env.BROKERLAB_E2E_DATA_DIR = dataDir
+  process.env.BROKERLAB_BOOTSTRAP = serve.bootstrap
 
   return async () => {
     await serve.stop()

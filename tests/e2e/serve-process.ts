@@ -46,6 +46,8 @@ export interface ServeProcess {
   token: string
   /** ws://127.0.0.1:PORT/ws?token=... */
   wsUrl: string
+  /** The Kafka bootstrap string it printed (its brokers' listeners), e.g. "127.0.0.1:40001,127.0.0.1:40002". */
+  bootstrap: string
   /** What it printed so far (stdout and stderr). */
   log(): string
   /** SIGTERM, then SIGKILL after 10 s; resolves once it exited. */
@@ -57,8 +59,9 @@ export interface ServeProcess {
  * and resolves once it printed its URL and answers on it.
  * @throws when it exits or prints no URL within `ms` (default 60 s), with its output.
  */
-export async function startServe(opts: { dataDir: string; port: number; token?: string; ms?: number }): Promise<ServeProcess> {
-  const args = ['serve', '--port', String(opts.port), '--host', '127.0.0.1', '--data-dir', opts.dataDir]
+export async function startServe(opts: { dataDir: string; port: number; token?: string; ms?: number; brokerPort?: number }): Promise<ServeProcess> {
+  // The brokers' listeners on ports the system picks unless a spec asks for a base.
+  const args = ['serve', '--port', String(opts.port), '--host', '127.0.0.1', '--broker-port', String(opts.brokerPort ?? 0), '--data-dir', opts.dataDir]
   if (opts.token) args.push('--token', opts.token)
   const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -77,9 +80,10 @@ export async function startServe(opts: { dataDir: string; port: number; token?: 
     for (;;) {
       if (child.exitCode !== null) throw new Error(`brokerlab serve exited with ${child.exitCode}`)
       const m = /Brokerlab is running at (http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+))\n/.exec(out)
-      if (m) {
+      const b = /Kafka bootstrap servers: (.*)\n/.exec(out)
+      if (m && b) {
         if ((await fetch(m[1]).catch(() => null))?.ok) {
-          return { appUrl: m[1], token: m[3], wsUrl: `ws://127.0.0.1:${m[2]}/ws?token=${m[3]}`, log: () => out, stop }
+          return { appUrl: m[1], token: m[3], wsUrl: `ws://127.0.0.1:${m[2]}/ws?token=${m[3]}`, bootstrap: b[1], log: () => out, stop }
         }
       }
       if (Date.now() > until) throw new Error(`brokerlab serve printed no URL it answers on within ${opts.ms ?? 60_000} ms`)

@@ -281,6 +281,12 @@ export interface ClusterApi {
    * with seq > `afterSeq` (default: all kept), oldest first, at most `limit` (the newest).
    */
   recentEvents(afterSeq?: number, limit?: number): ClusterEvent[]
+  /**
+   * Calls `listener` with every cluster event from now on (e.g. broker-stopped, broker-started: the
+   * brokers' listeners follow them), synchronously inside the step that emitted it: it must only
+   * note the event and do its work (I/O) later. @returns the unsubscribe function.
+   */
+  onEvent(listener: (event: ClusterEvent) => void): () => void
 
   close(): Promise<void>
 }

@@ -11,7 +11,9 @@
  *
  * Must stay true: sequence numbers increase by one per event and are never reused within a run;
  * the log keeps the newest `capacity` events; every event is also written as one line to the
- * cluster's log sink, so nothing reported here is silent in a terminal either.
+ * cluster's log sink, so nothing reported here is silent in a terminal either; subscribers (e.g. the
+ * brokers' listeners, which follow broker-stopped / broker-started) get every event after the sink,
+ * synchronously, and one that throws never stops the others or the step that emitted it.
  */
 
 /** What an event is about. */
@@ -74,6 +76,7 @@ export const DEFAULT_EVENT_LOG_CAPACITY = 1000
 /** A bounded log of cluster events. Not thread-safe: the engine's event loop owns it. */
 export class ClusterEventLog {
   private readonly items: ClusterEvent[] = []
+  private readonly subscribers = new Set<(event: ClusterEvent) => void>()
   private nextSeq = 1
 
   /**
@@ -93,7 +96,23 @@ export class ClusterEventLog {
     this.items.push(event)
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity)
     this.sink(`brokerlab cluster ${event.severity}: ${event.message}`, event)
+    for (const s of [...this.subscribers]) {
+      try {
+        s(event)
+      } catch {
+        /* a subscriber failing must not fail the step that emitted the event */
+      }
+    }
     return event
+  }
+
+  /**
+   * Calls `listener` with every event from now on, synchronously inside the step that emits it (so
+   * it must only note the event and do its work later). @returns the unsubscribe function.
+   */
+  subscribe(listener: (event: ClusterEvent) => void): () => void {
+    this.subscribers.add(listener)
+    return () => void this.subscribers.delete(listener)
   }
 
   /** Events with seq > `afterSeq` (default: all kept), oldest first, at most `limit` (the newest ones). */

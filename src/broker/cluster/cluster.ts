@@ -659,6 +659,11 @@ export class Cluster implements ClusterApi {
     return this.events.since(afterSeq, limit)
   }
 
+  /** See ClusterApi.onEvent. */
+  onEvent(listener: (event: ClusterEvent) => void): () => void {
+    return this.events.subscribe(listener)
+  }
+
   // ---- replication and background work ---------------------------------------------------------
 
   /**

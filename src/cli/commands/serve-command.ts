@@ -1,8 +1,10 @@
 /**
- * `brokerlab serve [--port N] [--host H --allowed-hosts NAMES] [--token T]`: browser mode. Serves the
- * built renderer (out/renderer) and the contract over a WebSocket, with the engine in a worker thread
- * (out/main/engine-worker.js). Prints the URL carrying the run's token
- * (`http://127.0.0.1:PORT/?token=...`, like Jupyter's) and runs until SIGINT/SIGTERM (Ctrl+C), then
+ * `brokerlab serve [--port N] [--host H --allowed-hosts NAMES] [--token T] [--broker-port BASE]
+ * [--broker-host H]`: browser mode. Serves the built renderer (out/renderer) and the contract over a
+ * WebSocket, with the engine in a worker thread (out/main/engine-worker.js), whose brokers listen
+ * as Kafka brokers on 127.0.0.1 (or `--broker-host`) at BASE, BASE+1, ... (default 9092; `--port`
+ * stays the browser page's port). Prints the URL carrying the run's token
+ * (`http://127.0.0.1:PORT/?token=...`, like Jupyter's) and the Kafka bootstrap string, and runs until SIGINT/SIGTERM (Ctrl+C), then
  * closes the engine cleanly and says so: what it stopped, that the logs and committed offsets were
  * flushed, and where the data stays.
  *
@@ -20,6 +22,8 @@ import { webTokenProblem } from '../../host/web-token'
 import { intArg, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { checkBasePortFlag, checkListenerHost, listenerNetworkWarning } from './listener-options'
+import { DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST, hostPort } from '../../host/open-listeners'
 
 /**
  * Default port of browser mode: 8737, away from the ports dev servers take by default (Vite's 5173,
@@ -31,6 +35,8 @@ export const DEFAULT_SERVE_PORT = 8737
 interface ServeOpts extends DataDirOpts {
   port: number
   host: string
+  brokerPort: number
+  brokerHost: string
   allowedHosts?: string
   token?: string
 }
@@ -73,10 +79,14 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         '--allowed-hosts <names>',
         'comma-separated host names or addresses browsers use to reach this machine (checked against the Host header)'
       )
-      .option('--token <token>', "this run's secret instead of a random one (env BROKERLAB_TOKEN), 16+ base64url characters", io.env.BROKERLAB_TOKEN),
+      .option('--token <token>', "this run's secret instead of a random one (env BROKERLAB_TOKEN), 16+ base64url characters", io.env.BROKERLAB_TOKEN)
+      .option('--broker-port <base>', "port of broker 1's Kafka listener; broker n listens on BASE+n-1 (0 picks free ports)", intArg('--broker-port'), DEFAULT_BASE_PORT)
+      .option('--broker-host <host>', "address the brokers' Kafka listeners bind", DEFAULT_LISTENER_HOST),
     io
   ).action(async (opts: ServeOpts) => {
     if (opts.port < 0 || opts.port > 65535) throw usageError('--port must be from 0 to 65535.')
+    checkBasePortFlag('--broker-port', opts.brokerPort)
+    checkListenerHost('--broker-host', opts.brokerHost)
     const allowedHosts = parseAllowedHosts(opts.allowedHosts)
     const beyondLoopback = !isLoopbackHost(opts.host)
     if (beyondLoopback && allowedHosts.length === 0)
@@ -103,12 +113,21 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         rendererDir,
         workerScript: join(io.root, 'out/main/engine-worker.js'),
         token: opts.token,
-        log: (line) => void io.stderr.write(`${line}\n`)
+        log: (line) => void io.stderr.write(`${line}\n`),
+        listeners: { host: opts.brokerHost, basePort: opts.brokerPort, portHint: 'run `brokerlab serve --broker-port BASE` with another base port' }
       })
     } catch (e) {
       throw new CliError(`Cannot start browser mode: ${(e as Error).message}`, EXIT_FAILURE)
     }
     io.stdout.write(`Brokerlab is running at ${host.appUrl}\n`)
+    const bootstrap = host.brokerListeners
+      .filter((l) => l.state === 'listening')
+      .map((l) => hostPort(l.host, l.port))
+      .join(',')
+    io.stdout.write(`Kafka bootstrap servers: ${bootstrap || '(none: no broker listens)'}\n`)
+    for (const l of host.brokerListeners) if (l.state === 'down' && l.error) io.stderr.write(`${l.error}\n`)
+    const brokerWarning = listenerNetworkWarning(opts.brokerHost)
+    if (brokerWarning) io.stderr.write(brokerWarning)
     if (beyondLoopback) {
       for (const name of allowedHosts) io.stdout.write(`  from the network: http://${hostForUrl(name)}:${host.port}/?token=${host.token}\n`)
       io.stderr.write(networkWarning(opts.host, host.port, allowedHosts))

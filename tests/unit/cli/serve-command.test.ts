@@ -82,12 +82,24 @@ describe('brokerlab serve', { timeout: 60_000 }, () => {
     )
   })
 
+  it("refuses a --broker-port outside 0..65535 or a --broker-host that is no address (exit 2) before touching anything", async () => {
+    for (const [args, message] of [
+      [['--broker-port', '65536'], 'brokerlab: --broker-port: the base port must be an integer from 0 to 65535, got 65536.'],
+      [['--broker-host', 'my host'], 'brokerlab: --broker-host must be an IP address the brokers listen on']
+    ] as const) {
+      const t = io(dir)
+      expect(await runCli(['serve', '--port', '0', ...args, '--data-dir', path.join(dir, 'data')], t.io)).toBe(2)
+      expect(t.err.join('')).toContain(message)
+    }
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false)
+  })
+
   const built = fs.existsSync(path.join(ROOT, 'out/renderer/index.html'))
 
   /** Runs serve until `stop()`; resolves once it printed its URL. */
   async function serve(args: string[], env: NodeJS.ProcessEnv = {}) {
     const t = io(ROOT, env)
-    const running = runCli(['serve', '--port', '0', ...args, '--data-dir', path.join(dir, 'data')], t.io)
+    const running = runCli(['serve', '--port', '0', '--broker-port', '0', ...args, '--data-dir', path.join(dir, 'data')], t.io)
     const until = Date.now() + 30_000
     while (!t.out.join('').includes('http://') && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
     const printed = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=([A-Za-z0-9_-]+)\n/.exec(t.out.join(''))

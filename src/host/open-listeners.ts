@@ -1,0 +1,54 @@
+/**
+ * The hosts' single place that starts the brokers' Kafka listeners on an open cluster (the engine
+ * worker of the desktop app and of `serve`, browser mode's in-process engine, `brokerlab start`),
+ * and that chooses each broker's FrameHandler: the stand-in that closes connections until the
+ * Kafka protocol's request handling (KafkaApis) is plugged in here.
+ *
+ * Must stay true: the listeners are recorded in the data directory (listeners.json) while they
+ * run, so a later command given only `--data-dir` finds them; a port that cannot be bound never
+ * keeps the cluster from running (that broker's listener is down, with the reason).
+ */
+import type { ClusterApi } from '../broker/cluster/cluster-api'
+import { BrokerListeners, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
+import { readListenersFile } from '../broker/protocol/network/listeners-file'
+import { protocolNotServedHandler } from '../broker/protocol/network/protocol-not-served'
+
+// What the CLI needs of the listeners' rules, through src/host (the CLI never imports the engine).
+export { basePortProblem, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
+export { hostPort, type RecordedListener } from '../broker/protocol/network/listeners-file'
+
+/** Where the listeners bind: host (default 127.0.0.1), first broker's port (default 9092; 0: free ports). */
+export interface ListenerSettings {
+  host?: string
+  basePort?: number
+  /** How the user changes the ports, for the port-in-use message, e.g. "run `brokerlab start --port BASE`". */
+  portHint?: string
+}
+
+/**
+ * Starts a listener for every running broker of `cluster` (opened on `dataDir`), recorded in
+ * `<dataDir>/listeners.json`; resolves once each is listening or down.
+ * @throws KafkaError INVALID_REQUEST when the base port cannot serve the cluster's brokers.
+ */
+export function startListeners(cluster: ClusterApi, dataDir: string, settings: ListenerSettings, log: (line: string) => void): Promise<BrokerListeners> {
+  return BrokerListeners.start(cluster, {
+    host: settings.host ?? DEFAULT_LISTENER_HOST,
+    basePort: settings.basePort ?? DEFAULT_BASE_PORT,
+    portHint: settings.portHint,
+    dataDir,
+    log,
+    handlerFor: () => protocolNotServedHandler()
+  })
+}
+
+/**
+ * When a running cluster recorded its listeners in `dataDir` (listeners.json, and it still holds the
+ * lock: see readListenersFile), a sentence naming its process and bootstrap string, else ''. For the
+ * message of a command refused by that cluster's lock.
+ */
+export function runningClusterHint(dataDir: string): string {
+  const found = readListenersFile(dataDir)
+  if (!found.ok) return ''
+  const r = found.record
+  return `. A cluster is running on it in process ${r.pid}, its brokers listening at ${r.bootstrapServers || '(no listener up)'}; stop it (Ctrl+C in its terminal, or quit the app) to run this command on the directory`
+}
