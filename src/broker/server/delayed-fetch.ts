@@ -40,7 +40,8 @@ export interface FetchTimer {
 }
 
 const REAL_TIMER: FetchTimer = {
-  set: (fn, ms) => setTimeout(fn, ms),
+  // unref: a waiting fetch never keeps the process alive (its listener or cluster may be closing)
+  set: (fn, ms) => setTimeout(fn, ms).unref(),
   clear: (h) => clearTimeout(h as NodeJS.Timeout)
 }
 

@@ -1,7 +1,7 @@
 /**
  * kafkajs 2.2.4 against a real 3-broker cluster over the wire: a producer (acks -1, keyed records;
  * kafkajs' default partitioner is the Java client's murmur2) sends to a topic with RF 3 while the
- * leader of a partition stops mid-run (its server closed); every record is acknowledged once and
+ * leader of a partition stops mid-run (its listener closed); every record is acknowledged once and
  * lands on the partition murmur2 says; a kafkajs admin reads the offsets (ListOffsets: latest,
  * earliest, by timestamp). A kafkajs consumer needs the group APIs, which are not served here.
  * The records after the stop go one per send: kafkajs 2.2.4 loses the partitions of a failed broker

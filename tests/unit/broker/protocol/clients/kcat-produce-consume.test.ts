@@ -1,7 +1,7 @@
 /**
  * kcat (librdkafka) produces keyed records (-P, murmur2 partitioner, acks=all) to a real
  * 3-broker cluster with RF 3 over the wire; mid-run, once records are committed, the leader
- * of a partition is stopped (its server closed) and the same producer goes on (it follows the new
+ * of a partition is stopped (its listener closed) and the same producer goes on (it follows the new
  * leaders); then kcat consumes everything back (-C -e, no group): every record once, every key on
  * the partition the Java client's murmur2 says. Skipped, saying why, without kcat. Bounded in time; everything started is stopped.
  */

@@ -1,57 +1,49 @@
 /**
- * A real cluster on the wire for the client tests: a Cluster (3 brokers by default, background
- * replication on, a temporary directory) and, per broker, a KafkaApis over the real facades behind
- * a test-only TCP server on 127.0.0.1 (a port the OS picks); Metadata advertises those ports.
- * `stopBroker` stops a broker and closes its server, as a stopped broker's listener is closed.
- * Everything is stopped by `close()`.
+ * A real cluster on the wire for the client tests, as the hosts run one: a Cluster (3 brokers by
+ * default, background replication on, a temporary directory) with the brokers' listeners started by
+ * src/host/open-listeners.ts (127.0.0.1, free ports), each serving its broker's KafkaApis; Metadata
+ * advertises the bound ports. `stopBroker` stops a broker, which closes its listener and its
+ * connections (the network code follows the broker-stopped event). Everything is stopped by `close()`.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Cluster } from '../../../../../src/broker/cluster/cluster'
-import { ClusterBrokerFacade } from '../../../../../src/broker/cluster/facades/broker-facade-impl'
-import { ClusterReplicaFacade } from '../../../../../src/broker/cluster/facades/replica-facade-impl'
-import { createApiHandlers } from '../../../../../src/broker/protocol/apis'
-import { KafkaApis } from '../../../../../src/broker/protocol/kafka-apis'
-import { startTestFrameServer, type TestFrameServer } from '../test-frame-server'
+import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
+import { startListeners } from '../../../../../src/host/open-listeners'
 
-/** The running cluster and its servers. */
+/** The running cluster and its listeners. */
 export interface WireCluster {
   cluster: Cluster
-  /** "127.0.0.1:p1,127.0.0.1:p2,..." of the brokers whose server runs. */
+  listeners: BrokerListeners
+  /** The listening brokers' "host:port,..." */
   bootstrap(): string
-  /** Stops broker `id` and closes its server (its connections too). */
+  /** Stops broker `id` and waits until its listener is closed. */
   stopBroker(id: number): Promise<void>
   close(): Promise<void>
 }
 
-/** Starts a cluster of `brokers` brokers with a server each. */
+/** Starts a cluster of `brokers` brokers with their listeners. */
 export async function startWireCluster(brokers = 3): Promise<WireCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-wire-clients-'))
   const cluster = new Cluster({ dataDir: dir, brokers, storage: 'file', log: () => {}, eventLog: () => {}, onBackgroundError: () => {} })
-  const servers = new Map<number, TestFrameServer>()
-  const replicas = new Map<number, ClusterReplicaFacade>()
-  const addresses = () => new Map([...servers].map(([id, s]) => [id, { host: '127.0.0.1', port: s.port }]))
-  for (const b of cluster.brokers()) {
-    const r = new ClusterReplicaFacade(cluster, b.id)
-    replicas.set(b.id, r)
-    const apis = new KafkaApis({ handlers: createApiHandlers(new ClusterBrokerFacade(cluster, b.id, { addresses }), r) })
-    servers.set(b.id, await startTestFrameServer(() => apis))
+  let listeners: BrokerListeners
+  try {
+    listeners = await startListeners(cluster, dir, { host: '127.0.0.1', basePort: 0 }, () => {})
+  } catch (e) {
+    await cluster.close()
+    throw e
   }
   return {
     cluster,
-    bootstrap: () => [...servers.values()].map((s) => `127.0.0.1:${s.port}`).join(','),
+    listeners,
+    bootstrap: () => listeners.bootstrapServers(),
     async stopBroker(id) {
       cluster.stopBroker(id)
-      const s = servers.get(id)
-      servers.delete(id)
-      replicas.get(id)?.close()
-      await s?.close()
+      await listeners.settled()
     },
     async close() {
-      for (const r of replicas.values()) r.close()
-      for (const s of servers.values()) await s.close()
-      servers.clear()
+      await listeners.close()
       await cluster.close()
       fs.rmSync(dir, { recursive: true, force: true })
     }
