@@ -72,6 +72,7 @@ import type { ReplicaLog, ReplicaLogStore } from './replica-log'
 import { validateTopicConfigs } from './topic-config'
 import { DEFAULT_TOPIC_CONFIGS } from '../model/topic-config-values'
 import { toLogConfig } from '../model/log-config'
+import { ProducerIdManager } from '../controller/producer-id-control'
 
 /** Brokers allowed in a cluster. */
 export const MIN_BROKERS = 1
@@ -149,6 +150,8 @@ export class Cluster implements ClusterApi {
   private readonly events: ClusterEventLog
   private readonly controller: Controller
   private readonly replicaManagers = new Map<number, ReplicaManager>()
+  /** Each broker's current block of producer ids (Kafka's ProducerIdManager per broker). */
+  private readonly producerIdManagers = new Map<number, ProducerIdManager>()
   private readonly fetchers = new Map<number, ReplicaFetcher>()
   private readonly purgatory = new DelayedProducePurgatory()
   private readonly producer: Producer
@@ -352,6 +355,32 @@ export class Cluster implements ClusterApi {
   /** The controller: the live broker with the lowest id (-1 when none runs). */
   get controllerId(): number {
     return this.controller.controllerId
+  }
+
+  // ---- idempotent producers ----------------------------------------------------------------------
+
+  /**
+   * InitProducerId without a transactional id, answered by broker `brokerId` (Kafka's
+   * TransactionCoordinator.handleInitProducerId for a null transactional id): a new producer id
+   * from the broker's block, epoch 0. A used-up block is replaced by the next one from the
+   * controller, recorded durably in the metadata log (ProducerIdsRecord) before any id of it is
+   * handed out, so ids are never reused, also after a restart.
+   * @throws KafkaError BROKER_NOT_AVAILABLE (unknown or stopped broker), KAFKA_STORAGE_ERROR (the
+   *   new block could not be written to the metadata log; no id of it is handed out).
+   */
+  initProducerId(brokerId: number): { producerId: number; producerEpoch: number } {
+    this.checkOpen()
+    this.controller.registry.check(brokerId)
+    if (!this.controller.registry.isAlive(brokerId)) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${brokerId} is not running`)
+    let m = this.producerIdManagers.get(brokerId)
+    if (!m) this.producerIdManagers.set(brokerId, (m = new ProducerIdManager()))
+    const producerId = m.generateProducerId(() => {
+      const block = this.controller.producerIds.generateNextProducerIdBlock(brokerId)
+      this.metaDirty = true
+      this.writeMetadata(true)
+      return block
+    })
+    return { producerId, producerEpoch: 0 }
   }
 
   // ---- brokers ---------------------------------------------------------------------------------

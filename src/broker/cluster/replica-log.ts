@@ -39,7 +39,9 @@ export interface ReplicaLog {
    * log end offset and `leaderEpoch`, which starts an epoch in the leader-epoch cache when new.
    * The `records` form encodes one batch first (a convenience the replica manager replaces).
    * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE,
-   *   UNSUPPORTED_COMPRESSION_TYPE with nothing written; StorageError on I/O failure.
+   *   UNSUPPORTED_COMPRESSION_TYPE, OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH with
+   *   nothing written; StorageError on I/O failure. A duplicate idempotent batch returns its
+   *   original offsets with `duplicate` set (see storage/producer-state-manager.ts).
    */
   appendAsLeader(batches: Buffer, leaderEpoch: number, opts?: LeaderAppendOptions): LogAppendInfo
   appendAsLeader(records: RecordInput[], leaderEpoch: number): LogAppendInfo

@@ -1,7 +1,8 @@
 /**
  * Controller: the cluster's active controller (after Kafka's QuorumController, without the quorum:
  * one process): the broker registry, replication control (topics, partitions, assignment, leader
- * election, ISR changes, see ./replication-control.ts) and config control, with Kafka's rules and
+ * election, ISR changes, see ./replication-control.ts), producer id blocks (./producer-id-control.ts)
+ * and config control, with Kafka's rules and
  * messages for every request it takes. Every decision is written to the cluster metadata (persisted
  * at the end of the step) and published to the brokers' ReplicaManagers; user-visible changes are
  * cluster events.
@@ -22,6 +23,7 @@ import type { TopicConfigOverrides } from '../model/topic-configs'
 import { OFFSETS_TOPIC } from '../group/committed-offsets'
 import { BrokerRegistry } from './broker-registry'
 import { ReplicationControl, type ReplicationControlEnv } from './replication-control'
+import { ProducerIdControl } from './producer-id-control'
 
 /** Kafka's leader.imbalance.check.interval.seconds default, in ms. */
 export const LEADER_IMBALANCE_CHECK_INTERVAL_MS = 300000
@@ -32,6 +34,8 @@ export const LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = 10
 export class Controller {
   readonly registry: BrokerRegistry
   readonly replication: ReplicationControl
+  /** Producer id blocks for InitProducerId (Kafka's ProducerIdControlManager). */
+  readonly producerIds: ProducerIdControl
   private lastImbalanceCheckMs: number
 
   constructor(
@@ -40,6 +44,7 @@ export class Controller {
   ) {
     this.registry = new BrokerRegistry(meta.brokers)
     this.replication = new ReplicationControl(meta, this.registry, env)
+    this.producerIds = new ProducerIdControl(meta)
     this.lastImbalanceCheckMs = env.clock()
   }
 
