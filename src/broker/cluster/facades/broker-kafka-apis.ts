@@ -1,7 +1,8 @@
 /**
  * The Kafka request handling of one broker of a Cluster, as its listener serves it: a KafkaApis
  * with every registered handler (apis/index.ts's createApiHandlers) over that broker's facades
- * (Metadata's ClusterBrokerFacade, the data plane's ClusterReplicaFacade).
+ * (Metadata's ClusterBrokerFacade, the data plane's ClusterReplicaFacade, InitProducerId's
+ * ClusterProducerIds).
  *
  * Must stay true: one BrokerKafkaApis per broker for the cluster's lifetime (the facades keep the
  * broker's purgatories), so a listener reopened after the broker restarts serves the same one;
@@ -11,6 +12,7 @@ import { createApiHandlers } from '../../protocol/apis'
 import { KafkaApis } from '../../protocol/kafka-apis'
 import type { Cluster } from '../cluster'
 import { ClusterBrokerFacade, type ListenerAddresses } from './broker-facade-impl'
+import { ClusterProducerIds } from './producer-id-facade-impl'
 import { ClusterReplicaFacade } from './replica-facade-impl'
 
 /** A broker's KafkaApis and the facade whose waits `close()` answers. */
@@ -25,6 +27,6 @@ export interface BrokerKafkaApis {
  */
 export function brokerKafkaApis(cluster: Cluster, brokerId: number, addresses: ListenerAddresses, log?: (line: string) => void): BrokerKafkaApis {
   const replicas = new ClusterReplicaFacade(cluster, brokerId)
-  const apis = new KafkaApis({ handlers: createApiHandlers(new ClusterBrokerFacade(cluster, brokerId, { addresses }), replicas), log })
+  const apis = new KafkaApis({ handlers: createApiHandlers(new ClusterBrokerFacade(cluster, brokerId, { addresses }), replicas, new ClusterProducerIds(cluster, brokerId)), log })
   return { apis, replicas }
 }

@@ -13,6 +13,7 @@ import { ByteWriter } from '../../../../../src/broker/codec/byte-writer'
 import { RecordBatchBuilder } from '../../../../../src/broker/codec/record-batch'
 import { Cluster } from '../../../../../src/broker/cluster/cluster'
 import { ClusterBrokerFacade } from '../../../../../src/broker/cluster/facades/broker-facade-impl'
+import { ClusterProducerIds } from '../../../../../src/broker/cluster/facades/producer-id-facade-impl'
 import { ClusterReplicaFacade } from '../../../../../src/broker/cluster/facades/replica-facade-impl'
 import type { FetchTimer } from '../../../../../src/broker/server/delayed-fetch'
 import { createApiHandlers } from '../../../../../src/broker/protocol/apis'
@@ -64,7 +65,7 @@ export function openClusterApis(brokers = 3): ClusterApis {
   for (const b of cluster.brokers()) {
     const r = new ClusterReplicaFacade(cluster, b.id, { fetchTimer: timer })
     replicas.set(b.id, r)
-    apis.set(b.id, new KafkaApis({ handlers: createApiHandlers(new ClusterBrokerFacade(cluster, b.id), r) }))
+    apis.set(b.id, new KafkaApis({ handlers: createApiHandlers(new ClusterBrokerFacade(cluster, b.id), r, new ClusterProducerIds(cluster, b.id)) }))
   }
   return {
     cluster,

@@ -1,5 +1,5 @@
 /**
- * kcat (librdkafka) produces keyed records (-P, murmur2 partitioner, acks=all) to a real
+ * kcat (librdkafka) produces keyed records (-P, murmur2 partitioner, acks=all, gzip) to a real
  * 3-broker cluster with RF 3 over the wire; mid-run, once records are committed, the leader
  * of a partition is stopped (its listener closed) and the same producer goes on (it follows the new
  * leaders); then kcat consumes everything back (-C -e, no group): every record once, every key on
@@ -86,10 +86,10 @@ describe.skipIf(!kcat)('kcat against a real 3-broker cluster over the wire', () 
     w = null
   })
 
-  it('produces keyed records (murmur2, acks=all) while a leader stops mid-run, and consumes every one back from the partition murmur2 names: nothing lost', async () => {
+  it('produces keyed records (murmur2, acks=all, gzip) while a leader stops mid-run, and consumes every one back from the partition murmur2 names: nothing lost', async () => {
     w = await startWireCluster(3)
     w.cluster.createTopic('orders', { partitions: PARTITIONS, replicationFactor: 3 })
-    const produceArgs = ['-P', '-t', 'orders', '-K', ':', '-X', 'topic.partitioner=murmur2_random', '-X', 'acks=all', '-X', 'message.timeout.ms=20000', '-X', 'linger.ms=5']
+    const produceArgs = ['-P', '-t', 'orders', '-K', ':', '-z', 'gzip', '-X', 'topic.partitioner=murmur2_random', '-X', 'acks=all', '-X', 'message.timeout.ms=20000', '-X', 'linger.ms=5']
     const producer = startKcat(['-b', w.bootstrap(), ...produceArgs])
     producer.input(lines(0, N))
     const committed = () => w!.cluster.describeTopic('orders').partitions.reduce((n, p) => n + p.highWatermark, 0)
