@@ -591,6 +591,38 @@ export class Cluster implements ClusterApi {
     return this.replicaManagers.get(brokerId)!
   }
 
+  /**
+   * The controller's registration of topic `name` (topic id, internal flag, configs, and per
+   * partition replicas, leader, leader epoch, ISR), read-only, or undefined for an unknown topic.
+   * For the wire protocol's facades (Metadata, Produce, Fetch), which answer from it.
+   */
+  topicRegistration(name: string): Readonly<TopicMeta> | undefined {
+    this.checkOpen()
+    return this.controller.replication.topic(name)
+  }
+
+  /** Every topic's registration (see topicRegistration), internal topics included, unordered. */
+  topicRegistrations(): readonly Readonly<TopicMeta>[] {
+    this.checkOpen()
+    return this.controller.replication.topics()
+  }
+
+  /** Whether broker `id` runs (false for a stopped or unknown broker). */
+  isBrokerRunning(id: number): boolean {
+    return !this.closed && this.controller.registry.ids().includes(id) && this.controller.registry.isAlive(id)
+  }
+
+  /**
+   * Records were appended through a ReplicaManager directly (the wire protocol's Produce): the
+   * followers fetch them soon (a replication round is scheduled), as after the in-process producer's
+   * appends; the metadata changes of the step (ISR changes) are persisted.
+   */
+  appendedRecords(): void {
+    if (this.closed) return
+    this.scheduler.scheduleReplication()
+    this.persist()
+  }
+
   // ---- produce and read ------------------------------------------------------------------------
 
   /** See Producer.produce: validated whole, appended to each partition's leader, acks=all waits for the ISR. */

@@ -15,6 +15,7 @@ import type { TopicConfigName } from './topic-configs'
 /** The broker config a topic config takes its default from (ServerTopicConfigSynonyms.TOPIC_CONFIG_SYNONYMS, first synonym). */
 export const TOPIC_CONFIG_BROKER_SYNONYMS: Readonly<Record<TopicConfigName, string>> = {
   'cleanup.policy': 'log.cleanup.policy',
+  'compression.type': 'compression.type',
   'delete.retention.ms': 'log.cleaner.delete.retention.ms',
   'flush.messages': 'log.flush.interval.messages',
   'flush.ms': 'log.flush.interval.ms',

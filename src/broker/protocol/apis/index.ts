@@ -8,19 +8,40 @@
 import type { AnyApiHandler } from '../api-handler'
 import type { AdminFacade } from '../admin-facade'
 import type { BrokerFacade } from '../broker-facade'
+import type { ProducerIdFacade } from '../producer-id-facade'
+import type { ReplicaFacade } from '../replica-facade'
+import { produceHandler } from './00-produce'
+import { fetchHandler } from './01-fetch'
+import { listOffsetsHandler } from './02-list-offsets'
 import { metadataHandler } from './03-metadata'
 import { apiVersionsHandler } from './18-api-versions'
+import { initProducerIdHandler } from './22-init-producer-id'
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch'
 import { adminHandlers } from './admin-handlers'
 import { describeClusterHandler } from './60-describe-cluster'
 
-/**
- * The handlers of every API the broker serves: ApiVersions always; with a `facade` (the engine as
- * one broker sees it), Metadata and DescribeCluster too; with an `admin` facade, the admin APIs
- * (admin-handlers.ts).
- */
-export function createApiHandlers(facade?: BrokerFacade, admin?: AdminFacade): AnyApiHandler[] {
+/** The engine's parts a broker's handlers are built over; each one present adds its APIs. */
+export interface ApiFacades {
+  /** The engine as one broker sees it: Metadata and DescribeCluster. */
+  broker?: BrokerFacade
+  /** The broker's data plane (with `broker`): Produce, Fetch, ListOffsets, OffsetForLeaderEpoch. */
+  replicas?: ReplicaFacade
+  /** Producer id allocation: InitProducerId. */
+  producerIds?: ProducerIdFacade
+  /** Topic and config administration: the admin APIs of admin-handlers.ts. */
+  admin?: AdminFacade
+}
+
+/** The handlers of every API the broker serves: ApiVersions always, and those of each facade given (see ApiFacades). */
+export function createApiHandlers(facades: ApiFacades = {}): AnyApiHandler[] {
+  const { broker, replicas, producerIds, admin } = facades
   const handlers: AnyApiHandler[] = [apiVersionsHandler as AnyApiHandler]
-  if (facade) handlers.push(metadataHandler(facade) as AnyApiHandler, describeClusterHandler(facade) as AnyApiHandler)
+  if (broker) handlers.push(metadataHandler(broker) as AnyApiHandler, describeClusterHandler(broker) as AnyApiHandler)
+  if (broker && replicas) {
+    handlers.push(produceHandler(replicas, broker) as AnyApiHandler, fetchHandler(replicas, broker) as AnyApiHandler)
+    handlers.push(listOffsetsHandler(replicas) as AnyApiHandler, offsetForLeaderEpochHandler(replicas) as AnyApiHandler)
+  }
+  if (producerIds) handlers.push(initProducerIdHandler(producerIds) as AnyApiHandler)
   if (admin) handlers.push(...adminHandlers(admin))
   return handlers
 }

@@ -13,7 +13,7 @@ import { ByteReader } from '../../../../../src/broker/codec/byte-reader'
 import { ByteWriter } from '../../../../../src/broker/codec/byte-writer'
 import { Cluster, type ClusterTestOptions } from '../../../../../src/broker/cluster/cluster'
 import { ClusterAdminFacade } from '../../../../../src/broker/cluster/facades/cluster-admin-facade'
-import { ClusterBrokerFacade } from '../../../../../src/broker/cluster/facades/cluster-broker-facade'
+import { ClusterBrokerFacade } from '../../../../../src/broker/cluster/facades/broker-facade-impl'
 import { createApiHandlers } from '../../../../../src/broker/protocol/apis'
 import { requestHeaderVersion, responseHeaderVersion } from '../../../../../src/broker/protocol/header-versions'
 import { KafkaApis } from '../../../../../src/broker/protocol/kafka-apis'
@@ -43,7 +43,7 @@ export function adminHarness(opts: { brokers?: number } & ClusterTestOptions = {
   const logs: string[] = []
   const apisOf = (id = 1): KafkaApis => {
     let k = apis.get(id)
-    if (!k) apis.set(id, (k = new KafkaApis({ handlers: createApiHandlers(new ClusterBrokerFacade(cluster, id), new ClusterAdminFacade(cluster, id)), log: (l) => logs.push(l) })))
+    if (!k) apis.set(id, (k = new KafkaApis({ handlers: createApiHandlers({ broker: new ClusterBrokerFacade(cluster, id), admin: new ClusterAdminFacade(cluster, id) }), log: (l) => logs.push(l) })))
     return k
   }
   let correlation = 0

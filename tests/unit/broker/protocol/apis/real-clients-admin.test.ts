@@ -15,7 +15,7 @@ import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../../src/broker/cluster/cluster'
 import { ClusterAdminFacade } from '../../../../../src/broker/cluster/facades/cluster-admin-facade'
-import { ClusterBrokerFacade } from '../../../../../src/broker/cluster/facades/cluster-broker-facade'
+import { ClusterBrokerFacade } from '../../../../../src/broker/cluster/facades/broker-facade-impl'
 import { createApiHandlers } from '../../../../../src/broker/protocol/apis'
 import { KafkaApis } from '../../../../../src/broker/protocol/kafka-apis'
 import { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
@@ -41,7 +41,7 @@ beforeAll(async () => {
         const a = address(b)
         return a ? `${a.host}:${a.port}` : null
       }
-      return new KafkaApis({ handlers: createApiHandlers(new ClusterBrokerFacade(cluster, id, { address }), new ClusterAdminFacade(cluster, id, { listenerAddress })) })
+      return new KafkaApis({ handlers: createApiHandlers({ broker: new ClusterBrokerFacade(cluster, id, { addresses: () => l.addresses() }), admin: new ClusterAdminFacade(cluster, id, { listenerAddress }) }) })
     }
   })
   bootstrap = listeners.bootstrapServers()
