@@ -1,14 +1,18 @@
 /**
  * The hosts' single place that starts the brokers' Kafka listeners on an open cluster (the engine
  * worker of the desktop app and of `serve`, browser mode's in-process engine, `brokerlab start`),
- * and that chooses each broker's FrameHandler: the stand-in that closes connections until the
- * Kafka protocol's request handling (KafkaApis) is plugged in here.
+ * and that chooses each broker's FrameHandler: the broker's KafkaApis over the engine
+ * (../broker/cluster/facades/broker-kafka-apis.ts), one per broker for the cluster's lifetime; a
+ * cluster that is not the engine's Cluster (a test stand-in of ClusterApi) gets the stand-in handler
+ * that closes connections.
  *
  * Must stay true: the listeners are recorded in the data directory (listeners.json) while they
  * run, so a later command given only `--data-dir` finds them; a port that cannot be bound never
  * keeps the cluster from running (that broker's listener is down, with the reason).
  */
+import { Cluster } from '../broker/cluster/cluster'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
+import { brokerKafkaApis, type BrokerKafkaApis } from '../broker/cluster/facades/broker-kafka-apis'
 import { BrokerListeners, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
 import { readListenersFile } from '../broker/protocol/network/listeners-file'
 import { protocolNotServedHandler } from '../broker/protocol/network/protocol-not-served'
@@ -31,13 +35,19 @@ export interface ListenerSettings {
  * @throws KafkaError INVALID_REQUEST when the base port cannot serve the cluster's brokers.
  */
 export function startListeners(cluster: ClusterApi, dataDir: string, settings: ListenerSettings, log: (line: string) => void): Promise<BrokerListeners> {
+  const served = new Map<number, BrokerKafkaApis>()
   return BrokerListeners.start(cluster, {
     host: settings.host ?? DEFAULT_LISTENER_HOST,
     basePort: settings.basePort ?? DEFAULT_BASE_PORT,
     portHint: settings.portHint,
     dataDir,
     log,
-    handlerFor: () => protocolNotServedHandler()
+    handlerFor: (brokerId, listeners) => {
+      if (!(cluster instanceof Cluster)) return protocolNotServedHandler()
+      let b = served.get(brokerId)
+      if (!b) served.set(brokerId, (b = brokerKafkaApis(cluster, brokerId, () => listeners.addresses(), log)))
+      return b.apis
+    }
   })
 }
 

@@ -217,6 +217,12 @@ export interface ClusterApi {
    * log needs it, at most `maxTicks` ticks): for hosts that close before the periodic tick runs.
    */
   maintain(maxTicks?: number): void
+  /**
+   * InitProducerId without a transactional id, on broker `brokerId`: a producer id never handed out
+   * before (blocks recorded in the metadata log), epoch 0 (KIP-98 idempotence).
+   * @throws KafkaError BROKER_NOT_AVAILABLE, KAFKA_STORAGE_ERROR.
+   */
+  initProducerId(brokerId: number): { producerId: number; producerEpoch: number }
 
   /** Kafka's default topic configs (as `kafka-configs --describe --all` shows for a new topic); LONG values exact (bigint). */
   defaultTopicConfigs(): TopicConfigs

@@ -58,6 +58,13 @@ export interface ClusterMetadata {
   cleanShutdown: boolean
   brokers: BrokerMeta[]
   topics: TopicMeta[]
+  /**
+   * The first producer id not yet handed out in a block (Kafka's ProducerIdsRecord.NextProducerId),
+   * absent before the first InitProducerId; ids below it are never handed out again.
+   */
+  nextProducerId?: number
+  /** The broker the last producer id block went to (the ProducerIdsRecord's BrokerId). */
+  producerIdBlockBroker?: number
 }
 
 /** Problems listed in a malformed-metadata message before "and N more". */

@@ -72,6 +72,7 @@ import type { ReplicaLog, ReplicaLogStore } from './replica-log'
 import { validateTopicConfigs } from './topic-config'
 import { DEFAULT_TOPIC_CONFIGS } from '../model/topic-config-values'
 import { toLogConfig } from '../model/log-config'
+import { ProducerIdManager } from '../controller/producer-id-control'
 
 /** Brokers allowed in a cluster. */
 export const MIN_BROKERS = 1
@@ -149,6 +150,8 @@ export class Cluster implements ClusterApi {
   private readonly events: ClusterEventLog
   private readonly controller: Controller
   private readonly replicaManagers = new Map<number, ReplicaManager>()
+  /** Each broker's current block of producer ids (Kafka's ProducerIdManager per broker). */
+  private readonly producerIdManagers = new Map<number, ProducerIdManager>()
   private readonly fetchers = new Map<number, ReplicaFetcher>()
   private readonly purgatory = new DelayedProducePurgatory()
   private readonly producer: Producer
@@ -354,6 +357,32 @@ export class Cluster implements ClusterApi {
     return this.controller.controllerId
   }
 
+  // ---- idempotent producers ----------------------------------------------------------------------
+
+  /**
+   * InitProducerId without a transactional id, answered by broker `brokerId` (Kafka's
+   * TransactionCoordinator.handleInitProducerId for a null transactional id): a new producer id
+   * from the broker's block, epoch 0. A used-up block is replaced by the next one from the
+   * controller, recorded durably in the metadata log (ProducerIdsRecord) before any id of it is
+   * handed out, so ids are never reused, also after a restart.
+   * @throws KafkaError BROKER_NOT_AVAILABLE (unknown or stopped broker), KAFKA_STORAGE_ERROR (the
+   *   new block could not be written to the metadata log; no id of it is handed out).
+   */
+  initProducerId(brokerId: number): { producerId: number; producerEpoch: number } {
+    this.checkOpen()
+    this.controller.registry.check(brokerId)
+    if (!this.controller.registry.isAlive(brokerId)) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${brokerId} is not running`)
+    let m = this.producerIdManagers.get(brokerId)
+    if (!m) this.producerIdManagers.set(brokerId, (m = new ProducerIdManager()))
+    const producerId = m.generateProducerId(() => {
+      const block = this.controller.producerIds.generateNextProducerIdBlock(brokerId)
+      this.metaDirty = true
+      this.writeMetadata(true)
+      return block
+    })
+    return { producerId, producerEpoch: 0 }
+  }
+
   // ---- brokers ---------------------------------------------------------------------------------
 
   brokers(): BrokerState[] {
@@ -406,21 +435,86 @@ export class Cluster implements ClusterApi {
     return { ...DEFAULT_TOPIC_CONFIGS }
   }
 
-  /** See Controller.createTopic. */
-  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides }): TopicState {
+  /** See Controller.createTopic (`assignment`: the replicas of each partition, chosen by the caller). */
+  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides; assignment?: number[][] }): TopicState {
     this.checkOpen()
-    this.controller.createTopic(name, opts)
+    this.controller.createTopic(name, { ...opts, validateOnly: false })
     this.persist()
     return this.describeTopic(name)
   }
 
-  /** See Controller.createPartitions. */
-  createPartitions(name: string, count: number): TopicState {
+  /**
+   * Every check of createTopic (name, partitions, replication factor, assignment, configs, replica
+   * budget) without creating anything (CreateTopics' validate_only).
+   * @returns what the topic would be: partition count, replication factor, every config.
+   * @throws KafkaError as createTopic.
+   */
+  validateCreateTopic(
+    name: string,
+    opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides; assignment?: number[][] }
+  ): { partitions: number; replicationFactor: number; configs: TopicConfigs } {
     this.checkOpen()
-    this.controller.createPartitions(name, count)
+    const t = this.controller.createTopic(name, { ...opts, validateOnly: true })
+    return { partitions: t.partitions.length, replicationFactor: t.partitions[0].replicas.length, configs: t.configs }
+  }
+
+  /** See Controller.createPartitions (`assignment`: the replicas of each added partition). */
+  createPartitions(name: string, count: number, opts: { assignment?: number[][] } = {}): TopicState {
+    this.checkOpen()
+    this.controller.createPartitions(name, count, { assignment: opts.assignment })
     this.persist()
     this.scheduler.scheduleReplication()
     return this.describeTopic(name)
+  }
+
+  /** Every check of createPartitions without adding anything (CreatePartitions' validate_only). @throws KafkaError as createPartitions. */
+  validateCreatePartitions(name: string, count: number, opts: { assignment?: number[][] } = {}): void {
+    this.checkOpen()
+    this.controller.createPartitions(name, count, { assignment: opts.assignment, validateOnly: true })
+  }
+
+  /** The topic's id (KIP-516: 22 base64url characters, persisted with the topic). @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
+  topicId(name: string): string {
+    this.checkOpen()
+    return this.controller.topicOrThrow(name).topicId
+  }
+
+  /**
+   * Kafka's DeleteRecords for one partition, addressed to broker `brokerId`: its leader raises the
+   * log start offset to `offset` (-1: the high watermark; segments wholly below go), then the
+   * followers fetch at once and follow it (the fetch answer's log start offset).
+   * @returns the leader's log start offset, and the low watermark: the lowest log start offset of
+   *   the live in-sync replicas (Kafka's lowWatermarkIfLeader), which reaches the offset once they followed.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; POLICY_VIOLATION for a topic whose cleanup.policy
+   *   lacks delete (Kafka's message); BROKER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE
+   *   (above the high watermark), KAFKA_STORAGE_ERROR (see ReplicaManager.deleteRecords).
+   */
+  deleteRecords(brokerId: number, topic: string, partition: number, offset: number): { logStartOffset: number; lowWatermark: number } {
+    this.checkOpen()
+    const t = this.controller.topicOrThrow(topic)
+    const pm = this.registrationOrThrow(topic, partition)
+    if (!t.configs['cleanup.policy'].split(',').includes('delete'))
+      throw new KafkaError('POLICY_VIOLATION', `Records of partition ${topic}-${partition} can not be deleted due to the configured policy (cleanup.policy=${t.configs['cleanup.policy']})`)
+    const rm = this.replicaManager(brokerId)
+    const logStartOffset = rm.deleteRecords(topic, partition, offset)
+    try {
+      this.replicatePartition(topic, partition)
+    } finally {
+      this.persist()
+    }
+    let lowWatermark = logStartOffset
+    for (const b of pm.replicas) {
+      if (!this.controller.registry.isAlive(b) || !(this.controller.replication.topic(topic)?.partitions[partition].isr ?? []).includes(b)) continue
+      const log = this.replicaManagers.get(b)?.partition(topic, partition)?.log
+      if (log) lowWatermark = Math.min(lowWatermark, log.logStartOffset)
+    }
+    return { logStartOffset, lowWatermark }
+  }
+
+  /** Broker `id`'s log directory (Kafka's log.dirs: `<dataDir>/broker-<id>`). @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id. */
+  logDir(id: number): string {
+    this.controller.registry.check(id)
+    return path.join(this.dataDir, `broker-${id}`)
   }
 
   /** See Controller.alterTopicConfigs: merged configs, applied to every replica log. */
@@ -495,6 +589,38 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     this.controller.registry.check(brokerId)
     return this.replicaManagers.get(brokerId)!
+  }
+
+  /**
+   * The controller's registration of topic `name` (topic id, internal flag, configs, and per
+   * partition replicas, leader, leader epoch, ISR), read-only, or undefined for an unknown topic.
+   * For the wire protocol's facades (Metadata, Produce, Fetch), which answer from it.
+   */
+  topicRegistration(name: string): Readonly<TopicMeta> | undefined {
+    this.checkOpen()
+    return this.controller.replication.topic(name)
+  }
+
+  /** Every topic's registration (see topicRegistration), internal topics included, unordered. */
+  topicRegistrations(): readonly Readonly<TopicMeta>[] {
+    this.checkOpen()
+    return this.controller.replication.topics()
+  }
+
+  /** Whether broker `id` runs (false for a stopped or unknown broker). */
+  isBrokerRunning(id: number): boolean {
+    return !this.closed && this.controller.registry.ids().includes(id) && this.controller.registry.isAlive(id)
+  }
+
+  /**
+   * Records were appended through a ReplicaManager directly (the wire protocol's Produce): the
+   * followers fetch them soon (a replication round is scheduled), as after the in-process producer's
+   * appends; the metadata changes of the step (ISR changes) are persisted.
+   */
+  appendedRecords(): void {
+    if (this.closed) return
+    this.scheduler.scheduleReplication()
+    this.persist()
   }
 
   // ---- produce and read ------------------------------------------------------------------------
@@ -720,12 +846,13 @@ export class Cluster implements ClusterApi {
 
   /**
    * Preferred leader election now (kafka-leader-election --election-type PREFERRED) for every
-   * partition, or those of `topic`. Returns the partitions whose leader moved.
-   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic.
+   * partition, or those of `topic`, or only its `partition` (ElectLeaders on the wire). Returns the
+   * partitions whose leader moved.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition.
    */
-  electPreferredLeaders(topic?: string): { topic: string; partition: number; leader: number }[] {
+  electPreferredLeaders(topic?: string, partition?: number): { topic: string; partition: number; leader: number }[] {
     this.checkOpen()
-    const moved = this.controller.electPreferredLeaders(topic, (t, i) => this.replicatePartition(t, i))
+    const moved = this.controller.electPreferredLeaders(topic, (t, i) => this.replicatePartition(t, i), partition)
     this.groups.checkLeadership()
     this.persist()
     return moved

@@ -9,9 +9,10 @@
  *   offset of the ISR, completes acks=all waits, and asks the controller to expand or shrink the
  *   ISR (Kafka's AlterPartition) when a follower caught up or has lagged more than
  *   replica.lag.time.max.ms (Kafka's Replica.isCaughtUp: at the leader's log end, or caught up
- *   within the lag time);
+ *   within the lag time); raises its log start offset for DeleteRecords (at most to the high
+ *   watermark, Kafka's deleteRecordsOnLeader);
  * - as follower: appends what its fetcher copies from the leader, batches as they are, and learns
- *   the high watermark from the leader's answers.
+ *   the high watermark and the log start offset from the leader's answers.
  *
  * Trust: a corrupt batch met while the leader reads is reported to the controller, which moves
  * leadership to an intact in-sync replica (see Controller); a storage failure (a full disk, EIO)
@@ -20,7 +21,8 @@
  *
  * Must stay true: only the leader appends as leader or answers reads; the high watermark never
  * decreases while a leader leads and never passes a follower's known log end offset while it is in
- * the ISR; every pending acks=all wait settles (passed, NOT_LEADER_OR_FOLLOWER when leadership
+ * the ISR; the log start offset only rises, on the leader never above the high watermark; every
+ * pending acks=all wait settles (passed, NOT_LEADER_OR_FOLLOWER when leadership
  * moves, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the ISR shrank below min.insync.replicas); an offline
  * replica has no log open. Not thread-safe: the engine's event loop owns it.
  */
@@ -327,6 +329,35 @@ export class Partition {
   }
 
   /**
+   * DeleteRecords on the leader (Kafka's Partition.deleteRecordsOnLeader): raises the leader log's
+   * start offset to `offset` (-1: the high watermark), deleting the segments wholly below it;
+   * followers follow through their next fetch's log start offset.
+   * @returns the leader's log start offset afterwards.
+   * @throws KafkaError NOT_LEADER_OR_FOLLOWER; OFFSET_OUT_OF_RANGE for an offset below -1 or above
+   *   the high watermark (Kafka's message); KAFKA_STORAGE_ERROR (the log is offline).
+   */
+  deleteRecordsOnLeader(offset: number): number {
+    const log = this.checkLeader()
+    const target = offset === -1 ? log.highWatermark : offset
+    if (!Number.isSafeInteger(target) || target < 0)
+      throw new KafkaError('OFFSET_OUT_OF_RANGE', `Cannot delete records of ${this.name} before offset ${offset}: an offset is -1 (the high watermark) or at least 0`)
+    if (target > log.highWatermark)
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `Cannot increment the log start offset to ${target} of partition ${this.name} since it is larger than the high watermark ${log.highWatermark}`
+      )
+    try {
+      log.maybeIncrementLogStartOffset(target)
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e
+      const err = asKafkaError(e)
+      this.markOffline(err, 'raising its log start offset failed', true)
+      throw err
+    }
+    return log.logStartOffset
+  }
+
+  /**
    * The leader's answer to OffsetsForLeaderEpoch (Kafka's Partition.lastOffsetForLeaderEpoch): the
    * largest epoch <= `leaderEpoch` in this leader's leader-epoch cache and the offset (exclusive)
    * where it ended, or the log end offset when it is the current one; (-1, -1) when unknown. A
@@ -533,6 +564,26 @@ export class Partition {
         message: `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset}: offsets ${log.logEndOffset} to ${before - 1} were not in the leader's log (never acknowledged)`
       })
     return true
+  }
+
+  /**
+   * A follower learns its leader's log start offset from a fetch answer (Kafka's follower fetcher:
+   * maybeIncrementLogStartOffset(leaderLogStartOffset, LeaderOffsetIncremented)): its own rises to
+   * min(leader's, own log end offset), so records deleted on the leader go on every replica.
+   * @throws KafkaError KAFKA_STORAGE_ERROR when the log cannot be changed (the replica goes offline).
+   */
+  updateFollowerLogStartOffset(leaderLogStartOffset: number): void {
+    const log = this.logRef
+    if (!log || this.isLeader) return
+    const target = Math.min(leaderLogStartOffset, log.logEndOffset)
+    if (target <= log.logStartOffset) return
+    try {
+      log.maybeIncrementLogStartOffset(target)
+    } catch (e) {
+      if (!isStorageFailure(e)) throw e
+      this.markOffline(asKafkaError(e), 'raising its log start offset failed', true)
+      throw e
+    }
   }
 
   /** Deletes the follower's log and restarts it empty at `offset` (a follower behind the leader's log start). */

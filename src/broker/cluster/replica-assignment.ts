@@ -49,3 +49,42 @@ function replicaIndex(firstReplicaIndex: number, secondReplicaShift: number, rep
   const shift = 1 + ((secondReplicaShift + replicaIdx) % (nBrokers - 1))
   return (firstReplicaIndex + shift) % nBrokers
 }
+
+/**
+ * Checks a manual replica assignment (CreateTopics' `assignments`, CreatePartitions' `assignments`,
+ * kafka-topics --replica-assignment) as Kafka's ReplicationControlManager.validateManualPartitionAssignment
+ * does, with its messages: every partition lists at least one broker, no broker twice, only brokers of
+ * the cluster, the same number of replicas in every partition (and `expectedReplicas` when given:
+ * the topic's replication factor for added partitions). Here every listed broker must also be
+ * running, since a new partition's leader is its first replica and its ISR all of them.
+ * @param assignment broker ids per partition, index = partition offset from the first new one.
+ * @throws KafkaError INVALID_REPLICA_ASSIGNMENT naming the partition and the rule.
+ */
+export function validateManualAssignment(
+  assignment: readonly (readonly number[])[],
+  brokerIds: readonly number[],
+  liveBrokerIds: readonly number[],
+  opts: { firstPartition?: number; expectedReplicas?: number } = {}
+): void {
+  const first = opts.firstPartition ?? 0
+  let expected = opts.expectedReplicas
+  assignment.forEach((replicas, k) => {
+    const p = first + k
+    if (replicas.length === 0) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes an empty replica list (partition ${p}).`)
+    const seen = new Set<number>()
+    for (const b of replicas) {
+      if (!brokerIds.includes(b))
+        throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${b}, but no such broker is registered (partition ${p}).`)
+      if (seen.has(b)) throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes the broker ${b} more than once (partition ${p}).`)
+      seen.add(b)
+      if (!liveBrokerIds.includes(b))
+        throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual partition assignment includes broker ${b}, which is stopped (partition ${p}); start it or assign running brokers.`)
+    }
+    if (expected !== undefined && replicas.length !== expected)
+      throw new KafkaError(
+        'INVALID_REPLICA_ASSIGNMENT',
+        `The manual partition assignment includes a partition with ${replicas.length} replica(s), but this is not consistent with previous partitions, which have ${expected} replica(s).`
+      )
+    expected = replicas.length
+  })
+}

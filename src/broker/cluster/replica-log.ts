@@ -39,7 +39,9 @@ export interface ReplicaLog {
    * log end offset and `leaderEpoch`, which starts an epoch in the leader-epoch cache when new.
    * The `records` form encodes one batch first (a convenience the replica manager replaces).
    * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE,
-   *   UNSUPPORTED_COMPRESSION_TYPE with nothing written; StorageError on I/O failure.
+   *   UNSUPPORTED_COMPRESSION_TYPE, OUT_OF_ORDER_SEQUENCE_NUMBER, INVALID_PRODUCER_EPOCH with
+   *   nothing written; StorageError on I/O failure. A duplicate idempotent batch returns its
+   *   original offsets with `duplicate` set (see storage/producer-state-manager.ts).
    */
   appendAsLeader(batches: Buffer, leaderEpoch: number, opts?: LeaderAppendOptions): LogAppendInfo
   appendAsLeader(records: RecordInput[], leaderEpoch: number): LogAppendInfo
@@ -70,6 +72,12 @@ export interface ReplicaLog {
   truncateTo(offset: number): void
   /** Delete everything and restart empty at `offset` (a follower behind its leader's log start). */
   truncateFullyAndStartAt(offset: number): void
+  /**
+   * Raises the log start offset to `offset` (DeleteRecords on the leader; a follower following its
+   * leader's log start offset), deleting the segments wholly below it; no-op when not above it.
+   * @throws KafkaError OFFSET_OUT_OF_RANGE above the log end offset.
+   */
+  maybeIncrementLogStartOffset(offset: number): void
   segments(): SegmentDescription[]
   updateConfig(config: LogConfig): void
   /**

@@ -18,15 +18,20 @@
  * readers report maxTimestamp as every record's timestamp (Kafka's DefaultRecordBatch /
  * LogValidator; the Java and kafkajs consumers do the same).
  *
- * Must stay true: the builder writes no compression and producerId/epoch/sequence -1 (not
- * idempotent), offsets inside a batch contiguous; the CRC always covers attributes..end, so the
+ * Compression (attributes bits 0-2): the records section (61..end) of a compressed batch is one
+ * compressed stream of the records (compression.ts); decoding decompresses it, bounded.
+ *
+ * Must stay true: the builder writes uncompressed batches with producerId/epoch/sequence -1 (not
+ * idempotent), offsets inside a batch contiguous; compressBatch and setBatchProducer derive
+ * compressed / idempotent batches from them. The CRC always covers attributes..end, so the
  * setters that change a batch in place (LogValidator's stamping) leave it valid: baseOffset and
- * partitionLeaderEpoch lie outside the CRC, setBatchMaxTimestamp recomputes it.
+ * partitionLeaderEpoch lie outside the CRC, setBatchMaxTimestamp and setBatchProducer recompute it.
  */
 import { KafkaError, StorageError } from '../model/errors'
 import { ByteReader } from './byte-reader'
 import { ByteWriter, putBytes, putVarint, readInt64BE, sizeOfVarint, sizeOfVarlong, writeInt64BE } from './byte-writer'
 import { crc32c } from './crc32c'
+import { DEFAULT_MAX_DECOMPRESSED_BYTES, compressRecords, decompressRecords } from './compression'
 import type { RecordInput, StoredHeader, StoredRecord } from '../storage/storage-types'
 
 /** Bytes before batchLength's payload: baseOffset (8) + batchLength (4). Kafka's LOG_OVERHEAD. */
@@ -162,11 +167,43 @@ export function setBatchMaxTimestamp(buf: Buffer, pos: number, type: TimestampTy
 }
 
 /**
- * How many records of the complete, sane, uncompressed batch at `pos` have minOffset <= offset <
+ * Sets the producer id, epoch and base sequence of the complete batch at `pos` (Kafka's
+ * idempotent producer fields, KIP-98) and recomputes its CRC-32C.
+ */
+export function setBatchProducer(buf: Buffer, pos: number, producerId: number, producerEpoch: number, baseSequence: number): void {
+  writeInt64BE(buf, producerId, pos + PRODUCER_ID_POS)
+  buf.writeInt16BE(producerEpoch, pos + PRODUCER_EPOCH_POS)
+  buf.writeInt32BE(baseSequence, pos + BASE_SEQUENCE_POS)
+  buf.writeUInt32BE(crc32c(buf, pos + ATTRIBUTES_POS, pos + batchSize(buf, pos)), pos + CRC_POS)
+}
+
+/**
+ * A copy of the complete batch at `pos` whose records section is compressed with `codec` (or
+ * decompressed, for codec 0): same header fields, attributes' codec bits set, batch length and
+ * CRC-32C recomputed. A compressed input is decompressed first (bounded by
+ * DEFAULT_MAX_DECOMPRESSED_BYTES). Used by the broker's recompression (compression.type) and tests.
+ * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE for a codec this broker does not write (zstd);
+ *   CORRUPT_MESSAGE / RECORD_TOO_LARGE when a compressed input does not decompress.
+ */
+export function compressBatch(buf: Buffer, pos: number, codec: number): Buffer {
+  const { data, start, end } = batchRecordsSection(buf, pos)
+  const records = compressRecords(codec, data.subarray(start, end))
+  const out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + records.length)
+  buf.copy(out, 0, pos, pos + BATCH_HEADER_SIZE)
+  records.copy(out, BATCH_HEADER_SIZE)
+  out.writeInt32BE(out.length - LOG_OVERHEAD, BATCH_LENGTH_POS)
+  out.writeInt16BE((batchAttributes(buf, pos) & ~COMPRESSION_MASK) | codec, ATTRIBUTES_POS)
+  out.writeUInt32BE(crc32c(out, ATTRIBUTES_POS, out.length), CRC_POS)
+  return out
+}
+
+/**
+ * How many records of the complete, sane batch at `pos` have minOffset <= offset <
  * maxOffset. Reads only each record's length and offset delta (keys and values are skipped), and
- * only when the bounds cut the batch; a batch whose offsets have no gaps (records count =
- * lastOffsetDelta + 1) is counted from its header alone.
- * @throws KafkaError CORRUPT_MESSAGE when the records do not parse, or the batch is compressed and cut by the bounds.
+ * only when the bounds cut the batch (a compressed one is decompressed then); a batch whose offsets
+ * have no gaps (records count = lastOffsetDelta + 1) is counted from its header alone.
+ * @throws KafkaError CORRUPT_MESSAGE when the records do not parse or decompress; RECORD_TOO_LARGE
+ *   when they inflate past DEFAULT_MAX_DECOMPRESSED_BYTES.
  */
 export function countBatchRecordsInRange(buf: Buffer, pos: number, minOffset: number, maxOffset: number): number {
   const base = batchBaseOffset(buf, pos)
@@ -175,11 +212,8 @@ export function countBatchRecordsInRange(buf: Buffer, pos: number, minOffset: nu
   if (minOffset <= base && maxOffset > last) return count
   if (maxOffset <= base || minOffset > last) return 0
   if (count === last - base + 1) return Math.min(last, maxOffset - 1) - Math.max(base, minOffset) + 1
-  if ((batchAttributes(buf, pos) & COMPRESSION_MASK) !== 0) {
-    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${base} uses compression codec ${batchAttributes(buf, pos) & COMPRESSION_MASK}, which this log does not read`)
-  }
-  const end = pos + batchSize(buf, pos)
-  const r = new ByteReader(buf, pos + BATCH_HEADER_SIZE, end)
+  const { data, start, end } = batchRecordsSection(buf, pos, DEFAULT_MAX_DECOMPRESSED_BYTES)
+  const r = new ByteReader(data, start, end)
   let n = 0
   try {
     for (let i = 0; i < count; i++) {
@@ -437,26 +471,28 @@ export interface DecodedBatch {
 /**
  * Decodes the records of the batch at `pos` (which must be complete and sane; see
  * checkBatchHeader), appending to `out` those with minOffset <= offset < maxOffset. A LogAppendTime
- * batch's records all carry its maxTimestamp. Does not check the CRC. Throws KafkaError CORRUPT_MESSAGE when the records do not parse or a codec is set
- * (we write uncompressed batches only). Keys, values and header values are views into `buf`.
+ * batch's records all carry its maxTimestamp. A compressed batch (gzip, snappy, lz4, zstd) is
+ * decompressed first, to at most `maxDecompressedBytes` bytes. Does not check the CRC.
+ * Keys, values and header values are views into `buf` (into the decompressed bytes for a
+ * compressed batch).
+ * @throws KafkaError CORRUPT_MESSAGE when the records do not parse or decompress;
+ *   RECORD_TOO_LARGE when they inflate past `maxDecompressedBytes`.
  */
 export function decodeRecordsInto(
   buf: Buffer,
   pos: number,
   out: StoredRecord[],
   minOffset = 0,
-  maxOffset = Number.MAX_SAFE_INTEGER
+  maxOffset = Number.MAX_SAFE_INTEGER,
+  maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES
 ): void {
   const attributes = batchAttributes(buf, pos)
-  if ((attributes & COMPRESSION_MASK) !== 0) {
-    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${batchBaseOffset(buf, pos)} uses compression codec ${attributes & COMPRESSION_MASK}, which this log does not read`)
-  }
   const baseOffset = batchBaseOffset(buf, pos)
   const baseTimestamp = batchBaseTimestamp(buf, pos)
   const appendTime = (attributes & TIMESTAMP_TYPE_MASK) !== 0 ? batchMaxTimestamp(buf, pos) : null
   const count = batchRecordCount(buf, pos)
-  const end = pos + batchSize(buf, pos)
-  const r = new ByteReader(buf, pos + BATCH_HEADER_SIZE, end)
+  const { data, start, end } = batchRecordsSection(buf, pos, maxDecompressedBytes)
+  const r = new ByteReader(data, start, end)
   try {
     for (let i = 0; i < count; i++) {
       const len = r.varint()
@@ -491,6 +527,28 @@ export function decodeRecordsInto(
   if (r.pos !== end) {
     throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${baseOffset} has ${end - r.pos} bytes after its ${count} records`)
   }
+}
+
+/**
+ * The records section of the complete batch at `pos`: for an uncompressed batch a view of `buf`
+ * (bytes 61..end of the batch), for a compressed one (attributes bits 0-2) the decompressed
+ * records, at most `maxDecompressedBytes` bytes.
+ * @throws KafkaError CORRUPT_MESSAGE when the records do not decompress or the codec is unknown;
+ *   RECORD_TOO_LARGE past `maxDecompressedBytes`.
+ */
+export function batchRecordsSection(buf: Buffer, pos: number, maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES): { data: Buffer; start: number; end: number } {
+  const codec = batchAttributes(buf, pos) & COMPRESSION_MASK
+  const start = pos + BATCH_HEADER_SIZE
+  const end = pos + batchSize(buf, pos)
+  if (codec === 0) return { data: buf, start, end }
+  let data: Buffer
+  try {
+    data = decompressRecords(codec, buf.subarray(start, end), maxDecompressedBytes)
+  } catch (e) {
+    if (e instanceof KafkaError) throw new KafkaError(e.code, `record batch at offset ${batchBaseOffset(buf, pos)}: ${e.message}`)
+    throw e
+  }
+  return { data, start: 0, end: data.length }
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * Controller: the cluster's active controller (after Kafka's QuorumController, without the quorum:
  * one process): the broker registry, replication control (topics, partitions, assignment, leader
- * election, ISR changes, see ./replication-control.ts) and config control, with Kafka's rules and
+ * election, ISR changes, see ./replication-control.ts), producer id blocks (./producer-id-control.ts)
+ * and config control, with Kafka's rules and
  * messages for every request it takes. Every decision is written to the cluster metadata (persisted
  * at the end of the step) and published to the brokers' ReplicaManagers; user-visible changes are
  * cluster events.
@@ -16,12 +17,17 @@ import type { ClusterMetadata, TopicMeta } from '../cluster/cluster-metadata'
 import type { TopicConfigs } from '../cluster/cluster-api'
 import { validateTopicConfigs } from '../cluster/topic-config'
 import { validatePartitionCount, validateReplicationFactor } from '../cluster/topic-rules'
+import { validateManualAssignment } from '../cluster/replica-assignment'
 import { toLogConfig } from '../model/log-config'
 import { validateTopicName } from '../model/topic-name'
 import type { TopicConfigOverrides } from '../model/topic-configs'
 import { OFFSETS_TOPIC } from '../group/committed-offsets'
 import { BrokerRegistry } from './broker-registry'
-import { ReplicationControl, type ReplicationControlEnv } from './replication-control'
+import { newPartitionMeta, ReplicationControl, type ReplicationControlEnv } from './replication-control'
+import { ProducerIdControl } from './producer-id-control'
+
+/** The zero uuid (Uuid.ZERO_UUID): the topic id of a topic that was only validated, never created. */
+const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
 /** Kafka's leader.imbalance.check.interval.seconds default, in ms. */
 export const LEADER_IMBALANCE_CHECK_INTERVAL_MS = 300000
@@ -32,6 +38,8 @@ export const LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = 10
 export class Controller {
   readonly registry: BrokerRegistry
   readonly replication: ReplicationControl
+  /** Producer id blocks for InitProducerId (Kafka's ProducerIdControlManager). */
+  readonly producerIds: ProducerIdControl
   private lastImbalanceCheckMs: number
 
   constructor(
@@ -40,6 +48,7 @@ export class Controller {
   ) {
     this.registry = new BrokerRegistry(meta.brokers)
     this.replication = new ReplicationControl(meta, this.registry, env)
+    this.producerIds = new ProducerIdControl(meta)
     this.lastImbalanceCheckMs = env.clock()
   }
 
@@ -109,18 +118,33 @@ export class Controller {
    * brokers, leader = first replica, ISR = all replicas; all or nothing (ReplicationControl).
    * @throws KafkaError INVALID_TOPIC_EXCEPTION (name rule, collision on '.'/'_', reserved name),
    *   TOPIC_ALREADY_EXISTS, INVALID_PARTITIONS, INVALID_REPLICATION_FACTOR, INVALID_CONFIG,
-   *   POLICY_VIOLATION (the replica budget), KAFKA_STORAGE_ERROR (a log or the metadata could not be written).
+   *   POLICY_VIOLATION (the replica budget), KAFKA_STORAGE_ERROR (a log or the metadata could not be written),
+   *   INVALID_REPLICA_ASSIGNMENT (a bad manual `assignment`: see validateManualAssignment).
+   * `assignment`: the replicas of each partition (CreateTopics' assignments; `partitions` and
+   * `replicationFactor` must then match it). `validateOnly`: every check runs, nothing is created,
+   * and the topic it would create is returned (not registered; its topic id is the zero uuid).
    */
-  createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides }): TopicMeta {
+  createTopic(
+    name: string,
+    opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides; assignment?: number[][]; validateOnly?: boolean }
+  ): TopicMeta {
     validateTopicName(name)
     if (this.replication.topic(name)) throw new KafkaError('TOPIC_ALREADY_EXISTS', `Topic '${name}' already exists.`)
     if (name === OFFSETS_TOPIC) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic name ${name} is reserved for Kafka's internal offsets topic`)
     const collides = this.replication.topics().find((t) => t.name.replace(/\./g, '_') === name.replace(/\./g, '_'))
     if (collides) throw new KafkaError('INVALID_TOPIC_EXCEPTION', `Topic '${name}' collides with existing topic: ${collides.name}`)
     validatePartitionCount(opts?.partitions)
-    validateReplicationFactor(opts.replicationFactor, this.registry.liveIds().length)
+    if (opts.assignment) {
+      if (opts.assignment.length !== opts.partitions)
+        throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `The manual assignment lists ${opts.assignment.length} partition(s), not ${opts.partitions}.`)
+      validateManualAssignment(opts.assignment, this.registry.ids(), this.registry.liveIds(), { expectedReplicas: opts.replicationFactor })
+    } else validateReplicationFactor(opts.replicationFactor, this.registry.liveIds().length)
     const configs = validateTopicConfigs(opts.configs as Partial<Record<string, unknown>> | undefined)
-    const t = this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId())
+    if (opts.validateOnly) {
+      const planned = this.replication.planTopic(name, opts.partitions, opts.replicationFactor, opts.assignment)
+      return { name, topicId: ZERO_UUID, internal: false, configs, partitions: planned.map(newPartitionMeta) }
+    }
+    const t = this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId(), opts.assignment)
     this.event({ kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${opts.partitions} partition(s), replication factor ${opts.replicationFactor}` })
     return t
   }
@@ -135,16 +159,27 @@ export class Controller {
    * records; keys hash over the new count from now on.
    * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; INVALID_PARTITIONS when not an increase or for
    *   __consumer_offsets; INVALID_REPLICATION_FACTOR when fewer brokers run than the replication
-   *   factor; POLICY_VIOLATION; KAFKA_STORAGE_ERROR.
+   *   factor; POLICY_VIOLATION; KAFKA_STORAGE_ERROR; INVALID_REPLICA_ASSIGNMENT (a bad manual
+   *   `assignment` of the added partitions, or not one per added partition).
+   * `validateOnly`: every check runs, nothing changes.
    */
-  createPartitions(name: string, count: number): TopicMeta {
+  createPartitions(name: string, count: number, opts: { assignment?: number[][]; validateOnly?: boolean } = {}): TopicMeta {
     const t = this.topicOrThrow(name)
     validatePartitionCount(count)
     const current = t.partitions.length
     if (name === OFFSETS_TOPIC) throw new KafkaError('INVALID_PARTITIONS', `The partition count of ${OFFSETS_TOPIC} decides each group's coordinator; it cannot change.`)
     if (count === current) throw new KafkaError('INVALID_PARTITIONS', `Topic already has ${current} partition(s).`)
     if (count < current) throw new KafkaError('INVALID_PARTITIONS', `The topic ${name} currently has ${current} partition(s); ${count} would not be an increase.`)
-    this.replication.createPartitions(t, count)
+    if (opts.assignment) {
+      if (opts.assignment.length !== count - current)
+        throw new KafkaError('INVALID_REPLICA_ASSIGNMENT', `Attempted to add ${count - current} additional partition(s), but only ${opts.assignment.length} assignment(s) were specified.`)
+      validateManualAssignment(opts.assignment, this.registry.ids(), this.registry.liveIds(), { firstPartition: current, expectedReplicas: t.partitions[0].replicas.length })
+    }
+    if (opts.validateOnly) {
+      this.replication.planPartitions(t, count, opts.assignment)
+      return t
+    }
+    this.replication.createPartitions(t, count, opts.assignment)
     this.event({ kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${current} to ${count} partitions; keys hash over ${count} from now on` })
     return t
   }
@@ -174,15 +209,22 @@ export class Controller {
   // ---- leader balance --------------------------------------------------------------------------
 
   /**
-   * Preferred leader election for every partition, or those of `topic`; `catchUp(t, i)` runs a
-   * replication round of a partition first. @returns the partitions whose leader moved.
+   * Preferred leader election for every partition, or those of `topic`, or only its `partition`;
+   * `catchUp(t, i)` runs a replication round of a partition first. @returns the partitions whose
+   * leader moved. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION.
    */
-  electPreferredLeaders(topic: string | undefined, catchUp: (t: string, i: number) => void): { topic: string; partition: number; leader: number }[] {
+  electPreferredLeaders(
+    topic: string | undefined,
+    catchUp: (t: string, i: number) => void,
+    partition?: number
+  ): { topic: string; partition: number; leader: number }[] {
     const topics = topic === undefined ? this.replication.topics() : [this.topicOrThrow(topic)]
+    if (partition !== undefined && topic !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < topics[0].partitions.length))
+      throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${partition} of topic ${topic} does not exist (topic has ${topics[0].partitions.length} partitions)`)
     const moved: { topic: string; partition: number; leader: number }[] = []
     for (const t of topics)
       for (let i = 0; i < t.partitions.length; i++)
-        if (this.replication.electPreferred(t, i, () => catchUp(t.name, i))) moved.push({ topic: t.name, partition: i, leader: t.partitions[i].leader })
+        if ((partition === undefined || i === partition) && this.replication.electPreferred(t, i, () => catchUp(t.name, i))) moved.push({ topic: t.name, partition: i, leader: t.partitions[i].leader })
     return moved
   }
 

@@ -5,7 +5,7 @@
  *
  * Must stay true: replaying metadataDelta(image, next) onto `image` gives an image whose
  * toClusterMetadata equals `next` (cluster id, brokers and whether they run, topics in order with
- * their ids, configs, partitions' replicas, ISR, leader, leader epoch); no record is written for what
+ * their ids, configs, partitions' replicas, ISR, leader, leader epoch, the next producer id); no record is written for what
  * did not change. Changes no record can express are refused, never written half.
  */
 import type { ClusterMetadata, PartitionMeta, TopicMeta } from '../cluster/cluster-metadata'
@@ -36,8 +36,8 @@ export function configOverrides(configs: Readonly<Record<string, unknown>>): Map
  * topics (RemoveTopicRecord), then per topic of `next` in its order: a new topic's TopicRecord,
  * ConfigRecords for configs that changed (Value null: back to the default), PartitionRecords for new
  * partitions, PartitionChangeRecords for partitions whose ISR, leader, leader epoch or replicas
- * changed. Topics are matched by topic id (a topic deleted and created again under its name is a
- * RemoveTopicRecord and a TopicRecord).
+ * changed; last a ProducerIdsRecord when nextProducerId rose. Topics are matched by topic id (a
+ * topic deleted and created again under its name is a RemoveTopicRecord and a TopicRecord).
  * @throws Error naming the change when `next` changes what records cannot express: another cluster
  *   id, a broker removed, a topic renamed, partitions removed.
  */
@@ -67,6 +67,9 @@ export function metadataDelta(image: MetadataImage, next: ClusterMetadata): Meta
     configRecords(out, t, current === undefined || removedNames.has(t.name) ? new Map() : image.configOverrides(t.name))
     partitionRecords(out, t, current?.partitions ?? [])
   }
+  const nextProducerId = next.nextProducerId ?? 0
+  if (nextProducerId < image.nextProducerId) throw new Error(`the next producer id cannot go down (${image.nextProducerId} -> ${nextProducerId})`)
+  if (nextProducerId > image.nextProducerId) out.push({ type: 'ProducerIdsRecord', version: 0, data: { BrokerId: next.producerIdBlockBroker ?? 0, NextProducerId: nextProducerId } })
   return out
 }
 

@@ -65,6 +65,8 @@ export class MetadataImage {
   private readonly topicsById = new Map<string, TopicImage>()
   private readonly topicIdByName = new Map<string, string>()
   private readonly configsByTopic = new Map<string, Map<string, string>>()
+  private _nextProducerId = 0
+  private producerIdBlockBroker = 0
 
   private constructor(clusterId: string) {
     this.clusterId = clusterId
@@ -78,6 +80,11 @@ export class MetadataImage {
   /** True while no broker and no topic was replayed. */
   get isEmpty(): boolean {
     return this.brokerFenced.size === 0 && this.topicsById.size === 0
+  }
+
+  /** The first producer id not yet handed out (Kafka's ProducerIdsRecord.NextProducerId; 0 before any block). */
+  get nextProducerId(): number {
+    return this._nextProducerId
   }
 
   /** Broker ids in registration order with whether each is fenced (stopped). */
@@ -112,6 +119,13 @@ export class MetadataImage {
       throw new MetadataReplayError(`${record.type} at offset ${offset} ${JSON.stringify(record.data)} does not apply: ${why}`)
     }
     switch (record.type) {
+      case 'ProducerIdsRecord': {
+        const d = record.data
+        if (d.NextProducerId <= this._nextProducerId) fail(`the next producer id ${d.NextProducerId} is not above ${this._nextProducerId}: producer ids are never handed out twice`)
+        this._nextProducerId = d.NextProducerId
+        this.producerIdBlockBroker = d.BrokerId
+        return []
+      }
       case 'RegisterBrokerRecord': {
         const d = record.data
         if (this.brokerFenced.has(d.BrokerId)) fail(`broker ${d.BrokerId} is registered already`)
@@ -272,7 +286,8 @@ export class MetadataImage {
   /**
    * Every record describing this image, in an order replay accepts: the brokers, then per topic its
    * TopicRecord, ConfigRecords (overrides) and PartitionRecords; then config overrides of names that
-   * are no topic (Kafka keeps them; this engine writes none). A snapshot's content.
+   * are no topic (Kafka keeps them; this engine writes none); then the ProducerIdsRecord of the next
+   * producer id. A snapshot's content.
    */
   records(): MetadataRecord[] {
     const out: MetadataRecord[] = []
@@ -293,6 +308,7 @@ export class MetadataImage {
       )
     }
     for (const name of this.configsByTopic.keys()) if (!this.topicIdByName.has(name)) configRecords(name)
+    if (this._nextProducerId > 0) out.push({ type: 'ProducerIdsRecord', version: 0, data: { BrokerId: this.producerIdBlockBroker, NextProducerId: this._nextProducerId } })
     return out
   }
 
@@ -307,6 +323,7 @@ export class MetadataImage {
       version: METADATA_VERSION,
       clusterId: this.clusterId,
       cleanShutdown,
+      ...(this._nextProducerId > 0 ? { nextProducerId: this._nextProducerId, producerIdBlockBroker: this.producerIdBlockBroker } : {}),
       brokers: [...this.brokerFenced].map(([id, fenced]) => ({ id, alive: !fenced })),
       topics: [...this.topicsById.values()].map(
         (t): TopicMeta => ({

@@ -16,6 +16,7 @@
  *   result. Without them, replay applies Kafka's rule.
  * - SnapshotHeaderRecord / SnapshotFooterRecord (Kafka's control records opening and closing a
  *   snapshot) are ordinary records of their own batches here: the storage writes data batches only.
+ * - ProducerIdsRecord has no BrokerEpoch.
  * - Fields the engine does not have are left out: broker epochs, incarnation ids, endpoints,
  *   features, racks, log dirs, adding/removing replicas, leader recovery state, ELR.
  *
@@ -92,6 +93,17 @@ export interface RemoveTopicRecord {
   data: { TopicId: string }
 }
 
+/**
+ * A block of producer ids was handed out (Kafka's ProducerIdsRecord, apiKey 15): NextProducerId is
+ * the first id not yet handed out, so ids below it are never handed out again, across restarts.
+ * BrokerId: the broker the block went to. (Kafka's BrokerEpoch is left out: the engine has none.)
+ */
+export interface ProducerIdsRecord {
+  type: 'ProducerIdsRecord'
+  version: 0
+  data: { BrokerId: number; NextProducerId: number }
+}
+
 /** First record of a snapshot (Kafka's SnapshotHeaderRecord): LastContainedLogTimestamp in ms. */
 export interface SnapshotHeaderRecord {
   type: 'SnapshotHeaderRecord'
@@ -115,6 +127,7 @@ export type MetadataRecord =
   | PartitionChangeRecord
   | ConfigRecord
   | RemoveTopicRecord
+  | ProducerIdsRecord
 
 /** Any record of the metadata log or a snapshot. */
 export type MetadataLogRecord = MetadataRecord | SnapshotHeaderRecord | SnapshotFooterRecord
@@ -165,6 +178,11 @@ const recordSchema = z.discriminatedUnion('type', [
     data: z.strictObject({ ResourceType: z.int().min(-128).max(127), ResourceName: z.string(), Name: z.string().min(1), Value: z.string().nullable() })
   }),
   z.strictObject({ type: z.literal('RemoveTopicRecord'), version: z.literal(0), data: z.strictObject({ TopicId: uuid }) }),
+  z.strictObject({
+    type: z.literal('ProducerIdsRecord'),
+    version: z.literal(0),
+    data: z.strictObject({ BrokerId: brokerId, NextProducerId: z.int().min(0).max(Number.MAX_SAFE_INTEGER) })
+  }),
   z.strictObject({
     type: z.literal('SnapshotHeaderRecord'),
     version: z.literal(0),

@@ -153,11 +153,11 @@ export class ReplicationControl {
    * Creates a topic, all or nothing: within the replica budget (POLICY_VIOLATION), replicas
    * assigned over the live brokers as Kafka's rack-unaware assignor does, every replica log opened
    * (user topics; internal topics open lazily) and the metadata written before anything of it is
-   * visible; a failure removes what was made and throws KAFKA_STORAGE_ERROR.
+   * visible; a failure removes what was made and throws KAFKA_STORAGE_ERROR. `manual`: the replicas
+   * of each partition as the caller chose them (checked by the caller), instead of the assignor's.
    */
-  createTopic(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean, topicId: string): TopicMeta {
-    checkReplicaBudget(this.replicaCount(), partitions, rf, this.env.budget, `Topic '${name}'`)
-    const assignment = assignReplicas(name, partitions, rf, this.registry.liveIds())
+  createTopic(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean, topicId: string, manual?: number[][]): TopicMeta {
+    const assignment = this.planTopic(name, partitions, rf, manual)
     const meta: TopicMeta = { name, topicId, internal, configs, partitions: assignment.map(newPartitionMeta) }
     if (!internal) this.openNewLogs(name, 0, assignment, toLogConfig(configs), `Topic ${name} was not created`)
     this.meta.topics.push(meta)
@@ -173,14 +173,35 @@ export class ReplicationControl {
   }
 
   /**
-   * Grows topic `t` to `count` partitions (Kafka's CreatePartitions; the caller checked the rules),
-   * all or nothing as creating a topic.
+   * The replica assignment a new topic would get, within the replica budget (POLICY_VIOLATION);
+   * nothing changes (CreateTopics' validate_only runs it too). `manual` is used as it is.
+   * @throws KafkaError POLICY_VIOLATION, INVALID_REPLICATION_FACTOR.
    */
-  createPartitions(t: TopicMeta, count: number): void {
+  planTopic(name: string, partitions: number, rf: number, manual?: number[][]): number[][] {
+    checkReplicaBudget(this.replicaCount(), partitions, rf, this.env.budget, `Topic '${name}'`)
+    return manual ? manual.map((r) => [...r]) : assignReplicas(name, partitions, rf, this.registry.liveIds())
+  }
+
+  /**
+   * The assignment of every partition topic `t` would have with `count` partitions (the existing
+   * ones as they are, then `manual`'s or the assignor's), within the replica budget; nothing changes.
+   * @throws KafkaError POLICY_VIOLATION, INVALID_REPLICATION_FACTOR.
+   */
+  planPartitions(t: TopicMeta, count: number, manual?: number[][]): number[][] {
     const current = t.partitions.length
     const rf = t.partitions[0].replicas.length
     checkReplicaBudget(this.replicaCount(), count - current, rf, this.env.budget, `Adding ${count - current} partition(s) to topic '${t.name}'`)
-    const assignment = assignReplicas(t.name, count, rf, this.registry.liveIds())
+    if (!manual) return assignReplicas(t.name, count, rf, this.registry.liveIds())
+    return [...t.partitions.map((p) => [...p.replicas]), ...manual.map((r) => [...r])]
+  }
+
+  /**
+   * Grows topic `t` to `count` partitions (Kafka's CreatePartitions; the caller checked the rules),
+   * all or nothing as creating a topic; `manual`: the replicas of each added partition.
+   */
+  createPartitions(t: TopicMeta, count: number, manual?: number[][]): void {
+    const current = t.partitions.length
+    const assignment = this.planPartitions(t, count, manual)
     this.openNewLogs(t.name, current, assignment, toLogConfig(t.configs), `No partitions were added to topic ${t.name}`)
     for (let i = current; i < count; i++) t.partitions.push(newPartitionMeta(assignment[i]))
     try {

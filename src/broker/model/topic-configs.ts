@@ -87,6 +87,14 @@ export const TOPIC_CONFIG_TABLE = {
     kafka: 'TopicConfig.CLEANUP_POLICY_CONFIG',
     logField: 'cleanupPolicy'
   },
+  'compression.type': {
+    type: 'string',
+    default: 'producer',
+    values: ['uncompressed', 'zstd', 'lz4', 'snappy', 'gzip', 'producer'],
+    doc: "The codec batches are stored with: producer keeps the producer's; another value makes the broker recompress (zstd is read but not written here).",
+    kafka: 'TopicConfig.COMPRESSION_TYPE_CONFIG',
+    logField: 'compressionType'
+  },
   'delete.retention.ms': {
     type: 'long',
     default: 86400000n,

@@ -4,7 +4,7 @@
  * reconciles its log with the leader's once after a leadership change, then fetches from the
  * leader's ReplicaManager through the same fetch path any client uses (with its replica id) until it
  * reached the leader's log end offset, appends the batches as they are, and takes the high watermark
- * from the answer.
+ * and the log start offset (records deleted on the leader by DeleteRecords) from the answer.
  *
  * Reconciliation (KIP-101, KIP-279, Kafka's AbstractFetcherThread.truncateToEpochEndOffsets): a
  * follower whose log has leader epochs asks its leader where its latest epoch ended
@@ -110,6 +110,7 @@ export class ReplicaFetcher {
         const res = leaderRm.fetchForFollower(p.topic, p.id, this.own.brokerId, p.logEndOffset)
         if (res.batches.length > 0) copied += p.appendAsFollower(res.batches)
         p.updateFollowerHighWatermark(res.highWatermark)
+        p.updateFollowerLogStartOffset(res.logStartOffset)
         if (res.batches.length === 0 || p.logEndOffset >= res.logEndOffset) {
           if (res.batches.length > 0) {
             // Tell the leader where this follower is now (its next fetch would), so the ISR and the

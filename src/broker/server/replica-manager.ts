@@ -113,10 +113,12 @@ export class ReplicaManager {
    * Appends to `topic`-`partition` on this broker as its leader (Kafka's appendRecords for one
    * partition): record batches v2 as a producer sends them (base offset 0; the log's LogValidator
    * checks them, assigns offsets and stamps the leader epoch, and stores valid batches byte for
-   * byte), or records to encode as one batch. The caller checked the acks rules.
+   * byte), or records to encode as one batch. An idempotent producer's retry of one of its last 5
+   * batches is answered with that batch's offsets (`duplicate`, nothing appended). The caller checked the acks rules.
    * @throws KafkaError BROKER_NOT_AVAILABLE (stopped), NOT_LEADER_OR_FOLLOWER (not its leader),
    *   CORRUPT_MESSAGE / INVALID_RECORD / INVALID_TIMESTAMP / RECORD_TOO_LARGE /
-   *   UNSUPPORTED_COMPRESSION_TYPE (the batches break a rule; nothing written), KAFKA_STORAGE_ERROR
+   *   UNSUPPORTED_COMPRESSION_TYPE / OUT_OF_ORDER_SEQUENCE_NUMBER / INVALID_PRODUCER_EPOCH (the
+   *   batches break a rule; nothing written), KAFKA_STORAGE_ERROR
    *   (its log cannot be written).
    */
   appendRecords(topic: string, partition: number, input: Buffer | RecordInput[]): AppendResult {
@@ -124,6 +126,15 @@ export class ReplicaManager {
     const res = p.appendRecordsAsLeader(input)
     this.env.metrics.recordAppend(this.brokerId, topic, partition, res.records, res.batchBytes)
     return res
+  }
+
+  /**
+   * DeleteRecords for one partition on this broker as its leader (Kafka's ReplicaManager.deleteRecords):
+   * see Partition.deleteRecordsOnLeader. @returns the leader's log start offset afterwards.
+   * @throws KafkaError BROKER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE, KAFKA_STORAGE_ERROR.
+   */
+  deleteRecords(topic: string, partition: number, offset: number): number {
+    return this.leaderPartition(topic, partition).deleteRecordsOnLeader(offset)
   }
 
   /**

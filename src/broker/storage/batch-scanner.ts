@@ -10,6 +10,9 @@
  */
 import {
   BATCH_HEADER_SIZE,
+  PRODUCER_EPOCH_POS,
+  batchBaseSequence,
+  batchProducerId,
   TIMESTAMP_TYPE_MASK,
   batchAttributes,
   batchBaseOffset,
@@ -47,6 +50,10 @@ export class BatchScanner {
   /** The batch's partitionLeaderEpoch (-1: none recorded) and attributes. */
   partitionLeaderEpoch = -1
   attributes = 0
+  /** The batch's producer id (-1: not idempotent), producer epoch and base sequence (KIP-98). */
+  producerId = -1
+  producerEpoch = -1
+  baseSequence = -1
   /** Why the scan stopped early (null at a clean end). `position` is then the bad batch's position. */
   error: string | null = null
 
@@ -118,6 +125,9 @@ export class BatchScanner {
     this.count = batchRecordCount(this.buf, bp)
     this.partitionLeaderEpoch = batchPartitionLeaderEpoch(this.buf, bp)
     this.attributes = batchAttributes(this.buf, bp)
+    this.producerId = batchProducerId(this.buf, bp)
+    this.producerEpoch = this.buf.readInt16BE(bp + PRODUCER_EPOCH_POS)
+    this.baseSequence = batchBaseSequence(this.buf, bp)
     this.nextPosition = pos + size
     return true
   }

@@ -32,18 +32,19 @@ export interface EntryFormat<T> {
 }
 
 /**
- * Writes `text` to `file` durably: `<file>.tmp`, fsync, rename over `file`, then fsync of the
+ * Writes `text` (a string as UTF-8, or bytes) to `file` durably: `<file>.tmp`, fsync, rename over `file`, then fsync of the
  * directory (skipped where the platform cannot fsync a directory). Kafka's CheckpointFile.write with
  * Utils.atomicMoveWithFallback.
  * @throws StorageError KAFKA_STORAGE_ERROR naming `file` and the errno text when any step fails (the
  *   old file, if any, is then left as it was).
  */
-export function writeFileDurably(file: string, text: string): void {
+export function writeFileDurably(file: string, text: string | Uint8Array): void {
   const tmp = `${file}.tmp`
   try {
     const fd = fs.openSync(tmp, 'w')
     try {
-      fs.writeSync(fd, text)
+      if (typeof text === 'string') fs.writeSync(fd, text)
+      else fs.writeSync(fd, text)
       fs.fsyncSync(fd)
     } finally {
       fs.closeSync(fd)

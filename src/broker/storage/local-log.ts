@@ -33,6 +33,11 @@ export interface LocalLogOptions {
   clock: () => number
   /** Where recovery lines go. */
   log: (line: string) => void
+  /**
+   * Called when a roll is about to start a new active segment at `newBaseOffset`, before the batch
+   * that opens it is written (UnifiedLog takes its producer state snapshot there, as Kafka's roll does).
+   */
+  onRoll?: (newBaseOffset: number) => void
 }
 
 export class LocalLog {
@@ -41,6 +46,7 @@ export class LocalLog {
   private readonly backend: StorageBackend
   private readonly clock: () => number
   private readonly logLine: (line: string) => void
+  private readonly onRoll: ((newBaseOffset: number) => void) | undefined
   /** Sorted by base offset; the last is the active segment. Never empty while open. */
   private segs: LogSegment[]
   private _logEndOffset: number
@@ -62,6 +68,7 @@ export class LocalLog {
     this.backend = opts.backend
     this.clock = opts.clock
     this.logLine = opts.log
+    this.onRoll = opts.onRoll
     this.lastFlushTime = opts.clock()
     this._logEndOffset = this.active.nextOffset()
     this._recoveryPoint = Math.min(recoveryPoint, this._logEndOffset)
@@ -164,6 +171,7 @@ export class LocalLog {
 
   /** Starts a new active segment at `base` (Kafka's roll): the old one writes its last time-index entry and trims its indexes. */
   private roll(base: number, now: number): LogSegment {
+    this.onRoll?.(base)
     const old = this.active
     old.onBecomeInactiveSegment()
     if (old.size() === 0) {

@@ -5,7 +5,8 @@
  * log), opens the segments, reads `log-state.checkpoint` and `leader-epoch-checkpoint`, recovers
  * after an unclean shutdown (every batch from the recovery point re-validated, a torn or corrupt tail
  * cut), and on a clean open checks what a crash could still have left wrong (index tails, a torn
- * active tail).
+ * active tail), and loads the idempotent producers' state (the latest `<offset>.snapshot` at or
+ * below the log end offset, then the batch headers after it; snapshots above it are deleted).
  *
  * Must stay true:
  * - A checkpoint that does not parse never stops the open: a garbage `log-state.checkpoint` is logged
@@ -26,6 +27,7 @@ import { LeaderEpochFileCache } from './leader-epoch-file-cache'
 import { CLEANED_FILE_SUFFIX, DELETED_FILE_SUFFIX, LogSegment, SWAP_FILE_SUFFIX } from './log-segment'
 import { LogStateCheckpointFile, type LogState } from './log-state-checkpoint-file'
 import type { LogConfig, StorageBackend } from './storage-types'
+import { ProducerStateManager, type ProducerBatch } from './producer-state-manager'
 
 /** How a log is opened. */
 export interface LogLoadOptions {
@@ -40,6 +42,8 @@ export interface LogLoadOptions {
   hadCleanShutdown?: boolean
   /** Where recovery messages go (default console.warn). */
   log?: (line: string) => void
+  /** producer.id.expiration.ms (default 86400000): producers idle this long are dropped (ProducerStateManager). */
+  producerIdExpirationMs?: number
   /**
    * A recovery point from elsewhere (LogManager's recovery-point-offset-checkpoint); the lower of
    * it and the log's own checkpoint is used, so recovery never starts too late.
@@ -68,6 +72,8 @@ export interface LoadedLog {
   tombstoneDeadline: number | null
   recovery: RecoveryInfo
   leaderEpochCache: LeaderEpochFileCache
+  /** The idempotent producers' state: the latest `.snapshot` at or below the log end offset plus the log after it. */
+  producerState: ProducerStateManager
 }
 
 export class LogLoader {
@@ -147,6 +153,8 @@ export class LogLoader {
     const highWatermark = Math.min(Math.max(state?.highWatermark ?? 0, logStartOffset), logEndOffset)
     recoveryPoint = unclean ? logEndOffset : Math.min(recoveryPoint, logEndOffset)
     const leaderEpochCache = this.loadLeaderEpochCache(logStartOffset, logEndOffset)
+    const producerState = new ProducerStateManager(dir, path.basename(dir), { producerIdExpirationMs: this.opts.producerIdExpirationMs, log: this.logLine })
+    producerState.truncateAndReload(logStartOffset, logEndOffset, now, (from, apply) => replayProducerBatches(this.segs, from, apply))
     return {
       segments: this.segs,
       logStartOffset,
@@ -156,7 +164,8 @@ export class LogLoader {
       checkpointedHighWatermark: state?.highWatermark ?? null,
       tombstoneDeadline: state?.tombstoneDeadline ?? null,
       recovery: this.recovery,
-      leaderEpochCache
+      leaderEpochCache,
+      producerState
     }
   }
 
@@ -286,6 +295,34 @@ export class LogLoader {
         break
       }
     }
+  }
+}
+
+/**
+ * Hands every batch of `segs` with a last offset >= `fromOffset` to `apply` as ProducerBatch (its
+ * header's producer fields, offsets and max timestamp), in log order, reading batch headers only
+ * (Kafka's UnifiedLog.rebuildProducerState reads the log likewise).
+ * @throws StorageError CORRUPT_MESSAGE naming the file when a batch header is not sane.
+ */
+export function replayProducerBatches(segs: readonly LogSegment[], fromOffset: number, apply: (b: ProducerBatch) => void): void {
+  for (let i = 0; i < segs.length; i++) {
+    const next = i + 1 < segs.length ? segs[i + 1].baseOffset : Number.MAX_SAFE_INTEGER
+    if (next <= fromOffset) continue
+    const seg = segs[i]
+    const s = new BatchScanner(seg.log, 0, seg.size(), { chunkSize: 256 * 1024 })
+    while (s.next()) {
+      if (s.lastOffset < fromOffset) continue
+      apply({
+        producerId: s.producerId,
+        producerEpoch: s.producerEpoch,
+        baseSequence: s.baseSequence,
+        count: s.count,
+        firstOffset: s.baseOffset,
+        lastOffset: s.lastOffset,
+        maxTimestamp: s.maxTimestamp
+      })
+    }
+    if (s.error !== null) throw new StorageError('CORRUPT_MESSAGE', seg.log.path, `invalid record batch while rebuilding producer state: ${s.error}`, s.position)
   }
 }
 

@@ -399,7 +399,8 @@ export class LogManager {
   }
 
   /**
-   * Periodic work at `now` (ms): flush.ms for each log, retention (retention.ms: closed segments
+   * Periodic work at `now` (ms): flush.ms for each log, idle producer ids expired
+   * (producer.id.expiration.ms, checked every 10 minutes), retention (retention.ms: closed segments
    * whose largest timestamp is older than now - retention.ms; retention.bytes: oldest closed
    * segments while the log stays at or above retention.bytes without them), checkpoints every
    * checkpointIntervalMs, and one cleaner step (on one compacted log at a time).
@@ -413,6 +414,7 @@ export class LogManager {
       this.isolated(topic, partition, log.dir, () => {
         const before = log.recoveryPoint
         log.maybeFlush(now)
+        log.maybeExpireProducers(now)
         if (log.recoveryPoint !== before) result.logsFlushed++
         result.segmentsDeleted += this.applyRetention(log, now)
       })

@@ -8,8 +8,10 @@
  * - whole batches only (CORRUPT_MESSAGE: a length below the 61-byte header, or past the end of what
  *   was sent; Kafka drops such a trailing partial batch silently, here it is refused), magic 2
  *   (INVALID_RECORD), base offset 0 from a client (INVALID_RECORD), the batch size at most
- *   max.message.bytes (RECORD_TOO_LARGE), CRC-32C (CORRUPT_MESSAGE), no compression yet
- *   (UNSUPPORTED_COMPRESSION_TYPE);
+ *   max.message.bytes (RECORD_TOO_LARGE), CRC-32C (CORRUPT_MESSAGE), a known compression codec
+ *   (CORRUPT_MESSAGE for ids 5-7); a compressed batch's records are decompressed to check them,
+ *   bounded by 16 x max.message.bytes (at least 1 MiB): RECORD_TOO_LARGE past it, CORRUPT_MESSAGE
+ *   when they do not decompress;
  * - from a client: a non-negative offset range whose length equals the records count and is not 0,
  *   no control batch, a base sequence >= 0 when a producer id is set (INVALID_RECORD);
  * - each record parses within its length and the batch (INVALID_RECORD, DefaultRecord's messages),
@@ -18,16 +20,22 @@
  * - a record without a key on a compacted topic (INVALID_RECORD) and a LogAppendTime batch on a
  *   LogAppendTime topic (INVALID_TIMESTAMP: the broker sets that) are record errors, reported
  *   together as Kafka's RecordValidationException is (RecordValidationError).
+ * compression.type (Kafka's targetCodec rule): `producer` keeps each batch's codec; another value
+ * means the batch is rebuilt with that codec when it differs (`uncompressed` decompresses; gzip,
+ * snappy and lz4 recompress; zstd cannot be written here, so a batch that is not zstd already is
+ * refused with UNSUPPORTED_COMPRESSION_TYPE under compression.type zstd). A rebuilt batch keeps
+ * its header fields (producer id, epoch, sequence, timestamps) and gets a new length and CRC.
  * Then, in place (the caller's buffer is changed, as Kafka changes its MemoryRecords): the base offset
  * so that the batches take the offsets from `firstOffset` on, and partitionLeaderEpoch, both outside
  * the CRC; with message.timestamp.type LogAppendTime the timestamp-type bit and maxTimestamp become
  * the append time and the CRC is recomputed; with CreateTime maxTimestamp is set to the largest record
  * timestamp (and the type to CreateTime), which changes nothing, CRC included, for a batch a producer
  * built right. So a valid CreateTime batch is stored byte for byte as sent but for its base offset
- * and leader epoch.
+ * and leader epoch; a compressed one too (its compressed bytes are kept as sent).
  *
  * Must stay true: on any error nothing of `batches` has been changed; the result's offsets and
- * timestamps are those stamped.
+ * timestamps are those stamped; `output` holds the bytes to store (the input buffer itself unless
+ * a batch was rebuilt for compression.type).
  */
 import { KafkaError } from '../model/errors'
 import {
@@ -37,6 +45,7 @@ import {
   CONTROL_MASK,
   LOG_OVERHEAD,
   MAGIC_POS,
+  PRODUCER_EPOCH_POS,
   MAGIC_V2,
   batchAttributes,
   batchBaseOffset,
@@ -55,6 +64,8 @@ import {
   type TimestampType
 } from '../codec/record-batch'
 import { crc32c } from '../codec/crc32c'
+import { CODEC_NAMES, codecName } from '../codec/compression'
+import { batchRecordsSection, compressBatch } from '../codec/record-batch'
 
 /** Who appends (Kafka's AppendOrigin): a client's batches get the client-only checks, a coordinator's (the group coordinator writing __consumer_offsets) do not. */
 export type AppendOrigin = 'client' | 'coordinator'
@@ -69,7 +80,20 @@ export interface LogValidatorConfig {
   messageTimestampType: TimestampType
   /** max.message.bytes: the largest batch accepted, in bytes. */
   maxMessageBytes: number
+  /**
+   * compression.type: 'producer' (default) keeps each batch's codec; 'uncompressed', 'gzip',
+   * 'snappy', 'lz4' or 'zstd' rebuilds batches of another codec with it (see the module header).
+   */
+  compressionType?: CompressionType
   origin: AppendOrigin
+}
+
+/** Kafka's compression.type topic config values. */
+export type CompressionType = 'producer' | 'uncompressed' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+
+/** How far a batch's records may inflate on a leader append: 16 x max.message.bytes, at least 1 MiB (bytes). */
+export function maxDecompressedBytes(maxMessageBytes: number): number {
+  return Math.max(16 * maxMessageBytes, 1024 * 1024)
 }
 
 /** What validateMessagesAndAssignOffsets stamped (Kafka's ValidationResult plus the offsets). */
@@ -85,8 +109,10 @@ export interface ValidationResult {
   /** Records in all batches. */
   records: number
   batches: number
-  /** Bytes of all batches. */
+  /** Bytes of all batches (of `output`). */
   bytes: number
+  /** The stamped batches to store: the input buffer, or a new one when a batch was rebuilt for compression.type. */
+  output: Buffer
 }
 
 /** One rejected record (Kafka's ProduceResponse RecordError). */
@@ -116,12 +142,17 @@ export const NO_TIMESTAMP = -1
 /** Kafka's RecordBatch.NO_PARTITION_LEADER_EPOCH. */
 export const NO_PARTITION_LEADER_EPOCH = -1
 
-const CODEC_NAMES = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
-
-interface CheckedBatch {
+/** What checkBatches learnt of one batch (positions in the buffer it was given). */
+export interface CheckedBatch {
   pos: number
   size: number
   count: number
+  /** Compression codec id (attributes bits 0-2). */
+  codec: number
+  /** Producer id (-1: none), epoch and base sequence (KIP-98). */
+  producerId: number
+  producerEpoch: number
+  baseSequence: number
   /** Largest record timestamp as the batch reports them (-1 when none). */
   maxRecordTimestamp: number
 }
@@ -131,7 +162,7 @@ interface CheckedBatch {
  * in the module header, then stamps them in place: offsets from `firstOffset`, `leaderEpoch`, and
  * timestamps per message.timestamp.type with `now` (ms) as the append time.
  * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, RECORD_TOO_LARGE or UNSUPPORTED_COMPRESSION_TYPE
- *   naming the batch and the rule; RecordValidationError (INVALID_RECORD / INVALID_TIMESTAMP) listing
+ *   (compression.type zstd only) naming the batch and the rule; RecordValidationError (INVALID_RECORD / INVALID_TIMESTAMP) listing
  *   the rejected records. `batches` is unchanged then.
  */
 export function validateMessagesAndAssignOffsets(
@@ -141,24 +172,69 @@ export function validateMessagesAndAssignOffsets(
   now: number,
   cfg: LogValidatorConfig
 ): ValidationResult {
-  const checked = checkBatches(batches, cfg)
+  return assignOffsets(batches, checkBatches(batches, cfg), firstOffset, leaderEpoch, now, cfg)
+}
+
+/** The codec id a batch of codec `source` is stored with under compression.type `type` (Kafka's targetCodec). */
+function targetCodec(type: CompressionType | undefined, source: number): number {
+  switch (type ?? 'producer') {
+    case 'producer':
+      return source
+    case 'uncompressed':
+      return 0
+    default:
+      return CODEC_NAMES.indexOf(type as (typeof CODEC_NAMES)[number])
+  }
+}
+
+/**
+ * The second half of validateMessagesAndAssignOffsets, for batches `checked` by checkBatches:
+ * rebuilds the batches whose codec compression.type changes, then stamps offsets from
+ * `firstOffset`, `leaderEpoch` and timestamps (see the module header).
+ * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE when compression.type asks for zstd and a batch
+ *   is not zstd already (`batches` unchanged then).
+ */
+export function assignOffsets(
+  batches: Buffer,
+  checked: readonly CheckedBatch[],
+  firstOffset: number,
+  leaderEpoch: number,
+  now: number,
+  cfg: LogValidatorConfig
+): ValidationResult {
+  let output = batches
+  let positions = checked.map((b) => b.pos)
+  if (checked.some((b) => targetCodec(cfg.compressionType, b.codec) !== b.codec)) {
+    const parts: Buffer[] = []
+    positions = []
+    let at = 0
+    for (const b of checked) {
+      const target = targetCodec(cfg.compressionType, b.codec)
+      const part = target === b.codec ? batches.subarray(b.pos, b.pos + b.size) : rebuild(batches, b, target, cfg)
+      positions.push(at)
+      at += part.length
+      parts.push(part)
+    }
+    output = Buffer.concat(parts, at)
+  }
   const logAppendTime = cfg.messageTimestampType === 'LogAppendTime'
   let offset = firstOffset
   let maxTimestamp = NO_TIMESTAMP
   let shallowOffsetOfMaxTimestamp = -1
   let records = 0
-  for (const b of checked) {
+  checked.forEach((b, i) => {
+    const pos = positions[i]
     offset += b.count
     records += b.count
-    setBatchLastOffset(batches, b.pos, offset - 1)
-    setBatchPartitionLeaderEpoch(batches, b.pos, leaderEpoch)
+    setBatchLastOffset(output, pos, offset - 1)
+    setBatchPartitionLeaderEpoch(output, pos, leaderEpoch)
     const batchMax = logAppendTime ? now : b.maxRecordTimestamp
-    setBatchMaxTimestamp(batches, b.pos, cfg.messageTimestampType, batchMax)
+    setBatchMaxTimestamp(output, pos, cfg.messageTimestampType, batchMax)
     if (batchMax > maxTimestamp) {
       maxTimestamp = batchMax
       shallowOffsetOfMaxTimestamp = offset - 1
     }
-  }
+  })
   if (logAppendTime) shallowOffsetOfMaxTimestamp = offset - 1
   return {
     firstOffset,
@@ -168,8 +244,19 @@ export function validateMessagesAndAssignOffsets(
     logAppendTime: logAppendTime ? now : NO_TIMESTAMP,
     records,
     batches: checked.length,
-    bytes: batches.length
+    bytes: output.length,
+    output
   }
+}
+
+function rebuild(batches: Buffer, b: CheckedBatch, target: number, cfg: LogValidatorConfig): Buffer {
+  if (target < 0 || target === 4) {
+    throw new KafkaError(
+      'UNSUPPORTED_COMPRESSION_TYPE',
+      `Topic partition ${cfg.topicPartition} has compression.type ${cfg.compressionType}, which this broker cannot write (it writes uncompressed, gzip, snappy and lz4): send ${cfg.compressionType}-compressed batches or change compression.type`
+    )
+  }
+  return compressBatch(batches, b.pos, target)
 }
 
 /** Every rule of the module header, batch by batch; nothing is changed. Returns what stamping needs. */
@@ -208,11 +295,8 @@ export function checkBatches(buf: Buffer, cfg: LogValidatorConfig): CheckedBatch
     }
     const attributes = batchAttributes(buf, pos)
     const codec = attributes & COMPRESSION_MASK
-    if (codec !== 0) {
-      throw new KafkaError(
-        'UNSUPPORTED_COMPRESSION_TYPE',
-        `Record batch compression ${CODEC_NAMES[codec] ?? `codec ${codec}`} is not supported by this broker yet: send uncompressed batches (compression.type none) to ${tp}${where}`
-      )
+    if (codec > 4) {
+      throw new KafkaError('CORRUPT_MESSAGE', `Record batch uses unknown compression ${codecName(codec)} (Kafka's codecs are 0 none to 4 zstd) in topic partition ${tp}${where}`)
     }
     const count = batchRecordCount(buf, pos)
     const lastOffsetDelta = batchLastOffsetDelta(buf, pos)
@@ -233,8 +317,17 @@ export function checkBatches(buf: Buffer, cfg: LogValidatorConfig): CheckedBatch
       // Offsets are assigned in place, which needs them contiguous whoever appends.
       throw new KafkaError('INVALID_RECORD', `Inconsistent batch offset range [${baseOffset}, ${baseOffset + lastOffsetDelta}] and count of records ${count} in topic partition ${tp}${where}`)
     }
-    const maxRecordTimestamp = checkRecords(buf, pos, size, count, i, cfg, where)
-    out.push({ pos, size, count, maxRecordTimestamp })
+    const maxRecordTimestamp = checkRecords(buf, pos, count, i, cfg, where)
+    out.push({
+      pos,
+      size,
+      count,
+      codec,
+      producerId: batchProducerId(buf, pos),
+      producerEpoch: buf.readInt16BE(pos + PRODUCER_EPOCH_POS),
+      baseSequence: batchBaseSequence(buf, pos),
+      maxRecordTimestamp
+    })
     pos += size
   }
   return out
@@ -279,19 +372,27 @@ function readVarlong(buf: Buffer, pos: number, end: number): number {
  * errors of the module header. Returns the largest record timestamp as the batch reports it. Reads
  * varints in place, allocating nothing per record (this runs for every record a leader appends).
  */
-function checkRecords(buf: Buffer, pos: number, size: number, count: number, batch: number, cfg: LogValidatorConfig, where: string): number {
+function checkRecords(batchBuf: Buffer, pos: number, count: number, batch: number, cfg: LogValidatorConfig, where: string): number {
   const tp = cfg.topicPartition
-  const end = pos + size
-  const type = batchTimestampType(buf, pos)
-  const baseTimestamp = batchBaseTimestamp(buf, pos)
-  const appendTime = type === 'LogAppendTime' ? batchMaxTimestamp(buf, pos) : null
+  const type = batchTimestampType(batchBuf, pos)
+  const baseTimestamp = batchBaseTimestamp(batchBuf, pos)
+  const appendTime = type === 'LogAppendTime' ? batchMaxTimestamp(batchBuf, pos) : null
+  let section: { data: Buffer; start: number; end: number }
+  try {
+    section = batchRecordsSection(batchBuf, pos, maxDecompressedBytes(cfg.maxMessageBytes))
+  } catch (e) {
+    if (e instanceof KafkaError) throw new KafkaError(e.code, `${e.message} in topic partition ${tp}${where}`)
+    throw e
+  }
+  const buf = section.data
+  const end = section.end
   const keyRequired = cfg.compacted
   const noLogAppendTime = cfg.messageTimestampType === 'LogAppendTime' && type === 'LogAppendTime'
   let errors: RecordError[] | null = null
   const invalid = (i: number, message: string): never => {
     throw new KafkaError('INVALID_RECORD', `${message} (record ${i}) in topic partition ${tp}${where}`)
   }
-  let p = pos + BATCH_HEADER_SIZE
+  let p = section.start
   let maxTs = NO_TIMESTAMP
   for (let i = 0; i < count; i++) {
     if (p >= end) invalid(i, 'Incorrect declared batch size, premature EOF reached')

@@ -68,6 +68,11 @@ export interface LogConfig {
    */
   messageTimestampType: 'CreateTime' | 'LogAppendTime'
   /**
+   * compression.type: 'producer' (default) stores each batch with the producer's codec; another
+   * value makes a leader append rebuild batches of a different codec with it (see log-validator.ts).
+   */
+  compressionType: 'producer' | 'uncompressed' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+  /**
    * max.message.bytes: the largest record batch a leader append accepts, in bytes (Kafka's
    * LogConfig.maxMessageSize; RECORD_TOO_LARGE above it). Follower appends are not checked (the
    * leader accepted the batch). Default 1048588.

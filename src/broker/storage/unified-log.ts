@@ -4,8 +4,10 @@
  * watermark, the recovery point's checkpoint (`log-state.checkpoint`), the leader-epoch cache
  * (`leader-epoch-checkpoint`, KIP-101), leader appends (record batches as a producer sends them,
  * validated by LogValidator, offsets and the leader epoch stamped), follower appends (batches kept
- * exactly as the leader sent them), reads, truncation, retention's and DeleteRecords' log start moves,
- * and exact record counts. LogLoader opens it.
+ * exactly as the leader sent them), the idempotent producers' state (ProducerStateManager: duplicates,
+ * sequence and epoch checks on leader appends, kept from every append as leader and follower, its
+ * `.snapshot` files at segment roll and clean shutdown), reads, truncation, retention's and
+ * DeleteRecords' log start moves, and exact record counts. LogLoader opens it.
  *
  * Must stay true:
  * - logStartOffset <= highWatermark <= logEndOffset; offsets only grow within the log.
@@ -15,12 +17,20 @@
  *   base offset when above the latest (appends as leader and follower); truncation drops the entries
  *   at or after the new log end offset, a log start move the ones wholly below it, a full truncation
  *   all of them; a missing or garbage checkpoint is rebuilt from the batches at open.
+ * - The producer state follows the log: updated after each batch is written (never for a refused or
+ *   duplicate append), rebuilt after truncation and recovery, cleared by a full truncation; a
+ *   snapshot is taken before each roll (at the new segment's base offset) and at close.
  * - Each state change is one synchronous step (the engine's single event loop owns the log).
  */
 import * as path from 'node:path'
 import { KafkaError } from '../model/errors'
 import {
+  PRODUCER_EPOCH_POS,
   RecordBatchBuilder,
+  batchBaseSequence,
+  batchMaxTimestamp,
+  batchProducerId,
+  batchRecordCount,
   batchBaseOffset,
   batchLastOffset,
   batchPartitionLeaderEpoch,
@@ -34,7 +44,9 @@ import type { CleanerResult } from './storage-types'
 import { LogLoader, type LogLoadOptions, type RecoveryInfo } from './log-loader'
 import type { LogSegment } from './log-segment'
 import { LogStateCheckpointFile } from './log-state-checkpoint-file'
-import { validateMessagesAndAssignOffsets, type AppendOrigin } from './log-validator'
+import { assignOffsets, checkBatches, NO_TIMESTAMP, type AppendOrigin } from './log-validator'
+import { replayProducerBatches } from './log-loader'
+import type { ProducerBatch, ProducerStateEntry, ProducerStateManager } from './producer-state-manager'
 import type { LogConfig, RecordInput, SegmentDescription, StoredRecord } from './storage-types'
 
 export type { LogLoadOptions as UnifiedLogOptions, RecoveryInfo } from './log-loader'
@@ -49,8 +61,14 @@ export interface LogAppendInfo {
   logAppendTime: number
   /** Bytes of record batches appended. */
   batchBytes: number
-  /** Records appended. */
+  /** Records appended (0 for a duplicate). */
   records: number
+  /**
+   * True when the batch repeated one of its idempotent producer's last 5 batches: nothing was
+   * appended and the offsets and timestamp are the original batch's (Kafka answers such a retry
+   * with its original base offset and no error).
+   */
+  duplicate?: boolean
 }
 
 /** How a leader append is made (Kafka's appendAsLeader arguments besides records and epoch). */
@@ -60,6 +78,8 @@ export interface LeaderAppendOptions {
 }
 
 const EMPTY = Buffer.alloc(0)
+/** Kafka's producer.id.expiration.check.interval.ms default (10 minutes). */
+export const PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS = 600000
 
 /** @throws KafkaError OFFSET_OUT_OF_RANGE when `offset` is not an integer >= 0 (NaN, a fraction, a negative). */
 function checkOffset(what: string, offset: number): void {
@@ -83,6 +103,9 @@ export class UnifiedLog {
   private _logStartOffset: number
   private _highWatermark: number
   private readonly builder = new RecordBatchBuilder()
+  private readonly producerState: ProducerStateManager
+  /** When producers were last expired (ms). */
+  private lastProducerExpiryCheck: number
   /**
    * The high watermark as this log's checkpoint recorded it when the log opened, before it was
    * clamped to the log end offset found on disk (null: no checkpoint). A log end offset below it
@@ -107,7 +130,18 @@ export class UnifiedLog {
     this.dir = dir
     this.topicPartition = path.basename(dir)
     this.clock = opts.clock
-    this.local = new LocalLog(dir, config, loaded.segments, loaded.recoveryPoint, { backend: opts.backend, clock: opts.clock, log: opts.log ?? ((l) => console.warn(l)) })
+    this.producerState = loaded.producerState
+    this.lastProducerExpiryCheck = opts.clock()
+    this.local = new LocalLog(dir, config, loaded.segments, loaded.recoveryPoint, {
+      backend: opts.backend,
+      clock: opts.clock,
+      log: opts.log ?? ((l) => console.warn(l)),
+      onRoll: (base) => {
+        // Kafka's roll: the state up to the new segment's base offset is snapshotted there.
+        this.producerState.updateMapEndOffset(base)
+        this.producerState.takeSnapshot()
+      }
+    })
     this.epochCache = loaded.leaderEpochCache
     this.stateFile = new LogStateCheckpointFile(dir)
     this._logStartOffset = loaded.logStartOffset
@@ -193,8 +227,11 @@ export class UnifiedLog {
 
   /**
    * Leader append (Kafka's appendAsLeader). `batches` are record batches v2 as a producer sends them:
-   * base offset 0, one or more, uncompressed. LogValidator checks them whole (see log-validator.ts),
-   * then stamps them in place (the caller's buffer changes): offsets from the log end offset on,
+   * base offset 0, one or more, uncompressed or compressed. LogValidator checks them whole (see
+   * log-validator.ts; a batch of another codec than compression.type asks is rebuilt), the producer
+   * state checks idempotent batches (a duplicate of one of its producer's last 5 batches returns that
+   * batch's offsets with `duplicate` set and appends nothing), then the batches are stamped in place
+   * (the caller's buffer changes): offsets from the log end offset on,
    * partitionLeaderEpoch = `leaderEpoch`, and under message.timestamp.type LogAppendTime the append
    * time (the log's clock) as maxTimestamp with the type bit (CRC recomputed). `leaderEpoch` starts an
    * epoch in the leader-epoch cache at the first offset when it is new. A valid CreateTime batch is
@@ -202,9 +239,10 @@ export class UnifiedLog {
    *
    * The convenience form takes `records` and encodes them as one batch first (CreateTime, as a
    * producer would), then appends it as above.
-   * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE or
-   *   UNSUPPORTED_COMPRESSION_TYPE (RecordValidationError for rejected records) naming the rule,
-   *   with nothing written; INVALID_RECORD for an empty record list; StorageError on I/O failure;
+   * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE,
+   *   UNSUPPORTED_COMPRESSION_TYPE (compression.type zstd), OUT_OF_ORDER_SEQUENCE_NUMBER or
+   *   INVALID_PRODUCER_EPOCH (RecordValidationError for rejected records) naming the rule, with
+   *   nothing written; INVALID_RECORD for an empty record list; StorageError on I/O failure;
    *   RangeError for a leader epoch that is not an int32 >= 0.
    */
   appendAsLeader(batches: Buffer, leaderEpoch: number, opts?: LeaderAppendOptions): LogAppendInfo
@@ -215,16 +253,52 @@ export class UnifiedLog {
     const batches = Buffer.isBuffer(input) ? input : this.builder.encode(0, input, -1, null)
     const cfg = this.local.config
     const firstOffset = this.local.logEndOffset
-    const v = validateMessagesAndAssignOffsets(batches, firstOffset, leaderEpoch, this.clock(), {
+    const origin = opts.origin ?? 'client'
+    const vcfg = {
       topicPartition: this.topicPartition,
       compacted: cfg.cleanupPolicy.split(',').includes('compact'),
       messageTimestampType: cfg.messageTimestampType,
       maxMessageBytes: cfg.maxMessageBytes,
-      origin: opts.origin ?? 'client'
-    })
+      compressionType: cfg.compressionType,
+      origin
+    }
+    const checked = checkBatches(batches, vcfg)
+    if (origin === 'client') {
+      let next = firstOffset
+      const planned: ProducerBatch[] = checked.map((b) => {
+        const p = { producerId: b.producerId, producerEpoch: b.producerEpoch, baseSequence: b.baseSequence, count: b.count, firstOffset: next, lastOffset: next + b.count - 1, maxTimestamp: b.maxRecordTimestamp }
+        next += b.count
+        return p
+      })
+      const dup = this.producerState.checkLeaderAppend(planned)
+      if (dup) {
+        return { firstOffset: dup.firstOffset, lastOffset: dup.lastOffset, maxTimestamp: dup.timestamp, logAppendTime: cfg.messageTimestampType === 'LogAppendTime' ? dup.timestamp : NO_TIMESTAMP, batchBytes: 0, records: 0, duplicate: true }
+      }
+    }
+    const v = assignOffsets(batches, checked, firstOffset, leaderEpoch, this.clock(), vcfg)
     this.epochCache.assign(leaderEpoch, firstOffset)
-    this.local.append(batches)
+    this.appendBatches(v.output)
     return { firstOffset, lastOffset: v.lastOffset, maxTimestamp: v.maxTimestamp, logAppendTime: v.logAppendTime, batchBytes: v.bytes, records: v.records }
+  }
+
+  /** Writes whole validated batches one at a time, each followed by its producer state update (so a roll's snapshot sees every batch before it). */
+  private appendBatches(batches: Buffer): number {
+    let records = 0
+    for (let p = 0; p < batches.length; ) {
+      const size = batchSize(batches, p)
+      records += this.local.append(p === 0 && size === batches.length ? batches : batches.subarray(p, p + size))
+      this.producerState.update({
+        producerId: batchProducerId(batches, p),
+        producerEpoch: batches.readInt16BE(p + PRODUCER_EPOCH_POS),
+        baseSequence: batchBaseSequence(batches, p),
+        count: batchRecordCount(batches, p),
+        firstOffset: batchBaseOffset(batches, p),
+        lastOffset: batchLastOffset(batches, p),
+        maxTimestamp: batchMaxTimestamp(batches, p)
+      })
+      p += size
+    }
+    return records
   }
 
   /**
@@ -233,7 +307,9 @@ export class UnifiedLog {
    * CRC-32C: KafkaError CORRUPT_MESSAGE) and that offsets increase from logEndOffset (the first batch
    * may start above it only across a compaction gap; below it is OFFSET_OUT_OF_RANGE). Each batch's
    * partitionLeaderEpoch (when recorded, >= 0) is assigned in the leader-epoch cache at its base
-   * offset. Returns the last offset appended and the record count.
+   * offset. The producer state learns each batch's producer id, epoch and sequences unchecked
+   * (Kafka's AppendOrigin.REPLICATION), so this replica has it when it becomes leader. Returns the
+   * last offset appended and the record count.
    */
   appendAsFollower(batches: Buffer): { lastOffset: number; records: number } {
     this.checkOpen()
@@ -251,7 +327,7 @@ export class UnifiedLog {
       const epoch = batchPartitionLeaderEpoch(batches, p)
       if (epoch >= 0) this.epochCache.assign(epoch, batchBaseOffset(batches, p))
     }
-    const records = this.local.append(batches)
+    const records = this.appendBatches(batches)
     return { lastOffset: this.logEndOffset - 1, records }
   }
 
@@ -374,6 +450,29 @@ export class UnifiedLog {
   }
 
   // ---------------------------------------------------------------------------------------------
+  // Idempotent producers (KIP-98)
+
+  /** The producers this replica knows (copies, by producer id): epoch and last 5 batches each. */
+  activeProducers(): ProducerStateEntry[] {
+    return this.producerState.activeProducers()
+  }
+
+  /** Offsets of this log's producer state snapshot files (`<offset>.snapshot`), ascending. */
+  producerSnapshotOffsets(): number[] {
+    return this.producerState.snapshotOffsets()
+  }
+
+  /**
+   * Removes producers idle for producer.id.expiration.ms, checked at most every
+   * producer.id.expiration.check.interval.ms (Kafka's default 600000) unless `force`. Returns how many.
+   */
+  maybeExpireProducers(now: number, force = false): number {
+    if (!force && now - this.lastProducerExpiryCheck < PRODUCER_ID_EXPIRATION_CHECK_INTERVAL_MS) return 0
+    this.lastProducerExpiryCheck = now
+    return this.producerState.removeExpiredProducers(now)
+  }
+
+  // ---------------------------------------------------------------------------------------------
   // Offsets and truncation
 
   /**
@@ -399,6 +498,12 @@ export class UnifiedLog {
     // Records written again above the truncation point are dirty (Kafka's maybeTruncateCheckpoint).
     this.firstDirtyOffset = Math.min(this.firstDirtyOffset, leo)
     this.epochCache.truncateFromEnd(leo)
+    this.reloadProducerState()
+  }
+
+  /** Rebuilds the producer state for the log as it is: latest snapshot at or below the log end offset, then the log after it. */
+  private reloadProducerState(): void {
+    this.producerState.truncateAndReload(this._logStartOffset, this.logEndOffset, this.clock(), (from, apply) => replayProducerBatches(this.local.segments, from, apply))
   }
 
   /**
@@ -435,6 +540,7 @@ export class UnifiedLog {
     this.firstDirtyOffset = offset
     this.tombstoneDeadline = null
     this.epochCache.clearAndFlush()
+    this.producerState.truncateFullyAndStartAt(offset)
     this.writeCheckpoint()
   }
 
@@ -443,6 +549,8 @@ export class UnifiedLog {
     if (this._highWatermark < this._logStartOffset) this._highWatermark = this._logStartOffset
     this.local.raiseRecoveryPoint(this._logStartOffset)
     this.epochCache.truncateFromStart(this._logStartOffset)
+    // Snapshots whose segments are gone go with them (Kafka deletes a deleted segment's snapshot).
+    this.producerState.deleteSnapshotsBefore(this.local.firstSegmentBaseOffset)
   }
 
   /**
@@ -561,10 +669,15 @@ export class UnifiedLog {
     this.writeCheckpoint()
   }
 
-  /** Flushes, writes the checkpoint, trims the active segment's indexes, closes every file. Idempotent. */
+  /**
+   * Flushes, writes the checkpoint and a producer state snapshot at the log end offset (Kafka's
+   * clean shutdown), trims the active segment's indexes, closes every file. Idempotent.
+   */
   close(): void {
     if (this.isClosed) return
     this.flush()
+    this.producerState.updateMapEndOffset(this.logEndOffset)
+    this.producerState.takeSnapshot()
     this.local.close()
   }
 

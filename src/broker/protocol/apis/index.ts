@@ -6,8 +6,14 @@
  * ../api-version-ranges.ts.
  */
 import type { AnyApiHandler } from '../api-handler'
+import type { AdminFacade } from '../admin-facade'
 import type { BrokerFacade } from '../broker-facade'
 import type { GroupFacade } from '../group-facade'
+import type { ProducerIdFacade } from '../producer-id-facade'
+import type { ReplicaFacade } from '../replica-facade'
+import { produceHandler } from './00-produce'
+import { fetchHandler } from './01-fetch'
+import { listOffsetsHandler } from './02-list-offsets'
 import { metadataHandler } from './03-metadata'
 import { offsetCommitHandler } from './08-offset-commit'
 import { offsetFetchHandler } from './09-offset-fetch'
@@ -19,18 +25,39 @@ import { syncGroupHandler } from './14-sync-group'
 import { describeGroupsHandler } from './15-describe-groups'
 import { listGroupsHandler } from './16-list-groups'
 import { apiVersionsHandler } from './18-api-versions'
+import { initProducerIdHandler } from './22-init-producer-id'
+import { offsetForLeaderEpochHandler } from './23-offset-for-leader-epoch'
 import { deleteGroupsHandler } from './42-delete-groups'
 import { offsetDeleteHandler } from './47-offset-delete'
+import { adminHandlers } from './admin-handlers'
+import { describeClusterHandler } from './60-describe-cluster'
 
-/**
- * The handlers of every API the broker serves: ApiVersions always; with a `facade` (the engine as
- * one broker sees it), Metadata too; with `groups` as well (its group coordinator), the group APIs
- * (groupApiHandlers).
- */
-export function createApiHandlers(facade?: BrokerFacade, groups?: GroupFacade): AnyApiHandler[] {
+/** The engine's parts a broker's handlers are built over; each one present adds its APIs. */
+export interface ApiFacades {
+  /** The engine as one broker sees it: Metadata and DescribeCluster. */
+  broker?: BrokerFacade
+  /** The broker's data plane (with `broker`): Produce, Fetch, ListOffsets, OffsetForLeaderEpoch. */
+  replicas?: ReplicaFacade
+  /** Producer id allocation: InitProducerId. */
+  producerIds?: ProducerIdFacade
+  /** Topic and config administration: the admin APIs of admin-handlers.ts. */
+  admin?: AdminFacade
+  /** The group coordinator (with `broker`, whose brokers give FindCoordinator its addresses): the group APIs of groupApiHandlers. */
+  groups?: GroupFacade
+}
+
+/** The handlers of every API the broker serves: ApiVersions always, and those of each facade given (see ApiFacades). */
+export function createApiHandlers(facades: ApiFacades = {}): AnyApiHandler[] {
+  const { broker, replicas, producerIds, admin, groups } = facades
   const handlers: AnyApiHandler[] = [apiVersionsHandler as AnyApiHandler]
-  if (facade) handlers.push(metadataHandler(facade) as AnyApiHandler)
-  if (facade && groups) handlers.push(...groupApiHandlers(groups, facade))
+  if (broker) handlers.push(metadataHandler(broker) as AnyApiHandler, describeClusterHandler(broker) as AnyApiHandler)
+  if (broker && replicas) {
+    handlers.push(produceHandler(replicas, broker) as AnyApiHandler, fetchHandler(replicas, broker) as AnyApiHandler)
+    handlers.push(listOffsetsHandler(replicas) as AnyApiHandler, offsetForLeaderEpochHandler(replicas) as AnyApiHandler)
+  }
+  if (producerIds) handlers.push(initProducerIdHandler(producerIds) as AnyApiHandler)
+  if (admin) handlers.push(...adminHandlers(admin))
+  if (broker && groups) handlers.push(...groupApiHandlers(groups, broker))
   return handlers
 }
 

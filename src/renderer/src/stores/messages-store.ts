@@ -21,6 +21,7 @@ import { decodeUtf8, base64ToBytes } from '../utils/payload-viewers'
 import { useNoticeStore } from './notice-store'
 import { useProducerStore } from './producer-store'
 import { useRouterStore } from './router-store'
+import { copyText } from '@renderer/utils/clipboard'
 
 export type StartKind = Exclude<StartPosition['kind'], 'offsets'>
 
@@ -67,26 +68,6 @@ function producerText(b64: string | null): { text: string | null; ok: boolean } 
   if (b64 === null) return { text: null, ok: true }
   const { text, valid } = decodeUtf8(base64ToBytes(b64) as Uint8Array)
   return { text, ok: valid }
-}
-
-/** Writes text to the clipboard (the async API, else a hidden textarea and execCommand). */
-async function copyText(text: string): Promise<void> {
-  if (typeof navigator !== 'undefined' && navigator.clipboard?.writeText) {
-    try {
-      return await navigator.clipboard.writeText(text)
-    } catch {
-      /* fall back below */
-    }
-  }
-  const area = document.createElement('textarea')
-  area.value = text
-  area.style.position = 'fixed'
-  area.style.opacity = '0'
-  document.body.appendChild(area)
-  area.select()
-  const ok = document.execCommand('copy')
-  area.remove()
-  if (!ok) throw new Error('the clipboard is not available')
 }
 
 export const useMessagesStore = defineStore('messages', {

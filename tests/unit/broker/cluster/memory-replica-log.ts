@@ -140,6 +140,9 @@ class MemoryReplicaLog implements ReplicaLog {
     this.d.hw = 0
     this.d.epochs.clearAndFlush()
   }
+  maybeIncrementLogStartOffset(o: number): void {
+    if (o > 0) throw new Error('memory log starts at 0 only')
+  }
   segments() {
     return []
   }

@@ -31,7 +31,7 @@ describe('malformed frames', () => {
     const facade = new StandInBrokerFacade(1, [{ nodeId: 1, host: '127.0.0.1', port: 9092, rack: null }], [
       { name: 'orders', partitions: [{ partitionIndex: 0, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }] }
     ])
-    const k = new KafkaApis({ handlers: createApiHandlers(facade) })
+    const k = new KafkaApis({ handlers: createApiHandlers({ broker: facade }) })
     const rnd = prng(12345)
     const keys = Object.values(API_MESSAGES).map((a) => a.apiKey)
     let answered = 0

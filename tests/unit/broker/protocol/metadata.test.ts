@@ -57,7 +57,7 @@ describe('Metadata', () => {
     const f = new StandInBrokerFacade(1, [{ nodeId: 1, host: 'h', port: 9092, rack: null }], [
       { name: 't', partitions: [{ partitionIndex: 0, leaderId: -1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [], offlineReplicas: [] }] }
     ])
-    const k = new KafkaApis({ handlers: createApiHandlers(f) })
+    const k = new KafkaApis({ handlers: createApiHandlers({ broker: f }) })
     const req = Buffer.from('0003 0001 00000005 0000 00000001 0001 74'.replace(/\s/g, ''), 'hex') // topics: ["t"]
     const res = await k.handleFrame(req, CTX)
     const expected = [
@@ -72,7 +72,7 @@ describe('Metadata', () => {
 
   it('lists every topic for a null topic list (v1+) and for an empty one in v0, with the fields each version has', async () => {
     const f = facade()
-    const k = new KafkaApis({ handlers: createApiHandlers(f) })
+    const k = new KafkaApis({ handlers: createApiHandlers({ broker: f }) })
     const v0 = await metadata(k, { topics: [] }, 0)
     expect(v0.topics.map((t) => t.name)).toEqual(['__consumer_offsets', 'orders'])
     expect(v0.brokers.map((b) => b.nodeId)).toEqual([1, 2])
@@ -93,7 +93,7 @@ describe('Metadata', () => {
 
   it('answers unknown and invalid topic names, and (v12) topics by id, known or not', async () => {
     const f = facade()
-    const k = new KafkaApis({ handlers: createApiHandlers(f) })
+    const k = new KafkaApis({ handlers: createApiHandlers({ broker: f }) })
     const res = await metadata(k, { topics: [{ name: 'nope' }, { name: 'bad/name' }] }, 9)
     expect(res.topics.map((t) => [t.name, t.errorCode])).toEqual([
       ['nope', 3],
@@ -107,13 +107,13 @@ describe('Metadata', () => {
   })
 
   it('refuses topic ids before v12 with INVALID_REQUEST, as Kafka\'s MetadataRequest does', async () => {
-    const k = new KafkaApis({ handlers: createApiHandlers(facade()) })
+    const k = new KafkaApis({ handlers: createApiHandlers({ broker: facade() }) })
     const res = await metadata(k, { topics: [{ name: 'orders', topicId: randomTopicId() }] }, 11)
     expect(res.topics).toEqual([expect.objectContaining({ errorCode: 42, name: 'orders', topicId: ZERO_TOPIC_ID })])
   })
 
   it('answers requested authorized operations with every operation (no authorizer), else the "not requested" value', async () => {
-    const k = new KafkaApis({ handlers: createApiHandlers(facade()) })
+    const k = new KafkaApis({ handlers: createApiHandlers({ broker: facade() }) })
     const asked = await metadata(k, { topics: [{ name: 'orders' }], includeTopicAuthorizedOperations: true, includeClusterAuthorizedOperations: true }, 8)
     expect(asked.topics[0].topicAuthorizedOperations).toBe((1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7) | (1 << 8) | (1 << 10) | (1 << 11))
     expect(asked.clusterAuthorizedOperations).not.toBe(-2147483648)
@@ -121,11 +121,12 @@ describe('Metadata', () => {
     expect(not.topics[0].topicAuthorizedOperations).toBe(-2147483648)
   })
 
-  it('advertises Metadata 0-12 next to ApiVersions once a facade is given', () => {
-    const k = new KafkaApis({ handlers: createApiHandlers(facade()) })
+  it('advertises Metadata 0-12 and DescribeCluster 0-1 next to ApiVersions once a facade is given', () => {
+    const k = new KafkaApis({ handlers: createApiHandlers({ broker: facade() }) })
     expect([...k.advertised()]).toEqual([
       [3, { min: 0, max: 12 }],
-      [18, { min: 0, max: 4 }]
+      [18, { min: 0, max: 4 }],
+      [60, { min: 0, max: 1 }]
     ])
   })
 })

@@ -27,7 +27,7 @@ describe('real clients against KafkaApis (ApiVersions + Metadata)', () => {
         partitions: [0, 1, 2].map((i) => ({ partitionIndex: i, leaderId: 1, leaderEpoch: 0, replicaNodes: [1], isrNodes: [1], offlineReplicas: [] }))
       }
     ])
-    apis = new KafkaApis({ handlers: createApiHandlers(facade) })
+    apis = new KafkaApis({ handlers: createApiHandlers({ broker: facade }) })
   })
 
   afterAll(async () => {

@@ -94,7 +94,8 @@ describe('LogValidator refuses what Kafka refuses, with its error and message, c
       b[b.length - 1] ^= 0x55
       return b
     }, {}, 'CORRUPT_MESSAGE', 'Record is corrupt (stored crc = '],
-    ['gzip compression', () => recrc(((b) => (b.writeInt16BE(1, ATTRIBUTES_POS), b))(producerBatch())), {}, 'UNSUPPORTED_COMPRESSION_TYPE', 'compression gzip is not supported'],
+    ['an unknown compression codec (5)', () => recrc(((b) => (b.writeInt16BE(5, ATTRIBUTES_POS), b))(producerBatch())), {}, 'CORRUPT_MESSAGE', 'Record batch uses unknown compression codec 5'],
+    ['gzip bits on records that are not gzip', () => recrc(((b) => (b.writeInt16BE(1, ATTRIBUTES_POS), b))(producerBatch())), {}, 'CORRUPT_MESSAGE', 'gzip records do not decompress'],
     ['an offset range longer than the count', () => recrc(((b) => (b.writeInt32BE(5, LAST_OFFSET_DELTA_POS), b))(producerBatch())), {}, 'INVALID_RECORD', 'Inconsistent batch offset range [0, 5] and count of records 3 in topic partition t-0'],
     ['a negative offset range', () => recrc(((b) => (b.writeInt32BE(-1, LAST_OFFSET_DELTA_POS), b))(producerBatch())), {}, 'INVALID_RECORD', 'Batch has an invalid offset range: [0, -1]'],
     ['a count of 0', () => recrc(((b) => (b.writeInt32BE(0, LAST_OFFSET_DELTA_POS), b.writeInt32BE(0, RECORDS_COUNT_POS), b))(producerBatch())), {}, 'INVALID_RECORD', 'Invalid reported count for record batch: 0'],
@@ -188,7 +189,8 @@ describe('LogValidator stamping', () => {
       logAppendTime: -1,
       records: 5,
       batches: 2,
-      bytes: a.length + b.length
+      bytes: a.length + b.length,
+      output: both
     })
     const decoded = decodeRecordBatches(both)
     expect(decoded.map((d) => [d.baseOffset, d.lastOffset, d.partitionLeaderEpoch])).toEqual([

@@ -1,14 +1,13 @@
 /**
- * Helpers for the group APIs' tests over a real Cluster: a cluster with an injected clock and no
- * background work, a test-only BrokerFacade over it (live brokers at ports the test gives, topics
- * with ids kept in a map: the Cluster's own Metadata facade is built by another room), one
- * KafkaApis per broker with Metadata and the group APIs, and a generic request/response round trip
- * through KafkaApis.handleFrame with the generated codecs.
+ * Helpers for the group APIs' tests over a real Cluster: a cluster (injected clock and no
+ * background work, or real time), one KafkaApis per broker with Metadata and the group APIs over
+ * the Cluster's facades (live brokers at ports the test gives), the brokers' real listeners serving
+ * every API (brokerKafkaApis), and a generic request/response round trip through
+ * KafkaApis.handleFrame with the generated codecs.
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type { AnyApiHandler } from '../../../../../src/broker/protocol/api-handler'
 import { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
 import { expect } from 'vitest'
 import { ByteReader } from '../../../../../src/broker/codec/byte-reader'
@@ -16,8 +15,9 @@ import { ByteWriter } from '../../../../../src/broker/codec/byte-writer'
 import { Cluster } from '../../../../../src/broker/cluster/cluster'
 import { ClusterGroupFacade } from '../../../../../src/broker/cluster/facades/group-facade-impl'
 import type { GroupConfig } from '../../../../../src/broker/group/group-membership'
-import { createApiHandlers, groupApiHandlers } from '../../../../../src/broker/protocol/apis'
-import type { BrokerFacade, FacadeBroker, FacadeTopic } from '../../../../../src/broker/protocol/broker-facade'
+import { createApiHandlers } from '../../../../../src/broker/protocol/apis'
+import { ClusterBrokerFacade } from '../../../../../src/broker/cluster/facades/broker-facade-impl'
+import { brokerKafkaApis } from '../../../../../src/broker/cluster/facades/broker-kafka-apis'
 import type { RequestContext } from '../../../../../src/broker/protocol/frame-handler'
 import { requestHeaderVersion, responseHeaderVersion } from '../../../../../src/broker/protocol/header-versions'
 import { KafkaApis } from '../../../../../src/broker/protocol/kafka-apis'
@@ -25,57 +25,11 @@ import type { MessageInput } from '../../../../../src/broker/protocol/message-co
 import { apiMessages } from '../../../../../src/broker/protocol/messages'
 import { writeRequestHeader } from '../../../../../src/broker/protocol/messages/request-header'
 import { readResponseHeader } from '../../../../../src/broker/protocol/messages/response-header'
-import { randomTopicId } from '../../../../../src/broker/protocol/topic-id'
 
-/** A test-only BrokerFacade over `cluster` for broker `brokerId`: running brokers with a port in `ports` are live. */
-export class TestClusterBrokerFacade implements BrokerFacade {
-  private static readonly ids = new Map<string, string>()
-  constructor(
-    private readonly cluster: Cluster,
-    readonly brokerId: number,
-    private readonly ports: () => ReadonlyMap<number, number>
-  ) {}
-  clusterId(): string {
-    return 'brokerlab-group-test'
-  }
-  liveBrokers(): FacadeBroker[] {
-    const ports = this.ports()
-    return this.cluster
-      .brokers()
-      .filter((b) => b.alive && ports.has(b.id))
-      .map((b) => ({ nodeId: b.id, host: '127.0.0.1', port: ports.get(b.id)!, rack: null }))
-  }
-  controllerId(): number {
-    return this.liveBrokers()[0]?.nodeId ?? -1
-  }
-  topics(): FacadeTopic[] {
-    return this.cluster
-      .listTopics({ includeInternal: true })
-      .map((t) => t.name)
-      .sort()
-      .map((n) => this.topic(n)!)
-  }
-  topic(name: string): FacadeTopic | undefined {
-    const t = this.cluster.listTopics({ includeInternal: true }).find((x) => x.name === name)
-    if (!t) return undefined
-    let id = TestClusterBrokerFacade.ids.get(name)
-    if (!id) TestClusterBrokerFacade.ids.set(name, (id = randomTopicId()))
-    return {
-      name,
-      topicId: id,
-      isInternal: t.internal,
-      partitions: t.partitions.map((p) => ({ partitionIndex: p.partition, leaderId: p.leader, leaderEpoch: p.leaderEpoch, replicaNodes: p.replicas, isrNodes: p.isr, offlineReplicas: [] }))
-    }
-  }
-  topicById(topicId: string): FacadeTopic | undefined {
-    return this.topics().find((t) => t.topicId === topicId)
-  }
-}
-
-/** KafkaApis for broker `brokerId` of `cluster`: ApiVersions, Metadata and the group APIs. */
+/** KafkaApis for broker `brokerId` of `cluster`: ApiVersions, Metadata, DescribeCluster and the group APIs; brokers with a port in `ports` are live at 127.0.0.1. */
 export function groupKafkaApis(cluster: Cluster, brokerId: number, ports: () => ReadonlyMap<number, number>): KafkaApis {
-  const brokers = new TestClusterBrokerFacade(cluster, brokerId, ports)
-  return new KafkaApis({ handlers: [...createApiHandlers(brokers), ...groupApiHandlers(new ClusterGroupFacade(cluster, brokerId), brokers)] })
+  const broker = new ClusterBrokerFacade(cluster, brokerId, { addresses: () => new Map([...ports()].map(([b, port]) => [b, { host: '127.0.0.1', port }])) })
+  return new KafkaApis({ handlers: createApiHandlers({ broker, groups: new ClusterGroupFacade(cluster, brokerId) }) })
 }
 
 /** A cluster on a temporary directory. */
@@ -158,45 +112,21 @@ export function subscription(topics: string[]): Buffer {
 /** Lets settled promises run their callbacks. */
 export const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
 
-const SRC = path.resolve(__dirname, '../../../../../src')
-
-/** Whether the data-plane APIs (Fetch, built in another room) exist in this checkout: consumers need them. */
-export const FETCH_SERVED = fs.existsSync(path.join(SRC, 'broker/protocol/apis/01-fetch.ts'))
-
 /**
- * The data-plane handlers (Produce, Fetch, ListOffsets, OffsetForLeaderEpoch) over the other room's
- * ReplicaFacade, loaded from their files (only when FETCH_SERVED).
+ * The brokers' real listeners (127.0.0.1, free ports) for every broker of `cluster`, each serving
+ * the broker's KafkaApis with every API (brokerKafkaApis, as the hosts serve them). Always
+ * `await close()`.
  */
-async function dataHandlers(): Promise<(cluster: Cluster, id: number, brokers: BrokerFacade) => AnyApiHandler[]> {
-  const load = (p: string): Promise<Record<string, any>> => import(/* @vite-ignore */ path.join(SRC, p))
-  const [{ ClusterReplicaFacade }, { produceHandler }, { fetchHandler }, { listOffsetsHandler }, { offsetForLeaderEpochHandler }] = await Promise.all([
-    load('broker/cluster/facades/replica-facade-impl.ts'),
-    load('broker/protocol/apis/00-produce.ts'),
-    load('broker/protocol/apis/01-fetch.ts'),
-    load('broker/protocol/apis/02-list-offsets.ts'),
-    load('broker/protocol/apis/23-offset-for-leader-epoch.ts')
-  ])
-  return (cluster, id, brokers) => {
-    const replicas = new ClusterReplicaFacade(cluster, id)
-    return [produceHandler(replicas, brokers), fetchHandler(replicas, brokers), listOffsetsHandler(replicas), offsetForLeaderEpochHandler(replicas)]
-  }
-}
-
-/**
- * Real listeners (127.0.0.1, free ports) for every broker of `cluster`, serving ApiVersions,
- * Metadata and the group APIs, plus the data-plane APIs with `data` (needs FETCH_SERVED).
- * Always `await close()`.
- */
-export async function startGroupListeners(cluster: Cluster, opts: { data?: boolean } = {}): Promise<BrokerListeners> {
-  const data = opts.data ? await dataHandlers() : null
+export async function startGroupListeners(cluster: Cluster): Promise<BrokerListeners> {
+  const served = new Map<number, ReturnType<typeof brokerKafkaApis>>()
   return BrokerListeners.start(cluster, {
     host: '127.0.0.1',
     basePort: 0,
     log: () => {},
     handlerFor: (id, l) => {
-      const ports = () => new Map([...l.addresses()].map(([b, a]) => [b, a.port]))
-      const brokers = new TestClusterBrokerFacade(cluster, id, ports)
-      return new KafkaApis({ handlers: [...createApiHandlers(brokers), ...(data ? data(cluster, id, brokers) : []), ...groupApiHandlers(new ClusterGroupFacade(cluster, id), brokers)] })
+      let b = served.get(id)
+      if (!b) served.set(id, (b = brokerKafkaApis(cluster, id, () => l.addresses())))
+      return b.apis
     }
   })
 }

@@ -5,16 +5,13 @@
  * rebalanced onto all six partitions and consumes what follows. Records are produced in-process
  * (Cluster.produce).
  *
- * Consuming needs Fetch (and ListOffsets, OffsetForLeaderEpoch), built in another room over its
- * ReplicaFacade: the handlers are loaded from their files when src/broker/protocol/apis/01-fetch.ts
- * exists; until then the case is skipped, saying why. Every client is bounded in time and stopped.
+ * The listeners serve every API (brokerKafkaApis). Every client is bounded in time and stopped.
  */
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
-import { FETCH_SERVED, openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from './group-wire'
+import { openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from './group-wire'
 
-if (!FETCH_SERVED) console.warn('kafkajs-consumer-group: skipped, Fetch is not served yet (no src/broker/protocol/apis/01-fetch.ts): a kafkajs consumer cannot consume without it')
 
 let h: GroupTestCluster | undefined
 let listeners: BrokerListeners | undefined
@@ -26,11 +23,11 @@ afterAll(async () => {
   await h?.cleanup()
 })
 
-describe.skipIf(!FETCH_SERVED)('a kafkajs consumer group', () => {
+describe('a kafkajs consumer group', () => {
   it('two consumers consume every record of 6 partitions exactly once with commits; stopping one rebalances the other onto all partitions', async () => {
     h = openGroupTestCluster({ brokers: 3, partitions: 6, realTime: true, groupConfig: { 'group.initial.rebalance.delay.ms': 1500 } })
     const cluster = h.cluster
-    listeners = await startGroupListeners(cluster, { data: true })
+    listeners = await startGroupListeners(cluster)
     const kafka = new Kafka({ clientId: 'kjs', brokers: listeners.bootstrapServers().split(','), logLevel: logLevel.NOTHING, connectionTimeout: 5000, requestTimeout: 15000 })
     const seen: { consumer: string; partition: number; offset: string; value: string }[] = []
     const assigned = new Map<string, number[]>()

@@ -6,19 +6,18 @@
  * after they joined exactly once, committing synchronously; the group's committed offsets end at
  * the high watermarks. Records are produced in-process (Cluster.produce).
  *
- * Consuming needs Fetch, built in another room: skipped, saying why, until
- * src/broker/protocol/apis/01-fetch.ts exists; each client case is skipped when its module is missing.
+ * The listeners serve every API (brokerKafkaApis); each client case is skipped, saying why, when
+ * /usr/bin/python3 cannot import its module.
  * Every process is bounded in time (it stops after 4 s without records, at most 60 s) and killed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
-import { FETCH_SERVED, openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from './group-wire'
+import { openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from './group-wire'
 
 const PYTHON = '/usr/bin/python3'
 const has = (mod: string) => spawnSync(PYTHON, ['-c', `import ${mod}`]).status === 0
 const CLIENTS = { 'confluent-kafka': has('confluent_kafka'), 'kafka-python': has('kafka') }
-if (!FETCH_SERVED) console.warn('python-consumer-groups: skipped, Fetch is not served yet (no src/broker/protocol/apis/01-fetch.ts): a consumer cannot consume without it')
 for (const [name, ok] of Object.entries(CLIENTS)) if (!ok) console.warn(`python-consumer-groups: the ${name} case is skipped, /usr/bin/python3 cannot import it`)
 
 /** A consumer printing one JSON line per record ({partition, offset, value}) and committing after each. */
@@ -66,12 +65,12 @@ afterEach(async () => {
   h = undefined
 })
 
-describe.skipIf(!FETCH_SERVED)('python consumer groups', () => {
+describe('python consumer groups', () => {
   for (const client of Object.keys(SCRIPTS) as (keyof typeof SCRIPTS)[]) {
     it.skipIf(!CLIENTS[client])(`two ${client} consumers split 6 partitions and consume every record exactly once with commits`, async () => {
       h = openGroupTestCluster({ brokers: 3, partitions: 6, realTime: true, groupConfig: { 'group.initial.rebalance.delay.ms': 1500 } })
       const cluster = h.cluster
-      listeners = await startGroupListeners(cluster, { data: true })
+      listeners = await startGroupListeners(cluster)
       const group = `${client}-group`
       const seen: { consumer: number; partition: number; offset: number; value: string }[] = []
       const exits: Promise<number | null>[] = []

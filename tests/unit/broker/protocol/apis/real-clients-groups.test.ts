@@ -1,18 +1,16 @@
 /**
  * Real clients against the group APIs over the brokers' real listeners (BrokerListeners on
- * 127.0.0.1, ports from 0) serving KafkaApis with Metadata and the group APIs over a 3-broker
- * Cluster: a kafkajs 2.2.4 admin and kafka-python 2.0.2's KafkaAdminClient (Debian's, through
- * /usr/bin/python3) list, describe and delete groups and fetch their committed offsets, each
+ * 127.0.0.1, ports from 0) serving every API (brokerKafkaApis) over a 3-broker Cluster: a kafkajs
+ * 2.2.4 admin and kafka-python 2.0.2's KafkaAdminClient (Debian's, through /usr/bin/python3) list, describe and delete groups and fetch their committed offsets, each
  * client finding the coordinators with FindCoordinator. Groups are set up in-process (a member
- * joined through the coordinator, offsets committed by the host's path).
- * Every client is bounded in time and stopped; the consumer group over the wire is in
+ * joined through the coordinator, offsets committed by the host's path). Every client is bounded in time and stopped; the consumer group over the wire is in
  * kafkajs-consumer-group.test.ts.
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
-import { flush, groupKafkaApis, openGroupTestCluster, subscription, type GroupTestCluster } from './group-wire'
+import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
+import { flush, openGroupTestCluster, startGroupListeners, subscription, type GroupTestCluster } from './group-wire'
 
 const PYTHON = '/usr/bin/python3'
 const kafkaPython = spawnSync(PYTHON, ['-c', 'import kafka'], { encoding: 'utf8' }).status === 0
@@ -24,12 +22,7 @@ let bootstrap: string
 
 beforeAll(async () => {
   h = openGroupTestCluster({ brokers: 3 })
-  listeners = await BrokerListeners.start(h.cluster, {
-    host: '127.0.0.1',
-    basePort: 0,
-    log: () => {},
-    handlerFor: (id, l) => groupKafkaApis(h.cluster, id, () => new Map([...l.addresses()].map(([b, a]) => [b, a.port])))
-  })
+  listeners = await startGroupListeners(h.cluster)
   bootstrap = listeners.bootstrapServers()
   // 'offsets-only': committed offsets and no members (an admin commit); 'live': one Stable member.
   await h.cluster.commitOffsets('offsets-only', [
