@@ -10,7 +10,7 @@
 import { Kafka, logLevel, type Consumer, type EachMessagePayload } from 'kafkajs'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
-import { openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from './group-wire'
+import { openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from '../apis/group-wire'
 
 
 let h: GroupTestCluster | undefined

@@ -4,13 +4,13 @@
  * 2.2.4 admin and kafka-python 2.0.2's KafkaAdminClient (Debian's, through /usr/bin/python3) list, describe and delete groups and fetch their committed offsets, each
  * client finding the coordinators with FindCoordinator. Groups are set up in-process (a member
  * joined through the coordinator, offsets committed by the host's path). Every client is bounded in time and stopped; the consumer group over the wire is in
- * kafkajs-consumer-group.test.ts.
+ * kafkajs-consumer-group.test.ts and python-consumer-groups.test.ts.
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { Kafka, logLevel } from 'kafkajs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
-import { flush, openGroupTestCluster, startGroupListeners, subscription, type GroupTestCluster } from './group-wire'
+import { flush, openGroupTestCluster, startGroupListeners, subscription, type GroupTestCluster } from '../apis/group-wire'
 
 const PYTHON = '/usr/bin/python3'
 const kafkaPython = spawnSync(PYTHON, ['-c', 'import kafka'], { encoding: 'utf8' }).status === 0

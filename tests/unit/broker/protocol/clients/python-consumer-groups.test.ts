@@ -13,7 +13,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { BrokerListeners } from '../../../../../src/broker/protocol/network/broker-listeners'
-import { openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from './group-wire'
+import { openGroupTestCluster, startGroupListeners, until, type GroupTestCluster } from '../apis/group-wire'
 
 const PYTHON = '/usr/bin/python3'
 const has = (mod: string) => spawnSync(PYTHON, ['-c', `import ${mod}`]).status === 0
