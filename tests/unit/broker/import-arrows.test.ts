@@ -72,7 +72,14 @@ describe('import arrows of the engine', () => {
       }
     expect(offending).toEqual([])
     // Node-free also means no Node globals.
-    const globals = files.filter((f) => /\b(Buffer|process|__dirname|require)\b/.test(fs.readFileSync(f, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '')))
+    // Code only: comments and string literals ('process.roles' is a Kafka config name) do not count.
+    const code = (f: string): string =>
+      fs
+        .readFileSync(f, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/^\s*\/\/.*$/gm, '')
+        .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g, "''")
+    const globals = files.filter((f) => /\b(Buffer|process|__dirname|require)\b/.test(code(f)))
     expect(globals.map((f) => path.relative(ROOT, f))).toEqual([])
   })
 })
