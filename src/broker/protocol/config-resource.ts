@@ -8,6 +8,8 @@
  * Must stay true: codes are Kafka's; a refusal is a KafkaError naming the resource and the rule.
  */
 import { KafkaError } from '../model/errors'
+import { topicNameProblem } from '../model/topic-name'
+import { apiErrorOf, type ApiErrorAnswer } from './api-error'
 
 /** Kafka's ConfigResource.Type codes. */
 export const CONFIG_RESOURCE_TYPE = { UNKNOWN: 0, TOPIC: 2, BROKER: 4, BROKER_LOGGER: 8, CLIENT_METRICS: 16, GROUP: 32 } as const
@@ -43,4 +45,38 @@ export function duplicates<T>(items: readonly T[], key: (t: T) => string): Set<s
     seen.add(k)
   }
   return twice
+}
+
+/** A resource as AlterConfigs and IncrementalAlterConfigs name it. */
+export interface AlteredResource {
+  resourceType: number
+  resourceName: string
+}
+
+/**
+ * The per-resource loop AlterConfigs and IncrementalAlterConfigs share (Kafka's
+ * ConfigAdminManager): each resource is answered on its own, in request order; a resource named
+ * twice is INVALID_REQUEST, a BROKER resource POLICY_VIOLATION (read-only here), an invalid topic
+ * name INVALID_TOPIC_EXCEPTION; otherwise `alter(topic, resource)` changes the TOPIC resource, and
+ * what it throws becomes that resource's error (apiErrorOf).
+ */
+export function alterTopicResources<R extends AlteredResource>(
+  resources: readonly R[],
+  alter: (topic: string, r: R) => void
+): (AlteredResource & { errorCode: number; errorMessage: ApiErrorAnswer['errorMessage'] | null })[] {
+  const twice = duplicates(resources, (r) => `${r.resourceType}:${r.resourceName}`)
+  return resources.map((r) => {
+    const id = { resourceType: r.resourceType, resourceName: r.resourceName }
+    try {
+      if (twice.has(`${r.resourceType}:${r.resourceName}`)) throw new KafkaError('INVALID_REQUEST', `Error due to duplicate resource: ${r.resourceName} is named more than once`)
+      const ref = configResourceOf(r.resourceType, r.resourceName)
+      if (ref.kind !== 'topic') throw brokerConfigsReadOnly(`Cannot alter the configs of broker ${JSON.stringify(r.resourceName)}`)
+      const problem = topicNameProblem(ref.name)
+      if (problem) throw new KafkaError('INVALID_TOPIC_EXCEPTION', problem)
+      alter(ref.name, r)
+      return { errorCode: 0, errorMessage: null, ...id }
+    } catch (e) {
+      return { ...apiErrorOf(e), ...id }
+    }
+  })
 }

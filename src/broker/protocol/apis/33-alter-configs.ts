@@ -12,10 +12,8 @@
 import { API_VERSION_RANGES } from '../api-version-ranges'
 import type { ApiHandler } from '../api-handler'
 import type { AdminFacade } from '../admin-facade'
-import { apiErrorOf } from '../api-error'
-import { brokerConfigsReadOnly, configResourceOf, duplicates } from '../config-resource'
+import { alterTopicResources, duplicates } from '../config-resource'
 import { KafkaError } from '../../model/errors'
-import { topicNameProblem } from '../../model/topic-name'
 import type { MessageInput } from '../message-codec-support'
 import type { AlterConfigsRequest } from '../messages/alter-configs-request'
 import type { AlterConfigsResponse } from '../messages/alter-configs-response'
@@ -29,27 +27,15 @@ export function alterConfigsHandler(facade: AdminFacade): ApiHandler<AlterConfig
     apiKey: API_VERSION_RANGES.AlterConfigs.apiKey,
     apiVersions,
     handle(req): MessageInput<AlterConfigsResponse> {
-      const twice = duplicates(req.resources, (r) => `${r.resourceType}:${r.resourceName}`)
-      const responses = req.resources.map((r) => {
-        const id = { resourceType: r.resourceType, resourceName: r.resourceName }
-        try {
-          if (twice.has(`${r.resourceType}:${r.resourceName}`)) throw new KafkaError('INVALID_REQUEST', `Error due to duplicate resource: ${r.resourceName} is named more than once`)
-          const ref = configResourceOf(r.resourceType, r.resourceName)
-          if (ref.kind !== 'topic') throw brokerConfigsReadOnly(`Cannot alter the configs of broker ${JSON.stringify(r.resourceName)}`)
-          const problem = topicNameProblem(ref.name)
-          if (problem) throw new KafkaError('INVALID_TOPIC_EXCEPTION', problem)
-          const sameKey = duplicates(r.configs, (c) => c.name)
-          if (sameKey.size > 0) throw new KafkaError('INVALID_REQUEST', `Error due to duplicate config keys: ${[...sameKey].join(', ')}`)
-          const set: Record<string, string> = {}
-          for (const c of r.configs) {
-            if (c.value === null) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${c.name}`)
-            set[c.name] = c.value
-          }
-          facade.alterTopicConfigs(ref.name, { set, reset: [], replace: true }, req.validateOnly)
-          return { errorCode: 0, errorMessage: null, ...id }
-        } catch (e) {
-          return { ...apiErrorOf(e), ...id }
+      const responses = alterTopicResources(req.resources, (topic, r) => {
+        const sameKey = duplicates(r.configs, (c) => c.name)
+        if (sameKey.size > 0) throw new KafkaError('INVALID_REQUEST', `Error due to duplicate config keys: ${[...sameKey].join(', ')}`)
+        const set: Record<string, string> = {}
+        for (const c of r.configs) {
+          if (c.value === null) throw new KafkaError('INVALID_CONFIG', `Null value not supported for topic configs: ${c.name}`)
+          set[c.name] = c.value
         }
+        facade.alterTopicConfigs(topic, { set, reset: [], replace: true }, req.validateOnly)
       })
       return { throttleTimeMs: 0, responses }
     },

@@ -14,10 +14,8 @@
 import { API_VERSION_RANGES } from '../api-version-ranges'
 import type { ApiHandler } from '../api-handler'
 import type { AdminFacade } from '../admin-facade'
-import { apiErrorOf } from '../api-error'
-import { brokerConfigsReadOnly, configResourceOf, duplicates } from '../config-resource'
+import { alterTopicResources, duplicates } from '../config-resource'
 import { KafkaError } from '../../model/errors'
-import { topicNameProblem } from '../../model/topic-name'
 import type { MessageInput } from '../message-codec-support'
 import type { IncrementalAlterConfigsRequest, IncrementalAlterConfigsRequestAlterConfigsResource } from '../messages/incremental-alter-configs-request'
 import type { IncrementalAlterConfigsResponse } from '../messages/incremental-alter-configs-response'
@@ -76,21 +74,7 @@ export function incrementalAlterConfigsHandler(facade: AdminFacade): ApiHandler<
     apiKey: API_VERSION_RANGES.IncrementalAlterConfigs.apiKey,
     apiVersions,
     handle(req): MessageInput<IncrementalAlterConfigsResponse> {
-      const twice = duplicates(req.resources, (r) => `${r.resourceType}:${r.resourceName}`)
-      const responses = req.resources.map((r) => {
-        const id = { resourceType: r.resourceType, resourceName: r.resourceName }
-        try {
-          if (twice.has(`${r.resourceType}:${r.resourceName}`)) throw new KafkaError('INVALID_REQUEST', `Error due to duplicate resource: ${r.resourceName} is named more than once`)
-          const ref = configResourceOf(r.resourceType, r.resourceName)
-          if (ref.kind !== 'topic') throw brokerConfigsReadOnly(`Cannot alter the configs of broker ${JSON.stringify(r.resourceName)}`)
-          const problem = topicNameProblem(ref.name)
-          if (problem) throw new KafkaError('INVALID_TOPIC_EXCEPTION', problem)
-          apply(facade, ref.name, r, req.validateOnly)
-          return { errorCode: 0, errorMessage: null, ...id }
-        } catch (e) {
-          return { ...apiErrorOf(e), ...id }
-        }
-      })
+      const responses = alterTopicResources(req.resources, (topic, r) => apply(facade, topic, r, req.validateOnly))
       return { throttleTimeMs: 0, responses }
     },
     errorResponse(req, errorCode): MessageInput<IncrementalAlterConfigsResponse> {
