@@ -29,16 +29,12 @@ export interface BrokerKafkaApis {
  */
 export function brokerKafkaApis(cluster: Cluster, brokerId: number, addresses: ListenerAddresses, log?: (line: string) => void): BrokerKafkaApis {
   const replicas = new ClusterReplicaFacade(cluster, brokerId)
-  const listenerAddress = (id: number): string | null => {
-    const a = addresses().get(id)
-    return a ? `${a.host}:${a.port}` : null
-  }
   const apis = new KafkaApis({
     handlers: createApiHandlers({
       broker: new ClusterBrokerFacade(cluster, brokerId, { addresses }),
       replicas,
       producerIds: new ClusterProducerIds(cluster, brokerId),
-      admin: new ClusterAdminFacade(cluster, brokerId, { listenerAddress }),
+      admin: new ClusterAdminFacade(cluster, brokerId, { addresses }),
       groups: new ClusterGroupFacade(cluster, brokerId)
     }),
     log

@@ -24,14 +24,18 @@ import type { TopicConfigDef, TopicConfigName, TopicConfigOverrides, TopicConfig
 import type { AdminConfigEntry, AdminCreatedTopic, AdminFacade, AdminLogDir, ConfigTypeName } from '../../protocol/admin-facade'
 import type { Cluster } from '../cluster'
 import { validateTopicConfigs } from '../topic-config'
+import type { ListenerAddresses } from './broker-facade-impl'
 
 /** The zero uuid (Uuid.ZERO_UUID): a validate-only CreateTopics answer carries no topic id. */
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
 /** Options of ClusterAdminFacade. */
 export interface ClusterAdminFacadeOptions {
-  /** The listener address of broker `id` ("host:port"), for the listeners config (default: the Cluster's BrokerState.address). */
-  listenerAddress?: (id: number) => string | null
+  /**
+   * The listeners' bound addresses (BrokerListeners.addresses), for the listeners config; a broker
+   * without one has no listener. Default: the Cluster's BrokerState.address.
+   */
+  addresses?: ListenerAddresses
   /** statfs of a path (default fs.statfsSync): injectable for tests. */
   statfs?: (path: string) => { bsize: number; blocks: number; bavail: number }
 }
@@ -140,7 +144,8 @@ export class ClusterAdminFacade implements AdminFacade {
   brokerConfigs(id: number): AdminConfigEntry[] {
     const broker = this.cluster.brokers().find((b) => b.id === id)
     if (!broker) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} is not a broker of this cluster (brokers ${this.brokerIds().join(', ')})`)
-    const address = this.opts.listenerAddress ? this.opts.listenerAddress(id) : broker.address
+    const bound = this.opts.addresses?.().get(id)
+    const address = this.opts.addresses ? (bound ? `${bound.host}:${bound.port}` : null) : broker.address
     const listener = address ? `PLAINTEXT://${address}` : null
     // What this engine does, where it differs from Kafka's defaults (as server.properties would set it).
     const own: Record<string, string | null> = {

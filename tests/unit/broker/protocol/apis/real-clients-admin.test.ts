@@ -36,12 +36,8 @@ beforeAll(async () => {
     basePort: 0,
     log: () => {},
     handlerFor: (id, l) => {
-      const address = (b: number) => l.addresses().get(b) ?? null
-      const listenerAddress = (b: number) => {
-        const a = address(b)
-        return a ? `${a.host}:${a.port}` : null
-      }
-      return new KafkaApis({ handlers: createApiHandlers({ broker: new ClusterBrokerFacade(cluster, id, { addresses: () => l.addresses() }), admin: new ClusterAdminFacade(cluster, id, { listenerAddress }) }) })
+      const addresses = () => l.addresses()
+      return new KafkaApis({ handlers: createApiHandlers({ broker: new ClusterBrokerFacade(cluster, id, { addresses }), admin: new ClusterAdminFacade(cluster, id, { addresses }) }) })
     }
   })
   bootstrap = listeners.bootstrapServers()
