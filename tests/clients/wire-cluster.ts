@@ -15,7 +15,7 @@ import type { GroupConfig } from '../../src/broker/group/group-membership'
 import type { BrokerListeners } from '../../src/broker/protocol/network/broker-listeners'
 import { EngineService } from '../../src/host/engine-service'
 import { startListeners } from '../../src/host/open-listeners'
-import type { GroupView } from '../../src/shared/contract'
+import type { GroupMembershipView, GroupView } from '../../src/shared/contract'
 
 /** The running cluster, its listeners and the contract's service over it. */
 export interface WireCluster {
@@ -28,6 +28,8 @@ export interface WireCluster {
   stopBroker(id: number): Promise<void>
   /** The group as the app shows it: the contract's `group/describe` through EngineService. @throws Error with the contract's code and message when refused. */
   appGroup(groupId: string): Promise<GroupView>
+  /** The group's members as the app shows them: the contract's `group/membership` (assignments decoded). @throws Error with the contract's code and message when refused. */
+  appMembership(groupId: string): Promise<GroupMembershipView>
   close(): Promise<void>
 }
 
@@ -64,6 +66,11 @@ export async function startWireCluster(opts: WireClusterOptions = {}): Promise<W
     async appGroup(groupId) {
       const reply = await service.handle('group/describe', { groupId })
       if (!reply.ok) throw new Error(`group/describe ${groupId}: ${reply.error.code} ${reply.error.message}`)
+      return reply.data
+    },
+    async appMembership(groupId) {
+      const reply = await service.handle('group/membership', { groupId })
+      if (!reply.ok) throw new Error(`group/membership ${groupId}: ${reply.error.code} ${reply.error.message}`)
       return reply.data
     },
     async close() {
