@@ -41,6 +41,7 @@ describe.skipIf(missing !== null)('kafka-python 2.0.2 against a 3-broker cluster
       driver: 'kafka_python_driver.py',
       codecs: [{ name: 'gzip', id: 1 }],
       idempotent: false,
+      mayStoreUncompressed: true,
       perCodec: 120,
       async afterCreate(admin) {
         const d = await admin.request<{ error: number; configs: Record<string, Config> }>('describe_configs', { topic: TOPIC })

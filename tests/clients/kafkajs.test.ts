@@ -7,7 +7,8 @@
  * mid-run (its listener closes) and producer and consumers follow the new leaders; every record is
  * consumed exactly once and stored on its murmur2 partition; the admin lists and describes the group;
  * after the consumers leave, more records make a lag, and the app's lag (group/describe) equals the
- * client's (admin.fetchOffsets against fetchTopicOffsets' high watermarks).
+ * client's (admin.fetchOffsets against fetchTopicOffsets' high watermarks); the admin's ListOffsets
+ * by timestamp finds the first offset at or after a time in each partition.
  *
  * After the stop, records go in one send per partition: a kafkajs 2.2.4 send spanning several
  * brokers silently loses the records meant for a broker that fails during it, the send still
@@ -30,6 +31,9 @@ const CODECS = [
   ['snappy', CompressionTypes.Snappy, 2],
   ['lz4', CompressionTypes.LZ4, 3]
 ] as const
+
+/** Record i's timestamp is BASE_TIMESTAMP + i (ms). */
+const BASE_TIMESTAMP = 1_700_000_000_000
 
 const timer = suiteTimer('kafkajs')
 let w: WireCluster | null = null
@@ -95,7 +99,7 @@ describe('kafkajs 2.2.4 against a 3-broker cluster over the wire', () => {
     const producer: Producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 })
     clients.push(producer)
     await producer.connect()
-    const message = (i: number) => ({ key: keyOf(i), value: valueOf(i) })
+    const message = (i: number) => ({ key: keyOf(i), value: valueOf(i), timestamp: String(BASE_TIMESTAMP + i) })
     let next = 0
     for (const [, codec] of CODECS) {
       const sent = await producer.send({ topic: TOPIC, acks: -1, compression: codec, messages: Array.from({ length: N }, () => message(next++)) })
@@ -148,10 +152,21 @@ describe('kafkajs 2.2.4 against a 3-broker cluster over the wire', () => {
     await sendByPartition(CompressionTypes.GZIP, Array.from({ length: N }, () => next++))
     const fetched = await admin.fetchOffsets({ groupId: GROUP, topics: [TOPIC] })
     const committed = new Map(fetched[0].partitions.map((p) => [p.partition, Number(p.offset)]))
-    const clientLag = new Map((await admin.fetchTopicOffsets(TOPIC)).map((o) => [o.partition, Number(o.high) - committed.get(o.partition)!]))
+    const offsets = await admin.fetchTopicOffsets(TOPIC)
+    expect(offsets.map((o) => o.low)).toEqual(Array(PARTITIONS).fill('0'))
+    const clientLag = new Map(offsets.map((o) => [o.partition, Number(o.high) - committed.get(o.partition)!]))
     expect((await w.appGroup(GROUP)).state).toBe('Empty')
     const lag = await appLag(w, GROUP)
     expect(new Map([...lag].sort())).toEqual(new Map([...clientLag].sort()))
     expect([...lag.values()].reduce((a, b) => a + b, 0)).toBe(N)
+
+    // ListOffsets by timestamp: per partition, the first offset whose timestamp is >= T, else the high watermark
+    const at = BASE_TIMESTAMP + total / 2
+    const all = storedRecords(w)
+    const hws = highWatermarks(w)
+    const byTime = await admin.fetchTopicOffsetsByTimestamp(TOPIC, at)
+    expect(new Map(byTime.map((o) => [o.partition, Number(o.offset)]))).toEqual(
+      new Map([...hws].map(([p, hw]) => [p, all.find((r) => r.partition === p && r.timestamp >= at)?.offset ?? hw]))
+    )
   }, 90_000)
 })

@@ -25,7 +25,7 @@ export interface PythonScenario {
   codecs: { name: string; id: number }[]
   /** Whether its producer is idempotent (batches carry a producer id >= 0), else -1. */
   idempotent: boolean
-  /** Whether its producer sends a batch uncompressed when compressing would not make it smaller (librdkafka does). */
+  /** Whether its producer sends a batch uncompressed when compressing would not make it smaller (librdkafka and kafka-python do). */
   mayStoreUncompressed?: boolean
   /** Records per codec and phase. */
   perCodec: number

@@ -29,6 +29,8 @@ export function murmur2Partition(key: string): number {
 export interface StoredRecord {
   partition: number
   offset: number
+  /** ms since the epoch */
+  timestamp: number
   key: string
   value: string
 }
@@ -40,7 +42,7 @@ export function storedRecords(w: WireCluster, topic = TOPIC): StoredRecord[] {
     let offset = 0
     for (;;) {
       const { records, nextOffset, highWatermark } = w.cluster.fetch(topic, p.partition, offset, { maxRecords: 10_000 })
-      for (const r of records) out.push({ partition: p.partition, offset: r.offset, key: r.key?.toString() ?? '', value: r.value?.toString() ?? '' })
+      for (const r of records) out.push({ partition: p.partition, offset: r.offset, timestamp: r.timestamp, key: r.key?.toString() ?? '', value: r.value?.toString() ?? '' })
       if (records.length === 0 || nextOffset >= highWatermark) break
       offset = nextOffset
     }
