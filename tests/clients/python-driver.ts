@@ -35,7 +35,7 @@ export interface PythonDriver {
 
 /** Starts `script` (a file beside this one) with `args`; `onLine` sees each line that is not an answer. */
 export function startDriver(script: string, args: string[], onLine: (line: DriverLine) => void = () => {}): PythonDriver {
-  const p: ChildProcess = spawn(PYTHON, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const p: ChildProcess = spawn(PYTHON, [path.join(__dirname, script), ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } })
   let err = ''
   let buf = ''
   const waiting: ((answer: { ok: boolean; error?: string }) => void)[] = []
