@@ -6,6 +6,7 @@
  * LZ4 plugged in from snappyjs / lz4js, kafkajs-codecs.ts); the broker leading partition 0 stops
  * mid-run (its listener closes) and producer and consumers follow the new leaders; every record is
  * consumed exactly once and stored on its murmur2 partition; the admin lists and describes the group;
+ * when one consumer leaves, the other is rebalanced onto all six partitions and consumes what follows;
  * after the consumers leave, more records make a lag, and the app's lag (group/describe) equals the
  * client's (admin.fetchOffsets against fetchTopicOffsets' high watermarks); the admin's ListOffsets
  * by timestamp finds the first offset at or after a time in each partition.
@@ -54,7 +55,7 @@ interface Seen {
 }
 
 describe('kafkajs 2.2.4 against a 3-broker cluster over the wire', () => {
-  it('creates the topic, produces keyed records (idempotent; gzip, snappy, lz4) through a leader stop, a group of 2 consumes each exactly once, and the app shows the lag the client computes', async () => {
+  it('creates the topic, produces keyed records (idempotent; gzip, snappy, lz4) through a leader stop, a group of 2 consumes each exactly once (one leaving rebalances the other onto all partitions), and the app shows the lag the client computes', async () => {
     registerKafkajsCodecs()
     w = await startWireCluster({ groupConfig: GROUP_CONFIG })
     const kafka = new Kafka({ clientId: 'kafkajs-suite', brokers: w.bootstrap().split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000, retry: { retries: 10, initialRetryTime: 100 } })
@@ -123,9 +124,18 @@ describe('kafkajs 2.2.4 against a 3-broker cluster over the wire', () => {
       }
     }
     for (const [, codec] of CODECS) await sendByPartition(codec, Array.from({ length: N }, () => next++))
+    await until(() => seen.length >= next, `the ${next} records of phase 2 consumed`, 40_000)
+
+    // consumer b leaves: a is rebalanced onto all 6 partitions and consumes what follows
+    const beforeLeave = next
+    await consumers[1].disconnect()
+    await until(() => assigned.get('a')?.length === PARTITIONS, 'consumer a rebalanced onto all 6 partitions', 30_000)
+    expect(assigned.get('a')).toEqual([0, 1, 2, 3, 4, 5])
+    await sendByPartition(CompressionTypes.GZIP, Array.from({ length: N }, () => next++))
     const total = next
     await until(() => committedRecords(w!) >= total, `the ${total} records committed`, 20_000)
     await until(() => seen.length >= total, `the ${total} records consumed`, 40_000)
+    expect(seen.filter((s) => Number(s.value.slice('value-'.length)) >= beforeLeave).every((s) => s.consumer === 'a')).toBe(true)
 
     // exactly once, each on its murmur2 partition, by both consumers
     expect(seen).toHaveLength(total)
@@ -140,8 +150,8 @@ describe('kafkajs 2.2.4 against a 3-broker cluster over the wire', () => {
     expect(batches.producerIds.size).toBe(1)
     expect(Number([...batches.producerIds][0])).toBeGreaterThanOrEqual(0)
 
-    // the consumers leave; their last commits cover everything
-    for (const c of consumers) await c.disconnect()
+    // a leaves too; the last commits cover everything
+    await consumers[0].disconnect()
     await until(() => {
       const committed = w!.cluster.fetchOffsets(GROUP).offsets.get(TOPIC)
       return [...highWatermarks(w!)].every(([p, hw]) => committed?.get(p) === hw)
