@@ -10,8 +10,11 @@ import { murmur2, toPositive } from '../../src/broker/client/partitioner'
 import { decodeRecordBatches } from '../../src/broker/codec/record-batch'
 import type { WireCluster } from './wire-cluster'
 
+/** The scenario's topic. */
 export const TOPIC = 'orders'
+/** Its partition count. */
 export const PARTITIONS = 6
+/** Its replication factor (every broker holds every partition). */
 export const REPLICATION_FACTOR = 3
 /** group.initial.rebalance.delay.ms for the suites: Kafka's 3000 ms would only make them slower. */
 export const GROUP_CONFIG = { 'group.initial.rebalance.delay.ms': 500 }
