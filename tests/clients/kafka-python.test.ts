@@ -4,7 +4,8 @@
  * KafkaAdminClient creates the topic and describes its configs; its producer (default partitioner:
  * the Java client's murmur2; not idempotent: kafka-python 2.0.2 has no idempotent producer) sends
  * with gzip, the only codec whose Python library is present here (python-snappy, lz4 and zstandard
- * are not installed); the leader of partition 0 stops mid-run; two consumers of one group consume
+ * are not installed; a batch gzip would not shrink goes uncompressed, as kafka-python sends it); the
+ * leader of partition 0 stops mid-run; two consumers of one group consume
  * everything exactly once; the admin lists and describes the group while it is Stable; the app's lag
  * equals the client's (end_offsets minus committed). The driver is kafka_python_driver.py.
  * Skipped, saying why, when the module is missing.
