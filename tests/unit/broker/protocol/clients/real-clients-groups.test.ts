@@ -4,7 +4,7 @@
  * 2.2.4 admin and kafka-python 2.0.2's KafkaAdminClient (Debian's, through /usr/bin/python3) list, describe and delete groups and fetch their committed offsets, each
  * client finding the coordinators with FindCoordinator. Groups are set up in-process (a member
  * joined through the coordinator, offsets committed by the host's path). Every client is bounded in time and stopped; the consumer group over the wire is in
- * kafkajs-consumer-group.test.ts and python-consumer-groups.test.ts.
+ * the client suites under tests/clients/.
  */
 import { execFile, spawnSync } from 'node:child_process'
 import { Kafka, logLevel } from 'kafkajs'

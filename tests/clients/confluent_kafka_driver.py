@@ -1,0 +1,103 @@
+"""confluent-kafka (librdkafka) driver for tests/clients/confluent-kafka.test.ts, run with
+/usr/bin/python3 (Debian's python3-confluent-kafka). Roles, chosen by argv:
+
+  admin BOOTSTRAP            commands: create_topic, lag
+  producer BOOTSTRAP         commands: send {from, count, codec}: keyed records key-<i>/value-<i>,
+                             one idempotent producer per codec (kept for the whole run), acks=all,
+                             partitioner=murmur2_random (the Java client's murmur2 for keyed records)
+  consumer BOOTSTRAP GROUP CLIENT_ID   subscribes, prints each record, commits it synchronously,
+                             until told to stop; then closes (leaves the group)
+
+Protocol and output: driver_io.py.
+"""
+import sys
+import time
+
+from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from driver_io import emit, serve, stop_requested  # noqa: E402
+
+role, bootstrap = sys.argv[1], sys.argv[2]
+
+
+def admin():
+    a = AdminClient({"bootstrap.servers": bootstrap})
+
+    def create_topic(c):
+        futures = a.create_topics([NewTopic(c["topic"], c["partitions"], c["replication_factor"], config=c.get("config", {}))], request_timeout=15)
+        for f in futures.values():
+            f.result(timeout=20)
+        return {}
+
+    def lag(c):
+        # the client's own lag: get_watermark_offsets' high watermark minus the group's committed offset
+        cons = Consumer({"bootstrap.servers": bootstrap, "group.id": c["group"], "enable.auto.commit": False})
+        try:
+            tps = [TopicPartition(c["topic"], p) for p in range(c["partitions"])]
+            committed = cons.committed(tps, timeout=15)
+            out = {}
+            for tp in committed:
+                low, high = cons.get_watermark_offsets(TopicPartition(c["topic"], tp.partition), timeout=15)
+                out[str(tp.partition)] = {"committed": tp.offset, "high": high, "lag": high - tp.offset}
+            return {"lag": out}
+        finally:
+            cons.close()
+
+    serve({"create_topic": create_topic, "lag": lag})
+
+
+def producer():
+    producers = {}
+
+    def send(c):
+        codec = c["codec"]
+        if codec not in producers:
+            producers[codec] = Producer({"bootstrap.servers": bootstrap, "enable.idempotence": True, "acks": "all", "compression.type": codec,
+                                         "partitioner": "murmur2_random", "linger.ms": 5, "message.timeout.ms": 30000, "client.id": "confluent-" + codec})
+        p = producers[codec]
+        delivered, errors = [], []
+
+        def report(err, msg):
+            if err is not None:
+                errors.append(str(err))
+            else:
+                delivered.append([int(msg.key().decode()[4:]), msg.partition(), msg.offset()])
+
+        for i in range(c["from"], c["from"] + c["count"]):
+            p.produce(c["topic"], key=("key-%d" % i).encode(), value=("value-%d" % i).encode(), on_delivery=report)
+        left = p.flush(40)
+        return {"delivered": delivered, "errors": errors, "undelivered": left}
+
+    serve({"send": send})
+    for p in producers.values():
+        p.flush(10)
+
+
+def consumer():
+    group, client_id = sys.argv[3], sys.argv[4]
+    c = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "client.id": client_id, "auto.offset.reset": "earliest",
+                  "enable.auto.commit": False, "session.timeout.ms": 10000, "heartbeat.interval.ms": 500})
+
+    def assigned(_consumer, partitions):
+        emit({"assigned": sorted(tp.partition for tp in partitions)})
+
+    c.subscribe([sys.argv[5]], on_assign=assigned)
+    stop = stop_requested()
+    while not stop.is_set():
+        m = c.poll(0.2)
+        if m is None or m.error():
+            continue
+        emit({"record": {"partition": m.partition(), "offset": m.offset(), "key": m.key().decode(), "value": m.value().decode()}})
+        for attempt in range(20):  # a commit refused while the coordinator moves is retried, never dropped
+            try:
+                c.commit(message=m, asynchronous=False)
+                break
+            except KafkaException as e:
+                emit({"commit_retry": str(e)})
+                time.sleep(0.2)
+    c.close()
+    emit({"stopped": True})
+
+
+{"admin": admin, "producer": producer, "consumer": consumer}[role]()
