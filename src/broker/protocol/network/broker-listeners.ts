@@ -78,6 +78,7 @@ export class BrokerListeners {
   private readonly servers = new Map<number, SocketServer>()
   private readonly status = new Map<number, ListenerStatus>()
   private readonly lastBoundPort = new Map<number, number>()
+  private readonly handlers = new Map<number, FrameHandler>()
   private readonly host: string
   private readonly basePort: number
   private readonly log: (line: string) => void
@@ -130,6 +131,14 @@ export class BrokerListeners {
   /** Broker `brokerId`'s listener while it listens (connection counters for tests and diagnostics), else null. */
   server(brokerId: number): SocketServer | null {
     return this.servers.get(brokerId) ?? null
+  }
+
+  /**
+   * The FrameHandler broker `brokerId`'s listener was last opened with (it stays after the listener
+   * closes, so its connected clients and meters can still be read), or null before it ever opened.
+   */
+  frameHandler(brokerId: number): FrameHandler | null {
+    return this.handlers.get(brokerId) ?? null
   }
 
   /** Resolves once every change noted so far (broker stopped or started) is applied. */
@@ -193,11 +202,13 @@ export class BrokerListeners {
     const tries = wanted === 0 && this.lastBoundPort.has(id) ? [this.lastBoundPort.get(id)!, 0] : [wanted]
     let failure: ListenError | null = null
     for (const port of tries) {
+      const handler = this.opts.handlerFor(id, this)
+      this.handlers.set(id, handler)
       const server = new SocketServer({
         brokerId: id,
         host: this.host,
         port,
-        handler: this.opts.handlerFor(id, this),
+        handler,
         maxRequestBytes: this.opts.maxRequestBytes,
         maxConnections: this.opts.maxConnections,
         connectionsMaxIdleMs: this.opts.connectionsMaxIdleMs,
