@@ -16,7 +16,7 @@
  * (code INVALID_REQUEST); the handler map names every request (a missing one is a compile error).
  *
  * The brokers' Kafka listeners, when the host runs them (open-listeners.ts), are given to it: its
- * snapshots show their addresses and states, and it closes them before the cluster.
+ * snapshots show their addresses, states and clients' activity, and it closes them before the cluster.
  */
 import type {
   ClusterSnapshot,
@@ -85,7 +85,7 @@ export class EngineService {
     this.intervalMs = Math.max(1000, options.snapshotIntervalMs ?? 1000)
     const listeners = options.listeners
     this.brokerListeners = listeners ?? null
-    this.snapshots = new SnapshotBuilder(cluster, this.clock, listeners ? () => listeners.statuses() : null)
+    this.snapshots = new SnapshotBuilder(cluster, this.clock, listeners ?? null)
     this.handlers = this.createHandlers()
   }
 

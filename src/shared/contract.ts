@@ -62,6 +62,70 @@ export interface BrokerView {
   bytesOnDisk: number
   /** True for the broker that acts as controller. */
   controller: boolean
+  /**
+   * What this broker's Kafka clients do (connected clients, requests by API, errors by code), when
+   * the host runs its listener; absent otherwise.
+   */
+  activity?: BrokerActivityView
+}
+
+/** Client connections a snapshot lists per broker at most (the newest are dropped first; `connections` counts all). */
+export const SNAPSHOT_CLIENTS_PER_BROKER = 50
+
+/** One client connection of a broker (issue 10). */
+export interface BrokerClientView {
+  /** Unique per connection for the host's lifetime, e.g. "9092-17". */
+  connectionId: string
+  /** The client id of its last request (RequestHeader.ClientId), e.g. "console-producer"; null when it sent none. */
+  clientId: string | null
+  /** ApiVersionsRequest.ClientSoftwareName (v3+, KIP-511), e.g. "librdkafka"; null when not announced. */
+  softwareName: string | null
+  /** ApiVersionsRequest.ClientSoftwareVersion (v3+), e.g. "2.0.2"; null when not announced. */
+  softwareVersion: string | null
+  /** The client's "host:port". */
+  address: string
+  /** When its first request arrived, ms since the epoch. */
+  connectedSinceMs: number
+  /** When its last request arrived, ms since the epoch. */
+  lastSeenMs: number
+  /** Requests it sent on this connection. */
+  requests: number
+}
+
+/** Requests of one API to one broker (Kafka's RequestsPerSec,request=<api>). */
+export interface ApiRequestRateView {
+  /** Kafka's API name, e.g. "Produce", "Fetch", "Metadata". */
+  api: string
+  apiKey: number
+  /** Requests since the host started the broker's listener. */
+  total: number
+  /** Requests per second over the last minute. */
+  perSec: number
+}
+
+/** Answers of one broker carrying one error code (Kafka's ErrorsPerSec,error=<name>; NONE left out). */
+export interface ErrorRateView {
+  /** Kafka's error name, e.g. "NOT_LEADER_OR_FOLLOWER". */
+  error: string
+  code: number
+  /** Error codes in answers (each partition's counts) since the host started the broker's listener. */
+  total: number
+  /** Per second over the last minute. */
+  perSec: number
+}
+
+/** A broker's Kafka clients and request meters. */
+export interface BrokerActivityView {
+  /** Open connections, oldest first, at most SNAPSHOT_CLIENTS_PER_BROKER. */
+  clients: BrokerClientView[]
+  /** Open connections in all (may exceed `clients.length`). */
+  connections: number
+  /** Per API seen, busiest first. */
+  requests: ApiRequestRateView[]
+  /** Per error code seen, most frequent first. */
+  errors: ErrorRateView[]
+  /** All requests per second over the last minute. */
+  requestsPerSec: number
 }
 
 /** One replica of a partition: which broker, how far its log reaches, whether it is in the ISR. */

@@ -19,6 +19,7 @@
  */
 import { KafkaError } from '../../model/errors'
 import type { FrameHandler } from '../frame-handler'
+import type { BrokerActivity } from '../request-metrics'
 import { hostPort, removeListenersFile, writeListenersFile, type RecordedListener } from './listeners-file'
 import { ListenError, SocketServer, type NetworkTimer, type SocketServerLimits } from './socket-server'
 
@@ -134,11 +135,12 @@ export class BrokerListeners {
   }
 
   /**
-   * The FrameHandler broker `brokerId`'s listener was last opened with (it stays after the listener
-   * closes, so its connected clients and meters can still be read), or null before it ever opened.
+   * What broker `brokerId`'s clients do (connected clients, requests by API, errors by code), from
+   * the FrameHandler its listener was last opened with (kept after the listener closes: the meters
+   * stay, the clients are gone), or null before it ever opened or when that handler keeps none.
    */
-  frameHandler(brokerId: number): FrameHandler | null {
-    return this.handlers.get(brokerId) ?? null
+  activity(brokerId: number): BrokerActivity | null {
+    return this.handlers.get(brokerId)?.activity?.() ?? null
   }
 
   /** Resolves once every change noted so far (broker stopped or started) is applied. */
