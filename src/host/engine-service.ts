@@ -34,6 +34,7 @@ import { SnapshotBuilder } from './snapshot-builder'
 import type { HandlerContext, HandlerMap } from './handlers/handler-context'
 import { clusterHandlers } from './handlers/cluster-handlers'
 import { brokerHandlers } from './handlers/broker-handlers'
+import { listenerHandlers } from './handlers/listener-handlers'
 import { topicHandlers } from './handlers/topic-handlers'
 import { produceHandlers } from './handlers/produce-handlers'
 import { messagesHandlers } from './handlers/messages-handlers'
@@ -170,12 +171,14 @@ export class EngineService {
       cluster: this.cluster,
       clock: this.clock,
       snapshots: this.snapshots,
+      listeners: this.brokerListeners,
       emit: (e) => this.emit(e),
       onClose: (work) => void this.closeWork.push(work)
     }
     return {
       ...clusterHandlers(ctx),
       ...brokerHandlers(ctx),
+      ...listenerHandlers(ctx),
       ...topicHandlers(ctx),
       ...produceHandlers(ctx),
       ...messagesHandlers(ctx),

@@ -69,6 +69,21 @@ export interface BrokerView {
   activity?: BrokerActivityView
 }
 
+/**
+ * The brokers' listener settings of the host serving the contract (issue 10: "Listener base port").
+ * Broker n listens on `basePort + n - 1`.
+ */
+export interface ListenerSettingsView {
+  /** Whether this host runs the brokers' Kafka listeners (the desktop app and `serve` do). */
+  running: boolean
+  /** The base port the listeners use now (0: free ports, as with `serve --broker-port 0`); null when not running. */
+  basePort: number | null
+  /** The base port stored with the cluster (set in the app), used at the next open unless a flag (`serve --broker-port`) says otherwise; null when none is stored. */
+  storedBasePort: number | null
+  /** Brokers of the cluster (the base port must leave room for all of them below 65535). */
+  brokers: number
+}
+
 /** Client connections a snapshot lists per broker at most (the newest are dropped first; `connections` counts all). */
 export const SNAPSHOT_CLIENTS_PER_BROKER = 50
 
@@ -667,6 +682,14 @@ export interface ContractRequests {
   'broker/start': { req: { brokerId: number }; res: { ok: true } }
   /** Fault injection: the broker stays up, its followers stop (paused) or resume fetching. */
   'broker/fetching': { req: { brokerId: number; paused: boolean }; res: { ok: true } }
+  /** The listeners' base port now and the one stored with the cluster. */
+  'listener/settings': { req: Record<string, never>; res: ListenerSettingsView }
+  /**
+   * Stores `basePort` with the cluster (validated: listenerBasePortProblem, 1024..65535-(brokers-1))
+   * and moves this host's listeners there now (every listener and its connections closed, then
+   * reopened on the new ports; a port in use leaves that broker's listener down, with the reason).
+   */
+  'listener/base-port': { req: { basePort: number }; res: ListenerSettingsView }
   'topic/list': { req: { includeInternal?: boolean }; res: TopicSummary[] }
   'topic/describe': { req: { topic: string }; res: TopicDetail }
   'topic/create': {
@@ -910,6 +933,8 @@ export const REQUEST_NAMES = [
   'broker/stop',
   'broker/start',
   'broker/fetching',
+  'listener/settings',
+  'listener/base-port',
   'topic/list',
   'topic/describe',
   'topic/create',
