@@ -95,6 +95,14 @@ describe('listener base port', () => {
     expect(listenerBasePortProblem(9092.5, 3)).toMatch(/whole number from 1024 to 65533/)
   })
 
+  it('reads an unusable listener-settings.json as nothing stored, with the reason', () => {
+    expect(readListenerSettings(dir)).toEqual({ basePort: null, reason: null })
+    fs.writeFileSync(path.join(dir, LISTENER_SETTINGS_FILE), '{"basePort": 9')
+    expect(readListenerSettings(dir)).toEqual({ basePort: null, reason: expect.stringMatching(/listener-settings\.json is not JSON$/) })
+    fs.writeFileSync(path.join(dir, LISTENER_SETTINGS_FILE), '{"basePort": 70000}')
+    expect(readListenerSettings(dir)).toEqual({ basePort: null, reason: expect.stringContaining('holds no base port from 1 to 65535') })
+  })
+
   it('refuses a base port breaking the rule with INVALID_REQUEST, storing and moving nothing', async () => {
     const { service } = await open(0)
     const before = ports(service)
