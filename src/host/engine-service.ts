@@ -16,7 +16,7 @@
  * (code INVALID_REQUEST); the handler map names every request (a missing one is a compile error).
  *
  * The brokers' Kafka listeners, when the host runs them (open-listeners.ts), are given to it: its
- * snapshots show their addresses and states, and it closes them before the cluster.
+ * snapshots show their addresses, states and clients' activity, and it closes them before the cluster.
  */
 import type {
   ClusterSnapshot,
@@ -34,6 +34,7 @@ import { SnapshotBuilder } from './snapshot-builder'
 import type { HandlerContext, HandlerMap } from './handlers/handler-context'
 import { clusterHandlers } from './handlers/cluster-handlers'
 import { brokerHandlers } from './handlers/broker-handlers'
+import { listenerHandlers } from './handlers/listener-handlers'
 import { topicHandlers } from './handlers/topic-handlers'
 import { produceHandlers } from './handlers/produce-handlers'
 import { messagesHandlers } from './handlers/messages-handlers'
@@ -85,7 +86,7 @@ export class EngineService {
     this.intervalMs = Math.max(1000, options.snapshotIntervalMs ?? 1000)
     const listeners = options.listeners
     this.brokerListeners = listeners ?? null
-    this.snapshots = new SnapshotBuilder(cluster, this.clock, listeners ? () => listeners.statuses() : null)
+    this.snapshots = new SnapshotBuilder(cluster, this.clock, listeners ?? null)
     this.handlers = this.createHandlers()
   }
 
@@ -170,12 +171,14 @@ export class EngineService {
       cluster: this.cluster,
       clock: this.clock,
       snapshots: this.snapshots,
+      listeners: this.brokerListeners,
       emit: (e) => this.emit(e),
       onClose: (work) => void this.closeWork.push(work)
     }
     return {
       ...clusterHandlers(ctx),
       ...brokerHandlers(ctx),
+      ...listenerHandlers(ctx),
       ...topicHandlers(ctx),
       ...produceHandlers(ctx),
       ...messagesHandlers(ctx),

@@ -4,7 +4,8 @@
  * and that chooses each broker's FrameHandler: the broker's KafkaApis over the engine
  * (../broker/cluster/facades/broker-kafka-apis.ts), one per broker for the cluster's lifetime; a
  * cluster that is not the engine's Cluster (a test stand-in of ClusterApi) gets the stand-in handler
- * that closes connections.
+ * that closes connections. The base port is the caller's (a flag such as `serve --broker-port`) when
+ * given, else the one stored with the cluster (listener-settings-file.ts, set in the app), else 9092.
  *
  * Must stay true: the listeners are recorded in the data directory (listeners.json) while they
  * run, so a later command given only `--data-dir` finds them; a port that cannot be bound never
@@ -13,17 +14,19 @@
 import { Cluster } from '../broker/cluster/cluster'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
 import { brokerKafkaApis, type BrokerKafkaApis } from '../broker/cluster/facades/broker-kafka-apis'
-import { BrokerListeners, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
+import { basePortProblem, BrokerListeners, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
 import { readListenersFile } from '../broker/protocol/network/listeners-file'
 import { protocolNotServedHandler } from '../broker/protocol/network/protocol-not-served'
+import { readListenerSettings } from './listener-settings-file'
 
 // What the CLI needs of the listeners' rules, through src/host (the CLI never imports the engine).
 export { basePortProblem, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
 export { hostPort, type RecordedListener } from '../broker/protocol/network/listeners-file'
 
-/** Where the listeners bind: host (default 127.0.0.1), first broker's port (default 9092; 0: free ports). */
+/** Where the listeners bind: host (default 127.0.0.1), first broker's port (0: free ports). */
 export interface ListenerSettings {
   host?: string
+  /** Wins over the base port stored with the cluster for this run; absent: the stored one, else 9092. */
   basePort?: number
   /** How the user changes the ports, for the port-in-use message, e.g. "run `brokerlab start --port BASE`". */
   portHint?: string
@@ -38,7 +41,7 @@ export function startListeners(cluster: ClusterApi, dataDir: string, settings: L
   const served = new Map<number, BrokerKafkaApis>()
   return BrokerListeners.start(cluster, {
     host: settings.host ?? DEFAULT_LISTENER_HOST,
-    basePort: settings.basePort ?? DEFAULT_BASE_PORT,
+    basePort: settings.basePort ?? storedBasePort(dataDir, cluster.brokers().length, log) ?? DEFAULT_BASE_PORT,
     portHint: settings.portHint,
     dataDir,
     log,
@@ -49,6 +52,21 @@ export function startListeners(cluster: ClusterApi, dataDir: string, settings: L
       return b.apis
     }
   })
+}
+
+/** The base port stored with the cluster in `dataDir`, or null (an unusable file or port is logged and ignored). */
+function storedBasePort(dataDir: string, brokers: number, log: (line: string) => void): number | null {
+  const stored = readListenerSettings(dataDir)
+  if (stored.basePort === null) {
+    if (stored.reason) log(`Ignoring the stored listener base port: ${stored.reason}; using ${DEFAULT_BASE_PORT}`)
+    return null
+  }
+  const problem = basePortProblem(stored.basePort, brokers)
+  if (problem) {
+    log(`Ignoring the stored listener base port ${stored.basePort}: ${problem}; using ${DEFAULT_BASE_PORT}`)
+    return null
+  }
+  return stored.basePort
 }
 
 /**

@@ -1,47 +1,87 @@
 /**
  * Builds the ClusterSnapshot the hosts push to the UI (at most once a second): brokers, topics,
  * partition states, health counts, throughput series, each group's total lag with its history, and
- * the newest cluster events; with the host's listeners, each broker's bound address and listener state.
+ * the newest cluster events; with the host's listeners, each broker's bound address and listener state
+ * and its clients' activity (connected clients, requests by API, errors by code).
  *
  * Must stay true: the group-lag history keeps at most HISTORY_POINTS points per group (5 minutes at
  * one snapshot a second); a group that disappears loses its history; internal topics are left out
  * of `topics` and `partitions` (the UI shows user topics), but the cluster-wide health counts include
- * them, as Kafka's UnderReplicatedPartitions and OfflinePartitionsCount metrics do.
+ * them, as Kafka's UnderReplicatedPartitions and OfflinePartitionsCount metrics do; a broker's client
+ * list holds at most SNAPSHOT_CLIENTS_PER_BROKER connections (the oldest), with the total beside it.
  */
-import { SNAPSHOT_EVENTS, type ClusterSnapshot, type PartitionView, type SeriesPoint, type ThroughputView } from '../shared/contract'
+import {
+  SNAPSHOT_CLIENTS_PER_BROKER,
+  SNAPSHOT_EVENTS,
+  type BrokerActivityView,
+  type BrokerView,
+  type ClusterSnapshot,
+  type PartitionView,
+  type SeriesPoint,
+  type ThroughputView
+} from '../shared/contract'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
 import type { RecordedListener } from '../broker/protocol/network/listeners-file'
+import type { BrokerActivity } from '../broker/protocol/request-metrics'
 import { toBrokerView, toPartitionView, toThroughputView, toTopicSummary } from './contract-views'
 
 /** Points of lag history kept per group (300 = 5 minutes at 1 snapshot/s). */
 export const HISTORY_POINTS = 300
+
+/** What the snapshots read of the host's listeners (BrokerListeners has both). */
+export interface SnapshotListeners {
+  /** Every broker's listener. */
+  statuses(): RecordedListener[]
+  /** Broker `brokerId`'s clients and request meters, or null when its listener keeps none. */
+  activity(brokerId: number): BrokerActivity | null
+}
+
+/** A broker's activity for the contract: the oldest SNAPSHOT_CLIENTS_PER_BROKER clients, the rates as kept. */
+export function toBrokerActivityView(a: BrokerActivity): BrokerActivityView {
+  return {
+    clients: a.clients.slice(0, SNAPSHOT_CLIENTS_PER_BROKER).map((c) => ({
+      connectionId: c.connectionId,
+      clientId: c.clientId,
+      softwareName: c.softwareName,
+      softwareVersion: c.softwareVersion,
+      address: c.clientAddress,
+      connectedSinceMs: c.firstSeenMs,
+      lastSeenMs: c.lastSeenMs,
+      requests: c.requests
+    })),
+    connections: a.clients.length,
+    requests: a.requests.map((r) => ({ ...r })),
+    errors: a.errors.map((e) => ({ ...e })),
+    requestsPerSec: a.requests.reduce((s, r) => s + r.perSec, 0)
+  }
+}
 
 /** Builds snapshots and remembers each group's total lag over time. */
 export class SnapshotBuilder {
   private readonly lagHistory = new Map<string, SeriesPoint[]>()
 
   /**
-   * @param listeners the brokers' listeners of this host, when it runs them: their bound addresses
-   *   and states go into the broker views.
+   * @param listeners the brokers' listeners of this host, when it runs them: their bound addresses,
+   *   states and clients' activity go into the broker views.
    */
   constructor(
     private readonly cluster: ClusterApi,
     private readonly clock: () => number = Date.now,
-    private readonly listeners: (() => RecordedListener[]) | null = null
+    private readonly listeners: SnapshotListeners | null = null
   ) {}
 
   /** The address broker `brokerId` is reached at: its listener's bound address when this host runs one, else its address label; null for an unknown broker. */
   brokerAddress(brokerId: number): string | null {
     const b = this.cluster.brokers().find((x) => x.id === brokerId)
     if (!b) return null
-    return toBrokerView(b, this.cluster.controllerId, this.listeners?.().find((l) => l.brokerId === brokerId)).address
+    return toBrokerView(b, this.cluster.controllerId, this.listeners?.statuses().find((l) => l.brokerId === brokerId)).address
   }
 
   /** A snapshot of the whole cluster now; appends one lag point per group to the history. */
   build(): ClusterSnapshot {
     const cluster = this.cluster
     const takenAt = this.clock()
-    const listeners = this.listeners?.() ?? null
+    const listeners = this.listeners?.statuses() ?? null
     const topics = cluster.listTopics({ includeInternal: false }).sort((a, b) => (a.name < b.name ? -1 : 1))
     const partitions: Record<string, PartitionView[]> = {}
     const topicThroughput: Record<string, ThroughputView> = {}
@@ -68,7 +108,7 @@ export class SnapshotBuilder {
       takenAt,
       clusterId: cluster.clusterId,
       controllerId: cluster.controllerId,
-      brokers: cluster.brokers().map((b) => toBrokerView(b, cluster.controllerId, listeners?.find((l) => l.brokerId === b.id))),
+      brokers: cluster.brokers().map((b) => this.brokerView(b, listeners)),
       topics: topics.map(toTopicSummary),
       partitions,
       underReplicatedPartitions,
@@ -79,5 +119,12 @@ export class SnapshotBuilder {
       groupLag,
       events: cluster.recentEvents(undefined, SNAPSHOT_EVENTS).map((e) => ({ ...e }))
     }
+  }
+
+  private brokerView(b: ReturnType<ClusterApi['brokers']>[number], listeners: RecordedListener[] | null): BrokerView {
+    const view = toBrokerView(b, this.cluster.controllerId, listeners?.find((l) => l.brokerId === b.id))
+    const activity = this.listeners?.activity(b.id)
+    if (activity) view.activity = toBrokerActivityView(activity)
+    return view
   }
 }

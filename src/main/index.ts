@@ -55,8 +55,9 @@ function setup(): void {
     engine = EngineHost.start({
       workerScript: join(__dirname, 'engine-worker.js'),
       dataDir: join(app.getPath('userData'), 'cluster'),
-      // The brokers listen as Kafka brokers on 127.0.0.1:9092, 9093, ... (a port in use: that broker's listener is down).
-      listeners: { host: '127.0.0.1', basePort: 9092, portHint: 'the desktop app uses 9092 and up; `brokerlab start --port BASE` runs a cluster on other ports' }
+      // The brokers listen as Kafka brokers on 127.0.0.1 at the "Listener base port" stored with the cluster (default 9092), 9093, ...
+      // (a port in use: that broker's listener is down).
+      listeners: { host: '127.0.0.1', portHint: 'set another "Listener base port" in the app (Connect a client); the desktop app uses 9092 and up unless set there' }
     })
     engine.catch((e: Error) => console.error(`Brokerlab: ${e.message}`))
     setupIpc({

@@ -62,6 +62,85 @@ export interface BrokerView {
   bytesOnDisk: number
   /** True for the broker that acts as controller. */
   controller: boolean
+  /**
+   * What this broker's Kafka clients do (connected clients, requests by API, errors by code), when
+   * the host runs its listener; absent otherwise.
+   */
+  activity?: BrokerActivityView
+}
+
+/**
+ * The brokers' listener settings of the host serving the contract (issue 10: "Listener base port").
+ * Broker n listens on `basePort + n - 1`.
+ */
+export interface ListenerSettingsView {
+  /** Whether this host runs the brokers' Kafka listeners (the desktop app and `serve` do). */
+  running: boolean
+  /** The base port the listeners use now (0: free ports, as with `serve --broker-port 0`); null when not running. */
+  basePort: number | null
+  /** The base port stored with the cluster (set in the app), used at the next open unless a flag (`serve --broker-port`) says otherwise; null when none is stored. */
+  storedBasePort: number | null
+  /** Brokers of the cluster (the base port must leave room for all of them below 65535). */
+  brokers: number
+}
+
+/** Client connections a snapshot lists per broker at most (the newest are dropped first; `connections` counts all). */
+export const SNAPSHOT_CLIENTS_PER_BROKER = 50
+
+/** One client connection of a broker (issue 10). */
+export interface BrokerClientView {
+  /** Unique per connection for the host's lifetime, e.g. "9092-17". */
+  connectionId: string
+  /** The client id of its last request (RequestHeader.ClientId), e.g. "console-producer"; null when it sent none. */
+  clientId: string | null
+  /** ApiVersionsRequest.ClientSoftwareName (v3+, KIP-511), e.g. "librdkafka"; null when not announced. */
+  softwareName: string | null
+  /** ApiVersionsRequest.ClientSoftwareVersion (v3+), e.g. "2.0.2"; null when not announced. */
+  softwareVersion: string | null
+  /** The client's "host:port". */
+  address: string
+  /** When its first request arrived, ms since the epoch. */
+  connectedSinceMs: number
+  /** When its last request arrived, ms since the epoch. */
+  lastSeenMs: number
+  /** Requests it sent on this connection. */
+  requests: number
+}
+
+/** Requests of one API to one broker (Kafka's RequestsPerSec,request=<api>). */
+export interface ApiRequestRateView {
+  /** Kafka's API name, e.g. "Produce", "Fetch", "Metadata". */
+  api: string
+  apiKey: number
+  /** Requests since the host started the broker's listener. */
+  total: number
+  /** Requests per second over the last minute. */
+  perSec: number
+}
+
+/** Answers of one broker carrying one error code (Kafka's ErrorsPerSec,error=<name>; NONE left out). */
+export interface ErrorRateView {
+  /** Kafka's error name, e.g. "NOT_LEADER_OR_FOLLOWER". */
+  error: string
+  code: number
+  /** Error codes in answers (each partition's counts) since the host started the broker's listener. */
+  total: number
+  /** Per second over the last minute. */
+  perSec: number
+}
+
+/** A broker's Kafka clients and request meters. */
+export interface BrokerActivityView {
+  /** Open connections, oldest first, at most SNAPSHOT_CLIENTS_PER_BROKER. */
+  clients: BrokerClientView[]
+  /** Open connections in all (may exceed `clients.length`). */
+  connections: number
+  /** Per API seen, busiest first. */
+  requests: ApiRequestRateView[]
+  /** Per error code seen, most frequent first. */
+  errors: ErrorRateView[]
+  /** All requests per second over the last minute. */
+  requestsPerSec: number
 }
 
 /** One replica of a partition: which broker, how far its log reaches, whether it is in the ISR. */
@@ -603,6 +682,14 @@ export interface ContractRequests {
   'broker/start': { req: { brokerId: number }; res: { ok: true } }
   /** Fault injection: the broker stays up, its followers stop (paused) or resume fetching. */
   'broker/fetching': { req: { brokerId: number; paused: boolean }; res: { ok: true } }
+  /** The listeners' base port now and the one stored with the cluster. */
+  'listener/settings': { req: Record<string, never>; res: ListenerSettingsView }
+  /**
+   * Stores `basePort` with the cluster (validated: listenerBasePortProblem, 1024..65535-(brokers-1))
+   * and moves this host's listeners there now (every listener and its connections closed, then
+   * reopened on the new ports; a port in use leaves that broker's listener down, with the reason).
+   */
+  'listener/base-port': { req: { basePort: number }; res: ListenerSettingsView }
   'topic/list': { req: { includeInternal?: boolean }; res: TopicSummary[] }
   'topic/describe': { req: { topic: string }; res: TopicDetail }
   'topic/create': {
@@ -846,6 +933,8 @@ export const REQUEST_NAMES = [
   'broker/stop',
   'broker/start',
   'broker/fetching',
+  'listener/settings',
+  'listener/base-port',
   'topic/list',
   'topic/describe',
   'topic/create',

@@ -149,6 +149,9 @@ export const requestSchemas = {
   'broker/stop': z.object({ brokerId }).strict(),
   'broker/start': z.object({ brokerId }).strict(),
   'broker/fetching': z.object({ brokerId, paused: z.boolean() }).strict(),
+  'listener/settings': empty,
+  // the range depends on the broker count: the handler applies listenerBasePortProblem (listener-port.ts)
+  'listener/base-port': z.object({ basePort: z.number().int('The listener base port must be a whole number') }).strict(),
   'topic/list': z.object({ includeInternal: z.boolean().optional() }).strict(),
   'topic/describe': z.object({ topic: topicName }).strict(),
   'topic/create': z

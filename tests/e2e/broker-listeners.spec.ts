@@ -2,7 +2,7 @@
  * The brokers' Kafka listeners in the overview, in Chromium: a `brokerlab serve` of its own whose
  * broker 2 finds its port in use shows each broker at its bound address and broker 2 marked
  * "listener down: port N in use", the full reason (which broker, which port, how to change it) in
- * the tooltip, while brokers 1 and 3 accept TCP connections. Screenshot
+ * the tooltip and in the Connect a client card, while brokers 1 and 3 accept TCP connections. Screenshot
  * docs/screenshots/broker-listener-down.png.
  */
 import { test, expect } from '@playwright/test'
@@ -67,8 +67,13 @@ test('the overview shows the bound addresses and a broker whose port is in use a
     await page.waitForTimeout(1200) // let ECharts finish its entry animation before the picture
     await page.screenshot({ path: resolve(shots, 'broker-listener-down.png'), fullPage: true })
     await tag.hover()
-    await expect(page.getByText(`Broker 2 cannot listen on 127.0.0.1:${base + 1}: the port is in use (EADDRINUSE)`)).toBeVisible()
-    await expect(page.getByText('run `brokerlab serve --broker-port BASE` with another base port')).toBeVisible()
+    const tooltip = page.locator('.n-popover__content')
+    await expect(tooltip.getByText(`Broker 2 cannot listen on 127.0.0.1:${base + 1}: the port is in use (EADDRINUSE)`)).toBeVisible()
+    await expect(tooltip.getByText('run `brokerlab serve --broker-port BASE` with another base port')).toBeVisible()
+    // the Connect a client card names the reason and the fix too (the app's Listener base port field)
+    const connectDown = page.getByTestId('connect-listeners-down')
+    await expect(connectDown).toContainText(`Broker 2 cannot listen on 127.0.0.1:${base + 1}: the port is in use (EADDRINUSE)`)
+    await expect(connectDown).toContainText('set another "Listener base port" in the app (Connect a client)')
   } finally {
     await serve.stop()
     await new Promise((r) => blocker.close(r))

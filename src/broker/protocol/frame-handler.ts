@@ -13,6 +13,8 @@
  * the broker.
  */
 
+import type { BrokerActivity } from './request-metrics'
+
 /** Where a frame came from. */
 export interface RequestContext {
   /** The broker whose listener received the frame. */
@@ -35,4 +37,6 @@ export interface FrameHandler {
   handleFrame(frame: Buffer, ctx: RequestContext): Promise<Buffer | null> | Buffer | null
   /** The connection closed (by either side): per-connection state may be dropped. Optional. */
   connectionClosed?(ctx: RequestContext): void
+  /** The broker's connected clients and request/error meters (KafkaApis keeps them). Optional. */
+  activity?(): BrokerActivity
 }

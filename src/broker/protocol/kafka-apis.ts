@@ -3,7 +3,9 @@
  * of RequestContext), the FrameHandler its TCP listener calls. For each frame: the request header
  * (v0-v2, header-versions.ts), the API's handler (src/broker/protocol/apis/, one file per API), the
  * body decoded with the generated codec, the handler's answer encoded with the response header of
- * that API version. It also keeps the in-memory "connected clients" of its connections.
+ * that API version. It also keeps the in-memory "connected clients" of its connections and the
+ * broker's request and error meters (request-metrics.ts): every request whose header parsed is
+ * counted under its API's name, and every error code of the answer it sends under Kafka's error name.
  *
  * Must stay true (Kafka's behaviour):
  * - an API key the specs do not define, or one without a registered handler (not advertised), or
@@ -25,6 +27,7 @@ import { KAFKA_ERROR_CODES, KafkaError } from '../model/errors'
 import type { AnyApiHandler, ApiCallContext, RequestHeaderInfo } from './api-handler'
 import type { ConnectedClient } from './connected-clients'
 import type { FrameHandler, RequestContext } from './frame-handler'
+import { RequestMetrics, type BrokerActivity } from './request-metrics'
 import { requestHeaderVersion, responseHeaderVersion } from './header-versions'
 import { apiMessages, type ApiMessages } from './messages'
 import { readRequestHeader } from './messages/request-header'
@@ -36,7 +39,7 @@ const API_VERSIONS_KEY = 18
 export interface KafkaApisOptions {
   /** The handlers to register (see apis/index.ts). */
   handlers: readonly AnyApiHandler[]
-  /** Clock for the connected clients' timestamps, ms since the epoch (default Date.now). */
+  /** Clock for the connected clients' timestamps and the request meters, ms since the epoch (default Date.now). */
   now?: () => number
   /** Where a line goes when a handler fails (default: nowhere). */
   log?: (line: string) => void
@@ -56,11 +59,13 @@ export class KafkaApis implements FrameHandler {
   private readonly clients = new Map<string, ConnectedClient>()
   private readonly now: () => number
   private readonly log: (line: string) => void
+  private readonly metrics: RequestMetrics
 
   /** @throws Error when a handler's range is not within its spec's valid versions, or a key is registered twice. */
   constructor(options: KafkaApisOptions) {
     this.now = options.now ?? Date.now
     this.log = options.log ?? (() => {})
+    this.metrics = new RequestMetrics(this.now)
     for (const h of options.handlers) this.register(h)
   }
 
@@ -88,6 +93,15 @@ export class KafkaApis implements FrameHandler {
   /** The clients of the open connections (a snapshot, ordered by connection id). */
   connectedClients(): ConnectedClient[] {
     return [...this.clients.values()].map((c) => ({ ...c })).sort((a, b) => a.connectionId.localeCompare(b.connectionId))
+  }
+
+  /**
+   * The connected clients with the requests per API and errors per code of this broker (since this
+   * KafkaApis was made; rates over the last minute), for the UI's per-broker detail.
+   */
+  activity(): BrokerActivity {
+    const clients = this.connectedClients().sort((a, b) => a.firstSeenMs - b.firstSeenMs || a.connectionId.localeCompare(b.connectionId))
+    return { clients, ...this.metrics.rates() }
   }
 
   /** Drops the connection's client record. */
@@ -119,6 +133,7 @@ export class KafkaApis implements FrameHandler {
     const h = readRequestHeader(r, requestHeaderVersion(apiKey, apiVersion))
     const header: RequestHeaderInfo = { apiKey, apiVersion, correlationId: h.correlationId, clientId: h.clientId }
     const client = this.touchClient(ctx, header.clientId)
+    this.metrics.recordRequest(apiKey, spec.name)
     const call: ApiCallContext = { header, connection: ctx, advertised: () => this.advertised(), client }
 
     if (apiKey === API_VERSIONS_KEY && apiVersion > handler.apiVersions.max) {
@@ -173,10 +188,13 @@ export class KafkaApis implements FrameHandler {
     return c
   }
 
+  /** Encodes an answer; its error codes are counted only once it encoded (the answer actually sent). */
   private encodeResponse(spec: ApiMessages<unknown, unknown>, correlationId: number, body: unknown, version: number): Buffer {
     const w = new ByteWriter(256)
     writeResponseHeader(w, { correlationId }, responseHeaderVersion(spec.apiKey, version))
     spec.writeResponse(w, body, version)
-    return w.toBuffer()
+    const out = w.toBuffer()
+    this.metrics.recordErrors(body)
+    return out
   }
 }

@@ -2,8 +2,9 @@
  * `brokerlab serve [--port N] [--host H --allowed-hosts NAMES] [--token T] [--broker-port BASE]
  * [--broker-host H]`: browser mode. Serves the built renderer (out/renderer) and the contract over a
  * WebSocket, with the engine in a worker thread (out/main/engine-worker.js), whose brokers listen
- * as Kafka brokers on 127.0.0.1 (or `--broker-host`) at BASE, BASE+1, ... (default 9092; `--port`
- * stays the browser page's port). Prints the URL carrying the run's token
+ * as Kafka brokers on 127.0.0.1 (or `--broker-host`) at BASE, BASE+1, ... (`--broker-port` wins for
+ * this run; without it the "Listener base port" stored with the cluster in the app, else 9092;
+ * `--port` stays the browser page's port). Prints the URL carrying the run's token
  * (`http://127.0.0.1:PORT/?token=...`, like Jupyter's) and the Kafka bootstrap string, and runs until SIGINT/SIGTERM (Ctrl+C), then
  * closes the engine cleanly and says so: what it stopped, that the logs and committed offsets were
  * flushed, and where the data stays.
@@ -35,7 +36,7 @@ export const DEFAULT_SERVE_PORT = 8737
 interface ServeOpts extends DataDirOpts {
   port: number
   host: string
-  brokerPort: number
+  brokerPort?: number
   brokerHost: string
   allowedHosts?: string
   token?: string
@@ -80,12 +81,16 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         'comma-separated host names or addresses browsers use to reach this machine (checked against the Host header)'
       )
       .option('--token <token>', "this run's secret instead of a random one (env BROKERLAB_TOKEN), 16+ base64url characters", io.env.BROKERLAB_TOKEN)
-      .option('--broker-port <base>', "port of broker 1's Kafka listener; broker n listens on BASE+n-1 (0 picks free ports)", intArg('--broker-port'), DEFAULT_BASE_PORT)
+      .option(
+        '--broker-port <base>',
+        `port of broker 1's Kafka listener; broker n listens on BASE+n-1 (0 picks free ports). Wins for this run over the "Listener base port" stored with the cluster in the app; without either, ${DEFAULT_BASE_PORT}`,
+        intArg('--broker-port')
+      )
       .option('--broker-host <host>', "address the brokers' Kafka listeners bind", DEFAULT_LISTENER_HOST),
     io
   ).action(async (opts: ServeOpts) => {
     if (opts.port < 0 || opts.port > 65535) throw usageError('--port must be from 0 to 65535.')
-    checkBasePortFlag('--broker-port', opts.brokerPort)
+    if (opts.brokerPort !== undefined) checkBasePortFlag('--broker-port', opts.brokerPort)
     checkListenerHost('--broker-host', opts.brokerHost)
     const allowedHosts = parseAllowedHosts(opts.allowedHosts)
     const beyondLoopback = !isLoopbackHost(opts.host)
@@ -114,7 +119,7 @@ export function registerServeCommand(program: Command, io: CliIo): void {
         workerScript: join(io.root, 'out/main/engine-worker.js'),
         token: opts.token,
         log: (line) => void io.stderr.write(`${line}\n`),
-        listeners: { host: opts.brokerHost, basePort: opts.brokerPort, portHint: 'run `brokerlab serve --broker-port BASE` with another base port' }
+        listeners: { host: opts.brokerHost, basePort: opts.brokerPort, portHint: 'set another "Listener base port" in the app (Connect a client), or run `brokerlab serve --broker-port BASE` with another base port' }
       })
     } catch (e) {
       throw new CliError(`Cannot start browser mode: ${(e as Error).message}`, EXIT_FAILURE)

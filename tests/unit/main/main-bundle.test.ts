@@ -162,6 +162,9 @@ const VALID: { [N in RequestName]: unknown } = {
   'import/run': { uploadId: 'not-staged', topic: 'bundle', format: 'ndjson', keyField: 'a' },
   'import/discard': { uploadId: 'not-staged' },
   'broker/fetching': { brokerId: 3, paused: true },
+  // the ports main's listeners already use (9092 and up): a rebind in place, no new port taken
+  'listener/settings': {},
+  'listener/base-port': { basePort: 9092 },
   'broker/stop': { brokerId: 3 },
   'broker/start': { brokerId: 3 },
   'topic/delete': { topic: 'bundle' }

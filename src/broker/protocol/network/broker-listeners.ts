@@ -6,7 +6,10 @@
  * port cannot be bound (in use) has its listener down, with a message naming the port, the broker
  * and how to change it, while the other brokers' listeners start; stopping a broker
  * (broker-stopped event) closes its listener and its connections, starting it (broker-started)
- * opens it again (and retries a port that was in use). The frame handler of each broker comes from
+ * opens it again (and retries a port that was in use). A listener that is down stays down (no retry
+ * loop) until its broker restarts or `rebind` moves the listeners to another base port, which
+ * closes every listener with its connections and opens the running brokers' on the new ports. The
+ * frame handler of each broker comes from
  * the caller's factory, so the protocol's request handling plugs in without this file changing.
  *
  * With `dataDir`, the listeners are recorded in `<dataDir>/listeners.json` (listeners-file.ts)
@@ -19,6 +22,7 @@
  */
 import { KafkaError } from '../../model/errors'
 import type { FrameHandler } from '../frame-handler'
+import type { BrokerActivity } from '../request-metrics'
 import { hostPort, removeListenersFile, writeListenersFile, type RecordedListener } from './listeners-file'
 import { ListenError, SocketServer, type NetworkTimer, type SocketServerLimits } from './socket-server'
 
@@ -78,8 +82,11 @@ export class BrokerListeners {
   private readonly servers = new Map<number, SocketServer>()
   private readonly status = new Map<number, ListenerStatus>()
   private readonly lastBoundPort = new Map<number, number>()
+  private readonly handlers = new Map<number, FrameHandler>()
+  /** Brokers stopped or started since the last reconcile: a listener of theirs that is down is retried. */
+  private readonly restarted = new Set<number>()
   private readonly host: string
-  private readonly basePort: number
+  private basePort: number
   private readonly log: (line: string) => void
   private readonly unsubscribe: () => void
   private queue: Promise<void> = Promise.resolve()
@@ -93,7 +100,10 @@ export class BrokerListeners {
     this.basePort = opts.basePort ?? DEFAULT_BASE_PORT
     this.log = opts.log ?? ((line) => console.warn(line))
     this.unsubscribe = cluster.onEvent((e) => {
-      if (e.kind === 'broker-stopped' || e.kind === 'broker-started') this.schedule()
+      if (e.kind === 'broker-stopped' || e.kind === 'broker-started') {
+        if (e.brokerId !== undefined) this.restarted.add(e.brokerId)
+        this.schedule()
+      }
     })
   }
 
@@ -115,6 +125,44 @@ export class BrokerListeners {
     return [...this.status.values()].sort((a, b) => a.brokerId - b.brokerId).map((s) => ({ ...s }))
   }
 
+  /** The data directory the listeners are recorded in (`dataDir` option), or null. */
+  dataDir(): string | null {
+    return this.opts.dataDir ?? null
+  }
+
+  /** The base port the listeners are configured with now (0: free ports). */
+  configuredBasePort(): number {
+    return this.basePort
+  }
+
+  /**
+   * Moves the listeners to ports basePort, basePort+1, ... (0: free ports): closes every listener
+   * and its connections, then opens each running broker's on its new port (one that cannot be
+   * bound is down, with the reason, until the next rebind or its broker's restart). Queued after
+   * the changes noted so far.
+   * @returns every broker's listener after the move.
+   * @throws KafkaError INVALID_REQUEST when the base port cannot serve the brokers (see basePortProblem), or once closed.
+   */
+  async rebind(basePort: number): Promise<ListenerStatus[]> {
+    const problem = basePortProblem(basePort, this.cluster.brokers().length)
+    if (problem) throw new KafkaError('INVALID_REQUEST', `Cannot move the brokers' listeners: ${problem}`)
+    if (this.closing) throw new KafkaError('INVALID_REQUEST', "Cannot move the brokers' listeners: they are closed")
+    const move = this.queue.then(async () => {
+      if (this.closing) return
+      const open = [...this.servers.values()]
+      this.servers.clear()
+      await Promise.all(open.map((s) => s.close()))
+      this.basePort = basePort
+      this.lastBoundPort.clear()
+      this.status.clear()
+      this.log(`Brokers' listeners moving to base port ${basePort}${basePort === 0 ? ' (free ports)' : ''}`)
+      await this.reconcile()
+    })
+    this.queue = move.catch((e: unknown) => this.log(`Brokers' listeners: ${(e as Error).message ?? String(e)}`))
+    await move
+    return this.statuses()
+  }
+
   /** The bound address of each listening broker (broker id -> host and port), for Metadata and the UI. */
   addresses(): Map<number, { host: string; port: number }> {
     const out = new Map<number, { host: string; port: number }>()
@@ -130,6 +178,15 @@ export class BrokerListeners {
   /** Broker `brokerId`'s listener while it listens (connection counters for tests and diagnostics), else null. */
   server(brokerId: number): SocketServer | null {
     return this.servers.get(brokerId) ?? null
+  }
+
+  /**
+   * What broker `brokerId`'s clients do (connected clients, requests by API, errors by code), from
+   * the FrameHandler its listener was last opened with (kept after the listener closes: the meters
+   * stay, the clients are gone), or null before it ever opened or when that handler keeps none.
+   */
+  activity(brokerId: number): BrokerActivity | null {
+    return this.handlers.get(brokerId)?.activity?.() ?? null
   }
 
   /** Resolves once every change noted so far (broker stopped or started) is applied. */
@@ -169,7 +226,10 @@ export class BrokerListeners {
     let changed = false
     for (const [index, b] of brokers.entries()) {
       const server = this.servers.get(b.id)
-      if (b.alive && !server) {
+      const retry = this.restarted.delete(b.id)
+      if (b.alive && !server && this.status.get(b.id)?.state === 'down' && !retry) {
+        continue // down (its port could not be bound): retried on its broker's restart or a rebind, not on another broker's change
+      } else if (b.alive && !server) {
         await this.open(b.id, index)
         changed = true
       } else if (!b.alive && server) {
@@ -193,11 +253,13 @@ export class BrokerListeners {
     const tries = wanted === 0 && this.lastBoundPort.has(id) ? [this.lastBoundPort.get(id)!, 0] : [wanted]
     let failure: ListenError | null = null
     for (const port of tries) {
+      const handler = this.opts.handlerFor(id, this)
+      this.handlers.set(id, handler)
       const server = new SocketServer({
         brokerId: id,
         host: this.host,
         port,
-        handler: this.opts.handlerFor(id, this),
+        handler,
         maxRequestBytes: this.opts.maxRequestBytes,
         maxConnections: this.opts.maxConnections,
         connectionsMaxIdleMs: this.opts.connectionsMaxIdleMs,

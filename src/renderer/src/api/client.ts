@@ -71,6 +71,11 @@ export const clusterApi = {
   setBrokerFetching: (brokerId: number, paused: boolean) => call('broker/fetching', { brokerId, paused })
 }
 
+export const listenerApi = {
+  settings: () => call('listener/settings', {}),
+  setBasePort: (basePort: number) => call('listener/base-port', { basePort })
+}
+
 export const topicApi = {
   list: (req: Req<'topic/list'> = {}) => call('topic/list', req),
   describe: (topic: string) => call('topic/describe', { topic }),
