@@ -10,7 +10,7 @@ import { Kafka, logLevel, type Admin } from 'kafkajs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SNAPSHOT_CLIENTS_PER_BROKER } from '../../../src/shared/contract'
 import { SnapshotBuilder, toBrokerActivityView } from '../../../src/host/snapshot-builder'
-import { startWireCluster, type WireCluster } from '../broker/protocol/clients/wire-cluster'
+import { startWireCluster, type WireCluster } from '../../clients/wire-cluster'
 
 const kcat = spawnSync('sh', ['-c', 'command -v kcat'], { encoding: 'utf8' }).stdout.trim()
 if (!kcat) console.warn('snapshot-broker-activity: the kcat case is skipped, kcat is not installed')
@@ -29,7 +29,7 @@ describe('snapshot: broker activity', () => {
   })
 
   it("shows a kafkajs admin's client id and address on the broker it talks to, with Metadata requests and TOPIC_ALREADY_EXISTS errors", async () => {
-    w = await startWireCluster(3)
+    w = await startWireCluster({ brokers: 3 })
     const kafka = new Kafka({ clientId: 'snapshot-admin', brokers: w.bootstrap().split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000, retry: { retries: 2 } })
     admin = kafka.admin()
     await admin.connect()
@@ -55,7 +55,7 @@ describe('snapshot: broker activity', () => {
   })
 
   it.skipIf(!kcat)('shows the software name and version librdkafka announces in ApiVersions v3 (kcat consuming)', async () => {
-    w = await startWireCluster(1)
+    w = await startWireCluster({ brokers: 1 })
     w.cluster.createTopic('orders', { partitions: 1, replicationFactor: 1 })
     child = spawn(kcat, ['-C', '-b', w.bootstrap(), '-t', 'orders', '-X', 'client.id=kcat-snap', '-q'], { stdio: 'ignore' })
     const builder = new SnapshotBuilder(w.cluster, Date.now, w.listeners)
