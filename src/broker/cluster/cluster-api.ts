@@ -20,6 +20,7 @@ import type { CleanerResult, SegmentDescription } from '../storage/storage-types
 import type { MetricPoint } from '../metrics/rate-meter'
 import type { RateSeries } from '../metrics/cluster-metrics'
 import type { ClusterEvent } from './cluster-events'
+import type { RecordBatchInfo } from '../codec/batch-info'
 
 export type { TopicConfigs, TopicConfigOverrides, Acks, CleanerResult, MetricPoint, RateSeries }
 
@@ -51,6 +52,14 @@ export interface ConsumerRecord {
   headers: RecordHeader[]
   /** key + value + header bytes. */
   sizeBytes: number
+  /**
+   * The header of the batch the record was read from (producer id/epoch, base sequence, codec,
+   * leader epoch, transactional/control); one object shared by the records of a batch. Set by
+   * every read from the log; absent only in records built by hand.
+   */
+  batch?: RecordBatchInfo
+  /** The record's sequence number: batch.baseSequence + offset delta (-1 without a producer); set with `batch`. */
+  sequence?: number
 }
 
 /** How the partition of a produced record was chosen. */
