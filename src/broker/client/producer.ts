@@ -32,6 +32,7 @@ import type { ReplicaManager } from '../server/replica-manager'
 import type { RecordInput } from '../storage/storage-types'
 import { StickyPartitioner, murmur2, toPositive } from './partitioner'
 import { RecordBatchBuilder } from '../codec/record-batch'
+import { zstdCompressorLoaded, zstdCompressorReady } from '../codec/zstd-compressor'
 
 /** Kafka's producer request.timeout.ms default. */
 export const DEFAULT_PRODUCE_TIMEOUT_MS = 30000
@@ -75,6 +76,12 @@ export class Producer {
    */
   produce(topic: string, records: ProducerRecord[], opts: ProduceOptions): Promise<RecordMetadata[]> {
     try {
+      // The leader recompresses a compression.type=zstd topic's batches: the first sends after the
+      // engine loaded wait for the zstd compressor's WebAssembly (zstd-compressor.ts).
+      if (!zstdCompressorLoaded() && this.env.topic(topic).configs['compression.type'] === 'zstd')
+        return zstdCompressorReady()
+          .catch(() => undefined)
+          .then(() => this.send(topic, records, opts))
       return this.send(topic, records, opts)
     } catch (e) {
       return Promise.reject(e)

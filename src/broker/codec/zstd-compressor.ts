@@ -1,40 +1,41 @@
 /**
- * The zstd compressor of record batches (codec 4): Zstandard 1.5 compiled to WebAssembly by
- * `@hpcc-js/wasm-zstd` (the wasm is inlined in the package: no native build, no download, runs in
+ * The zstd compressor of record batches (codec 4): the Zstandard library compiled to WebAssembly,
+ * `@bokuweb/zstd-wasm` (its .wasm ships in the npm package: no native build, no download; it runs in
  * the engine's worker thread). It writes one zstd frame at level 3, Kafka's default
  * (compression.zstd.level, KIP-390), which fzstd, librdkafka, kafkajs' codecs and the Java client
  * read. Reading zstd is fzstd's job (compression.ts).
  *
- * WebAssembly is compiled asynchronously, and the engine's compression is synchronous, so the
- * module starts loading when this file is first imported (the engine imports it with its codecs,
- * long before a client can send a request) and compressZstd refuses, with a clear error, to work
- * before it is ready; `zstdCompressorReady()` resolves once it is (await it where the first write
- * may come before the loop has turned, as in tests).
+ * WebAssembly is compiled asynchronously (about 60 ms), and the engine's compression is
+ * synchronous, so the module starts loading when this file is first imported (with the engine's
+ * codecs) and compressZstd refuses, with a clear error, to work before it is ready. The async
+ * entries of writes (the in-process producer's send, the wire Produce handler) first await
+ * `zstdCompressorReady()` while `zstdCompressorLoaded()` is false, so no write meets a compressor
+ * still loading; tests await it too.
  *
  * Must stay true: compressZstd is synchronous, returns a complete frame of exactly `data`, and
  * throws only KafkaError.
  */
+import { compress as zstdCompress, init as zstdInit } from '@bokuweb/zstd-wasm'
 import { KafkaError } from '../model/errors'
 
 /** Kafka's default zstd level (compression.zstd.level, KIP-390). */
 export const ZSTD_DEFAULT_LEVEL = 3
 
-interface ZstdWasm {
-  compress(data: Uint8Array, level?: number): Uint8Array
-}
-
-let zstd: ZstdWasm | null = null
+let loaded = false
 let loadError: Error | null = null
-const loading: Promise<void> = import('@hpcc-js/wasm-zstd')
-  .then((m) => m.Zstd.load())
-  .then(
-    (z) => {
-      zstd = z
-    },
-    (e: unknown) => {
-      loadError = e instanceof Error ? e : new Error(String(e))
-    }
-  )
+const loading: Promise<void> = zstdInit().then(
+  () => {
+    loaded = true
+  },
+  (e: unknown) => {
+    loadError = e instanceof Error ? e : new Error(String(e))
+  }
+)
+
+/** True once the compressor has loaded (compressZstd works). */
+export function zstdCompressorLoaded(): boolean {
+  return loaded
+}
 
 /**
  * Resolves once the zstd compressor is loaded.
@@ -49,8 +50,8 @@ function notLoaded(): KafkaError {
   return new KafkaError(
     'UNSUPPORTED_COMPRESSION_TYPE',
     loadError
-      ? `the zstd compressor (@hpcc-js/wasm-zstd) did not load: ${loadError.message}`
-      : 'the zstd compressor (@hpcc-js/wasm-zstd) is still loading; retry the write'
+      ? `the zstd compressor (@bokuweb/zstd-wasm) did not load: ${loadError.message}`
+      : 'the zstd compressor (@bokuweb/zstd-wasm) is still loading; retry the write'
   )
 }
 
@@ -60,10 +61,10 @@ function notLoaded(): KafkaError {
  *   failed to load); CORRUPT_MESSAGE if the compressor fails.
  */
 export function compressZstd(data: Uint8Array, level = ZSTD_DEFAULT_LEVEL): Buffer {
-  if (!zstd) throw notLoaded()
+  if (!loaded) throw notLoaded()
   let out: Uint8Array
   try {
-    out = zstd.compress(data, level)
+    out = zstdCompress(data, level)
   } catch (e) {
     throw new KafkaError('CORRUPT_MESSAGE', `zstd compression of ${data.length} bytes failed: ${(e as Error).message}`)
   }
