@@ -21,6 +21,7 @@ import type { MetricPoint } from '../metrics/rate-meter'
 import type { RateSeries } from '../metrics/cluster-metrics'
 import type { ClusterEvent } from './cluster-events'
 import type { RecordBatchInfo } from '../codec/batch-info'
+import type { CompressionName } from '../codec/compression'
 
 export type { TopicConfigs, TopicConfigOverrides, Acks, CleanerResult, MetricPoint, RateSeries }
 
@@ -80,6 +81,12 @@ export interface ProduceOptions {
    * its caller counts them.
    */
   recordIndexBase?: number
+  /**
+   * The codec the producer compresses its batches with (the Java producer's compression.type:
+   * none, gzip, snappy, lz4, zstd; default none). The leader stores them as sent unless the
+   * topic's compression.type says otherwise.
+   */
+  compression?: CompressionName
 }
 
 /** Per-record outcome of produce. */
