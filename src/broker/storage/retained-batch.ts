@@ -8,7 +8,8 @@
  *   keeps its append time), producer id, producer epoch, base sequence, transactional and control
  *   flags, and the same compression codec (the records are recompressed with it). The leader epoch
  *   kept means the leader-epoch cache rebuilt from the batches after a cleaning is the same.
- * - No record retained: dropped (BatchRetention.DELETE_EMPTY), except the last batch of a producer
+ * - No record retained (also a batch emptied by an earlier cleaning): dropped
+ *   (BatchRetention.DELETE_EMPTY), except the last batch of a producer
  *   the partition still tracks (BatchRetention.RETAIN_EMPTY): its header is kept with no records
  *   (Kafka's DefaultRecordBatch.writeEmptyHeader: records count 0, uncompressed, same offsets,
  *   producer fields and flags, baseTimestamp = maxTimestamp = the original maxTimestamp), so the
@@ -72,7 +73,7 @@ export function retainedBatch(buf: Buffer, pos: number, kept: readonly StoredRec
   const baseOffset = batchBaseOffset(buf, pos)
   const lastOffset = baseOffset + lastOffsetDelta
   const count = batchRecordCount(buf, pos)
-  if (kept.length === count) return { bytes: Buffer.from(buf.subarray(pos, pos + size)), lastOffset, maxTimestamp: batchMaxTimestamp(buf, pos), count }
+  if (kept.length > 0 && kept.length === count) return { bytes: Buffer.from(buf.subarray(pos, pos + size)), lastOffset, maxTimestamp: batchMaxTimestamp(buf, pos), count }
   if (kept.length === 0) return retention === 'RETAIN_EMPTY' ? { bytes: emptyHeader(buf, pos), lastOffset, maxTimestamp: batchMaxTimestamp(buf, pos), count: 0 } : null
   const appendTime = batchTimestampType(buf, pos) === 'LogAppendTime' ? batchMaxTimestamp(buf, pos) : null
   const plain = builder.encodeWithOffsets(baseOffset, lastOffsetDelta, kept, batchPartitionLeaderEpoch(buf, pos), appendTime)

@@ -163,4 +163,23 @@ describe('the log cleaner keeps batches identity', () => {
     const end = reopened.logEndOffset
     expect(reopened.appendAsLeader(batch(['c9'], 'next', { id: 300, epoch: 5, seq: 10 }, CODEC_ZSTD), 4)).toMatchObject({ firstOffset: end })
   })
+
+  it("drops a producer's empty last batch at a later cleaning once the producer has expired (producer.id.expiration.ms)", () => {
+    const clock = new ManualClock(T0)
+    const log = open(path.join(dirs.make(), 'c-0'), clock)
+    const b1 = log.appendAsLeader(batch(['b0', 'b1'], 'b1', { id: 200, epoch: 0, seq: 0 }, CODEC_LZ4), 3)
+    log.appendAsLeader(batch(['b0', 'b1'], 'plain', null, 0), 3)
+    for (let i = 0; i < 12; i++) log.appendAsLeader(batch([`f${i}`], 'filler', null, 0), 3)
+    log.updateHighWatermark(log.logEndOffset)
+    const cleaner = new LogCleaner({ clock: clock.fn, log: () => {} })
+    expect(cleaner.cleanNow(log)).not.toBeNull()
+    expect(storedBatches(log).find((b) => b.info.baseOffset === b1.firstOffset)).toMatchObject({ count: 0, info: { producerId: 200 } })
+    // A day later producer 200 has expired; new writes make the log dirty again.
+    clock.advance(86_400_001)
+    expect(log.maybeExpireProducers(clock.now, true)).toBe(1)
+    for (let i = 0; i < 12; i++) log.appendAsLeader(batch([`f${i}`], 'filler-again', null, 0), 3)
+    log.updateHighWatermark(log.logEndOffset)
+    expect(cleaner.cleanNow(log)).not.toBeNull()
+    expect(storedBatches(log).find((b) => b.info.baseOffset === b1.firstOffset)).toBeUndefined()
+  })
 })
