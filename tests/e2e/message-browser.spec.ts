@@ -216,6 +216,9 @@ test.describe('the message browser', () => {
     await expect(page.getByTestId('record-batch-leader-epoch')).toHaveText(String(batch.partitionLeaderEpoch))
     await expect(page.getByTestId('record-batch-base-offset')).toHaveText('3')
     await page.getByTestId('browser-record').locator('.n-radio-button', { hasText: 'JSON' }).click()
+    await expect(page.getByTestId('browser-record').locator('.n-radio-button--checked')).toHaveText('JSON')
+    await page.mouse.move(0, 0)
+    await page.waitForTimeout(500) // let the radio buttons' colour transition finish before the picture
     await shoot(page, 'record-details')
   })
 
