@@ -119,9 +119,12 @@ export function toBrokerView(b: BrokerState, controllerId: number, listener?: Re
   return view
 }
 
-/** A record as the message browser shows it: key, value and header values as base64. */
+/**
+ * A record as the message browser shows it: key, value and header values as base64, and the
+ * header of the batch it was stored in (when the engine read it from a log).
+ */
 export function toRecordView(r: ConsumerRecord): RecordView {
-  return {
+  const view: RecordView = {
     partition: r.partition,
     offset: r.offset,
     timestamp: r.timestamp,
@@ -130,6 +133,8 @@ export function toRecordView(r: ConsumerRecord): RecordView {
     headers: r.headers.map((h) => ({ key: h.key, value: toBase64(h.value) })),
     sizeBytes: r.sizeBytes
   }
+  if (r.batch) view.batch = { ...r.batch, sequence: r.sequence ?? -1 }
+  return view
 }
 
 /** Where a produced record landed and why (the engine's PartitionChoice becomes the contract's reason). */

@@ -305,6 +305,31 @@ export interface RecordView {
   headers: HeaderView[]
   /** Size of key + value + headers in bytes. */
   sizeBytes: number
+  /** The batch the record was stored in (absent for records that were not read from a log). */
+  batch?: RecordBatchView
+}
+
+/**
+ * The header of the record batch v2 a record was stored in (Kafka's RecordBatch: KIP-98 producer
+ * fields, the codec, the appending leader's epoch), with the record's own sequence number.
+ */
+export interface RecordBatchView {
+  /** The batch's first offset. */
+  baseOffset: number
+  /** partitionLeaderEpoch: the epoch of the leader that appended the batch (-1 unknown). */
+  partitionLeaderEpoch: number
+  /** The codec the batch is stored with (Kafka's CompressionType). */
+  compression: 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
+  /** Producer id (-1: not an idempotent or transactional producer). */
+  producerId: number
+  /** Producer epoch (-1: none). */
+  producerEpoch: number
+  /** Sequence number of the batch's first record (-1: none). */
+  baseSequence: number
+  /** This record's sequence number: baseSequence + its offset delta (-1: none). */
+  sequence: number
+  isTransactional: boolean
+  isControl: boolean
 }
 
 /** A record to produce. key/value are UTF-8 text (the UI's producer), or null. */

@@ -3,11 +3,14 @@
  * dataset (global-setup) and a generated 200,000-record topic: latest shows the newest records; a
  * live tail sees records a second client produces within a second; a value search and a header
  * search find exactly what a reference filter here finds; an export of search results downloads a
- * file whose records equal them; produce-again lands a copy; a 100,000-row page loads without a
+ * file whose records equal them; produce-again lands a copy; a record a kafkajs idempotent producer
+ * sent gzip-compressed over the wire shows its batch in its details (codec gzip, the producer id
+ * and epoch InitProducerId gave, sequences, leader epoch); a 100,000-row page loads without a
  * frame longer than 100 ms (the browser's long-task timeline). Screenshots of latest, the tail,
- * a search with its progress and an export go to docs/screenshots/.
+ * a search with its progress, an export and a record's details go to docs/screenshots/.
  */
 import { test, expect, type Page } from '@playwright/test'
+import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
 import { readFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { contractRequest } from './serve-process'
@@ -51,7 +54,11 @@ async function choose(page: Page, testid: string, label: string): Promise<void> 
   await page.locator('.n-base-select-option').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click()
 }
 
-type Page0 = { records: { partition: number; offset: number; key: string | null; value: string | null; headers: { key: string; value: string | null }[] }[]; partitions: { partition: number; highWatermark: number }[] }
+type BatchView = { producerId: number; producerEpoch: number; baseSequence: number; sequence: number; compression: string; partitionLeaderEpoch: number; baseOffset: number }
+type Page0 = {
+  records: { partition: number; offset: number; key: string | null; value: string | null; headers: { key: string; value: string | null }[]; batch?: BatchView }[]
+  partitions: { partition: number; highWatermark: number }[]
+}
 
 test.describe.configure({ mode: 'serial' })
 
@@ -172,6 +179,47 @@ test.describe('the message browser', () => {
     const copy = ((await contractRequest(wsUrl(), 'messages/fetch', { topic: GEN, partition: 2, start: { kind: 'offset', offset: copyAt }, limit: 1 })) as Page0).records[0]
     expect(copyAt).toBeGreaterThan(offset)
     expect({ key: copy.key, value: copy.value, headers: copy.headers }).toEqual({ key: original.key, value: original.value, headers: original.headers })
+  })
+
+  test("a record a kafkajs idempotent producer sent gzip-compressed shows its batch in its details: codec, producer id and epoch, sequences, leader epoch", async ({ page }) => {
+    const bootstrap = process.env.BROKERLAB_BOOTSTRAP
+    if (!bootstrap) throw new Error('BROKERLAB_BOOTSTRAP is not set: global-setup did not start the listeners')
+    const topic = 'kafkajs-idempotent-gzip'
+    await contractRequest(wsUrl(), 'topic/create', { topic, partitions: 1, replicationFactor: 3 })
+    const kafka = new Kafka({ clientId: 'e2e-record-details', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } })
+    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
+    await producer.connect()
+    try {
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: [0, 1, 2].map((i) => ({ key: `order-${i}`, value: JSON.stringify({ order: i, item: 'espresso' }) })) })
+      await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: [3, 4].map((i) => ({ key: `order-${i}`, value: JSON.stringify({ order: i, item: 'flat white' }) })) })
+    } finally {
+      await producer.disconnect()
+    }
+    const stored = ((await contractRequest(wsUrl(), 'messages/fetch', { topic, partition: 0, start: { kind: 'earliest' }, limit: 10 })) as Page0).records
+    expect(stored.length).toBe(5)
+    const batch = stored[4].batch!
+    expect(batch).toMatchObject({ compression: 'gzip', producerEpoch: 0, baseSequence: 3, sequence: 4, baseOffset: 3 })
+    expect(batch.producerId).toBeGreaterThanOrEqual(0)
+
+    await open(page, `#/browser/${topic}`)
+    await page.getByTestId('browser-fetch').click()
+    const row = page.locator('[data-testid="browser-row"][data-offset="4"]')
+    await expect(row).toBeVisible()
+    await row.getByTestId('browser-row-key').click()
+    const details = page.getByTestId('browser-record-batch')
+    await expect(details).toBeVisible()
+    await expect(page.getByTestId('record-batch-compression')).toHaveText('gzip')
+    await expect(page.getByTestId('record-batch-producer-id')).toHaveText(String(batch.producerId))
+    await expect(page.getByTestId('record-batch-producer-epoch')).toHaveText('0')
+    await expect(page.getByTestId('record-batch-base-sequence')).toHaveText('3')
+    await expect(page.getByTestId('record-batch-sequence')).toHaveText('4')
+    await expect(page.getByTestId('record-batch-leader-epoch')).toHaveText(String(batch.partitionLeaderEpoch))
+    await expect(page.getByTestId('record-batch-base-offset')).toHaveText('3')
+    await page.getByTestId('browser-record').locator('.n-radio-button', { hasText: 'JSON' }).click()
+    await expect(page.getByTestId('browser-record').locator('.n-radio-button--checked')).toHaveText('JSON')
+    await page.mouse.move(0, 0)
+    await page.waitForTimeout(500) // let the radio buttons' colour transition finish before the picture
+    await shoot(page, 'record-details')
   })
 
   // The frame budget (no task over 100 ms while the page loads) is measured here with the browser's

@@ -1,7 +1,8 @@
 /**
  * Consumer: the in-process consumer's read path (after Kafka's Fetcher in the Java client): reads a
  * partition from its leader's ReplicaManager, as raw record batches never past the high watermark,
- * and decodes them into records here (decoding belongs to the reader, not the broker). It follows
+ * and decodes them into records here (decoding belongs to the reader, not the broker), each
+ * carrying the header facts of its batch (producer, sequence, codec, leader epoch). It follows
  * the leader: when a read answers NOT_LEADER_OR_FOLLOWER (leadership moved, e.g. away from a
  * corrupt log), it asks the metadata again and reads from the new leader.
  *
@@ -14,6 +15,7 @@ import { payloadSize } from '../cluster/record-size'
 import type { ReplicaManager } from '../server/replica-manager'
 import { batchLastOffset, batchSize, decodeRecordsInto } from '../codec/record-batch'
 import type { StoredRecord } from '../storage/storage-types'
+import { readBatchInfo, recordSequence } from '../codec/batch-info'
 
 /** Kafka's max.partition.fetch.bytes default, used as fetch()'s default maxBytes. */
 export const DEFAULT_FETCH_MAX_BYTES = 1048576
@@ -95,12 +97,25 @@ export class Consumer {
 /**
  * Decodes the records of the batch at `pos` in `buf` with minOffset <= offset < maxOffset into
  * ConsumerRecords of `topic`-`partition`, appended to `out` (keys, values and header values are
- * views into `buf`).
+ * views into `buf`), each with its batch's header facts and its own sequence number.
  * @throws KafkaError CORRUPT_MESSAGE when the batch does not decode.
  */
 function decodeConsumerRecords(topic: string, partition: number, buf: Buffer, pos: number, minOffset: number, maxOffset: number, out: ConsumerRecord[]): void {
   const stored: StoredRecord[] = []
   decodeRecordsInto(buf, pos, stored, minOffset, maxOffset)
+  if (stored.length === 0) return
+  const batch = readBatchInfo(buf, pos)
   for (const r of stored)
-    out.push({ topic, partition, offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers, sizeBytes: payloadSize(r) })
+    out.push({
+      topic,
+      partition,
+      offset: r.offset,
+      timestamp: r.timestamp,
+      key: r.key,
+      value: r.value,
+      headers: r.headers,
+      sizeBytes: payloadSize(r),
+      batch,
+      sequence: recordSequence(batch.baseSequence, batch.baseOffset, r.offset)
+    })
 }

@@ -3,8 +3,9 @@
  * it chooses each record's partition (explicit, else the Java client's murmur2 of the key, else the
  * sticky partition of the call, KIP-480, skipping partitions that cannot take the records with
  * these acks, KIP-794), validates every record before anything is sent (produce-validation.ts),
- * groups records per partition into record batches v2 (encoded here, as a client encodes them) no
- * larger than max.message.bytes, sends each batch's bytes to the partition leader's ReplicaManager
+ * groups records per partition into record batches v2 (encoded here, as a client encodes them,
+ * compressed with the send's `compression` codec: none, gzip, snappy, lz4 or zstd) no larger than
+ * max.message.bytes uncompressed, sends each batch's bytes to the partition leader's ReplicaManager
  * (as the client sends to the leader the metadata names; the leader validates them, stamps offsets
  * and its epoch, and stores them as sent), and for acks=all waits until the ISR holds them.
  *
@@ -31,7 +32,9 @@ import type { DelayedProducePurgatory } from '../server/delayed-produce'
 import type { ReplicaManager } from '../server/replica-manager'
 import type { RecordInput } from '../storage/storage-types'
 import { StickyPartitioner, murmur2, toPositive } from './partitioner'
-import { RecordBatchBuilder } from '../codec/record-batch'
+import { RecordBatchBuilder, compressBatch } from '../codec/record-batch'
+import { CODEC_NAMES, CODEC_NONE, CODEC_ZSTD } from '../codec/compression'
+import { zstdCompressorLoaded, zstdCompressorReady } from '../codec/zstd-compressor'
 
 /** Kafka's producer request.timeout.ms default. */
 export const DEFAULT_PRODUCE_TIMEOUT_MS = 30000
@@ -67,7 +70,8 @@ export class Producer {
 
   /**
    * Produces `records` to `topic` (see the module header).
-   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUIRED_ACKS, INVALID_RECORD,
+   * @throws KafkaError INVALID_REQUEST (a bad timeoutMs, recordIndexBase or compression),
+   *   UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUIRED_ACKS, INVALID_RECORD,
    *   INVALID_TIMESTAMP, RECORD_TOO_LARGE, LEADER_NOT_AVAILABLE, NOT_ENOUGH_REPLICAS,
    *   KAFKA_STORAGE_ERROR; acks=all: REQUEST_TIMED_OUT after timeoutMs (default 30000),
    *   NOT_LEADER_OR_FOLLOWER when leadership moves first, NOT_ENOUGH_REPLICAS_AFTER_APPEND when the
@@ -75,6 +79,13 @@ export class Producer {
    */
   produce(topic: string, records: ProducerRecord[], opts: ProduceOptions): Promise<RecordMetadata[]> {
     try {
+      // zstd batches (the producer's own, or the leader recompressing a compression.type=zstd
+      // topic's): the first sends after the engine loaded wait for the zstd compressor's WebAssembly
+      // (zstd-compressor.ts), so that nothing fails half way for it.
+      if (!zstdCompressorLoaded() && (opts?.compression === 'zstd' || this.env.topic(topic).configs['compression.type'] === 'zstd'))
+        return zstdCompressorReady()
+          .catch(() => undefined)
+          .then(() => this.send(topic, records, opts))
       return this.send(topic, records, opts)
     } catch (e) {
       return Promise.reject(e)
@@ -90,6 +101,9 @@ export class Producer {
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0) throw new KafkaError('INVALID_REQUEST', `timeoutMs must be an integer >= 0 (ms), got ${timeoutMs}`)
     const indexBase = opts.recordIndexBase ?? 0
     if (!Number.isInteger(indexBase) || indexBase < 0) throw new KafkaError('INVALID_REQUEST', `recordIndexBase must be an integer >= 0, got ${indexBase}`)
+    const codec = CODEC_NAMES.indexOf(opts.compression ?? 'none')
+    if (codec < 0) throw new KafkaError('INVALID_REQUEST', `compression must be one of ${CODEC_NAMES.join(', ')} (the producer's compression.type), got ${String(opts.compression)}`)
+    if (codec === CODEC_ZSTD && !zstdCompressorLoaded()) throw new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', 'the zstd compressor has not loaded, so this producer cannot write zstd batches')
     const n = t.partitions.length
     const cfg = t.configs
     const target: ProduceTarget = { topic: t.name, partitions: t.partitions, maxMessageBytes: cfg['max.message.bytes'], minInsyncReplicas: cfg['min.insync.replicas'] }
@@ -141,7 +155,8 @@ export class Producer {
       while (start < slot.inputs.length) {
         const end = batchEnd(slot.inputs, start, cfg['max.message.bytes'])
         // The bytes a client sends: base offset 0, no leader epoch; the leader assigns both.
-        const batch = this.builder.encode(0, slot.inputs.slice(start, end), -1, null)
+        const encoded = this.builder.encode(0, slot.inputs.slice(start, end), -1, null)
+        const batch = codec === CODEC_NONE ? encoded : compressBatch(encoded, 0, codec)
         const res = rm.appendRecords(topic, partition, batch)
         for (let j = start; j < end; j++) {
           const md = out[slot.idx[j]]

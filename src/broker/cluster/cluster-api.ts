@@ -20,6 +20,8 @@ import type { CleanerResult, SegmentDescription } from '../storage/storage-types
 import type { MetricPoint } from '../metrics/rate-meter'
 import type { RateSeries } from '../metrics/cluster-metrics'
 import type { ClusterEvent } from './cluster-events'
+import type { RecordBatchInfo } from '../codec/batch-info'
+import type { CompressionName } from '../codec/compression'
 
 export type { TopicConfigs, TopicConfigOverrides, Acks, CleanerResult, MetricPoint, RateSeries }
 
@@ -51,6 +53,14 @@ export interface ConsumerRecord {
   headers: RecordHeader[]
   /** key + value + header bytes. */
   sizeBytes: number
+  /**
+   * The header of the batch the record was read from (producer id/epoch, base sequence, codec,
+   * leader epoch, transactional/control); one object shared by the records of a batch. Set by
+   * every read from the log; absent only in records built by hand.
+   */
+  batch?: RecordBatchInfo
+  /** The record's sequence number: batch.baseSequence + offset delta (-1 without a producer); set with `batch`. */
+  sequence?: number
 }
 
 /** How the partition of a produced record was chosen. */
@@ -71,6 +81,12 @@ export interface ProduceOptions {
    * its caller counts them.
    */
   recordIndexBase?: number
+  /**
+   * The codec the producer compresses its batches with (the Java producer's compression.type:
+   * none, gzip, snappy, lz4, zstd; default none). The leader stores them as sent unless the
+   * topic's compression.type says otherwise.
+   */
+  compression?: CompressionName
 }
 
 /** Per-record outcome of produce. */

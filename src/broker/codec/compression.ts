@@ -14,9 +14,9 @@
  *   written as Kafka's KafkaLZ4BlockOutputStream does (version 01, independent blocks, 64 KiB
  *   blocks, no block or content checksum); read with any block size, block and content checksums
  *   verified when present. The frame is parsed here; LZ4 blocks and xxHash32 by `lz4js` (pure JS).
- * - zstd: read by `fzstd` (pure JS, streaming). Node 20's zlib has no zstd and no pure-JS zstd
- *   compressor is used, so zstd is never written (compressRecords refuses it).
- * The libraries are pure JS (no native build), so they run in the engine's worker thread.
+ * - zstd: read by `fzstd` (pure JS, streaming); written as one zstd frame at level 3 by
+ *   zstd-compressor.ts (Zstandard compiled to WebAssembly; Node 20's zlib has no zstd).
+ * The libraries are pure JS or WebAssembly (no native build), so they run in the engine's worker thread.
  *
  * Must stay true: decompression never produces more than the `maxBytes` bound it is given (a
  * stream that would inflate past it is refused with RECORD_TOO_LARGE before more memory is
@@ -28,6 +28,7 @@ import * as lz4 from 'lz4js'
 import { hash as xxh32 } from 'lz4js/xxh32.js'
 import { Decompress as ZstdDecompress } from 'fzstd'
 import { KafkaError } from '../model/errors'
+import { compressZstd } from './zstd-compressor'
 
 /** Kafka's CompressionType ids (record batch attributes bits 0-2). */
 export const CODEC_NONE = 0
@@ -40,8 +41,8 @@ export const CODEC_ZSTD = 4
 export type CompressionName = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd'
 export const CODEC_NAMES: readonly CompressionName[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd']
 
-/** The codec ids this broker can write (compressRecords); zstd is read only. */
-export const WRITABLE_CODECS: readonly number[] = [CODEC_NONE, CODEC_GZIP, CODEC_SNAPPY, CODEC_LZ4]
+/** The codec ids this broker can write (compressRecords): all of Kafka's. */
+export const WRITABLE_CODECS: readonly number[] = [CODEC_NONE, CODEC_GZIP, CODEC_SNAPPY, CODEC_LZ4, CODEC_ZSTD]
 
 /**
  * The default bound (bytes) on what one batch's records may inflate to when read back (the
@@ -86,8 +87,9 @@ export function decompressRecords(codec: number, data: Uint8Array, maxBytes: num
 
 /**
  * Compresses a records section with codec `codec` (0 returns a copy, 1 gzip, 2 snappy in xerial
- * framing, 3 lz4 frame).
- * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE for zstd (not written by this broker) or an unknown id.
+ * framing, 3 lz4 frame, 4 one zstd frame at level 3).
+ * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE for an unknown id, or zstd before its compressor
+ *   has loaded (see zstd-compressor.ts).
  */
 export function compressRecords(codec: number, data: Uint8Array): Buffer {
   switch (codec) {
@@ -99,8 +101,10 @@ export function compressRecords(codec: number, data: Uint8Array): Buffer {
       return snappyXerialCompress(data)
     case CODEC_LZ4:
       return lz4Compress(data)
+    case CODEC_ZSTD:
+      return compressZstd(data)
     default:
-      throw new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', `this broker does not write ${codecName(codec)}-compressed batches (it writes none, gzip, snappy and lz4)`)
+      throw new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', `this broker does not write ${codecName(codec)}-compressed batches (it writes none, gzip, snappy, lz4 and zstd)`)
   }
 }
 

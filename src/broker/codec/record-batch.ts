@@ -182,7 +182,7 @@ export function setBatchProducer(buf: Buffer, pos: number, producerId: number, p
  * decompressed, for codec 0): same header fields, attributes' codec bits set, batch length and
  * CRC-32C recomputed. A compressed input is decompressed first (bounded by
  * DEFAULT_MAX_DECOMPRESSED_BYTES). Used by the broker's recompression (compression.type) and tests.
- * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE for a codec this broker does not write (zstd);
+ * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE for an unknown codec, or zstd before its compressor has loaded;
  *   CORRUPT_MESSAGE / RECORD_TOO_LARGE when a compressed input does not decompress.
  */
 export function compressBatch(buf: Buffer, pos: number, codec: number): Buffer {

@@ -7,7 +7,12 @@
  * the map ends, in groups of at most segment.bytes, into `.cleaned` segments, dropping each record
  * whose key the map holds at a later offset (Kafka's shouldRetainRecord) and tombstones (null value)
  * whose segment's largest timestamp is older than delete.retention.ms, keeping every retained
- * record's offset (gaps allowed) and each batch's offset range, (3) swaps each group in. The clean
+ * record's offset (gaps allowed) and each batch's identity (retained-batch.ts, Kafka's
+ * MemoryRecords.filterTo): a batch that loses no record is copied as stored; one that loses some is
+ * rebuilt with its offset range, leader epoch, timestamp type, producer id, epoch, base sequence,
+ * flags and its own codec; one that loses all is dropped unless it is the last batch of a producer
+ * the partition still tracks (ProducerStateManager's active producers), whose empty header is kept
+ * so the producer's state survives a restart, (3) swaps each group in. The clean
  * section below the first dirty offset holds one record per key already, so it need not be mapped.
  *
  * Must stay true:
@@ -28,7 +33,8 @@ import { BatchScanner } from './batch-scanner'
 import type { LogSegment } from './log-segment'
 import { CLEANED_FILE_SUFFIX } from './log-segment'
 import type { UnifiedLog } from './unified-log'
-import { RecordBatchBuilder, batchMaxTimestamp, batchPartitionLeaderEpoch, batchTimestampType, decodeRecordsInto } from '../codec/record-batch'
+import { RecordBatchBuilder, batchLastOffset, batchProducerId, decodeRecordsInto } from '../codec/record-batch'
+import { retainedBatch } from './retained-batch'
 import type { CleanerResult, StoredRecord } from './storage-types'
 
 /** How the cleaner runs. */
@@ -316,6 +322,14 @@ export class LogCleaner {
     const endOffset = mappedTo
     const toClean = closed.filter((seg) => seg.baseOffset < endOffset)
 
+    // The last batch of each producer the partition tracks (Kafka's lastRecordsOfActiveProducers):
+    // kept, empty if need be, so its state is rebuilt from the log after a restart.
+    const lastBatchOfProducer = new Map<number, number>()
+    for (const e of log.activeProducers()) {
+      const last = e.batches[e.batches.length - 1]
+      if (last !== undefined) lastBatchOfProducer.set(e.producerId, last.lastOffset)
+    }
+
     // 2. recopy in groups of at most segment.bytes, swapping each group in.
     const result: CleanerResult = { finishedAt: 0, recordsBefore: 0, recordsAfter: 0, bytesBefore: 0, bytesAfter: 0, tombstonesRemoved: 0 }
     let tombstoneDeadline: number | null = null
@@ -356,17 +370,13 @@ export class LogCleaner {
               }
               keptRecs.push(r)
             }
-            if (keptRecs.length > 0) {
-              const b = this.builder
-              // Kafka's cleaner keeps a batch's timestamp type (a LogAppendTime batch keeps its append
-              // time) and its partitionLeaderEpoch, so the leader-epoch cache rebuilt from the batches
-              // after a cleaning is the same.
-              const appendTime = batchTimestampType(s.buf, s.bufPos) === 'LogAppendTime' ? batchMaxTimestamp(s.buf, s.bufPos) : null
-              const epoch = batchPartitionLeaderEpoch(s.buf, s.bufPos)
-              const buf = b.encodeWithOffsets(s.baseOffset, s.lastOffset - s.baseOffset, keptRecs, epoch, appendTime)
-              cleaned.append(buf, b.lastOffset, b.maxTimestamp, b.count)
-              result.recordsAfter += keptRecs.length
-              result.bytesAfter += buf.length
+            const producerId = batchProducerId(s.buf, s.bufPos)
+            const retainEmpty = producerId >= 0 && lastBatchOfProducer.get(producerId) === batchLastOffset(s.buf, s.bufPos)
+            const out = retainedBatch(s.buf, s.bufPos, keptRecs, retainEmpty ? 'RETAIN_EMPTY' : 'DELETE_EMPTY', this.builder)
+            if (out !== null) {
+              cleaned.append(out.bytes, out.lastOffset, out.maxTimestamp, out.count)
+              result.recordsAfter += out.count
+              result.bytesAfter += out.bytes.length
             }
           })
           if (!complete) return null

@@ -22,8 +22,7 @@
  *   together as Kafka's RecordValidationException is (RecordValidationError).
  * compression.type (Kafka's targetCodec rule): `producer` keeps each batch's codec; another value
  * means the batch is rebuilt with that codec when it differs (`uncompressed` decompresses; gzip,
- * snappy and lz4 recompress; zstd cannot be written here, so a batch that is not zstd already is
- * refused with UNSUPPORTED_COMPRESSION_TYPE under compression.type zstd). A rebuilt batch keeps
+ * snappy, lz4 and zstd recompress). A rebuilt batch keeps
  * its header fields (producer id, epoch, sequence, timestamps) and gets a new length and CRC.
  * Then, in place (the caller's buffer is changed, as Kafka changes its MemoryRecords): the base offset
  * so that the batches take the offsets from `firstOffset` on, and partitionLeaderEpoch, both outside
@@ -162,7 +161,7 @@ export interface CheckedBatch {
  * in the module header, then stamps them in place: offsets from `firstOffset`, `leaderEpoch`, and
  * timestamps per message.timestamp.type with `now` (ms) as the append time.
  * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, RECORD_TOO_LARGE or UNSUPPORTED_COMPRESSION_TYPE
- *   (compression.type zstd only) naming the batch and the rule; RecordValidationError (INVALID_RECORD / INVALID_TIMESTAMP) listing
+ *   (an unknown compression.type, or zstd before its compressor has loaded) naming the batch and the rule; RecordValidationError (INVALID_RECORD / INVALID_TIMESTAMP) listing
  *   the rejected records. `batches` is unchanged then.
  */
 export function validateMessagesAndAssignOffsets(
@@ -191,8 +190,8 @@ function targetCodec(type: CompressionType | undefined, source: number): number 
  * The second half of validateMessagesAndAssignOffsets, for batches `checked` by checkBatches:
  * rebuilds the batches whose codec compression.type changes, then stamps offsets from
  * `firstOffset`, `leaderEpoch` and timestamps (see the module header).
- * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE when compression.type asks for zstd and a batch
- *   is not zstd already (`batches` unchanged then).
+ * @throws KafkaError UNSUPPORTED_COMPRESSION_TYPE when compression.type names no codec, or zstd
+ *   before its compressor has loaded (`batches` unchanged then).
  */
 export function assignOffsets(
   batches: Buffer,
@@ -250,10 +249,10 @@ export function assignOffsets(
 }
 
 function rebuild(batches: Buffer, b: CheckedBatch, target: number, cfg: LogValidatorConfig): Buffer {
-  if (target < 0 || target === 4) {
+  if (target < 0) {
     throw new KafkaError(
       'UNSUPPORTED_COMPRESSION_TYPE',
-      `Topic partition ${cfg.topicPartition} has compression.type ${cfg.compressionType}, which this broker cannot write (it writes uncompressed, gzip, snappy and lz4): send ${cfg.compressionType}-compressed batches or change compression.type`
+      `Topic partition ${cfg.topicPartition} has compression.type ${cfg.compressionType}, which names no codec (Kafka's are producer, uncompressed, gzip, snappy, lz4 and zstd)`
     )
   }
   return compressBatch(batches, b.pos, target)

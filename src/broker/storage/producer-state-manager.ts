@@ -75,7 +75,7 @@ export interface ProducerBatch {
   producerId: number
   producerEpoch: number
   baseSequence: number
-  /** Records in the batch (lastSeq = baseSequence + count - 1, wrapping). */
+  /** Records in the batch (a compacted batch may hold fewer than its offset range, even 0). */
   count: number
   firstOffset: number
   lastOffset: number
@@ -104,8 +104,12 @@ function inSequence(lastSeq: number, nextSeq: number): boolean {
   return nextSeq === lastSeq + 1 || (nextSeq === 0 && lastSeq === 0x7fffffff)
 }
 
+/**
+ * The batch's last sequence: baseSequence + lastOffsetDelta (Kafka's DefaultRecordBatch.lastSequence),
+ * not + count - 1, so a batch the log cleaner emptied or thinned keeps its last sequence.
+ */
 function lastSeqOf(b: ProducerBatch): number {
-  return incrementSequence(b.baseSequence, b.count - 1)
+  return incrementSequence(b.baseSequence, b.lastOffset - b.firstOffset)
 }
 
 export class ProducerStateManager {

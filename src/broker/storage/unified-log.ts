@@ -240,7 +240,7 @@ export class UnifiedLog {
    * The convenience form takes `records` and encodes them as one batch first (CreateTime, as a
    * producer would), then appends it as above.
    * @throws KafkaError CORRUPT_MESSAGE, INVALID_RECORD, INVALID_TIMESTAMP, RECORD_TOO_LARGE,
-   *   UNSUPPORTED_COMPRESSION_TYPE (compression.type zstd), OUT_OF_ORDER_SEQUENCE_NUMBER or
+   *   UNSUPPORTED_COMPRESSION_TYPE (zstd before its compressor has loaded), OUT_OF_ORDER_SEQUENCE_NUMBER or
    *   INVALID_PRODUCER_EPOCH (RecordValidationError for rejected records) naming the rule, with
    *   nothing written; INVALID_RECORD for an empty record list; StorageError on I/O failure;
    *   RangeError for a leader epoch that is not an int32 >= 0.

@@ -20,6 +20,7 @@ import type { MessageInput } from '../message-codec-support'
 import type { ProduceRequest } from '../messages/produce-request'
 import type { ProduceResponse, ProduceResponsePartitionProduceResponse } from '../messages/produce-response'
 import type { ProducePartitionResult, ReplicaFacade, WireAcks } from '../replica-facade'
+import { zstdCompressorLoaded, zstdCompressorReady } from '../../codec/zstd-compressor'
 
 /** The versions this handler advertises and serves (api-version-ranges.ts). */
 export const apiVersions = { min: API_VERSION_RANGES.Produce.min, max: API_VERSION_RANGES.Produce.max, servedFrom: API_VERSION_RANGES.Produce.servedFrom }
@@ -45,6 +46,9 @@ export function produceHandler(replicas: ReplicaFacade, brokers?: BrokerFacade):
       const inputs = req.topicData.flatMap((t) =>
         t.partitionData.map((p) => ({ topic: t.name, partition: p.index, records: p.records === null ? null : Buffer.from(p.records) }))
       )
+      // A zstd topic's batches are recompressed at the leader: a request arriving while the zstd
+      // compressor's WebAssembly still loads (the engine's first ~60 ms) waits for it.
+      if (!zstdCompressorLoaded()) await zstdCompressorReady().catch(() => undefined)
       const results = await replicas.produce(inputs, req.acks as WireAcks, req.timeoutMs)
       if (req.acks === 0) return null
       const byTopic = new Map<string, MessageInput<ProduceResponsePartitionProduceResponse>[]>()

@@ -8,12 +8,13 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as zlib from 'node:zlib'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { KafkaError } from '../../../../src/broker/model/errors'
 import { CODEC_GZIP, CODEC_LZ4, CODEC_NONE, CODEC_ZSTD } from '../../../../src/broker/codec/compression'
 import { crc32c } from '../../../../src/broker/codec/crc32c'
 import { BATCH_HEADER_SIZE, COMPRESSION_MASK, batchAttributes, encodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 import { UnifiedLog } from '../../../../src/broker/storage/unified-log'
+import { zstdCompressorReady } from '../../../../src/broker/codec/zstd-compressor'
 import type { LogConfig } from '../../../../src/broker/storage/storage-types'
 import { FileBackend } from '../../../../src/broker/storage/file-backend'
 import { config, records, tempDirs } from './helpers'
@@ -26,6 +27,7 @@ const kafkajsRecord: (r: { offsetDelta: number; timestampDelta: number; key: Buf
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 const dirs = tempDirs()
+beforeAll(() => zstdCompressorReady())
 afterEach(() => dirs.cleanup())
 const NOW = 1_750_000_000_000
 
@@ -134,12 +136,14 @@ describe('compressed batches on a leader append', () => {
     lz.close()
   })
 
-  it('compression.type zstd keeps zstd batches and refuses others with UNSUPPORTED_COMPRESSION_TYPE, writing nothing', () => {
+  it('compression.type zstd recompresses an uncompressed batch with zstd and keeps zstd batches as sent', () => {
     const log = open({ compressionType: 'zstd' })
-    const err = errorOf(() => log.appendAsLeader(encodeRecordBatch(0, records(3)), 0))
-    expect(err.code).toBe('UNSUPPORTED_COMPRESSION_TYPE')
-    expect(err.message).toContain('compression.type zstd')
-    expect(log.logEndOffset).toBe(0)
+    const r = log.appendAsLeader(encodeRecordBatch(0, records(30)), 0)
+    const rebuilt = log.readBatches(0, 1 << 20)
+    expect(batchAttributes(rebuilt) & COMPRESSION_MASK).toBe(CODEC_ZSTD)
+    expect(r.batchBytes).toBe(rebuilt.length)
+    expect(rebuilt.readUInt32BE(17)).toBe(crc32c(rebuilt, 21, rebuilt.length))
+    expect(log.readRecords(0).map((x) => x.value!.toString())).toEqual(records(30).map((x) => x.value!.toString()))
     // A zstd batch made by the zstd tool (fixture) is stored as sent.
     const plain = encodeRecordBatch(0, Array.from({ length: 300 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from('v'.repeat(300) + i), timestamp: 1_700_000_000_000 + i })))
     const zst = fs.readFileSync(path.join(__dirname, '../codec/fixtures/records.zst'))
@@ -148,8 +152,8 @@ describe('compressed batches on a leader append', () => {
     batch.writeInt16BE(CODEC_ZSTD, 21)
     batch.writeUInt32BE(crc32c(batch, 21, batch.length), 17)
     const copy = Buffer.from(batch)
-    expect(log.appendAsLeader(batch, 0)).toMatchObject({ firstOffset: 0, lastOffset: 299 })
-    expect(log.readBatches(0, 1 << 20).subarray(16).equals(copy.subarray(16))).toBe(true)
+    expect(log.appendAsLeader(batch, 0)).toMatchObject({ firstOffset: 30, lastOffset: 329 })
+    expect(log.readBatches(30, 1 << 20).subarray(16).equals(copy.subarray(16))).toBe(true)
     log.close()
   })
 
