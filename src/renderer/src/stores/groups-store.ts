@@ -40,7 +40,7 @@ export interface GroupsState {
   /** Why the last preview or execute failed (e.g. NON_EMPTY_GROUP), shown in the dialog. */
   resetError: ContractError | null
   resetBusy: boolean
-  /** Why the last delete was refused (e.g. NON_EMPTY_GROUP), shown next to the delete button; null after a success. */
+  /** Why the last delete was refused (e.g. NON_EMPTY_GROUP), shown by the view; null after a success, and a NON_EMPTY_GROUP once the group has no members. */
   deleteError: ContractError | null
   deleting: boolean
 }
@@ -86,7 +86,10 @@ export const useGroupsStore = defineStore('groups', {
       }
       try {
         const details = await groupApi.details(groupId)
-        if (seq === this.selectSeq) this.details = details
+        if (seq !== this.selectSeq) return
+        this.details = details
+        // Kafka refused the delete because of active members: once none is left the refusal is stale.
+        if (this.deleteError?.code === 'NON_EMPTY_GROUP' && details.membership.members.length === 0) this.deleteError = null
       } catch (e) {
         if (seq !== this.selectSeq) return
         this.details = null
@@ -108,8 +111,9 @@ export const useGroupsStore = defineStore('groups', {
         await this.refresh()
         return true
       } catch (e) {
-        this.deleteError = toContractError(e)
+        const error = toContractError(e)
         await this.refresh()
+        this.deleteError = error
         return false
       } finally {
         this.deleting = false

@@ -106,7 +106,7 @@ describe('useGroupsStore', () => {
     expect(g.resetError).toEqual({ code: 'NON_EMPTY_GROUP', message: "Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable." })
   })
 
-  it("keeps Kafka's refusal to delete a group with members for the view, and after a delete clears the selection and refreshes the list", async () => {
+  it("keeps Kafka's refusal to delete a group with members until it has none, and after a delete clears the selection and refreshes the list", async () => {
     let members = 1
     let groups = ['billing']
     const api = fakeApi({
@@ -117,7 +117,11 @@ describe('useGroupsStore', () => {
         return { groupId: req.groupId }
       },
       'group/list': () => groups.map((x) => group(x, 0)),
-      'group/details': (req) => details(req.groupId, 0)
+      'group/details': (req) => {
+        const d = details(req.groupId, 0)
+        const member = { memberId: 'm-1', groupInstanceId: null, clientId: 'c', host: '/127.0.0.1', assignment: [] }
+        return { ...d, membership: { ...d.membership, state: members > 0 ? 'Stable' : 'Empty', members: members > 0 ? [member] : [] } }
+      }
     })
     setApi(api)
     const g = useGroupsStore()
@@ -125,7 +129,11 @@ describe('useGroupsStore', () => {
     expect(await g.deleteGroup('billing')).toBe(false)
     expect(g.deleteError).toEqual({ code: 'NON_EMPTY_GROUP', message: "Deletion of group 'billing' failed: the group is not empty (state Stable); only a group without active members can be deleted." })
     expect(g.selected).toBe('billing')
+    await g.refresh()
+    expect(g.deleteError?.code).toBe('NON_EMPTY_GROUP') // still refused: the member is still there
     members = 0
+    await g.refresh()
+    expect(g.deleteError).toBeNull() // the reason is gone with the last member
     expect(await g.deleteGroup('billing')).toBe(true)
     expect(g.deleteError).toBeNull()
     expect(g.selected).toBeNull()
