@@ -11,24 +11,14 @@
  * event is kept once, even when it is seen both in the seed and from the subscription; only events
  * with a group kind and a group id are kept.
  */
-import { GROUP_HISTORY_ENTRIES, type GroupEventKind, type GroupHistoryEntry } from '../shared/contract'
+import { GROUP_EVENT_KINDS, GROUP_HISTORY_ENTRIES, type GroupEventKind, type GroupHistoryEntry } from '../shared/contract'
 import type { ClusterEvent } from '../broker/cluster/cluster-events'
 
 /** Groups whose history is kept at most. */
 export const GROUP_HISTORY_GROUPS = 1000
 
 /** The event kinds a group's history keeps. */
-const GROUP_KINDS: ReadonlySet<string> = new Set<GroupEventKind>([
-  'member-joined',
-  'member-left',
-  'group-rebalance-started',
-  'group-completing-rebalance',
-  'group-stable',
-  'group-empty',
-  'group-deleted',
-  'group-coordinator-moved',
-  'group-write-failed'
-])
+const GROUP_KINDS: ReadonlySet<string> = new Set<string>(GROUP_EVENT_KINDS)
 
 /** Where the history reads events from: a ClusterApi (recentEvents + onEvent). */
 export interface GroupEventSource {

@@ -478,17 +478,21 @@ export interface GroupPartitionView extends GroupOffsetRow {
   clientId: string | null
 }
 
-/** The group events of the cluster event stream (src/broker/cluster/cluster-events.ts) a group's history keeps. */
-export type GroupEventKind =
-  | 'member-joined'
-  | 'member-left'
-  | 'group-rebalance-started'
-  | 'group-completing-rebalance'
-  | 'group-stable'
-  | 'group-empty'
-  | 'group-deleted'
-  | 'group-coordinator-moved'
-  | 'group-write-failed'
+/** The group events of the cluster event stream (src/broker/cluster/cluster-events.ts): what a group's history keeps. */
+export const GROUP_EVENT_KINDS = [
+  'member-joined',
+  'member-left',
+  'group-rebalance-started',
+  'group-completing-rebalance',
+  'group-stable',
+  'group-empty',
+  'group-deleted',
+  'group-coordinator-moved',
+  'group-write-failed'
+] as const satisfies readonly ClusterEventView['kind'][]
+
+/** One of GROUP_EVENT_KINDS. */
+export type GroupEventKind = (typeof GROUP_EVENT_KINDS)[number]
 
 /** One entry of a group's rebalance history: a group event as its coordinator emitted it. */
 export interface GroupHistoryEntry {
