@@ -572,6 +572,68 @@ export interface GroupMembershipView {
   members: GroupMemberView[]
 }
 
+/** One partition of a group as `kafka-consumer-groups --describe` prints it: its lag row and the member assigned it. */
+export interface GroupPartitionView extends GroupOffsetRow {
+  /** CONSUMER-ID of the member whose assignment holds the partition; null ('-') when no member holds it. */
+  consumerId: string | null
+  /** HOST of that member (e.g. '/127.0.0.1'), null when none. */
+  host: string | null
+  /** CLIENT-ID of that member, null when none. */
+  clientId: string | null
+}
+
+/** The group events of the cluster event stream (src/broker/cluster/cluster-events.ts): what a group's history keeps. */
+export const GROUP_EVENT_KINDS = [
+  'member-joined',
+  'member-left',
+  'group-rebalance-started',
+  'group-completing-rebalance',
+  'group-stable',
+  'group-empty',
+  'group-deleted',
+  'group-coordinator-moved',
+  'group-write-failed'
+] as const satisfies readonly ClusterEventView['kind'][]
+
+/** One of GROUP_EVENT_KINDS. */
+export type GroupEventKind = (typeof GROUP_EVENT_KINDS)[number]
+
+/** One entry of a group's rebalance history: a group event as its coordinator emitted it. */
+export interface GroupHistoryEntry {
+  /** The event's sequence number in the cluster event stream. */
+  seq: number
+  /** ms since the epoch (the cluster's clock). */
+  time: number
+  kind: GroupEventKind
+  severity: ClusterEventView['severity']
+  /** The group's generation when it happened, null when the event carries none. */
+  generationId: number | null
+  /** The member that joined or left, null for group-wide events. */
+  memberId: string | null
+  /** Who joined or left and why, in plain words. */
+  message: string
+}
+
+/** Entries a group's rebalance history keeps at most (the oldest go first). */
+export const GROUP_HISTORY_ENTRIES = 100
+
+/**
+ * Everything the groups view shows of one group: its membership as the coordinator holds it, lag
+ * per partition with the member assigned each partition, and its rebalance history.
+ */
+export interface GroupDetailsView {
+  membership: GroupMembershipView
+  /** Sum of `partitions[].lag` (records). */
+  totalLag: number
+  /**
+   * Every partition the group committed to or a member is assigned, sorted by topic and partition.
+   * An assigned partition never committed has currentOffset null and lag counted from the log start.
+   */
+  partitions: GroupPartitionView[]
+  /** The newest GROUP_HISTORY_ENTRIES group events of this group id since the host started, oldest first. */
+  history: GroupHistoryEntry[]
+}
+
 /**
  * Where `group/reset` moves a group (kafka-consumer-groups --reset-offsets): --to-earliest,
  * --to-latest, --to-offset, --to-datetime (first offset with timestamp >= ms, else the log end), or
@@ -858,6 +920,11 @@ export interface ContractRequests {
   /** The group's state, assignor, coordinator and members (kafka-consumer-groups --describe --state / --members); Dead when unknown. */
   'group/membership': { req: { groupId: string }; res: GroupMembershipView }
   /**
+   * The groups view of one group: membership, lag per partition with its member, rebalance history.
+   * GROUP_ID_NOT_FOUND for a group without members or committed offsets.
+   */
+  'group/details': { req: { groupId: string }; res: GroupDetailsView }
+  /**
    * Deletes a group with its committed offsets (kafka-consumer-groups --delete): only an Empty one
    * (NON_EMPTY_GROUP otherwise, as Kafka), GROUP_ID_NOT_FOUND for an unknown one.
    */
@@ -982,6 +1049,7 @@ export const REQUEST_NAMES = [
   'group/list',
   'group/describe',
   'group/membership',
+  'group/details',
   'group/delete',
   'group/consume',
   'group/reset',

@@ -234,6 +234,7 @@ export const requestSchemas = {
   'group/list': empty,
   'group/describe': z.object({ groupId: z.string().min(1).max(255) }).strict(),
   'group/membership': z.object({ groupId: z.string().min(1).max(255) }).strict(),
+  'group/details': z.object({ groupId: z.string().min(1).max(255) }).strict(),
   'group/delete': z.object({ groupId: z.string().min(1).max(255) }).strict(),
   'group/consume': z
     .object({

@@ -154,6 +154,7 @@ const VALID: { [N in RequestName]: unknown } = {
   'group/describe': { groupId: 'g' },
   'group/reset': { groupId: 'g', topic: 'bundle', to: 'earliest' },
   'group/membership': { groupId: 'g' },
+  'group/details': { groupId: 'g' },
   'group/delete': { groupId: 'g' },
   'import/upload': { fileName: 'a.ndjson', size: 8 },
   'import/upload-chunk': { uploadId: 'not-staged', offset: 0, data: Buffer.from('{"a":1}\n').toString('base64') },

@@ -117,6 +117,8 @@ export function exportDownloadUrl(exportId: string, fileName: string): string | 
 export const groupApi = {
   list: () => call('group/list', {}),
   describe: (groupId: string) => call('group/describe', { groupId }),
+  details: (groupId: string) => call('group/details', { groupId }),
+  delete: (groupId: string) => call('group/delete', { groupId }),
   consume: (req: Req<'group/consume'>) => call('group/consume', req),
   reset: (req: Req<'group/reset'>) => call('group/reset', req)
 }

@@ -1,12 +1,16 @@
 /**
- * useGroupsStore: consumer groups (group/list), the selected group's describe rows, the "consume N
- * records" action, and the offset reset: a dry run (group/reset without executing, the plan
- * `kafka-consumer-groups --reset-offsets` prints) to preview, then Execute of exactly that request.
- * Must stay true: after consume or an executed reset the selected group and the list are
- * refreshed; Execute sends the previewed request, never another.
+ * useGroupsStore: consumer groups (group/list), the selected group's view (group/details: state,
+ * assignor, generation, coordinator, members with their partitions, lag per partition with its
+ * member, rebalance history), deleting a group (group/delete, refused by Kafka's rule while it has
+ * members: the reason kept for the view to show), the "consume N records" action, and the offset
+ * reset: a dry run (group/reset without executing, the plan `kafka-consumer-groups --reset-offsets`
+ * prints) to preview, then Execute of exactly that request.
+ * Must stay true: after consume, an executed reset or a delete the selected group and the list are
+ * refreshed; Execute sends the previewed request, never another; a details reply for an older
+ * selection never replaces the newer one's.
  */
 import { defineStore } from 'pinia'
-import type { ContractError, GroupView, RequestOf, ResetPlanRow } from '../../../shared/contract'
+import type { ContractError, GroupDetailsView, GroupView, RequestOf, ResetPlanRow } from '../../../shared/contract'
 import { groupApi } from '../api/client'
 import { toContractError } from '../api/api-error'
 import { useNoticeStore } from './notice-store'
@@ -23,7 +27,8 @@ export interface ResetPreview {
 export interface GroupsState {
   list: GroupView[]
   selected: string | null
-  detail: GroupView | null
+  /** The selected group's view (group/details), null when none is selected or it could not be read. */
+  details: GroupDetailsView | null
   loading: boolean
   busy: boolean
   error: ContractError | null
@@ -35,13 +40,16 @@ export interface GroupsState {
   /** Why the last preview or execute failed (e.g. NON_EMPTY_GROUP), shown in the dialog. */
   resetError: ContractError | null
   resetBusy: boolean
+  /** Why the last delete was refused (e.g. NON_EMPTY_GROUP), shown by the view; null after a success, and a NON_EMPTY_GROUP once the group has no members. */
+  deleteError: ContractError | null
+  deleting: boolean
 }
 
 export const useGroupsStore = defineStore('groups', {
   state: (): GroupsState => ({
     list: [],
     selected: null,
-    detail: null,
+    details: null,
     loading: false,
     busy: false,
     error: null,
@@ -49,10 +57,12 @@ export const useGroupsStore = defineStore('groups', {
     selectSeq: 0,
     resetPreview: null,
     resetError: null,
-    resetBusy: false
+    resetBusy: false,
+    deleteError: null,
+    deleting: false
   }),
   actions: {
-    /** Fetches group/list and, when a group is selected, its describe. */
+    /** Fetches group/list and, when a group is selected, its details. */
     async refresh(): Promise<void> {
       this.loading = true
       try {
@@ -65,21 +75,48 @@ export const useGroupsStore = defineStore('groups', {
         this.loading = false
       }
     },
-    /** Selects a group and loads its describe rows. */
+    /** Selects a group and loads its details (a different group also forgets the last delete refusal). */
     async select(groupId: string | null): Promise<void> {
       const seq = ++this.selectSeq
+      if (groupId !== this.selected) this.deleteError = null
       this.selected = groupId
       if (!groupId) {
-        this.detail = null
+        this.details = null
         return
       }
       try {
-        const detail = await groupApi.describe(groupId)
-        if (seq === this.selectSeq) this.detail = detail
+        const details = await groupApi.details(groupId)
+        if (seq !== this.selectSeq) return
+        this.details = details
+        // Kafka refused the delete because of active members: once none is left the refusal is stale.
+        if (this.deleteError?.code === 'NON_EMPTY_GROUP' && details.membership.members.length === 0) this.deleteError = null
       } catch (e) {
         if (seq !== this.selectSeq) return
-        this.detail = null
+        this.details = null
         useNoticeStore().error(e, `Describe group ${groupId}`)
+      }
+    },
+    /**
+     * Deletes a group with its committed offsets (kafka-consumer-groups --delete). Kafka refuses a
+     * group with members (NON_EMPTY_GROUP): the refusal is kept in deleteError. On success the
+     * selection is cleared and the list refreshed. @returns whether it was deleted.
+     */
+    async deleteGroup(groupId: string): Promise<boolean> {
+      this.deleting = true
+      try {
+        await groupApi.delete(groupId)
+        this.deleteError = null
+        useNoticeStore().push('success', `Group ${groupId} deleted with its committed offsets`)
+        if (this.selected === groupId) await this.select(null)
+        await this.refresh()
+        return true
+      } catch (e) {
+        const error = toContractError(e)
+        await this.refresh()
+        this.deleteError = error
+        return false
+      } finally {
+        this.deleting = false
       }
     },
     /** Consumes (and commits) up to maxRecords of a topic as a group. */
@@ -89,9 +126,7 @@ export const useGroupsStore = defineStore('groups', {
         const res = await groupApi.consume({ groupId, topic, maxRecords, fromBeginning })
         this.lastConsumed = res.consumed
         useNoticeStore().push('success', `Group ${groupId} consumed ${res.consumed} records from ${topic}`)
-        this.selectSeq++
         this.selected = groupId
-        this.detail = res.group
         await this.refresh()
         return true
       } catch (e) {
@@ -133,9 +168,7 @@ export const useGroupsStore = defineStore('groups', {
         this.resetError = null
         const n = res.plan.length
         useNoticeStore().push('success', `Reset ${preview.req.groupId} on ${preview.req.topic}: ${n} partition${n === 1 ? '' : 's'} committed`)
-        this.selectSeq++
         this.selected = preview.req.groupId
-        this.detail = res.group
         await this.refresh()
         return true
       } catch (e) {

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import type { BrokerlabApi, GroupView } from '../../../../src/shared/contract'
+import type { BrokerlabApi, GroupDetailsView, GroupView } from '../../../../src/shared/contract'
 import { setApi } from '../../../../src/renderer/src/api/client'
 import { useGroupsStore } from '../../../../src/renderer/src/stores/groups-store'
 import { fakeApi, FakeFailure } from '../fake-api'
@@ -12,15 +12,23 @@ const group = (groupId: string, lag: number): GroupView => ({
   rows: [{ topic: 't', partition: 0, currentOffset: 10 - lag, logEndOffset: 10, lag }]
 })
 
+/** The groups view of an Empty group with one partition of 't' lagging `lag`. */
+const details = (groupId: string, lag: number): GroupDetailsView => ({
+  membership: { groupId, state: 'Empty', protocolType: 'consumer', assignmentStrategy: '', generationId: 3, coordinator: { id: 1, address: '127.0.0.1:9092' }, members: [] },
+  totalLag: lag,
+  partitions: [{ topic: 't', partition: 0, currentOffset: 10 - lag, logEndOffset: 10, lag, consumerId: null, host: null, clientId: null }],
+  history: []
+})
+
 beforeEach(() => setActivePinia(createPinia()))
 
 describe('useGroupsStore', () => {
-  it('drops a describe reply that arrives after another group was selected', async () => {
+  it('drops a details reply that arrives after another group was selected', async () => {
     const releases: (() => void)[] = []
     const api: BrokerlabApi = {
       request: ((_name: string, req: { groupId: string }) =>
         new Promise((resolve) => {
-          releases.push(() => resolve({ ok: true, data: group(req.groupId, req.groupId === 'slow' ? 5 : 1) }))
+          releases.push(() => resolve({ ok: true, data: details(req.groupId, req.groupId === 'slow' ? 5 : 1) }))
         })) as BrokerlabApi['request'],
       on: () => () => {}
     }
@@ -33,7 +41,7 @@ describe('useGroupsStore', () => {
     releases[0]()
     await slow
     expect(g.selected).toBe('fast')
-    expect(g.detail?.groupId).toBe('fast')
+    expect(g.details?.membership.groupId).toBe('fast')
   })
 
   it('consumes as a group, selects it and shows its lag after the commit', async () => {
@@ -44,7 +52,7 @@ describe('useGroupsStore', () => {
         return { consumed: req.maxRecords, group: group(req.groupId, lag) }
       },
       'group/list': () => [group('billing', lag)],
-      'group/describe': (req) => group(req.groupId, lag)
+      'group/details': (req) => details(req.groupId, lag)
     })
     setApi(api)
     const g = useGroupsStore()
@@ -52,7 +60,7 @@ describe('useGroupsStore', () => {
     expect(api.calls[0]).toEqual({ name: 'group/consume', req: { groupId: 'billing', topic: 't', maxRecords: 4, fromBeginning: true } })
     expect(g.lastConsumed).toBe(4)
     expect(g.selected).toBe('billing')
-    expect(g.detail?.totalLag).toBe(6)
+    expect(g.details?.totalLag).toBe(6)
     expect(g.list.map((x) => x.totalLag)).toEqual([6])
   })
 
@@ -66,7 +74,7 @@ describe('useGroupsStore', () => {
         return res
       },
       'group/list': () => [group('billing', 10 - committed)],
-      'group/describe': (req) => group(req.groupId, 10 - committed)
+      'group/details': (req) => details(req.groupId, 10 - committed)
     })
     setApi(api)
     const g = useGroupsStore()
@@ -80,7 +88,7 @@ describe('useGroupsStore', () => {
       { ...req, dryRun: false }
     ])
     expect(g.resetPreview).toBeNull()
-    expect(g.detail?.totalLag).toBe(7)
+    expect(g.details?.totalLag).toBe(7)
     expect(await g.executeReset()).toBe(false) // nothing previewed: nothing sent
   })
 
@@ -96,5 +104,41 @@ describe('useGroupsStore', () => {
     expect(await g.previewReset({ groupId: 'billing', topic: 't', to: 'earliest' })).toBe(false)
     expect(g.resetPreview).toBeNull()
     expect(g.resetError).toEqual({ code: 'NON_EMPTY_GROUP', message: "Assignments can only be reset if the group 'billing' is inactive, but the current state is Stable." })
+  })
+
+  it("keeps Kafka's refusal to delete a group with members until it has none, and after a delete clears the selection and refreshes the list", async () => {
+    let members = 1
+    let groups = ['billing']
+    const api = fakeApi({
+      'group/delete': (req) => {
+        if (members > 0)
+          throw new FakeFailure({ code: 'NON_EMPTY_GROUP', message: "Deletion of group 'billing' failed: the group is not empty (state Stable); only a group without active members can be deleted." })
+        groups = groups.filter((x) => x !== req.groupId)
+        return { groupId: req.groupId }
+      },
+      'group/list': () => groups.map((x) => group(x, 0)),
+      'group/details': (req) => {
+        const d = details(req.groupId, 0)
+        const member = { memberId: 'm-1', groupInstanceId: null, clientId: 'c', host: '/127.0.0.1', assignment: [] }
+        return { ...d, membership: { ...d.membership, state: members > 0 ? 'Stable' : 'Empty', members: members > 0 ? [member] : [] } }
+      }
+    })
+    setApi(api)
+    const g = useGroupsStore()
+    await g.select('billing')
+    expect(await g.deleteGroup('billing')).toBe(false)
+    expect(g.deleteError).toEqual({ code: 'NON_EMPTY_GROUP', message: "Deletion of group 'billing' failed: the group is not empty (state Stable); only a group without active members can be deleted." })
+    expect(g.selected).toBe('billing')
+    await g.refresh()
+    expect(g.deleteError?.code).toBe('NON_EMPTY_GROUP') // still refused: the member is still there
+    members = 0
+    await g.refresh()
+    expect(g.deleteError).toBeNull() // the reason is gone with the last member
+    expect(await g.deleteGroup('billing')).toBe(true)
+    expect(g.deleteError).toBeNull()
+    expect(g.selected).toBeNull()
+    expect(g.details).toBeNull()
+    expect(g.list).toEqual([])
+    expect(api.calls.filter((c) => c.name === 'group/delete').map((c) => c.req)).toEqual([{ groupId: 'billing' }, { groupId: 'billing' }])
   })
 })
