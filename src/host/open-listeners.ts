@@ -16,6 +16,7 @@ import { brokerKafkaApis, type BrokerKafkaApis } from '../broker/cluster/facades
 import { BrokerListeners, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
 import { readListenersFile } from '../broker/protocol/network/listeners-file'
 import { protocolNotServedHandler } from '../broker/protocol/network/protocol-not-served'
+import { slowFrameHandler } from '../broker/faults/slow-frame-handler'
 
 // What the CLI needs of the listeners' rules, through src/host (the CLI never imports the engine).
 export { basePortProblem, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
@@ -46,7 +47,7 @@ export function startListeners(cluster: ClusterApi, dataDir: string, settings: L
       if (!(cluster instanceof Cluster)) return protocolNotServedHandler()
       let b = served.get(brokerId)
       if (!b) served.set(brokerId, (b = brokerKafkaApis(cluster, brokerId, () => listeners.addresses(), log)))
-      return b.apis
+      return slowFrameHandler(b.apis, () => cluster.brokerDelayMs(brokerId))
     }
   })
 }

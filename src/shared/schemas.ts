@@ -149,6 +149,10 @@ export const requestSchemas = {
   'broker/stop': z.object({ brokerId }).strict(),
   'broker/start': z.object({ brokerId }).strict(),
   'broker/fetching': z.object({ brokerId, paused: z.boolean() }).strict(),
+  'broker/kill': z.object({ brokerId }).strict(),
+  'broker/slow': z.object({ brokerId, delayMs: z.number().int().min(1).max(300000) }).strict(),
+  'broker/isolate': z.object({ brokerId }).strict(),
+  'broker/heal': z.object({ brokerId }).strict(),
   'topic/list': z.object({ includeInternal: z.boolean().optional() }).strict(),
   'topic/describe': z.object({ topic: topicName }).strict(),
   'topic/create': z

@@ -162,6 +162,10 @@ const VALID: { [N in RequestName]: unknown } = {
   'import/run': { uploadId: 'not-staged', topic: 'bundle', format: 'ndjson', keyField: 'a' },
   'import/discard': { uploadId: 'not-staged' },
   'broker/fetching': { brokerId: 3, paused: true },
+  'broker/slow': { brokerId: 3, delayMs: 10 },
+  'broker/isolate': { brokerId: 3 },
+  'broker/heal': { brokerId: 3 },
+  'broker/kill': { brokerId: 3 },
   'broker/stop': { brokerId: 3 },
   'broker/start': { brokerId: 3 },
   'topic/delete': { topic: 'bundle' }
