@@ -441,16 +441,12 @@ export class Cluster implements ClusterApi {
     this.scheduler.scheduleReplication()
   }
 
-  /** See ClusterApi.pauseFetching. */
+  /** See ClusterApi.pauseFetching and resumeFetching. */
   pauseFetching(id: number): void {
-    this.checkOpen()
-    this.controller.setFetchPaused(id, true)
+    this.brokerStep(() => this.controller.setFetchPaused(id, true))
   }
-
-  /** See ClusterApi.resumeFetching. */
   resumeFetching(id: number): void {
-    this.checkOpen()
-    if (this.controller.setFetchPaused(id, false)) this.scheduler.scheduleReplication()
+    this.brokerStep(() => this.controller.setFetchPaused(id, false))
   }
 
   /** See ClusterApi.startBroker and FaultInjector.start. */

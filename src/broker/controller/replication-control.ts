@@ -511,10 +511,11 @@ export class ReplicationControl {
   // ---- brokers and replicas --------------------------------------------------------------------
 
   /**
-   * Broker `b` stopped (a controlled shutdown): partitions it led elect from their ISR; as a follower
-   * it leaves every ISR at once, unless it is the last member (Kafka's controller removes a shut-down
-   * or fenced broker from every ISR; the last member stays, so the partition can come back without
-   * an unclean election).
+   * Broker `b` stopped (reason 'controlled-shutdown') or was fenced ('fenced': it missed heartbeats;
+   * `detail` says how, e.g. " after missing heartbeats for 9001 ms (...)"): partitions it led elect
+   * from their ISR; as a follower it leaves every ISR at once, unless it is the last member (Kafka's
+   * controller removes a shut-down or fenced broker from every ISR; the last member stays, so the
+   * partition can come back without an unclean election). The events carry `reason`.
    */
   brokerStopped(b: number, reason: 'controlled-shutdown' | 'fenced' = 'controlled-shutdown', detail = ''): void {
     const leaderWhy = reason === 'fenced' ? `its leader, broker ${b}, was fenced${detail}` : `its leader, broker ${b}, stopped`
@@ -530,8 +531,9 @@ export class ReplicationControl {
   }
 
   /**
-   * Broker `b` started: offline partitions whose ISR holds it get it as leader; elsewhere its
-   * replicas reconcile their logs with the leader (see ReplicaFetcher) and catch up.
+   * Broker `b` started (reason 'broker-started') or was unfenced ('unfenced'): offline partitions
+   * whose ISR holds it get it as leader; elsewhere its replicas reconcile their logs with the leader
+   * (see ReplicaFetcher) and catch up.
    */
   brokerStarted(b: number, reason: ClusterEventReason = 'broker-started'): void {
     for (const t of this.meta.topics)
