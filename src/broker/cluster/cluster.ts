@@ -404,7 +404,7 @@ export class Cluster implements ClusterApi {
 
   /** See ClusterApi.stopBroker and FaultInjector.stop. */
   stopBroker(id: number): void {
-    this.brokerStep(() => this.injector.stop(id))
+    this.brokerStep(() => this.injector.stop(id), false)
   }
 
   /** See ClusterApi.killBroker and FaultInjector.kill. */
@@ -432,13 +432,13 @@ export class Cluster implements ClusterApi {
     return this.faults.slowMs(id)
   }
 
-  /** One lifecycle step, then the coordinator follows leadership, the metadata is persisted, replication runs soon. */
-  private brokerStep(step: () => void): void {
+  /** One lifecycle step, then the coordinator follows leadership, the metadata is persisted, and (`replicate`) replication runs soon. */
+  private brokerStep(step: () => void, replicate = true): void {
     this.checkOpen()
     step()
     this.groups.checkLeadership()
     this.persist()
-    this.scheduler.scheduleReplication()
+    if (replicate) this.scheduler.scheduleReplication()
   }
 
   /** See ClusterApi.pauseFetching and resumeFetching. */

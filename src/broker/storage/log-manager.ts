@@ -510,7 +510,14 @@ export class LogManager {
   crash(): void {
     if (this.closed) return
     this.closed = true
-    for (const { log } of this.logs.values()) log.abandon()
+    for (const { log } of this.logs.values()) {
+      try {
+        this.cleaner.abort(log) // its .cleaned files would be deleted at the next open anyway
+      } catch {
+        // a killed process leaves them; the next open deletes them
+      }
+      log.abandon()
+    }
     this.logs.clear()
   }
 

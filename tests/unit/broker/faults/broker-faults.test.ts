@@ -21,7 +21,9 @@ afterEach(async () => {
 
 const T0 = 1_700_000_000_000
 
-function makeCluster(opts: { replicaLagTimeMaxMs?: number; brokerSessionTimeoutMs?: number; dir?: string } = {}): { cluster: Cluster; clock: { now: number }; dir: string } {
+function makeCluster(
+  opts: { replicaLagTimeMaxMs?: number; brokerSessionTimeoutMs?: number; dir?: string; log?: (line: string) => void } = {}
+): { cluster: Cluster; clock: { now: number }; dir: string } {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-faults-'))
   if (!dirs.includes(dir)) dirs.push(dir)
   const clock = { now: T0 }
@@ -31,7 +33,7 @@ function makeCluster(opts: { replicaLagTimeMaxMs?: number; brokerSessionTimeoutM
     clock: () => clock.now,
     autoReplicate: false,
     storage: 'file',
-    log: () => {},
+    log: opts.log ?? (() => {}),
     eventLog: () => {},
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs ?? 30000,
     brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs
@@ -141,7 +143,8 @@ describe('kill against stop', () => {
   })
 
   it('fails the acks=all waits of a killed leader, and after start recovers its logs, truncates by leader epoch and catches up', async () => {
-    const { cluster, clock, dir } = makeCluster()
+    const lines: string[] = []
+    const { cluster, clock, dir } = makeCluster({ log: (l) => lines.push(l) })
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 2 } })
     const [leader, f1, f2] = partition(cluster).replicas
     await cluster.produce('t', [rec(0), rec(1)], { acks: 1 })
@@ -166,8 +169,13 @@ describe('kill against stop', () => {
     await acked
     expect(contents(cluster, f1)).toEqual(['0:k0', '1:k1', '2:k3'])
 
+    lines.length = 0
     cluster.startBroker(leader)
     expect(events(cluster, 'broker-started').at(-1)!.message).toContain('recovered its logs as after a crash')
+    // The log loader's unclean-shutdown path ran on the killed broker's log, and only there.
+    const recovered = lines.filter((l) => /recover/i.test(l))
+    expect(recovered.some((l) => l.includes(`broker-${leader}${path.sep}t-0`))).toBe(true)
+    expect(recovered.every((l) => l.includes(`broker-${leader}`))).toBe(true)
     cluster.replicateNow()
     // Offset 2 (k2, never replicated) is cut by the leader-epoch truncation; k3 is copied.
     expect(contents(cluster, leader)).toEqual(['0:k0', '1:k1', '2:k3'])
