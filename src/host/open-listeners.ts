@@ -2,7 +2,9 @@
  * The hosts' single place that starts the brokers' Kafka listeners on an open cluster (the engine
  * worker of the desktop app and of `serve`, browser mode's in-process engine, `brokerlab start`),
  * and that chooses each broker's FrameHandler: the broker's KafkaApis over the engine
- * (../broker/cluster/facades/broker-kafka-apis.ts), one per broker for the cluster's lifetime; a
+ * (../broker/cluster/facades/broker-kafka-apis.ts), one per broker for the cluster's lifetime,
+ * behind the slow-broker hook (../broker/faults/slow-frame-handler.ts: a slowed broker answers its
+ * delay late); a
  * cluster that is not the engine's Cluster (a test stand-in of ClusterApi) gets the stand-in handler
  * that closes connections.
  *
