@@ -185,6 +185,27 @@ describe('kill against stop', () => {
   })
 })
 
+describe('a killed broker started before the controller noticed', () => {
+  it('has its old incarnation fenced first (its leaderships move), then registers unfenced and catches up', async () => {
+    const { cluster, clock } = makeCluster()
+    cluster.createTopic('t', { partitions: 1, replicationFactor: 3 })
+    const [leader, f1, f2] = partition(cluster).replicas
+    await cluster.produce('t', [rec(0)], { acks: 1 })
+    cluster.replicateNow()
+    cluster.killBroker(leader)
+    clock.now = T0 + 1000
+    cluster.startBroker(leader)
+    const fenced = events(cluster, 'broker-fenced')
+    expect(fenced.map((e) => e.brokerId)).toEqual([leader])
+    expect(fenced[0].message).toContain('registered again after a crash')
+    expect(events(cluster, 'broker-unfenced').map((e) => e.brokerId)).toEqual([leader])
+    expect(partition(cluster)).toMatchObject({ leader: f1, leaderEpoch: 1 })
+    cluster.replicateNow()
+    expect(partition(cluster).isr).toEqual([leader, f1, f2])
+    expect(contents(cluster, leader)).toEqual(['0:k0'])
+  })
+})
+
 describe('isolating a leader', () => {
   it('stops its high watermark, fences it after the session timeout, elects a new leader, and times out an acks=all produce sent to it', async () => {
     const { cluster, clock } = makeCluster()
