@@ -1,6 +1,7 @@
 /**
  * The `brokerlab` command line (bin/brokerlab.mjs loads this through tsx): commander wiring of the
- * commands serve, start, topic create|list|describe|delete, produce, import, offsets, consume and groups, and the
+ * commands serve, start, topic create|list|describe|delete, produce, import, offsets, consume, groups and
+ * broker stop|kill|start|slow|isolate|heal, and the
  * mapping of failures to exit codes (0 ok, 1 engine/Kafka or input error, 2 usage).
  *
  * Must stay true: `runCli` never calls process.exit and never throws: it returns the exit code,
@@ -17,6 +18,7 @@ import { registerConsumeCommand } from './commands/consume-command'
 import { registerServeCommand } from './commands/serve-command'
 import { registerGroupsCommand } from './commands/groups-command'
 import { registerStartCommand } from './commands/start-command'
+import { registerBrokerCommand } from './commands/broker-command'
 
 /** Builds the commander program over `io`. */
 export function buildProgram(io: CliIo): Command {
@@ -38,6 +40,7 @@ export function buildProgram(io: CliIo): Command {
   registerOffsetsCommand(program, io)
   registerConsumeCommand(program, io)
   registerGroupsCommand(program, io)
+  registerBrokerCommand(program, io)
   return program
 }
 

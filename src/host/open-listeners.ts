@@ -2,7 +2,9 @@
  * The hosts' single place that starts the brokers' Kafka listeners on an open cluster (the engine
  * worker of the desktop app and of `serve`, browser mode's in-process engine, `brokerlab start`),
  * and that chooses each broker's FrameHandler: the broker's KafkaApis over the engine
- * (../broker/cluster/facades/broker-kafka-apis.ts), one per broker for the cluster's lifetime; a
+ * (../broker/cluster/facades/broker-kafka-apis.ts), one per broker for the cluster's lifetime,
+ * behind the slow-broker hook (../broker/faults/slow-frame-handler.ts: a slowed broker answers its
+ * delay late); a
  * cluster that is not the engine's Cluster (a test stand-in of ClusterApi) gets the stand-in handler
  * that closes connections. The base port is the caller's (a flag such as `serve --broker-port`) when
  * given, else the one stored with the cluster (listener-settings-file.ts, set in the app), else 9092.
@@ -18,6 +20,7 @@ import { basePortProblem, BrokerListeners, DEFAULT_BASE_PORT, DEFAULT_LISTENER_H
 import { readListenersFile } from '../broker/protocol/network/listeners-file'
 import { protocolNotServedHandler } from '../broker/protocol/network/protocol-not-served'
 import { readListenerSettings } from './listener-settings-file'
+import { slowFrameHandler } from '../broker/faults/slow-frame-handler'
 
 // What the CLI needs of the listeners' rules, through src/host (the CLI never imports the engine).
 export { basePortProblem, DEFAULT_BASE_PORT, DEFAULT_LISTENER_HOST } from '../broker/protocol/network/broker-listeners'
@@ -49,7 +52,7 @@ export function startListeners(cluster: ClusterApi, dataDir: string, settings: L
       if (!(cluster instanceof Cluster)) return protocolNotServedHandler()
       let b = served.get(brokerId)
       if (!b) served.set(brokerId, (b = brokerKafkaApis(cluster, brokerId, () => listeners.addresses(), log)))
-      return b.apis
+      return slowFrameHandler(b.apis, () => cluster.brokerDelayMs(brokerId))
     }
   })
 }

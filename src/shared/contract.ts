@@ -51,7 +51,18 @@ export interface BrokerView {
    * Absent when the host runs no listeners (the CLI's one-shot commands).
    */
   listener?: BrokerListenerView
+  /** Its process runs (state 'running'). */
   alive: boolean
+  /** running; stopped (broker/stop, a controlled shutdown); killed (broker/kill, until broker/start). */
+  state: 'running' | 'stopped' | 'killed'
+  /** The controller fenced it: it missed heartbeats for broker.session.timeout.ms. */
+  fenced: boolean
+  /** Cut off from the controller and the other brokers (broker/isolate); clients still reach it. */
+  isolated: boolean
+  /** Extra delay of every request it serves or sends (broker/slow), ms; 0 when not slowed. */
+  slowMs: number
+  /** When the controller last heard from it, ms since the epoch; null when stopped. */
+  lastHeartbeatMs: number | null
   /** Alive and its followers fetch; false while fetching is paused (broker/fetching). */
   fetching: boolean
   /** Partitions this broker currently leads. */
@@ -179,6 +190,12 @@ export interface ClusterEventView {
     | 'configs-changed'
     | 'broker-stopped'
     | 'broker-started'
+    | 'broker-killed'
+    | 'broker-slowed'
+    | 'broker-isolated'
+    | 'broker-healed'
+    | 'broker-fenced'
+    | 'broker-unfenced'
     | 'controller-moved'
     | 'records-lost'
     | 'topic-rolled-back'
@@ -200,6 +217,23 @@ export interface ClusterEventView {
   groupId?: string
   generationId?: number
   memberId?: string
+  /**
+   * Why an election or ISR change happened: a controlled shutdown, a fence (missed heartbeats), a
+   * broker back (started, unfenced), a follower lagging past replica.lag.time.max.ms, or caught up.
+   */
+  reason?: 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up'
+  /** How a leader was chosen (leader-elected): clean from the ISR, the most complete ISR member, the preferred replica. */
+  election?: 'clean-from-isr' | 'most-complete' | 'preferred'
+  /** Elections: the leader before (-1: none). */
+  previousLeader?: number
+  /** Elections and ISR changes: the leader epoch and the ISR after the change. */
+  leaderEpoch?: number
+  isr?: number[]
+  /** broker-fenced: how long the controller had not heard from the broker (ms), and broker.session.timeout.ms. */
+  missedHeartbeatMs?: number
+  sessionTimeoutMs?: number
+  /** broker-slowed: the extra delay per request, ms. */
+  delayMs?: number
   /** In plain words. */
   message: string
 }
@@ -777,6 +811,14 @@ export interface ContractRequests {
    * reopened on the new ports; a port in use leaves that broker's listener down, with the reason).
    */
   'listener/base-port': { req: { basePort: number }; res: ListenerSettingsView }
+  /** Fault injection: kill -9 of a running broker (no controlled shutdown; fenced after broker.session.timeout.ms). */
+  'broker/kill': { req: { brokerId: number }; res: { ok: true } }
+  /** Fault injection: every request the broker serves or sends takes delayMs (1 to 300000) more. */
+  'broker/slow': { req: { brokerId: number; delayMs: number }; res: { ok: true } }
+  /** Fault injection: the broker is cut off from the controller and the other brokers; clients still reach it. */
+  'broker/isolate': { req: { brokerId: number }; res: { ok: true } }
+  /** Undoes broker/slow and broker/isolate. */
+  'broker/heal': { req: { brokerId: number }; res: { ok: true } }
   'topic/list': { req: { includeInternal?: boolean }; res: TopicSummary[] }
   'topic/describe': { req: { topic: string }; res: TopicDetail }
   'topic/create': {
@@ -1027,6 +1069,10 @@ export const REQUEST_NAMES = [
   'broker/fetching',
   'listener/settings',
   'listener/base-port',
+  'broker/kill',
+  'broker/slow',
+  'broker/isolate',
+  'broker/heal',
   'topic/list',
   'topic/describe',
   'topic/create',

@@ -152,6 +152,10 @@ export const requestSchemas = {
   'listener/settings': empty,
   // the range depends on the broker count: the handler applies listenerBasePortProblem (listener-port.ts)
   'listener/base-port': z.object({ basePort: z.number().int('The listener base port must be a whole number') }).strict(),
+  'broker/kill': z.object({ brokerId }).strict(),
+  'broker/slow': z.object({ brokerId, delayMs: z.number().int().min(1).max(300000) }).strict(),
+  'broker/isolate': z.object({ brokerId }).strict(),
+  'broker/heal': z.object({ brokerId }).strict(),
   'topic/list': z.object({ includeInternal: z.boolean().optional() }).strict(),
   'topic/describe': z.object({ topic: topicName }).strict(),
   'topic/create': z

@@ -141,8 +141,19 @@ export interface BrokerState {
   id: number
   /** e.g. "127.0.0.1:9092": host and the port its wire-protocol listener will use. */
   address: string
+  /** Its process runs (state 'running'): it answers requests and its listener is open. */
   alive: boolean
-  /** Alive and its followers fetch (false while pauseFetching holds them). */
+  /** running; stopped (a controlled shutdown, persisted); killed (kill -9, until started). */
+  state: 'running' | 'stopped' | 'killed'
+  /** The controller fenced it: it missed heartbeats for broker.session.timeout.ms (it leads nothing, is in no ISR but as a last member). */
+  fenced: boolean
+  /** Cut off from the controller and the other brokers (isolateBroker), clients still reach it. */
+  isolated: boolean
+  /** Extra delay per request it serves or sends (slowBroker), ms; 0 when not slowed. */
+  slowMs: number
+  /** When the controller last heard from it (registration or heartbeat), ms since the epoch; null when stopped. */
+  lastHeartbeatMs: number | null
+  /** Running and its followers fetch (false while pauseFetching holds them). */
   fetching: boolean
   partitionsLed: number
   replicas: number
@@ -207,6 +218,13 @@ export interface ClusterOptions {
   storage?: 'auto' | 'mmap' | 'file'
   /** Kafka's replica.lag.time.max.ms (default 30000). */
   replicaLagTimeMaxMs?: number
+  /** Kafka's broker.heartbeat.interval.ms (default 2000): how often each broker heartbeats to the controller. */
+  brokerHeartbeatIntervalMs?: number
+  /**
+   * Kafka's broker.session.timeout.ms (default 9000): a broker the controller has not heard from for
+   * longer is fenced. Must exceed brokerHeartbeatIntervalMs (INVALID_CONFIG otherwise).
+   */
+  brokerSessionTimeoutMs?: number
 }
 
 /** The engine's public surface. */
@@ -219,7 +237,36 @@ export interface ClusterApi {
    * leaves every ISR at once (the last member of an ISR stays, the partition goes offline).
    */
   stopBroker(id: number): void
+  /**
+   * Start a stopped or killed broker: a killed one recovers its logs as after a crash; it registers
+   * with the controller, its replicas truncate by leader epoch, catch up and rejoin ISRs. No-op when
+   * it runs. @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id.
+   */
   startBroker(id: number): void
+  /**
+   * Kill a running broker as `kill -9`: no controlled shutdown, its process state and in-flight
+   * requests are lost, its listener and connections close; the controller fences it only after
+   * broker.session.timeout.ms without heartbeats. @throws KafkaError BROKER_NOT_AVAILABLE for an
+   * unknown, stopped or killed broker. See FaultInjector for every fault's rules.
+   */
+  killBroker(id: number): void
+  /**
+   * Slow a running broker: every request it serves or sends (fetch, produce, heartbeat) takes
+   * `delayMs` more (1 to 300000). @throws KafkaError INVALID_REQUEST (bad or unchanged delay),
+   * BROKER_NOT_AVAILABLE (unknown, stopped or killed broker).
+   */
+  slowBroker(id: number, delayMs: number): void
+  /**
+   * Cut a running broker off from the controller and the other brokers (clients still reach it): it
+   * is fenced after broker.session.timeout.ms. @throws KafkaError INVALID_REQUEST (already
+   * isolated), BROKER_NOT_AVAILABLE (unknown, stopped or killed broker).
+   */
+  isolateBroker(id: number): void
+  /**
+   * Undo slow and isolate. @throws KafkaError INVALID_REQUEST (no fault to heal),
+   * BROKER_NOT_AVAILABLE (unknown, stopped or killed broker: start a killed one).
+   */
+  healBroker(id: number): void
   /**
    * Fault injection: broker `id` stays up (it still leads its partitions) but its followers stop
    * fetching, as behind a network partition or a long GC pause, so they fall behind and leave ISRs

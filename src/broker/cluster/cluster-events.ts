@@ -7,7 +7,12 @@
  * replica, records lost where no intact replica was left, rolled-back topic creations and metadata
  * writes that failed; and the group coordinator's membership changes (members joining and leaving,
  * with why; rebalances started and completed, with the generation; groups emptied, deleted or moved
- * to another coordinator; group metadata writes that failed).
+ * to another coordinator; group metadata writes that failed); and the failure playground's faults
+ * and what the controller made of them: brokers killed, slowed, isolated, healed, fenced after
+ * missing heartbeats for broker.session.timeout.ms and unfenced, elections with their kind and
+ * reason (clean from the ISR after a controlled shutdown or a fence, preferred), ISR shrinks and
+ * expansions with their reason, and controller changes. Each carries the numbers a one-line
+ * explanation needs (leader epoch, ISR, previous leader, missed-heartbeat time, delay).
  *
  * Must stay true: sequence numbers increase by one per event and are never reused within a run;
  * the log keeps the newest `capacity` events; every event is also written as one line to the
@@ -32,6 +37,12 @@ export type ClusterEventKind =
   | 'configs-changed'
   | 'broker-stopped'
   | 'broker-started'
+  | 'broker-killed'
+  | 'broker-slowed'
+  | 'broker-isolated'
+  | 'broker-healed'
+  | 'broker-fenced'
+  | 'broker-unfenced'
   | 'controller-moved'
   | 'records-lost'
   | 'topic-rolled-back'
@@ -45,6 +56,17 @@ export type ClusterEventKind =
   | 'group-deleted'
   | 'group-coordinator-moved'
   | 'group-write-failed'
+
+/**
+ * Why an election or an ISR change happened: 'controlled-shutdown' (a broker stopped), 'fenced' (it
+ * missed heartbeats for broker.session.timeout.ms), 'broker-started' / 'unfenced' (it is back),
+ * 'replica-lag' (a follower did not catch up within replica.lag.time.max.ms), 'caught-up' (it
+ * reached the leader's log end offset).
+ */
+export type ClusterEventReason = 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up'
+
+/** How a leader was chosen: from the ISR in replica order (clean), the most complete ISR member (a damaged leader), the preferred replica. */
+export type ElectionKind = 'clean-from-isr' | 'most-complete' | 'preferred'
 
 /** How much the user should care: info (the cluster healed itself), warning (degraded), error (data lost or unreadable). */
 export type ClusterEventSeverity = 'info' | 'warning' | 'error'
@@ -64,6 +86,22 @@ export interface ClusterEvent {
   generationId?: number
   /** The member that joined or left. */
   memberId?: string
+  /** Why (elections, ISR changes). */
+  reason?: ClusterEventReason
+  /** How the leader was chosen (leader-elected). */
+  election?: ElectionKind
+  /** The leader before (leader-elected; -1: none). */
+  previousLeader?: number
+  /** The partition's leader epoch after the change (elections, ISR changes). */
+  leaderEpoch?: number
+  /** The ISR after the change (elections, ISR changes). */
+  isr?: number[]
+  /** broker-fenced: how long the controller had not heard from the broker, ms. */
+  missedHeartbeatMs?: number
+  /** broker-fenced / broker-unfenced: broker.session.timeout.ms then, ms. */
+  sessionTimeoutMs?: number
+  /** broker-slowed: the extra delay per request, ms. */
+  delayMs?: number
   message: string
 }
 

@@ -7,6 +7,8 @@
  * Must stay true: pure reads; nothing here changes state.
  */
 import type { Controller } from '../controller/controller'
+import type { BrokerFaults } from '../faults/broker-faults'
+import type { FaultInjector } from '../faults/fault-injector'
 import type { ReplicaManager } from '../server/replica-manager'
 import type { BrokerState, PartitionState, ReplicaState, TopicState } from './cluster-api'
 import type { TopicMeta } from './cluster-metadata'
@@ -20,10 +22,16 @@ export const FIRST_BROKER_PORT = 9092
 export class ClusterView {
   constructor(
     private readonly controller: Controller,
-    private readonly replicaManagers: ReadonlyMap<number, ReplicaManager>
+    private readonly replicaManagers: ReadonlyMap<number, ReplicaManager>,
+    private readonly injector: FaultInjector,
+    private readonly faults: BrokerFaults
   ) {}
 
-  /** Every broker: address label, running, fetching, partitions led, replicas hosted, bytes on disk. */
+  /**
+   * Every broker: address label, process state (running, stopped, killed), fenced, its faults
+   * (isolated, slowed), the controller's last contact, fetching, partitions led, replicas hosted,
+   * bytes on disk.
+   */
   brokers(): BrokerState[] {
     const reg = this.controller.registry
     return reg.ids().map((id) => {
@@ -36,7 +44,22 @@ export class ClusterView {
           if (pm.replicas.includes(id)) replicas++
         }
       for (const p of this.replicaManagers.get(id)!.allPartitions()) bytesOnDisk += p.log?.sizeInBytes ?? 0
-      return { id, address: `127.0.0.1:${FIRST_BROKER_PORT + id - 1}`, alive: reg.isAlive(id), fetching: reg.isFetching(id), partitionsLed, replicas, bytesOnDisk }
+      const state = this.injector.state(id)
+      const f = this.faults.of(id)
+      return {
+        id,
+        address: `127.0.0.1:${FIRST_BROKER_PORT + id - 1}`,
+        alive: state === 'running',
+        state,
+        fenced: reg.isFenced(id),
+        isolated: f.isolated,
+        slowMs: f.slowMs,
+        lastHeartbeatMs: this.injector.lastHeartbeatMs(id),
+        fetching: state === 'running' && reg.isFetching(id),
+        partitionsLed,
+        replicas,
+        bytesOnDisk
+      }
     })
   }
 
@@ -61,7 +84,7 @@ export class ClusterView {
         brokerId: b,
         logEndOffset: p?.logEndOffset ?? 0,
         inSync: pm.isr.includes(b),
-        offline: !this.controller.registry.isAlive(b) || !!p?.offline,
+        offline: !this.controller.registry.isAlive(b) || !this.injector.isRunning(b) || !!p?.offline,
         storageError: p?.offline?.error.message ?? null
       }
     })

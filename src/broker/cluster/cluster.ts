@@ -6,8 +6,10 @@
  * reads, follower fetches), the GroupCoordinator (../group: the classic group protocol, committed
  * offsets and group metadata in __consumer_offsets; it follows the leadership of that topic's
  * partitions after broker stops, starts and elections, and its timers run in the tick), the in-process Producer and Consumer (../client), the rate meters
- * (../metrics), the cluster event log (./cluster-events.ts) and the Scheduler (../server) that runs
- * replication rounds after appends and the periodic tick.
+ * (../metrics), the cluster event log (./cluster-events.ts), the FaultInjector (../faults: stop,
+ * start, kill, slow, isolate, heal, and the heartbeats that fence a broker the controller no longer
+ * hears from) and the Scheduler (../server) that runs replication rounds after appends and the
+ * periodic tick.
  *
  * Layout under dataDir: `.lock` (the owning process), the metadata log `__cluster_metadata-0/`
  * (records and snapshots, ../controller/metadata-log.ts) with `meta.properties` (cluster id) and
@@ -31,6 +33,9 @@ import { KafkaError } from '../model/errors'
 import { Consumer } from '../client/consumer'
 import { Producer } from '../client/producer'
 import { Controller } from '../controller/controller'
+import { BrokerHeartbeatManager, heartbeatConfig } from '../controller/broker-heartbeat-manager'
+import { BrokerFaults } from '../faults/broker-faults'
+import { FaultInjector } from '../faults/fault-injector'
 import { GroupCoordinator } from '../group/group-coordinator'
 import type { GroupConfig } from '../group/group-membership'
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, OFFSETS_TOPIC_REPLICATION_FACTOR } from '../group/committed-offsets'
@@ -159,6 +164,8 @@ export class Cluster implements ClusterApi {
   private readonly groups: GroupCoordinator
   private readonly scheduler: Scheduler
   private readonly view: ClusterView
+  private readonly faults = new BrokerFaults()
+  private readonly injector: FaultInjector
   private readonly hadCleanShutdown: boolean
   private readonly lock: DataDirLock
   private readonly metadataLog: MetadataLog
@@ -187,6 +194,7 @@ export class Cluster implements ClusterApi {
     const replicaLagTimeMaxMs = opts.replicaLagTimeMaxMs ?? DEFAULT_REPLICA_LAG_TIME_MAX_MS
     const offlineRetryMs = opts.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS
     this.autoReplicate = opts.autoReplicate ?? true
+    const heartbeats = new BrokerHeartbeatManager(heartbeatConfig(opts))
     this.metrics = new ClusterMetrics(this.clock)
     this.events = new ClusterEventLog(this.clock, opts.eventLog ?? ((l, e) => e.severity !== 'info' && console.warn(l)))
     const onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
@@ -241,9 +249,11 @@ export class Cluster implements ClusterApi {
         budget,
         newTopicId: newKafkaUuid
       })
+      const rmOf = (id: number): ReplicaManager => this.replicaManagers.get(id)!
+      this.injector = new FaultInjector({ clock: this.clock, controller: this.controller, heartbeats, faults: this.faults, replicaManager: rmOf, store: this.store, event: (e) => this.event(e) })
       for (const b of meta.brokers) {
         const rm = new ReplicaManager(b.id, {
-          isRunning: () => this.controller.registry.isAlive(b.id),
+          isRunning: () => this.injector.isRunning(b.id),
           metrics: this.metrics,
           partitionEnv: (topic, i) => this.partitionEnv(b.id, topic, i, replicaLagTimeMaxMs, offlineRetryMs)
         })
@@ -251,8 +261,10 @@ export class Cluster implements ClusterApi {
         this.fetchers.set(
           b.id,
           new ReplicaFetcher(rm, {
-            isFetching: () => this.controller.registry.isFetching(b.id),
-            replicaManager: (id) => (this.controller.registry.isAlive(id) ? (this.replicaManagers.get(id) ?? null) : null),
+            isFetching: () => this.controller.registry.isFetching(b.id) && this.injector.isRunning(b.id),
+            replicaManager: (id) => (this.injector.isRunning(id) && this.faults.canReach(b.id, id) ? rmOf(id) : null),
+            fetchDelayMs: (id) => this.faults.delayMs(b.id, id),
+            clock: this.clock,
             leaderIncomplete: (p, why) => this.controller.replication.leaderIncomplete(p.topic, p.id, why)
           })
         )
@@ -294,7 +306,7 @@ export class Cluster implements ClusterApi {
         event: (e) => this.event(e),
         config: opts.groupConfig
       })
-      this.view = new ClusterView(this.controller, this.replicaManagers)
+      this.view = new ClusterView(this.controller, this.replicaManagers, this.injector, this.faults)
       meta.cleanShutdown = false
       // A full disk must not keep the cluster from opening: the write is retried at the next persist.
       this.metaDirty = true
@@ -317,7 +329,7 @@ export class Cluster implements ClusterApi {
       throw e
     }
     if (this.autoReplicate) {
-      this.scheduler.start(Math.max(50, Math.min(500, Math.floor(replicaLagTimeMaxMs / 2))))
+      this.scheduler.start(Math.max(50, Math.min(500, Math.floor(replicaLagTimeMaxMs / 2), Math.floor(heartbeats.config.heartbeatIntervalMs / 2))))
       // High watermarks reopen at their checkpoints: a first round raises them to what the ISRs hold.
       this.scheduler.scheduleReplication()
     }
@@ -371,7 +383,7 @@ export class Cluster implements ClusterApi {
   initProducerId(brokerId: number): { producerId: number; producerEpoch: number } {
     this.checkOpen()
     this.controller.registry.check(brokerId)
-    if (!this.controller.registry.isAlive(brokerId)) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${brokerId} is not running`)
+    if (!this.injector.isRunning(brokerId)) throw new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${brokerId} is not running`)
     let m = this.producerIdManagers.get(brokerId)
     if (!m) this.producerIdManagers.set(brokerId, (m = new ProducerIdManager()))
     const producerId = m.generateProducerId(() => {
@@ -390,43 +402,56 @@ export class Cluster implements ClusterApi {
     return this.view.brokers()
   }
 
-  /**
-   * Stop broker `id`, as a controlled shutdown: partitions it led elect a new leader from their live
-   * ISR (leader epoch + 1) or go offline; as a follower it leaves every ISR at once (not the last
-   * member of one). Stopping a stopped broker does nothing. (A follower that falls behind while up
-   * leaves by lag: see pauseFetching.)
-   * @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker id.
-   */
+  /** See ClusterApi.stopBroker and FaultInjector.stop. */
   stopBroker(id: number): void {
-    this.checkOpen()
-    this.controller.stopBroker(id)
-    this.groups.checkLeadership()
-    this.persist()
+    this.brokerStep(() => this.injector.stop(id), false)
   }
 
-  /** See ClusterApi.pauseFetching. */
+  /** See ClusterApi.killBroker and FaultInjector.kill. */
+  killBroker(id: number): void {
+    this.brokerStep(() => this.injector.kill(id))
+  }
+
+  /** See ClusterApi.slowBroker and FaultInjector.slow. */
+  slowBroker(id: number, delayMs: number): void {
+    this.brokerStep(() => this.injector.slow(id, delayMs))
+  }
+
+  /** See ClusterApi.isolateBroker and FaultInjector.isolate. */
+  isolateBroker(id: number): void {
+    this.brokerStep(() => this.injector.isolate(id))
+  }
+
+  /** See ClusterApi.healBroker and FaultInjector.heal. */
+  healBroker(id: number): void {
+    this.brokerStep(() => this.injector.heal(id))
+  }
+
+  /** Broker `id`'s extra delay per request (a slowed broker), ms; 0 when not slowed (the wire listeners ask it per request). */
+  brokerDelayMs(id: number): number {
+    return this.faults.slowMs(id)
+  }
+
+  /** One lifecycle step, then the coordinator follows leadership, the metadata is persisted, and (`replicate`) replication runs soon. */
+  private brokerStep(step: () => void, replicate = true): void {
+    this.checkOpen()
+    step()
+    this.groups.checkLeadership()
+    this.persist()
+    if (replicate) this.scheduler.scheduleReplication()
+  }
+
+  /** See ClusterApi.pauseFetching and resumeFetching. */
   pauseFetching(id: number): void {
-    this.checkOpen()
-    this.controller.setFetchPaused(id, true)
+    this.brokerStep(() => this.controller.setFetchPaused(id, true))
   }
-
-  /** See ClusterApi.resumeFetching. */
   resumeFetching(id: number): void {
-    this.checkOpen()
-    if (this.controller.setFetchPaused(id, false)) this.scheduler.scheduleReplication()
+    this.brokerStep(() => this.controller.setFetchPaused(id, false))
   }
 
-  /**
-   * Start broker `id`: its replicas reconcile with their leaders, catch up and rejoin the ISR;
-   * offline partitions whose ISR holds it get it as leader.
-   * @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker id.
-   */
+  /** See ClusterApi.startBroker and FaultInjector.start. */
   startBroker(id: number): void {
-    this.checkOpen()
-    this.controller.startBroker(id)
-    this.groups.checkLeadership()
-    this.persist()
-    this.scheduler.scheduleReplication()
+    this.brokerStep(() => this.injector.start(id))
   }
 
   // ---- topics ----------------------------------------------------------------------------------
@@ -607,9 +632,9 @@ export class Cluster implements ClusterApi {
     return this.controller.replication.topics()
   }
 
-  /** Whether broker `id` runs (false for a stopped or unknown broker). */
+  /** Whether broker `id`'s process runs (false for a stopped, killed or unknown broker). */
   isBrokerRunning(id: number): boolean {
-    return !this.closed && this.controller.registry.ids().includes(id) && this.controller.registry.isAlive(id)
+    return !this.closed && this.injector.isRunning(id)
   }
 
   /**
@@ -788,7 +813,7 @@ export class Cluster implements ClusterApi {
     for (const [b, rm] of this.replicaManagers) {
       if (!this.controller.registry.isFetching(b)) continue
       for (const p of rm.allPartitions()) {
-        if (p.isLeader || p.offline) continue
+        if (p.isLeader || p.offline || !this.faults.canReach(b, p.registration.leader)) continue
         const leader = this.leaderReplicaManager(p.topic, p.id)?.partition(p.topic, p.id)
         if (leader?.isLeader) p.updateFollowerHighWatermark(leader.highWatermark)
       }
@@ -821,6 +846,7 @@ export class Cluster implements ClusterApi {
   private runTick(): boolean {
     if (this.closed) return false
     const now = this.clock()
+    if (this.injector.tick(now)) this.groups.checkLeadership()
     for (const rm of this.replicaManagers.values()) for (const p of [...rm.allPartitions()]) if (p.offline) p.retryOffline(now)
     this.replicateNow()
     for (const rm of this.replicaManagers.values()) rm.tick(now)

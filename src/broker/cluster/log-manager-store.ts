@@ -110,6 +110,8 @@ export class LogManagerStore implements ReplicaLogStore {
   }
 
   delete(brokerId: number, topic: string, partition: number): void {
+    // A killed broker's log is a stray when its directory opens again at restart, deleted then.
+    if (!this.managers.has(brokerId) && this.opts.brokerIds.includes(brokerId)) return
     const m = this.manager(brokerId)
     m.deleteLog(topic, partition)
     if (m.offlineDirError === null) fs.rmSync(path.join(this.brokerDir(brokerId), `${topic}-${partition}`), { recursive: true, force: true })
@@ -119,6 +121,17 @@ export class LogManagerStore implements ReplicaLogStore {
     let cleaning = false
     for (const id of liveBrokers) if (this.managers.get(id)?.tick(now).cleaning) cleaning = true
     return cleaning
+  }
+
+  /** See ReplicaLogStore.crashBroker. */
+  crashBroker(brokerId: number): void {
+    this.managers.get(brokerId)?.crash()
+    this.managers.delete(brokerId)
+  }
+
+  /** See ReplicaLogStore.restartBroker: the directory opens as at a cluster's open after a crash (recovery, strays deleted). */
+  restartBroker(brokerId: number): void {
+    if (!this.managers.has(brokerId)) this.managers.set(brokerId, this.openManager(brokerId))
   }
 
   close(): void {

@@ -122,6 +122,14 @@ export interface ReplicaLogStore {
    * compaction). Returns true while the log cleaner has work left.
    */
   tick(now: number, liveBrokers: readonly number[]): boolean
+  /**
+   * Broker `brokerId`'s process was killed: its logs are dropped as they are (no flush, no
+   * checkpoints, no clean-shutdown marker); until restartBroker, none of its logs opens. Optional:
+   * a store without it keeps the logs as they are.
+   */
+  crashBroker?(brokerId: number): void
+  /** Broker `brokerId` starts after crashBroker: its log directory opens again, recovering its logs as after a crash. */
+  restartBroker?(brokerId: number): void
   /** Flush and close every log (clean shutdown). */
   close(): void
 }

@@ -8,8 +8,10 @@
  * cluster events.
  *
  * Must stay true: each method is one synchronous step that validates before it changes anything;
- * the controller is the running broker with the lowest id; a broker that stops leaves every ISR
- * (but the last member of one) and gives up its leaderships at once (a controlled shutdown).
+ * the controller is the lowest alive broker id that can reach the others (BrokerRegistry); a broker
+ * that stops leaves every ISR (but the last member of one) and gives up its leaderships at once (a
+ * controlled shutdown); one that is killed or cut off keeps them until it is fenced for missing
+ * heartbeats (../faults/fault-injector.ts).
  */
 import { KafkaError } from '../model/errors'
 import type { ClusterEventInput } from '../cluster/cluster-events'
@@ -90,6 +92,11 @@ export class Controller {
     this.event({ kind: 'broker-started', severity: 'info', brokerId: id, message: `Broker ${id} started: its replicas catch up with their leaders` })
     this.replication.brokerStarted(id)
     this.controllerMoved(controller)
+  }
+
+  /** Reports a 'controller-moved' event when the controller is no longer `before` (after a fault, a fence, a start). */
+  noteControllerChange(before: number): void {
+    this.controllerMoved(before)
   }
 
   private controllerMoved(before: number): void {

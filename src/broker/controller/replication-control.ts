@@ -24,13 +24,20 @@
  * damaged one leaves the ISR until it has caught up (a corrupt one is cut at its first invalid
  * batch first). What no replica holds any more is reported as lost.
  *
+ * Faults (../faults): a broker that cannot be reached (killed, isolated: BrokerRegistry.reachable)
+ * gets no registration published (it learns the latest ones when it is started or healed:
+ * republishBroker), its leader's AlterPartition requests do not arrive, and new logs of it are made
+ * when it next learns the registrations; a fenced broker leaves ISRs and leaderships as a stopped
+ * one does (brokerStopped with reason 'fenced').
+ *
  * Must stay true: every ISR member's log end offset >= the high watermark (members that fall below
- * leave); a stopped broker leaves every ISR at once but the last member stays (the partition waits
- * for it); an offline replica is never leader; every change is persisted (metaChanged) and reported
- * as a cluster event where a user cares.
+ * leave); a stopped or fenced broker leaves every ISR at once but the last member stays (the
+ * partition waits for it); an offline replica is never leader; every change is persisted
+ * (metaChanged) and reported as a cluster event where a user cares, elections and ISR changes with
+ * their reason.
  */
 import { KafkaError, type StorageError } from '../model/errors'
-import type { ClusterEventInput } from '../cluster/cluster-events'
+import type { ClusterEventInput, ClusterEventReason } from '../cluster/cluster-events'
 import type { ClusterMetadata, PartitionMeta, TopicMeta } from '../cluster/cluster-metadata'
 import { isCorruption, isStorageFailure, type Partition } from '../cluster/partition'
 import type { ReplicaLogStore } from '../cluster/replica-log'
@@ -139,7 +146,22 @@ export class ReplicationControl {
   /** Publishes partition `i` of `t` to its replicas' brokers (Kafka's metadata delta). */
   publish(t: TopicMeta, i: number): void {
     const reg = t.partitions[i]
-    for (const b of reg.replicas) this.env.replicaManager(b).applyRegistration(t.name, i, reg, !t.internal)
+    for (const b of reg.replicas) if (this.registry.reachable(b)) this.env.replicaManager(b).applyRegistration(t.name, i, reg, !t.internal)
+  }
+
+  /**
+   * Broker `b` can be reached again (started after a kill, healed from isolation): it learns the
+   * current registration of every partition it hosts, and its followers reconcile their logs with
+   * their leaders by leader epoch before fetching (ReplicaFetcher).
+   */
+  republishBroker(b: number): void {
+    for (const t of this.meta.topics)
+      for (let i = 0; i < t.partitions.length; i++) {
+        const reg = t.partitions[i]
+        if (!reg.replicas.includes(b)) continue
+        const p = this.env.replicaManager(b).applyRegistration(t.name, i, reg, !t.internal)
+        if (p && reg.leader !== b) p.needsReconciliation = true
+      }
   }
 
   /** Publishes every partition (at open). */
@@ -230,6 +252,8 @@ export class ReplicationControl {
   private openNewLogs(name: string, from: number, assignment: number[][], config: ReturnType<typeof toLogConfig>, what: string): void {
     for (let i = from; i < assignment.length; i++)
       for (const b of assignment[i]) {
+        // A broker that cannot be reached makes its log when it learns the registration.
+        if (!this.registry.reachable(b)) continue
         try {
           this.env.store.open(b, name, i, config, true)
         } catch (e) {
@@ -269,7 +293,7 @@ export class ReplicationControl {
    * watermark to what was acknowledged (up to its log end), drops ISR members below it, reports a
    * loss, and publishes.
    */
-  elect(t: TopicMeta, i: number, mode: ElectionMode, why: string): void {
+  elect(t: TopicMeta, i: number, mode: ElectionMode, why: string, reason?: ClusterEventReason): void {
     const pm = t.partitions[i]
     const prev = pm.leader
     const acked = this.acknowledgedEnd(t.name, i)
@@ -298,6 +322,11 @@ export class ReplicationControl {
       topic: t.name,
       partition: i,
       brokerId: pm.leader,
+      election: mode === 'replica-order' ? 'clean-from-isr' : 'most-complete',
+      reason,
+      previousLeader: prev,
+      leaderEpoch: pm.leaderEpoch,
+      isr: [...pm.isr],
       message:
         pm.leader < 0
           ? `${name} is offline: ${why}, and no other in-sync replica can lead it`
@@ -409,7 +438,7 @@ export class ReplicationControl {
     const lp = this.replicaOf(pm.leader, t.name, i)
     if (!lp) return
     for (const b of pm.replicas)
-      if (b !== pm.leader && this.usable(b, t.name, i) && this.registry.isFetching(b)) lp.seedFollowerEndOffset(b, this.logEndOffsetOf(b, t.name, i))
+      if (b !== pm.leader && this.usable(b, t.name, i) && this.registry.isFetching(b) && this.registry.reachable(b)) lp.seedFollowerEndOffset(b, this.logEndOffsetOf(b, t.name, i))
     lp.maybeIncrementHighWatermark()
   }
 
@@ -482,34 +511,38 @@ export class ReplicationControl {
   // ---- brokers and replicas --------------------------------------------------------------------
 
   /**
-   * Broker `b` stopped (a controlled shutdown): partitions it led elect from their ISR; as a follower
-   * it leaves every ISR at once, unless it is the last member (Kafka's controller removes a shut-down
-   * or fenced broker from every ISR; the last member stays, so the partition can come back without
-   * an unclean election).
+   * Broker `b` stopped (reason 'controlled-shutdown') or was fenced ('fenced': it missed heartbeats;
+   * `detail` says how, e.g. " after missing heartbeats for 9001 ms (...)"): partitions it led elect
+   * from their ISR; as a follower it leaves every ISR at once, unless it is the last member (Kafka's
+   * controller removes a shut-down or fenced broker from every ISR; the last member stays, so the
+   * partition can come back without an unclean election). The events carry `reason`.
    */
-  brokerStopped(b: number): void {
+  brokerStopped(b: number, reason: 'controlled-shutdown' | 'fenced' = 'controlled-shutdown', detail = ''): void {
+    const leaderWhy = reason === 'fenced' ? `its leader, broker ${b}, was fenced${detail}` : `its leader, broker ${b}, stopped`
+    const isrWhy = reason === 'fenced' ? `broker ${b} was fenced${detail}` : `broker ${b} stopped (controlled shutdown)`
     for (const t of this.meta.topics)
       for (let i = 0; i < t.partitions.length; i++) {
         const pm = t.partitions[i]
         if (!pm.replicas.includes(b)) continue
-        if (pm.leader === b) this.elect(t, i, 'replica-order', `its leader, broker ${b}, stopped`)
-        else if (pm.isr.includes(b) && pm.isr.length > 1) this.setIsr(t, i, pm.isr.filter((x) => x !== b), `broker ${b} stopped (controlled shutdown)`)
+        if (pm.leader === b) this.elect(t, i, 'replica-order', leaderWhy, reason)
+        else if (pm.isr.includes(b) && pm.isr.length > 1) this.setIsr(t, i, pm.isr.filter((x) => x !== b), isrWhy, reason)
         else this.publish(t, i)
       }
   }
 
   /**
-   * Broker `b` started: offline partitions whose ISR holds it get it as leader; elsewhere its
-   * replicas reconcile their logs with the leader (see ReplicaFetcher) and catch up.
+   * Broker `b` started (reason 'broker-started') or was unfenced ('unfenced'): offline partitions
+   * whose ISR holds it get it as leader; elsewhere its replicas reconcile their logs with the leader
+   * (see ReplicaFetcher) and catch up.
    */
-  brokerStarted(b: number): void {
+  brokerStarted(b: number, reason: ClusterEventReason = 'broker-started'): void {
     for (const t of this.meta.topics)
       for (let i = 0; i < t.partitions.length; i++) {
         const pm = t.partitions[i]
         if (!pm.replicas.includes(b)) continue
         const p = this.replicaOf(b, t.name, i)
         if (p) p.needsReconciliation = true
-        if (pm.leader < 0 && pm.isr.includes(b) && this.usable(b, t.name, i)) this.elect(t, i, 'replica-order', `broker ${b} is back`)
+        if (pm.leader < 0 && pm.isr.includes(b) && this.usable(b, t.name, i)) this.elect(t, i, 'replica-order', `broker ${b} is back`, reason)
         else this.publish(t, i)
       }
   }
@@ -541,12 +574,15 @@ export class ReplicationControl {
     const t = this.topic(topic)
     if (!t) return
     const pm = t.partitions[i]
+    // An isolated leader's AlterPartition never reaches the controller.
+    if (!this.registry.reachable(from)) return
     if (pm.leader !== from || !isr.includes(from) || isr.some((b) => !pm.replicas.includes(b))) return
     if (isr.some((b) => !pm.isr.includes(b) && !this.usable(b, topic, i))) return
     this.setIsr(t, i, pm.replicas.filter((b) => isr.includes(b)), why)
   }
 
-  private setIsr(t: TopicMeta, i: number, isr: number[], why: string): void {
+  /** Sets the ISR; `reason` of the events (default: a shrink is 'replica-lag', an expansion 'caught-up', as AlterPartition asks). */
+  private setIsr(t: TopicMeta, i: number, isr: number[], why: string, reason?: ClusterEventReason): void {
     const pm = t.partitions[i]
     const added = isr.filter((b) => !pm.isr.includes(b))
     const removed = pm.isr.filter((b) => !isr.includes(b))
@@ -554,9 +590,9 @@ export class ReplicationControl {
     pm.isr = isr
     this.env.metaChanged()
     if (removed.length > 0)
-      this.env.event({ kind: 'isr-shrink', severity: 'warning', topic: t.name, partition: i, brokerId: removed[0], message: `Broker${removed.length > 1 ? 's' : ''} ${removed.join(', ')} left the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
+      this.env.event({ kind: 'isr-shrink', severity: 'warning', topic: t.name, partition: i, brokerId: removed[0], reason: reason ?? 'replica-lag', isr: [...isr], leaderEpoch: pm.leaderEpoch, message: `Broker${removed.length > 1 ? 's' : ''} ${removed.join(', ')} left the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
     if (added.length > 0)
-      this.env.event({ kind: 'isr-expand', severity: 'info', topic: t.name, partition: i, brokerId: added[0], message: `Broker${added.length > 1 ? 's' : ''} ${added.join(', ')} rejoined the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
+      this.env.event({ kind: 'isr-expand', severity: 'info', topic: t.name, partition: i, brokerId: added[0], reason: reason ?? 'caught-up', isr: [...isr], leaderEpoch: pm.leaderEpoch, message: `Broker${added.length > 1 ? 's' : ''} ${added.join(', ')} rejoined the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
     this.publish(t, i)
   }
 
@@ -584,6 +620,10 @@ export class ReplicationControl {
       topic: t.name,
       partition: i,
       brokerId: preferred,
+      election: 'preferred',
+      previousLeader: prev,
+      leaderEpoch: pm.leaderEpoch,
+      isr: [...pm.isr],
       message: `Broker ${preferred} leads ${t.name}-${i} again (leader epoch ${pm.leaderEpoch}): preferred leader election, broker ${prev} led`
     })
     this.publish(t, i)

@@ -18,9 +18,15 @@
  * (Controller.leaderIncomplete). After reconciling, a follower still holding more than its leader
  * (no epochs to compare) truncates to the leader's log end offset under the same rule.
  *
+ * Faults (../faults): a leader the follower cannot reach (killed, isolated, or this broker
+ * isolated) is absent (`replicaManager` gives null), so nothing is fetched from it; with a delay
+ * between the two brokers (a slowed one), the follower fetches from that leader at most once per
+ * delay (one fetch in flight per leader, as Kafka's fetcher thread per source broker), so a delay
+ * above replica.lag.time.max.ms makes it leave the ISR while the leader takes writes.
+ *
  * Must stay true: a follower never appends a batch it did not get from the current leader; a
- * storage failure while appending takes that replica offline, not the round; a paused or stopped
- * broker fetches nothing.
+ * storage failure while appending takes that replica offline, not the round; a paused, stopped or
+ * killed broker fetches nothing.
  */
 import { KafkaError } from '../model/errors'
 import { isStorageFailure, type Partition } from '../cluster/partition'
@@ -38,10 +44,17 @@ export interface ReplicaFetcherEnv {
   replicaManager(id: number): ReplicaManager | null
   /** The follower found its leader's log shorter than what it knows was acknowledged. */
   leaderIncomplete(p: Partition, why: string): void
+  /** The extra delay of a fetch from this broker to broker `leaderId` (slowed brokers), ms; absent: none. */
+  fetchDelayMs?(leaderId: number): number
+  /** The cluster's clock, ms (needed with fetchDelayMs). */
+  clock?(): number
 }
 
 /** One broker's fetcher. */
 export class ReplicaFetcher {
+  /** When this broker last fetched from each leader (broker id -> ms), for delayed fetches. */
+  private readonly lastFetchMs = new Map<number, number>()
+
   constructor(
     private readonly own: ReplicaManager,
     private readonly env: ReplicaFetcherEnv
@@ -89,7 +102,7 @@ export class ReplicaFetcher {
     const leaderId = p.registration.leader
     const leaderRm = leaderId >= 0 ? this.env.replicaManager(leaderId) : null
     const leader = leaderRm?.partition(p.topic, p.id)
-    if (!leaderRm || !leader || !leader.isLeader) return 0
+    if (!leaderRm || !leader || !leader.isLeader || !this.fetchAllowed(leaderId)) return 0
     const epoch = p.leaderEpoch
     let copied = 0
     try {
@@ -127,6 +140,21 @@ export class ReplicaFetcher {
       throw e
     }
     return copied
+  }
+
+  /**
+   * Whether a fetch from `leaderId` may go now: always without a delay; with one, when the previous
+   * fetch from that leader is at least the delay ago (or in this same instant: one fetch request
+   * carries every partition of that leader). Records the fetch.
+   */
+  private fetchAllowed(leaderId: number): boolean {
+    const delay = this.env.fetchDelayMs?.(leaderId) ?? 0
+    if (delay <= 0 || !this.env.clock) return true
+    const now = this.env.clock()
+    const last = this.lastFetchMs.get(leaderId)
+    if (last !== undefined && last !== now && now - last < delay) return false
+    this.lastFetchMs.set(leaderId, now)
+    return true
   }
 
   /**

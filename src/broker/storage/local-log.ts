@@ -376,6 +376,17 @@ export class LocalLog {
     for (const s of this.segs) s.close()
   }
 
+  /**
+   * Closes every file as it is, as the OS does when the process is killed (kill -9): no final
+   * time-index entry, no index trimming, no flush (what was written is in the page cache and
+   * survives; the next open recovers the log as after an unclean shutdown). Never throws. Idempotent.
+   */
+  abandon(): void {
+    if (this.closed) return
+    this.closed = true
+    for (const s of this.segs) s.abandon()
+  }
+
   /** Closes the log and removes its directory. */
   delete(): void {
     this.close()

@@ -502,6 +502,25 @@ export class LogManager {
    * log of a directory that was not shut down cleanly is still offline (unrecovered: it must be
    * recovered when it next opens). An offline directory is left as it is. Idempotent.
    */
+  /**
+   * The broker's process was killed (kill -9): every log's files are closed as they are, without a
+   * flush, checkpoints or the clean-shutdown marker, so the next open recovers them as after a
+   * crash (the marker was removed when this manager opened). Never throws. Idempotent.
+   */
+  crash(): void {
+    if (this.closed) return
+    this.closed = true
+    for (const { log } of this.logs.values()) {
+      try {
+        this.cleaner.abort(log) // its .cleaned files would be deleted at the next open anyway
+      } catch {
+        // a killed process leaves them; the next open deletes them
+      }
+      log.abandon()
+    }
+    this.logs.clear()
+  }
+
   close(): void {
     if (this.closed) return
     if (this.dirError) {

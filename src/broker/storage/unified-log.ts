@@ -681,6 +681,11 @@ export class UnifiedLog {
     this.local.close()
   }
 
+  /** Drops the log as a killed process does: files closed as they are, no flush, no checkpoint or snapshot (see LocalLog.abandon). */
+  abandon(): void {
+    this.local.abandon()
+  }
+
   /** Closes the log and removes its directory (the leader-epoch and state checkpoints with it). */
   delete(): void {
     this.local.delete()

@@ -166,6 +166,10 @@ const VALID: { [N in RequestName]: unknown } = {
   // the ports main's listeners already use (9092 and up): a rebind in place, no new port taken
   'listener/settings': {},
   'listener/base-port': { basePort: 9092 },
+  'broker/slow': { brokerId: 3, delayMs: 10 },
+  'broker/isolate': { brokerId: 3 },
+  'broker/heal': { brokerId: 3 },
+  'broker/kill': { brokerId: 3 },
   'broker/stop': { brokerId: 3 },
   'broker/start': { brokerId: 3 },
   'topic/delete': { topic: 'bundle' }

@@ -5,7 +5,7 @@
  * labels them), or with base 0 each on a free port, which is then what is advertised. A broker whose
  * port cannot be bound (in use) has its listener down, with a message naming the port, the broker
  * and how to change it, while the other brokers' listeners start; stopping a broker
- * (broker-stopped event) closes its listener and its connections, starting it (broker-started)
+ * (broker-stopped event) or killing it (broker-killed) closes its listener and its connections, starting it (broker-started)
  * opens it again (and retries a port that was in use). A listener that is down stays down (no retry
  * loop) until its broker restarts or `rebind` moves the listeners to another base port, which
  * closes every listener with its connections and opens the running brokers' on the new ports. The
@@ -100,7 +100,7 @@ export class BrokerListeners {
     this.basePort = opts.basePort ?? DEFAULT_BASE_PORT
     this.log = opts.log ?? ((line) => console.warn(line))
     this.unsubscribe = cluster.onEvent((e) => {
-      if (e.kind === 'broker-stopped' || e.kind === 'broker-started') {
+      if (e.kind === 'broker-stopped' || e.kind === 'broker-started' || e.kind === 'broker-killed') {
         if (e.brokerId !== undefined) this.restarted.add(e.brokerId)
         this.schedule()
       }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { BrokerView, PartitionView } from '../../../../src/shared/contract'
 import { TOPOLOGY_MIN_ROWS, TOPOLOGY_ROW_PX, replicaRole, topologyOption, topologyRows } from '../../../../src/renderer/src/charts/topology-option'
 
-const broker = (id: number, alive = true): BrokerView => ({ id, address: `127.0.0.1:${9091 + id}`, alive, fetching: alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: id === 1 })
+const broker = (id: number, alive = true): BrokerView => ({ id, address: `127.0.0.1:${9091 + id}`, alive, state: alive ? 'running' : 'stopped', fenced: false, isolated: false, slowMs: 0, lastHeartbeatMs: null, fetching: alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: id === 1 })
 
 function partition(p: number, leader: number, replicas: number[], isr: number[], offlineBrokers: number[] = []): PartitionView {
   return {

@@ -10,7 +10,7 @@ const snapshot = (takenAt: number, alive = true, events: ClusterEventView[] = []
   takenAt,
   clusterId: 'c1',
   controllerId: 1,
-  brokers: [{ id: 1, address: '127.0.0.1:9092', alive, fetching: alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: true }],
+  brokers: [{ id: 1, address: '127.0.0.1:9092', alive, state: alive ? 'running' : 'stopped', fenced: false, isolated: false, slowMs: 0, lastHeartbeatMs: null, fetching: alive, partitionsLed: 0, replicas: 0, bytesOnDisk: 0, controller: true }],
   topics: [],
   partitions: {},
   underReplicatedPartitions: 0,
