@@ -85,6 +85,9 @@ export interface FuzzPool {
   topicIds: string[]
   groups: string[]
   brokerIds: number[]
+  /** Member ids and generations the broker handed out (JoinGroup answers), so later requests use them. */
+  members: string[]
+  generations: number[]
 }
 
 /** Removes the // comments of the specs' JSON (whole-line and trailing, outside strings). */
@@ -156,6 +159,9 @@ const CONFIG_NAMES = ['cleanup.policy', 'retention.ms', 'retention.bytes', 'min.
 /** A random integer of a wire type: boundaries, small values or anything in range. */
 function randomInt(rnd: FuzzRng, type: string, name: string, pool: FuzzPool): number {
   const [lo, hi] = INT_RANGES[type]
+  // a session timeout the group coordinator accepts (group.min/max.session.timeout.ms) half the time
+  if (name === 'SessionTimeoutMs' && rnd.chance(0.5)) return rnd.pick([6000, 10000, 45000])
+  if (name === 'GenerationId' && pool.generations.length && rnd.chance(0.5)) return rnd.pick(pool.generations)
   // how long the broker may hold the request: mostly short, so a legitimate wait is not a hang
   if (/TimeoutMs$|MaxWaitMs$|WaitMs$/.test(name) && rnd.chance(0.9)) return Math.max(lo, rnd.pick([-1, 0, 1, 10, 100, 250]))
   if (/(BrokerId|NodeId|LeaderId|ReplicaId|Replicas|Isr|Controller)/i.test(name) && rnd.chance(0.6)) return rnd.pick([...pool.brokerIds, -1, 0, 99])
@@ -180,6 +186,9 @@ function randomString(rnd: FuzzRng, name: string, compact: boolean, pool: FuzzPo
   const roll = rnd.next()
   if (roll < 0.12) return ''
   if (roll < 0.45) {
+    if (name === 'MemberId' && pool.members.length) return rnd.pick(pool.members)
+    if (name === 'ProtocolType') return 'consumer'
+    if (name === 'Name' && rnd.chance(0.3)) return rnd.pick(['range', 'roundrobin', 'cooperative-sticky'])
     if (/Topic|^Name$|ResourceName/.test(name) && pool.topics.length) return rnd.pick(pool.topics)
     if (/Group/.test(name) && pool.groups.length) return rnd.pick(pool.groups)
     if (/Config|^Name$/.test(name)) return rnd.pick(CONFIG_NAMES)

@@ -7,8 +7,10 @@
  * encoded by the generated codecs from random field values (fuzz-requests.ts walks Kafka's message
  * specs), plus mutated encodings of them.
  *
- * Asserted throughout: every well-framed request gets an answer with its correlation id (or, for a
- * Produce that may be acks=0, none) followed by the answer to a pipelined ApiVersions probe, or its
+ * Asserted throughout: every well-framed request (alone, or up to 16 pipelined) gets an answer with
+ * its correlation id, in order (a Produce that may be acks=0: none), decoding whole with the
+ * response codec and without UNKNOWN_SERVER_ERROR, followed by the answer to a pipelined ApiVersions
+ * probe, or its
  * connection is closed with a log line naming the client, within a bound; a hostile size prefix
  * closes its connection with Kafka's "Invalid receive" line; a control connection per broker keeps
  * getting correct ApiVersions and Metadata answers between fuzz frames. After: no unhandled
@@ -72,6 +74,47 @@ function decodeAnswer<T>(frame: Buffer, apiKey: number, version: number): T {
   return apiMessages(apiKey)!.readResponse(r, version) as T
 }
 
+/** Every `errorCode` in a decoded answer, at any depth. */
+function errorCodes(v: unknown, out: number[] = []): number[] {
+  if (Array.isArray(v)) for (const e of v) errorCodes(e, out)
+  else if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v))
+    for (const [k, x] of Object.entries(v)) {
+      if (/errorCode$/i.test(k) && typeof x === 'number') out.push(x)
+      else errorCodes(x, out)
+    }
+  return out
+}
+
+/**
+ * What is wrong with the answer to `request` (both without size prefix), or null: it must decode
+ * whole with the response codec of the request's API and version (ApiVersions of a version the
+ * broker does not serve: v0, KIP-511), and carry no UNKNOWN_SERVER_ERROR (Kafka's answer to an
+ * exception the broker did not expect: a broker bug, never the client's fault).
+ */
+function answerProblem(answer: Buffer, request: Buffer, pool: FuzzPool): string | null {
+  const apiKey = request.readInt16BE(0)
+  let version = request.readInt16BE(2)
+  const api = apiMessages(apiKey)
+  if (!api) return `an answer to API key ${apiKey}, which the specs do not define`
+  if (apiKey === 18 && (version > api.versions.max || answer.readInt16BE(4) === 35)) version = 0
+  let body: unknown
+  try {
+    const r = new ByteReader(answer)
+    readResponseHeader(r, responseHeaderVersion(apiKey, version))
+    body = api.readResponse(r, version)
+    if (r.remaining() !== 0) return `${r.remaining()} bytes left after the ${api.name} v${version} answer`
+  } catch (e) {
+    return `the ${api.name} v${version} answer does not decode: ${(e as Error).message}`
+  }
+  if (apiKey === 11) {
+    const j = body as { memberId?: string; generationId?: number }
+    if (j.memberId && pool.members.length < 50) pool.members.push(j.memberId)
+    if (j.generationId !== undefined && j.generationId >= 0 && pool.generations.length < 50) pool.generations.push(j.generationId)
+  }
+  if (errorCodes(body).includes(-1)) return `the ${api.name} v${version} answer carries UNKNOWN_SERVER_ERROR: ${JSON.stringify(body, (_k, x) => (typeof x === 'bigint' ? String(x) : x)).slice(0, 400)}`
+  return null
+}
+
 interface Fuzzed {
   cluster: Cluster
   listeners: BrokerListeners
@@ -126,7 +169,9 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
           topics: ['fuzz-data', '__consumer_offsets', 'no-such-topic'],
           topicIds: [cluster.topicId('fuzz-data')],
           groups: ['fuzz-group', 'fuzz-group-2'],
-          brokerIds: ports.map((p) => p.id)
+          brokerIds: ports.map((p) => p.id),
+          members: [],
+          generations: []
         }
 
         // the control connections, and the ApiVersions table they must keep seeing
@@ -169,45 +214,55 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
         let closedWithLog = 0
         let answered = 0
         const deadline = Date.now() + FUZZ_MS
+        const slowest: string[] = []
 
         const logNames = (port: number): boolean => logs.some((l) => l.includes(`127.0.0.1:${port}`))
         const fail = (what: string): void => {
           failures.push(`seed ${SEED}: ${what}`)
         }
 
-        /** Sends a well-framed request and its probe; checks the answers or the close with its log line. */
-        const wellFramed = async (port: number, lane: { conn: FuzzConnection | null }, frame: Buffer, what: string): Promise<void> => {
+        /**
+         * Sends well-framed requests pipelined, then an ApiVersions probe; checks that each is answered
+         * in order with its correlation id (a Produce may go unanswered: acks=0), then the probe, or
+         * that the connection is closed with a log line naming the client.
+         */
+        const wellFramed = async (port: number, lane: { conn: FuzzConnection | null }, frames: Buffer[], what: string): Promise<void> => {
           if (!lane.conn || lane.conn.closed) {
             lane.conn = await FuzzConnection.open(port)
             conns.push(lane.conn)
           }
           const c = lane.conn
-          const corr = frame.length >= 8 ? frame.readInt32BE(4) : NaN
+          const t0 = Date.now()
           const probe = nextProbeId++
-          c.write(Buffer.concat([sized(frame), apiVersionsV0(probe)]))
-          const first = await c.next(ANSWER_BOUND_MS)
-          if (first.kind === 'timeout') return fail(`${what}: no answer and no close within ${ANSWER_BOUND_MS} ms (frame ${frame.subarray(0, 64).toString('hex')})`)
-          if (first.kind === 'closed') {
+          c.write(Buffer.concat([...frames.map(sized), apiVersionsV0(probe)]))
+          const closedOk = async (): Promise<void> => {
             if (c.framingProblem) return fail(`${what}: ${c.framingProblem}`)
             if (!(await until(() => logNames(c.localPort), 2000))) return fail(`${what}: connection closed without a log line naming 127.0.0.1:${c.localPort}`)
             closedWithLog++
-            return
           }
-          const apiKey = frame.length >= 2 ? frame.readInt16BE(0) : NaN
-          let probeAnswer = first
-          if (first.correlationId === corr && corr !== probe) {
-            answered++
-            const second = await c.next(ANSWER_BOUND_MS)
-            if (second.kind !== 'frame') {
-              if (second.kind === 'closed' && (await until(() => logNames(c.localPort), 2000))) return void closedWithLog++
-              return fail(`${what}: answered, then the pipelined ApiVersions probe got ${second.kind}`)
+          let i = 0
+          for (;;) {
+            const a = await c.next(ANSWER_BOUND_MS)
+            if (a.kind === 'timeout') {
+              const pending = frames[i] ?? Buffer.alloc(0)
+              return fail(`${what}: no answer and no close within ${ANSWER_BOUND_MS} ms (request ${i + 1} of ${frames.length}: ${pending.subarray(0, 64).toString('hex')})`)
             }
-            probeAnswer = second
-          } else if (apiKey !== 0) {
-            return fail(`${what}: the answer carries correlation id ${first.correlationId}, not the request's ${corr}`)
+            if (a.kind === 'closed') return closedOk()
+            // a Produce not answered (acks=0) lets the next answer be the next request's
+            while (i < frames.length && frames[i].length >= 8 && a.correlationId !== frames[i].readInt32BE(4) && frames[i].readInt16BE(0) === 0) i++
+            if (i === frames.length) {
+              if (a.correlationId !== probe) return fail(`${what}: the probe's answer carries correlation id ${a.correlationId}, not ${probe}`)
+              if (a.frame.readInt16BE(4) !== 0) return fail(`${what}: the probe's ApiVersions answer has error ${a.frame.readInt16BE(4)}`)
+              if (Date.now() - t0 > 500) slowest.push(`${Date.now() - t0} ms: ${what}`)
+              return
+            }
+            const f = frames[i]
+            if (f.length < 8 || a.correlationId !== f.readInt32BE(4)) return fail(`${what}: answer ${i + 1} carries correlation id ${a.correlationId}, not the request's ${f.length >= 8 ? f.readInt32BE(4) : '(no header)'}`)
+            answered++
+            const problem = answerProblem(a.frame, f, pool)
+            if (problem) fail(`${what}: ${problem}`)
+            i++
           }
-          if (probeAnswer.correlationId !== probe) return fail(`${what}: the probe's answer carries correlation id ${probeAnswer.correlationId}, not ${probe}`)
-          if (probeAnswer.frame.readInt16BE(4) !== 0) return fail(`${what}: the probe's ApiVersions answer has error ${probeAnswer.frame.readInt16BE(4)}`)
         }
 
         /** Bytes that are not a whole request: the connection must close (with a log line) or stay harmless. */
@@ -237,7 +292,7 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
           if (roll < 0.09) {
             const p = hostileSizePrefix(rnd, DEFAULT_SOCKET_REQUEST_MAX_BYTES)
             const size = p.readInt32BE(0)
-            if (size === 0) return wellFramed(target.port, lane, Buffer.alloc(0), `an empty frame (size 0) to broker ${target.id}`)
+            if (size === 0) return wellFramed(target.port, lane, [Buffer.alloc(0)], `an empty frame (size 0) to broker ${target.id}`)
             return notAFrame(target.port, Buffer.concat([p, rnd.bytes(rnd.int(0, 64))]), true, `size prefix ${size} to broker ${target.id}`)
           }
           if (roll < 0.13) {
@@ -258,23 +313,32 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
             } catch {
               return // a header the codec refuses to write (a client id too long for int16)
             }
-            return wellFramed(target.port, lane, frame, `API key ${key} v${version} with random body to broker ${target.id} (lane ${laneNo})`)
+            return wellFramed(target.port, lane, [frame], `API key ${key} v${version} with random body to broker ${target.id} (lane ${laneNo})`)
           }
-          // a spec-generated request: the next advertised (api, version) in turn, so all are covered
-          const pair = pairs[pairCursor++ % pairs.length]
-          let body: Buffer | null = null
-          for (let tries = 0; body === null && tries < 10; tries++) body = randomRequestBody(rnd, pair.spec, pair.version, pool)
-          if (body === null) return fail(`${pair.spec.name} v${pair.version}: no random request could be encoded in 10 tries`)
-          let frame: Buffer
-          try {
-            frame = requestFrame(pair.apiKey, pair.version, corr, randomClientId(rnd), body)
-          } catch {
-            frame = requestFrame(pair.apiKey, pair.version, corr, 'fuzz', body)
+          // spec-generated requests: the next advertised (api, version) in turn, so all are covered;
+          // sometimes a burst of them pipelined on one connection
+          const count = roll >= 0.95 ? rnd.int(2, 16) : 1
+          const mutated = roll >= 0.7 && roll < 0.95
+          const frames: Buffer[] = []
+          const names: string[] = []
+          for (let n = 0; n < count; n++) {
+            const pair = pairs[pairCursor++ % pairs.length]
+            let body: Buffer | null = null
+            for (let tries = 0; body === null && tries < 10; tries++) body = randomRequestBody(rnd, pair.spec, pair.version, pool)
+            if (body === null) return fail(`${pair.spec.name} v${pair.version}: no random request could be encoded in 10 tries`)
+            let frame: Buffer
+            try {
+              frame = requestFrame(pair.apiKey, pair.version, n === 0 ? corr : rnd.int(0, 0x7dffffff), randomClientId(rnd), body)
+            } catch {
+              frame = requestFrame(pair.apiKey, pair.version, n === 0 ? corr : rnd.int(0, 0x7dffffff), 'fuzz', body)
+            }
+            if (mutated) frame = mutateFrame(rnd, frame)
+            else coverage.set(`${pair.apiKey}v${pair.version}`, (coverage.get(`${pair.apiKey}v${pair.version}`) ?? 0) + 1)
+            frames.push(frame)
+            names.push(`${pair.spec.name} v${pair.version}`)
           }
-          const mutated = roll >= 0.72
-          if (mutated) frame = mutateFrame(rnd, frame)
-          else coverage.set(`${pair.apiKey}v${pair.version}`, (coverage.get(`${pair.apiKey}v${pair.version}`) ?? 0) + 1)
-          return wellFramed(target.port, lane, frame, `${mutated ? 'mutated ' : ''}${pair.spec.name} v${pair.version} to broker ${target.id} (lane ${laneNo})`)
+          const what = `${mutated ? 'mutated ' : count > 1 ? `${count} pipelined: ` : ''}${names.join(', ')} to broker ${target.id} (lane ${laneNo})`
+          return wellFramed(target.port, lane, frames, what)
         }
 
         const lanes = Array.from({ length: LANES }, (_, i) => i)
@@ -291,7 +355,7 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
         )
         // eslint-disable-next-line no-console
         console.log(`fuzz: ${cases} cases, ${answered} answered, ${closedWithLog} connections closed with a log line, ${coverage.size}/${pairs.length} (api, version) pairs sent unmutated`)
-        if (process.env.FUZZ_LOG) fs.writeFileSync(process.env.FUZZ_LOG, logs.join('\n'))
+        if (process.env.FUZZ_LOG) fs.writeFileSync(process.env.FUZZ_LOG, [...logs, '-- answers slower than 500 ms:', ...slowest].join('\n'))
         expect(failures).toEqual([])
         expect(uncaught, 'unhandled rejections or exceptions').toEqual([])
         if (FUZZ_MS >= 10000) expect(pairs.filter((p) => !coverage.has(`${p.apiKey}v${p.version}`)).map((p) => `${p.spec.name} v${p.version}`)).toEqual([])
