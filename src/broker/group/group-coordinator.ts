@@ -35,7 +35,7 @@ import type { ReplicaManager } from '../server/replica-manager'
 import type { StoredRecord } from '../storage/storage-types'
 import { CommittedOffsets, OFFSETS_TOPIC, offsetsPartitionFor } from './committed-offsets'
 import { GroupMetadata } from './group-metadata'
-import { decodeGroupMetadataKey, decodeGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, type PersistedGroup } from './group-metadata-schema'
+import { decodeGroupMetadataKey, decodeGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, MAX_SCHEMA_STRING_BYTES, type PersistedGroup } from './group-metadata-schema'
 import { DEFAULT_GROUP_CONFIG, GroupMembership, joinError, syncError, validateMember, type GroupConfig } from './group-membership'
 import type {
   DeleteGroupsResponse,
@@ -106,7 +106,7 @@ interface CoordinatorRecord {
  * never be stored, and the classic (non-flexible) versions of ListGroups, DescribeGroups and
  * FindCoordinator could not answer it.
  */
-export const MAX_GROUP_ID_BYTES = 32767
+export const MAX_GROUP_ID_BYTES = MAX_SCHEMA_STRING_BYTES
 
 /**
  * Why `groupId` cannot name a group, or null when it can: it must be a non-empty string (Kafka's

@@ -14,9 +14,14 @@ import { startWireCluster, type WireCluster } from './clients/wire-cluster'
 import { FuzzConnection } from './fuzz-connection'
 import { requestFrame, sized } from './fuzz-requests'
 
+/** A JoinGroup v6 body (flexible: compact strings) of a consumer group. */
+function join(groupId: string, memberId: string, protocolType = 'consumer', protocolName = 'range'): object {
+  return { groupId, sessionTimeoutMs: 10000, rebalanceTimeoutMs: 100, memberId, groupInstanceId: null, protocolType, protocols: [{ name: protocolName, metadata: Buffer.alloc(0) }] }
+}
+
 /** Sends one request on `c` and decodes its answer (fails the test on a close or no answer within 10 s). */
-async function call<T>(c: FuzzConnection, apiKey: number, version: number, body: object, correlationId: number): Promise<T> {
-  c.write(sized(requestFrame(apiKey, version, correlationId, 'fuzz-regression', apiMessages(apiKey)!.encodeRequest(body as never, version))))
+async function call<T>(c: FuzzConnection, apiKey: number, version: number, body: object, correlationId: number, clientId = 'fuzz-regression'): Promise<T> {
+  c.write(sized(requestFrame(apiKey, version, correlationId, clientId, apiMessages(apiKey)!.encodeRequest(body as never, version))))
   const a = await c.next(10000)
   if (a.kind !== 'frame') throw new Error(`${apiMessages(apiKey)!.name} v${version}: ${a.kind} instead of an answer`)
   expect(a.correlationId).toBe(correlationId)
@@ -102,5 +107,38 @@ describe('fuzz regressions over the wire', () => {
     expect(answers.sort((a, b) => a - b)).toEqual([0, KAFKA_ERROR_CODES.NOT_COORDINATOR, KAFKA_ERROR_CODES.NOT_COORDINATOR])
     expect(w!.cluster.fetchOffsets(id).offsets.get('fuzz-data')?.get(0)).toBe(1)
     for (const { conn } of all) expect((await call<{ errorCode: number }>(conn, 16, 2, {}, corr++)).errorCode).toBe(0)
+  })
+
+  // found while reducing the seed-7 case: the same holds for the strings a member brings, which
+  // GroupMetadataValue v3 stores with int16 lengths. A JoinGroup v6 with a 40000-byte protocol type
+  // joined; the leader's SyncGroup then failed with UNKNOWN_SERVER_ERROR (the group's metadata could
+  // not be written) and ListGroups v0-v2 and DescribeGroups v0 answered UNKNOWN_SERVER_ERROR.
+  it('refuses a JoinGroup whose protocol type, protocol name or would-be member id a group record cannot hold, with INVALID_REQUEST, leaving ListGroups and DescribeGroups answerable', async () => {
+    const all = await brokers()
+    const long = 'p'.repeat(40000)
+    let corr = 1
+    const coordinatorOf = async (groupId: string): Promise<FuzzConnection> => {
+      for (const { conn } of all) {
+        const a = await call<{ errorCode: number }>(conn, 11, 6, join(groupId, ''), corr++)
+        if (a.errorCode !== KAFKA_ERROR_CODES.NOT_COORDINATOR) return conn
+      }
+      throw new Error(`no coordinator for ${groupId}`)
+    }
+    for (const [groupId, body] of [
+      ['g-type', (g: string) => join(g, '', long)],
+      ['g-name', (g: string) => join(g, '', 'consumer', long)]
+    ] as const) {
+      const c = await coordinatorOf(groupId)
+      expect((await call<{ errorCode: number }>(c, 11, 6, body(groupId), corr++)).errorCode, groupId).toBe(KAFKA_ERROR_CODES.INVALID_REQUEST)
+    }
+    // a client id so long that "<client id>-<uuid>" would not fit (the header's client id is an int16 string)
+    const c = await coordinatorOf('g-client')
+    const a = await call<{ errorCode: number; memberId: string }>(c, 11, 5, { ...join('g-client', ''), rebalanceTimeoutMs: 100 }, corr++, 'c'.repeat(32767))
+    expect(a.errorCode).toBe(KAFKA_ERROR_CODES.INVALID_REQUEST)
+    for (const { conn } of all) {
+      for (let v = 0; v <= 2; v++) expect((await call<{ errorCode: number }>(conn, 16, v, {}, corr++)).errorCode, `ListGroups v${v}`).toBe(0)
+      const d = await call<{ groups: { errorCode: number }[] }>(conn, 15, 0, { groups: ['g-type', 'g-name', 'g-client'] }, corr++)
+      expect(d.groups.map((g) => g.errorCode).filter((e) => e === KAFKA_ERROR_CODES.UNKNOWN_SERVER_ERROR)).toEqual([])
+    }
   })
 })
