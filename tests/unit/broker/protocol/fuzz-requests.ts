@@ -10,14 +10,16 @@
  * follow the spec's types (a field absent from the version is left out, nullable fields may be null,
  * tagged fields may be set), so the codec encodes them and the broker sees a well-formed request
  * carrying hostile values; fields that only say how long the broker may wait (timeouts, max wait)
- * stay short most of the time, so a request that waits legitimately does not pass for a hang.
+ * stay short, so a request that waits legitimately does not pass for a hang (LegitimateWaits tells
+ * how long a mutated one may wait).
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { ByteReader } from '../../../../src/broker/codec/byte-reader'
 import { encodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 import { requestHeaderVersion } from '../../../../src/broker/protocol/header-versions'
 import { apiMessages } from '../../../../src/broker/protocol/messages'
-import { encodeRequestHeader } from '../../../../src/broker/protocol/messages/request-header'
+import { encodeRequestHeader, readRequestHeader } from '../../../../src/broker/protocol/messages/request-header'
 
 /** A small seeded PRNG (mulberry32) with the helpers the generator needs. */
 export class FuzzRng {
@@ -162,8 +164,9 @@ function randomInt(rnd: FuzzRng, type: string, name: string, pool: FuzzPool): nu
   // a session timeout the group coordinator accepts (group.min/max.session.timeout.ms) half the time
   if (name === 'SessionTimeoutMs' && rnd.chance(0.5)) return rnd.pick([6000, 10000, 45000])
   if (name === 'GenerationId' && pool.generations.length && rnd.chance(0.5)) return rnd.pick(pool.generations)
-  // how long the broker may hold the request: mostly short, so a legitimate wait is not a hang
-  if (/TimeoutMs$|MaxWaitMs$|WaitMs$/.test(name) && rnd.chance(0.9)) return Math.max(lo, rnd.pick([-1, 0, 1, 10, 100, 250]))
+  // how long the broker may hold the request: always short (a mutation may still make it long:
+  // see legitimateWaitMs), so a legitimate wait is not taken for a hang
+  if (/TimeoutMs$|MaxWaitMs$|WaitMs$/.test(name)) return Math.max(lo, rnd.pick([-1, 0, 1, 10, 100, 250]))
   if (/(BrokerId|NodeId|LeaderId|ReplicaId|Replicas|Isr|Controller)/i.test(name) && rnd.chance(0.6)) return rnd.pick([...pool.brokerIds, -1, 0, 99])
   if (/Partition/i.test(name) && rnd.chance(0.6)) return rnd.pick([0, 1, 2, -1, 5])
   if (name === 'Acks' && rnd.chance(0.7)) return rnd.pick([-1, 0, 1])
@@ -174,7 +177,7 @@ function randomInt(rnd: FuzzRng, type: string, name: string, pool: FuzzPool): nu
 }
 
 function randomInt64(rnd: FuzzRng, name: string): bigint {
-  if (/TimeoutMs$|MaxWaitMs$|WaitMs$/.test(name) && rnd.chance(0.9)) return BigInt(rnd.pick([-1, 0, 100]))
+  if (/TimeoutMs$|MaxWaitMs$|WaitMs$/.test(name)) return BigInt(rnd.pick([-1, 0, 100]))
   const roll = rnd.next()
   if (roll < 0.4) return rnd.pick([INT64_MIN, INT64_MAX, 0n, -1n, -2n, 1n, 2n ** 31n, 2n ** 53n, -(2n ** 53n)])
   if (roll < 0.75) return BigInt(rnd.int(-3, 100))
@@ -364,4 +367,34 @@ export function hostileSizePrefix(rnd: FuzzRng, maxBytes: number): Buffer {
   const p = Buffer.allocUnsafe(4)
   p.writeInt32BE(size, 0)
   return p
+}
+
+/**
+ * Tracks how long the broker may legitimately hold requests (ms), from the requests sent: Fetch's
+ * max wait, Produce's timeout, and for JoinGroup / SyncGroup the longest rebalance or session timeout
+ * any JoinGroup carried so far (a rebalance waits for the group's other members up to theirs).
+ */
+export class LegitimateWaits {
+  private groupWaitMs = 0
+
+  /** Notes `frame` (a request without size prefix) and returns how long its answer may take, ms (0: no reason to wait). */
+  note(frame: Buffer): number {
+    if (frame.length < 8) return 0
+    const apiKey = frame.readInt16BE(0)
+    const version = frame.readInt16BE(2)
+    const api = apiMessages(apiKey)
+    if (!api || version < api.versions.min || version > api.versions.max || ![0, 1, 11, 14].includes(apiKey)) return 0
+    let req: Record<string, unknown>
+    try {
+      const r = new ByteReader(frame)
+      readRequestHeader(r, requestHeaderVersion(apiKey, version))
+      req = api.readRequest(r, version) as Record<string, unknown>
+    } catch {
+      return 0 // the broker refuses it: no wait
+    }
+    if (apiKey === 0) return Math.max(0, Number(req.timeoutMs))
+    if (apiKey === 1) return Math.max(0, Number(req.maxWaitMs))
+    if (apiKey === 11) this.groupWaitMs = Math.max(this.groupWaitMs, Number(req.rebalanceTimeoutMs), Number(req.sessionTimeoutMs))
+    return this.groupWaitMs
+  }
 }
