@@ -199,9 +199,14 @@ function randomString(rnd: FuzzRng, name: string, compact: boolean, pool: FuzzPo
   if (roll < 0.65) return Array.from({ length: rnd.int(1, 12) }, () => String.fromCharCode(rnd.int(0x20, 0x7e))).join('')
   if (roll < 0.8) return Array.from({ length: rnd.int(1, 6) }, () => rnd.pick(UNICODE)).join('')
   if (roll < 0.9) return Array.from({ length: rnd.int(1, 8) }, () => String.fromCharCode(rnd.int(0, 0x1f))).join('')
-  // huge: a classic (int16-length) string holds at most 32767 bytes
-  const n = compact ? rnd.int(1000, 70000) : rnd.int(1000, 32767)
-  return 'x'.repeat(n)
+  // huge: a classic (int16-length) string holds at most 32767 bytes; a compact one more, so the
+  // lengths just past that limit (what a flexible request can carry and a classic answer or an int16
+  // record field cannot) come up often
+  const n = compact ? (rnd.chance(0.5) ? rnd.pick([32767, 32768, 32800, 40000]) : rnd.int(1000, 70000)) : rnd.int(1000, 32767)
+  const huge = 'x'.repeat(n)
+  // remembered, so later requests (ListGroups, DescribeGroups, OffsetFetch) meet what it created
+  if (/Group/.test(name) && pool.groups.length < 20) pool.groups.push(huge)
+  return huge
 }
 
 /** A random uuid as Kafka prints it (22 base64url characters): zero, a real topic id, or random. */

@@ -16,7 +16,8 @@
  * closes its connection with Kafka's "Invalid receive" line; a control connection per broker keeps
  * getting correct ApiVersions and Metadata answers between fuzz frames. After: no unhandled
  * rejection or exception in the process, every fuzz connection is gone on the broker's side, the
- * listeners are up, every topic has a valid name, kafkajs produces and consumes (a group), and the
+ * listeners are up, every topic has a valid name and every partition a leader in its replicas and
+ * ISR with its high watermark at most its log end offset, kafkajs produces and consumes (a group), and the
  * Cluster opens cleanly again on its directory after close. FUZZ_LOG=FILE writes the brokers' log
  * lines there, to read what the fuzz provoked.
  */
@@ -377,7 +378,15 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
         const open = (): number => ports.reduce((n, p) => n + (listeners.server(p.id)?.connections().length ?? 0), 0)
         expect(await until(() => open() === BROKERS, 5000), `connections still open on the brokers: ${open()}`).toBe(true)
         expect(listeners.statuses().map((s) => s.state)).toEqual(ports.map(() => 'listening'))
-        for (const t of cluster.listTopics({ includeInternal: true })) expect(topicNameProblem(t.name), `topic ${JSON.stringify(t.name)}`).toBeNull()
+        for (const t of cluster.listTopics({ includeInternal: true })) {
+          expect(topicNameProblem(t.name), `topic ${JSON.stringify(t.name)}`).toBeNull()
+          // every partition has a leader among its replicas, in its ISR, and HW <= LEO
+          for (const p of t.partitions) {
+            const where = `${t.name}-${p.partition}: leader ${p.leader}, replicas ${p.replicas}, ISR ${p.isr}, HW ${p.highWatermark}, LEO ${p.logEndOffset}`
+            expect(p.replicas.includes(p.leader) && p.isr.includes(p.leader) && p.isr.every((r) => p.replicas.includes(r)), where).toBe(true)
+            expect(p.highWatermark <= p.logEndOffset, where).toBe(true)
+          }
+        }
 
         // a real client works afterwards: kafkajs produces and consumes through a group
         const kafka = new Kafka({ clientId: 'after-fuzz', brokers: listeners.bootstrapServers().split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000, retry: { retries: 5, initialRetryTime: 100 } })
