@@ -92,7 +92,8 @@ function errorCodes(v: unknown, out: number[] = []): number[] {
  * What is wrong with the answer to `request` (both without size prefix), or null: it must decode
  * whole with the response codec of the request's API and version (ApiVersions of a version the
  * broker does not serve: v0, KIP-511), and carry no UNKNOWN_SERVER_ERROR (Kafka's answer to an
- * exception the broker did not expect: a broker bug, never the client's fault).
+ * exception the broker did not expect: a broker bug, never the client's fault). The member ids and
+ * generations of JoinGroup answers go into `pool`, for later requests.
  */
 function answerProblem(answer: Buffer, request: Buffer, pool: FuzzPool): string | null {
   const apiKey = request.readInt16BE(0)
@@ -360,7 +361,13 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
             while (Date.now() < deadline && failures.length < 20) {
               await oneCase(lane, laneNo)
               cases++
-              if (cases % 25 === 0) await controlCheck(rnd.pick(ports).id).catch((e: Error) => fail(e.message))
+              if (cases % 25 === 0) {
+                const id = rnd.pick(ports).id
+                await controlCheck(id).then(
+                  (v) => void (JSON.stringify(v.apiKeys) !== JSON.stringify(table.apiKeys) && fail(`broker ${id}'s ApiVersions table changed during the fuzz`)),
+                  (e: Error) => fail(e.message)
+                )
+              }
             }
             lane.conn?.destroy()
           })
