@@ -141,4 +141,38 @@ describe('fuzz regressions over the wire', () => {
       expect(d.groups.map((g) => g.errorCode).filter((e) => e === KAFKA_ERROR_CODES.UNKNOWN_SERVER_ERROR)).toEqual([])
     }
   })
+
+  // seed 7 (FUZZ_MS=90000, lanes seeded apart): ElectLeaders v0 for a topic named by 32,700 bytes
+  // (a classic string may be that long) answered UNKNOWN_SERVER_ERROR: the per-partition message
+  // quoting the name ("This server does not host this topic-partition: topic ...") no longer fit
+  // the int16-length errorMessage. CreateTopics' and DeleteTopics' duplicate-name messages quote
+  // names the same way.
+  it('answers requests naming a very long topic with their own errors, the messages cut to fit, in the classic versions', async () => {
+    const all = await brokers()
+    const name = 't'.repeat(32700)
+    let corr = 1
+    for (const { conn } of all) {
+      const elect = await call<{ replicaElectionResults: { partitionResult: { errorCode: number; errorMessage: string | null }[] }[] }>(
+        conn,
+        43,
+        0,
+        { topicPartitions: [{ topic: name, partitions: [0] }] },
+        corr++
+      )
+      const r = elect.replicaElectionResults[0].partitionResult[0]
+      expect(r.errorCode).toBe(KAFKA_ERROR_CODES.UNKNOWN_TOPIC_OR_PARTITION)
+      expect(r.errorMessage!.length).toBeLessThanOrEqual(2048)
+      expect(r.errorMessage).toMatch(/^This server does not host this topic-partition: topic t+\.\.\. \(\d+ more characters\)$/)
+      const create = await call<{ topics: { errorCode: number; errorMessage: string | null }[] }>(
+        conn,
+        19,
+        4,
+        { topics: [name, name].map((n) => ({ name: n, numPartitions: 1, replicationFactor: 1, assignments: [], configs: [] })), timeoutMs: 100, validateOnly: true },
+        corr++
+      )
+      expect(create.topics.map((t) => t.errorCode)).toEqual([KAFKA_ERROR_CODES.INVALID_REQUEST, KAFKA_ERROR_CODES.INVALID_REQUEST])
+      expect(create.topics[0].errorMessage).toMatch(/^Duplicate topic name: t+\.\.\. \(\d+ more characters\)$/)
+    }
+    expect(w!.cluster.listTopics().map((t) => t.name)).toEqual(['fuzz-data'])
+  })
 })

@@ -1,8 +1,10 @@
 /**
  * The fuzz test of the broker's wire protocol (issue 10, Proof): a real 3-broker Cluster with its
  * real listeners (127.0.0.1, ports from 0) gets, for a bounded time (FUZZ_MS, default 15000 ms;
- * FUZZ_SEED replays a run, the seed is printed), random bytes, hostile frame sizes (0, negative,
- * above socket.request.max.bytes: only the 4-byte prefix is sent), truncated frames, valid headers
+ * FUZZ_SEED=N replays a run, the seed is printed: each of the 3 parallel lanes draws from its own
+ * generator seeded from it; what the lanes share (member ids and group ids learned along the way)
+ * and how they interleave depend on timing, so a replay is close, not exact), random bytes, hostile
+ * frame sizes (0, negative, above socket.request.max.bytes: only the 4-byte prefix is sent), truncated frames, valid headers
  * with random api keys and versions, and for every API and version the broker advertises requests
  * encoded by the generated codecs from random field values (fuzz-requests.ts walks Kafka's message
  * specs), plus mutated encodings of them.
@@ -211,9 +213,7 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
         expect(pairs.every((p) => p.spec !== undefined), 'every advertised API has a spec').toBe(true)
         const coverage = new Map<string, number>()
 
-        const rnd = new FuzzRng(SEED)
         const knownKeys = [...specs.keys()]
-        let pairCursor = 0
         let cases = 0
         let closedWithLog = 0
         let answered = 0
@@ -294,7 +294,14 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
           c.destroy()
         }
 
-        const oneCase = async (lane: { conn: FuzzConnection | null }, laneNo: number): Promise<void> => {
+        /** A lane: its connection, its own generator (seeded from SEED and the lane) and its turn in `pairs`. */
+        interface Lane {
+          conn: FuzzConnection | null
+          rnd: FuzzRng
+          cursor: number
+        }
+        const oneCase = async (lane: Lane, laneNo: number): Promise<void> => {
+          const rnd = lane.rnd
           const target = rnd.pick(ports)
           const roll = rnd.next()
           const corr = rnd.int(0, 0x7dffffff)
@@ -335,7 +342,7 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
           const frames: Buffer[] = []
           const names: string[] = []
           for (let n = 0; n < count; n++) {
-            const pair = pairs[pairCursor++ % pairs.length]
+            const pair = pairs[lane.cursor++ % pairs.length]
             let body: Buffer | null = null
             for (let tries = 0; body === null && tries < 10; tries++) body = randomRequestBody(rnd, pair.spec, pair.version, pool)
             if (body === null) return fail(`${pair.spec.name} v${pair.version}: no random request could be encoded in 10 tries`)
@@ -357,12 +364,12 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
         const lanes = Array.from({ length: LANES }, (_, i) => i)
         await Promise.all(
           lanes.map(async (laneNo) => {
-            const lane: { conn: FuzzConnection | null } = { conn: null }
+            const lane: Lane = { conn: null, rnd: new FuzzRng(SEED + laneNo * 0x9e3779b1), cursor: Math.floor((laneNo * pairs.length) / LANES) }
             while (Date.now() < deadline && failures.length < 20) {
               await oneCase(lane, laneNo)
               cases++
               if (cases % 25 === 0) {
-                const id = rnd.pick(ports).id
+                const id = lane.rnd.pick(ports).id
                 await controlCheck(id).then(
                   (v) => void (JSON.stringify(v.apiKeys) !== JSON.stringify(table.apiKeys) && fail(`broker ${id}'s ApiVersions table changed during the fuzz`)),
                   (e: Error) => fail(e.message)
