@@ -19,7 +19,8 @@
  * leader's log, synchronously (so COORDINATOR_LOAD_IN_PROGRESS is never needed).
  *
  * Must stay true: a request addressed to a broker that is not the group's coordinator gets
- * NOT_COORDINATOR and changes nothing; a failed commit changes nothing the cache shows (it may still
+ * NOT_COORDINATOR and changes nothing; a group id that is empty or longer than MAX_GROUP_ID_BYTES
+ * (what a `__consumer_offsets` key holds) gets INVALID_GROUP_ID and creates no group; a failed commit changes nothing the cache shows (it may still
  * be in the log, as in Kafka, and show up after a reopen); errors map as Kafka's GroupMetadataManager
  * maps them (timeout or too few replicas -> COORDINATOR_NOT_AVAILABLE, leadership moved ->
  * NOT_COORDINATOR); one unreadable coordinator partition never keeps the cluster from opening;
@@ -34,7 +35,7 @@ import type { ReplicaManager } from '../server/replica-manager'
 import type { StoredRecord } from '../storage/storage-types'
 import { CommittedOffsets, OFFSETS_TOPIC, offsetsPartitionFor } from './committed-offsets'
 import { GroupMetadata } from './group-metadata'
-import { decodeGroupMetadataKey, decodeGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, type PersistedGroup } from './group-metadata-schema'
+import { decodeGroupMetadataKey, decodeGroupMetadataValue, encodeGroupMetadataKey, encodeGroupMetadataValue, MAX_SCHEMA_STRING_BYTES, type PersistedGroup } from './group-metadata-schema'
 import { DEFAULT_GROUP_CONFIG, GroupMembership, joinError, syncError, validateMember, type GroupConfig } from './group-membership'
 import type {
   DeleteGroupsResponse,
@@ -99,6 +100,26 @@ interface CoordinatorRecord {
   value: Buffer | null
 }
 
+/**
+ * The longest group id, in UTF-8 bytes: `__consumer_offsets` keys (Kafka's OffsetCommitKey v1 and
+ * GroupMetadataKey v2) hold the group id as a string with an int16 length, so a longer id could
+ * never be stored, and the classic (non-flexible) versions of ListGroups, DescribeGroups and
+ * FindCoordinator could not answer it.
+ */
+export const MAX_GROUP_ID_BYTES = MAX_SCHEMA_STRING_BYTES
+
+/**
+ * Why `groupId` cannot name a group, or null when it can: it must be a non-empty string (Kafka's
+ * GroupCoordinator isValidGroupId) of at most MAX_GROUP_ID_BYTES UTF-8 bytes.
+ */
+export function groupIdProblem(groupId: string): string | null {
+  if (typeof groupId !== 'string' || groupId.length === 0) return 'Group id must be a non-empty string'
+  const bytes = Buffer.byteLength(groupId, 'utf8')
+  if (bytes > MAX_GROUP_ID_BYTES)
+    return `Group id is ${bytes} bytes of UTF-8, more than the ${MAX_GROUP_ID_BYTES} that __consumer_offsets keys hold (an int16-length string)`
+  return null
+}
+
 /** The group coordinator of the embedded cluster. */
 export class GroupCoordinator {
   private readonly offsets = new CommittedOffsets()
@@ -120,7 +141,8 @@ export class GroupCoordinator {
   }
 
   private checkGroupId(groupId: string): void {
-    if (typeof groupId !== 'string' || groupId.length === 0) throw new KafkaError('INVALID_GROUP_ID', 'Group id must be a non-empty string')
+    const problem = groupIdProblem(groupId)
+    if (problem) throw new KafkaError('INVALID_GROUP_ID', problem)
   }
 
   // ---- loading and coordinator routing ---------------------------------------------------------
@@ -229,7 +251,7 @@ export class GroupCoordinator {
    * that write or look for the coordinator); otherwise null when it does not exist yet.
    */
   private route(groupId: string, ctx: GroupRequestContext, create: boolean): { partition: number } | { errorCode: number } | null {
-    if (typeof groupId !== 'string' || groupId.length === 0) return { errorCode: E.INVALID_GROUP_ID }
+    if (groupIdProblem(groupId)) return { errorCode: E.INVALID_GROUP_ID }
     let n = this.env.partitionCount(OFFSETS_TOPIC)
     if (n === null) {
       if (!create && ctx.brokerId === undefined) return null

@@ -13,6 +13,8 @@
  * persisted or the sync deadline (the rebalance timeout) passes, when the member is removed or
  * fenced, or when the group is unloaded (`unload`: NOT_COORDINATOR). Promises always resolve with a
  * response carrying an error code; they never reject. A state change happens in one synchronous step.
+ * A join carrying a string the group's GroupMetadataValue cannot hold (over 32767 UTF-8 bytes, which
+ * flexible JoinGroup versions allow) is refused with INVALID_REQUEST before it changes anything.
  */
 import crypto from 'node:crypto'
 import { KAFKA_ERROR_CODES, KafkaError } from '../model/errors'
@@ -28,6 +30,7 @@ import type {
   SyncGroupResponse
 } from './group-requests'
 import { GroupMetadata, MemberMetadata } from './group-metadata'
+import { MAX_SCHEMA_STRING_BYTES } from './group-metadata-schema'
 
 const E = KAFKA_ERROR_CODES
 
@@ -95,13 +98,15 @@ export class GroupMembership {
   /**
    * JoinGroup (see the module header). `ctx.apiVersion` >= 4 (or absent) requires a known member id:
    * a dynamic member's first join is answered MEMBER_ID_REQUIRED with its new id (KIP-394).
-   * Errors in the answer: INVALID_SESSION_TIMEOUT, GROUP_MAX_SIZE_REACHED, COORDINATOR_NOT_AVAILABLE
+   * Errors in the answer: INVALID_SESSION_TIMEOUT, INVALID_REQUEST (a string the group's
+   * GroupMetadataValue could not hold: see unstorableJoin), GROUP_MAX_SIZE_REACHED, COORDINATOR_NOT_AVAILABLE
    * (a Dead group), INCONSISTENT_GROUP_PROTOCOL, UNKNOWN_MEMBER_ID, FENCED_INSTANCE_ID, MEMBER_ID_REQUIRED.
    */
   join(group: GroupMetadata, req: JoinGroupRequest, ctx: GroupRequestContext): Promise<JoinGroupResponse> {
     const cfg = this.env.config
     if (req.sessionTimeoutMs < cfg['group.min.session.timeout.ms'] || req.sessionTimeoutMs > cfg['group.max.session.timeout.ms'])
       return Promise.resolve(joinError(req.memberId, E.INVALID_SESSION_TIMEOUT))
+    if (unstorableJoin(req, ctx)) return Promise.resolve(joinError(req.memberId, E.INVALID_REQUEST))
     if (!this.acceptJoiningMember(group, req.memberId)) return Promise.resolve(joinError('', E.GROUP_MAX_SIZE_REACHED))
     if (group.state === 'Dead') return Promise.resolve(joinError(req.memberId, E.COORDINATOR_NOT_AVAILABLE))
     if (!group.supportsProtocols(req.protocolType, req.protocols)) return Promise.resolve(joinError(req.memberId, E.INCONSISTENT_GROUP_PROTOCOL))
@@ -562,6 +567,27 @@ export class GroupMembership {
       m.awaitingSync = null
     }
   }
+}
+
+/** The length of the member ids the coordinator hands out after their prefix: "-" and a UUID. */
+const MEMBER_ID_SUFFIX_BYTES = 37
+
+/**
+ * Which string of a JoinGroup the group's GroupMetadataValue (int16-length strings, at most
+ * MAX_SCHEMA_STRING_BYTES) could not hold, or null: the protocol type, a protocol name, the group
+ * instance id, the member id, or the member id a new member would get (its group instance id or
+ * client id, "-", a UUID). Flexible JoinGroup versions carry longer strings; such a member, once
+ * in, would make the group's metadata unwritable and its classic ListGroups and DescribeGroups
+ * answers unencodable, so it is refused before it joins.
+ */
+export function unstorableJoin(req: JoinGroupRequest, ctx: GroupRequestContext): string | null {
+  const over = (s: string | null, extra = 0): boolean => s !== null && Buffer.byteLength(s, 'utf8') + extra > MAX_SCHEMA_STRING_BYTES
+  if (over(req.protocolType)) return 'protocol type'
+  if (req.protocols.some((p) => over(p.name))) return 'protocol name'
+  if (over(req.groupInstanceId)) return 'group instance id'
+  if (over(req.memberId)) return 'member id'
+  if (req.memberId === '' && over(req.groupInstanceId ?? ctx.clientId ?? '', MEMBER_ID_SUFFIX_BYTES)) return 'new member id (client id or group instance id, "-", a UUID)'
+  return null
 }
 
 /**

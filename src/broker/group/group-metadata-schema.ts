@@ -48,6 +48,11 @@ export interface PersistedGroup {
 export const GROUP_METADATA_KEY_VERSION = 2
 /** The value version written (Kafka's groupMetadataValueVersion() for IBP >= 2.3). */
 export const GROUP_METADATA_VALUE_VERSION = 3
+/**
+ * The longest `string` the key and the written value hold, in UTF-8 bytes (an int16 length): group
+ * id, protocol type and name, leader, member id, group instance id, client id and host.
+ */
+export const MAX_SCHEMA_STRING_BYTES = 32767
 
 /** Encode a GroupMetadataKey v2. */
 export function encodeGroupMetadataKey(group: string): Buffer {

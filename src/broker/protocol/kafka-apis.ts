@@ -16,6 +16,8 @@
  * - a version the spec knows but the handler does not serve (outside its advertised range, or below
  *   its `servedFrom`, as Produce v0-v2) is answered with that API's error response carrying
  *   UNSUPPORTED_VERSION;
+ * - error messages in an answer are cut to MAX_ERROR_MESSAGE_CHARS (error-messages.ts), so one
+ *   quoting a long name from the request still fits a classic int16-length string;
  * - a handler that throws, or whose answer cannot be encoded in the request's version, is answered
  *   with its error response (the KafkaError's code, else UNKNOWN_SERVER_ERROR), as
  *   KafkaApis.handleError does, with a log line; malformed bodies throw (connection closed);
@@ -28,6 +30,7 @@ import type { AnyApiHandler, ApiCallContext, RequestHeaderInfo } from './api-han
 import type { ConnectedClient } from './connected-clients'
 import type { FrameHandler, RequestContext } from './frame-handler'
 import { RequestMetrics, type BrokerActivity } from './request-metrics'
+import { boundErrorMessages } from './error-messages'
 import { requestHeaderVersion, responseHeaderVersion } from './header-versions'
 import { apiMessages, type ApiMessages } from './messages'
 import { readRequestHeader } from './messages/request-header'
@@ -156,7 +159,7 @@ export class KafkaApis implements FrameHandler {
     }
     if (body === null) return null
     try {
-      return this.encodeResponse(spec, header.correlationId, body, apiVersion)
+      return this.encodeResponse(spec, header.correlationId, boundErrorMessages(body), apiVersion)
     } catch (e) {
       // the handler's answer cannot be written in this version (a handler bug): answer its error response instead
       this.log(`broker ${ctx.brokerId}: ${spec.name} v${apiVersion} answer could not be encoded: ${e instanceof Error ? e.message : String(e)}`)
