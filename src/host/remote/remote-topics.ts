@@ -173,7 +173,10 @@ export async function remoteAlterTopic(client: KafkaWireClient, req: RequestOf<'
 
 /** topic/delete over the wire (DeleteTopics by name). @throws RemoteClusterError UNKNOWN_TOPIC_OR_PARTITION, ... */
 export async function remoteDeleteTopic(client: KafkaWireClient, topic: string): Promise<ResponseOf<'topic/delete'>> {
-  const res = await client.sendToAny<DeleteTopicsResponse>('DeleteTopics', () => ({ topicNames: [topic], topics: [{ name: topic }], timeoutMs: ADMIN_TIMEOUT_MS }))
+  // DeleteTopics names topics in topicNames up to v5 and in topics (name or id) from v6 (KIP-516).
+  const res = await client.sendToAny<DeleteTopicsResponse>('DeleteTopics', (v) =>
+    v >= 6 ? { topics: [{ name: topic }], timeoutMs: ADMIN_TIMEOUT_MS } : { topicNames: [topic], timeoutMs: ADMIN_TIMEOUT_MS }
+  )
   const r = res.responses[0]
   if (r && r.errorCode !== 0) throw RemoteClusterError.fromCode(r.errorCode, r.errorMessage, r.errorMessage ? '' : `topic ${topic}`)
   await client.metadata(true)

@@ -162,3 +162,51 @@ describe('topic create over the wire is in the engine', { timeout: 60_000 }, () 
     }
   })
 })
+
+describe('the same output over the wire as in-process', { timeout: 90_000 }, () => {
+  it('prints topic list, topic describe, offsets and groups the same way from the running cluster and from the closed directory', async () => {
+    const pdir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-cli-parity-'))
+    const pdata = path.join(pdir, 'data')
+    const running = HeadlessCluster.open({ dataDir: pdata, brokers: 3, log: () => {} })
+    const commands = [
+      ['topic', 'list', '--json'],
+      ['topic', 'describe', 'parity'],
+      ['topic', 'describe', 'parity', '--json'],
+      ['offsets', '--topic', 'parity'],
+      ['groups', '--describe', '--group', 'gp'],
+      ['groups', '--list', '--state']
+    ]
+    const remote: string[] = []
+    try {
+      await running.startListeners({ host: '127.0.0.1', basePort: 0 }, () => {})
+      const at = ['--bootstrap-server', running.bootstrapServers()]
+      expect((await cli(['topic', 'create', 'parity', '--partitions', '3', '--replication-factor', '3', ...at])).code).toBe(0)
+      const altered = await cli(['topic', 'alter', 'parity', '--partitions', '4', '--config', 'cleanup.policy=compact', ...at])
+      expect(altered.out).toBe('Topic parity now has 4 partitions.\nUpdated configs of topic parity: cleanup.policy=compact.\n')
+      expect((await cli(['topic', 'create', 'doomed', ...at])).code).toBe(0)
+      expect((await cli(['topic', 'delete', 'doomed', ...at])).out).toBe('Deleted topic doomed.\n')
+      expect((await cli(['produce', '--topic', 'parity', '--key', 'k{{i}}', '--value', 'v{{i}}', '--count', '40', ...at])).code).toBe(0)
+      expect((await cli(['consume', '--topic', 'parity', '--group', 'gp', '--from-beginning', '--max', '25', ...at])).code).toBe(0)
+      expect((await cli(['consume', '--topic', 'parity', '--group', 'gone', '--from-beginning', '--max', '1', ...at])).code).toBe(0)
+      expect((await cli(['groups', '--delete', '--group', 'gone', ...at])).out).toBe("Deletion of requested consumer groups ('gone') was successful.\n")
+      const reset = await cli(['groups', '--reset-offsets', '--group', 'gp', '--topic', 'parity:0', '--to-earliest', '--json', ...at])
+      expect(JSON.parse(reset.out).executed).toBe(false)
+      for (const c of commands) {
+        const r = await cli([...c, ...at])
+        expect(r.code, `${c.join(' ')}: ${r.err}`).toBe(0)
+        remote.push(r.out)
+      }
+    } finally {
+      await running.close()
+    }
+    try {
+      for (let i = 0; i < commands.length; i++) {
+        const local = await cli([...commands[i], '--data-dir', pdata])
+        expect(local.code).toBe(0)
+        expect(remote[i], commands[i].join(' ')).toBe(local.out)
+      }
+    } finally {
+      fs.rmSync(pdir, { recursive: true, force: true })
+    }
+  })
+})
