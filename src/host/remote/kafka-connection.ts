@@ -140,9 +140,13 @@ export class KafkaConnection {
     return frame
   }
 
-  /** Closes the connection; pending requests fail. Idempotent. */
+  /**
+   * Closes the connection; pending requests fail. Requests already written (an acks=0 Produce) are
+   * still flushed to the broker before the socket closes (at most 1 s later). Idempotent.
+   */
   close(): void {
-    this.fail(new RemoteClusterError('NETWORK_EXCEPTION', `The connection to ${addressText(this.address)} was closed`))
+    if (this.failure) return
+    this.fail(new RemoteClusterError('NETWORK_EXCEPTION', `The connection to ${addressText(this.address)} was closed`), true)
   }
 
   private onData(chunk: Buffer): void {
@@ -175,7 +179,7 @@ export class KafkaConnection {
     }
   }
 
-  private fail(e: RemoteClusterError): void {
+  private fail(e: RemoteClusterError, flush = false): void {
     if (this.failure) return
     this.failure = e
     for (const p of this.pending.values()) {
@@ -183,7 +187,12 @@ export class KafkaConnection {
       p.reject(e)
     }
     this.pending.clear()
-    this.socket.destroy()
+    if (!flush) {
+      this.socket.destroy()
+      return
+    }
+    this.socket.end()
+    setTimeout(() => this.socket.destroy(), 1000).unref()
   }
 }
 

@@ -105,6 +105,24 @@ describe('the CLI against a running cluster', { timeout: 60_000 }, () => {
     expect(view.rows).toEqual([{ topic: 'grouped', partition: 0, currentOffset: 3, logEndOffset: 5, lag: 2 }])
     const list = await cli(['groups', '--list', '--data-dir', dataDir])
     expect(list.out.split('\n')).toContain('g1')
+    // The coordinator's view over DescribeGroups: the group holds offsets only, no members.
+    const state = await cli(['groups', '--describe', '--state', '--group', 'g1', '--bootstrap-server', bootstrap])
+    expect(state.code).toBe(0)
+    expect(state.out).toMatch(/^g1\s+127\.0\.0\.1:\d+ \(\d\)\s+-\s+Empty\s+0\s*$/m)
+    const members = await cli(['groups', '--describe', '--members', '--group', 'g1', '--bootstrap-server', bootstrap])
+    expect(members.out).toBe("\nConsumer group 'g1' has no active members.\n")
+    const missing = await cli(['groups', '--describe', '--state', '--group', 'nobody', '--bootstrap-server', bootstrap])
+    expect(missing.out).toBe("Consumer group 'nobody' does not exist.\n")
+  })
+
+  it('produces with acks=0 without waiting for an answer, and the records arrive', async () => {
+    expect((await cli(['topic', 'create', 'fire-and-forget', '--bootstrap-server', bootstrap])).code).toBe(0)
+    const p = await cli(['produce', '--topic', 'fire-and-forget', '--value', 'x{{i}}', '--count', '3', '--acks', '0', '--bootstrap-server', bootstrap])
+    expect(p.code).toBe(0)
+    expect(p.out).toMatch(/^Produced 3 records to fire-and-forget in \d+ ms\n {2}partition 0: 3 records \(acks=0: offsets not known\)\n$/)
+    // Nothing was awaited: read until the records are there (bounded by the test's timeout).
+    let out = ''
+    while (out !== 'x0\nx1\nx2\n') out = (await cli(['consume', '--topic', 'fire-and-forget', '--from-beginning', '--bootstrap-server', bootstrap])).out
   })
 
   it('reports an unknown topic as UNKNOWN_TOPIC_OR_PARTITION, as the in-process path does', async () => {
