@@ -125,6 +125,17 @@ describe('the CLI against a running cluster', { timeout: 60_000 }, () => {
     while (out !== 'x0\nx1\nx2\n') out = (await cli(['consume', '--topic', 'fire-and-forget', '--from-beginning', '--bootstrap-server', bootstrap])).out
   })
 
+  it('follows a topic over the wire: records produced while consume --follow runs are printed', async () => {
+    expect((await cli(['topic', 'create', 'tailed', '--partitions', '2', '--bootstrap-server', bootstrap])).code).toBe(0)
+    // From the beginning, so that records produced before its first poll count too (no race on where it starts).
+    const following = cli(['consume', '--topic', 'tailed', '--follow', '--from-beginning', '--max', '3', '--print-key', '--data-dir', dataDir])
+    for (let i = 0; i < 3; i++) expect((await cli(['produce', '--topic', 'tailed', '--key', `k${i}`, '--value', `v${i}`, '--data-dir', dataDir])).code).toBe(0)
+    const r = await following
+    expect(r.code).toBe(0)
+    expect(r.out.split('\n').filter(Boolean).sort()).toEqual(['k0\tv0', 'k1\tv1', 'k2\tv2'])
+    expect(r.err).toBe('Consumed 3 records.\n')
+  })
+
   it('reports an unknown topic as UNKNOWN_TOPIC_OR_PARTITION, as the in-process path does', async () => {
     const d = await cli(['topic', 'describe', 'no-such-topic', '--bootstrap-server', bootstrap])
     expect(d.code).toBe(1)
