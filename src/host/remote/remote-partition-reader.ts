@@ -25,6 +25,8 @@ const FETCH_MAX_BYTES = 50 * 1024 * 1024
 export interface FetchedPartition {
   records: ConsumerRecord[]
   highWatermark: number
+  /** The offset after the last complete batch returned (a compacted batch may end past its last record), or -1 when none came. */
+  nextOffset: number
 }
 
 /**
@@ -68,7 +70,9 @@ export async function fetchPartitions(client: KafkaWireClient, topic: string, po
             const from = positions.get(pd.partitionIndex)!
             const hw = Number(pd.highWatermark)
             const records: ConsumerRecord[] = []
-            for (const b of decodeCompleteBatches(pd.records))
+            let nextOffset = -1
+            for (const b of decodeCompleteBatches(pd.records)) {
+              nextOffset = Math.max(nextOffset, b.lastOffset + 1)
               for (const r of b.records) {
                 if (r.offset < from || r.offset >= hw) continue
                 const headersBytes = r.headers.reduce((n, h) => n + Buffer.byteLength(h.key) + (h.value?.length ?? 0), 0)
@@ -83,7 +87,8 @@ export async function fetchPartitions(client: KafkaWireClient, topic: string, po
                   sizeBytes: (r.key?.length ?? 0) + (r.value?.length ?? 0) + headersBytes
                 })
               }
-            out.set(pd.partitionIndex, { records, highWatermark: hw })
+            }
+            out.set(pd.partitionIndex, { records, highWatermark: hw, nextOffset })
           }
       })
     )
@@ -160,7 +165,7 @@ export async function readFrom(client: KafkaWireClient, topic: string, positions
       fetched = await fetchPartitions(client, topic, positions)
     }
     let progressed = false
-    for (const [p, f] of [...fetched].sort((a, b) => a[0] - b[0]))
+    for (const [p, f] of [...fetched].sort((a, b) => a[0] - b[0])) {
       for (const r of f.records) {
         if (n >= max) return n
         onRecord(r)
@@ -168,6 +173,14 @@ export async function readFrom(client: KafkaWireClient, topic: string, positions
         positions.set(p, r.offset + 1)
         progressed = true
       }
+      // Every record of the fetch was handed out: continue after its last batch (offsets a compacted
+      // batch no longer holds are skipped, as a consumer skips them), never past the high watermark.
+      const after = Math.min(f.nextOffset, f.highWatermark)
+      if (after > positions.get(p)!) {
+        positions.set(p, after)
+        progressed = true
+      }
+    }
     if (!progressed) return n
   }
 }
