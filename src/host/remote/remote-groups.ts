@@ -30,7 +30,7 @@ import { addressText } from './kafka-connection'
 import type { KafkaWireClient } from './kafka-wire-client'
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionRanges } from './remote-offsets'
 import { readFrom } from './remote-partition-reader'
-import { RemoteClusterError } from './remote-cluster-error'
+import { kafkaErrorName, RemoteClusterError } from './remote-cluster-error'
 
 const GROUP_STATES = new Set(['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'])
 
@@ -151,8 +151,16 @@ export async function remoteDeleteGroup(client: KafkaWireClient, groupId: string
   const coordinator = await coordinatorOf(client, groupId)
   const res = await client.sendToBroker<DeleteGroupsResponse>(coordinator, 'DeleteGroups', () => ({ groupsNames: [groupId] }))
   const r = res.results[0]
-  if (r && r.errorCode !== 0) throw RemoteClusterError.fromCode(r.errorCode, null, `group ${groupId}`)
-  return { groupId }
+  if (!r || r.errorCode === 0) return { groupId }
+  // DeleteGroups carries no message: say it as the in-process coordinator does (GroupCoordinator.deleteGroup).
+  const name = kafkaErrorName(r.errorCode)
+  const message =
+    name === 'GROUP_ID_NOT_FOUND'
+      ? `Deletion of group '${groupId}' failed: the group does not exist.`
+      : name === 'NON_EMPTY_GROUP'
+        ? `Deletion of group '${groupId}' failed: the group is not empty (state ${(await describeOnCoordinator(client, groupId)).state}); only a group without active members can be deleted.`
+        : `Deletion of group '${groupId}' failed: ${name}`
+  throw new RemoteClusterError(name, message)
 }
 
 /** group/consume over the wire: the simple path of the module comment; `onRecord` sees each record in order. */

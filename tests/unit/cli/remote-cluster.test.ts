@@ -193,19 +193,25 @@ describe('topic create over the wire is in the engine', { timeout: 60_000 }, () 
 })
 
 describe('the same output over the wire as in-process', { timeout: 90_000 }, () => {
-  it('prints topic list, topic describe, offsets and groups the same way from the running cluster and from the closed directory', async () => {
+  it('prints topic describe, offsets, groups and refusals the same way from the running cluster and from the closed directory', async () => {
     const pdir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-cli-parity-'))
     const pdata = path.join(pdir, 'data')
     const running = HeadlessCluster.open({ dataDir: pdata, brokers: 3, log: () => {} })
     const commands = [
-      ['topic', 'list', '--json'],
       ['topic', 'describe', 'parity'],
       ['topic', 'describe', 'parity', '--json'],
       ['offsets', '--topic', 'parity'],
       ['groups', '--describe', '--group', 'gp'],
       ['groups', '--list', '--state']
     ]
+    // Refusals print the same line (Kafka's error name and message) either way.
+    const refused = [
+      ['topic', 'create', 'too-many-replicas', '--replication-factor', '4'],
+      ['topic', 'delete', 'no-such-topic'],
+      ['groups', '--delete', '--group', 'no-such-group']
+    ]
     const remote: string[] = []
+    const remoteRefusals: string[] = []
     try {
       await running.startListeners({ host: '127.0.0.1', basePort: 0 }, () => {})
       const at = ['--bootstrap-server', running.bootstrapServers()]
@@ -225,6 +231,7 @@ describe('the same output over the wire as in-process', { timeout: 90_000 }, () 
         expect(r.code, `${c.join(' ')}: ${r.err}`).toBe(0)
         remote.push(r.out)
       }
+      for (const c of refused) remoteRefusals.push((await cli([...c, ...at])).err)
     } finally {
       await running.close()
     }
@@ -233,6 +240,11 @@ describe('the same output over the wire as in-process', { timeout: 90_000 }, () 
         const local = await cli([...commands[i], '--data-dir', pdata])
         expect(local.code).toBe(0)
         expect(remote[i], commands[i].join(' ')).toBe(local.out)
+      }
+      for (let i = 0; i < refused.length; i++) {
+        const local = await cli([...refused[i], '--data-dir', pdata])
+        expect(local.code, refused[i].join(' ')).toBe(1)
+        expect(remoteRefusals[i], refused[i].join(' ')).toBe(local.err)
       }
     } finally {
       fs.rmSync(pdir, { recursive: true, force: true })
