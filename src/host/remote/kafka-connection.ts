@@ -8,7 +8,8 @@
  * Must stay true: every request is bounded in time (`requestTimeoutMs`, Kafka's request.timeout.ms):
  * a broker that does not answer fails the request with a RemoteClusterError naming the broker's
  * address, and the connection is then closed (a late answer could not be matched safely); a
- * refused or dropped connection fails every pending request, naming the address.
+ * refused or dropped connection fails every pending request, naming the address; `close` still
+ * flushes what was written (an acks=0 Produce has no answer to wait for).
  */
 import net from 'node:net'
 import { ByteReader } from '../../broker/codec/byte-reader'

@@ -12,8 +12,9 @@ import type { ListOffsetsResponse } from '../../broker/protocol/messages/list-of
 import { NOT_LEADER_OR_FOLLOWER, type KafkaWireClient } from './kafka-wire-client'
 import { RemoteClusterError } from './remote-cluster-error'
 
-/** ListOffsets' special timestamps (ListOffsetsRequest.EARLIEST_TIMESTAMP / LATEST_TIMESTAMP). */
+/** ListOffsets' timestamp asking for the earliest offset, the log start offset (ListOffsetsRequest.EARLIEST_TIMESTAMP). */
 export const EARLIEST_TIMESTAMP = -2
+/** ListOffsets' timestamp asking for the latest offset, the high watermark for read_uncommitted (ListOffsetsRequest.LATEST_TIMESTAMP). */
 export const LATEST_TIMESTAMP = -1
 
 /**
