@@ -1,17 +1,23 @@
 /**
  * What every CLI command shares: its streams and paths (CliIo), argument parsers that name the
- * rule they enforce, validation of a request before any data is touched, and running one request
- * against an in-process engine opened on the data directory (closed afterwards, flushing the logs).
+ * rule they enforce, validation of a request before any data is touched, and choosing the cluster a
+ * command runs against (withBackend): a running cluster over the Kafka wire protocol when
+ * `--bootstrap-server` is given or the data directory is held by a running Brokerlab cluster
+ * (its listeners.json), else an in-process engine opened on the data directory (closed
+ * afterwards, flushing the logs). The commands are written once, against ClusterBackend.
  *
  * Must stay true: arguments are validated with the shared schemas BEFORE the data directory is
- * opened, so bad input leaves existing data untouched (and creates nothing); every engine opened
- * here is closed, whatever happens.
+ * opened or a broker contacted, so bad input leaves existing data untouched (and creates nothing);
+ * every backend opened here is closed, whatever happens.
  */
 import { InvalidArgumentError } from 'commander'
 import type { RequestName, RequestOf, ResponseOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
-import { type EngineService, toContractError } from '../host/engine-service'
+import { toContractError } from '../host/engine-service'
 import { LocalEngine } from '../host/local-engine'
+import type { BackendRequestName, ClusterBackend } from '../host/cluster-backend'
+import { RemoteCluster } from '../host/remote/remote-cluster'
+import { parseBootstrapServers, runningClusterAddresses } from '../host/remote/running-cluster'
 import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
 import type { ProgressStream } from './progress-bar'
 import { runningClusterHint } from '../host/open-listeners'
@@ -117,11 +123,54 @@ export async function withEngine<T>(io: CliIo, dataDir: string, fn: (service: Lo
   }
 }
 
+/** Where a command's cluster is: its data directory, and the `--bootstrap-server` list when given. */
+export interface ClusterTarget {
+  dataDir: string
+  bootstrapServer?: string
+}
+
 /**
- * Sends one request to the engine and unwraps the reply.
+ * Bound of each connect and request to a remote cluster, in ms: BROKERLAB_REQUEST_TIMEOUT_MS
+ * (Kafka's request.timeout.ms), default 10000.
+ * @throws CliError (usage) for a value that is not a positive integer.
+ */
+export function requestTimeoutMs(io: CliIo): number | undefined {
+  const raw = io.env.BROKERLAB_REQUEST_TIMEOUT_MS
+  if (raw === undefined || raw === '') return undefined
+  if (!/^\d+$/.test(raw) || Number(raw) < 1) throw usageError(`BROKERLAB_REQUEST_TIMEOUT_MS must be a positive integer of ms, got "${raw}".`)
+  return Number(raw)
+}
+
+/**
+ * Runs `fn` against the command's cluster and always closes it: over the Kafka wire protocol with
+ * `--bootstrap-server`, or when a running Brokerlab cluster holds `target.dataDir` (its recorded
+ * listeners); otherwise in-process on the data directory (withEngine).
+ * @throws CliError (usage) for a malformed --bootstrap-server; as withEngine for the in-process path.
+ */
+export async function withBackend<T>(io: CliIo, target: ClusterTarget, fn: (backend: ClusterBackend) => Promise<T>): Promise<T> {
+  let addresses = null
+  if (target.bootstrapServer !== undefined) {
+    try {
+      addresses = parseBootstrapServers(target.bootstrapServer)
+    } catch (e) {
+      throw usageError(toContractError(e).message + '.')
+    }
+  } else addresses = runningClusterAddresses(target.dataDir)
+  if (!addresses) return withEngine(io, target.dataDir, fn)
+  if (io.env.BROKERLAB_DEBUG === '1') io.stderr.write(`Using the running cluster at ${addresses.map((a) => `${a.host}:${a.port}`).join(',')} over the Kafka protocol\n`)
+  const remote = new RemoteCluster(addresses, requestTimeoutMs(io))
+  try {
+    return await fn(remote)
+  } finally {
+    await remote.close()
+  }
+}
+
+/**
+ * Sends one request to the backend and unwraps the reply.
  * @throws CliError: usage (2) for INVALID_REQUEST, failure (1) with the Kafka error name otherwise.
  */
-export async function call<N extends RequestName>(service: EngineService, name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
+export async function call<N extends BackendRequestName>(service: ClusterBackend, name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
   const reply = await service.handle(name, payload)
   if (!reply.ok) throw fromContractError(reply.error)
   return reply.data

@@ -3,14 +3,16 @@
  * contract (EngineService.handle) plus the few operations a command runs beyond one request:
  * background maintenance between commands, streaming an import from a file, consuming as a group or
  * from chosen partitions while printing each record, and cheap probes of a topic for `--follow`
- * loops. The CLI reaches the engine only through this class (../shared/design.md: src/cli on
- * src/host only).
+ * loops. It is the embedded implementation of ClusterBackend (./cluster-backend.ts; the other is
+ * ./remote/remote-cluster.ts). The CLI reaches the engine only through this class
+ * (../shared/design.md: src/cli on src/host only).
  *
  * Must stay true: every method works on the cluster this engine opened and closes with it; none
  * bypasses the engine's own validation.
  */
 import type { ClusterApi, ConsumerRecord } from '../broker/cluster/cluster-api'
 import type { RequestOf, ResponseOf } from '../shared/contract'
+import type { ClusterBackend } from './cluster-backend'
 import { EngineService } from './engine-service'
 import { consumeAsGroup } from './group-consumer'
 import { importRecords, type ImportOptions, type ImportResult } from './import/importer'
@@ -19,8 +21,10 @@ import { openCluster, type OpenClusterOptions } from './open-cluster'
 
 export type { ConsumerRecord }
 
-/** The engine of a CLI process. */
-export class LocalEngine extends EngineService {
+/** The engine of a CLI process: the embedded ClusterBackend. */
+export class LocalEngine extends EngineService implements ClusterBackend {
+  readonly kind = 'embedded' as const
+
   private constructor(private readonly engine: ClusterApi) {
     super(engine)
   }

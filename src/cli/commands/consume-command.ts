@@ -8,19 +8,21 @@
  *   --partition; --group cannot be combined with --partition / --offset (Kafka's rules).
  * - `--follow` keeps reading new records (polling every FOLLOW_POLL_MS) until Ctrl+C or --max;
  *   without it the command stops at the high watermarks it found.
+ * Against a running cluster (--bootstrap-server, or the one running on --data-dir) it reads over
+ * the Kafka protocol; there --group does not join the group (see ../../host/remote/remote-groups.ts).
  * Prints each value (UTF-8; `null` for a null value), with --print-key key TAB value, or with
  * --json one JSON object a line (the export's record: real JSON null for null keys and values,
  * base64 with its encoding for bytes that are not UTF-8).
  */
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
-import type { ConsumerRecord } from '../../host/local-engine'
+import type { ConsumerRecord } from '../../host/cluster-backend'
 import { toExportedRecord } from '../../host/messages/export-format'
 import type { ReaderStart } from '../../host/messages/partition-reader'
-import { intArg, validated, withEngine, type CliIo } from '../cli-context'
+import { intArg, validated, withBackend, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { toContractError } from '../../host/engine-service'
-import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { addClusterOptions, type ClusterOpts } from './data-dir-option'
 
 /** Most records one consume reads when --max is not given (the contract's limit). */
 export const DEFAULT_MAX_RECORDS = 1_000_000
@@ -33,7 +35,7 @@ function offsetArg(value: string): ReaderStart {
   throw new InvalidArgumentError(`--offset must be earliest, latest or a non-negative offset, got "${value}".`)
 }
 
-type ConsumeOpts = DataDirOpts & {
+type ConsumeOpts = ClusterOpts & {
   topic: string
   group?: string
   partition?: number
@@ -66,7 +68,7 @@ function pause(ms: number, stop: Promise<void>): Promise<boolean> {
 
 /** Registers `consume`. */
 export function registerConsumeCommand(program: Command, io: CliIo): void {
-  addDataDir(
+  addClusterOptions(
     program
       .command('consume')
       .description('Print records of a topic (as a consumer group, or from given offsets), like kafka-console-consumer')
@@ -98,7 +100,7 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
           fromBeginning: opts.fromBeginning ?? false
         })
       : null
-    await withEngine(io, opts.dataDir, async (s) => {
+    await withBackend(io, opts, async (s) => {
       let consumed = 0
       try {
         if (req) {
@@ -106,7 +108,7 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
           let seen = -1
           for (;;) {
             // Poll again only when something was written, so an idle follow commits nothing.
-            const written = s.committedEnd(opts.topic)
+            const written = await s.committedEnd(opts.topic)
             if (written !== seen) {
               seen = written
               const res = await s.consumeAsGroup({ ...req, maxRecords: Math.min(DEFAULT_MAX_RECORDS, max - consumed) }, print)
@@ -119,9 +121,9 @@ export function registerConsumeCommand(program: Command, io: CliIo): void {
           return
         }
         const start: ReaderStart = opts.offset ?? (opts.fromBeginning ? 'earliest' : 'latest')
-        const reader = s.partitionReader(opts.topic, opts.partition === undefined ? null : [opts.partition], start)
+        const reader = await s.partitionReader(opts.topic, opts.partition === undefined ? null : [opts.partition], start)
         for (;;) {
-          consumed += reader.poll(max - consumed, print)
+          consumed += await reader.poll(max - consumed, print)
           if (!opts.follow || consumed >= max || (await pause(FOLLOW_POLL_MS, io.stopSignal))) break
         }
         io.stderr.write(`Consumed ${consumed} records.\n`)

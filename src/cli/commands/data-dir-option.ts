@@ -1,6 +1,7 @@
 /**
  * The `--data-dir` option every command carries, defaulting to the user's data directory
- * (see ../data-dir.ts), resolved against the working directory.
+ * (see ../data-dir.ts), resolved against the working directory; and `--bootstrap-server`, which
+ * the commands that read or write cluster data carry besides (Kafka's tools' flag).
  */
 import { resolve } from 'node:path'
 import { homedir } from 'node:os'
@@ -20,5 +21,18 @@ export function addDataDir(cmd: Command, io: CliIo): Command {
     'cluster data directory (env BROKERLAB_DATA_DIR)',
     (v: string) => resolve(v),
     defaultDataDir(io.env, process.platform, homedir())
+  )
+}
+
+/** Options of a command that runs against a cluster: `--data-dir` and `--bootstrap-server`. */
+export interface ClusterOpts extends DataDirOpts {
+  bootstrapServer?: string
+}
+
+/** Adds `--data-dir` and `--bootstrap-server HOST:PORT[,HOST:PORT]` (a running cluster, over the Kafka protocol). */
+export function addClusterOptions(cmd: Command, io: CliIo): Command {
+  return addDataDir(cmd, io).option(
+    '--bootstrap-server <host:port,...>',
+    'a running cluster to use over the Kafka protocol (default: the one running on --data-dir, if any, else the directory in-process)'
   )
 }

@@ -17,11 +17,11 @@
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import type { GroupView, RequestOf, ResetSpec } from '../../shared/contract'
-import { call, intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { call, intArg, printJson, validated, withBackend, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
-import type { LocalEngine } from '../../host/local-engine'
+import type { ClusterBackend } from '../../host/cluster-backend'
 import { formatCount, formatTable } from '../table'
-import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { addClusterOptions, type ClusterOpts } from './data-dir-option'
 import { deleteText, listText, membersText, stateText } from './group-membership-text'
 
 /** kafka-consumer-groups --describe text for one group. */
@@ -116,7 +116,7 @@ function checkOptions(o: GroupsOpts): void {
 }
 
 /** Deletes each group (kafka-consumer-groups --delete), printing Kafka's report. @throws CliError (failure) when some could not be deleted. */
-async function deleteGroups(io: CliIo, s: LocalEngine, groups: string[], json: boolean): Promise<void> {
+async function deleteGroups(io: CliIo, s: ClusterBackend, groups: string[], json: boolean): Promise<void> {
   const deleted: string[] = []
   const failed: { groupId: string; error: string }[] = []
   for (const groupId of groups) {
@@ -135,7 +135,7 @@ async function deleteGroups(io: CliIo, s: LocalEngine, groups: string[], json: b
 
 /** Registers `groups`. */
 export function registerGroupsCommand(program: Command, io: CliIo): void {
-  addDataDir(
+  addClusterOptions(
     program
       .command('groups')
       .description('Consumer groups as kafka-consumer-groups shows them: offsets and lag, --list, --describe --state / --members, --delete, --reset-offsets')
@@ -157,11 +157,11 @@ export function registerGroupsCommand(program: Command, io: CliIo): void {
       .option('--shift-by <n>', 'with --reset-offsets: the committed offset plus n (n may be negative)', intArg('--shift-by'))
       .option('--execute', 'with --reset-offsets: commit the plan (without it nothing changes)'),
     io
-  ).action(async (opts: DataDirOpts & GroupsOpts) => {
+  ).action(async (opts: ClusterOpts & GroupsOpts) => {
     checkOptions(opts)
     if (opts.resetOffsets) {
       const req = resetRequest(opts.group?.[0], opts)
-      await withEngine(io, opts.dataDir, async (s) => {
+      await withBackend(io, opts, async (s) => {
         const res = await call(s, 'group/reset', req)
         if (opts.json) return printJson(io, res)
         for (const r of res.plan)
@@ -180,7 +180,7 @@ export function registerGroupsCommand(program: Command, io: CliIo): void {
       return
     }
     const named = (opts.group ?? []).map((groupId) => validated('group/describe', { groupId }).groupId)
-    await withEngine(io, opts.dataDir, async (s) => {
+    await withBackend(io, opts, async (s) => {
       if (opts.list) {
         const groups = await call(s, 'group/list', {})
         return opts.json ? printJson(io, groups.map((g) => ({ groupId: g.groupId, state: g.state }))) : void io.stdout.write(listText(groups, opts.state === true))

@@ -3,22 +3,22 @@
  * next offset a consumer can read up to) and the high watermark, like kafka-get-offsets.
  */
 import type { Command } from 'commander'
-import { call, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { call, printJson, validated, withBackend, type CliIo } from '../cli-context'
 import { formatTable } from '../table'
-import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { addClusterOptions, type ClusterOpts } from './data-dir-option'
 
 /** Registers `offsets`. */
 export function registerOffsetsCommand(program: Command, io: CliIo): void {
-  addDataDir(
+  addClusterOptions(
     program
       .command('offsets')
       .description('Show earliest, latest and high watermark offsets per partition')
       .requiredOption('--topic <topic>', 'topic')
       .option('--json', 'print JSON'),
     io
-  ).action(async (opts: DataDirOpts & { topic: string; json?: boolean }) => {
+  ).action(async (opts: ClusterOpts & { topic: string; json?: boolean }) => {
     const req = validated('offsets/list', { topic: opts.topic })
-    await withEngine(io, opts.dataDir, async (s) => {
+    await withBackend(io, opts, async (s) => {
       const rows = await call(s, 'offsets/list', req)
       if (opts.json) return printJson(io, rows)
       const total = rows.reduce((n, r) => n + (r.latest - r.earliest), 0)

@@ -18,11 +18,11 @@ import { createReadStream, statSync } from 'node:fs'
 import type { Command } from 'commander'
 import { InvalidArgumentError } from 'commander'
 import type { Acks, ProduceAck, ProducePartitionSummary, ProduceRecordInput, ProduceResult } from '../../shared/contract'
-import type { EngineService } from '../../host/engine-service'
-import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import type { ClusterBackend } from '../../host/cluster-backend'
+import { call, intArg, keyValueArg, printJson, validated, withBackend, type CliIo } from '../cli-context'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { lineRecords, MissingKeySeparatorError, type LineRecord } from '../line-records'
-import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { addClusterOptions, type ClusterOpts } from './data-dir-option'
 
 /** Records per produce/send when producing lines. */
 export const LINE_CHUNK_RECORDS = 10_000
@@ -58,7 +58,7 @@ export function summaryText(topic: string, res: ProduceResult): string {
   return [`Produced ${res.written}${of} records to ${topic} in ${res.elapsedMs} ms`, ...lines].join('\n')
 }
 
-type ProduceOpts = DataDirOpts & {
+type ProduceOpts = ClusterOpts & {
   topic: string
   key?: string
   value?: string
@@ -102,7 +102,7 @@ function openInput(io: CliIo, valueFile: string): NodeJS.ReadableStream {
 }
 
 /** Produces the lines of --value-file in chunks; prints like a --count send. */
-async function produceLines(io: CliIo, s: EngineService, opts: ProduceOpts): Promise<void> {
+async function produceLines(io: CliIo, s: ClusterBackend, opts: ProduceOpts): Promise<void> {
   const file = opts.valueFile as string
   const source = file === '-' ? 'stdin' : file
   const separator = opts.keySeparator ?? null
@@ -188,7 +188,7 @@ function printSummary(io: CliIo, opts: ProduceOpts, results: ProduceResult[], el
 
 /** Registers `produce`. */
 export function registerProduceCommand(program: Command, io: CliIo): void {
-  addDataDir(
+  addClusterOptions(
     program
       .command('produce')
       .description('Produce one record (or --count records, or one per line of --value-file) and print where they landed')
@@ -209,7 +209,7 @@ export function registerProduceCommand(program: Command, io: CliIo): void {
       if (opts.value !== undefined || opts.nullValue || opts.count !== undefined || opts.key !== undefined)
         throw usageError('produce: --value-file takes keys and values from its lines: it cannot be combined with --value, --null-value, --key or --count (use --key-separator for keys).')
       if (opts.keySeparator === '') throw usageError('produce: --key-separator must not be empty.')
-      await withEngine(io, opts.dataDir, (s) => produceLines(io, s, opts))
+      await withBackend(io, opts, (s) => produceLines(io, s, opts))
       return
     }
     if (opts.keySeparator !== undefined) throw usageError('produce: --key-separator applies to --value-file lines.')
@@ -228,7 +228,7 @@ export function registerProduceCommand(program: Command, io: CliIo): void {
       ],
       ...(opts.count !== undefined ? { count: opts.count } : {})
     })
-    await withEngine(io, opts.dataDir, async (s) => {
+    await withBackend(io, opts, async (s) => {
       const res = await call(s, 'produce/send', req)
       if (opts.count === undefined && !res.failed) {
         if (opts.json) return printJson(io, res.acks[0])

@@ -6,10 +6,10 @@
  */
 import type { Command } from 'commander'
 import { topicConfigOverrides, type TopicConfigOverridesJson, type TopicDetail } from '../../shared/contract'
-import { call, intArg, keyValueArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { call, intArg, keyValueArg, printJson, validated, withBackend, type CliIo } from '../cli-context'
 import { usageError } from '../cli-error'
 import { formatTable } from '../table'
-import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { addClusterOptions, type ClusterOpts } from './data-dir-option'
 
 /**
  * Config values from the command line, as text, as Kafka's tools pass them (ConfigDef parses each
@@ -47,7 +47,7 @@ export function describeText(t: TopicDetail): string {
 export function registerTopicCommand(program: Command, io: CliIo): void {
   const topic = program.command('topic').description('Create, alter, list, describe and delete topics (like kafka-topics)')
 
-  addDataDir(
+  addClusterOptions(
     topic
       .command('create <name>')
       .description('Create a topic')
@@ -55,49 +55,49 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
       .option('--replication-factor <r>', 'replicas per partition (1 to the number of brokers)', intArg('--replication-factor'), 1)
       .option('--config <key=value>', "a topic config override with Kafka's name (repeatable)", keyValueArg('--config')),
     io
-  ).action(async (name: string, opts: DataDirOpts & { partitions: number; replicationFactor: number; config?: [string, string][] }) => {
+  ).action(async (name: string, opts: ClusterOpts & { partitions: number; replicationFactor: number; config?: [string, string][] }) => {
     const req = validated('topic/create', {
       topic: name,
       partitions: opts.partitions,
       replicationFactor: opts.replicationFactor,
       ...(opts.config ? { configs: configValues(opts.config) } : {})
     })
-    await withEngine(io, opts.dataDir, async (s) => {
+    await withBackend(io, opts, async (s) => {
       await call(s, 'topic/create', req)
       io.stdout.write(`Created topic ${name}.\n`)
     })
   })
 
-  addDataDir(
+  addClusterOptions(
     topic
       .command('alter <name>')
       .description('Add partitions (kafka-topics --alter) and/or change configs (kafka-configs --alter)')
       .option('--partitions <n>', 'grow the topic to n partitions (keys may then hash to other partitions)', intArg('--partitions'))
       .option('--config <key=value>', "a topic config to set, with Kafka's name (repeatable)", keyValueArg('--config')),
     io
-  ).action(async (name: string, opts: DataDirOpts & { partitions?: number; config?: [string, string][] }) => {
+  ).action(async (name: string, opts: ClusterOpts & { partitions?: number; config?: [string, string][] }) => {
     if (opts.partitions === undefined && !opts.config) throw usageError('topic alter: give --partitions <n>, --config <key=value>, or both.')
     const req = validated('topic/alter', {
       topic: name,
       ...(opts.partitions !== undefined ? { partitions: opts.partitions } : {}),
       ...(opts.config ? { configs: configValues(opts.config) } : {})
     })
-    await withEngine(io, opts.dataDir, async (s) => {
+    await withBackend(io, opts, async (s) => {
       const t = await call(s, 'topic/alter', req)
       if (opts.partitions !== undefined) io.stdout.write(`Topic ${name} now has ${t.partitions} partitions.\n`)
       if (opts.config) io.stdout.write(`Updated configs of topic ${name}: ${opts.config.map(([k]) => `${k}=${t.configs[k as keyof typeof t.configs]}`).join(', ')}.\n`)
     })
   })
 
-  addDataDir(
+  addClusterOptions(
     topic
       .command('list')
       .description('List topics')
       .option('--json', 'print JSON')
       .option('--include-internal', 'include internal topics such as __consumer_offsets'),
     io
-  ).action(async (opts: DataDirOpts & { json?: boolean; includeInternal?: boolean }) => {
-    await withEngine(io, opts.dataDir, async (s) => {
+  ).action(async (opts: ClusterOpts & { json?: boolean; includeInternal?: boolean }) => {
+    await withBackend(io, opts, async (s) => {
       const topics = await call(s, 'topic/list', { includeInternal: opts.includeInternal ?? false })
       if (opts.json) return printJson(io, topics)
       if (topics.length === 0) return void io.stdout.write('No topics.\n')
@@ -110,22 +110,22 @@ export function registerTopicCommand(program: Command, io: CliIo): void {
     })
   })
 
-  addDataDir(
+  addClusterOptions(
     topic.command('describe <name>').description('Describe a topic and its partitions').option('--json', 'print JSON'),
     io
-  ).action(async (name: string, opts: DataDirOpts & { json?: boolean }) => {
+  ).action(async (name: string, opts: ClusterOpts & { json?: boolean }) => {
     const req = validated('topic/describe', { topic: name })
-    await withEngine(io, opts.dataDir, async (s) => {
+    await withBackend(io, opts, async (s) => {
       const detail = await call(s, 'topic/describe', req)
       if (opts.json) printJson(io, detail)
       else io.stdout.write(describeText(detail) + '\n')
     })
   })
 
-  addDataDir(topic.command('delete <name>').description('Delete a topic and its data'), io).action(
-    async (name: string, opts: DataDirOpts) => {
+  addClusterOptions(topic.command('delete <name>').description('Delete a topic and its data'), io).action(
+    async (name: string, opts: ClusterOpts) => {
       const req = validated('topic/delete', { topic: name })
-      await withEngine(io, opts.dataDir, async (s) => {
+      await withBackend(io, opts, async (s) => {
         await call(s, 'topic/delete', req)
         io.stdout.write(`Deleted topic ${name}.\n`)
       })

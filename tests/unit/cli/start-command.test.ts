@@ -82,10 +82,18 @@ describe('brokerlab start (child process)', { timeout: 90_000 }, () => {
       const found = readListenersFile(dataDir)
       expect(found.ok ? found.record.bootstrapServers : found.reason).toBe(bootstrap)
       expect(found.ok && found.record.pid).toBe(child.pid)
-      // Another command on the directory meanwhile is told where the running cluster listens.
+      // Another command given only the directory meanwhile finds the running cluster's listeners and uses them.
+      const made = runBrokerlab(['topic', 'create', 'while-running', '--partitions', '2', '--data-dir', dataDir])
+      expect(made.stderr).toBe('')
+      expect(made.status).toBe(0)
       const other = runBrokerlab(['topic', 'list', '--data-dir', dataDir])
-      expect(other.status).toBe(1)
-      expect(other.stderr).toContain(`A cluster is running on it in process ${child.pid}, its brokers listening at ${bootstrap}; stop it`)
+      expect(other.status).toBe(0)
+      expect(other.stdout).toMatch(/^while-running\s+2\s+1\s+0\s+/m)
+      // import still opens the directory in-process, and is told where the running cluster listens.
+      fs.writeFileSync(path.join(dir, 'one.ndjson'), '{"a":1}\n')
+      const imported = runBrokerlab(['import', path.join(dir, 'one.ndjson'), '--topic', 'x', '--data-dir', dataDir])
+      expect(imported.status).toBe(1)
+      expect(imported.stderr).toContain(`A cluster is running on it in process ${child.pid}, its brokers listening at ${bootstrap}; stop it`)
       child.kill('SIGINT')
       expect(await exited).toBe(0)
     } finally {
