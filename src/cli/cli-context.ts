@@ -176,6 +176,17 @@ export async function call<N extends BackendRequestName>(service: ClusterBackend
   return reply.data
 }
 
+/**
+ * Sends any contract request to an in-process engine (commands that only run in-process, such as
+ * `broker`, whose faults have no Kafka wire API) and unwraps the reply.
+ * @throws CliError as `call`.
+ */
+export async function callEngine<N extends RequestName>(service: LocalEngine, name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
+  const reply = await service.handle(name, payload)
+  if (!reply.ok) throw fromContractError(reply.error)
+  return reply.data
+}
+
 /** Writes `value` as indented JSON plus a newline. */
 export function printJson(io: CliIo, value: unknown): void {
   io.stdout.write(`${JSON.stringify(value, null, 2)}\n`)

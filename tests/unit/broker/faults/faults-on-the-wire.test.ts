@@ -7,7 +7,7 @@ import net from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { slowFrameHandler } from '../../../../src/broker/faults/slow-frame-handler'
 import type { FrameHandler, RequestContext } from '../../../../src/broker/protocol/frame-handler'
-import { startWireCluster, type WireCluster } from '../protocol/clients/wire-cluster'
+import { startWireCluster, type WireCluster } from '../../../clients/wire-cluster'
 
 let wire: WireCluster | null = null
 afterEach(async () => {
@@ -19,7 +19,7 @@ const ctx: RequestContext = { brokerId: 2, connectionId: 'c-1', clientAddress: '
 
 describe('faults on the wire', () => {
   it("closes a killed broker's listener and its connections, and opens it again when the broker starts", { timeout: 30_000 }, async () => {
-    wire = await startWireCluster(3)
+    wire = await startWireCluster({ brokers: 3 })
     const before = wire.listeners.statuses().find((s) => s.brokerId === 2)!
     expect(before.state).toBe('listening')
     const socket = net.connect(before.port, '127.0.0.1')

@@ -10,7 +10,7 @@ import { KAFKA_ERROR_CODES } from '../../../../src/broker/model/errors'
 import { responseHeaderVersion } from '../../../../src/broker/protocol/header-versions'
 import { apiMessages } from '../../../../src/broker/protocol/messages'
 import { readResponseHeader } from '../../../../src/broker/protocol/messages/response-header'
-import { startWireCluster, type WireCluster } from './clients/wire-cluster'
+import { startWireCluster, type WireCluster } from '../../../clients/wire-cluster'
 import { FuzzConnection } from './fuzz-connection'
 import { requestFrame, sized } from './fuzz-requests'
 
@@ -40,7 +40,7 @@ describe('fuzz regressions over the wire', () => {
   })
 
   async function brokers(): Promise<{ id: number; conn: FuzzConnection }[]> {
-    w = await startWireCluster(3)
+    w = await startWireCluster({ brokers: 3 })
     w.cluster.createTopic('fuzz-data', { partitions: 3, replicationFactor: 3 })
     const out: { id: number; conn: FuzzConnection }[] = []
     for (const [id, a] of w.listeners.addresses()) {

@@ -9,7 +9,7 @@ import { CompressionTypes, Kafka, logLevel, type Producer } from 'kafkajs'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Reply } from '../../../../src/shared/contract'
 import { EngineService } from '../../../../src/host/engine-service'
-import { startWireCluster, type WireCluster } from '../../broker/protocol/clients/wire-cluster'
+import { startWireCluster, type WireCluster } from '../../../clients/wire-cluster'
 
 async function ok<T>(p: Promise<Reply<T>>): Promise<T> {
   const r = await p
@@ -31,7 +31,7 @@ describe('record details in the message browser', () => {
   })
 
   it("shows each record's batch: producer id/epoch and sequences of a kafkajs idempotent producer, codec gzip, leader epoch, base offset", async () => {
-    w = await startWireCluster(1)
+    w = await startWireCluster({ brokers: 1 })
     w.cluster.createTopic('orders', { partitions: 1, replicationFactor: 1 })
     const kafka = new Kafka({ clientId: 'record-details', brokers: w.bootstrap().split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000, retry: { retries: 3 } })
     producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 })
@@ -57,7 +57,7 @@ describe('record details in the message browser', () => {
   }, 60_000)
 
   it('shows no producer (-1) and codec none for records the in-process producer wrote', async () => {
-    w = await startWireCluster(1)
+    w = await startWireCluster({ brokers: 1 })
     w.cluster.createTopic('plain', { partitions: 1, replicationFactor: 1 })
     await w.cluster.produce('plain', [{ key: Buffer.from('k'), value: Buffer.from('v'), partition: 0 }], { acks: 1 })
     service = new EngineService(w.cluster)

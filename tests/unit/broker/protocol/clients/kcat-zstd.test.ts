@@ -9,7 +9,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { zstdCompressorReady } from '../../../../../src/broker/codec/zstd-compressor'
 import type { ConsumerRecord } from '../../../../../src/broker/cluster/cluster-api'
-import { startWireCluster, type WireCluster } from './wire-cluster'
+import { startWireCluster, type WireCluster } from '../../../../clients/wire-cluster'
 
 const kcat = spawnSync('sh', ['-c', 'command -v kcat'], { encoding: 'utf8' }).stdout.trim()
 const features = kcat ? spawnSync(kcat, ['-X', 'list'], { encoding: 'utf8', timeout: 10_000 }).stdout : ''
@@ -61,7 +61,7 @@ describe.skipIf(!kcat || !hasZstd)('zstd with kcat over the wire', () => {
   })
 
   it("stores an idempotent kcat producer's zstd batches as sent, producer id and sequences kept, and kcat reads them back", async () => {
-    w = await startWireCluster(1)
+    w = await startWireCluster({ brokers: 1 })
     w.cluster.createTopic('zs', { partitions: 1, replicationFactor: 1 })
     await runKcat(['-b', w.bootstrap(), '-P', '-t', 'zs', '-K', ':', '-z', 'zstd', '-X', 'enable.idempotence=true', '-X', 'linger.ms=50'], lines)
     const stored = storedRecords(w, 'zs')
@@ -73,7 +73,7 @@ describe.skipIf(!kcat || !hasZstd)('zstd with kcat over the wire', () => {
   }, 60_000)
 
   it('recompresses uncompressed kcat batches to zstd under compression.type=zstd, and kcat reads every record', async () => {
-    w = await startWireCluster(1)
+    w = await startWireCluster({ brokers: 1 })
     w.cluster.createTopic('zt', { partitions: 1, replicationFactor: 1, configs: { 'compression.type': 'zstd' } })
     await runKcat(['-b', w.bootstrap(), '-P', '-t', 'zt', '-K', ':', '-z', 'none', '-X', 'linger.ms=50'], lines)
     const stored = storedRecords(w, 'zt')
