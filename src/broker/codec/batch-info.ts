@@ -11,6 +11,8 @@
  */
 import { CODEC_NAMES, type CompressionName } from './compression'
 import {
+  BATCH_HEADER_SIZE,
+  batchSize,
   COMPRESSION_MASK,
   CONTROL_MASK,
   PRODUCER_EPOCH_POS,
@@ -69,4 +71,25 @@ export function recordSequence(baseSequence: number, baseOffset: number, offset:
   if (baseSequence < 0) return -1
   const delta = offset - baseOffset
   return baseSequence > INT32_MAX - delta ? delta - (INT32_MAX - baseSequence) - 1 : baseSequence + delta
+}
+
+/** Kafka's CompressionType id of zstd (attributes bits 0-2). */
+const ZSTD_CODEC = 4
+
+/**
+ * Whether any batch header in `records` (record batches v2 back to back, as a Produce request
+ * carries them or a Fetch answer serves them; a truncated batch at the end, as a fetch bounded by
+ * bytes may end, is ignored) says its records are zstd-compressed. Reads headers only. Clients that
+ * predate zstd cannot send or read it: Produce below v7 and Fetch below v10 (KIP-110; Kafka's
+ * ProduceRequest.validateRecords and KafkaApis' fetch down-conversion check).
+ */
+export function usesZstd(records: Uint8Array | null): boolean {
+  if (!records) return false
+  for (let pos = 0; pos + BATCH_HEADER_SIZE <= records.length; ) {
+    if ((batchAttributes(records, pos) & COMPRESSION_MASK) === ZSTD_CODEC) return true
+    const size = batchSize(records, pos)
+    if (size < BATCH_HEADER_SIZE) return false
+    pos += size
+  }
+  return false
 }

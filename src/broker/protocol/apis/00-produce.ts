@@ -5,7 +5,9 @@
  * KafkaApis.handleProduceRequest over ReplicaManager.appendRecords), acks 0 / 1 / -1 (-1 waits
  * until the ISR holds the batches, at most timeout_ms), per-partition errors with an error message
  * and record errors (v8+), log append time, log start offset (v5+), the current leader and its
- * endpoint for NOT_LEADER_OR_FOLLOWER (v10+, KIP-951). acks=0 answers nothing.
+ * endpoint for NOT_LEADER_OR_FOLLOWER (v10+, KIP-951). acks=0 answers nothing. A partition whose
+ * batches are zstd-compressed in a request below v7 is answered UNSUPPORTED_COMPRESSION_TYPE with
+ * nothing appended (KIP-110, Kafka's ProduceRequest.validateRecords).
  *
  * Must stay true: batches are copied out of the request frame before the engine keeps them; an acks
  * value other than 0, 1, -1 is answered INVALID_REQUIRED_ACKS for every partition with nothing
@@ -21,6 +23,24 @@ import type { ProduceRequest } from '../messages/produce-request'
 import type { ProduceResponse, ProduceResponsePartitionProduceResponse } from '../messages/produce-response'
 import type { ProducePartitionResult, ReplicaFacade, WireAcks } from '../replica-facade'
 import { zstdCompressorLoaded, zstdCompressorReady } from '../../codec/zstd-compressor'
+import { usesZstd } from '../../codec/batch-info'
+
+/** The first Produce version that may carry zstd batches (KIP-110). */
+const ZSTD_PRODUCE_FROM = 7
+
+/** A partition of a Produce below v7 that carries zstd batches, refused as Kafka does. */
+function unsupportedZstd(topic: string, partition: number, version: number): ProducePartitionResult {
+  return {
+    topic,
+    partition,
+    error: new KafkaError('UNSUPPORTED_COMPRESSION_TYPE', `Produce requests with version ${version} are not allowed to use ZStandard compression (v${ZSTD_PRODUCE_FROM}+ may)`),
+    baseOffset: -1,
+    logAppendTimeMs: -1,
+    logStartOffset: -1,
+    recordErrors: [],
+    currentLeader: { leaderId: -1, leaderEpoch: -1 }
+  }
+}
 
 /** The versions this handler advertises and serves (api-version-ranges.ts). */
 export const apiVersions = { min: API_VERSION_RANGES.Produce.min, max: API_VERSION_RANGES.Produce.max, servedFrom: API_VERSION_RANGES.Produce.servedFrom }
@@ -43,13 +63,22 @@ export function produceHandler(replicas: ReplicaFacade, brokers?: BrokerFacade):
         if (req.acks === 0) return null
         return errorAnswer(req, version, KAFKA_ERROR_CODES.INVALID_REQUEST, `timeout_ms must be >= 0 (ms), got ${req.timeoutMs}`)
       }
+      // Kafka's ProduceRequest.validateRecords: zstd needs Produce v7+ (KIP-110); such a partition is
+      // answered UNSUPPORTED_COMPRESSION_TYPE and nothing of it is appended.
+      const refused: ProducePartitionResult[] = []
       const inputs = req.topicData.flatMap((t) =>
-        t.partitionData.map((p) => ({ topic: t.name, partition: p.index, records: p.records === null ? null : Buffer.from(p.records) }))
+        t.partitionData.flatMap((p) => {
+          if (version < ZSTD_PRODUCE_FROM && usesZstd(p.records)) {
+            refused.push(unsupportedZstd(t.name, p.index, version))
+            return []
+          }
+          return [{ topic: t.name, partition: p.index, records: p.records === null ? null : Buffer.from(p.records) }]
+        })
       )
       // A zstd topic's batches are recompressed at the leader: a request arriving while the zstd
       // compressor's WebAssembly still loads (the engine's first ~60 ms) waits for it.
       if (!zstdCompressorLoaded()) await zstdCompressorReady().catch(() => undefined)
-      const results = await replicas.produce(inputs, req.acks as WireAcks, req.timeoutMs)
+      const results = [...(inputs.length > 0 ? await replicas.produce(inputs, req.acks as WireAcks, req.timeoutMs) : []), ...refused]
       if (req.acks === 0) return null
       const byTopic = new Map<string, MessageInput<ProduceResponsePartitionProduceResponse>[]>()
       const leaders = new Set<number>()

@@ -7,7 +7,8 @@
  * FENCED_LEADER_EPOCH (v12+) with its endpoint (v16+, KIP-951). Bounded by max_bytes (capped at the
  * broker's fetch.max.bytes) and partition_max_bytes, at least one batch in the first partition with
  * data (KIP-74). Long polling: answered once min_bytes are available or at max_wait_ms (Kafka's
- * DelayedFetch, see ../../server/delayed-fetch.ts).
+ * DelayedFetch, see ../../server/delayed-fetch.ts). A partition whose answer holds zstd batches is
+ * answered UNSUPPORTED_COMPRESSION_TYPE below v10 (KIP-110; no down-conversion).
  *
  * Must stay true: fetch sessions (KIP-227) are declined, as a Kafka broker with
  * max.incremental.fetch.session.cache.slots=0 does: a full fetch (session id 0, epoch 0 or -1) is
@@ -25,6 +26,10 @@ import type { FetchRequest } from '../messages/fetch-request'
 import type { FetchResponse, FetchResponseFetchableTopicResponse, FetchResponsePartitionData } from '../messages/fetch-response'
 import type { FetchPartitionInput, FetchPartitionResult, ReplicaFacade } from '../replica-facade'
 import { ZERO_TOPIC_ID } from '../topic-id'
+import { usesZstd } from '../../codec/batch-info'
+
+/** The first Fetch version whose clients read zstd batches (KIP-110). */
+const ZSTD_FETCH_FROM = 10
 
 /** The versions this handler serves (api-version-ranges.ts). */
 export const apiVersions = { min: API_VERSION_RANGES.Fetch.min, max: API_VERSION_RANGES.Fetch.max }
@@ -77,7 +82,10 @@ export function fetchHandler(replicas: ReplicaFacade, brokers: BrokerFacade): Ap
         }
         const r = results[s.read]
         if (r.error && r.currentLeader.leaderId >= 0 && (r.error.code === 'NOT_LEADER_OR_FOLLOWER' || r.error.code === 'FENCED_LEADER_EPOCH')) leaders.add(r.currentLeader.leaderId)
-        t.partitions!.push(partitionAnswer(r, version))
+        // Kafka's KafkaApis: a client below Fetch v10 cannot read zstd (KIP-110), and the broker does
+        // not down-convert: the partition is answered UNSUPPORTED_COMPRESSION_TYPE.
+        if (version < ZSTD_FETCH_FROM && !r.error && usesZstd(r.records)) t.partitions!.push(errorPartition(s.partition, KAFKA_ERROR_CODES.UNSUPPORTED_COMPRESSION_TYPE))
+        else t.partitions!.push(partitionAnswer(r, version))
       }
       return {
         throttleTimeMs: 0,
