@@ -6,7 +6,7 @@
  *
  * Must stay true: frames of one connection still go to the inner handler one at a time and in
  * order (the listener waits for each answer); no delay (0) adds no timer; the timer is the caller's
- * (tests inject one).
+ * (tests inject one); everything else the inner handler offers (connectionClosed, activity) passes through.
  */
 import type { FrameHandler, RequestContext } from '../protocol/frame-handler'
 
@@ -24,6 +24,8 @@ export function slowFrameHandler(inner: FrameHandler, delayMs: () => number, tim
       if (ms <= 0) return inner.handleFrame(frame, ctx)
       return new Promise<void>((resolve) => timer(resolve, ms)).then(() => inner.handleFrame(frame, ctx))
     },
-    connectionClosed: inner.connectionClosed ? (ctx) => inner.connectionClosed!(ctx) : undefined
+    connectionClosed: inner.connectionClosed ? (ctx) => inner.connectionClosed!(ctx) : undefined,
+    // The wrapper must not hide the broker's meters (the brokers view reads them through the listeners).
+    activity: inner.activity ? () => inner.activity!() : undefined
   }
 }
