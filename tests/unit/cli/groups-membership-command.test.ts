@@ -11,7 +11,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../src/broker/cluster/cluster'
 import { encodeConsumerProtocolAssignment } from '../../../src/broker/protocol/messages/consumer-protocol-assignment'
-import { runBrokerlab } from './run-cli'
+import { runBrokerlabInProcess } from './run-cli'
 
 let dir: string
 let memberId: string
@@ -49,7 +49,7 @@ afterAll(() => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const cli = (...args: string[]) => runBrokerlab([...args, '--data-dir', dir])
+const cli = (...args: string[]) => runBrokerlabInProcess([...args, '--data-dir', dir])
 const rows = (text: string) =>
   text
     .split('\n')
@@ -57,18 +57,18 @@ const rows = (text: string) =>
     .map((l) => l.trim().split(/\s{2,}/))
 
 describe('brokerlab groups, as kafka-consumer-groups', { timeout: 120_000 }, () => {
-  it('--list prints one group a line, --list --state a GROUP / STATE table', () => {
-    const list = cli('groups', '--list')
+  it('--list prints one group a line, --list --state a GROUP / STATE table', async () => {
+    const list = (await cli('groups', '--list'))
     expect([list.status, list.stdout]).toEqual([0, 'idle\nlive\n'])
-    expect(rows(cli('groups', '--list', '--state').stdout)).toEqual([
+    expect(rows((await cli('groups', '--list', '--state')).stdout)).toEqual([
       ['GROUP', 'STATE'],
       ['idle', 'Empty'],
       ['live', 'Stable']
     ])
   })
 
-  it('--describe --state prints the coordinator (address and id), the assignment strategy, the state and the member count', () => {
-    const r = cli('groups', '--describe', '--state', '--group', 'live', '--group', 'idle', '--group', 'gone')
+  it('--describe --state prints the coordinator (address and id), the assignment strategy, the state and the member count', async () => {
+    const r = (await cli('groups', '--describe', '--state', '--group', 'live', '--group', 'idle', '--group', 'gone'))
     expect(r.status).toBe(0)
     expect(r.stdout).toContain("Consumer group 'gone' does not exist.\n")
     expect(rows(r.stdout.replace("Consumer group 'gone' does not exist.\n", ''))).toEqual([
@@ -78,37 +78,37 @@ describe('brokerlab groups, as kafka-consumer-groups', { timeout: 120_000 }, () 
     ])
   })
 
-  it('--describe --members prints CONSUMER-ID, HOST, CLIENT-ID and #PARTITIONS (with --verbose the ASSIGNMENT), and says when a group has no active members', () => {
-    const r = cli('groups', '--describe', '--members', '--verbose', '--group', 'live', '--group', 'idle')
+  it('--describe --members prints CONSUMER-ID, HOST, CLIENT-ID and #PARTITIONS (with --verbose the ASSIGNMENT), and says when a group has no active members', async () => {
+    const r = (await cli('groups', '--describe', '--members', '--verbose', '--group', 'live', '--group', 'idle'))
     expect(r.status).toBe(0)
     expect(r.stdout).toContain("Consumer group 'idle' has no active members.\n")
     expect(rows(r.stdout.replace("Consumer group 'idle' has no active members.\n", ''))).toEqual([
       ['GROUP', 'CONSUMER-ID', 'HOST', 'CLIENT-ID', '#PARTITIONS', 'ASSIGNMENT'],
       ['live', memberId, '/127.0.0.1', 'wire-consumer', '2', 't(0,2)']
     ])
-    const json = JSON.parse(cli('groups', '--describe', '--members', '--group', 'live', '--json').stdout)
+    const json = JSON.parse((await cli('groups', '--describe', '--members', '--group', 'live', '--json')).stdout)
     expect(json).toMatchObject({ groupId: 'live', state: 'Stable', assignmentStrategy: 'range', coordinator: { id: coordinator }, members: [{ memberId, clientId: 'wire-consumer', host: '/127.0.0.1', assignment: [{ topic: 't', partitions: [0, 2] }] }] })
   })
 
-  it('refuses option combinations kafka-consumer-groups refuses, before touching the data', () => {
-    const both = cli('groups', '--describe', '--members', '--state', '--group', 'live')
+  it('refuses option combinations kafka-consumer-groups refuses, before touching the data', async () => {
+    const both = (await cli('groups', '--describe', '--members', '--state', '--group', 'live'))
     expect([both.status, both.stderr]).toEqual([2, 'brokerlab: --describe takes at most one of --members and --state.\n'])
-    const none = cli('groups', '--describe', '--state')
+    const none = (await cli('groups', '--describe', '--state'))
     expect([none.status, none.stderr]).toEqual([2, 'brokerlab: --describe needs --group <group> (one or more) or --all-groups.\n'])
-    const loose = cli('groups', '--members', '--group', 'live')
+    const loose = (await cli('groups', '--members', '--group', 'live'))
     expect([loose.status, loose.stderr]).toEqual([2, 'brokerlab: --members goes with --describe.\n'])
-    const two = cli('groups', '--list', '--delete', '--group', 'live')
+    const two = (await cli('groups', '--list', '--delete', '--group', 'live'))
     expect(two.status).toBe(2)
     expect(two.stderr).toMatch(/Choose one of --list, --describe, --delete, --reset-offsets/)
   })
 
-  it('--delete deletes an Empty group with its offsets and refuses a group with an active member (NON_EMPTY_GROUP), as Kafka', () => {
-    const r = cli('groups', '--delete', '--group', 'idle', '--group', 'live')
+  it('--delete deletes an Empty group with its offsets and refuses a group with an active member (NON_EMPTY_GROUP), as Kafka', async () => {
+    const r = (await cli('groups', '--delete', '--group', 'idle', '--group', 'live'))
     expect(r.status).toBe(1)
     expect(r.stdout).toBe("Deletion of requested consumer groups ('idle') was successful.\n")
     expect(r.stderr).toMatch(/^brokerlab: Deletion of some consumer groups failed:\n\* Group 'live' could not be deleted due to: NON_EMPTY_GROUP: .*not empty/)
-    expect(cli('groups', '--list').stdout).toBe('live\n')
-    const gone = cli('groups', '--delete', '--group', 'idle')
+    expect((await cli('groups', '--list')).stdout).toBe('live\n')
+    const gone = (await cli('groups', '--delete', '--group', 'idle'))
     expect(gone.status).toBe(1)
     expect(gone.stderr).toMatch(/Group 'idle' could not be deleted due to: GROUP_ID_NOT_FOUND/)
   })
