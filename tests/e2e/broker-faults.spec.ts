@@ -10,7 +10,7 @@ import { test, expect, type Page } from '@playwright/test'
 import { contractRequest } from './serve-process'
 
 /** One partition, RF 3; its name hashes (replica-assignment.ts) to a leader other than broker 3. */
-const TOPIC = 'playground-kill-1'
+const TOPIC = 'playground-orders'
 
 function baseUrl(): string {
   const url = process.env.BROKERLAB_URL
