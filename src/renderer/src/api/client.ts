@@ -68,7 +68,15 @@ export const clusterApi = {
   snapshot: () => call('cluster/snapshot', {}),
   stopBroker: (brokerId: number) => call('broker/stop', { brokerId }),
   startBroker: (brokerId: number) => call('broker/start', { brokerId }),
-  setBrokerFetching: (brokerId: number, paused: boolean) => call('broker/fetching', { brokerId, paused })
+  setBrokerFetching: (brokerId: number, paused: boolean) => call('broker/fetching', { brokerId, paused }),
+  /** kill -9 of a running broker (no controlled shutdown). */
+  killBroker: (brokerId: number) => call('broker/kill', { brokerId }),
+  /** Delays every request the broker serves or sends by delayMs (1 to 300000). */
+  slowBroker: (brokerId: number, delayMs: number) => call('broker/slow', { brokerId, delayMs }),
+  /** Cuts the broker off from the controller and the other brokers. */
+  isolateBroker: (brokerId: number) => call('broker/isolate', { brokerId }),
+  /** Undoes slow and isolate. */
+  healBroker: (brokerId: number) => call('broker/heal', { brokerId })
 }
 
 export const listenerApi = {

@@ -1,6 +1,6 @@
 /**
  * useClusterStore: the latest ClusterSnapshot (fetched at start, then replaced by each 'snapshot'
- * push), broker stop/start, and notices for new cluster events (a replica offline or damaged, an
+ * push), broker stop/start and the failure playground's faults (kill, slow, isolate, heal), and notices for new cluster events (a replica offline or damaged, an
  * election that avoided it, records lost) and for the engine stopping and restarting (engine/status).
  * Must stay true: `snapshot` only moves forward in time (an older push never replaces a newer one);
  * each warning or error event becomes a notice once, at most MAX_EVENT_NOTICES per snapshot (the
@@ -11,13 +11,21 @@ import type { ClusterEventView, ClusterSnapshot, ContractError, EngineStatus } f
 import { clusterApi, onEvent } from '../api/client'
 import { useNoticeStore } from './notice-store'
 
+/** A fault the brokers view injects (broker/kill, broker/slow, broker/isolate, broker/heal). */
+export type BrokerFault = { kind: 'kill' } | { kind: 'slow'; delayMs: number } | { kind: 'isolate' } | { kind: 'heal' }
+
+/** The words of a fault for notices: "killed", "slowed by 200 ms", "isolated", "healed". */
+function faultDone(f: BrokerFault): string {
+  return f.kind === 'kill' ? 'killed' : f.kind === 'slow' ? `slowed by ${f.delayMs} ms` : f.kind === 'isolate' ? 'isolated' : 'healed'
+}
+
 /** Cluster events shown as notices per snapshot at most. */
 export const MAX_EVENT_NOTICES = 3
 
 export interface ClusterState {
   snapshot: ClusterSnapshot | null
   error: ContractError | null
-  /** Broker ids with a stop/start in flight. */
+  /** Broker ids with a stop/start, fetching change or fault in flight. */
   busyBrokers: number[]
   started: boolean
   /** The newest event seq already turned into notices (0: none yet). */
@@ -109,6 +117,29 @@ export const useClusterStore = defineStore('cluster', {
         return true
       } catch (e) {
         useNoticeStore().error(e, `${paused ? 'Pause' : 'Resume'} fetching on broker ${brokerId}`)
+        return false
+      } finally {
+        this.busyBrokers = this.busyBrokers.filter((b) => b !== brokerId)
+      }
+    },
+    /**
+     * Injects a fault into a broker (kill, slow by delayMs, isolate, heal), then refreshes.
+     * Returns whether it worked; a refusal (e.g. INVALID_REQUEST "Broker 2 has no fault to heal")
+     * becomes an error notice in the engine's words.
+     */
+    async injectBrokerFault(brokerId: number, fault: BrokerFault): Promise<boolean> {
+      this.busyBrokers.push(brokerId)
+      try {
+        if (fault.kind === 'kill') await clusterApi.killBroker(brokerId)
+        else if (fault.kind === 'slow') await clusterApi.slowBroker(brokerId, fault.delayMs)
+        else if (fault.kind === 'isolate') await clusterApi.isolateBroker(brokerId)
+        else await clusterApi.healBroker(brokerId)
+        useNoticeStore().push('success', `Broker ${brokerId} ${faultDone(fault)}`)
+        await this.refresh()
+        return true
+      } catch (e) {
+        const verb = fault.kind === 'slow' ? `Slow broker ${brokerId} by ${fault.delayMs} ms` : `${fault.kind[0].toUpperCase()}${fault.kind.slice(1)} broker ${brokerId}`
+        useNoticeStore().error(e, verb)
         return false
       } finally {
         this.busyBrokers = this.busyBrokers.filter((b) => b !== brokerId)

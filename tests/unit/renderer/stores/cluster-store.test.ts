@@ -123,3 +123,48 @@ describe('useClusterStore', () => {
     expect(c.busyBrokers).toEqual([])
   })
 })
+
+describe('useClusterStore broker faults', () => {
+  it('sends each fault as its contract request with the broker and delay, then refreshes', async () => {
+    const api = fakeApi({
+      'cluster/snapshot': () => snapshot(100),
+      'broker/kill': () => ({ ok: true }),
+      'broker/slow': () => ({ ok: true }),
+      'broker/isolate': () => ({ ok: true }),
+      'broker/heal': () => ({ ok: true })
+    })
+    setApi(api)
+    const c = useClusterStore()
+    const notices = useNoticeStore()
+    expect(await c.injectBrokerFault(2, { kind: 'kill' })).toBe(true)
+    expect(await c.injectBrokerFault(3, { kind: 'slow', delayMs: 200 })).toBe(true)
+    expect(await c.injectBrokerFault(3, { kind: 'isolate' })).toBe(true)
+    expect(await c.injectBrokerFault(3, { kind: 'heal' })).toBe(true)
+    expect(api.calls.filter((x) => x.name !== 'cluster/snapshot')).toEqual([
+      { name: 'broker/kill', req: { brokerId: 2 } },
+      { name: 'broker/slow', req: { brokerId: 3, delayMs: 200 } },
+      { name: 'broker/isolate', req: { brokerId: 3 } },
+      { name: 'broker/heal', req: { brokerId: 3 } }
+    ])
+    expect(api.calls.filter((x) => x.name === 'cluster/snapshot')).toHaveLength(4)
+    expect(notices.drain().map((n) => n.text)).toEqual(['Broker 2 killed', 'Broker 3 slowed by 200 ms', 'Broker 3 isolated', 'Broker 3 healed'])
+    expect(c.busyBrokers).toEqual([])
+  })
+
+  it('shows the engine\'s refusal in its words and reports failure', async () => {
+    const api = fakeApi({
+      'cluster/snapshot': () => snapshot(100),
+      'broker/heal': () => {
+        throw new FakeFailure({ code: 'INVALID_REQUEST', message: 'Broker 2 has no fault to heal: it is neither slowed nor isolated' })
+      }
+    })
+    setApi(api)
+    const c = useClusterStore()
+    expect(await c.injectBrokerFault(2, { kind: 'heal' })).toBe(false)
+    const [n] = useNoticeStore().drain()
+    expect(n.kind).toBe('error')
+    expect(n.text).toContain('Heal broker 2')
+    expect(n.text).toContain('Broker 2 has no fault to heal: it is neither slowed nor isolated')
+    expect(c.busyBrokers).toEqual([])
+  })
+})
