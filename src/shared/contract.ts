@@ -219,11 +219,12 @@ export interface ClusterEventView {
   memberId?: string
   /**
    * Why an election or ISR change happened: a controlled shutdown, a fence (missed heartbeats), a
-   * broker back (started, unfenced), a follower lagging past replica.lag.time.max.ms, or caught up.
+   * broker back (started, unfenced), a follower lagging past replica.lag.time.max.ms, or caught up,
+   * an election asked for (preferred, unclean) or the automatic leader rebalance.
    */
-  reason?: 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up'
-  /** How a leader was chosen (leader-elected): clean from the ISR, the most complete ISR member, the preferred replica. */
-  election?: 'clean-from-isr' | 'most-complete' | 'preferred'
+  reason?: 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up' | 'preferred-election' | 'auto-leader-rebalance' | 'unclean-election'
+  /** How a leader was chosen (leader-elected): clean from the ISR, the most complete ISR member, the preferred replica, a replica outside the ISR (unclean). */
+  election?: 'clean-from-isr' | 'most-complete' | 'preferred' | 'unclean'
   /** Elections: the leader before (-1: none). */
   previousLeader?: number
   /** Elections and ISR changes: the leader epoch and the ISR after the change. */
@@ -234,6 +235,10 @@ export interface ClusterEventView {
   sessionTimeoutMs?: number
   /** broker-slowed: the extra delay per request, ms. */
   delayMs?: number
+  /** records-lost: the offsets lost, fromOffset (the new leader's log end) to toOffset (the old high watermark, exclusive), and their count. */
+  fromOffset?: number
+  toOffset?: number
+  count?: number
   /** In plain words. */
   message: string
 }
