@@ -1,0 +1,74 @@
+/**
+ * `brokerlab leader-election`, run in-process (runCli) on a data directory: the lines
+ * kafka-leader-election.sh prints for a preferred election that moved leadership back and for one
+ * that was not needed, the election's event, and the refusals of bad arguments (exit 2) before the
+ * data directory is opened.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { runCli } from '../../../src/cli/main'
+import type { CliIo } from '../../../src/cli/cli-context'
+import { leaderElectionLines } from '../../../src/cli/commands/leader-election-command'
+import { ROOT } from './run-cli'
+
+let dir: string
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-election-cli-'))
+})
+afterEach(() => {
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIo = { stdout: { write: (t: string) => out.push(t) }, stderr: { isTTY: false, write: (t: string) => err.push(t) }, env: {}, root: ROOT, stopSignal: new Promise(() => {}) }
+  const code = await runCli([...args, '--data-dir', path.join(dir, 'data')], io)
+  return { code, out: out.join(''), err: err.join('') }
+}
+
+describe('brokerlab leader-election', { timeout: 60_000 }, () => {
+  it('moves leadership back to the preferred replicas after a broker came back, printing what kafka-leader-election prints, then finds nothing to do', async () => {
+    expect((await cli('topic', 'create', 'orders', '--partitions', '3', '--replication-factor', '3')).code).toBe(0)
+    const described = JSON.parse((await cli('topic', 'describe', 'orders', '--json')).out) as { partitionViews: { partition: number; replicas: number[] }[] }
+    const preferredOf1 = described.partitionViews.filter((p) => p.replicas[0] === 1).map((p) => `orders-${p.partition}`)
+    expect(preferredOf1.length).toBeGreaterThan(0)
+    expect((await cli('broker', 'stop', '1')).code).toBe(0)
+    expect((await cli('broker', 'start', '1')).code).toBe(0)
+
+    const run = await cli('leader-election', '--election-type', 'PREFERRED', '--topic', 'orders')
+    expect(run.err).toBe('')
+    expect(run.code).toBe(0)
+    const lines = run.out.split('\n')
+    expect(lines[0]).toBe(`Successfully completed leader election (PREFERRED) for partitions ${preferredOf1.join(', ')}`)
+    const others = described.partitionViews.filter((p) => p.replicas[0] !== 1).map((p) => `orders-${p.partition}`)
+    expect(lines[1]).toBe(`Valid replica already elected for partitions ${others.join(', ')}`)
+    expect(run.out).toContain('preferred leader election, broker')
+
+    const again = await cli('leader-election', '--election-type', 'preferred', '--topic', 'orders', '--partition', '0')
+    expect(again.code).toBe(0)
+    expect(again.out.split('\n')[0]).toBe('Valid replica already elected for partitions orders-0')
+  })
+
+  it('refuses bad arguments with exit 2 before touching the data directory', async () => {
+    expect(await cli('leader-election', '--election-type', 'fastest', '--topic', 't')).toMatchObject({ code: 2, err: expect.stringContaining('Unknown --election-type "fastest"') })
+    expect(await cli('leader-election', '--election-type', 'preferred')).toMatchObject({ code: 2, err: expect.stringContaining('--all-topic-partitions') })
+    expect(await cli('leader-election', '--election-type', 'preferred', '--topic', 't', '--all-topic-partitions')).toMatchObject({ code: 2 })
+    expect(await cli('leader-election', '--topic', 't')).toMatchObject({ code: 2, err: expect.stringContaining('--election-type') })
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false)
+  })
+
+  it('prints one error line per partition that could not be elected', () => {
+    expect(
+      leaderElectionLines('unclean', [
+        { topic: 't', partition: 0, outcome: 'elected', previousLeader: -1, leader: 2, leaderEpoch: 3 },
+        { topic: 't', partition: 1, outcome: 'failed', previousLeader: -1, leader: -1, leaderEpoch: 1, error: { code: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', message: 't-1 has no running replica with a usable log that could lead it' } }
+      ])
+    ).toEqual([
+      'Successfully completed leader election (UNCLEAN) for partitions t-0',
+      'Error completing leader election (UNCLEAN) for partition: t-1: ELIGIBLE_LEADERS_NOT_AVAILABLE: t-1 has no running replica with a usable log that could lead it'
+    ])
+  })
+})
