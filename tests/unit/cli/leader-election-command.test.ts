@@ -52,6 +52,16 @@ describe('brokerlab leader-election', { timeout: 60_000 }, () => {
     expect(again.out.split('\n')[0]).toBe('Valid replica already elected for partitions orders-0')
   })
 
+  it('unclean: a partition whose only replica is stopped cannot be elected; it prints the error line and exits 1', async () => {
+    expect((await cli('topic', 'create', 'solo', '--partitions', '1', '--replication-factor', '1')).code).toBe(0)
+    const described = JSON.parse((await cli('topic', 'describe', 'solo', '--json')).out) as { partitionViews: { leader: number }[] }
+    expect((await cli('broker', 'stop', String(described.partitionViews[0].leader))).code).toBe(0)
+    const run = await cli('leader-election', '--election-type', 'unclean', '--topic', 'solo')
+    expect(run.code).toBe(1)
+    expect(run.out.split('\n')[0]).toBe('Error completing leader election (UNCLEAN) for partition: solo-0: ELIGIBLE_LEADERS_NOT_AVAILABLE: solo-0 has no running replica with a usable log that could lead it')
+    expect(run.err).toContain('1 replica(s) could not be elected')
+  })
+
   it('refuses bad arguments with exit 2 before touching the data directory', async () => {
     expect(await cli('leader-election', '--election-type', 'fastest', '--topic', 't')).toMatchObject({ code: 2, err: expect.stringContaining('Unknown --election-type "fastest"') })
     expect(await cli('leader-election', '--election-type', 'preferred')).toMatchObject({ code: 2, err: expect.stringContaining('--all-topic-partitions') })
