@@ -165,6 +165,16 @@ describe('unclean.leader.election.enable', () => {
     expect(cluster.replicaLog(leader, 't', 0)!.epochEntries()).toEqual(cluster.replicaLog(a, 't', 0)!.epochEntries())
   })
 
+  it('set to true on a topic with an offline partition, it elects the partition at once (as Kafka\'s controller)', async () => {
+    const { cluster, a } = await isrDiesWithAcknowledgedRecords(false)
+    expect(cluster.describeTopic('t').partitions[0].leader).toBe(-1)
+    cluster.alterTopicConfigs('t', { 'unclean.leader.election.enable': 'TRUE' })
+    expect(cluster.describeTopic('t').configs['unclean.leader.election.enable']).toBe('true')
+    expect(cluster.describeTopic('t').partitions[0]).toMatchObject({ leader: a, isr: [a] })
+    expect(cluster.recentEvents().filter((e) => e.kind === 'records-lost')).toHaveLength(1)
+    expect(() => cluster.alterTopicConfigs('t', { 'unclean.leader.election.enable': 'yes' })).toThrow(/Expected value to be either true or false/)
+  })
+
   it('ElectLeaders UNCLEAN on demand elects an offline partition from outside the ISR even when the config is false, with the same loss report', async () => {
     const { cluster, leader, a, acked } = await isrDiesWithAcknowledgedRecords(false)
     const [r] = cluster.electLeaders('unclean', 't', 0)
