@@ -1,26 +1,29 @@
 /**
  * `brokerlab leader-election --election-type preferred|unclean (--topic T [--partition N] |
  * --all-topic-partitions) [--json]`: Kafka's kafka-leader-election.sh (LeaderElectionCommand, KIP-460)
- * in-process on the data directory (cluster/elect-leaders). It prints what Kafka's tool prints:
+ * (cluster/elect-leaders) in-process on the data directory, or over the Kafka protocol with
+ * `--bootstrap-server` or when a running cluster holds the directory (ElectLeaders v1-2, see
+ * src/host/remote/remote-elections.ts). It prints what Kafka's tool prints:
  * "Successfully completed leader election (PREFERRED) for partitions t-0, t-1", "Valid replica
  * already elected for partitions t-2" and, per partition that could not be elected, "Error completing
  * leader election (PREFERRED) for partition: t-3: CODE: why" (then exit 1); after them the step's
- * cluster events (each election with its reason, and for an unclean one the records-lost report).
+ * cluster events when in-process (each election with its reason, and for an unclean one the
+ * records-lost report; a remote cluster has no wire API for its events: see its UI).
  * With --all-topic-partitions, partitions needing no election are not listed (Kafka's controller
- * answers only those it elected or failed to). `--bootstrap-server` is not supported yet: the
- * command runs in-process only.
+ * answers only those it elected or failed to).
  *
  * Must stay true: arguments are checked (Kafka's rules, then the shared schemas) before the data
  * directory is opened.
  */
 import type { Command } from 'commander'
 import type { LeaderElectionResultView } from '../../shared/contract'
-import { callEngine, intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { call, callEngine, intArg, printJson, validated, withBackend, type CliIo } from '../cli-context'
+import { LocalEngine } from '../../host/local-engine'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
-import { addDataDir, type DataDirOpts } from './data-dir-option'
+import { addClusterOptions, type ClusterOpts } from './data-dir-option'
 
 /** The command's options as commander gives them. */
-interface LeaderElectionOpts extends DataDirOpts {
+interface LeaderElectionOpts extends ClusterOpts {
   electionType?: string
   topic?: string
   partition?: number
@@ -47,11 +50,11 @@ export function leaderElectionLines(type: 'preferred' | 'unclean', results: read
 
 /** Registers `leader-election`. */
 export function registerLeaderElectionCommand(program: Command, io: CliIo): void {
-  addDataDir(
+  addClusterOptions(
     program
       .command('leader-election')
       .description(
-        "Elect leaders as kafka-leader-election.sh does: preferred (the first replica leads again) or unclean (a leaderless partition gets a leader, from outside the ISR when no in-sync replica is left: the records it lacks are lost and reported). In-process on the data directory"
+        "Elect leaders as kafka-leader-election.sh does: preferred (the first replica leads again) or unclean (a leaderless partition gets a leader, from outside the ISR when no in-sync replica is left: the records it lacks are lost and reported). In-process on the data directory, or over the Kafka protocol (ElectLeaders)"
       )
       .option('--election-type <type>', 'preferred or unclean (PREFERRED, UNCLEAN as Kafka writes them)')
       .option('--topic <topic>', 'the topic whose partitions to elect')
@@ -72,13 +75,12 @@ export function registerLeaderElectionCommand(program: Command, io: CliIo): void
       ...(opts.topic !== undefined ? { topic: opts.topic } : {}),
       ...(opts.partition !== undefined ? { partition: opts.partition } : {})
     })
-    await withEngine(io, opts.dataDir, async (s) => {
-      const before = await callEngine(s, 'cluster/snapshot', {})
-      const lastSeq = before.events.at(-1)?.seq ?? 0
-      const all = await callEngine(s, 'cluster/elect-leaders', req)
+    await withBackend(io, opts, async (s) => {
+      const local = s instanceof LocalEngine ? s : null
+      const lastSeq = local ? ((await callEngine(local, 'cluster/snapshot', {})).events.at(-1)?.seq ?? 0) : 0
+      const all = await call(s, 'cluster/elect-leaders', req)
       const results = opts.allTopicPartitions ? all.filter((r) => r.outcome !== 'not-needed') : all
-      const after = await callEngine(s, 'cluster/snapshot', {})
-      const events = after.events.filter((e) => e.seq > lastSeq)
+      const events = local ? (await callEngine(local, 'cluster/snapshot', {})).events.filter((e) => e.seq > lastSeq) : []
       if (opts.json) printJson(io, { results, events })
       else {
         for (const line of leaderElectionLines(type, results)) io.stdout.write(`${line}\n`)

@@ -1,8 +1,9 @@
 /**
  * `brokerlab leader-election`, run in-process (runCli) on a data directory: the lines
  * kafka-leader-election.sh prints for a preferred election that moved leadership back and for one
- * that was not needed, the election's event, and the refusals of bad arguments (exit 2) before the
- * data directory is opened.
+ * that was not needed, the election's event, an unclean election that cannot be done (exit 1), the
+ * refusals of bad arguments (exit 2) before the data directory is opened, and the same over
+ * --bootstrap-server against a running cluster on 127.0.0.1 (free ports, closed afterwards).
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -12,6 +13,8 @@ import { runCli } from '../../../src/cli/main'
 import type { CliIo } from '../../../src/cli/cli-context'
 import { leaderElectionLines } from '../../../src/cli/commands/leader-election-command'
 import { ROOT } from './run-cli'
+import { HeadlessCluster } from '../../../src/host/headless-cluster'
+import type { Cluster } from '../../../src/broker/cluster/cluster'
 
 let dir: string
 beforeEach(() => {
@@ -82,3 +85,44 @@ describe('brokerlab leader-election', { timeout: 60_000 }, () => {
     ])
   })
 })
+
+describe('brokerlab leader-election --bootstrap-server', { timeout: 60_000 }, () => {
+  it('elects over the Kafka protocol (ElectLeaders) and prints the same lines', async () => {
+    const dataDir = path.join(dir, 'running')
+    const running = HeadlessCluster.open({ dataDir, brokers: 3, log: () => {} })
+    try {
+      await running.startListeners({ host: '127.0.0.1', basePort: 0 }, () => {})
+      const bootstrap = running.bootstrapServers()
+      // The engine inside the running cluster, to move a leadership away as a broker restart would.
+      const engine = (running as unknown as { cluster: Cluster }).cluster
+      engine.createTopic('wire', { partitions: 2, replicationFactor: 3 })
+      const preferred = engine.describeTopic('wire').partitions[0].replicas[0]
+      const moved = engine.describeTopic('wire').partitions.filter((p) => p.replicas[0] === preferred).map((p) => `wire-${p.partition}`)
+      const kept = engine.describeTopic('wire').partitions.filter((p) => p.replicas[0] !== preferred).map((p) => `wire-${p.partition}`)
+      engine.stopBroker(preferred)
+      engine.startBroker(preferred)
+      engine.replicateNow()
+      engine.replicateNow()
+      const run = await cli2(['leader-election', '--election-type', 'preferred', '--topic', 'wire', '--bootstrap-server', bootstrap])
+      expect(run.err).toBe('')
+      expect(run.code).toBe(0)
+      const lines = run.out.trim().split('\n')
+      expect(lines[0]).toBe(`Successfully completed leader election (PREFERRED) for partitions ${moved.join(', ')}`)
+      if (kept.length > 0) expect(lines[1]).toBe(`Valid replica already elected for partitions ${kept.join(', ')}`)
+      expect(engine.describeTopic('wire').partitions[0].leader).toBe(preferred)
+      const json = await cli2(['leader-election', '--election-type', 'unclean', '--topic', 'wire', '--partition', '0', '--json', '--bootstrap-server', bootstrap])
+      expect(JSON.parse(json.out).results).toMatchObject([{ topic: 'wire', partition: 0, outcome: 'not-needed', leader: preferred, error: { code: 'ELECTION_NOT_NEEDED' } }])
+    } finally {
+      await running.close()
+    }
+  })
+})
+
+/** Runs the CLI in-process with exactly `args` (no --data-dir added). */
+async function cli2(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = []
+  const err: string[] = []
+  const io: CliIo = { stdout: { write: (t: string) => out.push(t) }, stderr: { isTTY: false, write: (t: string) => err.push(t) }, env: {}, root: ROOT, stopSignal: new Promise(() => {}) }
+  const code = await runCli(args, io)
+  return { code, out: out.join(''), err: err.join('') }
+}
