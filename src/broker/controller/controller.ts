@@ -94,6 +94,11 @@ export class Controller {
     this.controllerMoved(controller)
   }
 
+  /** Broker `b` is about to lose its process state (a kill): see ReplicationControl.noteAcknowledged. */
+  noteAcknowledged(b: number): void {
+    this.replication.noteAcknowledged(b)
+  }
+
   /** Reports a 'controller-moved' event when the controller is no longer `before` (after a fault, a fence, a start). */
   noteControllerChange(before: number): void {
     this.controllerMoved(before)

@@ -170,6 +170,15 @@ export class ReplicationControl {
       }
   }
 
+  /**
+   * Notes the high watermarks of broker `b`'s replicas as acknowledged before its process state is
+   * lost (a kill): what clients were acknowledged stays a fact, so a later election's loss report
+   * (records-lost) still counts those offsets.
+   */
+  noteAcknowledged(b: number): void {
+    for (const t of this.meta.topics) for (let i = 0; i < t.partitions.length; i++) if (t.partitions[i].replicas.includes(b)) this.acknowledgedEnd(t.name, i)
+  }
+
   /** Publishes every partition (at open). */
   publishAll(): void {
     for (const t of this.meta.topics) for (let i = 0; i < t.partitions.length; i++) this.publish(t, i)

@@ -104,9 +104,10 @@ describe('preferred leader election', () => {
 /**
  * t-0 with RF 3, min.insync.replicas 1: 5 records reach every replica, then both followers stop
  * fetching, the ISR shrinks to the leader and 5 more acks=all records are acknowledged by it alone;
- * then the leader stops. Returns the offsets acknowledged.
+ * then the leader stops (or, `how` 'kill', is killed and fenced after broker.session.timeout.ms).
+ * Returns the offsets acknowledged.
  */
-async function isrDiesWithAcknowledgedRecords(unclean: boolean): Promise<{ cluster: Cluster; clock: { now: number }; leader: number; a: number; b: number; acked: number[] }> {
+async function isrDiesWithAcknowledgedRecords(unclean: boolean, how: 'stop' | 'kill' = 'stop'): Promise<{ cluster: Cluster; clock: { now: number }; leader: number; a: number; b: number; acked: number[] }> {
   const { cluster, clock } = makeCluster()
   cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1, 'unclean.leader.election.enable': unclean ? 'true' : 'false' } })
   const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
@@ -123,7 +124,12 @@ async function isrDiesWithAcknowledgedRecords(unclean: boolean): Promise<{ clust
   await flush()
   for (const m of await pending) acked.push(m.offset)
   expect(cluster.describeTopic('t').partitions[0].isr).toEqual([leader])
-  cluster.stopBroker(leader)
+  if (how === 'stop') cluster.stopBroker(leader)
+  else {
+    cluster.killBroker(leader)
+    clock.now += 9_001 // broker.session.timeout.ms (9000) without a heartbeat: fenced
+    cluster.tick()
+  }
   return { cluster, clock, leader, a, b, acked }
 }
 
@@ -163,6 +169,16 @@ describe('unclean.leader.election.enable', () => {
     expect(replicaRecords(cluster, leader)).toEqual(expected)
     expect(replicaRecords(cluster, b)).toEqual(expected)
     expect(cluster.replicaLog(leader, 't', 0)!.epochEntries()).toEqual(cluster.replicaLog(a, 't', 0)!.epochEntries())
+  })
+
+  it('true, after the last ISR member was killed and fenced: the loss report still equals the acknowledged records missing from the new leader', async () => {
+    const { cluster, leader, a, acked } = await isrDiesWithAcknowledgedRecords(true, 'kill')
+    expect(cluster.describeTopic('t').partitions[0]).toMatchObject({ leader: a, isr: [a] })
+    expect(cluster.recentEvents().filter((e) => e.kind === 'leader-elected').at(-1)).toMatchObject({ brokerId: a, previousLeader: leader, election: 'unclean', reason: 'fenced' })
+    const held = new Set(replicaRecords(cluster, a).map((r) => Number(r.split(':')[0])))
+    const missing = acked.filter((o) => !held.has(o))
+    expect(missing.length).toBeGreaterThan(0)
+    expect(cluster.recentEvents().filter((e) => e.kind === 'records-lost')).toMatchObject([{ fromOffset: Math.min(...missing), toOffset: Math.max(...missing) + 1, count: missing.length }])
   })
 
   it('set to true on a topic with an offline partition, it elects the partition at once (as Kafka\'s controller)', async () => {
