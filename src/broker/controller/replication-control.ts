@@ -38,9 +38,11 @@
  *
  * Must stay true: every ISR member's log end offset >= the high watermark (members that fall below
  * leave); a stopped or fenced broker leaves every ISR at once but the last member stays (the
- * partition waits for it); an offline replica is never leader; every change is persisted
- * (metaChanged) and reported as a cluster event where a user cares, elections and ISR changes with
- * their reason.
+ * partition waits for it, unless an unclean election gives it a leader from outside the ISR); an
+ * offline replica is never leader; a replica outside the ISR leads only by an unclean election, and
+ * then what it lacks below the acknowledged end is reported exactly once (records-lost); every change
+ * is persisted (metaChanged) and reported as a cluster event where a user cares, elections and ISR
+ * changes with their reason.
  */
 import { KafkaError, type StorageError } from '../model/errors'
 import type { ClusterEventInput, ClusterEventReason } from '../cluster/cluster-events'
