@@ -19,6 +19,7 @@ import { registerServeCommand } from './commands/serve-command'
 import { registerGroupsCommand } from './commands/groups-command'
 import { registerStartCommand } from './commands/start-command'
 import { registerBrokerCommand } from './commands/broker-command'
+import { registerLeaderElectionCommand } from './commands/leader-election-command'
 
 /** Builds the commander program over `io`. */
 export function buildProgram(io: CliIo): Command {
@@ -41,6 +42,7 @@ export function buildProgram(io: CliIo): Command {
   registerConsumeCommand(program, io)
   registerGroupsCommand(program, io)
   registerBrokerCommand(program, io)
+  registerLeaderElectionCommand(program, io)
   return program
 }
 

@@ -30,7 +30,8 @@ export const BACKEND_REQUESTS = [
   'group/describe',
   'group/membership',
   'group/delete',
-  'group/reset'
+  'group/reset',
+  'cluster/elect-leaders'
 ] as const
 
 /** A request name of BACKEND_REQUESTS. */

@@ -219,11 +219,12 @@ export interface ClusterEventView {
   memberId?: string
   /**
    * Why an election or ISR change happened: a controlled shutdown, a fence (missed heartbeats), a
-   * broker back (started, unfenced), a follower lagging past replica.lag.time.max.ms, or caught up.
+   * broker back (started, unfenced), a follower lagging past replica.lag.time.max.ms, or caught up,
+   * an election asked for (preferred, unclean) or the automatic leader rebalance.
    */
-  reason?: 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up'
-  /** How a leader was chosen (leader-elected): clean from the ISR, the most complete ISR member, the preferred replica. */
-  election?: 'clean-from-isr' | 'most-complete' | 'preferred'
+  reason?: 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up' | 'preferred-election' | 'auto-leader-rebalance' | 'unclean-election'
+  /** How a leader was chosen (leader-elected): clean from the ISR, the most complete ISR member, the preferred replica, a replica outside the ISR (unclean). */
+  election?: 'clean-from-isr' | 'most-complete' | 'preferred' | 'unclean'
   /** Elections: the leader before (-1: none). */
   previousLeader?: number
   /** Elections and ISR changes: the leader epoch and the ISR after the change. */
@@ -234,6 +235,10 @@ export interface ClusterEventView {
   sessionTimeoutMs?: number
   /** broker-slowed: the extra delay per request, ms. */
   delayMs?: number
+  /** records-lost: the offsets lost, fromOffset (the new leader's log end) to toOffset (the old high watermark, exclusive), and their count. */
+  fromOffset?: number
+  toOffset?: number
+  count?: number
   /** In plain words. */
   message: string
 }
@@ -786,6 +791,22 @@ export interface ClusterSnapshot {
   events: ClusterEventView[]
 }
 
+/**
+ * One partition's outcome of cluster/elect-leaders (ClusterApi.electLeaders): 'elected' (leadership
+ * moved from previousLeader to leader, -1 meaning none, at leaderEpoch), 'not-needed' (Kafka's
+ * ELECTION_NOT_NEEDED: a valid replica already leads), 'failed' (PREFERRED_LEADER_NOT_AVAILABLE or
+ * ELIGIBLE_LEADERS_NOT_AVAILABLE, with why in `error`).
+ */
+export interface LeaderElectionResultView {
+  topic: string
+  partition: number
+  outcome: 'elected' | 'not-needed' | 'failed'
+  previousLeader: number
+  leader: number
+  leaderEpoch: number
+  error?: ContractError
+}
+
 /** Cluster events a snapshot carries at most. */
 export const SNAPSHOT_EVENTS = 50
 
@@ -799,6 +820,14 @@ export interface ContractError {
 /** Every request: name -> { req, res }. */
 export interface ContractRequests {
   'cluster/snapshot': { req: Record<string, never>; res: ClusterSnapshot }
+  /**
+   * Leader election asked for (kafka-leader-election --election-type PREFERRED|UNCLEAN, KIP-460) of
+   * every partition, those of `topic`, or only its `partition` (needs `topic`): one result per
+   * partition asked. Unclean elects only leaderless partitions, from outside the ISR when no in-sync
+   * replica is left; what it loses is a records-lost event. Unknown topic or partition:
+   * UNKNOWN_TOPIC_OR_PARTITION.
+   */
+  'cluster/elect-leaders': { req: { electionType: 'preferred' | 'unclean'; topic?: string; partition?: number }; res: LeaderElectionResultView[] }
   'broker/stop': { req: { brokerId: number }; res: { ok: true } }
   'broker/start': { req: { brokerId: number }; res: { ok: true } }
   /** Fault injection: the broker stays up, its followers stop (paused) or resume fetching. */
@@ -1064,6 +1093,7 @@ export type Reply<T> = { ok: true; data: T } | { ok: false; error: ContractError
 /** The list of request names, for handler-completeness checks. */
 export const REQUEST_NAMES = [
   'cluster/snapshot',
+  'cluster/elect-leaders',
   'broker/stop',
   'broker/start',
   'broker/fetching',

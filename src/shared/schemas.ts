@@ -146,6 +146,10 @@ const importTimestamp = z
 /** One schema per request name. */
 export const requestSchemas = {
   'cluster/snapshot': empty,
+  'cluster/elect-leaders': z
+    .object({ electionType: z.enum(['preferred', 'unclean']), topic: topicName.optional(), partition: partition.optional() })
+    .strict()
+    .refine((r) => r.partition === undefined || r.topic !== undefined, { message: 'A partition goes with its topic: give topic too (kafka-leader-election --partition needs --topic)' }),
   'broker/stop': z.object({ brokerId }).strict(),
   'broker/start': z.object({ brokerId }).strict(),
   'broker/fetching': z.object({ brokerId, paused: z.boolean() }).strict(),

@@ -25,6 +25,26 @@ import type { CompressionName } from '../codec/compression'
 
 export type { TopicConfigs, TopicConfigOverrides, Acks, CleanerResult, MetricPoint, RateSeries }
 
+/** Kafka's ElectionType (KIP-460): PREFERRED (0) or UNCLEAN (1). */
+export type LeaderElectionType = 'preferred' | 'unclean'
+
+/**
+ * One partition's outcome of an election asked for (ClusterApi.electLeaders): 'elected' (leadership
+ * moved from previousLeader to leader, -1 meaning none, at leaderEpoch), 'not-needed' (Kafka's
+ * ELECTION_NOT_NEEDED: a valid replica already leads), 'failed' (no replica could be elected;
+ * `error` has Kafka's error name, PREFERRED_LEADER_NOT_AVAILABLE or ELIGIBLE_LEADERS_NOT_AVAILABLE,
+ * and why). `error` is set for 'not-needed' too (ELECTION_NOT_NEEDED), as ElectLeaders answers.
+ */
+export interface LeaderElectionResult {
+  topic: string
+  partition: number
+  outcome: 'elected' | 'not-needed' | 'failed'
+  previousLeader: number
+  leader: number
+  leaderEpoch: number
+  error?: { code: string; message: string }
+}
+
 /** A record header: key is a string, value bytes or null (Kafka's Header). */
 export interface RecordHeader {
   key: string
@@ -300,6 +320,15 @@ export interface ClusterApi {
   alterTopicConfigs(name: string, configs: TopicConfigOverrides): TopicState
   /** Preferred leader election (kafka-leader-election --election-type PREFERRED); returns the partitions whose leader moved. */
   electPreferredLeaders(topic?: string): { topic: string; partition: number; leader: number }[]
+  /**
+   * Leader election asked for (kafka-leader-election --election-type PREFERRED|UNCLEAN, ElectLeaders,
+   * KIP-460) of every partition, or those of `topic`, or only its `partition`: one result per
+   * partition asked (see LeaderElectionResult). Unclean elects only leaderless partitions, from
+   * outside the ISR when no in-sync replica is left, whatever unclean.leader.election.enable says;
+   * the records it loses are reported in a records-lost event.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition.
+   */
+  electLeaders(type: LeaderElectionType, topic?: string, partition?: number): LeaderElectionResult[]
   deleteTopic(name: string): void
   listTopics(opts?: { includeInternal?: boolean }): TopicState[]
   describeTopic(name: string): TopicState

@@ -10,7 +10,9 @@
  * to another coordinator; group metadata writes that failed); and the failure playground's faults
  * and what the controller made of them: brokers killed, slowed, isolated, healed, fenced after
  * missing heartbeats for broker.session.timeout.ms and unfenced, elections with their kind and
- * reason (clean from the ISR after a controlled shutdown or a fence, preferred), ISR shrinks and
+ * reason (clean from the ISR after a controlled shutdown or a fence; preferred, on demand or by the
+ * automatic leader rebalance; unclean, from a live replica outside the ISR, with the offsets it
+ * lost in a records-lost event: fromOffset, toOffset, count), ISR shrinks and
  * expansions with their reason, and controller changes. Each carries the numbers a one-line
  * explanation needs (leader epoch, ISR, previous leader, missed-heartbeat time, delay).
  *
@@ -61,12 +63,28 @@ export type ClusterEventKind =
  * Why an election or an ISR change happened: 'controlled-shutdown' (a broker stopped), 'fenced' (it
  * missed heartbeats for broker.session.timeout.ms), 'broker-started' / 'unfenced' (it is back),
  * 'replica-lag' (a follower did not catch up within replica.lag.time.max.ms), 'caught-up' (it
- * reached the leader's log end offset).
+ * reached the leader's log end offset), 'preferred-election' (an election asked for: ElectLeaders,
+ * kafka-leader-election, cluster/elect-leaders), 'auto-leader-rebalance' (auto.leader.rebalance.enable
+ * found a broker's share of partitions it does not lead above leader.imbalance.per.broker.percentage),
+ * 'unclean-election' (an unclean election asked for on demand, ElectLeaders UNCLEAN).
  */
-export type ClusterEventReason = 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up'
+export type ClusterEventReason =
+  | 'controlled-shutdown'
+  | 'fenced'
+  | 'broker-started'
+  | 'unfenced'
+  | 'replica-lag'
+  | 'caught-up'
+  | 'preferred-election'
+  | 'auto-leader-rebalance'
+  | 'unclean-election'
 
-/** How a leader was chosen: from the ISR in replica order (clean), the most complete ISR member (a damaged leader), the preferred replica. */
-export type ElectionKind = 'clean-from-isr' | 'most-complete' | 'preferred'
+/**
+ * How a leader was chosen: from the ISR in replica order (clean), the most complete ISR member (a
+ * damaged leader), the preferred replica, or a live replica outside the ISR (unclean:
+ * unclean.leader.election.enable or ElectLeaders UNCLEAN; Kafka's PartitionChangeBuilder).
+ */
+export type ElectionKind = 'clean-from-isr' | 'most-complete' | 'preferred' | 'unclean'
 
 /** How much the user should care: info (the cluster healed itself), warning (degraded), error (data lost or unreadable). */
 export type ClusterEventSeverity = 'info' | 'warning' | 'error'
@@ -102,6 +120,12 @@ export interface ClusterEvent {
   sessionTimeoutMs?: number
   /** broker-slowed: the extra delay per request, ms. */
   delayMs?: number
+  /** records-lost: the first offset lost (the new leader's log end offset). */
+  fromOffset?: number
+  /** records-lost: the end of what was lost, exclusive (the high watermark before the election). */
+  toOffset?: number
+  /** records-lost: offsets lost (toOffset - fromOffset). */
+  count?: number
   message: string
 }
 

@@ -35,6 +35,12 @@ export interface PartitionMeta {
   leader: number
   leaderEpoch: number
   isr: number[]
+  /**
+   * The leader epoch of the last unclean election (a leader from outside the ISR), if any: a replica
+   * whose log's latest epoch is older may truncate below its own high watermark to agree with the
+   * leader (the records cut are those the records-lost event reported). Not persisted: within a run.
+   */
+  uncleanEpoch?: number
 }
 
 /** A topic's registration: name, id, whether it is internal (__consumer_offsets), configs, partitions. */

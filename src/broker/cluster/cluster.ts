@@ -55,6 +55,8 @@ import type {
   GroupDescription,
   GroupLagRow,
   GroupOffsets,
+  LeaderElectionResult,
+  LeaderElectionType,
   ProduceOptions,
   ProducerRecord,
   RateSeries,
@@ -882,6 +884,15 @@ export class Cluster implements ClusterApi {
     this.groups.checkLeadership()
     this.persist()
     return moved
+  }
+
+  /** See ClusterApi.electLeaders (delegates to Controller.electLeaders; preferred catches a partition up first). */
+  electLeaders(type: LeaderElectionType, topic?: string, partition?: number): LeaderElectionResult[] {
+    this.checkOpen()
+    const results = this.controller.electLeaders(type, topic, partition, (t, i) => this.replicatePartition(t, i))
+    this.groups.checkLeadership()
+    this.persist()
+    return results
   }
 
   /**

@@ -539,13 +539,16 @@ export class Partition {
   /**
    * Truncates the follower's log to `offset` (it holds records the leader does not), unless that
    * cuts below its own high watermark: then the leader lacks records this replica knows were
-   * acknowledged, so it keeps its log and says so (returns false).
+   * acknowledged, so it keeps its log and says so (returns false). `afterUnclean`: the leader was
+   * elected uncleanly after this log's last epoch (registration.uncleanEpoch), so it truncates below
+   * its high watermark too (the high watermark follows; the cut records were reported lost).
    * @throws KafkaError KAFKA_STORAGE_ERROR when truncating fails (the replica goes offline).
    */
-  truncateTo(offset: number): boolean {
+  truncateTo(offset: number, afterUnclean = false): boolean {
     const log = this.logRef
     if (!log || offset >= log.logEndOffset) return true
-    if (offset < log.highWatermark) return false
+    if (offset < log.highWatermark && !afterUnclean) return false
+    const belowHw = offset < log.highWatermark
     const before = log.logEndOffset
     try {
       log.truncateTo(Math.max(offset, log.logStartOffset))
@@ -561,7 +564,9 @@ export class Partition {
         topic: this.topic,
         partition: this.id,
         brokerId: this.brokerId,
-        message: `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset}: offsets ${log.logEndOffset} to ${before - 1} were not in the leader's log (never acknowledged)`
+        message: belowHw
+          ? `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset} after an unclean leader election: offsets ${log.logEndOffset} to ${before - 1} are not in the new leader's log`
+          : `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset}: offsets ${log.logEndOffset} to ${before - 1} were not in the leader's log (never acknowledged)`
       })
     return true
   }
@@ -682,5 +687,5 @@ export class Partition {
 }
 
 function copyRegistration(r: PartitionRegistration): PartitionRegistration {
-  return { replicas: [...r.replicas], leader: r.leader, leaderEpoch: r.leaderEpoch, isr: [...r.isr] }
+  return { replicas: [...r.replicas], leader: r.leader, leaderEpoch: r.leaderEpoch, isr: [...r.isr], ...(r.uncleanEpoch !== undefined ? { uncleanEpoch: r.uncleanEpoch } : {}) }
 }

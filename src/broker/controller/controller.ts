@@ -16,7 +16,7 @@
 import { KafkaError } from '../model/errors'
 import type { ClusterEventInput } from '../cluster/cluster-events'
 import type { ClusterMetadata, TopicMeta } from '../cluster/cluster-metadata'
-import type { TopicConfigs } from '../cluster/cluster-api'
+import type { LeaderElectionResult, LeaderElectionType, TopicConfigs } from '../cluster/cluster-api'
 import { validateTopicConfigs } from '../cluster/topic-config'
 import { validatePartitionCount, validateReplicationFactor } from '../cluster/topic-rules'
 import { validateManualAssignment } from '../cluster/replica-assignment'
@@ -92,6 +92,11 @@ export class Controller {
     this.event({ kind: 'broker-started', severity: 'info', brokerId: id, message: `Broker ${id} started: its replicas catch up with their leaders` })
     this.replication.brokerStarted(id)
     this.controllerMoved(controller)
+  }
+
+  /** Broker `b` is about to lose its process state (a kill): see ReplicationControl.noteAcknowledged. */
+  noteAcknowledged(b: number): void {
+    this.replication.noteAcknowledged(b)
   }
 
   /** Reports a 'controller-moved' event when the controller is no longer `before` (after a fault, a fence, a start). */
@@ -202,6 +207,10 @@ export class Controller {
     applyToLogs(t, toLogConfig(next))
     this.env.metaChanged()
     this.event({ kind: 'configs-changed', severity: 'info', topic: name, message: `Configs of topic ${name} changed: ${Object.keys(configs).join(', ')}` })
+    // Kafka's controller elects the leaderless partitions of a topic whose unclean.leader.election.enable turned true.
+    if (this.replication.uncleanAllowed(t))
+      for (let i = 0; i < t.partitions.length; i++)
+        if (t.partitions[i].leader < 0) this.replication.elect(t, i, 'replica-order', 'unclean.leader.election.enable was set to true on an offline partition')
     return t
   }
 
@@ -236,6 +245,61 @@ export class Controller {
   }
 
   /**
+   * Leader election asked for (ElectLeaders, kafka-leader-election, cluster/elect-leaders) of every
+   * partition, or those of `topic`, or only its `partition`: 'preferred' moves leadership to the first
+   * replica (ReplicationControl.electPreferred), 'unclean' elects a leaderless partition, from outside
+   * the ISR when no in-sync replica is left (ReplicationControl.electUnclean). `catchUp(t, i)` runs a
+   * replication round of a partition first (preferred). One result per partition asked, in order:
+   * 'elected' (leadership moved: previous and new leader, new epoch), 'not-needed' (Kafka's
+   * ELECTION_NOT_NEEDED: the preferred replica leads / the partition has a leader), 'failed'
+   * (PREFERRED_LEADER_NOT_AVAILABLE or ELIGIBLE_LEADERS_NOT_AVAILABLE, with why).
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition.
+   */
+  electLeaders(type: LeaderElectionType, topic: string | undefined, partition: number | undefined, catchUp: (t: string, i: number) => void): LeaderElectionResult[] {
+    const topics = topic === undefined ? this.replication.topics() : [this.topicOrThrow(topic)]
+    if (partition !== undefined && topic !== undefined && !(Number.isInteger(partition) && partition >= 0 && partition < topics[0].partitions.length))
+      throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Partition ${partition} of topic ${topic} does not exist (topic has ${topics[0].partitions.length} partitions)`)
+    const out: LeaderElectionResult[] = []
+    for (const t of topics)
+      for (let i = 0; i < t.partitions.length; i++) {
+        if (partition !== undefined && i !== partition) continue
+        const pm = t.partitions[i]
+        const before = { leader: pm.leader, leaderEpoch: pm.leaderEpoch }
+        const base = { topic: t.name, partition: i, previousLeader: before.leader }
+        const name = `${t.name}-${i}`
+        if (type === 'preferred') {
+          const preferred = pm.replicas[0]
+          if (pm.leader === preferred) {
+            out.push({ ...base, outcome: 'not-needed', leader: pm.leader, leaderEpoch: pm.leaderEpoch, error: { code: 'ELECTION_NOT_NEEDED', message: `Leader election not needed for topic partition ${name}: its preferred replica, broker ${preferred}, leads` } })
+            continue
+          }
+          if (this.replication.electPreferred(t, i, () => catchUp(t.name, i))) {
+            out.push({ ...base, outcome: 'elected', leader: pm.leader, leaderEpoch: pm.leaderEpoch })
+            continue
+          }
+          const why =
+            pm.leader < 0
+              ? 'the partition is offline'
+              : !pm.isr.includes(preferred)
+                ? `broker ${preferred} is not in the ISR [${pm.isr.join(', ')}]`
+                : !this.replication.usable(preferred, t.name, i)
+                  ? `broker ${preferred} is stopped or its log is offline`
+                  : `broker ${preferred} does not hold everything the leader has`
+          out.push({ ...base, outcome: 'failed', leader: pm.leader, leaderEpoch: pm.leaderEpoch, error: { code: 'PREFERRED_LEADER_NOT_AVAILABLE', message: `Failed to elect the preferred leader of ${name}: ${why}` } })
+        } else {
+          if (pm.leader >= 0) {
+            out.push({ ...base, outcome: 'not-needed', leader: pm.leader, leaderEpoch: pm.leaderEpoch, error: { code: 'ELECTION_NOT_NEEDED', message: `Leader election not needed for topic partition ${name}: broker ${pm.leader} leads` } })
+            continue
+          }
+          if (this.replication.electUnclean(t, i)) out.push({ ...base, outcome: 'elected', leader: pm.leader, leaderEpoch: pm.leaderEpoch })
+          else
+            out.push({ ...base, outcome: 'failed', leader: pm.leader, leaderEpoch: pm.leaderEpoch, error: { code: 'ELIGIBLE_LEADERS_NOT_AVAILABLE', message: `${name} has no running replica with a usable log that could lead it` } })
+        }
+      }
+    return out
+  }
+
+  /**
    * Kafka's checkAndTriggerAutoLeaderRebalance, every leader.imbalance.check.interval.ms (300 s):
    * preferred elections on running brokers whose share of partitions not led by them exceeds
    * leader.imbalance.per.broker.percentage (10%).
@@ -253,7 +317,7 @@ export class Controller {
       if (!this.registry.isAlive(broker)) continue
       const notLed = parts.filter(({ t, i }) => t.partitions[i].leader !== broker).length
       if ((notLed * 100) / parts.length > LEADER_IMBALANCE_PER_BROKER_PERCENTAGE)
-        for (const { t, i } of parts) this.replication.electPreferred(t, i, () => catchUp(t.name, i))
+        for (const { t, i } of parts) this.replication.electPreferred(t, i, () => catchUp(t.name, i), 'auto-leader-rebalance')
     }
   }
 }

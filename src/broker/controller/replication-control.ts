@@ -12,8 +12,14 @@
  *   member with the longest log, the old leader excluded;
  * - 'preferred' (kafka-leader-election, auto.leader.rebalance.enable): the first replica, when it is
  *   usable, in the ISR and holds everything the leader has.
- * Usable: its broker runs and its log is not offline. With no candidate the partition goes offline
- * (leader -1, ISR kept: no unclean election). Each election bumps the leader epoch; the controller
+ * - 'unclean' (ElectLeaders UNCLEAN, on demand): as 'replica-order' while a usable ISR member exists.
+ * Usable: its broker runs and its log is not offline. With no usable ISR member the partition goes
+ * offline (leader -1, ISR kept), unless the topic's unclean.leader.election.enable is true or the
+ * election is 'unclean': then the first usable replica outside the ISR in replica order leads (Kafka's
+ * PartitionChangeBuilder), the ISR becomes [it], and a records-lost event names exactly the offsets
+ * from its log end to the high watermark before (fromOffset, toOffset, count). The registration
+ * then carries uncleanEpoch: a replica whose log stops at an older epoch may truncate below its own
+ * high watermark to agree with the new leader (those records are the lost ones). Each election bumps the leader epoch; the controller
  * never touches a follower's log: followers holding records the new leader does not truncate
  * themselves by leader epochs before they fetch (ReplicaFetcher, KIP-101), never below their own
  * high watermark.
@@ -32,9 +38,11 @@
  *
  * Must stay true: every ISR member's log end offset >= the high watermark (members that fall below
  * leave); a stopped or fenced broker leaves every ISR at once but the last member stays (the
- * partition waits for it); an offline replica is never leader; every change is persisted
- * (metaChanged) and reported as a cluster event where a user cares, elections and ISR changes with
- * their reason.
+ * partition waits for it, unless an unclean election gives it a leader from outside the ISR); an
+ * offline replica is never leader; a replica outside the ISR leads only by an unclean election, and
+ * then what it lacks below the acknowledged end is reported exactly once (records-lost); every change
+ * is persisted (metaChanged) and reported as a cluster event where a user cares, elections and ISR
+ * changes with their reason.
  */
 import { KafkaError, type StorageError } from '../model/errors'
 import type { ClusterEventInput, ClusterEventReason } from '../cluster/cluster-events'
@@ -49,7 +57,7 @@ import type { ReplicaManager } from '../server/replica-manager'
 import type { BrokerRegistry } from './broker-registry'
 
 /** How a leader is chosen; see the module header. */
-export type ElectionMode = 'replica-order' | 'most-complete'
+export type ElectionMode = 'replica-order' | 'most-complete' | 'unclean'
 
 /** What replication control needs from the cluster. */
 export interface ReplicationControlEnv {
@@ -162,6 +170,15 @@ export class ReplicationControl {
         const p = this.env.replicaManager(b).applyRegistration(t.name, i, reg, !t.internal)
         if (p && reg.leader !== b) p.needsReconciliation = true
       }
+  }
+
+  /**
+   * Notes the high watermarks of broker `b`'s replicas as acknowledged before its process state is
+   * lost (a kill): what clients were acknowledged stays a fact, so a later election's loss report
+   * (records-lost) still counts those offsets.
+   */
+  noteAcknowledged(b: number): void {
+    for (const t of this.meta.topics) for (let i = 0; i < t.partitions.length; i++) if (t.partitions[i].replicas.includes(b)) this.acknowledgedEnd(t.name, i)
   }
 
   /** Publishes every partition (at open). */
@@ -282,6 +299,11 @@ export class ReplicationControl {
 
   // ---- elections -------------------------------------------------------------------------------
 
+  /** The topic's unclean.leader.election.enable (default false, as Kafka). */
+  uncleanAllowed(t: TopicMeta): boolean {
+    return t.configs['unclean.leader.election.enable'] === 'true'
+  }
+
   private isrUsable(t: TopicMeta, i: number): number[] {
     const pm = t.partitions[i]
     return pm.replicas.filter((b) => pm.isr.includes(b) && this.usable(b, t.name, i))
@@ -301,9 +323,15 @@ export class ReplicationControl {
     if (mode === 'most-complete' && candidates.length > 1) candidates = candidates.filter((b) => b !== prev)
     const leo = (b: number): number => this.logEndOffsetOf(b, t.name, i)
     let next = -1
-    if (candidates.length > 0) {
+    const outside = candidates.length === 0 && (mode === 'unclean' || this.uncleanAllowed(t)) ? pm.replicas.filter((b) => !pm.isr.includes(b) && this.usable(b, t.name, i)) : []
+    const unclean = outside.length > 0
+    if (unclean) {
+      next = outside[0]
+      pm.leader = next
+      pm.isr = [next]
+    } else if (candidates.length > 0) {
       const intact = candidates.filter((b) => leo(b) >= acked)
-      next = mode === 'replica-order' && intact.length > 0 ? intact[0] : candidates.reduce((best, b) => (leo(b) > leo(best) ? b : best), candidates[0])
+      next = mode !== 'most-complete' && intact.length > 0 ? intact[0] : candidates.reduce((best, b) => (leo(b) > leo(best) ? b : best), candidates[0])
       pm.leader = next
       pm.isr = pm.replicas.filter((b) => pm.isr.includes(b) && (this.usable(b, t.name, i) || b === next))
     } else {
@@ -315,33 +343,39 @@ export class ReplicationControl {
       return
     }
     pm.leaderEpoch++
+    if (unclean) pm.uncleanEpoch = pm.leaderEpoch
     const name = `${t.name}-${i}`
+    const how = mode === 'unclean' && reason === 'unclean-election' ? 'an unclean leader election was asked for' : 'unclean.leader.election.enable is true'
     this.env.event({
       kind: 'leader-elected',
-      severity: mode === 'most-complete' || pm.leader < 0 ? 'warning' : 'info',
+      severity: unclean ? 'error' : mode === 'most-complete' || pm.leader < 0 ? 'warning' : 'info',
       topic: t.name,
       partition: i,
       brokerId: pm.leader,
-      election: mode === 'replica-order' ? 'clean-from-isr' : 'most-complete',
+      election: unclean ? 'unclean' : mode === 'most-complete' ? 'most-complete' : 'clean-from-isr',
       reason,
       previousLeader: prev,
       leaderEpoch: pm.leaderEpoch,
       isr: [...pm.isr],
       message:
         pm.leader < 0
-          ? `${name} is offline: ${why}, and no other in-sync replica can lead it`
-          : `Broker ${pm.leader} now leads ${name} (leader epoch ${pm.leaderEpoch}): ${why}`
+          ? `${name} is offline: ${why}, and no other in-sync replica can lead it${this.uncleanAllowed(t) ? '' : ' (unclean.leader.election.enable is false)'}`
+          : unclean
+            ? `Broker ${pm.leader} now leads ${name} (leader epoch ${pm.leaderEpoch}) by an unclean election: ${why}, no in-sync replica was left, broker ${pm.leader} was not in the ISR and ${how}`
+            : `Broker ${pm.leader} now leads ${name} (leader epoch ${pm.leaderEpoch}): ${why}`
     })
-    this.afterLeaderChosen(t, i)
+    this.afterLeaderChosen(t, i, unclean)
     this.publish(t, i)
     this.seedFollowers(t, i)
   }
 
   /**
    * Once a leader is chosen: its high watermark covers what was acknowledged (up to its log end),
-   * ISR members ending below it leave the ISR, and what no replica holds any more is reported lost.
+   * ISR members ending below it leave the ISR, and what no replica holds any more is reported lost
+   * (records-lost: fromOffset = the leader's log end, toOffset = the acknowledged end, count).
+   * `unclean`: the leader was out of the ISR (the event says so).
    */
-  private afterLeaderChosen(t: TopicMeta, i: number): void {
+  private afterLeaderChosen(t: TopicMeta, i: number, unclean = false): void {
     const pm = t.partitions[i]
     if (pm.leader < 0) return
     const lp = this.replicaOf(pm.leader, t.name, i)
@@ -358,7 +392,12 @@ export class ReplicationControl {
         topic: t.name,
         partition: i,
         brokerId: pm.leader,
-        message: `No in-sync replica of ${t.name}-${i} holds offsets ${end} to ${acked - 1}, which were acknowledged: broker ${pm.leader} leads with the most complete log, ending at ${end}`
+        fromOffset: end,
+        toOffset: acked,
+        count: acked - end,
+        message: unclean
+          ? `Unclean leader election of ${t.name}-${i} lost offsets ${end} to ${acked - 1} (${acked - end} offset${acked - end === 1 ? '' : 's'}), which were acknowledged: the new leader, broker ${pm.leader}, was out of the ISR and its log ends at ${end}, below the high watermark ${acked}`
+          : `No in-sync replica of ${t.name}-${i} holds offsets ${end} to ${acked - 1}, which were acknowledged: broker ${pm.leader} leads with the most complete log, ending at ${end}`
       })
     this.acknowledged.set(this.key(t.name, i), Math.max(log.highWatermark, Math.min(acked, end)))
     const behind = pm.isr.filter((b) => b !== pm.leader && this.logEndOffsetOf(b, t.name, i) < log.highWatermark)
@@ -542,7 +581,7 @@ export class ReplicationControl {
         if (!pm.replicas.includes(b)) continue
         const p = this.replicaOf(b, t.name, i)
         if (p) p.needsReconciliation = true
-        if (pm.leader < 0 && pm.isr.includes(b) && this.usable(b, t.name, i)) this.elect(t, i, 'replica-order', `broker ${b} is back`, reason)
+        if (pm.leader < 0 && (pm.isr.includes(b) || this.uncleanAllowed(t)) && this.usable(b, t.name, i)) this.elect(t, i, 'replica-order', `broker ${b} is back`, reason)
         else this.publish(t, i)
       }
   }
@@ -600,9 +639,10 @@ export class ReplicationControl {
    * Preferred leader election of partition `i` (kafka-leader-election --election-type PREFERRED):
    * when its first replica is usable, in the ISR, not leading and holds everything the leader has,
    * it leads (leader epoch + 1). `catchUp` runs a replication round of the partition first.
+   * `reason` of the event: 'preferred-election' (asked for) or 'auto-leader-rebalance'.
    * @returns whether leadership moved.
    */
-  electPreferred(t: TopicMeta, i: number, catchUp: () => void): boolean {
+  electPreferred(t: TopicMeta, i: number, catchUp: () => void, reason: 'preferred-election' | 'auto-leader-rebalance' = 'preferred-election'): boolean {
     const pm = t.partitions[i]
     const preferred = pm.replicas[0]
     if (pm.leader === preferred || pm.leader < 0) return false
@@ -621,13 +661,28 @@ export class ReplicationControl {
       partition: i,
       brokerId: preferred,
       election: 'preferred',
+      reason,
       previousLeader: prev,
       leaderEpoch: pm.leaderEpoch,
       isr: [...pm.isr],
-      message: `Broker ${preferred} leads ${t.name}-${i} again (leader epoch ${pm.leaderEpoch}): preferred leader election, broker ${prev} led`
+      message: `Broker ${preferred} leads ${t.name}-${i} again (leader epoch ${pm.leaderEpoch}): ${reason === 'auto-leader-rebalance' ? 'the automatic leader rebalance (auto.leader.rebalance.enable) moved leadership back to its preferred replica' : 'preferred leader election'}, broker ${prev} led`
     })
     this.publish(t, i)
     return true
+  }
+
+  /**
+   * Unclean leader election of partition `i` on demand (ElectLeaders UNCLEAN, kafka-leader-election
+   * --election-type UNCLEAN), whatever unclean.leader.election.enable says (KIP-460): only a
+   * partition without a leader is elected, from its usable ISR members first, else from a usable
+   * replica outside the ISR (see the module header: the loss is reported).
+   * @returns whether a leader was elected.
+   */
+  electUnclean(t: TopicMeta, i: number): boolean {
+    const pm = t.partitions[i]
+    if (pm.leader >= 0) return false
+    this.elect(t, i, 'unclean', 'an unclean leader election was asked for', 'unclean-election')
+    return pm.leader >= 0
   }
 
   /** Whether anything can be done about a storage failure `e` (used by callers deciding to rethrow). */

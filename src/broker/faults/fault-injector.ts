@@ -145,6 +145,8 @@ export class FaultInjector {
     const rm = this.env.replicaManager(id)
     const lost = new KafkaError('BROKER_NOT_AVAILABLE', `Broker ${id} was killed: the request was lost with it`)
     let replicas = 0
+    // What its leaders acknowledged stays known to the controller (the records-lost report of a later election).
+    this.env.controller.noteAcknowledged(id)
     for (const p of [...rm.allPartitions()]) {
       rm.removePartition(p.topic, p.id, lost)
       replicas++

@@ -28,7 +28,8 @@ export const TOPIC_CONFIG_BROKER_SYNONYMS: Readonly<Record<TopicConfigName, stri
   'retention.ms': 'log.retention.ms',
   'segment.bytes': 'log.segment.bytes',
   'segment.index.bytes': 'log.index.size.max.bytes',
-  'segment.ms': 'log.roll.ms'
+  'segment.ms': 'log.roll.ms',
+  'unclean.leader.election.enable': 'unclean.leader.election.enable'
 }
 
 /** Kafka's num.partitions default: partitions of a topic created without a count (CreateTopics' -1). */

@@ -135,6 +135,12 @@ function choiceRule(def: ChoiceConfigDef): string {
 }
 
 function parseChoice(name: string, def: ChoiceConfigDef, raw: unknown): ParsedConfigValue<string> {
+  if (def.type === 'boolean') {
+    // Kafka's ConfigDef.parseType(BOOLEAN): a Boolean, or "true"/"false" in any case.
+    const v = typeof raw === 'boolean' ? String(raw) : typeof raw === 'string' ? raw.trim().toLowerCase() : null
+    if (v !== 'true' && v !== 'false') return invalid(name, raw, 'Expected value to be either true or false')
+    return { ok: true, value: v }
+  }
   if (typeof raw !== 'string')
     return invalid(name, raw, def.type === 'list' ? 'Expected a comma separated list.' : `Expected value to be a string, but it was a ${typeName(raw)}`)
   const v =

@@ -63,10 +63,12 @@ export interface DoubleConfigDef extends ConfigDefBase {
 /**
  * A config of Kafka's ConfigDef.Type.STRING with ValidString.in(values), or Type.LIST with
  * ValidList.in(items): `values` are the accepted values, a list's as its items sorted and joined by
- * "," (so "delete,compact" is taken as "compact,delete").
+ * "," (so "delete,compact" is taken as "compact,delete"); or Type.BOOLEAN ('boolean'), held as the
+ * text 'true' or 'false' as kafka-configs writes it (parsed case-insensitively, as Kafka's
+ * ConfigDef.parseType does, from a string or a JSON boolean).
  */
 export interface ChoiceConfigDef extends ConfigDefBase {
-  readonly type: 'string' | 'list'
+  readonly type: 'string' | 'list' | 'boolean'
   readonly default: string
   readonly values: readonly string[]
 }
@@ -197,6 +199,13 @@ export const TOPIC_CONFIG_TABLE = {
     doc: "The age of the active segment's first record at which it is rolled, in ms.",
     kafka: 'TopicConfig.SEGMENT_MS_CONFIG',
     logField: 'segmentMs'
+  },
+  'unclean.leader.election.enable': {
+    type: 'boolean',
+    default: 'false',
+    values: ['true', 'false'],
+    doc: 'Whether a live replica outside the ISR may lead when no in-sync replica is left, at the price of the records it lacks.',
+    kafka: 'TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG'
   }
 } as const satisfies Record<string, TopicConfigDef>
 

@@ -155,9 +155,10 @@ export interface AdminFacade {
    */
   electPreferredLeader(topic: string, partition: number): void
   /**
-   * Unclean leader election of one partition: not supported by this engine (no
-   * unclean.leader.election.enable). @throws KafkaError ELECTION_NOT_NEEDED when the partition has a
-   *   leader, ELIGIBLE_LEADERS_NOT_AVAILABLE otherwise; UNKNOWN_TOPIC_OR_PARTITION.
+   * Unclean leader election of one partition (KIP-460, ClusterApi.electLeaders('unclean')): a
+   * leaderless partition gets a leader, from outside the ISR when no in-sync replica is left (the
+   * loss is a records-lost event). @throws KafkaError ELECTION_NOT_NEEDED when the partition has a
+   *   leader, ELIGIBLE_LEADERS_NOT_AVAILABLE when no replica can lead; UNKNOWN_TOPIC_OR_PARTITION.
    */
   electUncleanLeader(topic: string, partition: number): void
   /** This broker's log directory with the replicas it holds. */

@@ -15,7 +15,9 @@
  * watermark. Truncation never goes below the follower's own high watermark: what lies below was
  * acknowledged, so a leader that lacks it lost records; the follower keeps its log and reports it
  * to the controller, which moves leadership to the most complete in-sync replica
- * (Controller.leaderIncomplete). After reconciling, a follower still holding more than its leader
+ * (Controller.leaderIncomplete). The exception is an unclean election (registration.uncleanEpoch newer
+ * than the follower's latest epoch): the records past the new leader's log end were reported lost,
+ * and the follower truncates below its high watermark to agree with the leader. After reconciling, a follower still holding more than its leader
  * (no epochs to compare) truncates to the leader's log end offset under the same rule.
  *
  * Faults (../faults): a leader the follower cannot reach (killed, isolated, or this broker
@@ -166,6 +168,7 @@ export class ReplicaFetcher {
     p.needsReconciliation = false
     const log = p.log
     if (!log || log.logEndOffset === log.logStartOffset) return leader.isLeader
+    const afterUnclean = this.afterUnclean(p)
     // Each step truncates strictly or ends, so this ends; the bound guards a cache that lies.
     for (let step = 0; step < MAX_RECONCILE_STEPS; step++) {
       const followerEpoch = log.latestEpoch
@@ -185,7 +188,7 @@ export class ReplicaFetcher {
         } else target = Math.min(own.endOffset, answer.endOffset)
       }
       target = Math.min(target, log.logEndOffset)
-      if (target < log.logEndOffset && !p.truncateTo(target)) {
+      if (target < log.logEndOffset && !p.truncateTo(target, afterUnclean)) {
         this.env.leaderIncomplete(
           p,
           `its leader, broker ${leader.brokerId}, says leader epoch ${followerEpoch} of broker ${this.own.brokerId}'s log ends at offset ${target}, but broker ${this.own.brokerId} holds acknowledged records up to ${p.highWatermark - 1}`
@@ -195,6 +198,17 @@ export class ReplicaFetcher {
       if (done || log.logEndOffset === log.logStartOffset) return leader.isLeader
     }
     return leader.isLeader
+  }
+
+  /**
+   * Whether `p`'s leader was elected uncleanly after `p`'s log last changed epoch (the registration's
+   * uncleanEpoch is newer than the log's latest epoch): what `p` holds beyond the leader was reported
+   * lost, so truncation may cut below `p`'s high watermark (Kafka truncates by epoch regardless).
+   */
+  private afterUnclean(p: Partition): boolean {
+    const unclean = p.registration.uncleanEpoch
+    const latest = p.log?.latestEpoch ?? null
+    return unclean !== undefined && (latest === null || latest < unclean)
   }
 
   /** Before KIP-101: a replica outside the ISR truncates to its own high watermark (it may hold records it led and never replicated). */
@@ -217,7 +231,7 @@ export class ReplicaFetcher {
       this.env.leaderIncomplete(p, `its leader, broker ${leader.brokerId}, ends at offset ${end}, below broker ${this.own.brokerId}'s ${p.logEndOffset}: the leader's log lost records that its followers hold`)
       return false
     }
-    if (p.truncateTo(end)) return true
+    if (p.truncateTo(end, this.afterUnclean(p))) return true
     this.env.leaderIncomplete(
       p,
       `its leader, broker ${leader.brokerId}, ends at offset ${end}, but broker ${this.own.brokerId} holds acknowledged records up to ${p.highWatermark - 1}`

@@ -34,6 +34,7 @@ export const CLIENT_APIS = {
   DescribeLogDirs: { key: 35, min: 1, max: 4 },
   CreatePartitions: { key: 37, min: 0, max: 3 },
   DeleteGroups: { key: 42, min: 1, max: 2 },
+  ElectLeaders: { key: 43, min: 1, max: 2 },
   IncrementalAlterConfigs: { key: 44, min: 0, max: 1 }
 } as const
 

@@ -8,6 +8,7 @@
  * Must stay true: `handle` never rejects and reports every failure with Kafka's error name, as
  * EngineService.handle does; `close` closes every connection.
  */
+import { remoteElectLeaders } from './remote-elections'
 import type { Reply, RequestOf, ResponseOf } from '../../shared/contract'
 import { validateRequest } from '../../shared/schemas'
 import type { BackendRequestName, ClusterBackend, ConsumerRecord, ReaderStart, RecordReader } from '../cluster-backend'
@@ -46,7 +47,8 @@ export class RemoteCluster implements ClusterBackend {
       'group/describe': (req) => remoteDescribeGroup(c, req.groupId),
       'group/membership': (req) => remoteGroupMembership(c, req.groupId),
       'group/delete': (req) => remoteDeleteGroup(c, req.groupId),
-      'group/reset': (req) => remoteResetGroup(c, req)
+      'group/reset': (req) => remoteResetGroup(c, req),
+      'cluster/elect-leaders': (req) => remoteElectLeaders(c, req)
     }
   }
 

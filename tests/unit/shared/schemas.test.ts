@@ -28,6 +28,14 @@ describe('validateRequest', () => {
     ).toBe(true)
   })
 
+  it('cluster/elect-leaders: takes preferred or unclean, a topic, a partition only with its topic', () => {
+    expect(validateRequest('cluster/elect-leaders', { electionType: 'preferred' }).ok).toBe(true)
+    expect(validateRequest('cluster/elect-leaders', { electionType: 'unclean', topic: 't', partition: 0 }).ok).toBe(true)
+    expect(problem('cluster/elect-leaders', { electionType: 'preferred', partition: 0 })).toContain('A partition goes with its topic')
+    expect(problem('cluster/elect-leaders', { electionType: 'fastest', topic: 't' })).toMatch(/electionType/)
+    expect(validateRequest('cluster/elect-leaders', { electionType: 'preferred', topic: 't', unknown: 1 }).ok).toBe(false)
+  })
+
   it('refuses an unknown request name', () => {
     expect(problem('topic/explode', {})).toMatch(/Unknown request "topic\/explode"/)
   })

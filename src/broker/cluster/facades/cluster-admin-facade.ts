@@ -11,7 +11,7 @@
  * (only values are kept, see topicConfigSource); broker configs are read-only.
  */
 import fs from 'node:fs'
-import { KafkaError } from '../../model/errors'
+import { KafkaError, type KafkaErrorName } from '../../model/errors'
 import {
   BROKER_CONFIG_TABLE,
   DEFAULT_NUM_PARTITIONS,
@@ -47,7 +47,7 @@ export function kafkaConfigValue(def: TopicConfigDef, value: unknown): string {
 }
 
 function configType(def: TopicConfigDef): ConfigTypeName {
-  return ({ long: 'LONG', int: 'INT', double: 'DOUBLE', string: 'STRING', list: 'LIST' } as const)[def.type]
+  return ({ long: 'LONG', int: 'INT', double: 'DOUBLE', string: 'STRING', list: 'LIST', boolean: 'BOOLEAN' } as const)[def.type]
 }
 
 /** Every config of `configs` as DescribeConfigs lists a topic's, in table order. */
@@ -216,12 +216,9 @@ export class ClusterAdminFacade implements AdminFacade {
   }
 
   electUncleanLeader(topic: string, partition: number): void {
-    const p = this.partitionState(topic, partition)
-    if (p.leader >= 0) throw new KafkaError('ELECTION_NOT_NEEDED', `Leader election not needed for topic partition ${topic}-${partition}: broker ${p.leader} leads`)
-    throw new KafkaError(
-      'ELIGIBLE_LEADERS_NOT_AVAILABLE',
-      `${topic}-${partition} has no live in-sync replica, and this cluster does not elect out-of-sync replicas (unclean.leader.election.enable is not supported)`
-    )
+    this.partitionState(topic, partition)
+    const [r] = this.cluster.electLeaders('unclean', topic, partition)
+    if (r.outcome !== 'elected' && r.error) throw new KafkaError(r.error.code as KafkaErrorName, r.error.message)
   }
 
   logDir(): AdminLogDir {

@@ -3,9 +3,10 @@
  * partition's leadership to its preferred (first) replica when that replica runs, is in the ISR and
  * holds everything the leader has (Cluster.electPreferredLeaders); per partition ELECTION_NOT_NEEDED
  * when it already leads, PREFERRED_LEADER_NOT_AVAILABLE otherwise, UNKNOWN_TOPIC_OR_PARTITION for an
- * unknown one, each with a message. UNCLEAN (1): this engine never elects an out-of-sync replica
- * (no unclean.leader.election.enable), so a partition with a leader answers ELECTION_NOT_NEEDED, as
- * Kafka does, and one without ELIGIBLE_LEADERS_NOT_AVAILABLE. A null partition list means every
+ * unknown one, each with a message. UNCLEAN (1): a partition with a leader answers
+ * ELECTION_NOT_NEEDED, as Kafka does; a leaderless one is elected from its live ISR members, else
+ * from a live replica outside the ISR whatever unclean.leader.election.enable says (KIP-460; the
+ * records lost are reported in a records-lost event), else ELIGIBLE_LEADERS_NOT_AVAILABLE. A null partition list means every
  * partition, and then, as Kafka's ReplicationControlManager.electLeaders does, only partitions whose
  * election was needed are listed. Another election type is an INVALID_REQUEST (v1+ top-level error).
  *

@@ -1,7 +1,8 @@
 /**
  * DescribeCluster (60), ElectLeaders (43) and DescribeLogDirs (35) through the dispatcher over a
  * real 3-broker Cluster: the brokers and controller Metadata also shows, preferred elections with
- * Kafka's per-partition errors, unclean elections refused as unsupported, and each broker's log
+ * Kafka's per-partition errors, unclean elections (a leaderless partition led from outside the ISR,
+ * the loss reported; ELIGIBLE_LEADERS_NOT_AVAILABLE when no replica is left), and each broker's log
  * directory with replica sizes, lags and statfs totals.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -84,7 +85,7 @@ describe('ElectLeaders', () => {
     expect(all.replicaElectionResults.map((t: { topic: string }) => t.topic)).toEqual(['t'])
   })
 
-  it('answers UNCLEAN with ELECTION_NOT_NEEDED for a led partition and ELIGIBLE_LEADERS_NOT_AVAILABLE for an offline one (no unclean elections here)', async () => {
+  it('answers UNCLEAN with ELECTION_NOT_NEEDED for a led partition and ELIGIBLE_LEADERS_NOT_AVAILABLE for an offline one with no live replica', async () => {
     h.cluster.createTopic('solo', { partitions: 1, replicationFactor: 1 })
     h.cluster.createTopic('led', { partitions: 1, replicationFactor: 1 })
     h.cluster.stopBroker(h.cluster.describeTopic('solo').partitions[0].leader)
@@ -94,6 +95,21 @@ describe('ElectLeaders', () => {
     expect(byTopic['solo']).toBe(E.ELIGIBLE_LEADERS_NOT_AVAILABLE)
     const bad = await h.call(43, 1, { electionType: 7, topicPartitions: null })
     expect(bad.errorCode).toBe(E.INVALID_REQUEST)
+  })
+
+  it('UNCLEAN elects a live replica outside the ISR of a partition whose ISR died, and reports the offsets it lost', async () => {
+    h.cluster.createTopic('t', { partitions: 1, replicationFactor: 2, configs: { 'min.insync.replicas': 1 } })
+    const [leader, other] = h.cluster.describeTopic('t').partitions[0].replicas
+    h.cluster.stopBroker(other) // leaves the ISR at once
+    await h.cluster.produce('t', [{ key: null, value: Buffer.from('only-on-the-leader') }], { acks: 'all' })
+    h.cluster.startBroker(other)
+    h.cluster.pauseFetching(other) // back, but not in the ISR and not catching up
+    h.cluster.stopBroker(leader)
+    expect(h.cluster.describeTopic('t').partitions[0].leader).toBe(-1)
+    const res = await h.call(43, 2, { electionType: 1, topicPartitions: [{ topic: 't', partitions: [0] }] }, other)
+    expect(res.replicaElectionResults[0].partitionResult[0]).toEqual({ partitionId: 0, errorCode: 0, errorMessage: null })
+    expect(h.cluster.describeTopic('t').partitions[0]).toMatchObject({ leader: other, isr: [other] })
+    expect(h.cluster.recentEvents().filter((e) => e.kind === 'records-lost')).toMatchObject([{ topic: 't', partition: 0, fromOffset: 0, toOffset: 1, count: 1 }])
   })
 })
 
