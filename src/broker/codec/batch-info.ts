@@ -9,7 +9,7 @@
  * Must stay true: reading never changes the batch and never decompresses it; a record of a batch
  * without a producer (baseSequence -1, Kafka's NO_SEQUENCE) has sequence -1.
  */
-import { CODEC_NAMES, type CompressionName } from './compression'
+import { CODEC_NAMES, CODEC_ZSTD, type CompressionName } from './compression'
 import {
   BATCH_HEADER_SIZE,
   batchSize,
@@ -73,9 +73,6 @@ export function recordSequence(baseSequence: number, baseOffset: number, offset:
   return baseSequence > INT32_MAX - delta ? delta - (INT32_MAX - baseSequence) - 1 : baseSequence + delta
 }
 
-/** Kafka's CompressionType id of zstd (attributes bits 0-2). */
-const ZSTD_CODEC = 4
-
 /**
  * Whether any batch header in `records` (record batches v2 back to back, as a Produce request
  * carries them or a Fetch answer serves them; a truncated batch at the end, as a fetch bounded by
@@ -86,7 +83,7 @@ const ZSTD_CODEC = 4
 export function usesZstd(records: Uint8Array | null): boolean {
   if (!records) return false
   for (let pos = 0; pos + BATCH_HEADER_SIZE <= records.length; ) {
-    if ((batchAttributes(records, pos) & COMPRESSION_MASK) === ZSTD_CODEC) return true
+    if ((batchAttributes(records, pos) & COMPRESSION_MASK) === CODEC_ZSTD) return true
     const size = batchSize(records, pos)
     if (size < BATCH_HEADER_SIZE) return false
     pos += size

@@ -7,6 +7,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { compressBatch, decodeRecordBatches } from '../../../../../src/broker/codec/record-batch'
 import { zstdCompressorReady } from '../../../../../src/broker/codec/zstd-compressor'
+import { CODEC_ZSTD } from '../../../../../src/broker/codec/compression'
 import { usesZstd } from '../../../../../src/broker/codec/batch-info'
 import { KAFKA_ERROR_CODES } from '../../../../../src/broker/model/errors'
 import type { FetchResponse } from '../../../../../src/broker/protocol/messages/fetch-response'
@@ -23,8 +24,7 @@ beforeAll(async () => {
   await zstdCompressorReady()
 })
 
-const ZSTD = 4
-const zstdBatch = (n: number, from = 0): Buffer => compressBatch(batchOf(records(n, from)), 0, ZSTD)
+const zstdBatch = (n: number, from = 0): Buffer => compressBatch(batchOf(records(n, from)), 0, CODEC_ZSTD)
 
 function produceReq(parts: { topic: string; partition: number; batch: Buffer }[]) {
   const topics = [...new Set(parts.map((p) => p.topic))]
