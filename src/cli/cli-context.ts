@@ -11,11 +11,11 @@
  * every backend opened here is closed, whatever happens.
  */
 import { InvalidArgumentError } from 'commander'
-import type { RequestName, RequestOf, ResponseOf } from '../shared/contract'
+import type { Reply, RequestName, RequestOf, ResponseOf } from '../shared/contract'
 import { validateRequest } from '../shared/schemas'
 import { toContractError } from '../host/engine-service'
 import { LocalEngine } from '../host/local-engine'
-import type { BackendRequestName, ClusterBackend } from '../host/cluster-backend'
+import type { ClusterBackend } from '../host/cluster-backend'
 import { RemoteCluster } from '../host/remote/remote-cluster'
 import { parseBootstrapServers, runningClusterAddresses } from '../host/remote/running-cluster'
 import { CliError, EXIT_FAILURE, fromContractError, usageError } from './cli-error'
@@ -166,22 +166,18 @@ export async function withBackend<T>(io: CliIo, target: ClusterTarget, fn: (back
   }
 }
 
-/**
- * Sends one request to the backend and unwraps the reply.
- * @throws CliError: usage (2) for INVALID_REQUEST, failure (1) with the Kafka error name otherwise.
- */
-export async function call<N extends BackendRequestName>(service: ClusterBackend, name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
-  const reply = await service.handle(name, payload)
-  if (!reply.ok) throw fromContractError(reply.error)
-  return reply.data
+/** What `call` sends through: a backend (ClusterBackend: embedded or remote) or the in-process engine (LocalEngine) for requests only it serves. */
+interface RequestTarget<N extends RequestName> {
+  handle(name: N, payload: RequestOf<N>): Promise<Reply<ResponseOf<N>>>
 }
 
 /**
- * Sends any contract request to an in-process engine (commands that only run in-process, such as
- * `broker`, whose faults have no Kafka wire API) and unwraps the reply.
- * @throws CliError as `call`.
+ * Sends one request and unwraps the reply. A ClusterBackend takes only the requests it serves
+ * (BackendRequestName, checked at compile time); a LocalEngine takes any contract request (e.g.
+ * `broker`'s faults, which have no Kafka wire API).
+ * @throws CliError: usage (2) for INVALID_REQUEST, failure (1) with the Kafka error name otherwise.
  */
-export async function callEngine<N extends RequestName>(service: LocalEngine, name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
+export async function call<N extends RequestName>(service: RequestTarget<NoInfer<N>>, name: N, payload: RequestOf<N>): Promise<ResponseOf<N>> {
   const reply = await service.handle(name, payload)
   if (!reply.ok) throw fromContractError(reply.error)
   return reply.data

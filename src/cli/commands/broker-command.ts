@@ -14,7 +14,7 @@
  */
 import type { Command } from 'commander'
 import type { BrokerView, RequestName } from '../../shared/contract'
-import { callEngine, intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
+import { call, intArg, printJson, validated, withEngine, type CliIo } from '../cli-context'
 import { usageError } from '../cli-error'
 import { formatTable } from '../table'
 import { addDataDir, type DataDirOpts } from './data-dir-option'
@@ -62,10 +62,10 @@ export function registerBrokerCommand(program: Command, io: CliIo): void {
     const name = ACTIONS[a]
     const req = validated(name, a === 'slow' ? { brokerId: id, delayMs: opts.delayMs } : { brokerId: id })
     await withEngine(io, opts.dataDir, async (s) => {
-      const before = await callEngine(s, 'cluster/snapshot', {})
+      const before = await call(s, 'cluster/snapshot', {})
       const lastSeq = before.events.at(-1)?.seq ?? 0
-      await callEngine(s, name, req)
-      const after = await callEngine(s, 'cluster/snapshot', {})
+      await call(s, name, req)
+      const after = await call(s, 'cluster/snapshot', {})
       const events = after.events.filter((e) => e.seq > lastSeq)
       if (opts.json) return printJson(io, { events, brokers: after.brokers })
       for (const e of events) io.stdout.write(`${e.message}\n`)

@@ -17,7 +17,7 @@
  */
 import type { Command } from 'commander'
 import type { LeaderElectionResultView } from '../../shared/contract'
-import { call, callEngine, intArg, printJson, validated, withBackend, type CliIo } from '../cli-context'
+import { call, intArg, printJson, validated, withBackend, type CliIo } from '../cli-context'
 import { LocalEngine } from '../../host/local-engine'
 import { CliError, EXIT_FAILURE, usageError } from '../cli-error'
 import { addClusterOptions, type ClusterOpts } from './data-dir-option'
@@ -77,10 +77,10 @@ export function registerLeaderElectionCommand(program: Command, io: CliIo): void
     })
     await withBackend(io, opts, async (s) => {
       const local = s instanceof LocalEngine ? s : null
-      const lastSeq = local ? ((await callEngine(local, 'cluster/snapshot', {})).events.at(-1)?.seq ?? 0) : 0
+      const lastSeq = local ? ((await call(local, 'cluster/snapshot', {})).events.at(-1)?.seq ?? 0) : 0
       const all = await call(s, 'cluster/elect-leaders', req)
       const results = opts.allTopicPartitions ? all.filter((r) => r.outcome !== 'not-needed') : all
-      const events = local ? (await callEngine(local, 'cluster/snapshot', {})).events.filter((e) => e.seq > lastSeq) : []
+      const events = local ? (await call(local, 'cluster/snapshot', {})).events.filter((e) => e.seq > lastSeq) : []
       if (opts.json) printJson(io, { results, events })
       else {
         for (const line of leaderElectionLines(type, results)) io.stdout.write(`${line}\n`)
