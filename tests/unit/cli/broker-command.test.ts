@@ -8,9 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main'
-import type { CliIo } from '../../../src/cli/cli-context'
-import { ROOT } from './run-cli'
+import { runBrokerlabInProcess } from './run-cli'
 
 let dir: string
 beforeEach(() => {
@@ -21,11 +19,8 @@ afterEach(() => {
 })
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIo = { stdout: { write: (t: string) => out.push(t) }, stderr: { isTTY: false, write: (t: string) => err.push(t) }, env: {}, root: ROOT, stopSignal: new Promise(() => {}) }
-  const code = await runCli([...args, '--data-dir', path.join(dir, 'data')], io)
-  return { code, out: out.join(''), err: err.join('') }
+  const r = await runBrokerlabInProcess([...args, '--data-dir', path.join(dir, 'data')])
+  return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
 describe('brokerlab broker', { timeout: 60_000 }, () => {

@@ -9,10 +9,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main'
-import type { CliIo } from '../../../src/cli/cli-context'
 import { leaderElectionLines } from '../../../src/cli/commands/leader-election-command'
-import { ROOT } from './run-cli'
+import { runBrokerlabInProcess } from './run-cli'
 import { HeadlessCluster } from '../../../src/host/headless-cluster'
 import type { Cluster } from '../../../src/broker/cluster/cluster'
 
@@ -25,11 +23,8 @@ afterEach(() => {
 })
 
 async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIo = { stdout: { write: (t: string) => out.push(t) }, stderr: { isTTY: false, write: (t: string) => err.push(t) }, env: {}, root: ROOT, stopSignal: new Promise(() => {}) }
-  const code = await runCli([...args, '--data-dir', path.join(dir, 'data')], io)
-  return { code, out: out.join(''), err: err.join('') }
+  const r = await runBrokerlabInProcess([...args, '--data-dir', path.join(dir, 'data')])
+  return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
 describe('brokerlab leader-election', { timeout: 60_000 }, () => {
@@ -120,9 +115,6 @@ describe('brokerlab leader-election --bootstrap-server', { timeout: 60_000 }, ()
 
 /** Runs the CLI in-process with exactly `args` (no --data-dir added). */
 async function cli2(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIo = { stdout: { write: (t: string) => out.push(t) }, stderr: { isTTY: false, write: (t: string) => err.push(t) }, env: {}, root: ROOT, stopSignal: new Promise(() => {}) }
-  const code = await runCli(args, io)
-  return { code, out: out.join(''), err: err.join('') }
+  const r = await runBrokerlabInProcess(args)
+  return { code: r.status, out: r.stdout, err: r.stderr }
 }

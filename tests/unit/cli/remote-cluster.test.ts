@@ -11,11 +11,9 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { runCli } from '../../../src/cli/main'
-import type { CliIo } from '../../../src/cli/cli-context'
 import { HeadlessCluster } from '../../../src/host/headless-cluster'
 import { LocalEngine } from '../../../src/host/local-engine'
-import { ROOT } from './run-cli'
+import { runBrokerlabInProcess } from './run-cli'
 
 let dir: string
 let dataDir: string
@@ -37,17 +35,8 @@ afterAll(async () => {
 
 /** Runs the CLI in-process; returns exit code and output. */
 async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const io: CliIo = {
-    stdout: { write: (t: string) => out.push(t) },
-    stderr: { isTTY: false, write: (t: string) => err.push(t) },
-    env,
-    root: ROOT,
-    stopSignal: new Promise<void>(() => {})
-  }
-  const code = await runCli(args, io)
-  return { code, out: out.join(''), err: err.join('') }
+  const r = await runBrokerlabInProcess(args, env)
+  return { code: r.status, out: r.stdout, err: r.stderr }
 }
 
 describe('the CLI against a running cluster', { timeout: 60_000 }, () => {

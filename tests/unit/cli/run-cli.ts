@@ -35,7 +35,7 @@ export function runBrokerlab(args: string[], env: Record<string, string> = {}, i
  * ~1 s of a Node + tsx start per command. `env` is added to this process's environment (with
  * BROKERLAB_DATA_DIR cleared first, as runBrokerlab does); `input` is its standard input.
  */
-export async function runBrokerlabInProcess(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> {
+export async function runBrokerlabInProcess(args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun & { status: number }> {
   const { runCli } = await import('../../../src/cli/main')
   const out: string[] = []
   const err: string[] = []
