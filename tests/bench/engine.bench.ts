@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { writeBenchmarksSection } from './benchmarks-doc'
 import { machineInfo, median } from './machine'
 
 interface CaseResult {
@@ -101,12 +102,7 @@ function main(): void {
     'Targets (issue 9): RF 3 acks=all at least 1,500,000 records/s produced, 3,000,000 records/s consumed; at least as fast as before.',
     END
   ].join('\n')
-  const file = path.join(ROOT, 'docs/benchmarks.md')
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '# Benchmarks\n'
-  const i = text.indexOf(START)
-  const j = text.indexOf(END)
-  const next = i >= 0 && j > i ? text.slice(0, i) + md + text.slice(j + END.length) : `${text.trimEnd()}\n\n${md}\n`
-  fs.writeFileSync(file, next)
+  writeBenchmarksSection(path.join(ROOT, 'docs/benchmarks.md'), START, END, md)
   console.log(md)
 }
 

@@ -23,6 +23,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Kafka, logLevel } from 'kafkajs'
+import { writeBenchmarksSection } from './benchmarks-doc'
 import { machineInfo, median } from './machine'
 
 const ROOT = path.resolve(__dirname, '../..')
@@ -303,11 +304,7 @@ async function main(): Promise<void> {
     'Targets (issue 10): RF 1 acks=1 at least half the mock\'s rate; RF 3 acks=all at least 500,000 records/s with kcat.',
     END
   ].join('\n')
-  const out = path.join(ROOT, 'docs/benchmarks.md')
-  const text = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '# Benchmarks\n'
-  const i = text.indexOf(START)
-  const j = text.indexOf(END)
-  fs.writeFileSync(out, i >= 0 && j > i ? text.slice(0, i) + md + text.slice(j + END.length) : `${text.trimEnd()}\n\n${md}\n`)
+  writeBenchmarksSection(path.join(ROOT, 'docs/benchmarks.md'), START, END, md)
   console.log(md)
 }
 
