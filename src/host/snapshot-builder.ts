@@ -24,6 +24,7 @@ import type { ClusterApi } from '../broker/cluster/cluster-api'
 import type { RecordedListener } from '../broker/protocol/network/listeners-file'
 import type { BrokerActivity } from '../broker/protocol/request-metrics'
 import { toBrokerView, toPartitionView, toThroughputView, toTopicSummary } from './contract-views'
+import { groupLagRows } from './group-details'
 
 /** Points of lag history kept per group (300 = 5 minutes at 1 snapshot/s). */
 export const HISTORY_POINTS = 300
@@ -91,7 +92,7 @@ export class SnapshotBuilder {
     }
     const groups = [...cluster.listGroups()].sort().map((groupId) => ({
       groupId,
-      totalLag: cluster.describeGroupLag(groupId).reduce((s, r) => s + r.lag, 0)
+      totalLag: groupLagRows(cluster, groupId).reduce((s, r) => s + r.lag, 0)
     }))
     const groupLag: Record<string, SeriesPoint[]> = {}
     for (const g of groups) {

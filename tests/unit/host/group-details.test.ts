@@ -106,6 +106,20 @@ describe('the groups view of a real group', () => {
     expect(view.history.map((e) => e.seq)).toEqual([...view.history.map((e) => e.seq)].sort((x, y) => x - y))
   })
 
+  it('counts the same total lag in the groups list as in the view of a group that has members but never committed', async () => {
+    h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
+    service = new EngineService(h.cluster, { clock: () => h.clock.now })
+    await twoMembers(h.cluster)
+    await h.cluster.produce('t', Array.from({ length: 30 }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`) })), { acks: 1 })
+    h.cluster.replicateNow()
+    h.cluster.replicateNow()
+    const view = await details()
+    expect(view.partitions.map((r) => r.currentOffset)).toEqual([null, null, null])
+    expect(view.totalLag).toBe(30)
+    const listed = (await ok(service.handle('cluster/snapshot', {}))).groups.find((g) => g.groupId === GROUP)
+    expect(listed?.totalLag).toBe(30)
+  })
+
   it('shows a leaving member as the next generation with one member holding every partition, and a history entry saying who left and why', async () => {
     h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
     service = new EngineService(h.cluster, { clock: () => h.clock.now })
