@@ -30,6 +30,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stripComments } from './spec-json.mjs'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -42,27 +43,6 @@ function args() {
     else throw new Error(`unknown argument ${a[i]} (usage: generate-protocol.mjs [--specs DIR] [--out DIR])`)
   }
   return o
-}
-
-/** Strips // comments (whole-line and trailing, outside strings) from the specs' JSON. */
-export function stripComments(text) {
-  let out = ''
-  let inStr = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (inStr) {
-      out += c
-      if (c === '\\') out += text[++i]
-      else if (c === '"') inStr = false
-    } else if (c === '"') {
-      inStr = true
-      out += c
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++
-      out += '\n'
-    } else out += c
-  }
-  return out
 }
 
 /** A version range "0+", "1-3", "3" or "none" as {min, max} (max Infinity; null for none). */

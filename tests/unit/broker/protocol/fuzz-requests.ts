@@ -20,6 +20,7 @@ import { encodeRecordBatch } from '../../../../src/broker/codec/record-batch'
 import { requestHeaderVersion } from '../../../../src/broker/protocol/header-versions'
 import { apiMessages } from '../../../../src/broker/protocol/messages'
 import { encodeRequestHeader, readRequestHeader } from '../../../../src/broker/protocol/messages/request-header'
+import { stripComments } from '../../../../scripts/spec-json.mjs'
 
 /** A small seeded PRNG (mulberry32) with the helpers the generator needs. */
 export class FuzzRng {
@@ -90,27 +91,6 @@ export interface FuzzPool {
   /** Member ids and generations the broker handed out (JoinGroup answers), so later requests use them. */
   members: string[]
   generations: number[]
-}
-
-/** Removes the // comments of the specs' JSON (whole-line and trailing, outside strings). */
-function stripComments(text: string): string {
-  let out = ''
-  let inStr = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]
-    if (inStr) {
-      out += c
-      if (c === '\\') out += text[++i]
-      else if (c === '"') inStr = false
-    } else if (c === '"') {
-      inStr = true
-      out += c
-    } else if (c === '/' && text[i + 1] === '/') {
-      while (i < text.length && text[i] !== '\n') i++
-      out += '\n'
-    } else out += c
-  }
-  return out
 }
 
 /**
