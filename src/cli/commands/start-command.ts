@@ -1,7 +1,8 @@
 /**
  * `brokerlab start [--port BASE] [--host H] [--brokers N]`: the cluster headless (no UI), as Kafka
  * brokers on the wire: every running broker listens on H (default 127.0.0.1) at BASE + its index
- * (default 9092, 9093, ...; `--port 0` picks free ports). Prints each broker's listener and the
+ * (`--port` wins for this run; without it the "Listener base port" stored with the cluster in the app
+ * (listener-settings.json), else 9092, 9093, ...; `--port 0` picks free ports). Prints each broker's listener and the
  * bootstrap string, records the listeners in the data directory (listeners.json, so a later
  * command given only `--data-dir` finds them), runs until SIGINT/SIGTERM (Ctrl+C), then closes the
  * listeners and the cluster and says so.
@@ -23,7 +24,8 @@ import { checkBasePortFlag, checkBasePortForBrokers, checkListenerHost, listener
 
 /** Options of `start` as commander parses them. */
 interface StartOpts extends DataDirOpts {
-  port: number
+  /** Absent: the base port stored with the cluster (set in the app), else 9092. */
+  port?: number
   host: string
   brokers?: number
 }
@@ -34,12 +36,16 @@ export function registerStartCommand(program: Command, io: CliIo): void {
     program
       .command('start')
       .description('Run the cluster headless, its brokers listening as Kafka brokers, until Ctrl+C')
-      .option('--port <base>', 'port of broker 1; broker n listens on BASE+n-1 (0 picks free ports)', intArg('--port'), DEFAULT_BASE_PORT)
+      .option(
+        '--port <base>',
+        `port of broker 1; broker n listens on BASE+n-1 (0 picks free ports). Wins for this run over the "Listener base port" stored with the cluster in the app; without either, ${DEFAULT_BASE_PORT}`,
+        intArg('--port')
+      )
       .option('--host <host>', 'address the brokers listen on', DEFAULT_LISTENER_HOST)
       .option('--brokers <n>', 'brokers of a new cluster, 1 to 9 (default 3; an existing data directory keeps its own)', intArg('--brokers')),
     io
   ).action(async (opts: StartOpts) => {
-    checkBasePortFlag('--port', opts.port)
+    if (opts.port !== undefined) checkBasePortFlag('--port', opts.port)
     checkListenerHost('--host', opts.host)
     if (opts.brokers !== undefined && (opts.brokers < 1 || opts.brokers > 9)) throw usageError(`--brokers must be from 1 to 9, got ${opts.brokers}.`)
     const debug = io.env.BROKERLAB_DEBUG === '1'
@@ -52,7 +58,7 @@ export function registerStartCommand(program: Command, io: CliIo): void {
       throw new CliError(`${err.code}: Cannot open the cluster in ${opts.dataDir}: ${err.message}`, EXIT_FAILURE)
     }
     try {
-      checkBasePortForBrokers('--port', opts.port, cluster.brokerCount)
+      if (opts.port !== undefined) checkBasePortForBrokers('--port', opts.port, cluster.brokerCount)
       await cluster.startListeners({ host: opts.host, basePort: opts.port, portHint: 'run `brokerlab start --port BASE` with another base port' }, log)
     } catch (e) {
       await cluster.close()

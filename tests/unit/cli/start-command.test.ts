@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { runCli } from '../../../src/cli/main'
 import type { CliIo } from '../../../src/cli/cli-context'
 import { LISTENERS_FILE, readListenersFile } from '../../../src/broker/protocol/network/listeners-file'
+import { writeListenerSettings } from '../../../src/host/listener-settings-file'
 import { BIN, ROOT, runBrokerlab } from './run-cli'
 
 let dir: string
@@ -131,6 +132,30 @@ describe('brokerlab start (in-process)', { timeout: 60_000 }, () => {
     expect(await runCli(['start', '--port', '65534', '--brokers', '3', '--data-dir', path.join(dir, 'data')], t.io)).toBe(2)
     expect(t.err.join('')).toContain('--port: the base port must be at most 65533 for 3 brokers')
     expect(fs.existsSync(path.join(dir, 'data', '.lock'))).toBe(false)
+  })
+
+  it('listens on the base port stored with the cluster when --port is not given, and --port wins over it', async () => {
+    const free = await listen(0)
+    const base = (free.address() as net.AddressInfo).port
+    await new Promise((r) => free.close(r))
+    const dataDir = path.join(dir, 'data')
+    fs.mkdirSync(dataDir, { recursive: true })
+    writeListenerSettings(dataDir, base)
+    const stored = io()
+    const running = runCli(['start', '--brokers', '1', '--data-dir', dataDir], stored.io)
+    const until = Date.now() + 30_000
+    while (!stored.out.join('').includes('Bootstrap servers:') && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+    expect(stored.out.join('')).toContain(`Bootstrap servers: 127.0.0.1:${base}\n`)
+    stored.stop()
+    expect(await running).toBe(0)
+    const flag = io()
+    const again = runCli(['start', '--port', '0', '--data-dir', dataDir], flag.io)
+    const until2 = Date.now() + 30_000
+    while (!flag.out.join('').includes('Bootstrap servers:') && Date.now() < until2) await new Promise((r) => setTimeout(r, 50))
+    expect(flag.out.join('')).toMatch(/Bootstrap servers: 127\.0\.0\.1:\d+\n/)
+    expect(flag.out.join('')).not.toContain(`127.0.0.1:${base}\n`)
+    flag.stop()
+    expect(await again).toBe(0)
   })
 
   it('reports a port in use (which broker, which port, how to change it) and runs with the other brokers listening', async () => {
