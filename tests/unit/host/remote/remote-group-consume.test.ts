@@ -197,4 +197,50 @@ describe('consume --group over the wire', { timeout: 90_000 }, () => {
     }
     await consumer.disconnect()
   })
+
+  it('as the group leader, rejoins when its heartbeat reports a rebalance and hands a kafkajs member that joined later its range of the partitions', async () => {
+    const TOPIC = 'led-events'
+    const GROUP = 'g-led'
+    await cli(['topic', 'create', TOPIC, '--partitions', '4'])
+    const run = startCli(['consume', '--topic', TOPIC, '--group', GROUP, '--follow', '--max', '10', '--json', '--bootstrap-server', w.bootstrap()])
+    let kafkajsAssignment: number[] = []
+    try {
+      await until(async () => (await w.appMembership(GROUP)).members[0]?.assignment[0]?.partitions.length === 4, 'the CLI alone in the group with all 4 partitions', 30_000)
+      const cliMemberId = (await w.appMembership(GROUP)).members[0].memberId
+      expect(w.cluster.describeGroup(GROUP).leader).toBe(cliMemberId)
+
+      // A kafkajs member joins: the CLI learns of the rebalance from its heartbeat, rejoins, and as the
+      // leader cuts the partitions by range over both members (by member id).
+      const kafka = new Kafka({ clientId: 'kafkajs-late', brokers: w.bootstrap().split(','), logLevel: logLevel.NOTHING, connectionTimeout: 3000, requestTimeout: 10000, retry: { retries: 10, initialRetryTime: 100 } })
+      const seen: { partition: number; value: string }[] = []
+      const consumer: Consumer = kafka.consumer({ groupId: GROUP, partitionAssigners: [kafkajsRangeAssigner], sessionTimeout: 10000, heartbeatInterval: 500, maxWaitTimeInMs: 200, retry: { retries: 10, initialRetryTime: 100 } })
+      clients.push(consumer)
+      consumer.on(consumer.events.GROUP_JOIN, (e) => void (kafkajsAssignment = (e.payload.memberAssignment[TOPIC] ?? []).slice().sort((a, b) => a - b)))
+      await consumer.connect()
+      await consumer.subscribe({ topics: [TOPIC], fromBeginning: true })
+      await consumer.run({ eachMessage: async (m) => void seen.push({ partition: m.partition, value: m.message.value!.toString() }) })
+      await until(async () => (await w.appMembership(GROUP)).state === 'Stable' && kafkajsAssignment.length === 2, 'the kafkajs member assigned 2 partitions', 40_000)
+      const m = await w.appMembership(GROUP)
+      expect(m.members).toHaveLength(2)
+      expect(w.cluster.describeGroup(GROUP).leader).toBe(cliMemberId)
+      const expected = rangeAssign(new Map(m.members.map((x) => [x.memberId, [TOPIC]])), new Map([[TOPIC, 4]]))
+      const cliPartitions = m.members.find((x) => x.memberId === cliMemberId)!.assignment[0].partitions
+      expect(cliPartitions).toEqual(expected.get(cliMemberId)!.get(TOPIC))
+      expect([...cliPartitions, ...kafkajsAssignment].sort()).toEqual([0, 1, 2, 3])
+
+      const producer: Producer = kafka.producer({ allowAutoTopicCreation: false })
+      clients.push(producer)
+      await producer.connect()
+      for (let p = 0; p < 4; p++) await producer.send({ topic: TOPIC, acks: -1, messages: Array.from({ length: 5 }, (_, i) => ({ partition: p, value: `led-${p}-${i}` })) })
+      expect(await run.done).toBe(0)
+      expect(new Set(printed(run.out()).map((r) => r.partition))).toEqual(new Set(cliPartitions))
+      await until(() => seen.length >= 10, 'the kafkajs member reading its 10 records', 20_000)
+      expect(new Set(seen.map((r) => r.partition))).toEqual(new Set(kafkajsAssignment))
+      await consumer.disconnect()
+    } finally {
+      run.stop()
+    }
+    expect(printed(run.out())).toHaveLength(10)
+    expect(run.err()).toMatch(/^Consumed 10 records as group g-led; committed\. Lag now \d+\.\n$/)
+  })
 })
