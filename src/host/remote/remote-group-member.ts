@@ -10,8 +10,9 @@
  * while it is a member, commits with its generation id and member id, and leaves (LeaveGroup) when
  * closed.
  *
- * Rebalances: a heartbeat or commit answered REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION or
- * UNKNOWN_MEMBER_ID (the last also forgets the member id) makes it rejoin: inside a poll, reading
+ * Rebalances: a heartbeat or commit answered REBALANCE_IN_PROGRESS, ILLEGAL_GENERATION (which
+ * forgets the generation) or UNKNOWN_MEMBER_ID (which forgets generation and member id) makes it
+ * rejoin: inside a poll, reading
  * stops at the next fetch, what was read is committed while the coordinator still takes it, the
  * member rejoins and the poll continues on the new assignment; between polls (an idle `--follow`)
  * it rejoins at once, so the group is not kept waiting for it. After a join, a partition it kept
@@ -281,8 +282,13 @@ export class RemoteGroupMember {
     throw new RemoteClusterError(last?.code ?? 'REBALANCE_IN_PROGRESS', `Could not join group ${this.groupId} in ${MAX_JOIN_ATTEMPTS} attempts: ${last?.message ?? 'no answer'}`)
   }
 
-  /** Whether a join answered `name` is tried again (forgetting the member id or the coordinator as the error says). */
+  /**
+   * Whether a request answered `name` is followed by a (re)join, forgetting what the error says is
+   * stale, as Kafka's AbstractCoordinator resets its generation: ILLEGAL_GENERATION the generation,
+   * UNKNOWN_MEMBER_ID the generation and the member id, a coordinator error the coordinator.
+   */
   private retriable(name: string): boolean {
+    if (name === 'ILLEGAL_GENERATION' || name === 'UNKNOWN_MEMBER_ID') this.generationId = -1
     if (name === 'UNKNOWN_MEMBER_ID') this.memberId = ''
     if (COORDINATOR_ERRORS.has(name)) this.coordinator = null
     return REJOIN_ERRORS.has(name) || COORDINATOR_ERRORS.has(name)
