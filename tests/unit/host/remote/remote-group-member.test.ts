@@ -2,7 +2,8 @@
  * RemoteGroupMember's protocol against a scripted broker (scripted-broker.ts): the first JoinGroup
  * without a member id is answered MEMBER_ID_REQUIRED and the member joins again with the id given
  * (KIP-394); as the leader it sends the range assignment in SyncGroup and reads what it assigned
- * itself; it commits with its generation and member id; a commit answered ILLEGAL_GENERATION, or
+ * itself; it commits with its generation and member id; a commit answered REBALANCE_IN_PROGRESS is
+ * tried again with the same generation before the rejoin; a commit answered ILLEGAL_GENERATION, or
  * UNKNOWN_MEMBER_ID (which also forgets the id), makes it rejoin and commit again with the new
  * generation; leaving sends LeaveGroup with its member id. No records: the topic is empty, so every
  * commit is of the reset positions (offset 0).
@@ -19,6 +20,7 @@ const KEY = { Fetch: 1, ListOffsets: 2, Metadata: 3, OffsetCommit: 8, OffsetFetc
 const MEMBER_ID_REQUIRED = 79
 const ILLEGAL_GENERATION = 22
 const UNKNOWN_MEMBER_ID = 25
+const REBALANCE_IN_PROGRESS = 27
 
 let broker: ScriptedBroker | null = null
 let client: KafkaWireClient | null = null
@@ -110,6 +112,21 @@ describe('the group member on the wire', () => {
       [3, 'm-2']
     ])
     expect(member.state).toMatchObject({ memberId: 'm-2', generationId: 3, assignment: [0, 1] })
+    await member.leave()
+  })
+
+  it('on a commit answered REBALANCE_IN_PROGRESS commits what it has again before rejoining (same generation), then continues on the new generation', async () => {
+    broker = await scriptedGroup([REBALANCE_IN_PROGRESS])
+    client = new KafkaWireClient([{ host: '127.0.0.1', port: broker.port }], 5000)
+    const member = new RemoteGroupMember(client, 'g', 't', 'earliest')
+    expect(await member.poll(10, () => {})).toBe(0)
+    expect(seenOf(KEY.JoinGroup).map((j) => j.memberId)).toEqual(['', 'm-1', 'm-1'])
+    expect(seenOf(KEY.OffsetCommit).map((c) => [c.generationIdOrMemberEpoch, c.memberId])).toEqual([
+      [1, 'm-1'],
+      [1, 'm-1'],
+      [2, 'm-1']
+    ])
+    expect(member.state).toMatchObject({ memberId: 'm-1', generationId: 2 })
     await member.leave()
   })
 })
