@@ -27,9 +27,11 @@
  * by max(request timeout, rebalance timeout + JOIN_GROUP_TIMEOUT_LAPSE_MS) as Kafka bounds it); a
  * join gives up after MAX_JOIN_ATTEMPTS failed attempts and a poll after MAX_REJOINS_PER_POLL
  * rejoins, naming the last error; no heartbeat runs while joining or after `leave`; `leave` never
- * throws and closes the coordinator connection.
+ * throws and closes the coordinator connection, and after it the member sends nothing and opens no
+ * connection (a rejoin still under way fails with ILLEGAL_STATE).
  */
 import { ByteReader } from '../../broker/codec/byte-reader'
+import type { MessageInput } from '../../broker/protocol/message-codec-support'
 import type { HeartbeatResponse } from '../../broker/protocol/messages/heartbeat-response'
 import type { FindCoordinatorResponse } from '../../broker/protocol/messages/find-coordinator-response'
 import type { JoinGroupResponse, JoinGroupResponseMember } from '../../broker/protocol/messages/join-group-response'
@@ -40,7 +42,7 @@ import type { SyncGroupResponse } from '../../broker/protocol/messages/sync-grou
 import { consumerProtocolAssignmentVersions, decodeConsumerProtocolAssignment, encodeConsumerProtocolAssignment } from '../../broker/protocol/messages/consumer-protocol-assignment'
 import { consumerProtocolSubscriptionVersions, encodeConsumerProtocolSubscription, readConsumerProtocolSubscription } from '../../broker/protocol/messages/consumer-protocol-subscription'
 import type { ConsumerRecord } from '../cluster-backend'
-import { KafkaWireClient } from './kafka-wire-client'
+import { KafkaWireClient, type ClientApi } from './kafka-wire-client'
 import { partitionRanges } from './remote-offsets'
 import { readFrom } from './remote-partition-reader'
 import { kafkaErrorName, RemoteClusterError } from './remote-cluster-error'
@@ -139,7 +141,7 @@ export class RemoteGroupMember {
    */
   poll(maxRecords: number, onRecord: (r: ConsumerRecord) => void): Promise<number> {
     return this.exclusive(async () => {
-      if (this.closed) throw new RemoteClusterError('ILLEGAL_STATE', `This consumer has already been closed: the member of group ${this.groupId} left the group`)
+      this.whileOpen()
       await this.client.partitions(this.topic) // an unknown topic fails here, as without a group
       this.polling = true
       try {
@@ -193,6 +195,17 @@ export class RemoteGroupMember {
     return run
   }
 
+  /** The coordinator client while the member has not left. @throws RemoteClusterError ILLEGAL_STATE after `leave` (no connection is opened again then). */
+  private whileOpen(): KafkaWireClient {
+    if (this.closed) throw new RemoteClusterError('ILLEGAL_STATE', `This consumer has already been closed: the member of group ${this.groupId} left the group`)
+    return this.coordinatorClient
+  }
+
+  /** Sends to the coordinator `brokerId` over the coordinator connection (see whileOpen). */
+  private toCoordinator<Res>(brokerId: number, api: ClientApi, build: (version: number) => MessageInput<unknown>, timeoutMs?: number): Promise<Res> {
+    return this.whileOpen().sendToBroker<Res>(brokerId, api, build, timeoutMs)
+  }
+
   /** Commits what was read while the coordinator takes it, then joins again. */
   private async rejoin(): Promise<void> {
     if (this.generationId >= 0) await this.commit()
@@ -202,7 +215,7 @@ export class RemoteGroupMember {
   /** The group's coordinator (FindCoordinator, cached until a coordinator error). */
   private async findCoordinator(): Promise<number> {
     if (this.coordinator !== null) return this.coordinator
-    const res = await this.coordinatorClient.sendToAny<FindCoordinatorResponse>('FindCoordinator', () => ({ key: this.groupId, keyType: 0 }))
+    const res = await this.whileOpen().sendToAny<FindCoordinatorResponse>('FindCoordinator', () => ({ key: this.groupId, keyType: 0 }))
     if (res.errorCode !== 0) throw RemoteClusterError.fromCode(res.errorCode, res.errorMessage, `coordinator of group ${this.groupId}`)
     this.coordinator = res.nodeId
     return res.nodeId
@@ -217,12 +230,12 @@ export class RemoteGroupMember {
     const joinTimeoutMs = Math.max(this.client.requestTimeoutMs, this.config['max.poll.interval.ms'] + JOIN_GROUP_TIMEOUT_LAPSE_MS)
     let last: RemoteClusterError | null = null
     for (let failures = 0; failures < MAX_JOIN_ATTEMPTS; ) {
-      if (this.closed) throw new RemoteClusterError('ILLEGAL_STATE', `This consumer has already been closed: the member of group ${this.groupId} left the group`)
+      this.whileOpen()
       if (last) await new Promise((r) => setTimeout(r, this.config['retry.backoff.ms']))
       try {
         const coordinator = await this.findCoordinator()
         const memberId = this.memberId
-        const join = await this.coordinatorClient.sendToBroker<JoinGroupResponse>(
+        const join = await this.toCoordinator<JoinGroupResponse>(
           coordinator,
           'JoinGroup',
           (v) => ({
@@ -253,7 +266,7 @@ export class RemoteGroupMember {
         this.generationId = join.generationId
         this.leaderId = join.leader
         const assignments = join.leader === join.memberId ? await this.assign(join.members) : []
-        const sync = await this.coordinatorClient.sendToBroker<SyncGroupResponse>(coordinator, 'SyncGroup', (v) => ({
+        const sync = await this.toCoordinator<SyncGroupResponse>(coordinator, 'SyncGroup', (v) => ({
           groupId: this.groupId,
           generationId: join.generationId,
           memberId: join.memberId,
@@ -328,6 +341,7 @@ export class RemoteGroupMember {
     }
     const counts = new Map<string, number>()
     for (const topic of new Set([...subscriptions.values()].flat())) {
+      this.whileOpen()
       try {
         counts.set(topic, (await this.client.partitions(topic)).length)
       } catch (e) {
@@ -367,7 +381,7 @@ export class RemoteGroupMember {
     this.positions.clear()
     if (partitions.length === 0) return
     const coordinator = await this.findCoordinator()
-    const res = await this.coordinatorClient.sendToBroker<OffsetFetchResponse>(coordinator, 'OffsetFetch', () => ({
+    const res = await this.toCoordinator<OffsetFetchResponse>(coordinator, 'OffsetFetch', () => ({
       groupId: this.groupId,
       topics: [{ name: this.topic, partitionIndexes: partitions }],
       requireStable: true
@@ -379,7 +393,9 @@ export class RemoteGroupMember {
         if (p.errorCode !== 0) throw RemoteClusterError.fromCode(p.errorCode, null, `committed offset of ${this.topic}-${p.partitionIndex} for group ${this.groupId}`)
         if (p.committedOffset >= 0n) committed.set(p.partitionIndex, Number(p.committedOffset))
       }
+    this.whileOpen()
     const ranges = await partitionRanges(this.client, this.topic, partitions)
+    this.whileOpen()
     this.committed.clear()
     for (const p of partitions) {
       const r = ranges.get(p)!
@@ -402,7 +418,7 @@ export class RemoteGroupMember {
     let res: OffsetCommitResponse
     try {
       const coordinator = await this.findCoordinator()
-      res = await this.coordinatorClient.sendToBroker<OffsetCommitResponse>(coordinator, 'OffsetCommit', () => ({
+      res = await this.toCoordinator<OffsetCommitResponse>(coordinator, 'OffsetCommit', () => ({
         groupId: this.groupId,
         generationIdOrMemberEpoch: this.generationId,
         memberId: this.memberId,
@@ -447,7 +463,7 @@ export class RemoteGroupMember {
     let name: string
     try {
       const coordinator = await this.findCoordinator()
-      const res = await this.coordinatorClient.sendToBroker<HeartbeatResponse>(coordinator, 'Heartbeat', () => ({
+      const res = await this.toCoordinator<HeartbeatResponse>(coordinator, 'Heartbeat', () => ({
         groupId: this.groupId,
         generationId: this.generationId,
         memberId: this.memberId,
