@@ -9,7 +9,8 @@
  * - `--follow` keeps reading new records (polling every FOLLOW_POLL_MS) until Ctrl+C or --max;
  *   without it the command stops at the high watermarks it found.
  * Against a running cluster (--bootstrap-server, or the one running on --data-dir) it reads over
- * the Kafka protocol; there --group does not join the group (see ../../host/remote/remote-groups.ts).
+ * the Kafka protocol; there --group joins the group as a member (JoinGroup/SyncGroup, heartbeats,
+ * LeaveGroup at the end; see ../../host/remote/remote-group-member.ts) and reads what it is assigned.
  * Prints each value (UTF-8; `null` for a null value), with --print-key key TAB value, or with
  * --json one JSON object a line (the export's record: real JSON null for null keys and values,
  * base64 with its encoding for bytes that are not UTF-8).

@@ -97,10 +97,12 @@ export class KafkaConnection {
 
   /**
    * Sends request `req` of API `apiKey` in `version` and resolves with the decoded response body.
+   * `timeoutMs` overrides the connection's request bound for this request (a JoinGroup waits up to
+   * the rebalance timeout, as Kafka's AbstractCoordinator allows it).
    * @throws RemoteClusterError REQUEST_TIMED_OUT naming the broker when no answer comes within the
    *   bound; NETWORK_EXCEPTION when the connection fails; UNSUPPORTED_VERSION for an API the codecs lack.
    */
-  send<Res>(apiKey: number, version: number, req: MessageInput<unknown>): Promise<Res> {
+  send<Res>(apiKey: number, version: number, req: MessageInput<unknown>, timeoutMs = this.requestTimeoutMs): Promise<Res> {
     if (this.failure) return Promise.reject(this.failure)
     const spec = apiMessages(apiKey)
     if (!spec) return Promise.reject(new RemoteClusterError('UNSUPPORTED_VERSION', `API key ${apiKey} has no codec`))
@@ -111,11 +113,11 @@ export class KafkaConnection {
         this.pending.delete(correlationId)
         const e = new RemoteClusterError(
           'REQUEST_TIMED_OUT',
-          `No answer from the broker at ${addressText(this.address)} within ${this.requestTimeoutMs} ms (${spec.name} request)`
+          `No answer from the broker at ${addressText(this.address)} within ${timeoutMs} ms (${spec.name} request)`
         )
         reject(e)
         this.fail(e)
-      }, this.requestTimeoutMs)
+      }, timeoutMs)
       this.pending.set(correlationId, { apiKey, version, resolve: resolve as (b: unknown) => void, reject, timer })
       this.socket.write(frame)
     })

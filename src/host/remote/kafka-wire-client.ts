@@ -25,6 +25,10 @@ export const CLIENT_APIS = {
   OffsetCommit: { key: 8, min: 2, max: 8 },
   OffsetFetch: { key: 9, min: 1, max: 7 },
   FindCoordinator: { key: 10, min: 0, max: 3 },
+  JoinGroup: { key: 11, min: 4, max: 9 },
+  Heartbeat: { key: 12, min: 0, max: 4 },
+  LeaveGroup: { key: 13, min: 3, max: 5 },
+  SyncGroup: { key: 14, min: 0, max: 5 },
   DescribeGroups: { key: 15, min: 0, max: 5 },
   ListGroups: { key: 16, min: 0, max: 4 },
   ApiVersions: { key: 18, min: 0, max: 3 },
@@ -85,19 +89,20 @@ export class KafkaWireClient {
   /** @param requestTimeoutMs bound of each connect and each request, ms. */
   constructor(
     readonly bootstrap: readonly BrokerAddress[],
-    private readonly requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS
+    readonly requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS
   ) {}
 
   /**
    * Sends `build(version)` as API `api` to the broker at `address` (connecting and negotiating
-   * versions first when needed).
+   * versions first when needed); `timeoutMs` bounds this request instead of the client's request
+   * timeout (JoinGroup waits up to the rebalance timeout).
    * @throws RemoteClusterError: UNSUPPORTED_VERSION when the broker serves no version this client
    *   builds; NETWORK_EXCEPTION / REQUEST_TIMED_OUT naming the address.
    */
-  async sendTo<Res>(address: BrokerAddress, api: ClientApi, build: (version: number) => MessageInput<unknown>): Promise<Res> {
+  async sendTo<Res>(address: BrokerAddress, api: ClientApi, build: (version: number) => MessageInput<unknown>, timeoutMs?: number): Promise<Res> {
     const n = await this.negotiated(address)
     const version = this.versionFor(n, address, api)
-    return n.conn.send<Res>(CLIENT_APIS[api].key, version, build(version))
+    return n.conn.send<Res>(CLIENT_APIS[api].key, version, build(version), timeoutMs)
   }
 
   /** The highest version of `api` both sides serve. @throws RemoteClusterError UNSUPPORTED_VERSION when there is none. */
@@ -127,9 +132,9 @@ export class KafkaWireClient {
     return address
   }
 
-  /** Sends to broker `brokerId` (by the metadata). @throws RemoteClusterError BROKER_NOT_AVAILABLE for a broker the metadata lacks. */
-  async sendToBroker<Res>(brokerId: number, api: ClientApi, build: (version: number) => MessageInput<unknown>): Promise<Res> {
-    return this.sendTo<Res>(await this.brokerAddress(brokerId), api, build)
+  /** Sends to broker `brokerId` (by the metadata), bounded as sendTo. @throws RemoteClusterError BROKER_NOT_AVAILABLE for a broker the metadata lacks. */
+  async sendToBroker<Res>(brokerId: number, api: ClientApi, build: (version: number) => MessageInput<unknown>, timeoutMs?: number): Promise<Res> {
+    return this.sendTo<Res>(await this.brokerAddress(brokerId), api, build, timeoutMs)
   }
 
   /**

@@ -3,10 +3,12 @@
  * (`brokerlab start`, `serve`, the app, or any Kafka cluster), reached over the Kafka wire
  * protocol through KafkaWireClient: each contract request the CLI sends is validated with the
  * shared schemas as the embedded engine validates it, then answered by remote-topics.ts,
- * remote-producer.ts and remote-groups.ts; consuming runs on remote-partition-reader.ts.
+ * remote-producer.ts and remote-groups.ts; consuming runs on remote-partition-reader.ts, and
+ * consuming as a group on a RemoteGroupMember (remote-group-member.ts), one per group and topic,
+ * kept between polls (a `--follow` stays one member of its group) until `close`.
  *
  * Must stay true: `handle` never rejects and reports every failure with Kafka's error name, as
- * EngineService.handle does; `close` closes every connection.
+ * EngineService.handle does; `close` makes every member leave its group, then closes every connection.
  */
 import { remoteElectLeaders } from './remote-elections'
 import type { Reply, RequestOf, ResponseOf } from '../../shared/contract'
@@ -16,6 +18,7 @@ import { toContractError } from '../contract-error'
 import type { BrokerAddress } from './kafka-connection'
 import { KafkaWireClient } from './kafka-wire-client'
 import { remoteConsumeAsGroup, remoteDeleteGroup, remoteDescribeGroup, remoteGroupMembership, remoteListGroups, remoteResetGroup } from './remote-groups'
+import { RemoteGroupMember } from './remote-group-member'
 import { RemotePartitionReader } from './remote-partition-reader'
 import { partitionRanges } from './remote-offsets'
 import { remoteProduce } from './remote-producer'
@@ -28,6 +31,8 @@ export class RemoteCluster implements ClusterBackend {
   readonly kind = 'remote' as const
   private readonly client: KafkaWireClient
   private readonly handlers: Handlers
+  /** The group members of consumeAsGroup, by group id and topic. */
+  private readonly members = new Map<string, RemoteGroupMember>()
 
   /**
    * @param bootstrap the addresses to bootstrap from (Kafka's bootstrap.servers).
@@ -71,9 +76,15 @@ export class RemoteCluster implements ClusterBackend {
     return [...ranges.values()].reduce((n, r) => n + r.highWatermark, 0)
   }
 
-  /** Consumes as a group without joining it (see remote-groups.ts) and commits. */
+  /**
+   * One poll as a member of req.groupId (joining it on the first call; the same member on later
+   * calls for the group and topic, whose auto.offset.reset is the first call's) and commits.
+   */
   consumeAsGroup(req: RequestOf<'group/consume'>, onRecord?: (record: ConsumerRecord) => void): Promise<ResponseOf<'group/consume'>> {
-    return remoteConsumeAsGroup(this.client, req, onRecord)
+    const key = JSON.stringify([req.groupId, req.topic])
+    let member = this.members.get(key)
+    if (!member) this.members.set(key, (member = new RemoteGroupMember(this.client, req.groupId, req.topic, req.fromBeginning ? 'earliest' : 'latest')))
+    return remoteConsumeAsGroup(this.client, member, req, onRecord)
   }
 
   /** A reader over Fetch (see RemotePartitionReader). */
@@ -84,8 +95,11 @@ export class RemoteCluster implements ClusterBackend {
   /** Nothing to do: the running cluster's brokers do their own background work. */
   maintain(): void {}
 
-  /** Closes the connections. */
-  close(): Promise<void> {
-    return this.client.close()
+  /** Makes every group member leave its group (LeaveGroup), then closes the connections. */
+  async close(): Promise<void> {
+    const members = [...this.members.values()]
+    this.members.clear()
+    await Promise.all(members.map((m) => m.leave()))
+    await this.client.close()
   }
 }

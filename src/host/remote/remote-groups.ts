@@ -5,10 +5,11 @@
  * coordinator, DescribeGroups and OffsetFetch there, ListOffsets for the high watermarks,
  * OffsetCommit and DeleteGroups to change them.
  *
- * `consume --group` over the wire takes the simple path of kafka-console-consumer in assign mode:
- * it does not join the group (no JoinGroup/SyncGroup); it fetches from the group's committed
- * offsets (else earliest or latest, as auto.offset.reset) and commits with generation -1 and an
- * empty member id, which the coordinator accepts only while the group has no active members.
+ * `consume --group` over the wire joins the group as kafka-console-consumer --group does: a
+ * RemoteGroupMember (remote-group-member.ts) reads the partitions the group assigns it from the
+ * committed offsets (else earliest or latest, as auto.offset.reset) and commits with its generation
+ * and member id; the group line after it is the group as the coordinator then holds it. Resets and
+ * deletes still commit without membership (generation -1), refused while the group has members.
  *
  * Must stay true: the rules are the in-process ones (group-consumer.ts): rows cover every partition
  * of every topic the group committed to, lag = high watermark - committed (from the log start when
@@ -29,7 +30,7 @@ import { activeGroupError } from '../group-consumer'
 import { addressText } from './kafka-connection'
 import type { KafkaWireClient } from './kafka-wire-client'
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets, partitionRanges } from './remote-offsets'
-import { readFrom } from './remote-partition-reader'
+import type { RemoteGroupMember } from './remote-group-member'
 import { kafkaErrorName, RemoteClusterError } from './remote-cluster-error'
 
 const GROUP_STATES = new Set(['Empty', 'PreparingRebalance', 'CompletingRebalance', 'Stable', 'Dead'])
@@ -163,18 +164,14 @@ export async function remoteDeleteGroup(client: KafkaWireClient, groupId: string
   throw new RemoteClusterError(name, message)
 }
 
-/** group/consume over the wire: the simple path of the module comment; `onRecord` sees each record in order. */
-export async function remoteConsumeAsGroup(client: KafkaWireClient, req: RequestOf<'group/consume'>, onRecord?: (r: ConsumerRecord) => void): Promise<ResponseOf<'group/consume'>> {
-  const parts = (await client.partitions(req.topic)).map((p) => p.partitionIndex)
-  const [ranges, committed] = await Promise.all([partitionRanges(client, req.topic, parts), committedOffsets(client, req.groupId)])
-  const positions = new Map<number, number>()
-  for (const p of parts) {
-    const r = ranges.get(p)!
-    const c = committed.get(req.topic)?.get(p)
-    positions.set(p, c === undefined || c < r.logStartOffset || c > r.highWatermark ? (req.fromBeginning ? r.logStartOffset : r.highWatermark) : c)
-  }
-  const consumed = await readFrom(client, req.topic, positions, req.maxRecords, (r) => onRecord?.(r))
-  await commitOffsets(client, req.groupId, req.topic, positions)
+/**
+ * group/consume over the wire: one poll of `member` (a member of req.groupId reading req.topic; it
+ * joins on its first poll and stays a member until it leaves), at most req.maxRecords records to
+ * `onRecord` in order per partition, then the group's view.
+ * @throws RemoteClusterError as RemoteGroupMember.poll and remoteDescribeGroup.
+ */
+export async function remoteConsumeAsGroup(client: KafkaWireClient, member: RemoteGroupMember, req: RequestOf<'group/consume'>, onRecord?: (r: ConsumerRecord) => void): Promise<ResponseOf<'group/consume'>> {
+  const consumed = await member.poll(req.maxRecords, (r) => onRecord?.(r))
   return { consumed, group: await remoteDescribeGroup(client, req.groupId) }
 }
 

@@ -148,13 +148,21 @@ export class RemotePartitionReader implements RecordReader {
 /**
  * Reads from `positions` (advanced as records are handed out) until every partition reached its
  * high watermark or `max` records were handed out, round-robin by fetch. A position below the log
- * start offset (retention deleted it) continues at the log start, as a consumer resets.
+ * start offset (retention deleted it) continues at the log start, as a consumer resets. `stop`,
+ * asked before each fetch, ends the read early when it says true (a group member that must rejoin).
  * @returns how many records `onRecord` was given.
  */
-export async function readFrom(client: KafkaWireClient, topic: string, positions: Map<number, number>, max: number, onRecord: (r: ConsumerRecord) => void): Promise<number> {
+export async function readFrom(
+  client: KafkaWireClient,
+  topic: string,
+  positions: Map<number, number>,
+  max: number,
+  onRecord: (r: ConsumerRecord) => void,
+  stop: () => boolean = () => false
+): Promise<number> {
   let n = 0
   for (;;) {
-    if (n >= max || positions.size === 0) return n
+    if (n >= max || positions.size === 0 || stop()) return n
     let fetched: Map<number, FetchedPartition>
     try {
       fetched = await fetchPartitions(client, topic, positions)
