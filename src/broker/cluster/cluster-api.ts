@@ -245,6 +245,12 @@ export interface ClusterOptions {
    * longer is fenced. Must exceed brokerHeartbeatIntervalMs (INVALID_CONFIG otherwise).
    */
   brokerSessionTimeoutMs?: number
+  /** Kafka's auto.leader.rebalance.enable (default true): false = leadership never moves back to the preferred replica by itself. */
+  autoLeaderRebalanceEnable?: boolean
+  /** Kafka's leader.imbalance.check.interval.seconds (default 300, an integer >= 1; INVALID_CONFIG otherwise). */
+  leaderImbalanceCheckIntervalSeconds?: number
+  /** Kafka's leader.imbalance.per.broker.percentage (default 10, an integer from 0 to 100; INVALID_CONFIG otherwise). */
+  leaderImbalancePerBrokerPercentage?: number
 }
 
 /** The engine's public surface. */
