@@ -161,7 +161,7 @@ export class Cluster implements ClusterApi {
   /** Each broker's current block of producer ids (Kafka's ProducerIdManager per broker). */
   private readonly producerIdManagers = new Map<number, ProducerIdManager>()
   private readonly fetchers = new Map<number, ReplicaFetcher>()
-  private readonly purgatory = new DelayedProducePurgatory()
+  private readonly purgatory: DelayedProducePurgatory
   private readonly producer: Producer
   private readonly consumer: Consumer
   private readonly groups: GroupCoordinator
@@ -200,6 +200,7 @@ export class Cluster implements ClusterApi {
     this.autoReplicate = opts.autoReplicate ?? true
     const heartbeats = new BrokerHeartbeatManager(heartbeatConfig(opts))
     const rebalance = leaderRebalanceConfig(opts)
+    this.purgatory = new DelayedProducePurgatory({ clock: this.clock, replicaLagTimeMaxMs })
     this.metrics = new ClusterMetrics(this.clock)
     this.events = new ClusterEventLog(this.clock, opts.eventLog ?? ((l, e) => e.severity !== 'info' && console.warn(l)))
     const onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
