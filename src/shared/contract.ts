@@ -239,6 +239,8 @@ export interface ClusterEventView {
   fromOffset?: number
   toOffset?: number
   count?: number
+  /** true for an event about an internal topic (__consumer_offsets): the UI collapses those (issue 11). */
+  internal?: true
   /** In plain words. */
   message: string
 }
