@@ -12,7 +12,8 @@
  * fails anyway (the cluster changed between chunks) stops the send, and the reply says exactly
  * which records were written (per partition: first and last offset, count) and which were not
  * (request-relative index range) and why; when nothing was written the reply is the error itself;
- * every message names records by request index.
+ * every message names records by request index. With acks=all the reply says what its longest wait
+ * for the ISR waited for (produce-ack-wait.ts).
  */
 import { PRODUCE_REPLY_MAX_ACKS, type ProduceAck, type ProduceFailure, type ProducePartitionSummary, type ProduceResult, type RequestOf } from '../shared/contract'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
@@ -22,6 +23,8 @@ import { toProduceAck } from './contract-views'
 import { headersAt, recordBytesAt, type ProduceMeasure } from './produce-budget'
 import { preflightProduce } from './produce-preflight'
 import { expandProduceRange } from './produce-records'
+import { longestAckWait } from './produce-ack-wait'
+import type { AckWaitReport } from '../broker/server/ack-wait-report'
 
 /** Most records in one chunk (one Cluster.produce call): the host's batches of 1,000. */
 export const PRODUCE_CHUNK_RECORDS = 1000
@@ -81,6 +84,10 @@ export async function sendProduce(cluster: ClusterApi, req: ProduceRequest, opts
   let written = 0
   let failed: ProduceFailure | null = null
   let failure: unknown = null
+  const waits: AckWaitReport[] = []
+  const onAckWait = (r: AckWaitReport): void => {
+    waits.push(r)
+  }
 
   for (let from = 0; from < total; ) {
     if (from > 0) await nextTurn()
@@ -88,7 +95,7 @@ export async function sendProduce(cluster: ClusterApi, req: ProduceRequest, opts
     const records = expandProduceRange(req.records, req.count, from, to)
     let metas
     try {
-      metas = await cluster.produce(req.topic, records, { acks: req.acks, recordIndexBase: from })
+      metas = await cluster.produce(req.topic, records, { acks: req.acks, recordIndexBase: from, onAckWait })
     } catch (e) {
       failed = failureOf(e, req.acks, from, to, total)
       failure = e
@@ -118,7 +125,8 @@ export async function sendProduce(cluster: ClusterApi, req: ProduceRequest, opts
     partitions: [...perPartition.values()].sort((a, b) => a.partition - b.partition),
     acks,
     failed,
-    elapsedMs: clock() - started
+    elapsedMs: clock() - started,
+    ackWait: longestAckWait(waits)
   }
 }
 

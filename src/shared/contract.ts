@@ -239,6 +239,8 @@ export interface ClusterEventView {
   fromOffset?: number
   toOffset?: number
   count?: number
+  /** true for an event about an internal topic (__consumer_offsets): the UI collapses those (issue 11). */
+  internal?: true
   /** In plain words. */
   message: string
 }
@@ -442,6 +444,44 @@ export interface ProduceResult {
   /** Null when every record was written; else the records that were not. */
   failed: ProduceFailure | null
   elapsedMs: number
+  /** acks=all: what the send's longest wait for the ISR waited for (ProduceAckWait); null for acks 0/1 or a remote cluster. */
+  ackWait: ProduceAckWait | null
+}
+
+// ---- acks=all wait explanation (issue 11) -------------------------------------------------------
+
+/** One follower that was in the ISR when an acks=all wait began. */
+export interface ProduceAckWaitFollower {
+  brokerId: number
+  /** When the leader learned it had fetched past the awaited offset, ms after the wait began; null: it had not by the end. */
+  reachedAfterMs: number | null
+  /** Whether it fetched at all during the wait (its log end offset moved); false = in the ISR but not fetching. */
+  fetched: boolean
+  /** When it left the ISR (after replica.lag.time.max.ms without catching up), ms after the wait began; null: it stayed. */
+  leftIsrAfterMs: number | null
+}
+
+/** What an acks=all wait saw on one partition's leader. */
+export interface ProduceAckWaitPartition {
+  partition: number
+  /** The offset whose replication it waited for. */
+  lastOffset: number
+  /** The ISR (broker ids, leader included) when the wait began and when it ended. */
+  isrAtStart: number[]
+  isrAtEnd: number[]
+  followers: ProduceAckWaitFollower[]
+}
+
+/**
+ * What an acks=all produce waited for (Kafka's DelayedProduce in the produce purgatory): how long,
+ * and per partition the ISR followers that held the high watermark back and any that left the ISR.
+ */
+export interface ProduceAckWait {
+  /** ms (cluster clock). */
+  waitedMs: number
+  /** The cluster's replica.lag.time.max.ms (ms). */
+  replicaLagTimeMaxMs: number
+  partitions: ProduceAckWaitPartition[]
 }
 
 export type PartitionReason =

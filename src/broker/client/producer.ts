@@ -173,7 +173,7 @@ export class Producer {
     if (stickyPartition >= 0) this.sticky.onNewBatch(topic, n)
     this.env.scheduleReplication()
     if (acks !== 'all' || waits.length === 0) return Promise.resolve(out)
-    return this.env.purgatory.await(waits, timeoutMs, `Records of topic ${topic} were not replicated to the ISR within ${timeoutMs} ms (acks=all)`).then(() => out)
+    return this.env.purgatory.await(waits, timeoutMs, `Records of topic ${topic} were not replicated to the ISR within ${timeoutMs} ms (acks=all)`, opts.onAckWait).then(() => out)
   }
 
   /** The sticky partition of a topic, skipping partitions that cannot take a produce with `acks` now when another can. */

@@ -22,6 +22,7 @@ import type { RateSeries } from '../metrics/cluster-metrics'
 import type { ClusterEvent } from './cluster-events'
 import type { RecordBatchInfo } from '../codec/batch-info'
 import type { CompressionName } from '../codec/compression'
+import type { AckWaitReport } from '../server/ack-wait-report'
 
 export type { TopicConfigs, TopicConfigOverrides, Acks, CleanerResult, MetricPoint, RateSeries }
 
@@ -107,6 +108,13 @@ export interface ProduceOptions {
    * topic's compression.type says otherwise.
    */
   compression?: CompressionName
+  /**
+   * acks=all: called once as the wait for the ISR settles (acknowledged or failed) with what it
+   * waited for: how long (ms), per partition the ISR followers that had not fetched up to the
+   * offset and any that left the ISR meanwhile (see ../server/ack-wait-report.ts). Not called for
+   * acks 0 or 1.
+   */
+  onAckWait?: (report: AckWaitReport) => void
 }
 
 /** Per-record outcome of produce. */
@@ -245,6 +253,12 @@ export interface ClusterOptions {
    * longer is fenced. Must exceed brokerHeartbeatIntervalMs (INVALID_CONFIG otherwise).
    */
   brokerSessionTimeoutMs?: number
+  /** Kafka's auto.leader.rebalance.enable (default true): false = leadership never moves back to the preferred replica by itself. */
+  autoLeaderRebalanceEnable?: boolean
+  /** Kafka's leader.imbalance.check.interval.seconds (default 300, an integer >= 1; INVALID_CONFIG otherwise). */
+  leaderImbalanceCheckIntervalSeconds?: number
+  /** Kafka's leader.imbalance.per.broker.percentage (default 10, an integer from 0 to 100; INVALID_CONFIG otherwise). */
+  leaderImbalancePerBrokerPercentage?: number
 }
 
 /** The engine's public surface. */

@@ -16,6 +16,11 @@
  * expansions with their reason, and controller changes. Each carries the numbers a one-line
  * explanation needs (leader epoch, ISR, previous leader, missed-heartbeat time, delay).
  *
+ * Events about an internal topic (__consumer_offsets; Kafka's Topic.isInternal) carry
+ * `internal: true`: a fault on a broker changes every partition it hosts, most of them offsets
+ * partitions, and the log keeps each of those events (as Kafka logs them all) while a UI can
+ * collapse them.
+ *
  * Must stay true: sequence numbers increase by one per event and are never reused within a run;
  * the log keeps the newest `capacity` events; every event is also written as one line to the
  * cluster's log sink, so nothing reported here is silent in a terminal either; subscribers (e.g. the
@@ -126,11 +131,21 @@ export interface ClusterEvent {
   toOffset?: number
   /** records-lost: offsets lost (toOffset - fromOffset). */
   count?: number
+  /** true when `topic` is an internal topic (set by the log, see isInternalTopicName); absent otherwise. */
+  internal?: true
   message: string
 }
 
-/** An event before the log numbers and stamps it. */
-export type ClusterEventInput = Omit<ClusterEvent, 'seq' | 'time'>
+/** An event before the log numbers and stamps it (and marks an internal topic's event). */
+export type ClusterEventInput = Omit<ClusterEvent, 'seq' | 'time' | 'internal'>
+
+/** Kafka's internal topics (org.apache.kafka.common.internals.Topic.INTERNAL_TOPICS). */
+const INTERNAL_TOPICS: ReadonlySet<string> = new Set(['__consumer_offsets', '__transaction_state'])
+
+/** Whether `topic` is one of Kafka's internal topics (Topic.isInternal). */
+export function isInternalTopicName(topic: string): boolean {
+  return INTERNAL_TOPICS.has(topic)
+}
 
 /** Events kept by default. */
 export const DEFAULT_EVENT_LOG_CAPACITY = 1000
@@ -152,9 +167,9 @@ export class ClusterEventLog {
     private readonly capacity = DEFAULT_EVENT_LOG_CAPACITY
   ) {}
 
-  /** Records `e`, writes its line to the sink, and returns it numbered and stamped. */
+  /** Records `e`, writes its line to the sink, and returns it numbered and stamped (internal: true for an internal topic's event). */
   emit(e: ClusterEventInput): ClusterEvent {
-    const event: ClusterEvent = { seq: this.nextSeq++, time: this.clock(), ...e }
+    const event: ClusterEvent = { seq: this.nextSeq++, time: this.clock(), ...e, ...(e.topic !== undefined && isInternalTopicName(e.topic) ? { internal: true as const } : {}) }
     this.items.push(event)
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity)
     this.sink(`brokerlab cluster ${event.severity}: ${event.message}`, event)

@@ -38,7 +38,8 @@ export interface PartitionMeta {
   /**
    * The leader epoch of the last unclean election (a leader from outside the ISR), if any: a replica
    * whose log's latest epoch is older may truncate below its own high watermark to agree with the
-   * leader (the records cut are those the records-lost event reported). Not persisted: within a run.
+   * leader (the records cut are those the records-lost event reported). Persisted in the metadata
+   * log (PartitionRecord / PartitionChangeRecord UncleanEpoch), so it holds across restarts.
    */
   uncleanEpoch?: number
 }

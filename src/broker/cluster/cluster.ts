@@ -34,6 +34,7 @@ import { Consumer } from '../client/consumer'
 import { Producer } from '../client/producer'
 import { Controller } from '../controller/controller'
 import { BrokerHeartbeatManager, heartbeatConfig } from '../controller/broker-heartbeat-manager'
+import { leaderRebalanceConfig, type LeaderRebalanceConfig } from '../controller/leader-rebalance-config'
 import { BrokerFaults } from '../faults/broker-faults'
 import { FaultInjector } from '../faults/fault-injector'
 import { GroupCoordinator } from '../group/group-coordinator'
@@ -89,7 +90,7 @@ export const DEFAULT_BROKERS = 3
 export const DEFAULT_REPLICA_LAG_TIME_MAX_MS = 30000
 export { DEFAULT_PRODUCE_TIMEOUT_MS } from '../client/producer'
 export { DEFAULT_FETCH_MAX_BYTES, DEFAULT_FETCH_MAX_RECORDS } from '../client/consumer'
-export { LEADER_IMBALANCE_CHECK_INTERVAL_MS, LEADER_IMBALANCE_PER_BROKER_PERCENTAGE } from '../controller/controller'
+export { DEFAULT_AUTO_LEADER_REBALANCE_ENABLE, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_SECONDS, DEFAULT_LEADER_IMBALANCE_PER_BROKER_PERCENTAGE } from '../controller/leader-rebalance-config'
 export { FIRST_BROKER_PORT } from './cluster-view'
 /**
  * How often (ms) the log of an offline replica (a storage error, e.g. a full disk) is tried again.
@@ -160,7 +161,7 @@ export class Cluster implements ClusterApi {
   /** Each broker's current block of producer ids (Kafka's ProducerIdManager per broker). */
   private readonly producerIdManagers = new Map<number, ProducerIdManager>()
   private readonly fetchers = new Map<number, ReplicaFetcher>()
-  private readonly purgatory = new DelayedProducePurgatory()
+  private readonly purgatory: DelayedProducePurgatory
   private readonly producer: Producer
   private readonly consumer: Consumer
   private readonly groups: GroupCoordinator
@@ -188,7 +189,8 @@ export class Cluster implements ClusterApi {
    * @throws KafkaError INVALID_REQUEST for a broker count outside 1..9; KAFKA_STORAGE_ERROR naming the
    *   directory or file for a data directory that is a file, under a file, cannot be created or written,
    *   is locked by a running process, holds a metadata log that cannot be replayed, or a malformed
-   *   cluster.json (of an earlier version, migrated at open).
+   *   cluster.json (of an earlier version, migrated at open); INVALID_CONFIG naming the config and
+   *   its rule for a bad heartbeat or leader rebalance config (heartbeatConfig, leaderRebalanceConfig).
    */
   constructor(opts: ClusterOptions & ClusterTestOptions) {
     this.dataDir = path.resolve(opts.dataDir)
@@ -197,6 +199,8 @@ export class Cluster implements ClusterApi {
     const offlineRetryMs = opts.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS
     this.autoReplicate = opts.autoReplicate ?? true
     const heartbeats = new BrokerHeartbeatManager(heartbeatConfig(opts))
+    const rebalance = leaderRebalanceConfig(opts)
+    this.purgatory = new DelayedProducePurgatory({ clock: this.clock, replicaLagTimeMaxMs })
     this.metrics = new ClusterMetrics(this.clock)
     this.events = new ClusterEventLog(this.clock, opts.eventLog ?? ((l, e) => e.severity !== 'info' && console.warn(l)))
     const onBackgroundError = opts.onBackgroundError ?? ((e) => console.error('brokerlab replication:', e))
@@ -249,7 +253,8 @@ export class Cluster implements ClusterApi {
         writeMetadata: () => this.writeMetadata(),
         event: (e) => this.event(e),
         budget,
-        newTopicId: newKafkaUuid
+        newTopicId: newKafkaUuid,
+        rebalance
       })
       const rmOf = (id: number): ReplicaManager => this.replicaManagers.get(id)!
       this.injector = new FaultInjector({ clock: this.clock, controller: this.controller, heartbeats, faults: this.faults, replicaManager: rmOf, store: this.store, event: (e) => this.event(e) })
@@ -837,8 +842,8 @@ export class Cluster implements ClusterApi {
   /**
    * The periodic work at the injected clock's now: offline replicas tried again and ISRs shrunk by
    * lag (replica.lag.time.max.ms) on every running broker, a replication round, the log managers'
-   * flush.ms, retention and a step of compaction, and every leader.imbalance.check.interval.ms
-   * (300 s) the preferred-leader rebalance.
+   * flush.ms, retention and a step of compaction, and every leader.imbalance.check.interval.seconds
+   * (default 300 s) the preferred-leader rebalance, when auto.leader.rebalance.enable is true.
    */
   tick(): void {
     this.runTick()
@@ -918,6 +923,11 @@ export class Cluster implements ClusterApi {
         this.lock.release()
       }
     }
+  }
+
+  /** The automatic leader rebalance's configs this cluster runs with (ClusterOptions, checked at open). */
+  get leaderRebalance(): LeaderRebalanceConfig {
+    return this.controller.rebalance
   }
 
   /** Whether the previous session closed cleanly (logs were not recovered). */

@@ -88,6 +88,8 @@ interface AckWaiter {
   /** Settles once the high watermark is past this offset. */
   lastOffset: number
   settle(err: KafkaError | null): void
+  /** Told while it waits that a follower fetched or the ISR changed (the produce purgatory's wait report). */
+  progress?: () => void
 }
 
 /** What a leader's read returns to a fetcher or consumer (Kafka's FetchPartitionData, bytes-first). */
@@ -471,9 +473,12 @@ export class Partition {
 
   // ---- acks=all waits --------------------------------------------------------------------------
 
-  /** Calls `settle` once the high watermark passes `lastOffset` (acks=all), or with an error. */
-  waitForHighWatermark(lastOffset: number, settle: (err: KafkaError | null) => void): () => void {
-    const w: AckWaiter = { lastOffset, settle }
+  /**
+   * Calls `settle` once the high watermark passes `lastOffset` (acks=all), or with an error;
+   * `progress` each time it is checked while still waiting (see AckWaiter).
+   */
+  waitForHighWatermark(lastOffset: number, settle: (err: KafkaError | null) => void, progress?: () => void): () => void {
+    const w: AckWaiter = { lastOffset, settle, progress }
     this.waiters.push(w)
     this.checkWaiters()
     return () => {
@@ -495,6 +500,7 @@ export class Partition {
     const done: AckWaiter[] = []
     for (const w of this.waiters) (hw > w.lastOffset ? done : keep).push(w)
     this.waiters = keep
+    for (const w of keep) w.progress?.()
     const minIsr = this.env.minInsyncReplicas()
     for (const w of done) {
       // Kafka's DelayedProduce: the offset is replicated, but the ISR shrank below min.insync.replicas.

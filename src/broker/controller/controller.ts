@@ -11,7 +11,9 @@
  * the controller is the lowest alive broker id that can reach the others (BrokerRegistry); a broker
  * that stops leaves every ISR (but the last member of one) and gives up its leaderships at once (a
  * controlled shutdown); one that is killed or cut off keeps them until it is fenced for missing
- * heartbeats (../faults/fault-injector.ts).
+ * heartbeats (../faults/fault-injector.ts); the automatic leader rebalance runs only when
+ * auto.leader.rebalance.enable is true, at most once per leader.imbalance.check.interval.seconds
+ * (./leader-rebalance-config.ts), and every leadership it moves is an event.
  */
 import { KafkaError } from '../model/errors'
 import type { ClusterEventInput } from '../cluster/cluster-events'
@@ -27,14 +29,11 @@ import { OFFSETS_TOPIC } from '../group/committed-offsets'
 import { BrokerRegistry } from './broker-registry'
 import { newPartitionMeta, ReplicationControl, type ReplicationControlEnv } from './replication-control'
 import { ProducerIdControl } from './producer-id-control'
+import { leaderRebalanceConfig, type LeaderRebalanceConfig } from './leader-rebalance-config'
 
 /** The zero uuid (Uuid.ZERO_UUID): the topic id of a topic that was only validated, never created. */
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
 
-/** Kafka's leader.imbalance.check.interval.seconds default, in ms. */
-export const LEADER_IMBALANCE_CHECK_INTERVAL_MS = 300000
-/** Kafka's leader.imbalance.per.broker.percentage default. */
-export const LEADER_IMBALANCE_PER_BROKER_PERCENTAGE = 10
 
 /** The active controller. */
 export class Controller {
@@ -42,12 +41,19 @@ export class Controller {
   readonly replication: ReplicationControl
   /** Producer id blocks for InitProducerId (Kafka's ProducerIdControlManager). */
   readonly producerIds: ProducerIdControl
+  /** The automatic leader rebalance's configs (auto.leader.rebalance.enable and the two leader.imbalance.* configs). */
+  readonly rebalance: LeaderRebalanceConfig
   private lastImbalanceCheckMs: number
 
+  /**
+   * @param env.rebalance the checked rebalance configs (leaderRebalanceConfig); Kafka's defaults
+   *   when absent.
+   */
   constructor(
     meta: ClusterMetadata,
-    private readonly env: ReplicationControlEnv & { newTopicId(): string }
+    private readonly env: ReplicationControlEnv & { newTopicId(): string; rebalance?: LeaderRebalanceConfig }
   ) {
+    this.rebalance = env.rebalance ?? leaderRebalanceConfig({})
     this.registry = new BrokerRegistry(meta.brokers)
     this.replication = new ReplicationControl(meta, this.registry, env)
     this.producerIds = new ProducerIdControl(meta)
@@ -300,13 +306,19 @@ export class Controller {
   }
 
   /**
-   * Kafka's checkAndTriggerAutoLeaderRebalance, every leader.imbalance.check.interval.ms (300 s):
-   * preferred elections on running brokers whose share of partitions not led by them exceeds
-   * leader.imbalance.per.broker.percentage (10%).
+   * Kafka's checkAndTriggerAutoLeaderRebalance, every leader.imbalance.check.interval.seconds
+   * (default 300 s) when auto.leader.rebalance.enable is true (never when false): preferred elections
+   * on running brokers whose share of partitions (those it is the preferred replica of) not led by
+   * them exceeds leader.imbalance.per.broker.percentage (default 10 %). Each partition whose
+   * leadership moves is one 'leader-elected' event with reason 'auto-leader-rebalance'.
+   * @param now the cluster clock, ms.
+   * @returns how many partitions changed leader.
    */
-  maybeRebalanceLeaders(now: number, catchUp: (t: string, i: number) => void): void {
-    if (now - this.lastImbalanceCheckMs < LEADER_IMBALANCE_CHECK_INTERVAL_MS) return
+  maybeRebalanceLeaders(now: number, catchUp: (t: string, i: number) => void): number {
+    if (!this.rebalance.enable) return 0
+    if (now - this.lastImbalanceCheckMs < this.rebalance.checkIntervalMs) return 0
     this.lastImbalanceCheckMs = now
+    let moved = 0
     const preferredOf = new Map<number, { t: TopicMeta; i: number }[]>()
     for (const t of this.replication.topics())
       for (let i = 0; i < t.partitions.length; i++) {
@@ -316,8 +328,9 @@ export class Controller {
     for (const [broker, parts] of preferredOf) {
       if (!this.registry.isAlive(broker)) continue
       const notLed = parts.filter(({ t, i }) => t.partitions[i].leader !== broker).length
-      if ((notLed * 100) / parts.length > LEADER_IMBALANCE_PER_BROKER_PERCENTAGE)
-        for (const { t, i } of parts) this.replication.electPreferred(t, i, () => catchUp(t.name, i), 'auto-leader-rebalance')
+      if ((notLed * 100) / parts.length > this.rebalance.imbalancePerBrokerPercentage)
+        for (const { t, i } of parts) if (this.replication.electPreferred(t, i, () => catchUp(t.name, i), 'auto-leader-rebalance')) moved++
     }
+    return moved
   }
 }

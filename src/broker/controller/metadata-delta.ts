@@ -5,7 +5,7 @@
  *
  * Must stay true: replaying metadataDelta(image, next) onto `image` gives an image whose
  * toClusterMetadata equals `next` (cluster id, brokers and whether they run, topics in order with
- * their ids, configs, partitions' replicas, ISR, leader, leader epoch, the next producer id); no record is written for what
+ * their ids, configs, partitions' replicas, ISR, leader, leader epoch, unclean epoch, the next producer id); no record is written for what
  * did not change. Changes no record can express are refused, never written half.
  */
 import type { ClusterMetadata, PartitionMeta, TopicMeta } from '../cluster/cluster-metadata'
@@ -35,11 +35,12 @@ export function configOverrides(configs: Readonly<Record<string, unknown>>): Map
  * (RegisterBrokerRecord), brokers stopped or started (BrokerRegistrationChangeRecord), deleted
  * topics (RemoveTopicRecord), then per topic of `next` in its order: a new topic's TopicRecord,
  * ConfigRecords for configs that changed (Value null: back to the default), PartitionRecords for new
- * partitions, PartitionChangeRecords for partitions whose ISR, leader, leader epoch or replicas
- * changed; last a ProducerIdsRecord when nextProducerId rose. Topics are matched by topic id (a
+ * partitions, PartitionChangeRecords for partitions whose ISR, leader, leader epoch, unclean epoch
+ * or replicas changed; last a ProducerIdsRecord when nextProducerId rose. Topics are matched by topic id (a
  * topic deleted and created again under its name is a RemoveTopicRecord and a TopicRecord).
  * @throws Error naming the change when `next` changes what records cannot express: another cluster
- *   id, a broker removed, a topic renamed, partitions removed.
+ *   id, a broker removed, a topic renamed, partitions removed, an unclean epoch removed or set
+ *   without a new leader epoch.
  */
 export function metadataDelta(image: MetadataImage, next: ClusterMetadata): MetadataRecord[] {
   if (next.clusterId !== image.clusterId) throw new Error(`the cluster id cannot change (${image.clusterId} -> ${next.clusterId})`)
@@ -94,17 +95,26 @@ function partitionRecords(out: MetadataRecord[], t: TopicMeta, before: readonly 
       out.push({
         type: 'PartitionRecord',
         version: 0,
-        data: { PartitionId: i, TopicId: t.topicId, Replicas: [...p.replicas], Isr: [...p.isr], Leader: p.leader, LeaderEpoch: p.leaderEpoch, PartitionEpoch: 0 }
+        data: {
+          PartitionId: i,
+          TopicId: t.topicId,
+          Replicas: [...p.replicas],
+          Isr: [...p.isr],
+          Leader: p.leader,
+          LeaderEpoch: p.leaderEpoch,
+          PartitionEpoch: 0,
+          ...(p.uncleanEpoch !== undefined ? { UncleanEpoch: p.uncleanEpoch } : {})
+        }
       })
       return
     }
-    const change = partitionChange(t.topicId, i, old, p)
+    const change = partitionChange(t.topicId, i, old, p, t.name)
     if (change) out.push(change)
   })
 }
 
 /** The PartitionChangeRecord turning `old` into `p`, or null when nothing changed. */
-function partitionChange(topicId: string, partition: number, old: PartitionImage, p: PartitionMeta): PartitionChangeRecord | null {
+function partitionChange(topicId: string, partition: number, old: PartitionImage, p: PartitionMeta, topic: string): PartitionChangeRecord | null {
   const data: PartitionChangeRecord['data'] = { PartitionId: partition, TopicId: topicId }
   let changed = false
   if (!sameList(old.replicas, p.replicas)) {
@@ -119,6 +129,11 @@ function partitionChange(topicId: string, partition: number, old: PartitionImage
     data.Leader = p.leader
     data.LeaderEpoch = p.leaderEpoch
     changed = true
+  }
+  if (old.uncleanEpoch !== p.uncleanEpoch) {
+    if (p.uncleanEpoch === undefined) throw new Error(`the unclean epoch of ${topic}-${partition} cannot be removed (it was ${old.uncleanEpoch})`)
+    if (data.Leader === undefined) throw new Error(`the unclean epoch of ${topic}-${partition} can only change with an election (a new leader epoch)`)
+    data.UncleanEpoch = p.uncleanEpoch
   }
   if (!changed) return null
   data.PartitionEpoch = old.partitionEpoch + 1

@@ -1,7 +1,8 @@
 /**
  * MetadataImage: the cluster metadata as replaying the metadata log builds it (Kafka's MetadataImage
  * with its ClusterImage, TopicsImage and ConfigurationsImage): brokers and whether they are fenced,
- * topics by id with their partitions (replicas, ISR, leader, leader epoch, partition epoch), and
+ * topics by id with their partitions (replicas, ISR, leader, leader epoch, partition epoch, the epoch
+ * of the last unclean election), and
  * topic config overrides by topic name.
  *
  * Must stay true:
@@ -39,6 +40,8 @@ export interface PartitionImage {
   leaderEpoch: number
   /** Bumped by every change of the partition (Kafka's partition epoch). */
   partitionEpoch: number
+  /** The leader epoch of its last unclean election, when it had one (PartitionMeta.uncleanEpoch). */
+  uncleanEpoch?: number
 }
 
 /** One topic as the image holds it. */
@@ -154,7 +157,15 @@ export class MetadataImage {
         if (d.PartitionId !== t.partitions.length) fail(`topic ${t.name} has ${t.partitions.length} partitions, so the next one is ${t.partitions.length}`)
         const why = this.partitionProblem(d.Replicas, d.Isr, d.Leader)
         if (why) fail(why)
-        t.partitions.push({ replicas: [...d.Replicas], isr: [...d.Isr], leader: d.Leader, leaderEpoch: d.LeaderEpoch, partitionEpoch: d.PartitionEpoch })
+        if (d.UncleanEpoch !== undefined && d.UncleanEpoch > d.LeaderEpoch) fail(`the unclean epoch ${d.UncleanEpoch} is above the leader epoch ${d.LeaderEpoch}`)
+        t.partitions.push({
+          replicas: [...d.Replicas],
+          isr: [...d.Isr],
+          leader: d.Leader,
+          leaderEpoch: d.LeaderEpoch,
+          partitionEpoch: d.PartitionEpoch,
+          ...(d.UncleanEpoch !== undefined ? { uncleanEpoch: d.UncleanEpoch } : {})
+        })
         return [{ kind: 'partitions-added', offset, topic: t.name, topicId: t.topicId, from: d.PartitionId, to: d.PartitionId + 1 }]
       }
       case 'PartitionChangeRecord':
@@ -197,15 +208,18 @@ export class MetadataImage {
     if (d.LeaderEpoch !== undefined && !leaderSet) fail('a leader epoch comes with the leader it belongs to')
     const why = this.partitionProblem(replicas, isr, leader)
     if (why) fail(why)
+    if (d.UncleanEpoch !== undefined && !leaderSet) fail('an unclean epoch comes with the leader elected uncleanly')
     if (!leaderSet && d.Isr === undefined && d.Replicas === undefined) return []
     // Kafka's PartitionRegistration.merge: a new leader starts a new leader epoch; every change a new partition epoch.
     const leaderEpoch = leaderSet ? (d.LeaderEpoch ?? p.leaderEpoch + 1) : p.leaderEpoch
+    if (d.UncleanEpoch !== undefined && d.UncleanEpoch > leaderEpoch) fail(`the unclean epoch ${d.UncleanEpoch} is above the leader epoch ${leaderEpoch}`)
     const previous = { ...p }
     p.replicas = [...replicas]
     p.isr = [...isr]
     p.leader = leader
     p.leaderEpoch = leaderEpoch
     p.partitionEpoch = d.PartitionEpoch ?? p.partitionEpoch + 1
+    if (d.UncleanEpoch !== undefined) p.uncleanEpoch = d.UncleanEpoch
     const at = { offset, topic: t.name, topicId: t.topicId, partition: d.PartitionId }
     const changes: MetadataChange[] = []
     if (d.Replicas !== undefined && !sameList(previous.replicas, p.replicas))
@@ -303,7 +317,16 @@ export class MetadataImage {
         out.push({
           type: 'PartitionRecord',
           version: 0,
-          data: { PartitionId: i, TopicId: t.topicId, Replicas: [...p.replicas], Isr: [...p.isr], Leader: p.leader, LeaderEpoch: p.leaderEpoch, PartitionEpoch: p.partitionEpoch }
+          data: {
+            PartitionId: i,
+            TopicId: t.topicId,
+            Replicas: [...p.replicas],
+            Isr: [...p.isr],
+            Leader: p.leader,
+            LeaderEpoch: p.leaderEpoch,
+            PartitionEpoch: p.partitionEpoch,
+            ...(p.uncleanEpoch !== undefined ? { UncleanEpoch: p.uncleanEpoch } : {})
+          }
         })
       )
     }
@@ -331,7 +354,13 @@ export class MetadataImage {
           topicId: t.topicId,
           internal: isInternalTopic(t.name),
           configs: validateTopicConfigs(Object.fromEntries(this.configsByTopic.get(t.name) ?? [])),
-          partitions: t.partitions.map((p) => ({ replicas: [...p.replicas], leader: p.leader, leaderEpoch: p.leaderEpoch, isr: [...p.isr] }))
+          partitions: t.partitions.map((p) => ({
+            replicas: [...p.replicas],
+            leader: p.leader,
+            leaderEpoch: p.leaderEpoch,
+            isr: [...p.isr],
+            ...(p.uncleanEpoch !== undefined ? { uncleanEpoch: p.uncleanEpoch } : {})
+          }))
         })
       )
     }

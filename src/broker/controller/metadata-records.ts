@@ -16,6 +16,12 @@
  *   result. Without them, replay applies Kafka's rule.
  * - SnapshotHeaderRecord / SnapshotFooterRecord (Kafka's control records opening and closing a
  *   snapshot) are ordinary records of their own batches here: the storage writes data batches only.
+ * - PartitionRecord and PartitionChangeRecord carry `UncleanEpoch` (absent: none), the leader epoch
+ *   of the partition's last unclean election (registration.uncleanEpoch, see
+ *   ../controller/replication-control.ts): a returning replica whose log stops at an older epoch may
+ *   truncate below its own high watermark to agree with that leader. Kafka records the state after
+ *   an unclean election as LeaderRecoveryState (KIP-704) instead; this engine keeps the epoch, so a
+ *   replica that returns after a restart still truncates.
  * - ProducerIdsRecord has no BrokerEpoch.
  * - Fields the engine does not have are left out: broker epochs, incarnation ids, endpoints,
  *   features, racks, log dirs, adding/removing replicas, leader recovery state, ELR.
@@ -61,18 +67,28 @@ export interface TopicRecord {
 export interface PartitionRecord {
   type: 'PartitionRecord'
   version: 0
-  data: { PartitionId: number; TopicId: string; Replicas: number[]; Isr: number[]; Leader: number; LeaderEpoch: number; PartitionEpoch: number }
+  data: { PartitionId: number; TopicId: string; Replicas: number[]; Isr: number[]; Leader: number; LeaderEpoch: number; PartitionEpoch: number; UncleanEpoch?: number }
 }
 
 /**
  * A partition changes (Kafka's PartitionChangeRecord, apiKey 5): only the fields that changed are
  * present (Kafka's tagged fields with their "no change" defaults: Isr / Replicas absent, Leader
- * absent or -2). Leader -1: no leader now. LeaderEpoch / PartitionEpoch: see the module header.
+ * absent or -2). Leader -1: no leader now. LeaderEpoch / PartitionEpoch / UncleanEpoch: see the
+ * module header.
  */
 export interface PartitionChangeRecord {
   type: 'PartitionChangeRecord'
   version: 0
-  data: { PartitionId: number; TopicId: string; Isr?: number[]; Leader?: number; Replicas?: number[]; LeaderEpoch?: number; PartitionEpoch?: number }
+  data: {
+    PartitionId: number
+    TopicId: string
+    Isr?: number[]
+    Leader?: number
+    Replicas?: number[]
+    LeaderEpoch?: number
+    PartitionEpoch?: number
+    UncleanEpoch?: number
+  }
 }
 
 /**
@@ -156,7 +172,8 @@ const recordSchema = z.discriminatedUnion('type', [
       Isr: brokers,
       Leader: int32.min(-1),
       LeaderEpoch: epoch,
-      PartitionEpoch: epoch
+      PartitionEpoch: epoch,
+      UncleanEpoch: epoch.optional()
     })
   }),
   z.strictObject({
@@ -169,7 +186,8 @@ const recordSchema = z.discriminatedUnion('type', [
       Leader: int32.min(-2).optional(),
       Replicas: brokers.min(1).optional(),
       LeaderEpoch: epoch.optional(),
-      PartitionEpoch: epoch.optional()
+      PartitionEpoch: epoch.optional(),
+      UncleanEpoch: epoch.optional()
     })
   }),
   z.strictObject({

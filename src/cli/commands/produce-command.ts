@@ -180,7 +180,8 @@ function printSummary(io: CliIo, opts: ProduceOpts, results: ProduceResult[], el
     partitions: mergePartitions(results.flatMap((r) => r.partitions)),
     acks: results.flatMap((r) => r.acks).slice(0, 1000),
     failed: results.find((r) => r.failed)?.failed ?? null,
-    elapsedMs
+    elapsedMs,
+    ackWait: results.reduce<ProduceResult['ackWait']>((w, r) => (r.ackWait && (!w || r.ackWait.waitedMs > w.waitedMs) ? r.ackWait : w), null)
   }
   if (opts.json) printJson(io, merged)
   else io.stdout.write(summaryText(opts.topic, merged) + '\n')

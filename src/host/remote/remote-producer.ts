@@ -95,7 +95,8 @@ export async function remoteProduce(client: KafkaWireClient, req: RequestOf<'pro
     partitions: [...summaries.values()].sort((a, b) => a.partition - b.partition),
     acks,
     failed,
-    elapsedMs: clock() - started
+    elapsedMs: clock() - started,
+    ackWait: null
   }
 }
 

@@ -2,7 +2,7 @@
  * ClusterAdminFacade: the AdminFacade (../../protocol/admin-facade.ts) of one broker over the
  * Cluster, built from its public methods (createTopic / validateCreateTopic, deleteTopic,
  * createPartitions / validateCreatePartitions, deleteRecords, alterTopicConfigs,
- * electPreferredLeaders, describeTopic, replicaLog, logDir), plus the broker configs of
+ * electPreferredLeaders, describeTopic, replicaLog, logDir, leaderRebalance), plus the broker configs of
  * ../../model/broker-configs.ts and statfs for DescribeLogDirs.
  *
  * Must stay true: validate-only calls go through the Cluster's validate methods and change nothing;
@@ -24,6 +24,7 @@ import type { TopicConfigDef, TopicConfigName, TopicConfigOverrides, TopicConfig
 import type { AdminConfigEntry, AdminCreatedTopic, AdminFacade, AdminLogDir, ConfigTypeName } from '../../protocol/admin-facade'
 import type { Cluster } from '../cluster'
 import { validateTopicConfigs } from '../topic-config'
+import { leaderRebalanceConfigValues } from '../../controller/leader-rebalance-config'
 import type { ListenerAddresses } from './broker-facade-impl'
 
 /** The zero uuid (Uuid.ZERO_UUID): a validate-only CreateTopics answer carries no topic id. */
@@ -157,6 +158,9 @@ export class ClusterAdminFacade implements AdminFacade {
       'log.dirs': this.cluster.logDir(id),
       'auto.create.topics.enable': 'false'
     }
+    // The leader rebalance configs the cluster was opened with, where they differ from Kafka's defaults.
+    for (const [name, value] of Object.entries(leaderRebalanceConfigValues(this.cluster.leaderRebalance)))
+      if (BROKER_CONFIG_TABLE.find((d) => d.name === name)?.kafkaDefault !== value) own[name] = value
     const entry = (d: BrokerConfigDef): AdminConfigEntry => {
       const isOwn = Object.prototype.hasOwnProperty.call(own, d.name)
       const value = isOwn ? own[d.name] : d.kafkaDefault

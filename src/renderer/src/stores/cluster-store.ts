@@ -3,13 +3,16 @@
  * push), broker stop/start and the failure playground's faults (kill, slow, isolate, heal), and notices for new cluster events (a replica offline or damaged, an
  * election that avoided it, records lost) and for the engine stopping and restarting (engine/status).
  * Must stay true: `snapshot` only moves forward in time (an older push never replaces a newer one);
- * each warning or error event becomes a notice once, at most MAX_EVENT_NOTICES per snapshot (the
- * rest are counted in one more notice, so toasts never pile up).
+ * each warning or error event is noticed once: at most MAX_EVENT_NOTICES single-event notices per
+ * snapshot (the rest are counted in one more notice), and the partition events following a fault
+ * (an internal topic's never on their own) summed up in one notice per fault (../utils/event-notices.ts),
+ * so toasts never pile up.
  */
 import { defineStore } from 'pinia'
 import type { ClusterEventView, ClusterSnapshot, ContractError, EngineStatus } from '../../../shared/contract'
 import { clusterApi, onEvent } from '../api/client'
 import { useNoticeStore } from './notice-store'
+import { eventNotices } from '../utils/event-notices'
 
 /** A fault the brokers view injects (broker/kill, broker/slow, broker/isolate, broker/heal). */
 export type BrokerFault = { kind: 'kill' } | { kind: 'slow'; delayMs: number } | { kind: 'isolate' } | { kind: 'heal' }
@@ -74,7 +77,7 @@ export const useClusterStore = defineStore('cluster', {
         void this.refresh()
       }
     },
-    /** Turns events not seen before into notices (warnings and errors only; see MAX_EVENT_NOTICES). */
+    /** Turns events not seen before into notices (warnings and errors only; see MAX_EVENT_NOTICES and eventNotices). */
     noticeEvents(events: ClusterEventView[]): void {
       if (events.length === 0) return
       const newest = events[events.length - 1].seq
@@ -83,10 +86,7 @@ export const useClusterStore = defineStore('cluster', {
       const fresh = events.filter((e) => e.seq > this.lastEventSeq && e.severity !== 'info')
       this.lastEventSeq = newest
       const notices = useNoticeStore()
-      const shown = fresh.slice(-MAX_EVENT_NOTICES)
-      for (const e of shown) notices.push(e.severity === 'error' ? 'error' : 'warning', e.message)
-      if (fresh.length > shown.length)
-        notices.push('info', `${fresh.length - shown.length} more cluster event(s): see Recent events on the overview`)
+      for (const n of eventNotices(fresh, MAX_EVENT_NOTICES)) notices.push(n.kind, n.text)
     },
     /** Stops (`broker/stop`) or starts (`broker/start`) a broker, then refreshes. */
     async setBrokerRunning(brokerId: number, running: boolean): Promise<boolean> {

@@ -2,7 +2,8 @@
  * useProducerStore: the producer form (key, value, headers, optional partition, acks, count with a
  * {{i}} template) and the last result: how many records were written where (per partition: first
  * and last offset, records), where each of the first records landed and why, and, when a later
- * chunk of the send failed, which records were not written.
+ * chunk of the send failed, which records were not written; with acks=all, what the longest wait
+ * for the ISR waited for (explained by ../utils/ack-wait-text.ts).
  * Must stay true: `result.rows[i]` pairs ack i (the record at request index i) with the key
  * actually sent for it (template applied), so the explanation names the real key; the reply
  * carries at most PRODUCE_REPLY_MAX_ACKS acks, so rows stop there while `written` counts all.
@@ -12,6 +13,7 @@ import type {
   Acks,
   ContractError,
   ProduceAck,
+  ProduceAckWait,
   ProduceFailure,
   ProducePartitionSummary,
   ProduceRecordInput
@@ -43,6 +45,8 @@ export interface ProducerResult {
   /** Records not written (a later chunk failed), or null. */
   failed: ProduceFailure | null
   elapsedMs: number
+  /** acks=all: what the longest wait for the ISR waited for, or null. */
+  ackWait: ProduceAckWait | null
 }
 
 export interface ProducerState {
@@ -131,7 +135,8 @@ export const useProducerStore = defineStore('producer', {
           partitions: res.partitions,
           rows: describeAcks(res.acks, key),
           failed: res.failed,
-          elapsedMs: res.elapsedMs
+          elapsedMs: res.elapsedMs,
+          ackWait: res.ackWait ?? null
         }
         if (res.failed) {
           this.error = { code: res.failed.code, message: res.failed.message }

@@ -67,6 +67,28 @@ describe('useClusterStore', () => {
     expect(notices.drain().map((n) => n.text)).toEqual(['after restart'])
   })
 
+  it('makes one summary notice for the partition events of a fault instead of one per __consumer_offsets partition', async () => {
+    const fenced: ClusterEventView = { seq: 1, time: 1, kind: 'broker-fenced', severity: 'warning', brokerId: 2, message: 'Broker 2 was fenced' }
+    const shrinks: ClusterEventView[] = Array.from({ length: 50 }, (_, i) => ({
+      seq: i + 2,
+      time: 2,
+      kind: 'isr-shrink',
+      severity: 'warning',
+      topic: '__consumer_offsets',
+      partition: i,
+      brokerId: 2,
+      internal: true,
+      message: `Broker 2 left the ISR of __consumer_offsets-${i}`
+    }))
+    setApi(fakeApi({ 'cluster/snapshot': () => snapshot(100, true, [fenced, ...shrinks]) }))
+    const notices = useNoticeStore()
+    await useClusterStore().start()
+    expect(notices.drain().map((n) => [n.kind, n.text])).toEqual([
+      ['warning', 'Broker 2 was fenced'],
+      ['warning', 'Broker 2: 50 partition events on 50 partitions (50 ISR shrinks, all on internal topics (__consumer_offsets)): see Recent events on the overview']
+    ])
+  })
+
   it('says when the engine stopped and restarts, gave up, or runs again (engine/status)', async () => {
     const api = fakeApi({ 'cluster/snapshot': () => snapshot(100) })
     setApi(api)

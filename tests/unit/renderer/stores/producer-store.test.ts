@@ -24,7 +24,8 @@ describe('useProducerStore', () => {
           reason: { kind: 'key' as const, murmur2: -i - 1, positive: 2147483647 - i, partitions: 2 }
         })),
         failed: null,
-        elapsedMs: 3
+        elapsedMs: 3,
+        ackWait: null
       })
     })
     setApi(api)
@@ -47,6 +48,32 @@ describe('useProducerStore', () => {
     expect(p.result?.rows[1].why).toBe('key "customer-1" → murmur2 = -2 → positive 2147483646 → 2147483646 % 2 = 1')
   })
 
+  it('keeps what an acks=all send waited for, for the result panel to explain', async () => {
+    const ackWait = {
+      waitedMs: 26_300,
+      replicaLagTimeMaxMs: 30000,
+      partitions: [{ partition: 0, lastOffset: 7, isrAtStart: [1, 2, 3], isrAtEnd: [1, 2], followers: [{ brokerId: 3, reachedAfterMs: null, fetched: false, leftIsrAfterMs: 26_300 }] }]
+    }
+    setApi(
+      fakeApi({
+        'produce/send': () => ({
+          requested: 1,
+          written: 1,
+          partitions: [{ partition: 0, firstOffset: 7, lastOffset: 7, records: 1 }],
+          acks: [{ partition: 0, offset: 7, timestamp: 1, reason: { kind: 'explicit' } }],
+          failed: null,
+          elapsedMs: 26_301,
+          ackWait
+        })
+      })
+    )
+    const p = useProducerStore()
+    p.topic = 't'
+    p.partition = 0
+    expect(await p.send()).toBe(true)
+    expect(p.result?.ackWait).toEqual(ackWait)
+  })
+
   it('sends an explicit partition and a null key when asked', async () => {
     const api = fakeApi({
       'produce/send': () => ({
@@ -55,7 +82,8 @@ describe('useProducerStore', () => {
         partitions: [{ partition: 3, firstOffset: 0, lastOffset: 0, records: 1 }],
         acks: [{ partition: 3, offset: 0, timestamp: 1, reason: { kind: 'explicit' } }],
         failed: null,
-        elapsedMs: 1
+        elapsedMs: 1,
+        ackWait: null
       })
     })
     setApi(api)
@@ -80,7 +108,8 @@ describe('useProducerStore', () => {
           ],
           acks: Array.from({ length: 1000 }, (_, i) => ({ partition: i % 2, offset: i >> 1, timestamp: 1, reason: { kind: 'no-key' as const, strategy: 'sticky' as const } })),
           failed: null,
-          elapsedMs: 900
+          elapsedMs: 900,
+          ackWait: null
         })
       })
     )
@@ -110,7 +139,8 @@ describe('useProducerStore', () => {
           partitions: [{ partition: 0, firstOffset: 0, lastOffset: 999, records: 1000 }],
           acks: Array.from({ length: 1000 }, (_, i) => ({ partition: 0, offset: i, timestamp: 1, reason: { kind: 'explicit' as const } })),
           failed,
-          elapsedMs: 5
+          elapsedMs: 5,
+          ackWait: null
         })
       })
     )
