@@ -42,7 +42,7 @@ export const useTimelineStore = defineStore('timeline', {
         if (cluster.snapshot) this.accept(cluster.snapshot.events ?? [])
       }
       take()
-      cluster.$subscribe(take, { detached: true })
+      cluster.$subscribe(take, { detached: true, flush: 'sync' })
     },
     /** Merges a snapshot's events (oldest first). */
     accept(events: ClusterEventView[]): void {
