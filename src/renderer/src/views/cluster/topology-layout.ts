@@ -15,7 +15,7 @@ import { partitionKey } from './event-timeline'
 export const TOPOLOGY_MATRIX_THRESHOLD = 60
 
 /** Partitions per matrix chunk (one small grid of brokers x partitions). */
-export const MATRIX_CHUNK = 25
+export const MATRIX_CHUNK = 20
 
 /** A matrix cell: the role of a broker's replica of a partition, 'none' where it holds none. */
 export type CellRole = 'leader' | 'in-isr' | 'out-of-isr' | 'offline' | 'none'
