@@ -10,6 +10,7 @@ import { defineStore } from 'pinia'
 import type { ClusterEventView } from '../../../shared/contract'
 import { useClusterStore } from './cluster-store'
 import { emptyHistory, mergeEvents, timelineRows, touchedPartitions, type EventHistory, type TimelineFilter } from '../views/cluster/event-timeline'
+import { visiblePartitions } from '../views/cluster/topology-layout'
 
 export interface TimelineState {
   history: EventHistory
@@ -25,11 +26,11 @@ export const useTimelineStore = defineStore('timeline', {
     /** The events passing the filters, newest first. */
     rows: (s): ClusterEventView[] => timelineRows(s.history, s.filter),
     selected: (s): ClusterEventView | null => (s.selectedSeq === null ? null : (s.history.events.find((e) => e.seq === s.selectedSeq) ?? null)),
-    /** The partitions ("topic-partition") the selected event touched, in today's snapshot. */
+    /** The partitions ("topic-partition") the selected event touched, in today's snapshot, internal topics left out (the topology does not draw them). */
     highlight(): string[] {
       const e = this.selected
       const snapshot = useClusterStore().snapshot
-      return e && snapshot ? touchedPartitions(e, snapshot.partitions) : []
+      return e && snapshot ? touchedPartitions(e, Object.fromEntries(visiblePartitions(snapshot))) : []
     }
   },
   actions: {

@@ -26,7 +26,7 @@ const snapshot = (takenAt: number, events: ClusterEventView[]): ClusterSnapshot 
   controllerId: 1,
   brokers: [],
   topics: [],
-  partitions: { orders: [part(0, 1, [1, 2]), part(1, 2, [2, 3])], pay: [part(0, 3, [3])] },
+  partitions: { orders: [part(0, 1, [1, 2]), part(1, 2, [2, 3])], pay: [part(0, 3, [3])], __consumer_offsets: [part(0, 2, [2, 3])] },
   underReplicatedPartitions: 0,
   offlinePartitions: 0,
   throughput: { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] },
@@ -51,7 +51,7 @@ describe('useTimelineStore', () => {
     expect(timeline.rows.map((e) => e.seq)).toEqual([4, 3, 2, 1])
   })
 
-  it('highlights the partitions of the selected event, those a broker replicates for a broker event, and clears on a second click', async () => {
+  it('highlights the partitions of the selected event, those a broker replicates for a broker event (internal topics left out, as the topology), and clears on a second click', async () => {
     const events = [ev(1, { kind: 'broker-fenced', brokerId: 2 }), ev(2, { kind: 'leader-elected', topic: 'orders', partition: 1, brokerId: 3, previousLeader: 2 })]
     setApi(fakeApi({ 'cluster/snapshot': () => snapshot(1, events) }))
     const timeline = useTimelineStore()
