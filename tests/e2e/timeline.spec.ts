@@ -132,6 +132,8 @@ test('killing a leader shows the kill, the fence and the election explained; fil
   await expect(election).toContainText(`now leads ${key}`)
   await expect(page.getByTestId('topology-highlight-partitions')).toHaveText(key)
   await page.mouse.move(0, 0)
+  // The fence's warnings are also notices (8 s each): let them go so they do not cover the screenshot.
+  await expect(page.locator('.n-message')).toHaveCount(0, { timeout: 20_000 })
   await page.waitForTimeout(300) // the chart draws the highlight on its next frame
   await page.screenshot({ path: resolve(shots, 'timeline.png'), fullPage: true })
   await page.getByTestId('topology-mode-matrix').click()
