@@ -5,6 +5,8 @@
  * green), follower out of sync (circle, orange with a red ring), offline (grey: its broker is down).
  * Curved lines go from each partition's leader to its followers (the replication fetch path):
  * green when the follower is in the ISR, dashed red when it is not.
+ * A highlight (the partitions a timeline event touched) rings their replicas and bolds their row
+ * labels, and fades every other partition.
  * Must stay true: pure; positions depend only on the brokers and the partition list, so the graph
  * does not jump between snapshot pushes.
  */
@@ -62,8 +64,9 @@ export function topologyRows(partitions: Record<string, PartitionView[]>): numbe
  * Builds the graph option.
  * @param brokers the snapshot's brokers (columns, by id)
  * @param partitions topic -> partitions (internal topics already left out by the caller)
+ * @param highlight "topic-partition" keys to highlight; empty: none (nothing faded)
  */
-export function topologyOption(brokers: BrokerView[], partitions: Record<string, PartitionView[]>): ChartOption {
+export function topologyOption(brokers: BrokerView[], partitions: Record<string, PartitionView[]>, highlight: ReadonlySet<string> = new Set()): ChartOption {
   const nodes: GraphNode[] = []
   const links: { source: string; target: string; lineStyle: Record<string, unknown> }[] = []
   const sorted = [...brokers].sort((a, b) => a.id - b.id)
@@ -92,6 +95,8 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
       row++
       const y = 14 + row * TOPOLOGY_ROW_PX
       const name = `${topic}-${p.partition}`
+      const lit = highlight.has(name)
+      const opacity = highlight.size === 0 || lit ? 1 : 0.2
       nodes.push({
         id: `row:${name}`,
         name,
@@ -100,7 +105,16 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
         symbol: 'rect',
         symbolSize: 1,
         itemStyle: { color: 'rgba(0,0,0,0)' },
-        label: { show: true, position: 'left', fontSize: 11, color: p.offline ? PALETTE.red : p.underReplicated ? '#c07000' : '#444', formatter: name },
+        label: {
+          show: true,
+          position: 'left',
+          fontSize: 11,
+          fontWeight: lit ? 700 : 400,
+          opacity,
+          color: p.offline ? PALETTE.red : p.underReplicated ? '#c07000' : '#444',
+          ...(lit ? { backgroundColor: '#fff3c4', padding: [1, 3] } : {}),
+          formatter: name
+        },
         tooltip: {
           formatter: `${name}<br/>leader ${p.leader < 0 ? 'none' : p.leader}, replicas [${p.replicas.join(',')}], ISR [${p.isr.join(',')}]<br/>high watermark ${p.highWatermark}${p.underReplicated ? '<br/>under-replicated' : ''}${p.offline ? '<br/>offline' : ''}`
         }
@@ -118,8 +132,10 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
           y,
           category: cat,
           symbol: st.symbol,
-          symbolSize: cat === 1 ? 18 : 13,
-          itemStyle: { color: st.color, borderColor: st.border ?? '#fff', borderWidth: st.border ? 2.5 : 1 },
+          symbolSize: (cat === 1 ? 18 : 13) + (lit ? 5 : 0),
+          itemStyle: lit
+            ? { color: st.color, borderColor: PALETTE.ink, borderWidth: 3, opacity }
+            : { color: st.color, borderColor: st.border ?? '#fff', borderWidth: st.border ? 2.5 : 1, opacity },
           tooltip: {
             formatter: `${name} on broker ${b}: ${TOPOLOGY_CATEGORIES[cat].toLowerCase()}<br/>log end offset ${state?.logEndOffset ?? '?'}, high watermark ${p.highWatermark}`
           }
@@ -138,7 +154,7 @@ export function topologyOption(brokers: BrokerView[], partitions: Record<string,
             target: `r:${name}:${f}`,
             lineStyle: {
               color: offline ? PALETTE.grey : inSync ? PALETTE.green : PALETTE.red,
-              opacity: offline ? 0.6 : inSync ? 0.55 : 0.9,
+              opacity: (offline ? 0.6 : inSync ? 0.55 : 0.9) * (opacity < 1 ? 0.3 : 1),
               width: inSync ? 1.2 : 1.6,
               type: offline ? 'dotted' : inSync ? 'solid' : 'dashed',
               curveness: bow

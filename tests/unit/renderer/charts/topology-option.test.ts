@@ -63,4 +63,17 @@ describe('topology graph', () => {
     const some = topologyOption([broker(1), broker(2)], { t: [partition(0, 1, [1, 2], [1, 2])] }) as { graphic?: unknown }
     expect(some.graphic).toBeUndefined()
   })
+
+  it('rings the replicas of highlighted partitions and fades the others', () => {
+    type Styled = { id: string; itemStyle?: { opacity?: number; borderWidth?: number }; label?: { fontWeight?: number } }
+    const parts = { t: [partition(0, 1, [1, 2], [1, 2]), partition(1, 2, [2, 1], [2, 1])] }
+    const nodes = (o: ReturnType<typeof topologyOption>) => (o.series as { data: Styled[] }[])[0].data
+    const byId = (o: ReturnType<typeof topologyOption>, id: string) => nodes(o).find((n) => n.id === id)!
+    const plain = topologyOption([broker(1), broker(2)], parts)
+    expect(byId(plain, 'r:t-0:1').itemStyle?.opacity).toBe(1)
+    const lit = topologyOption([broker(1), broker(2)], parts, new Set(['t-1']))
+    expect(byId(lit, 'r:t-1:2').itemStyle).toMatchObject({ opacity: 1, borderWidth: 3 })
+    expect(byId(lit, 'row:t-1').label?.fontWeight).toBe(700)
+    expect(byId(lit, 'r:t-0:1').itemStyle?.opacity).toBeLessThan(1)
+  })
 })

@@ -8,6 +8,10 @@ describe('router hash', () => {
     expect(parseHash(formatHash(r))).toEqual(r)
   })
 
+  it('routes #/timeline to the timeline view', () => {
+    expect(parseHash('#/timeline')).toEqual({ view: 'timeline', param: null })
+  })
+
   it('falls back to the cluster overview for unknown views', () => {
     expect(parseHash('#/nope/x')).toEqual({ view: 'cluster', param: null })
     expect(parseHash('')).toEqual({ view: 'cluster', param: null })

@@ -1,0 +1,80 @@
+import { beforeEach, describe, expect, it } from 'vitest'
+import { createPinia, setActivePinia } from 'pinia'
+import type { ClusterEventView, ClusterSnapshot, PartitionView } from '../../../../src/shared/contract'
+import { setApi } from '../../../../src/renderer/src/api/client'
+import { useClusterStore } from '../../../../src/renderer/src/stores/cluster-store'
+import { useTimelineStore } from '../../../../src/renderer/src/stores/timeline-store'
+import { fakeApi } from '../fake-api'
+
+const part = (partition: number, leader: number, replicas: number[]): PartitionView => ({
+  partition,
+  leader,
+  replicas,
+  isr: replicas,
+  logStartOffset: 0,
+  logEndOffset: 0,
+  highWatermark: 0,
+  records: 0,
+  sizeBytes: 0,
+  replicaStates: [],
+  underReplicated: false,
+  offline: false
+})
+const snapshot = (takenAt: number, events: ClusterEventView[]): ClusterSnapshot => ({
+  takenAt,
+  clusterId: 'c1',
+  controllerId: 1,
+  brokers: [],
+  topics: [],
+  partitions: { orders: [part(0, 1, [1, 2]), part(1, 2, [2, 3])], pay: [part(0, 3, [3])], __consumer_offsets: [part(0, 2, [2, 3])] },
+  underReplicatedPartitions: 0,
+  offlinePartitions: 0,
+  throughput: { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] },
+  topicThroughput: {},
+  groups: [],
+  groupLag: {},
+  events
+})
+const ev = (seq: number, e: Partial<ClusterEventView>): ClusterEventView => ({ seq, time: seq, kind: 'broker-started', severity: 'info', message: `#${seq}`, ...e })
+
+beforeEach(() => setActivePinia(createPinia()))
+
+describe('useTimelineStore', () => {
+  it('keeps every event of successive snapshots, newest first, although each snapshot carries only its newest', async () => {
+    const api = fakeApi({ 'cluster/snapshot': () => snapshot(1, [ev(1, {}), ev(2, {})]) })
+    setApi(api)
+    const timeline = useTimelineStore()
+    timeline.start()
+    await useClusterStore().start()
+    api.emit('snapshot', snapshot(2, [ev(2, {}), ev(3, {})]))
+    api.emit('snapshot', snapshot(3, [ev(3, {}), ev(4, {})]))
+    expect(timeline.rows.map((e) => e.seq)).toEqual([4, 3, 2, 1])
+  })
+
+  it('highlights the partitions of the selected event, those a broker replicates for a broker event (internal topics left out, as the topology), and clears on a second click', async () => {
+    const events = [ev(1, { kind: 'broker-fenced', brokerId: 2 }), ev(2, { kind: 'leader-elected', topic: 'orders', partition: 1, brokerId: 3, previousLeader: 2 })]
+    setApi(fakeApi({ 'cluster/snapshot': () => snapshot(1, events) }))
+    const timeline = useTimelineStore()
+    timeline.start()
+    await useClusterStore().start()
+    timeline.select(2)
+    expect(timeline.highlight).toEqual(['orders-1'])
+    timeline.select(1)
+    expect(timeline.highlight).toEqual(['orders-0', 'orders-1'])
+    timeline.select(1)
+    expect(timeline.selectedSeq).toBeNull()
+    expect(timeline.highlight).toEqual([])
+  })
+
+  it('filters the rows by broker, topic and kind', async () => {
+    const events = [ev(1, { kind: 'broker-killed', brokerId: 2 }), ev(2, { kind: 'isr-shrink', topic: 'orders', partition: 1, brokerId: 2 }), ev(3, { kind: 'isr-shrink', topic: 'pay', partition: 0, brokerId: 3 })]
+    setApi(fakeApi({ 'cluster/snapshot': () => snapshot(1, events) }))
+    const timeline = useTimelineStore()
+    timeline.start()
+    await useClusterStore().start()
+    timeline.filter.brokerId = 2
+    expect(timeline.rows.map((e) => e.seq)).toEqual([2, 1])
+    timeline.filter = { brokerId: null, topic: 'pay', kinds: ['isr-shrink'] }
+    expect(timeline.rows.map((e) => e.seq)).toEqual([3])
+  })
+})
