@@ -46,6 +46,12 @@ export interface JsonFilter {
   test(root: Value): boolean
   /** True when `bytes` is JSON whose value makes the expression `true`. */
   testBytes(bytes: Buffer): boolean
+  /**
+   * Byte strings every value the filter accepts contains, unless the value holds a backslash
+   * (testBytes checks them first; a search rules out a whole records section lacking one and
+   * every backslash). Empty when the expression requires none.
+   */
+  requiredBytes: readonly Buffer[]
 }
 
 const FUNCTIONS: Record<string, { arity: number; regexArg?: number }> = {
@@ -315,6 +321,7 @@ export function compileJsonFilter(expression: string): JsonFilter {
   }
   return {
     test,
+    requiredBytes: needles,
     testBytes(bytes) {
       if (needles.length > 0 && bytes.indexOf(BACKSLASH) < 0) for (const n of needles) if (bytes.indexOf(n) < 0) return false
       if (!isUtf8(bytes)) return false
