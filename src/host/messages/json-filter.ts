@@ -47,11 +47,12 @@ export interface JsonFilter {
   /** True when `bytes` is JSON whose value makes the expression `true`. */
   testBytes(bytes: Buffer): boolean
   /**
-   * Byte strings every value the filter accepts contains, unless the value holds a backslash
-   * (testBytes checks them first; a search rules out a whole records section lacking one and
-   * every backslash). Empty when the expression requires none.
+   * False when no JSON value lying anywhere inside `bytes` (e.g. a whole records section of a
+   * batch) can make the expression true: a literal the expression requires (see requiredLiterals)
+   * occurs nowhere in them, nor does an escape that could spell it (`\u` or `\/`, the only escapes a
+   * string equal to such a literal can hold). True when unsure.
    */
-  requiredBytes: readonly Buffer[]
+  mayMatchIn(bytes: Buffer): boolean
 }
 
 const FUNCTIONS: Record<string, { arity: number; regexArg?: number }> = {
@@ -298,6 +299,8 @@ function requiredLiterals(node: jsep.Expression): string[] {
 }
 
 const BACKSLASH = 0x5c
+/** The escapes a JSON string equal to a required literal (no quote, backslash or control character) can hold. */
+const ESCAPES = [Buffer.from('\\u'), Buffer.from('\\/')]
 
 /**
  * Compiles a JSON filter expression.
@@ -321,7 +324,10 @@ export function compileJsonFilter(expression: string): JsonFilter {
   }
   return {
     test,
-    requiredBytes: needles,
+    mayMatchIn(bytes) {
+      if (needles.length === 0 || ESCAPES.some((e) => bytes.indexOf(e) >= 0)) return true
+      return needles.every((n) => bytes.indexOf(n) >= 0)
+    },
     testBytes(bytes) {
       if (needles.length > 0 && bytes.indexOf(BACKSLASH) < 0) for (const n of needles) if (bytes.indexOf(n) < 0) return false
       if (!isUtf8(bytes)) return false

@@ -6,7 +6,7 @@
  *    maxTimestamp is below timestampFrom; or, LogAppendTime, its one timestamp is outside the range;
  *    a CreateTime batch's baseTimestamp is its first record's, not its smallest, so it bounds nothing).
  * 2. `prepare`: the records section rules itself out when a substring filter, or a JSON filter's
- *    required literal, occurs nowhere in it (FieldMatcher.prepare, JsonFilter.requiredBytes).
+ *    required literal, occurs nowhere in it (FieldMatcher.prepare, JsonFilter.mayMatchIn).
  * 3. `matches`: per record (a RecordCursor), cheap checks first: timestamp, key, headers, value,
  *    then the JSON filter, which parses the value only of records that passed the others.
  *
@@ -23,8 +23,6 @@ import { TIMESTAMP_TYPE_MASK, batchAttributes, batchMaxTimestamp } from '../../b
 import { compileFieldMatcher, type FieldMatcher } from './field-matcher'
 import { compileJsonFilter } from './json-filter'
 import type { RecordCursor } from './record-cursor'
-
-const BACKSLASH = 0x5c
 
 /** A compiled query; see the module comment. */
 export interface RecordMatcher {
@@ -87,11 +85,7 @@ export function compileRecordMatcher(q: SearchQuery): RecordMatcher {
     },
     prepare(start, end) {
       for (const m of fields) if (!m.prepare(start, end)) return false
-      if (json && json.requiredBytes.length > 0) {
-        const section = data.subarray(start, end)
-        if (section.indexOf(BACKSLASH) < 0) for (const n of json.requiredBytes) if (section.indexOf(n) < 0) return false
-      }
-      return true
+      return json === null || json.mayMatchIn(data.subarray(start, end))
     },
     matches(r) {
       if (from !== undefined && r.timestamp < from) return false

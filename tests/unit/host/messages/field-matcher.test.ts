@@ -54,14 +54,15 @@ const FIELDS = [
   '"ID":77777, "id":77777,',
   '',
   'dal',
-  'las'
+  'las',
+  '---A and --x'
 ].map((s) => Buffer.from(s, 'utf8'))
 // Bytes that are not UTF-8 (a lone continuation byte, a truncated sequence) around ASCII text.
 const INVALID = [Buffer.from([0x80, 0x44, 0x41, 0x4c, 0x4c, 0x41, 0x53, 0xe2, 0x84]), Buffer.from([0xc3, 0x64, 0x61, 0x6c, 0x6c, 0x61, 0x73])]
 
 describe('field matcher', () => {
   it('answers what the decoded matcher answers, case-sensitively and ignoring case for ASCII patterns', () => {
-    for (const pattern of ['dallas', 'DALLAS', 'Dallas', 'as', 'k', 'kelvin', 'i', 'id', '"id":77777,', '"ID":77777,', 'dallas fort', 'x', ''])
+    for (const pattern of ['dallas', 'DALLAS', 'Dallas', 'as', 'k', 'kelvin', 'i', 'id', '"id":77777,', '"ID":77777,', 'dallas fort', '--a', 'x', ''])
       for (const caseInsensitive of [false, true]) {
         const f: TextFilter = { mode: 'substring', pattern, caseInsensitive }
         const fields = [...FIELDS, ...INVALID]

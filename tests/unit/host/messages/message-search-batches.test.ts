@@ -125,7 +125,7 @@ describe('search over record batches in place', () => {
     for (const [n, codec] of codecs.entries())
       await batch(
         'z',
-        Array.from({ length: 50 }, (_, i) => ({ key: b(`${codec ?? 'plain'}-${i}`), value: b(i % 7 === 0 ? `{"city":"Dallas","n":${n}}` : `{"city":"Austin","n":${n}}`) })),
+        Array.from({ length: 50 }, (_, i) => ({ key: b(`${codec ?? 'plain'}-${i}`), value: b(i % 7 === 0 && n !== 2 ? `{"city":"Dallas","n":${n}}` : `{"city":"Austin","n":${n}}`) })),
         codec
       )
     const records = all('z')
@@ -136,6 +136,10 @@ describe('search over record batches in place', () => {
     expect(ci.offsets).toEqual(offsets(records.filter((r) => r.value!.toString().includes('Dallas') && r.key!.toString().startsWith('lz4-'))))
     expect(ci.offsets.length).toBeGreaterThan(0)
     expect(cs.progress.scannedBytes).toBe(records.reduce((n, r) => n + r.sizeBytes, 0))
+    // A JSON equality's literal rules out sections without it; the values that hold it are parsed.
+    const json = await search('z', { json: '$.city == "Dallas" && $.n >= 3' })
+    expect(json.offsets).toEqual(offsets(records.filter((r) => JSON.parse(r.value!.toString()).city === 'Dallas' && JSON.parse(r.value!.toString()).n >= 3)))
+    expect(json.offsets.length).toBeGreaterThan(0)
   })
 
   it('matches no bytes that lie across two fields, two records or two batches, and still finds the occurrences after them', async () => {
