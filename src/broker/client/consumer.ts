@@ -2,7 +2,8 @@
  * Consumer: the in-process consumer's read path (after Kafka's Fetcher in the Java client): reads a
  * partition from its leader's ReplicaManager, as raw record batches never past the high watermark,
  * and decodes them into records here (decoding belongs to the reader, not the broker), each
- * carrying the header facts of its batch (producer, sequence, codec, leader epoch). It follows
+ * carrying the header facts of its batch (producer, sequence, codec, leader epoch); fetchBatches
+ * hands the batches over undecoded, for readers that match bytes in place (the message search). It follows
  * the leader: when a read answers NOT_LEADER_OR_FOLLOWER (leadership moved, e.g. away from a
  * corrupt log), it asks the metadata again and reads from the new leader.
  *
