@@ -2,7 +2,8 @@
  * Consumer: the in-process consumer's read path (after Kafka's Fetcher in the Java client): reads a
  * partition from its leader's ReplicaManager, as raw record batches never past the high watermark,
  * and decodes them into records here (decoding belongs to the reader, not the broker), each
- * carrying the header facts of its batch (producer, sequence, codec, leader epoch). It follows
+ * carrying the header facts of its batch (producer, sequence, codec, leader epoch); fetchBatches
+ * hands the batches over undecoded, for readers that match bytes in place (the message search). It follows
  * the leader: when a read answers NOT_LEADER_OR_FOLLOWER (leadership moved, e.g. away from a
  * corrupt log), it asks the metadata again and reads from the new leader.
  *
@@ -10,7 +11,7 @@
  * watermark; at most one retry per replica of the partition.
  */
 import { KafkaError } from '../model/errors'
-import type { ConsumerRecord } from '../cluster/cluster-api'
+import type { ConsumerRecord, FetchedBatches } from '../cluster/cluster-api'
 import { payloadSize } from '../cluster/record-size'
 import type { ReplicaManager } from '../server/replica-manager'
 import { batchLastOffset, batchSize, decodeRecordsInto } from '../codec/record-batch'
@@ -72,6 +73,20 @@ export class Consumer {
       if (records.length > maxRecords) records.length = maxRecords
       const nextOffset = records.length ? records[records.length - 1].offset + 1 : offset
       return { records, highWatermark: result.highWatermark, logStartOffset: result.logStartOffset, nextOffset }
+    })
+  }
+
+  /**
+   * Reads `topic`-`partition` from `offset` as the raw record batches the leader stores (whole
+   * batches from the one holding `offset`, about `maxBytes`, at least one batch, never at or past the
+   * high watermark; empty there), for readers that match bytes in place instead of decoding every
+   * record (the message search). The first batch may start before `offset`.
+   * @throws KafkaError as fetch does.
+   */
+  fetchBatches(topic: string, partition: number, offset: number, maxBytes: number): FetchedBatches {
+    return this.withLeader(topic, partition, (rm) => {
+      const r = rm.fetchForConsumer(topic, partition, offset, maxBytes)
+      return { batches: r.batches, highWatermark: r.highWatermark, logStartOffset: r.logStartOffset }
     })
   }
 

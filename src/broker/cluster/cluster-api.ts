@@ -63,6 +63,14 @@ export interface ProducerRecord {
   timestamp?: number
 }
 
+/** A fetchBatches answer: whole record batches v2 as stored, and the partition's bounds then. */
+export interface FetchedBatches {
+  /** Complete batches, back to back (empty at the high watermark). */
+  batches: Buffer
+  highWatermark: number
+  logStartOffset: number
+}
+
 /** A record read back from a partition. */
 export interface ConsumerRecord {
   topic: string
@@ -363,6 +371,11 @@ export interface ClusterApi {
     /** Offset to fetch next. */
     nextOffset: number
   }
+  /**
+   * Read the raw record batches (v2, as stored) from the batch holding `offset`, about `maxBytes`
+   * (at least one batch), never past the high watermark; for readers that match bytes in place.
+   */
+  fetchBatches(topic: string, partition: number, offset: number, maxBytes: number): FetchedBatches
   /** earliest = log start offset, latest = high watermark, timestamp = first offset with timestamp >= T (null if none). */
   listOffset(topic: string, partition: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null
 

@@ -53,6 +53,7 @@ import type {
   ClusterApi,
   ClusterOptions,
   ConsumerRecord,
+  FetchedBatches,
   GroupDescription,
   GroupLagRow,
   GroupOffsets,
@@ -675,6 +676,16 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     try {
       return this.consumer.fetch(topic, partition, offset, opts)
+    } finally {
+      this.persist()
+    }
+  }
+
+  /** See Consumer.fetchBatches: raw batches from the partition's leader, never past the high watermark. */
+  fetchBatches(topic: string, partition: number, offset: number, maxBytes: number): FetchedBatches {
+    this.checkOpen()
+    try {
+      return this.consumer.fetchBatches(topic, partition, offset, maxBytes)
     } finally {
       this.persist()
     }

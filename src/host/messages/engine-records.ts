@@ -1,8 +1,9 @@
 /**
  * The message browser's one door into the engine: every read of records, offsets and partitions
  * by the browse, tail, search and export code goes through these functions, so the engine's read
- * path (today ClusterApi.fetch, which decodes records into objects; later a bytes-first fetch) is
- * swapped here and nowhere else.
+ * paths are swapped here and nowhere else: readChunk (ClusterApi.fetch, records decoded into
+ * objects) for browse, tail and export pages, readBatches (ClusterApi.fetchBatches, the raw record
+ * batches as stored) for the search, which matches bytes in place and decodes only its matches.
  *
  * Must stay true: reads never pass the high watermark (ClusterApi.fetch guarantees it) and never
  * change engine state; every function is synchronous (one step of the engine's loop) and bounded by
@@ -38,6 +39,23 @@ export function readChunk(
   maxBytes: number
 ): RecordChunk {
   return cluster.fetch(topic, partition, offset, { maxRecords, maxBytes })
+}
+
+/** One bounded read of a partition as raw record batches v2 (see readBatches). */
+export interface BatchChunk {
+  /** Whole batches back to back; the first may start before the offset asked for; empty at the high watermark. */
+  batches: Buffer
+  highWatermark: number
+  logStartOffset: number
+}
+
+/**
+ * Reads the record batches of partition `partition` from the one holding `offset`, about `maxBytes`
+ * bytes (at least one batch when any is below the high watermark), never past the high watermark.
+ * @throws KafkaError as readChunk.
+ */
+export function readBatches(cluster: ClusterApi, topic: string, partition: number, offset: number, maxBytes: number): BatchChunk {
+  return cluster.fetchBatches(topic, partition, offset, maxBytes)
 }
 
 /** The partition numbers of `topic`, ascending. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */

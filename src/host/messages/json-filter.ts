@@ -46,6 +46,13 @@ export interface JsonFilter {
   test(root: Value): boolean
   /** True when `bytes` is JSON whose value makes the expression `true`. */
   testBytes(bytes: Buffer): boolean
+  /**
+   * False when no JSON value lying anywhere inside `bytes` (e.g. a whole records section of a
+   * batch) can make the expression true: a literal the expression requires (see requiredLiterals)
+   * occurs nowhere in them, nor does an escape that could spell it (`\u` or `\/`, the only escapes a
+   * string equal to such a literal can hold). True when unsure.
+   */
+  mayMatchIn(bytes: Buffer): boolean
 }
 
 const FUNCTIONS: Record<string, { arity: number; regexArg?: number }> = {
@@ -292,6 +299,8 @@ function requiredLiterals(node: jsep.Expression): string[] {
 }
 
 const BACKSLASH = 0x5c
+/** The escapes a JSON string equal to a required literal (no quote, backslash or control character) can hold. */
+const ESCAPES = [Buffer.from('\\u'), Buffer.from('\\/')]
 
 /**
  * Compiles a JSON filter expression.
@@ -315,6 +324,10 @@ export function compileJsonFilter(expression: string): JsonFilter {
   }
   return {
     test,
+    mayMatchIn(bytes) {
+      if (needles.length === 0 || ESCAPES.some((e) => bytes.indexOf(e) >= 0)) return true
+      return needles.every((n) => bytes.indexOf(n) >= 0)
+    },
     testBytes(bytes) {
       if (needles.length > 0 && bytes.indexOf(BACKSLASH) < 0) for (const n of needles) if (bytes.indexOf(n) < 0) return false
       if (!isUtf8(bytes)) return false

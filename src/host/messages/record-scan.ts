@@ -1,7 +1,9 @@
 /**
  * RecordScan: one pass over a bounded range of a topic's partitions, keeping the records a
- * RecordMatcher accepts, in turns: each `turn()` reads bounded chunks (round-robin over the
- * partitions) until it has read TURN_BYTES or spent TURN_MS, and returns; the caller gives the
+ * RecordMatcher accepts, in turns: each `turn()` reads bounded chunks of raw record batches
+ * (round-robin over the partitions) until it has read TURN_BYTES or spent TURN_MS, and returns; the
+ * records are matched where they lie in the batches' bytes (RecordCursor, RecordMatcher: whole
+ * batches ruled out by header or by bytes first) and only matches are decoded. The caller gives the
  * engine's loop a turn between two (a search between polls, an export between reads), so the wire
  * listeners and other requests are never held for long. The search (message-search.ts) and the
  * export of a search (record-export.ts) both run on it.
@@ -13,7 +15,9 @@
  *
  * Must stay true: every record of the range is scanned at most once, in offset order per partition;
  * a partition whose log start moved past the position (retention) continues from the new log start;
- * progress counts exactly the records and bytes scanned.
+ * progress counts exactly the records and bytes scanned (the records of the range whose batch was
+ * looked into, and their key, value and header bytes; batches ruled out by their header are passed
+ * over uncounted, as the records before timestampFrom's offset are).
  */
 import type { ClusterApi } from '../../broker/cluster/cluster-api'
 import { KafkaError } from '../../broker/model/errors'
@@ -24,15 +28,27 @@ import {
   type SearchQuery,
   type SearchStopReason
 } from '../../shared/contract'
-import { partitionRange, readChunk, resolvePosition, selectPartitions, type ConsumerRecord } from './engine-records'
+import {
+  COMPRESSION_MASK,
+  TIMESTAMP_TYPE_MASK,
+  batchAttributes,
+  batchBaseOffset,
+  batchBaseTimestamp,
+  batchLastOffset,
+  batchMaxTimestamp,
+  batchRecordCount,
+  batchRecordsSection,
+  batchSize
+} from '../../broker/codec/record-batch'
+import { readBatchInfo, type RecordBatchInfo } from '../../broker/codec/batch-info'
+import { partitionRange, readBatches, resolvePosition, selectPartitions, type ConsumerRecord } from './engine-records'
 import { compileRecordMatcher, type RecordMatcher } from './record-matcher'
+import { RecordCursor } from './record-cursor'
 import { RegexBudget } from './text-filter'
 
-/** Records per engine read while scanning. */
-const CHUNK_RECORDS = 4000
-/** Bytes per engine read while scanning. */
+/** Bytes of record batches per engine read while scanning (at least one batch). */
 const CHUNK_BYTES = 1024 * 1024
-/** A turn ends after reading this many bytes of records... */
+/** A turn ends after reading this many bytes of record batches... */
 const TURN_BYTES = 8 * 1024 * 1024
 /** ...or after this many ms (real time: it only sizes the turns). */
 const TURN_MS = 12
@@ -51,7 +67,7 @@ export interface RecordScanOptions {
   clock: () => number
   /** Monotonic ms for sizing turns (default performance.now). */
   monotonic?: () => number
-  /** Bytes of records a turn reads at most (default 8 MiB; tests pass small ones to see several turns). */
+  /** Bytes of record batches a turn reads at most (default 8 MiB; tests pass small ones to see several turns). */
   turnBytes?: number
 }
 
@@ -66,6 +82,7 @@ export class RecordScan {
   private readonly parts: PartitionScan[]
   private readonly matcher: RecordMatcher
   private readonly regexBudget = new RegexBudget()
+  private readonly cursor = new RecordCursor()
   private readonly startedAt: number
   private readonly maxBytes: number
   private readonly maxDurationMs: number
@@ -201,13 +218,19 @@ export class RecordScan {
     return null
   }
 
-  /** Reads one chunk of `part`, appends its matches, moves the position; returns the bytes read. */
+  /**
+   * Reads one chunk of `part` (raw record batches), appends its matches, moves the position; returns
+   * the bytes of batches read. Per batch: ruled out by its header (timestamp range) or by its
+   * records section (a filter's bytes occur nowhere in it) without looking at its records' fields;
+   * else each record of the range is walked in place and only a match is decoded into a record. A
+   * compressed batch is decompressed once. Records outside the range and skipped batches are not
+   * counted as scanned (as the records before timestampFrom's offset are not).
+   */
   private scanChunk(part: PartitionScan, out: ConsumerRecord[]): number {
-    const room = Math.min(CHUNK_RECORDS, part.toOffset - part.position)
     const byteRoom = Math.max(1, Math.min(CHUNK_BYTES, this.maxBytes - this.scannedBytes))
     let chunk
     try {
-      chunk = readChunk(this.cluster, this.query.topic, part.partition, part.position, room, byteRoom)
+      chunk = readBatches(this.cluster, this.query.topic, part.partition, part.position, byteRoom)
     } catch (e) {
       if (e instanceof KafkaError && e.code === 'OFFSET_OUT_OF_RANGE') {
         // Retention moved the log start past the position: continue from there.
@@ -220,30 +243,57 @@ export class RecordScan {
       }
       throw e
     }
-    if (chunk.records.length === 0 || chunk.nextOffset <= part.position) {
+    const buf = chunk.batches
+    if (buf.length === 0) {
       // Nothing more below the high watermark (it can have moved down after a leader change).
       part.done = true
       return 0
     }
-    let bytes = 0
-    let beyond = false
-    const t0 = this.matcher.usesRegex ? this.monotonic() : 0
-    for (const r of chunk.records) {
-      if (r.offset >= part.toOffset) {
-        beyond = true
+    const m = this.matcher
+    const t0 = m.usesRegex ? this.monotonic() : 0
+    const firstPosition = part.position
+    let payload = 0
+    let read = 0
+    m.begin(buf)
+    for (let pos = 0; pos < buf.length && part.position < part.toOffset; ) {
+      const size = batchSize(buf, pos)
+      const lastOffset = batchLastOffset(buf, pos)
+      read += size
+      if (batchBaseOffset(buf, pos) >= part.toOffset) {
+        part.position = part.toOffset
         break
       }
-      bytes += r.sizeBytes
-      this.scannedRecords++
-      if (this.matcher.matches(r)) out.push(r)
+      if (lastOffset >= part.position && !m.skipsBatch(buf, pos)) payload += this.scanBatch(part, buf, pos, out)
+      // Past the batch; offsets missing in it (compaction) hold nothing to scan.
+      part.position = Math.min(lastOffset + 1, part.toOffset)
+      pos += size
     }
-    const last = chunk.records[chunk.records.length - 1].offset
-    if (this.matcher.usesRegex)
-      this.regexBudget.check(this.monotonic() - t0, `partition ${part.partition} offsets ${chunk.records[0].offset} to ${Math.min(last, part.toOffset - 1)}`)
-    // Past the last record read; offsets missing in between (compaction) hold nothing to scan.
-    part.position = beyond ? part.toOffset : Math.min(chunk.nextOffset, part.toOffset)
-    this.scannedBytes += bytes
+    if (m.usesRegex)
+      this.regexBudget.check(this.monotonic() - t0, `partition ${part.partition} offsets ${firstPosition} to ${part.position - 1}`)
+    this.scannedBytes += payload
     part.done = part.position >= part.toOffset
-    return bytes
+    return read
+  }
+
+  /** Walks the records of the batch at `pos` from the partition's position, below toOffset; returns their payload bytes. */
+  private scanBatch(part: PartitionScan, buf: Buffer, pos: number, out: ConsumerRecord[]): number {
+    const m = this.matcher
+    const compressed = (batchAttributes(buf, pos) & COMPRESSION_MASK) !== 0
+    const { data, start, end } = batchRecordsSection(buf, pos)
+    if (compressed) m.begin(data)
+    const candidate = m.prepare(start, end)
+    const appendTime = (batchAttributes(buf, pos) & TIMESTAMP_TYPE_MASK) !== 0 ? batchMaxTimestamp(buf, pos) : null
+    const c = this.cursor
+    c.reset(data, start, end, { baseOffset: batchBaseOffset(buf, pos), baseTimestamp: batchBaseTimestamp(buf, pos), appendTime, count: batchRecordCount(buf, pos) })
+    let info: RecordBatchInfo | null = null
+    let payload = 0
+    while (c.next()) {
+      if (c.offset < part.position || c.offset >= part.toOffset) continue
+      this.scannedRecords++
+      payload += c.payloadBytes
+      if (candidate && m.matches(c)) out.push(c.toRecord(this.query.topic, part.partition, (info ??= readBatchInfo(buf, pos))))
+    }
+    if (compressed) m.begin(buf)
+    return payload
   }
 }

@@ -76,4 +76,16 @@ describe('the JSON filter language', () => {
     expect(compileJsonFilter('$ == "a"').testBytes(Buffer.from([0x22, 0xff, 0x22]))).toBe(false)
     expect(bytes('$ == 5', '5')).toBe(true)
   })
+
+  it('rules out bytes that lack a literal the filter requires, unless an escape could spell it', () => {
+    const f = compileJsonFilter('$.origin == "DFW" && $.delay > 0')
+    const some = (...values: string[]) => Buffer.from(values.join('\u0000\u0007'))
+    expect(f.mayMatchIn(some('{"origin":"ORD","delay":1}', '{"origin":"ATL"}'))).toBe(false)
+    expect(f.mayMatchIn(some('{"origin":"ORD"}', '{"origin":"DFW","delay":1}'))).toBe(true)
+    expect(f.mayMatchIn(some('{"origin":"ORD"}', '{"origin":"\\u0044FW","delay":1}'))).toBe(true)
+    expect(compileJsonFilter('$.path == "a/b"').mayMatchIn(some('{"path":"a\\/b"}'))).toBe(true)
+    // A backslash that no escape of the literal can start does not keep the bytes in.
+    expect(f.mayMatchIn(some('{"origin":"ORD","note":"C:\\\\temp"}'))).toBe(false)
+    expect(compileJsonFilter('$.delay > 0').mayMatchIn(some('{"origin":"ORD"}'))).toBe(true)
+  })
 })
