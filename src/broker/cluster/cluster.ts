@@ -308,7 +308,7 @@ export class Cluster implements ClusterApi {
         event: (e) => this.event(e),
         config: opts.groupConfig
       })
-      this.view = new ClusterView(this.controller, this.replicaManagers, this.injector, this.faults)
+      this.view = new ClusterView(this.controller, this.replicaManagers, this.injector, this.faults, this.clock)
       meta.cleanShutdown = false
       // A full disk must not keep the cluster from opening: the write is retried at the next persist.
       this.metaDirty = true

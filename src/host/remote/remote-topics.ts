@@ -91,13 +91,19 @@ export async function remoteTopicState(client: KafkaWireClient, topic: string, w
     configs,
     partitions: parts.map((p) => {
       const r = ranges.get(p.partitionIndex) ?? { logStartOffset: 0, highWatermark: 0 }
-      const replicaStates: ReplicaState[] = p.replicaNodes.map((b) => ({
-        brokerId: b,
-        logEndOffset: Math.max(r.logStartOffset, r.highWatermark - (sizes.get(`${b}/${p.partitionIndex}`)?.lag ?? 0)),
-        inSync: p.isrNodes.includes(b),
-        offline: p.offlineReplicas.includes(b),
-        storageError: null
-      }))
+      const replicaStates: ReplicaState[] = p.replicaNodes.map((b) => {
+        const logEndOffset = Math.max(r.logStartOffset, r.highWatermark - (sizes.get(`${b}/${p.partitionIndex}`)?.lag ?? 0))
+        return {
+          brokerId: b,
+          logEndOffset,
+          inSync: p.isrNodes.includes(b),
+          offline: p.offlineReplicas.includes(b),
+          storageError: null,
+          // DescribeLogDirs' OffsetLag; the leader's lastCaughtUpTimeMs is not on the wire.
+          lagRecords: p.leaderId < 0 ? null : r.highWatermark - logEndOffset,
+          lagMs: null
+        }
+      })
       return {
         topic,
         partition: p.partitionIndex,
