@@ -384,8 +384,11 @@ export interface ClusterApi {
   topicRates(topic: string): RateSeries
   partitionRates(topic: string, partition: number): RateSeries
   brokerRates(brokerId: number): RateSeries
-  /** Kafka's UnderReplicatedPartitions / OfflinePartitionsCount over all topics (internal included); offline ones are not also counted as under-replicated. */
-  partitionHealth(): { underReplicatedPartitions: number; offlinePartitions: number }
+  /**
+   * Kafka's UnderReplicatedPartitions / UnderMinIsrPartitionCount / OfflinePartitionsCount over all
+   * topics (internal included); offline ones are not also counted as under-replicated or under min ISR.
+   */
+  partitionHealth(): { underReplicatedPartitions: number; underMinIsrPartitions: number; offlinePartitions: number }
   /**
    * Cluster events (replicas offline or damaged, elections that avoided them, records lost, ...)
    * with seq > `afterSeq` (default: all kept), oldest first, at most `limit` (the newest).

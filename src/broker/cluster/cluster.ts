@@ -770,9 +770,11 @@ export class Cluster implements ClusterApi {
     return this.metrics.broker(brokerId).series()
   }
 
-  /** Under-replicated and offline partition counts over all topics, internal ones included (Kafka's gauges). */
+  /** Under-replicated, under-min-ISR and offline partition counts over all topics, internal ones included (Kafka's gauges). */
   partitionHealth(): PartitionHealth {
-    return partitionHealth(this.controller.replication.topics().flatMap((t) => t.partitions))
+    return partitionHealth(
+      this.controller.replication.topics().flatMap((t) => t.partitions.map((p) => ({ ...p, minInsyncReplicas: t.configs['min.insync.replicas'] })))
+    )
   }
 
   /** Cluster events with seq > `afterSeq` (default all kept), oldest first, at most `limit` (the newest). */
