@@ -99,9 +99,7 @@ export async function remoteTopicState(client: KafkaWireClient, topic: string, w
           inSync: p.isrNodes.includes(b),
           offline: p.offlineReplicas.includes(b),
           storageError: null,
-          // DescribeLogDirs' OffsetLag; the leader's lastCaughtUpTimeMs is not on the wire.
-          lagRecords: p.leaderId < 0 ? null : r.highWatermark - logEndOffset,
-          lagMs: null
+          ...remoteLag(p.leaderId, r.highWatermark - logEndOffset)
         }
       })
       return {
@@ -120,6 +118,15 @@ export async function remoteTopicState(client: KafkaWireClient, topic: string, w
       }
     })
   }
+}
+
+/**
+ * A replica's lag over the wire: records from DescribeLogDirs' OffsetLag; ms only when caught up (0,
+ * by definition), since the leader's lastCaughtUpTimeMs is not on the wire; both null without a leader.
+ */
+function remoteLag(leaderId: number, lagRecords: number): { lagRecords: number | null; lagMs: number | null } {
+  if (leaderId < 0) return { lagRecords: null, lagMs: null }
+  return { lagRecords, lagMs: lagRecords === 0 ? 0 : null }
 }
 
 /** topic/list over the wire. */
