@@ -8,6 +8,7 @@
  */
 import { ByteReader } from '../broker/codec/byte-reader'
 import { toTopicConfigsView } from '../broker/model/topic-config-values'
+import { isUnderMinIsr } from '../broker/metrics/partition-health'
 import { consumerProtocolAssignmentVersions, readConsumerProtocolAssignment } from '../broker/protocol/messages/consumer-protocol-assignment'
 import { hostPort, type RecordedListener } from '../broker/protocol/network/listeners-file'
 import type {
@@ -38,8 +39,12 @@ export function toBase64(bytes: Buffer | null): string | null {
   return bytes === null ? null : bytes.toString('base64')
 }
 
-/** A partition's view: underReplicated when the ISR is smaller than the replica set, offline when leader is -1. */
-export function toPartitionView(p: PartitionState): PartitionView {
+/**
+ * A partition's view: underReplicated when the ISR is smaller than the replica set, offline when
+ * leader is -1, underMinIsr when it has a leader and fewer in-sync replicas than
+ * `minInsyncReplicas` (its topic's min.insync.replicas); each replica with its lag behind the leader.
+ */
+export function toPartitionView(p: PartitionState, minInsyncReplicas: number): PartitionView {
   return {
     partition: p.partition,
     leader: p.leader,
@@ -52,14 +57,16 @@ export function toPartitionView(p: PartitionState): PartitionView {
     sizeBytes: p.sizeBytes,
     replicaStates: p.replicaStates.map((r) => ({ ...r })),
     underReplicated: p.isr.length < p.replicas.length,
-    offline: p.leader === -1
+    offline: p.leader === -1,
+    underMinIsr: isUnderMinIsr(p, minInsyncReplicas)
   }
 }
 
 /**
  * A topic-list row: records = Σ the partitions' exact record counts (a partition that could not be
  * counted adds its span of offsets and is counted as uncounted); offsetSpan = Σ (highWatermark -
- * logStartOffset); sizeBytes = Σ leader log bytes.
+ * logStartOffset); sizeBytes = Σ leader log bytes; the under-replicated, offline and under-min-ISR
+ * (min.insync.replicas) partition counts.
  */
 export function toTopicSummary(t: TopicState): TopicSummary {
   let records = 0
@@ -68,6 +75,8 @@ export function toTopicSummary(t: TopicState): TopicSummary {
   let sizeBytes = 0
   let underReplicatedPartitions = 0
   let offlinePartitions = 0
+  let underMinIsrPartitions = 0
+  const minIsr = t.configs['min.insync.replicas']
   for (const p of t.partitions) {
     const span = Math.max(0, p.highWatermark - p.logStartOffset)
     offsetSpan += span
@@ -76,6 +85,7 @@ export function toTopicSummary(t: TopicState): TopicSummary {
     sizeBytes += p.sizeBytes
     if (p.isr.length < p.replicas.length) underReplicatedPartitions++
     if (p.leader === -1) offlinePartitions++
+    if (isUnderMinIsr(p, minIsr)) underMinIsrPartitions++
   }
   return {
     name: t.name,
@@ -87,7 +97,8 @@ export function toTopicSummary(t: TopicState): TopicSummary {
     sizeBytes,
     underReplicatedPartitions,
     offlinePartitions,
-    internal: t.internal
+    internal: t.internal,
+    underMinIsrPartitions
   }
 }
 
@@ -96,7 +107,7 @@ export function toTopicDetail(t: TopicState): TopicDetail {
   return {
     ...toTopicSummary(t),
     configs: toTopicConfigsView(t.configs),
-    partitionViews: [...t.partitions].sort((a, b) => a.partition - b.partition).map(toPartitionView)
+    partitionViews: [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => toPartitionView(p, t.configs['min.insync.replicas']))
   }
 }
 

@@ -1,11 +1,13 @@
 /**
  * Builds the ClusterSnapshot the hosts push to the UI (at most once a second): brokers, topics,
- * partition states, health counts, throughput series, each group's total lag with its history, and
- * the newest cluster events; with the host's listeners, each broker's bound address and listener state
+ * partition states, health counts (under-replicated, under-min-ISR, offline), throughput series,
+ * each group's total lag with its history, each user topic's replicas' lag behind their leaders
+ * with its history (ReplicaLagHistory, served by topic/replica-lag-history), and the newest cluster events; with the host's listeners, each broker's bound address and listener state
  * and its clients' activity (connected clients, requests by API, errors by code).
  *
  * Must stay true: the group-lag history keeps at most HISTORY_POINTS points per group (5 minutes at
- * one snapshot a second); a group that disappears loses its history; internal topics are left out
+ * one snapshot a second), the replica-lag history at most REPLICA_LAG_HISTORY_POINTS per replica; a
+ * group, partition or replica that disappears loses its history; internal topics are left out
  * of `topics` and `partitions` (the UI shows user topics), but the cluster-wide health counts include
  * them, as Kafka's UnderReplicatedPartitions and OfflinePartitionsCount metrics do; a broker's client
  * list holds at most SNAPSHOT_CLIENTS_PER_BROKER connections (the oldest), with the total beside it.
@@ -17,14 +19,17 @@ import {
   type BrokerView,
   type ClusterSnapshot,
   type PartitionView,
+  type ReplicaLagHistoryView,
   type SeriesPoint,
   type ThroughputView
 } from '../shared/contract'
 import type { ClusterApi } from '../broker/cluster/cluster-api'
+import { KafkaError } from '../broker/model/errors'
 import type { RecordedListener } from '../broker/protocol/network/listeners-file'
 import type { BrokerActivity } from '../broker/protocol/request-metrics'
 import { toBrokerView, toPartitionView, toThroughputView, toTopicSummary } from './contract-views'
 import { groupLagRows } from './group-details'
+import { ReplicaLagHistory } from './replica-lag-history'
 
 /** Points of lag history kept per group (300 = 5 minutes at 1 snapshot/s). */
 export const HISTORY_POINTS = 300
@@ -60,6 +65,7 @@ export function toBrokerActivityView(a: BrokerActivity): BrokerActivityView {
 /** Builds snapshots and remembers each group's total lag over time. */
 export class SnapshotBuilder {
   private readonly lagHistory = new Map<string, SeriesPoint[]>()
+  private readonly replicaLag = new ReplicaLagHistory()
 
   /**
    * @param listeners the brokers' listeners of this host, when it runs them: their bound addresses,
@@ -87,7 +93,7 @@ export class SnapshotBuilder {
     const partitions: Record<string, PartitionView[]> = {}
     const topicThroughput: Record<string, ThroughputView> = {}
     for (const t of topics) {
-      partitions[t.name] = [...t.partitions].sort((a, b) => a.partition - b.partition).map(toPartitionView)
+      partitions[t.name] = [...t.partitions].sort((a, b) => a.partition - b.partition).map((p) => toPartitionView(p, t.configs['min.insync.replicas']))
       topicThroughput[t.name] = toThroughputView(cluster.topicRates(t.name))
     }
     const groups = [...cluster.listGroups()].sort().map((groupId) => ({
@@ -104,7 +110,8 @@ export class SnapshotBuilder {
     }
     for (const id of [...this.lagHistory.keys()]) if (!(id in groupLag)) this.lagHistory.delete(id)
     // Kafka's UnderReplicatedPartitions / OfflinePartitionsCount count every partition, __consumer_offsets too.
-    const { underReplicatedPartitions, offlinePartitions } = cluster.partitionHealth()
+    const { underReplicatedPartitions, underMinIsrPartitions, offlinePartitions } = cluster.partitionHealth()
+    this.replicaLag.record(takenAt, topics.flatMap((t) => t.partitions))
     return {
       takenAt,
       clusterId: cluster.clusterId,
@@ -114,12 +121,25 @@ export class SnapshotBuilder {
       partitions,
       underReplicatedPartitions,
       offlinePartitions,
+      underMinIsrPartitions,
       throughput: toThroughputView(cluster.clusterRates()),
       topicThroughput,
       groups,
       groupLag,
       events: cluster.recentEvents(undefined, SNAPSHOT_EVENTS).map((e) => ({ ...e }))
     }
+  }
+
+  /**
+   * Each replica's lag of `topic`-`partition` over the snapshots taken so far (at most
+   * REPLICA_LAG_HISTORY_POINTS each, oldest first); empty series before the first snapshot.
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition.
+   */
+  replicaLagHistory(topic: string, partition: number): ReplicaLagHistoryView {
+    const t = this.cluster.describeTopic(topic)
+    if (!t.partitions.some((p) => p.partition === partition))
+      throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `Topic ${topic} has no partition ${partition} (it has ${t.partitions.length}: 0 to ${t.partitions.length - 1})`)
+    return { topic, partition, replicas: this.replicaLag.series(topic, partition) }
   }
 
   private brokerView(b: ReturnType<ClusterApi['brokers']>[number], listeners: RecordedListener[] | null): BrokerView {

@@ -164,6 +164,13 @@ export interface ReplicaView {
   offline: boolean
   /** Why this replica's log is offline (KAFKA_STORAGE_ERROR, naming the file), null when it is usable. */
   storageError: string | null
+  /** Records behind the leader: the leader's log end offset minus this replica's (0 for the leader); null without a leader. */
+  lagRecords: number | null
+  /**
+   * ms since this replica was last caught up with the leader (Kafka's now - lastCaughtUpTimeMs, what
+   * replica.lag.time.max.ms bounds): 0 while caught up and for the leader; null when unknown.
+   */
+  lagMs: number | null
 }
 
 /**
@@ -290,6 +297,8 @@ export interface PartitionView {
   replicaStates: ReplicaView[]
   underReplicated: boolean
   offline: boolean
+  /** It has a leader and fewer in-sync replicas than its topic's min.insync.replicas (acks=all fails with NOT_ENOUGH_REPLICAS). */
+  underMinIsr: boolean
 }
 
 /** A row of the topic list. */
@@ -312,6 +321,8 @@ export interface TopicSummary {
   underReplicatedPartitions: number
   offlinePartitions: number
   internal: boolean
+  /** Partitions with a leader and an ISR smaller than min.insync.replicas (Kafka's UnderMinIsrPartitionCount). */
+  underMinIsrPartitions: number
 }
 
 /** Everything the topic detail view shows about one topic. */
@@ -821,6 +832,8 @@ export interface ClusterSnapshot {
   underReplicatedPartitions: number
   /** Partitions without a leader, over all topics including internal ones (Kafka's OfflinePartitionsCount). */
   offlinePartitions: number
+  /** Partitions with a leader and an ISR smaller than min.insync.replicas, over all topics including internal ones (Kafka's UnderMinIsrPartitionCount). */
+  underMinIsrPartitions: number
   throughput: ThroughputView
   /** Per-topic records-in rate, last 5 minutes. */
   topicThroughput: Record<string, ThroughputView>
@@ -846,6 +859,34 @@ export interface LeaderElectionResultView {
   leaderEpoch: number
   error?: ContractError
 }
+
+// ---- replica lag over time (topic/replica-lag-history) ------------------------------------------
+
+/** One sample of a replica's lag behind its leader: `t` ms since the epoch; records and ms as in ReplicaView (null: unknown then). */
+export interface ReplicaLagPoint {
+  t: number
+  records: number | null
+  ms: number | null
+}
+
+/** One replica's lag samples, oldest first. */
+export interface ReplicaLagSeries {
+  brokerId: number
+  points: ReplicaLagPoint[]
+}
+
+/**
+ * The lag history of one partition's replicas as the host sampled it with each snapshot (1 s apart
+ * while a UI is connected), at most REPLICA_LAG_HISTORY_POINTS points per replica (5 minutes).
+ */
+export interface ReplicaLagHistoryView {
+  topic: string
+  partition: number
+  replicas: ReplicaLagSeries[]
+}
+
+/** Samples kept per replica in the lag history: 300 = 5 minutes at one snapshot a second. */
+export const REPLICA_LAG_HISTORY_POINTS = 300
 
 /** Cluster events a snapshot carries at most. */
 export const SNAPSHOT_EVENTS = 50
@@ -903,6 +944,11 @@ export interface ContractRequests {
   /** Kafka's default topic configs (LONG values as decimal strings) and the broker count. */
   'topic/defaults': { req: Record<string, never>; res: { configs: TopicConfigsView; brokers: number } }
   'topic/segments': { req: { topic: string; partition: number }; res: PartitionSegments }
+  /**
+   * Each replica's lag behind the leader over the last 5 minutes (sampled with the snapshots);
+   * UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition.
+   */
+  'topic/replica-lag-history': { req: { topic: string; partition: number }; res: ReplicaLagHistoryView }
   'produce/send': {
     req: {
       topic: string
@@ -1150,6 +1196,7 @@ export const REQUEST_NAMES = [
   'topic/delete',
   'topic/defaults',
   'topic/segments',
+  'topic/replica-lag-history',
   'produce/send',
   'messages/fetch',
   'messages/tail',

@@ -183,6 +183,7 @@ export const requestSchemas = {
   'topic/delete': z.object({ topic: topicName }).strict(),
   'topic/defaults': empty,
   'topic/segments': z.object({ topic: topicName, partition }).strict(),
+  'topic/replica-lag-history': z.object({ topic: topicName, partition }).strict(),
   'produce/send': z
     .object({
       topic: topicName,

@@ -141,6 +141,18 @@ export interface ReplicaState {
   offline: boolean
   /** Why the replica's log is offline (KAFKA_STORAGE_ERROR naming the file), null when usable. */
   storageError: string | null
+  /**
+   * Records this replica is behind its leader: the leader's log end offset minus this replica's
+   * (0 for the leader itself); null when the partition has no leader or the lag is unknown.
+   */
+  lagRecords: number | null
+  /**
+   * How long this replica has not been caught up with its leader, ms (Kafka's now -
+   * Replica.lastCaughtUpTimeMs, what replica.lag.time.max.ms bounds for the ISR): 0 while its log
+   * end offset equals the leader's, and for the leader itself; null when the partition has no
+   * leader or the leader's clock of it is unknown.
+   */
+  lagMs: number | null
 }
 
 export interface PartitionState {
@@ -399,8 +411,11 @@ export interface ClusterApi {
   topicRates(topic: string): RateSeries
   partitionRates(topic: string, partition: number): RateSeries
   brokerRates(brokerId: number): RateSeries
-  /** Kafka's UnderReplicatedPartitions / OfflinePartitionsCount over all topics (internal included); offline ones are not also counted as under-replicated. */
-  partitionHealth(): { underReplicatedPartitions: number; offlinePartitions: number }
+  /**
+   * Kafka's UnderReplicatedPartitions / UnderMinIsrPartitionCount / OfflinePartitionsCount over all
+   * topics (internal included); offline ones are not also counted as under-replicated or under min ISR.
+   */
+  partitionHealth(): { underReplicatedPartitions: number; underMinIsrPartitions: number; offlinePartitions: number }
   /**
    * Cluster events (replicas offline or damaged, elections that avoided them, records lost, ...)
    * with seq > `afterSeq` (default: all kept), oldest first, at most `limit` (the newest).

@@ -2,7 +2,9 @@
  * ClusterView: the engine's state as the API describes it (ClusterApi's BrokerState, TopicState,
  * PartitionState), read from the controller's registrations and the brokers' replicas: each
  * partition's leader, epoch, replicas and ISR, the offsets of its leader's log (of its most complete
- * replica when offline), and each replica's log end offset and whether it is usable.
+ * replica when offline), and each replica's log end offset, whether it is usable, and its lag behind
+ * the leader in records (leader's log end offset - its own) and in ms (now - the leader's
+ * lastCaughtUpMs of it, 0 while caught up; Kafka's replica.lag.time.max.ms notion).
  *
  * Must stay true: pure reads; nothing here changes state.
  */
@@ -24,7 +26,9 @@ export class ClusterView {
     private readonly controller: Controller,
     private readonly replicaManagers: ReadonlyMap<number, ReplicaManager>,
     private readonly injector: FaultInjector,
-    private readonly faults: BrokerFaults
+    private readonly faults: BrokerFaults,
+    /** The cluster's clock (ms since the epoch), for the replicas' lag in ms. */
+    private readonly clock: () => number
   ) {}
 
   /**
@@ -78,14 +82,18 @@ export class ClusterView {
   partition(t: TopicMeta, i: number): PartitionState {
     const pm = t.partitions[i]
     const view = this.logOf(t, i)
+    const leader = pm.leader >= 0 ? this.replicaManagers.get(pm.leader)?.partition(t.name, i) : undefined
+    const now = this.clock()
     const replicaStates: ReplicaState[] = pm.replicas.map((b) => {
       const p: Partition | undefined = this.replicaManagers.get(b)?.partition(t.name, i)
+      const logEndOffset = p?.logEndOffset ?? 0
       return {
         brokerId: b,
-        logEndOffset: p?.logEndOffset ?? 0,
+        logEndOffset,
         inSync: pm.isr.includes(b),
         offline: !this.controller.registry.isAlive(b) || !this.injector.isRunning(b) || !!p?.offline,
-        storageError: p?.offline?.error.message ?? null
+        storageError: p?.offline?.error.message ?? null,
+        ...replicaLag(leader, b, logEndOffset, now)
       }
     })
     return {
@@ -114,6 +122,21 @@ export class ClusterView {
     }
   }
 
+}
+
+/**
+ * Replica `b`'s lag behind `leader` (the leader's Partition, undefined when the partition has no
+ * leader): records = the leader's log end offset - `logEndOffset` (never negative: a follower never
+ * holds more than its leader once truncated); ms = 0 when caught up, else now - the leader's
+ * lastCaughtUpMs of it (Kafka's Replica.lastCaughtUpTimeMs). The leader itself lags by 0.
+ */
+function replicaLag(leader: Partition | undefined, b: number, logEndOffset: number, now: number): { lagRecords: number | null; lagMs: number | null } {
+  if (!leader?.isLeader) return { lagRecords: null, lagMs: null }
+  if (b === leader.brokerId) return { lagRecords: 0, lagMs: 0 }
+  const lagRecords = Math.max(0, leader.logEndOffset - logEndOffset)
+  if (lagRecords === 0) return { lagRecords, lagMs: 0 }
+  const caughtUp = leader.lastCaughtUpMs(b)
+  return { lagRecords, lagMs: caughtUp === null ? null : Math.max(0, now - caughtUp) }
 }
 
 /** `log`'s records below its high watermark (ReplicaLog.recordCount), or null when it cannot be counted. */

@@ -314,7 +314,7 @@ export class Cluster implements ClusterApi {
         event: (e) => this.event(e),
         config: opts.groupConfig
       })
-      this.view = new ClusterView(this.controller, this.replicaManagers, this.injector, this.faults)
+      this.view = new ClusterView(this.controller, this.replicaManagers, this.injector, this.faults, this.clock)
       meta.cleanShutdown = false
       // A full disk must not keep the cluster from opening: the write is retried at the next persist.
       this.metaDirty = true
@@ -786,9 +786,11 @@ export class Cluster implements ClusterApi {
     return this.metrics.broker(brokerId).series()
   }
 
-  /** Under-replicated and offline partition counts over all topics, internal ones included (Kafka's gauges). */
+  /** Under-replicated, under-min-ISR and offline partition counts over all topics, internal ones included (Kafka's gauges). */
   partitionHealth(): PartitionHealth {
-    return partitionHealth(this.controller.replication.topics().flatMap((t) => t.partitions))
+    return partitionHealth(
+      this.controller.replication.topics().flatMap((t) => t.partitions.map((p) => ({ ...p, minInsyncReplicas: t.configs['min.insync.replicas'] })))
+    )
   }
 
   /** Cluster events with seq > `afterSeq` (default all kept), oldest first, at most `limit` (the newest). */

@@ -416,6 +416,17 @@ export class Partition {
     this.maybeIncrementHighWatermark()
   }
 
+  /**
+   * When follower `b` was last caught up with this leader (ms, the cluster's clock): its fetch reached
+   * the leader's log end offset, or it (re)joined the ISR, or this leadership began (Kafka's
+   * Replica.lastCaughtUpTimeMs, which replica.lag.time.max.ms is measured against). Null when this
+   * replica does not lead, or for the leader itself.
+   */
+  lastCaughtUpMs(b: number): number | null {
+    if (!this.isLeader || b === this.brokerId) return null
+    return this.remote.get(b)?.lastCaughtUpMs ?? null
+  }
+
   /** The log end offset the leader knows for replica `b` (its own for itself; -1 when unknown). */
   knownEndOffset(b: number): number {
     if (b === this.brokerId) return this.logEndOffset

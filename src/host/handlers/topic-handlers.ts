@@ -1,14 +1,15 @@
 /**
  * Handlers of `topic/*` and `offsets/*`: list, describe, create, alter (partitions and/or configs,
- * all or nothing), delete, defaults, segments, and the per-partition offsets kafka-get-offsets shows.
+ * all or nothing), delete, defaults, segments, the replicas' lag history (kept by the snapshot
+ * builder), and the per-partition offsets kafka-get-offsets shows.
  */
 import { validateTopicConfigs } from '../../broker/cluster/topic-config'
 import { toTopicConfigsView } from '../../broker/model/topic-config-values'
 import { toTopicDetail, toTopicSummary } from '../contract-views'
 import type { HandlerContext, NamespaceHandlers } from './handler-context'
 
-/** topic/list, topic/describe, topic/create, topic/alter, topic/delete, topic/defaults, topic/segments, offsets/list. */
-export function topicHandlers({ cluster: c }: HandlerContext): NamespaceHandlers<'topic' | 'offsets'> {
+/** topic/list, topic/describe, topic/create, topic/alter, topic/delete, topic/defaults, topic/segments, topic/replica-lag-history, offsets/list. */
+export function topicHandlers({ cluster: c, snapshots }: HandlerContext): NamespaceHandlers<'topic' | 'offsets'> {
   return {
     'topic/list': ({ includeInternal }) =>
       c
@@ -31,6 +32,7 @@ export function topicHandlers({ cluster: c }: HandlerContext): NamespaceHandlers
       return { ok: true }
     },
     'topic/defaults': () => ({ configs: toTopicConfigsView(c.defaultTopicConfigs()), brokers: c.brokers().length }),
+    'topic/replica-lag-history': ({ topic, partition }) => snapshots.replicaLagHistory(topic, partition),
     'topic/segments': ({ topic, partition }) => {
       const s = c.segments(topic, partition)
       return { topic, partition, segments: s.segments.map((x) => ({ ...x })), lastCleaning: s.lastCleaning ? { ...s.lastCleaning } : null }

@@ -91,13 +91,17 @@ export async function remoteTopicState(client: KafkaWireClient, topic: string, w
     configs,
     partitions: parts.map((p) => {
       const r = ranges.get(p.partitionIndex) ?? { logStartOffset: 0, highWatermark: 0 }
-      const replicaStates: ReplicaState[] = p.replicaNodes.map((b) => ({
-        brokerId: b,
-        logEndOffset: Math.max(r.logStartOffset, r.highWatermark - (sizes.get(`${b}/${p.partitionIndex}`)?.lag ?? 0)),
-        inSync: p.isrNodes.includes(b),
-        offline: p.offlineReplicas.includes(b),
-        storageError: null
-      }))
+      const replicaStates: ReplicaState[] = p.replicaNodes.map((b) => {
+        const logEndOffset = Math.max(r.logStartOffset, r.highWatermark - (sizes.get(`${b}/${p.partitionIndex}`)?.lag ?? 0))
+        return {
+          brokerId: b,
+          logEndOffset,
+          inSync: p.isrNodes.includes(b),
+          offline: p.offlineReplicas.includes(b),
+          storageError: null,
+          ...remoteLag(p.leaderId, r.highWatermark - logEndOffset)
+        }
+      })
       return {
         topic,
         partition: p.partitionIndex,
@@ -114,6 +118,15 @@ export async function remoteTopicState(client: KafkaWireClient, topic: string, w
       }
     })
   }
+}
+
+/**
+ * A replica's lag over the wire: records from DescribeLogDirs' OffsetLag; ms only when caught up (0,
+ * by definition), since the leader's lastCaughtUpTimeMs is not on the wire; both null without a leader.
+ */
+function remoteLag(leaderId: number, lagRecords: number): { lagRecords: number | null; lagMs: number | null } {
+  if (leaderId < 0) return { lagRecords: null, lagMs: null }
+  return { lagRecords, lagMs: lagRecords === 0 ? 0 : null }
 }
 
 /** topic/list over the wire. */

@@ -20,12 +20,12 @@ describe('topic and partition views', () => {
   it('counts records, not offsets: 17 records over 41 offsets of a compacted partition are 17', () => {
     const s = toTopicSummary(topic([partition(0, 0, 41, 17), partition(1, 10, 20, 10)]))
     expect(s).toMatchObject({ records: 27, offsetSpan: 51, uncountedPartitions: 0 })
-    expect(toPartitionView(partition(0, 0, 41, 17)).records).toBe(17)
+    expect(toPartitionView(partition(0, 0, 41, 17), 1).records).toBe(17)
   })
 
   it('adds the span of a partition that could not be counted and says so', () => {
     const s = toTopicSummary(topic([partition(0, 0, 41, 17), partition(1, 5, 25, null)]))
     expect(s).toMatchObject({ records: 37, offsetSpan: 61, uncountedPartitions: 1 })
-    expect(toPartitionView(partition(1, 5, 25, null)).records).toBeNull()
+    expect(toPartitionView(partition(1, 5, 25, null), 1).records).toBeNull()
   })
 })

@@ -138,6 +138,7 @@ const VALID: { [N in RequestName]: unknown } = {
   'topic/describe': { topic: 'bundle' },
   'topic/defaults': {},
   'topic/segments': { topic: 'bundle', partition: 0 },
+  'topic/replica-lag-history': { topic: 'bundle', partition: 0 },
   'produce/send': { topic: 'bundle', acks: 'all', records: [{ key: 'k', value: 'v' }] },
   'messages/fetch': { topic: 'bundle', partition: null, start: { kind: 'earliest' }, limit: 10 },
   'messages/tail': { topic: 'bundle', partitions: null, cursors: null },

@@ -76,7 +76,9 @@ export const clusterApi = {
   /** Cuts the broker off from the controller and the other brokers. */
   isolateBroker: (brokerId: number) => call('broker/isolate', { brokerId }),
   /** Undoes slow and isolate. */
-  healBroker: (brokerId: number) => call('broker/heal', { brokerId })
+  healBroker: (brokerId: number) => call('broker/heal', { brokerId }),
+  /** kafka-leader-election: preferred or unclean, of every partition, a topic's, or one partition. */
+  electLeaders: (req: Req<'cluster/elect-leaders'>) => call('cluster/elect-leaders', req)
 }
 
 export const listenerApi = {
@@ -92,6 +94,8 @@ export const topicApi = {
   remove: (topic: string) => call('topic/delete', { topic }),
   defaults: () => call('topic/defaults', {}),
   segments: (topic: string, partition: number) => call('topic/segments', { topic, partition }),
+  /** Each replica's lag behind the leader over the last 5 minutes. */
+  replicaLagHistory: (topic: string, partition: number) => call('topic/replica-lag-history', { topic, partition }),
   offsets: (topic: string) => call('offsets/list', { topic })
 }
 

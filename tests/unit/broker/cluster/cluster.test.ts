@@ -336,7 +336,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       let p = cluster.describeTopic('isr').partitions[0]
       expect(p.isr).not.toContain(follower)
       expect(p.highWatermark).toBe(1)
-      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 1, offlinePartitions: 0 })
+      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 1, underMinIsrPartitions: 0, offlinePartitions: 0 })
       await cluster.produce('isr', [rec('b', '2'), rec('c', '3')], { acks: 1 })
       expect(cluster.describeTopic('isr').partitions[0].replicaStates.find((r) => r.brokerId === follower)!.logEndOffset).toBe(0)
       cluster.resumeFetching(follower)
@@ -344,7 +344,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       p = cluster.describeTopic('isr').partitions[0]
       expect(p.isr).toEqual(replicas)
       expect(p.replicaStates.every((r) => r.logEndOffset === 3 && r.inSync)).toBe(true)
-      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, offlinePartitions: 0 })
+      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, underMinIsrPartitions: 0, offlinePartitions: 0 })
     })
 
     it('moves leadership to a live ISR member with a new epoch, goes offline without one, and comes back', async () => {
@@ -498,7 +498,7 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.partitionHealth().underReplicatedPartitions).toBeGreaterThan(30)
       cluster.startBroker(2)
       cluster.replicateNow()
-      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, offlinePartitions: 0 })
+      expect(cluster.partitionHealth()).toEqual({ underReplicatedPartitions: 0, underMinIsrPartitions: 0, offlinePartitions: 0 })
     })
 
     it('refuses an empty group id with INVALID_GROUP_ID and commits with COORDINATOR_NOT_AVAILABLE while the coordinator partition is offline', async () => {

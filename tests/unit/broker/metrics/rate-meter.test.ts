@@ -56,6 +56,16 @@ describe('partitionHealth', () => {
         { leader: 1, replicas: [1, 2, 3], isr: [1, 3] },
         { leader: -1, replicas: [1, 2], isr: [2] }
       ])
-    ).toEqual({ underReplicatedPartitions: 1, offlinePartitions: 1 })
+    ).toEqual({ underReplicatedPartitions: 1, underMinIsrPartitions: 0, offlinePartitions: 1 })
+  })
+
+  it('counts a led partition whose ISR is below its min.insync.replicas as under min ISR, an offline one not', () => {
+    expect(
+      partitionHealth([
+        { leader: 1, replicas: [1, 2, 3], isr: [1, 2], minInsyncReplicas: 2 },
+        { leader: 1, replicas: [1, 2, 3], isr: [1], minInsyncReplicas: 2 },
+        { leader: -1, replicas: [1, 2, 3], isr: [2], minInsyncReplicas: 2 }
+      ])
+    ).toEqual({ underReplicatedPartitions: 2, underMinIsrPartitions: 1, offlinePartitions: 1 })
   })
 })

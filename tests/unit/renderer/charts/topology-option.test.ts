@@ -15,9 +15,10 @@ function partition(p: number, leader: number, replicas: number[], isr: number[],
     highWatermark: 10,
     records: 10,
     sizeBytes: 100,
-    replicaStates: replicas.map((b) => ({ brokerId: b, logEndOffset: 10, inSync: isr.includes(b), offline: offlineBrokers.includes(b), storageError: null })),
+    replicaStates: replicas.map((b) => ({ brokerId: b, logEndOffset: 10, inSync: isr.includes(b), offline: offlineBrokers.includes(b), storageError: null, lagRecords: 0, lagMs: 0 })),
     underReplicated: isr.length < replicas.length,
-    offline: leader < 0
+    offline: leader < 0,
+    underMinIsr: false
   }
 }
 

@@ -15,6 +15,7 @@ const snapshot = (takenAt: number, alive = true, events: ClusterEventView[] = []
   partitions: {},
   underReplicatedPartitions: 0,
   offlinePartitions: 0,
+  underMinIsrPartitions: 0,
   throughput: { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] },
   topicThroughput: {},
   groups: [],

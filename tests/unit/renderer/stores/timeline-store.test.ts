@@ -18,6 +18,7 @@ const part = (partition: number, leader: number, replicas: number[]): PartitionV
   sizeBytes: 0,
   replicaStates: [],
   underReplicated: false,
+  underMinIsr: false,
   offline: false
 })
 const snapshot = (takenAt: number, events: ClusterEventView[]): ClusterSnapshot => ({
@@ -28,6 +29,7 @@ const snapshot = (takenAt: number, events: ClusterEventView[]): ClusterSnapshot 
   topics: [],
   partitions: { orders: [part(0, 1, [1, 2]), part(1, 2, [2, 3])], pay: [part(0, 3, [3])], __consumer_offsets: [part(0, 2, [2, 3])] },
   underReplicatedPartitions: 0,
+  underMinIsrPartitions: 0,
   offlinePartitions: 0,
   throughput: { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] },
   topicThroughput: {},

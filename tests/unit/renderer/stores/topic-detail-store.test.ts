@@ -18,6 +18,7 @@ const detail = (partitions: number, retentionMs: string | number = '604800000'):
     sizeBytes: 0,
     underReplicatedPartitions: 0,
     offlinePartitions: 0,
+    underMinIsrPartitions: 0,
     internal: false,
     configs: { ...DEFAULT_TOPIC_CONFIGS_VIEW, 'retention.ms': String(retentionMs) },
     partitionViews: []

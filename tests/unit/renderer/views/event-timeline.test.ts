@@ -7,7 +7,7 @@ const range = (from: number, to: number): ClusterEventView[] => Array.from({ len
 const seqs = (es: ClusterEventView[]): number[] => es.map((e) => e.seq)
 
 function part(partition: number, leader: number, replicas: number[]): PartitionView {
-  return { partition, leader, replicas, isr: replicas, logStartOffset: 0, logEndOffset: 0, highWatermark: 0, records: 0, sizeBytes: 0, replicaStates: [], underReplicated: false, offline: leader < 0 }
+  return { partition, leader, replicas, isr: replicas, logStartOffset: 0, logEndOffset: 0, highWatermark: 0, records: 0, sizeBytes: 0, replicaStates: [], underReplicated: false, underMinIsr: false, offline: leader < 0 }
 }
 
 describe('event history', () => {

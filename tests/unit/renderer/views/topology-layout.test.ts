@@ -14,8 +14,9 @@ function part(partition: number, leader: number, replicas: number[], isr: number
     highWatermark: 7,
     records: 0,
     sizeBytes: 0,
-    replicaStates: replicas.map((b) => ({ brokerId: b, logEndOffset: 0, inSync: isr.includes(b), offline: offlineBrokers.includes(b), storageError: null })),
+    replicaStates: replicas.map((b) => ({ brokerId: b, logEndOffset: 0, inSync: isr.includes(b), offline: offlineBrokers.includes(b), storageError: null, lagRecords: 0, lagMs: 0 })),
     underReplicated: isr.length < replicas.length,
+    underMinIsr: false,
     offline: leader < 0
   }
 }
