@@ -891,6 +891,9 @@ export const REPLICA_LAG_HISTORY_POINTS = 300
 /** Cluster events a snapshot carries at most. */
 export const SNAPSHOT_EVENTS = 50
 
+/** The most events one cluster/events reply carries (the engine's event log keeps 1000). */
+export const CLUSTER_EVENTS_MAX = 1000
+
 /** Engine-side error as it crosses the contract: Kafka's error name where one exists. */
 export interface ContractError {
   /** Kafka error name (e.g. INVALID_TOPIC_EXCEPTION, NOT_ENOUGH_REPLICAS) or INVALID_REQUEST. */
@@ -901,6 +904,14 @@ export interface ContractError {
 /** Every request: name -> { req, res }. */
 export interface ContractRequests {
   'cluster/snapshot': { req: Record<string, never>; res: ClusterSnapshot }
+  /**
+   * The cluster events after `afterSeq`, oldest first, at most `limit` (default and most
+   * CLUSTER_EVENTS_MAX): the oldest ones, so a reader that asks again after the last one it got
+   * walks the whole event log (the engine keeps its newest 1000). For the timeline, which must not
+   * lose a burst larger than a snapshot's SNAPSHOT_EVENTS (a fence elects a leader for every
+   * partition the broker led, __consumer_offsets' 50 included).
+   */
+  'cluster/events': { req: { afterSeq: number; limit?: number }; res: ClusterEventView[] }
   /**
    * Leader election asked for (kafka-leader-election --election-type PREFERRED|UNCLEAN, KIP-460) of
    * every partition, those of `topic`, or only its `partition` (needs `topic`): one result per
@@ -1179,6 +1190,7 @@ export type Reply<T> = { ok: true; data: T } | { ok: false; error: ContractError
 /** The list of request names, for handler-completeness checks. */
 export const REQUEST_NAMES = [
   'cluster/snapshot',
+  'cluster/events',
   'cluster/elect-leaders',
   'broker/stop',
   'broker/start',

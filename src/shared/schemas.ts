@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import {
+  CLUSTER_EVENTS_MAX,
   IMPORT_UPLOAD_CHUNK_BYTES,
   IMPORT_UPLOAD_MAX_BYTES,
   REQUEST_NAMES,
@@ -146,6 +147,12 @@ const importTimestamp = z
 /** One schema per request name. */
 export const requestSchemas = {
   'cluster/snapshot': empty,
+  'cluster/events': z
+    .object({
+      afterSeq: z.number().int('afterSeq is an event sequence number: a whole number').min(0, 'afterSeq is an event sequence number, 0 or more'),
+      limit: z.number().int('limit must be a whole number').min(1, 'limit must be at least 1').max(CLUSTER_EVENTS_MAX, `limit must be at most ${CLUSTER_EVENTS_MAX}`).optional()
+    })
+    .strict(),
   'cluster/elect-leaders': z
     .object({ electionType: z.enum(['preferred', 'unclean']), topic: topicName.optional(), partition: partition.optional() })
     .strict()

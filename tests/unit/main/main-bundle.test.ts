@@ -133,6 +133,7 @@ const VALID: { [N in RequestName]: unknown } = {
   'topic/create': { topic: 'bundle', partitions: 2, replicationFactor: 3 },
   'topic/alter': { topic: 'bundle', partitions: 3 },
   'cluster/snapshot': {},
+  'cluster/events': { afterSeq: 0 },
   'cluster/elect-leaders': { electionType: 'preferred', topic: 'bundle' },
   'topic/list': {},
   'topic/describe': { topic: 'bundle' },

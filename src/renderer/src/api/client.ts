@@ -66,6 +66,8 @@ type Req<N extends RequestName> = RequestOf<N>
 /** Typed wrappers, one per request, grouped by noun. */
 export const clusterApi = {
   snapshot: () => call('cluster/snapshot', {}),
+  /** The cluster events after `afterSeq`, oldest first (at most `limit`, default 1000). */
+  events: (afterSeq: number, limit?: number) => call('cluster/events', limit === undefined ? { afterSeq } : { afterSeq, limit }),
   stopBroker: (brokerId: number) => call('broker/stop', { brokerId }),
   startBroker: (brokerId: number) => call('broker/start', { brokerId }),
   setBrokerFetching: (brokerId: number, paused: boolean) => call('broker/fetching', { brokerId, paused }),

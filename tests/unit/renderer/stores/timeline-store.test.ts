@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import type { ClusterEventView, ClusterSnapshot, PartitionView } from '../../../../src/shared/contract'
 import { setApi } from '../../../../src/renderer/src/api/client'
@@ -51,6 +51,36 @@ describe('useTimelineStore', () => {
     api.emit('snapshot', snapshot(2, [ev(2, {}), ev(3, {})]))
     api.emit('snapshot', snapshot(3, [ev(3, {}), ev(4, {})]))
     expect(timeline.rows.map((e) => e.seq)).toEqual([4, 3, 2, 1])
+  })
+
+  it('reads the events a burst pushed out of the snapshots from cluster/events, so a fence before 60 elections is still in the timeline', async () => {
+    const log = Array.from({ length: 70 }, (_, i) => ev(i + 1, i === 2 ? { kind: 'broker-fenced', brokerId: 2 } : { kind: 'leader-elected', topic: 'orders', partition: 0 }))
+    const api = fakeApi({
+      'cluster/snapshot': () => snapshot(1, log.slice(0, 2)),
+      'cluster/events': ({ afterSeq, limit }) => log.filter((e) => e.seq > afterSeq).slice(0, limit)
+    })
+    setApi(api)
+    const timeline = useTimelineStore()
+    timeline.start()
+    await useClusterStore().start()
+    await vi.waitFor(() => expect(timeline.rows).toHaveLength(2))
+    // The fence (seq 3) and the 17 events after it never reach a snapshot of the newest 50.
+    api.emit('snapshot', snapshot(2, log.slice(20)))
+    await vi.waitFor(() => expect(timeline.rows).toHaveLength(70))
+    expect(timeline.rows.map((e) => e.seq)).toEqual(log.map((e) => e.seq).reverse())
+    expect(timeline.history.gaps).toEqual([])
+    expect(api.calls.filter((c) => c.name === 'cluster/events').map((c) => c.req)).toContainEqual({ afterSeq: 2, limit: 1000 })
+  })
+
+  it('keeps the gap, with its count, when the missing events cannot be read', async () => {
+    const api = fakeApi({ 'cluster/snapshot': () => snapshot(1, [ev(1, {})]) })
+    setApi(api)
+    const timeline = useTimelineStore()
+    timeline.start()
+    await useClusterStore().start()
+    api.emit('snapshot', snapshot(2, [ev(10, {}), ev(11, {})]))
+    await vi.waitFor(() => expect(timeline.rows.map((e) => e.seq)).toEqual([11, 10, 1]))
+    expect(timeline.history.gaps).toEqual([{ afterSeq: 1, beforeSeq: 10, missed: 8 }])
   })
 
   it('highlights the partitions of the selected event, those a broker replicates for a broker event (internal topics left out, as the topology), and clears on a second click', async () => {
