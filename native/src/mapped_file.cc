@@ -234,9 +234,13 @@ int MappedFile::PwriteFully(const uint8_t* src, uint64_t position, uint64_t leng
   uint64_t done = 0;
   while (done < length) {
     ssize_t r = ::pwrite(fd_, src + done, length - done, static_cast<off_t>(position + done));
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return errno;
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      int err = r < 0 ? errno : EIO;
+      // Keep the invariant that everything at or beyond size_ is zero: undo what this call wrote there.
+      uint64_t from = position > size_ ? position : size_;
+      if (position + done > from) std::memset(base_ + from, 0, position + done - from);
+      return err;
     }
     done += static_cast<uint64_t>(r);
   }
