@@ -41,6 +41,14 @@ constexpr uint64_t kMinReadCharge = 512 * 1024;
 // reads (index entries, batch headers) copy from the mapping, where a lookup is a few nanoseconds.
 // Both see the same bytes: the mapping is MAP_SHARED over the unified page cache.
 constexpr uint64_t kPreadThreshold = 16 * 1024;
+// Writes of at least this many bytes (record batches) go into the page cache with pwrite instead of
+// a memcpy through the mapping: the first store into each fresh page of the reserved tail faults it
+// in (page-cache allocation, zeroing, the filesystem's page_mkwrite), which on this kind of VM costs
+// about twice the CPU of pwrite for the same bytes (18 KB appends: ~600 vs ~1,200 MB per CPU-second),
+// and pwrite keeps those pages out of our RSS. Smaller writes (index entries) store through the
+// mapping. Both land in the same page cache, which the mapping shares (MAP_SHARED); the range
+// written is within the capacity already reserved with fallocate, so it cannot hit ENOSPC.
+constexpr uint64_t kPwriteThreshold = 4 * 1024;
 
 uint64_t PageSize() {
   long p = sysconf(_SC_PAGESIZE);
@@ -222,6 +230,23 @@ void MappedFile::EnsureCapacity(Napi::Env env, uint64_t needed) {
   capacity_ = target;
 }
 
+int MappedFile::PwriteFully(const uint8_t* src, uint64_t position, uint64_t length) const {
+  uint64_t done = 0;
+  while (done < length) {
+    ssize_t r = ::pwrite(fd_, src + done, length - done, static_cast<off_t>(position + done));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) {
+      int err = r < 0 ? errno : EIO;
+      // Keep the invariant that everything at or beyond size_ is zero: undo what this call wrote there.
+      uint64_t from = position > size_ ? position : size_;
+      if (position + done > from) std::memset(base_ + from, 0, position + done - from);
+      return err;
+    }
+    done += static_cast<uint64_t>(r);
+  }
+  return 0;
+}
+
 int MappedFile::PreadFully(uint8_t* dest, uint64_t position, uint64_t length) const {
   uint64_t done = 0;
   while (done < length) {
@@ -278,9 +303,14 @@ Napi::Value MappedFile::Write(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "write " + path_ + ": end position beyond 2^53");
   }
   EnsureCapacity(env, end);
-  std::memcpy(base_ + position, data.Data(), length);
+  if (length >= kPwriteThreshold) {
+    int err = PwriteFully(data.Data(), position, length);
+    if (err != 0) ThrowErrno(env, "pwrite", err);
+  } else {
+    std::memcpy(base_ + position, data.Data(), length);
+    Charge(length);
+  }
   if (end > size_) size_ = end;
-  Charge(length);
   return env.Undefined();
 }
 

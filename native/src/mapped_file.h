@@ -1,5 +1,6 @@
 // MappedFile: one file mapped MAP_SHARED into memory, exposed to JavaScript as a class whose methods
-// copy between the mapping and JS-owned buffers. Owns the fd and the mapping.
+// copy between the mapping and JS-owned buffers (writes of 4 KiB or more, record batches, with
+// pwrite into the same page cache; smaller ones through the mapping). Owns the fd and the mapping.
 //
 // Invariants:
 //  - No pointer into the mapping ever reaches JavaScript (reads copy into JS-owned buffers: small
@@ -50,6 +51,7 @@ class MappedFile : public Napi::ObjectWrap<MappedFile> {
   int ResizeFile(uint64_t length);
   void CheckOpen(Napi::Env env, const char* op) const;
   // pread of exactly `length` bytes into `dest`; returns errno or 0.
+  int PwriteFully(const uint8_t* src, uint64_t position, uint64_t length) const;
   int PreadFully(uint8_t* dest, uint64_t position, uint64_t length) const;
   // Counts bytes copied through the mapping; past the residency limit, releases its pages.
   void Charge(uint64_t bytes);

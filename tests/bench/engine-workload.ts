@@ -2,7 +2,8 @@
  * The in-process engine workload of `npm run bench` (issue 9): produce 100-byte records in
  * 1,000-record calls through the in-process producer (Cluster.produce) to a 6-partition topic with
  * 500 distinct keys, at RF 3 acks=all and at RF 1 acks=1, then consume everything (Cluster.fetch of
- * each partition). Prints one JSON line of results. Run by engine.bench.ts in this checkout and,
+ * each partition). Prints one JSON line of results: wall-clock rates, and the produce rate per
+ * second of this process's CPU time (which other work on a shared machine disturbs far less). Run by engine.bench.ts in this checkout and,
  * for the before/after table, in a checkout of the code before (it only uses Cluster's public API,
  * which both have).
  */
@@ -24,6 +25,8 @@ interface CaseResult {
   producePerSec: number
   consumeMs: number
   consumePerSec: number
+  /** Records per second of this process's CPU time (user + system) while producing: what the engine costs, whatever else runs on the machine. */
+  producePerCpuSec: number
 }
 
 async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseResult> {
@@ -34,6 +37,7 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
     const keys = Array.from({ length: KEYS }, (_, i) => Buffer.from(`key-${i}`))
     const calls = Math.ceil(RECORDS / PER_CALL)
     const start = process.hrtime.bigint()
+    const cpu0 = process.cpuUsage()
     const inFlight = new Set<Promise<unknown>>()
     let k = 0
     for (let c = 0; c < calls; c++) {
@@ -45,6 +49,8 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
     }
     await Promise.all(inFlight)
     const produceMs = Number(process.hrtime.bigint() - start) / 1e6
+    const cpu = process.cpuUsage(cpu0)
+    const produceCpuMs = (cpu.user + cpu.system) / 1000
     // Let replication finish before reading (acks=1 does not wait for it).
     for (let i = 0; i < 100 && cluster.replicateNow() > 0; i++);
     const cstart = process.hrtime.bigint()
@@ -66,7 +72,8 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
       produceMs,
       producePerSec: Math.round((consumed / produceMs) * 1000),
       consumeMs,
-      consumePerSec: Math.round((consumed / consumeMs) * 1000)
+      consumePerSec: Math.round((consumed / consumeMs) * 1000),
+      producePerCpuSec: Math.round((consumed / produceCpuMs) * 1000)
     }
   } finally {
     await cluster.close()

@@ -24,6 +24,8 @@ interface CaseResult {
   producePerSec: number
   consumeMs: number
   consumePerSec: number
+  /** Absent in results of a workload script older than this field. */
+  producePerCpuSec?: number
 }
 
 const ROOT = path.resolve(__dirname, '../..')
@@ -75,14 +77,15 @@ function main(): void {
   const load1 = os.loadavg()[0]
   const m = machineInfo()
   const names = current[0].map((c) => c.name)
-  const col = (runs: CaseResult[][], name: string, key: 'producePerSec' | 'consumePerSec'): string => {
-    const xs = runs.map((run) => run.find((c) => c.name === name)![key])
+  const col = (runs: CaseResult[][], name: string, key: 'producePerSec' | 'consumePerSec' | 'producePerCpuSec'): string => {
+    const xs = runs.map((run) => run.find((c) => c.name === name)![key] ?? NaN)
     return `${fmt(median(xs))} (${xs.map(fmt).join(', ')})`
   }
   const rows: string[] = []
   for (const name of names)
     for (const [key, what] of [
       ['producePerSec', 'produce, records/s'],
+      ['producePerCpuSec', 'produce, records per CPU-second'],
       ['consumePerSec', 'consume, records/s']
     ] as const)
       rows.push(`| ${name}: ${what} | ${BASELINE ? `${col(before, name, key)} | ` : ''}${col(current, name, key)} |`)
@@ -98,6 +101,8 @@ function main(): void {
     `| Measure | ${BASELINE ? `${BASELINE_LABEL} | ` : ''}this code |`,
     `| --- | ${BASELINE ? '--- | ' : ''}--- |`,
     ...rows,
+    '',
+    '"Records per CPU-second" divides the records produced by the user + system CPU time the producing process used meanwhile (process.cpuUsage): on a machine shared with other work the wall-clock rates fall with the load, this much less.',
     '',
     'Targets (issue 9): RF 3 acks=all at least 1,500,000 records/s produced, 3,000,000 records/s consumed; at least as fast as before.',
     END

@@ -12,6 +12,11 @@
  *   offsets increase; a bad batch ends a read after good ones and is refused with a StorageError
  *   naming the file and position when it comes first: never wrong data. An index entry that
  *   disagrees with the log (or points past it) makes the segment rebuild its indexes from the log.
+ * - The positions of the last RECENT_BATCHES batches appended are remembered (a follower's fetch
+ *   starts at one of them, so its read needs no index lookup and scan); they are forgotten whenever
+ *   the log changes other than by an append (truncation, recovery, index rebuild, roll, rename), and
+ *   a read starting at one checks that the batch there is the one remembered, else reads as if it
+ *   were not remembered.
  * - Not thread-safe: the engine's single event loop owns it.
  */
 import * as fs from 'node:fs'
@@ -62,6 +67,13 @@ export interface BatchPosition {
   lastOffset: number
 }
 
+/**
+ * How many appended batches' positions a segment remembers (see the module header): enough for the
+ * batches a follower has not yet copied between two replication rounds (a round copies every
+ * partition up to its leader's log end offset), few enough to cost nothing.
+ */
+const RECENT_BATCHES = 64
+
 /** Thrown internally when an index entry does not match the log; the segment rebuilds its indexes. */
 class IndexMismatch extends Error {}
 
@@ -88,6 +100,8 @@ export class LogSegment {
   private _records: number | null
   private _minTimestamp: number | null | undefined
   private writable: boolean
+  /** Base offset -> where that batch starts, for the last RECENT_BATCHES batches appended (insertion order). */
+  private readonly recent = new Map<number, BatchPosition>()
 
   private constructor(
     dir: string,
@@ -240,11 +254,14 @@ export class LogSegment {
     this.log.write(position, batches)
     if (batches.length === batchSize(batches, 0)) {
       this.indexBatch(position, batches.length, lastOffset, maxTimestamp)
+      this.remember(position, batches.length, batchBaseOffset(batches, 0), lastOffset)
     } else {
       let p = 0
       while (p < batches.length) {
         const size = batchSize(batches, p)
-        this.indexBatch(position + p, size, batchLastOffset(batches, p), batchMaxTimestamp(batches, p))
+        const last = batchLastOffset(batches, p)
+        this.indexBatch(position + p, size, last, batchMaxTimestamp(batches, p))
+        this.remember(position + p, size, batchBaseOffset(batches, p), last)
         p += size
       }
     }
@@ -258,6 +275,11 @@ export class LogSegment {
         p += batchSize(batches, p)
       }
     }
+  }
+
+  private remember(position: number, size: number, baseOffset: number, lastOffset: number): void {
+    this.recent.set(baseOffset, { position, size, baseOffset, lastOffset })
+    if (this.recent.size > RECENT_BATCHES) this.recent.delete(this.recent.keys().next().value as number)
   }
 
   private indexBatch(position: number, size: number, lastOffset: number, maxTimestamp: number): void {
@@ -319,16 +341,32 @@ export class LogSegment {
    * log file and position.
    */
   read(startOffset: number, maxSize: number, maxOffset = Number.MAX_SAFE_INTEGER, minOneBatch = true): Buffer | null {
+    const recent = this.recent.get(startOffset)
+    if (recent !== undefined) {
+      const r = this.readFrom(recent, maxSize, maxOffset, minOneBatch, true)
+      if (r !== null) return r
+      this.recent.clear()
+    }
     const start = this.translateOffset(startOffset)
     if (start === null) return null
+    return this.readFrom(start, maxSize, maxOffset, minOneBatch, false)
+  }
+
+  /**
+   * read() from the batch at `start`. `remembered`: `start` came from the recent appends, so null
+   * is returned when the bytes there are not that batch (the caller then looks it up).
+   */
+  private readFrom(start: BatchPosition, maxSize: number, maxOffset: number, minOneBatch: boolean, remembered: boolean): Buffer | null {
     if (start.lastOffset >= maxOffset) return Buffer.alloc(0)
     const logSize = this.log.size()
+    if (remembered && start.position + start.size > logSize) return null
     let len = Math.min(Math.max(maxSize, 0), logSize - start.position)
     if (len < start.size) {
       if (!minOneBatch) return Buffer.alloc(0)
       len = start.size
     }
     const buf = this.log.read(start.position, len)
+    if (remembered && (buf.length < BATCH_HEADER_SIZE || checkBatchHeader(buf, 0, logSize - start.position) !== null || batchBaseOffset(buf, 0) !== start.baseOffset || batchSize(buf, 0) !== start.size)) return null
     let pos = 0
     let prevLast = -1
     while (pos < buf.length) {
@@ -396,6 +434,7 @@ export class LogSegment {
    * that is not sane before the cut.
    */
   truncateTo(offset: number): number {
+    this.recent.clear()
     const b = this.translateOffset(offset)
     if (b === null) return 0
     const removed = this.log.size() - b.position
@@ -431,6 +470,7 @@ export class LogSegment {
    * truncated (0 when the log was whole).
    */
   recover(): number {
+    this.recent.clear()
     const valid = this.rebuild()
     const truncated = this.log.size() - valid
     if (truncated > 0) this.log.truncate(valid)
@@ -450,6 +490,7 @@ export class LogSegment {
 
   /** Scans and re-indexes the log; returns the bytes of valid batches from the start. */
   private rebuild(): number {
+    this.recent.clear()
     this.offsetIndex.reset()
     this.timeIndex.reset()
     this.bytesSinceLastIndexEntry = 0
@@ -484,6 +525,7 @@ export class LogSegment {
    * their contents.
    */
   onBecomeInactiveSegment(): void {
+    this.recent.clear()
     const max = this.maxTimestamp()
     if (max >= 0 && this._offsetOfMaxTimestamp >= 0) this.timeIndex.maybeAppend(max, this._offsetOfMaxTimestamp, true)
     this.offsetIndex.trimToValidSize()
@@ -655,6 +697,7 @@ export class LogSegment {
     }
     this.log = this.backend.open(to, { create: false })
     this.suffix = suffix
+    this.recent.clear()
   }
 
   /** Closes and deletes the segment's files. */

@@ -4,9 +4,10 @@
  * wrapping its MappedFile so every failure becomes a StorageError naming the file.
  *
  * Must stay true:
- * - Writes copy into the mapping; reads copy into JS-owned buffers (under 16 KiB from the mapping,
- *   larger ones with pread from the same page cache, which avoids faulting whole folios into the
- *   process). JavaScript never holds a pointer into a mapping (the addon is built with
+ * - Writes copy into the page cache (under 4 KiB through the mapping, larger ones, record batches,
+ *   with pwrite, which costs about half the CPU of faulting fresh pages of the mapping in); reads copy
+ *   into JS-owned buffers (under 16 KiB from the mapping, larger ones with pread from the same page
+ *   cache, which avoids faulting whole folios into the process). JavaScript never holds a pointer into a mapping (the addon is built with
  *   NODE_API_NO_EXTERNAL_BUFFERS_ALLOWED), so a remap or close can never leave a dangling view. This
  *   is what Electron's V8 sandbox requires.
  * - The file-backed RSS of each mapping stays bounded (~32 MiB): past that much copying the addon
@@ -141,7 +142,8 @@ export class MmapFile implements StorageFile {
   }
 
   /**
-   * Copies `buf` into the mapping at `position` (bytes), growing file and mapping as needed in steps
+   * Copies `buf` into the file at `position` (bytes; through the mapping under 4 KiB, with pwrite
+   * from 4 KiB on, the same page cache either way), growing file and mapping as needed in steps
    * that double but add at most 4 MiB (reserved with fallocate: a full disk is a StorageError naming
    * the file with "No space left on device (ENOSPC)", never a SIGBUS).
    */

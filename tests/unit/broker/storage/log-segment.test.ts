@@ -49,6 +49,32 @@ describe.each(backends)('LogSegment on the $name backend', ({ create }) => {
     seg.close()
   })
 
+  it('reads from a just-appended batch (remembered position) the same bytes as through the index after a reopen', () => {
+    const dir = dirs.make()
+    const seg = LogSegment.open(dir, 0, config({ indexIntervalBytes: 500 }), create(), { writable: true, now: 0 })
+    fill(seg, 30, 10, 0)
+    const remembered = [0, 150, 280, 290].map((o) => seg.read(o, 3000, 300)!)
+    seg.close()
+    const reopened = LogSegment.open(dir, 0, config({ indexIntervalBytes: 500 }), create(), { writable: true, now: 0 })
+    const looked = [0, 150, 280, 290].map((o) => reopened.read(o, 3000, 300)!)
+    expect(remembered.map((b) => decodeRecordBatches(b).map((x) => x.baseOffset))).toEqual([[0, 10], [150, 160], [280, 290], [290]])
+    for (let i = 0; i < looked.length; i++) expect(remembered[i].equals(looked[i])).toBe(true)
+    reopened.close()
+  })
+
+  it('after a truncation and appends with other batch boundaries, reads at offsets that began a batch before return the batch holding them now', () => {
+    const seg = LogSegment.open(dirs.make(), 0, config(), create(), { writable: true, now: 0 })
+    fill(seg, 3, 10, 0) // batches 0-9, 10-19, 20-29
+    expect(decodeRecordBatches(seg.read(20, 1 << 20)!).map((b) => b.baseOffset)).toEqual([20])
+    seg.truncateTo(10)
+    fill(seg, 1, 5, 10) // 10-14
+    fill(seg, 1, 15, 15) // 15-29: offset 20 now sits inside a batch
+    const read = decodeRecordBatches(seg.read(20, 1 << 20)!)
+    expect(read.map((b) => [b.baseOffset, b.lastOffset])).toEqual([[15, 29]])
+    expect(decodeRecordBatches(seg.read(10, 1 << 20)!).map((b) => b.baseOffset)).toEqual([10, 15])
+    seg.close()
+  })
+
   it('finds the first offset at or after a timestamp and truncates at batch boundaries', () => {
     const seg = LogSegment.open(dirs.make(), 0, config({ indexIntervalBytes: 500 }), create(), { writable: true, now: 0 })
     fill(seg, 20, 10, 0) // record i has timestamp 1_000_000 + i
