@@ -1,0 +1,90 @@
+/**
+ * useScenarioStore: the scenario panel's state (issue 11): which guided experiment is selected, the
+ * state of each of its steps during and after a Run, and of each Reset step, and whether a run or
+ * reset is in progress. The steps run in the renderer through the api client (scenario-runner.ts).
+ * Must stay true: at most one run or reset at a time (a second call while busy does nothing); the
+ * step states always match the selected scenario's steps (or its reset steps); switching scenario
+ * is refused while busy, so a run's states never land on another scenario.
+ */
+import { defineStore } from 'pinia'
+import type { ContractError } from '../../../shared/contract'
+import { call } from '../api/client'
+import { pendingStates, runScenarioSteps, wallClock, type ScenarioClock, type StepState } from '../scenarios/scenario-runner'
+import type { Scenario, ScenarioStep } from '../scenarios/scenario-step'
+import { resetSteps, SCENARIOS, scenarioById } from '../scenarios/scenarios'
+
+/** Pause between two polls of a scenario's waits, ms. */
+export const SCENARIO_POLL_MS = 500
+
+/** What the panel shows about the last run or reset. */
+export type ScenarioOutcome = { kind: 'run' | 'reset'; ok: true } | { kind: 'run' | 'reset'; ok: false; step: number; error: ContractError }
+
+export interface ScenarioState {
+  selectedId: string
+  /** States of the selected scenario's steps. */
+  steps: StepState[]
+  /** States of the reset steps, null until Reset was pressed for this scenario. */
+  resetStates: StepState[] | null
+  busy: 'run' | 'reset' | null
+  outcome: ScenarioOutcome | null
+}
+
+/** The clock scenario waits use; tests replace it (setScenarioClock). */
+let clock: ScenarioClock = wallClock
+
+/** Replaces the clock of scenario waits (tests pass a fake one); returns the previous one. */
+export function setScenarioClock(c: ScenarioClock): ScenarioClock {
+  const before = clock
+  clock = c
+  return before
+}
+
+export const useScenarioStore = defineStore('scenario', {
+  state: (): ScenarioState => ({ selectedId: SCENARIOS[0].id, steps: pendingStates(SCENARIOS[0].steps.length), resetStates: null, busy: null, outcome: null }),
+  getters: {
+    scenario: (s): Scenario => scenarioById(s.selectedId) ?? SCENARIOS[0],
+    resetStepList(): ScenarioStep[] {
+      return resetSteps(this.scenario)
+    }
+  },
+  actions: {
+    /** Selects scenario `id` (unknown ids and any change while busy are ignored); its steps start pending. */
+    select(id: string): void {
+      const s = scenarioById(id)
+      if (!s || this.busy || id === this.selectedId) return
+      this.selectedId = id
+      this.steps = pendingStates(s.steps.length)
+      this.resetStates = null
+      this.outcome = null
+    },
+    /** Runs the selected scenario's steps from the first; resolves when it ended (done or at the failed step). */
+    async run(): Promise<void> {
+      if (this.busy) return
+      this.busy = 'run'
+      this.outcome = null
+      this.resetStates = null
+      this.steps = pendingStates(this.scenario.steps.length)
+      try {
+        const r = await runScenarioSteps(this.scenario.steps, { call, clock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.steps[i] = st) })
+        this.outcome = r.ok ? { kind: 'run', ok: true } : { kind: 'run', ok: false, step: r.failedStep, error: r.error }
+      } finally {
+        this.busy = null
+      }
+    },
+    /** Runs the reset steps (start and heal every broker, wait until in sync, delete the topic, preferred election). */
+    async reset(): Promise<void> {
+      if (this.busy) return
+      this.busy = 'reset'
+      this.outcome = null
+      const steps = this.resetStepList
+      this.resetStates = pendingStates(steps.length)
+      try {
+        const r = await runScenarioSteps(steps, { call, clock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.resetStates![i] = st) })
+        this.outcome = r.ok ? { kind: 'reset', ok: true } : { kind: 'reset', ok: false, step: r.failedStep, error: r.error }
+        if (r.ok) this.steps = pendingStates(this.scenario.steps.length)
+      } finally {
+        this.busy = null
+      }
+    }
+  }
+})
