@@ -61,6 +61,19 @@ describe('useScenarioStore', () => {
     expect(store.outcome).toBeNull()
   })
 
+  it('keeps the scenario’s events from each snapshot, and starts afresh at each run', async () => {
+    setApi(fakeApi({ 'cluster/snapshot': () => snapshot(2) }))
+    const store = useScenarioStore()
+    const topic = store.scenario.topic
+    const e = (seq: number, t?: string) => ({ seq, time: seq, kind: (t ? 'isr-shrink' : 'broker-killed') as 'isr-shrink' | 'broker-killed', severity: 'info' as const, ...(t ? { topic: t } : {}), message: `e${seq}` })
+    store.noteEvents([e(1, topic), e(2, 'flights')])
+    await store.run()
+    expect(store.events).toEqual([])
+    store.noteEvents([e(2, 'flights'), e(3, topic), e(4)])
+    store.noteEvents([e(5, 'flights')])
+    expect(store.events.map((x) => x.seq)).toEqual([3, 4])
+  })
+
   it('Reset shows its own steps and, when done, puts the scenario steps back to pending', async () => {
     setApi(
       fakeApi({
