@@ -73,6 +73,8 @@ test('scenario a) kills the leader in the app: every step done, a new leader fro
   // the kill is an event of its own)
   await expect(events.locator('li[data-kind="broker-killed"]', { hasText: `Broker ${killed} was killed` })).toHaveCount(1)
   await page.mouse.move(0, 0)
+  // the fences' notices (8 s each) would cover the steps in the screenshot
+  await expect(page.locator('.n-message')).toHaveCount(0, { timeout: 20_000 })
   await page.waitForTimeout(500)
   await page.screenshot({ path: 'docs/screenshots/scenarios.png', fullPage: true })
 

@@ -10,7 +10,7 @@
 import { defineStore } from 'pinia'
 import type { ClusterEventView, ContractError } from '../../../shared/contract'
 import { call } from '../api/client'
-import { pendingStates, runScenarioSteps, wallClock, type ScenarioClock, type StepState } from '../scenarios/scenario-runner'
+import { pendingStates, runScenarioSteps, wallClock, type StepState } from '../scenarios/scenario-runner'
 import type { Scenario, ScenarioStep } from '../scenarios/scenario-step'
 import { resetSteps, SCENARIOS, scenarioById } from '../scenarios/scenarios'
 import { mergeScenarioEvents } from '../scenarios/scenario-events'
@@ -24,6 +24,7 @@ export const SCENARIO_EVENTS_KEPT = 40
 /** What the panel shows about the last run or reset. */
 export type ScenarioOutcome = { kind: 'run' | 'reset'; ok: true } | { kind: 'run' | 'reset'; ok: false; step: number; error: ContractError }
 
+/** The scenario store's state (see the module header). */
 export interface ScenarioState {
   selectedId: string
   /** States of the selected scenario's steps. */
@@ -40,16 +41,7 @@ export interface ScenarioState {
   newestSeq: number
 }
 
-/** The clock scenario waits use; tests replace it (setScenarioClock). */
-let clock: ScenarioClock = wallClock
-
-/** Replaces the clock of scenario waits (tests pass a fake one); returns the previous one. */
-export function setScenarioClock(c: ScenarioClock): ScenarioClock {
-  const before = clock
-  clock = c
-  return before
-}
-
+/** The scenario panel's store: select, run, reset, noteEvents (see the module header). */
 export const useScenarioStore = defineStore('scenario', {
   state: (): ScenarioState => ({ selectedId: SCENARIOS[0].id, steps: pendingStates(SCENARIOS[0].steps.length), resetStates: null, busy: null, outcome: null, events: [], eventsSince: -1, newestSeq: 0 }),
   getters: {
@@ -85,7 +77,7 @@ export const useScenarioStore = defineStore('scenario', {
       this.events = []
       this.eventsSince = this.newestSeq
       try {
-        const r = await runScenarioSteps(this.scenario.steps, { call, clock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.steps[i] = st) })
+        const r = await runScenarioSteps(this.scenario.steps, { call, clock: wallClock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.steps[i] = st) })
         this.outcome = r.ok ? { kind: 'run', ok: true } : { kind: 'run', ok: false, step: r.failedStep, error: r.error }
       } finally {
         this.busy = null
@@ -99,7 +91,7 @@ export const useScenarioStore = defineStore('scenario', {
       const steps = this.resetStepList
       this.resetStates = pendingStates(steps.length)
       try {
-        const r = await runScenarioSteps(steps, { call, clock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.resetStates![i] = st) })
+        const r = await runScenarioSteps(steps, { call, clock: wallClock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.resetStates![i] = st) })
         this.outcome = r.ok ? { kind: 'reset', ok: true } : { kind: 'reset', ok: false, step: r.failedStep, error: r.error }
         if (r.ok) this.steps = pendingStates(this.scenario.steps.length)
       } finally {
