@@ -152,6 +152,12 @@ describe('runScenarioSteps', () => {
     expect(refused.states[0].detail).toBe('refused as expected: NOT_ENOUGH_REPLICAS: The ISR of t-0 has 1 replica(s), fewer than min.insync.replicas=2')
     const acked = await run(steps, { 'produce/send': () => ({ requested: 1, written: 1, partitions: [], acks: [], failed: null, elapsedMs: 1 }) })
     expect(acked.outcome).toEqual({ ok: false, failedStep: 0, error: { code: 'SCENARIO_STEP_FAILED', message: 'Expected NOT_ENOUGH_REPLICAS, but all 1 record(s) were acknowledged with acks=all' } })
+    const otherwise = await run(steps, {
+      'produce/send': () => {
+        throw new FakeFailure({ code: 'LEADER_NOT_AVAILABLE', message: 't-0 has no leader' })
+      }
+    })
+    expect(otherwise.outcome).toEqual({ ok: false, failedStep: 0, error: { code: 'LEADER_NOT_AVAILABLE', message: 'Expected NOT_ENOUGH_REPLICAS, but the send failed otherwise: t-0 has no leader' } })
     const partly = await run([{ kind: 'produce', topic: 't', acks: 'all', records: [{ key: 'k', value: 'v' }, { key: 'k', value: 'w' }], title: 'acknowledged' }], {
       'produce/send': () => ({ requested: 2, written: 1, partitions: [], acks: [], failed: { fromIndex: 1, toIndex: 1, code: 'REQUEST_TIMED_OUT', message: 'record 1 timed out', unacknowledged: null }, elapsedMs: 1 })
     })
