@@ -2,14 +2,15 @@
  * useScenarioStore: the scenario panel's state (issue 11): which guided experiment is selected, the
  * state of each of its steps during and after a Run, and of each Reset step, whether a run or
  * reset is in progress, and the cluster events about the scenario since its last Run (kept from
- * every snapshot, scenario-events.ts). The steps run in the renderer through the api client (scenario-runner.ts).
+ * every snapshot, scenario-events.ts: the panel notes each snapshot it shows, and a run or reset
+ * listens to the pushed snapshots itself, so nothing is missed while the user is on another view). The steps run in the renderer through the api client (scenario-runner.ts).
  * Must stay true: at most one run or reset at a time (a second call while busy does nothing); the
  * step states always match the selected scenario's steps (or its reset steps); switching scenario
  * is refused while busy, so a run's states never land on another scenario.
  */
 import { defineStore } from 'pinia'
 import type { ClusterEventView, ContractError } from '../../../shared/contract'
-import { call } from '../api/client'
+import { call, onEvent } from '../api/client'
 import { pendingStates, runScenarioSteps, wallClock, type StepState } from '../scenarios/scenario-runner'
 import type { Scenario, ScenarioStep } from '../scenarios/scenario-step'
 import { resetSteps, SCENARIOS, scenarioById } from '../scenarios/scenarios'
@@ -76,10 +77,12 @@ export const useScenarioStore = defineStore('scenario', {
       this.steps = pendingStates(this.scenario.steps.length)
       this.events = []
       this.eventsSince = this.newestSeq
+      const unsubscribe = onEvent('snapshot', (snap) => this.noteEvents(snap.events ?? []))
       try {
         const r = await runScenarioSteps(this.scenario.steps, { call, clock: wallClock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.steps[i] = st) })
         this.outcome = r.ok ? { kind: 'run', ok: true } : { kind: 'run', ok: false, step: r.failedStep, error: r.error }
       } finally {
+        unsubscribe()
         this.busy = null
       }
     },
@@ -90,11 +93,13 @@ export const useScenarioStore = defineStore('scenario', {
       this.outcome = null
       const steps = this.resetStepList
       this.resetStates = pendingStates(steps.length)
+      const unsubscribe = onEvent('snapshot', (snap) => this.noteEvents(snap.events ?? []))
       try {
         const r = await runScenarioSteps(steps, { call, clock: wallClock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.resetStates![i] = st) })
         this.outcome = r.ok ? { kind: 'reset', ok: true } : { kind: 'reset', ok: false, step: r.failedStep, error: r.error }
         if (r.ok) this.steps = pendingStates(this.scenario.steps.length)
       } finally {
+        unsubscribe()
         this.busy = null
       }
     }

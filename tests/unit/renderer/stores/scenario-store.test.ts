@@ -74,6 +74,23 @@ describe('useScenarioStore', () => {
     expect(store.events.map((x) => x.seq)).toEqual([3, 4])
   })
 
+  it('listens to the pushed snapshots while it runs, whichever view is shown, and stops listening after', async () => {
+    const fake = fakeApi({ 'cluster/snapshot': () => snapshot(2) })
+    let open = (): void => undefined
+    const gate = new Promise<void>((r) => (open = r))
+    setApi({ ...fake, request: async (name, req) => (await gate, fake.request(name, req)) })
+    const store = useScenarioStore()
+    const topic = store.scenario.topic
+    const running = store.run()
+    const push = (seq: number) => fake.emit('snapshot', { ...snapshot(null), events: [{ seq, time: seq, kind: 'isr-shrink', severity: 'warning', topic, message: `e${seq}` }] })
+    push(7)
+    expect(store.events.map((x) => x.seq)).toEqual([7])
+    open()
+    await running
+    push(8)
+    expect(store.events.map((x) => x.seq)).toEqual([7])
+  })
+
   it('Reset shows its own steps and, when done, puts the scenario steps back to pending', async () => {
     setApi(
       fakeApi({
