@@ -83,7 +83,7 @@ describe('runScenarioSteps', () => {
     const { api, outcome, states, history, clock } = await run(killLeader, {
       'cluster/snapshot': () => snapshot(),
       'topic/create': () => topic({ leader: 2 }),
-      'produce/send': () => ({ requested: 1, written: 1, partitions: [{ partition: 0, firstOffset: 0, lastOffset: 0, records: 1 }], acks: [], failed: null, elapsedMs: 1 }),
+      'produce/send': () => ({ requested: 1, written: 1, partitions: [{ partition: 0, firstOffset: 0, lastOffset: 0, records: 1 }], acks: [], failed: null, elapsedMs: 1, ackWait: null }),
       // leader 2 until the third describe after the kill, then broker 3 leads
       'topic/describe': () => (++describes <= 3 ? topic({ leader: 2 }) : topic({ leader: 3, isr: [3, 1] })),
       'broker/kill': () => ({ ok: true })
@@ -150,7 +150,7 @@ describe('runScenarioSteps', () => {
     })
     expect(refused.outcome.ok).toBe(true)
     expect(refused.states[0].detail).toBe('refused as expected: NOT_ENOUGH_REPLICAS: The ISR of t-0 has 1 replica(s), fewer than min.insync.replicas=2')
-    const acked = await run(steps, { 'produce/send': () => ({ requested: 1, written: 1, partitions: [], acks: [], failed: null, elapsedMs: 1 }) })
+    const acked = await run(steps, { 'produce/send': () => ({ requested: 1, written: 1, partitions: [], acks: [], failed: null, elapsedMs: 1, ackWait: null }) })
     expect(acked.outcome).toEqual({ ok: false, failedStep: 0, error: { code: 'SCENARIO_STEP_FAILED', message: 'Expected NOT_ENOUGH_REPLICAS, but all 1 record(s) were acknowledged with acks=all' } })
     const otherwise = await run(steps, {
       'produce/send': () => {
@@ -159,7 +159,7 @@ describe('runScenarioSteps', () => {
     })
     expect(otherwise.outcome).toEqual({ ok: false, failedStep: 0, error: { code: 'LEADER_NOT_AVAILABLE', message: 'Expected NOT_ENOUGH_REPLICAS, but the send failed otherwise: t-0 has no leader' } })
     const partly = await run([{ kind: 'produce', topic: 't', acks: 'all', records: [{ key: 'k', value: 'v' }, { key: 'k', value: 'w' }], title: 'acknowledged' }], {
-      'produce/send': () => ({ requested: 2, written: 1, partitions: [], acks: [], failed: { fromIndex: 1, toIndex: 1, code: 'REQUEST_TIMED_OUT', message: 'record 1 timed out', unacknowledged: null }, elapsedMs: 1 })
+      'produce/send': () => ({ requested: 2, written: 1, partitions: [], acks: [], failed: { fromIndex: 1, toIndex: 1, code: 'REQUEST_TIMED_OUT', message: 'record 1 timed out', unacknowledged: null }, elapsedMs: 1, ackWait: null })
     })
     expect(partly.outcome).toEqual({ ok: false, failedStep: 0, error: { code: 'REQUEST_TIMED_OUT', message: '1 record(s) acknowledged, then: record 1 timed out' } })
   })
