@@ -13,11 +13,11 @@ import { resetSteps, SCENARIOS } from '../../../../src/renderer/src/scenarios/sc
 import { FakeFailure, fakeApi, type FakeHandlers } from '../fake-api'
 
 function partition(p: Partial<PartitionView>): PartitionView {
-  return { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3], logStartOffset: 0, logEndOffset: 0, highWatermark: 0, records: 0, sizeBytes: 0, replicaStates: [], underReplicated: false, offline: false, ...p }
+  return { partition: 0, leader: 1, replicas: [1, 2, 3], isr: [1, 2, 3], logStartOffset: 0, logEndOffset: 0, highWatermark: 0, records: 0, sizeBytes: 0, replicaStates: [], underReplicated: false, underMinIsr: false, offline: false, ...p }
 }
 
 function topic(p: Partial<PartitionView>): TopicDetail {
-  return { name: 't', partitions: 1, replicationFactor: 3, records: 0, uncountedPartitions: 0, offsetSpan: 0, sizeBytes: 0, underReplicatedPartitions: 0, offlinePartitions: 0, internal: false, configs: {} as TopicDetail['configs'], partitionViews: [partition(p)] }
+  return { name: 't', partitions: 1, replicationFactor: 3, records: 0, uncountedPartitions: 0, offsetSpan: 0, sizeBytes: 0, underReplicatedPartitions: 0, underMinIsrPartitions: 0, offlinePartitions: 0, internal: false, configs: {} as TopicDetail['configs'], partitionViews: [partition(p)] }
 }
 
 function broker(id: number, b: Partial<BrokerView> = {}): BrokerView {
@@ -33,6 +33,7 @@ function snapshot(s: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
     topics: [],
     partitions: {},
     underReplicatedPartitions: 0,
+    underMinIsrPartitions: 0,
     offlinePartitions: 0,
     throughput: { recordsInPerSec: [], bytesInPerSec: [], bytesOutPerSec: [] },
     topicThroughput: {},
