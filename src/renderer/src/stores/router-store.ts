@@ -1,11 +1,11 @@
 /**
  * useRouterStore: which view is shown, and its parameter (the topic or group), mirrored in
- * `location.hash` (`#/topics/flights`) so a reload keeps the place. No vue-router needed for eight views.
+ * `location.hash` (`#/topics/flights`) so a reload keeps the place. No vue-router needed for nine views.
  * Must stay true: `view` is always one of VIEWS.
  */
 import { defineStore } from 'pinia'
 
-export const VIEWS = ['cluster', 'topics', 'topic', 'browser', 'producer', 'import', 'groups', 'timeline'] as const
+export const VIEWS = ['cluster', 'topics', 'topic', 'browser', 'producer', 'import', 'groups', 'timeline', 'scenarios'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 export interface RouterState {

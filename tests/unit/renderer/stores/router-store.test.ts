@@ -12,6 +12,10 @@ describe('router hash', () => {
     expect(parseHash('#/timeline')).toEqual({ view: 'timeline', param: null })
   })
 
+  it('routes #/scenarios to the scenario panel', () => {
+    expect(parseHash('#/scenarios')).toEqual({ view: 'scenarios', param: null })
+  })
+
   it('falls back to the cluster overview for unknown views', () => {
     expect(parseHash('#/nope/x')).toEqual({ view: 'cluster', param: null })
     expect(parseHash('')).toEqual({ view: 'cluster', param: null })
