@@ -1,16 +1,18 @@
 /**
  * useScenarioStore: the scenario panel's state (issue 11): which guided experiment is selected, the
  * state of each of its steps during and after a Run, and of each Reset step, whether a run or
- * reset is in progress, and the cluster events about the scenario since its last Run (kept from
- * every snapshot, scenario-events.ts: the panel notes each snapshot it shows, and a run or reset
- * listens to the pushed snapshots itself, so nothing is missed while the user is on another view). The steps run in the renderer through the api client (scenario-runner.ts).
+ * reset is in progress, and the cluster events about the scenario since its last Run (taken from
+ * the timeline store's history, which reads from cluster/events what a burst pushed out of the
+ * snapshots, scenario-events.ts: the panel notes the history it shows, and a run or reset follows
+ * the history itself, so nothing is missed while the user is on another view). The steps run in the renderer through the api client (scenario-runner.ts).
  * Must stay true: at most one run or reset at a time (a second call while busy does nothing); the
  * step states always match the selected scenario's steps (or its reset steps); switching scenario
  * is refused while busy, so a run's states never land on another scenario.
  */
 import { defineStore } from 'pinia'
 import type { ClusterEventView, ContractError } from '../../../shared/contract'
-import { call, onEvent } from '../api/client'
+import { call } from '../api/client'
+import { useTimelineStore } from './timeline-store'
 import { pendingStates, runScenarioSteps, wallClock, type StepState } from '../scenarios/scenario-runner'
 import type { Scenario, ScenarioStep } from '../scenarios/scenario-step'
 import { resetSteps, SCENARIOS, scenarioById } from '../scenarios/scenarios'
@@ -63,7 +65,14 @@ export const useScenarioStore = defineStore('scenario', {
       this.events = []
       this.eventsSince = this.newestSeq
     },
-    /** Keeps the events of a snapshot that are about the selected scenario (call with every snapshot's events). */
+    /** Notes the timeline's events now and whenever its history changes; returns the unsubscribe function. */
+    followEvents(): () => void {
+      const timeline = useTimelineStore()
+      timeline.start()
+      this.noteEvents(timeline.history.events)
+      return timeline.$subscribe(() => this.noteEvents(timeline.history.events), { detached: true, flush: 'sync' })
+    },
+    /** Keeps the events (oldest first, e.g. a snapshot's or the timeline's) that are about the selected scenario. */
     noteEvents(events: ClusterEventView[]): void {
       if (events.length > 0) this.newestSeq = Math.max(this.newestSeq, events[events.length - 1].seq)
       this.events = mergeScenarioEvents(this.events, events, this.scenario.topic, this.eventsSince, SCENARIO_EVENTS_KEPT)
@@ -77,7 +86,7 @@ export const useScenarioStore = defineStore('scenario', {
       this.steps = pendingStates(this.scenario.steps.length)
       this.events = []
       this.eventsSince = this.newestSeq
-      const unsubscribe = onEvent('snapshot', (snap) => this.noteEvents(snap.events ?? []))
+      const unsubscribe = this.followEvents()
       try {
         const r = await runScenarioSteps(this.scenario.steps, { call, clock: wallClock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.steps[i] = st) })
         this.outcome = r.ok ? { kind: 'run', ok: true } : { kind: 'run', ok: false, step: r.failedStep, error: r.error }
@@ -93,7 +102,7 @@ export const useScenarioStore = defineStore('scenario', {
       this.outcome = null
       const steps = this.resetStepList
       this.resetStates = pendingStates(steps.length)
-      const unsubscribe = onEvent('snapshot', (snap) => this.noteEvents(snap.events ?? []))
+      const unsubscribe = this.followEvents()
       try {
         const r = await runScenarioSteps(steps, { call, clock: wallClock, pollMs: SCENARIO_POLL_MS, onStep: (i, st) => (this.resetStates![i] = st) })
         this.outcome = r.ok ? { kind: 'reset', ok: true } : { kind: 'reset', ok: false, step: r.failedStep, error: r.error }

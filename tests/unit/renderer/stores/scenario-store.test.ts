@@ -2,10 +2,11 @@
  * useScenarioStore: a run fills the selected scenario's step states and ends with the outcome of
  * its failed step; one run or reset at a time; no switching scenario while one runs.
  */
-import { beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
 import type { ClusterSnapshot } from '../../../../src/shared/contract'
 import { setApi } from '../../../../src/renderer/src/api/client'
+import { useClusterStore } from '../../../../src/renderer/src/stores/cluster-store'
 import { useScenarioStore } from '../../../../src/renderer/src/stores/scenario-store'
 import { SCENARIOS } from '../../../../src/renderer/src/scenarios/scenarios'
 import { fakeApi } from '../fake-api'
@@ -74,21 +75,24 @@ describe('useScenarioStore', () => {
     expect(store.events.map((x) => x.seq)).toEqual([3, 4])
   })
 
-  it('listens to the pushed snapshots while it runs, whichever view is shown, and stops listening after', async () => {
-    const fake = fakeApi({ 'cluster/snapshot': () => snapshot(2) })
+  it('follows the timeline while it runs, whichever view is shown, with the events a burst pushed out of the snapshots, and stops following after', async () => {
+    const log = Array.from({ length: 8 }, (_, i) => ({ seq: i + 1, time: i + 1, kind: 'isr-shrink' as const, severity: 'warning' as const, topic: useScenarioStore().scenario.topic, message: `e${i + 1}` }))
+    const fake = fakeApi({ 'cluster/snapshot': () => snapshot(2), 'cluster/events': ({ afterSeq }) => log.filter((e) => e.seq > afterSeq && e.seq < 7) })
     let open = (): void => undefined
     const gate = new Promise<void>((r) => (open = r))
-    setApi({ ...fake, request: async (name, req) => (await gate, fake.request(name, req)) })
+    setApi({ ...fake, request: async (name, req) => (name.startsWith('cluster/') ? fake.request(name, req) : (await gate, fake.request(name, req))) })
+    await useClusterStore().start()
     const store = useScenarioStore()
-    const topic = store.scenario.topic
     const running = store.run()
-    const push = (seq: number) => fake.emit('snapshot', { ...snapshot(null), events: [{ seq, time: seq, kind: 'isr-shrink', severity: 'warning', topic, message: `e${seq}` }] })
+    const push = (seq: number) => fake.emit('snapshot', { ...snapshot(null), events: [log[seq - 1]] })
+    // Only event 7 reaches a snapshot; 1 to 6 are read from cluster/events by the timeline.
     push(7)
-    expect(store.events.map((x) => x.seq)).toEqual([7])
+    await vi.waitFor(() => expect(store.events.map((x) => x.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]))
     open()
     await running
     push(8)
-    expect(store.events.map((x) => x.seq)).toEqual([7])
+    await new Promise((r) => setTimeout(r, 10))
+    expect(store.events.map((x) => x.seq)).toEqual([1, 2, 3, 4, 5, 6, 7])
   })
 
   it('Reset shows its own steps and, when done, puts the scenario steps back to pending', async () => {
