@@ -39,14 +39,16 @@ afterEach(async () => {
   await tc.cleanup()
 })
 
-async function readAll(exportId: string): Promise<{ text: string; pieces: number }> {
+async function readAll(exportId: string): Promise<{ text: string; pieces: number; longest: number }> {
   let text = ''
   let pieces = 0
+  let longest = 0
   for (;;) {
     const piece = await ok(service.handle('messages/export-read', { exportId }))
     text += piece.text
     pieces++
-    if (piece.done) return { text, pieces }
+    longest = Math.max(longest, piece.text.length)
+    if (piece.done) return { text, pieces, longest }
   }
 }
 
@@ -68,10 +70,13 @@ describe('messages/export', () => {
     })
   }
 
-  it('exports all records of a topic in more than one piece', async () => {
+  it('exports all records of a topic in pieces of bounded size (1 MiB of text plus at most one 1 MiB read)', async () => {
     const { exportId } = await ok(service.handle('messages/export-start', { format: 'ndjson', source: { kind: 'search', query: { topic: 'x', partitions: null } } }))
-    const { text, pieces } = await readAll(exportId)
-    expect(pieces).toBeGreaterThan(2)
+    const { text, pieces, longest } = await readAll(exportId)
+    // ~2.9 MB of text: however fast the scan, a piece stops once it holds 1 MiB (or after 50 ms).
+    expect(text.length).toBeGreaterThan(2.5 * 1024 * 1024)
+    expect(pieces).toBeGreaterThan(1)
+    expect(longest).toBeLessThanOrEqual(2.25 * 1024 * 1024)
     expect(parseExport('ndjson', text)).toHaveLength(4000)
   })
 
