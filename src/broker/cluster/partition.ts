@@ -528,10 +528,17 @@ export class Partition {
     }
   }
 
-  /** Learns the leader's high watermark from a fetch answer: min(leader HW, own log end offset). */
+  /**
+   * Learns the leader's high watermark from a fetch answer: min(leader HW, own log end offset).
+   * Ignored until this follower has reconciled its log with the leader's (needsReconciliation):
+   * before it truncated by leader epoch, its log may hold records the leader does not (ones it led
+   * and never replicated), and a high watermark over them would make them look acknowledged (and
+   * refuse the truncation). Kafka's follower fetches, and so learns the high watermark, only after
+   * truncating.
+   */
   updateFollowerHighWatermark(leaderHighWatermark: number): void {
     const log = this.logRef
-    if (!log || this.isLeader) return
+    if (!log || this.isLeader || this.needsReconciliation) return
     const target = Math.min(leaderHighWatermark, log.logEndOffset)
     if (target > log.highWatermark && target >= log.logStartOffset) log.updateHighWatermark(target)
   }
