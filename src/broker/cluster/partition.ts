@@ -549,11 +549,18 @@ export class Partition {
    * acknowledged, so it keeps its log and says so (returns false). `afterUnclean`: the leader was
    * elected uncleanly after this log's last epoch (registration.uncleanEpoch), so it truncates below
    * its high watermark too (the high watermark follows; the cut records were reported lost).
+   * An `offset` at or past the log end cuts no record, but leader-epoch entries starting at the log
+   * end go (an epoch this replica began as leader and wrote nothing in), as Kafka's
+   * UnifiedLog.truncateTo does.
    * @throws KafkaError KAFKA_STORAGE_ERROR when truncating fails (the replica goes offline).
    */
   truncateTo(offset: number, afterUnclean = false): boolean {
     const log = this.logRef
-    if (!log || offset >= log.logEndOffset) return true
+    if (!log) return true
+    if (offset >= log.logEndOffset) {
+      log.truncateTo(log.logEndOffset)
+      return true
+    }
     if (offset < log.highWatermark && !afterUnclean) return false
     const belowHw = offset < log.highWatermark
     const before = log.logEndOffset
