@@ -45,6 +45,7 @@ interface Totals {
   unanswered: number
   lost: number
   committedLost: number
+  restoredAfterLoss: number
   reportedLostOffsets: number
   faults: Record<string, number>
   elections: Record<string, number>
@@ -61,9 +62,9 @@ function add(t: Record<string, number>, m: Record<string, number>): void {
 }
 
 function totalsOf(runs: ChaosReport[]): Totals {
-  const t: Totals = { runs: runs.length, sent: 0, acked: 0, failed: 0, unanswered: 0, lost: 0, committedLost: 0, reportedLostOffsets: 0, faults: {}, elections: {}, fences: 0, unfences: 0, isrShrinks: 0, isrExpands: 0, truncations: 0, virtualMs: 0 }
+  const t: Totals = { runs: runs.length, sent: 0, acked: 0, failed: 0, unanswered: 0, lost: 0, committedLost: 0, restoredAfterLoss: 0, reportedLostOffsets: 0, faults: {}, elections: {}, fences: 0, unfences: 0, isrShrinks: 0, isrExpands: 0, truncations: 0, virtualMs: 0 }
   for (const r of runs) {
-    for (const k of ['sent', 'acked', 'failed', 'unanswered', 'lost', 'committedLost', 'reportedLostOffsets', 'fences', 'unfences', 'isrShrinks', 'isrExpands', 'truncations', 'virtualMs'] as const) t[k] += r[k]
+    for (const k of ['sent', 'acked', 'failed', 'unanswered', 'lost', 'committedLost', 'restoredAfterLoss', 'reportedLostOffsets', 'fences', 'unfences', 'isrShrinks', 'isrExpands', 'truncations', 'virtualMs'] as const) t[k] += r[k]
     add(t.faults, r.faults)
     add(t.elections, r.elections)
   }
@@ -79,7 +80,7 @@ const kv = (m: Record<string, number>): string =>
 function printTotals(name: string, t: Totals): void {
   console.log(`${name}: ${t.runs} run(s), ${Math.round(t.virtualMs / 1000)} s virtual`)
   console.log(`  sent ${t.sent} / acknowledged ${t.acked} / failed ${t.failed} / unanswered ${t.unanswered} / lost ${t.lost} (acknowledged records not readable at their offset)`)
-  console.log(`  committed records lost ${t.committedLost}; offsets the engine reported lost ${t.reportedLostOffsets}`)
+  console.log(`  committed records lost ${t.committedLost}, restored by a later unclean election ${t.restoredAfterLoss}; offsets the engine reported lost ${t.reportedLostOffsets}`)
   console.log(`  faults: ${kv(t.faults)}`)
   console.log(`  elections: ${kv(t.elections)}; fences ${t.fences}, unfences ${t.unfences}; ISR shrinks ${t.isrShrinks}, expands ${t.isrExpands}; truncations ${t.truncations}`)
 }

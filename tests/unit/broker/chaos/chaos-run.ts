@@ -512,7 +512,8 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     for (const b of byId().values()) {
       if (b.state !== 'running') act(`start ${b.id}`, () => cluster.startBroker(b.id))
       else if (b.isolated || b.slowMs > 0) act(`heal ${b.id}`, () => cluster.healBroker(b.id))
-      if (!b.fetching && byId().get(b.id)!.state === 'running') act(`resume-fetching ${b.id}`, () => cluster.resumeFetching(b.id))
+      const now = byId().get(b.id)!
+      if (now.state === 'running' && !now.fetching) act(`resume-fetching ${b.id}`, () => cluster.resumeFetching(b.id))
     }
   }
 
