@@ -63,6 +63,17 @@ describe('chaos', () => {
     expect(r.lost).toBeLessThanOrEqual(r.committedLost)
   })
 
+  // Known engine bug, found by npm run soak and not fixed yet: with unclean elections, seed 1043
+  // leaves chaos-5 on broker 2 with offset 35 of leader epoch 1 (a record it wrote as leader) while
+  // the other replicas hold epoch 0's record there, followed on broker 2 by epoch 0's offset 36 (its
+  // epoch cache then starts with epoch 0 at 36): the follower did not truncate its own epoch-1
+  // record when it followed an unclean leader holding epoch-0 records past it. The loss report of
+  // that run is off as well. it.fails: this turns red once the bug is fixed; then make it `it`.
+  it.fails('with unclean elections keeps replicas byte-identical (seed 1043: known bug, a follower keeps its own record under an unclean leader)', { timeout: 120_000 }, async () => {
+    const r = await runChaos({ seed: 1043, faultMs: 30000, minInsyncReplicas: 1, uncleanLeaderElection: true, ensureUncleanElection: true })
+    expect(r.replicaMismatches).toEqual([])
+  })
+
   it('runs the same for the same seed', { timeout: 60_000 }, async () => {
     const a = await runChaos({ seed: SEED, faultMs: 5000 })
     const b = await runChaos({ seed: SEED, faultMs: 5000 })
