@@ -542,14 +542,26 @@ export class ReplicationControl {
       }
   }
 
-  /** Tells the leader of partition `i` where its live followers' logs end (as their next fetch would). */
+  /**
+   * Tells the leader of partition `i` where its live followers' logs end (as their next fetch
+   * would), each counted only as far as it agrees with the leader's log by leader epoch
+   * (divergenceOffset): a follower still holding records of an old leader that this one never had
+   * truncates them at its first fetch, so they must not move the high watermark over the leader's
+   * own records at those offsets.
+   */
   private seedFollowers(t: TopicMeta, i: number): void {
     const pm = t.partitions[i]
     if (pm.leader < 0) return
     const lp = this.replicaOf(pm.leader, t.name, i)
     if (!lp) return
-    for (const b of pm.replicas)
-      if (b !== pm.leader && this.usable(b, t.name, i) && this.registry.isFetching(b) && this.registry.reachable(b)) lp.seedFollowerEndOffset(b, this.logEndOffsetOf(b, t.name, i))
+    const leaderLog = lp.log
+    for (const b of pm.replicas) {
+      if (b === pm.leader || !this.usable(b, t.name, i) || !this.registry.isFetching(b) || !this.registry.reachable(b)) continue
+      const end = this.logEndOffsetOf(b, t.name, i)
+      const followerLog = this.replicaOf(b, t.name, i)?.log
+      const agreed = leaderLog && followerLog ? Math.min(end, leaderLog.logEndOffset, divergenceOffset(followerLog.epochEntries(), end, leaderLog.epochEntries())) : end
+      lp.seedFollowerEndOffset(b, agreed)
+    }
     lp.maybeIncrementHighWatermark()
   }
 
