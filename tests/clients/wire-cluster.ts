@@ -11,6 +11,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { Cluster } from '../../src/broker/cluster/cluster'
+import type { ClusterOptions } from '../../src/broker/cluster/cluster-api'
 import type { GroupConfig } from '../../src/broker/group/group-membership'
 import type { BrokerListeners } from '../../src/broker/protocol/network/broker-listeners'
 import { EngineService } from '../../src/host/engine-service'
@@ -38,12 +39,14 @@ export interface WireClusterOptions {
   brokers?: number
   /** Group coordinator settings, e.g. a shorter group.initial.rebalance.delay.ms (default Kafka's 3000 ms). */
   groupConfig?: Partial<GroupConfig>
+  /** Shorter broker.session.timeout.ms / broker.heartbeat.interval.ms / replica.lag.time.max.ms (ms), so fences happen within a suite (chaos). */
+  timeouts?: Pick<ClusterOptions, 'brokerSessionTimeoutMs' | 'brokerHeartbeatIntervalMs' | 'replicaLagTimeMaxMs'>
 }
 
 /** Starts a cluster of `brokers` brokers (default 3) with their listeners on free ports of 127.0.0.1. */
 export async function startWireCluster(opts: WireClusterOptions = {}): Promise<WireCluster> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-clients-'))
-  const cluster = new Cluster({ dataDir: dir, brokers: opts.brokers ?? 3, storage: 'file', log: () => {}, eventLog: () => {}, onBackgroundError: () => {}, groupConfig: opts.groupConfig ?? {} })
+  const cluster = new Cluster({ dataDir: dir, brokers: opts.brokers ?? 3, storage: 'file', log: () => {}, eventLog: () => {}, onBackgroundError: () => {}, groupConfig: opts.groupConfig ?? {}, ...opts.timeouts })
   let listeners: BrokerListeners
   try {
     listeners = await startListeners(cluster, dir, { host: '127.0.0.1', basePort: 0 }, () => {})

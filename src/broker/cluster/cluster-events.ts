@@ -125,7 +125,7 @@ export interface ClusterEvent {
   sessionTimeoutMs?: number
   /** broker-slowed: the extra delay per request, ms. */
   delayMs?: number
-  /** records-lost: the first offset lost (the new leader's log end offset). */
+  /** records-lost: the first offset lost (the new leader's log end offset, or where its log diverges from the committed log when lower). */
   fromOffset?: number
   /** records-lost: the end of what was lost, exclusive (the high watermark before the election). */
   toOffset?: number

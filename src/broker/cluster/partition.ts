@@ -545,10 +545,17 @@ export class Partition {
     }
   }
 
-  /** Learns the leader's high watermark from a fetch answer: min(leader HW, own log end offset). */
+  /**
+   * Learns the leader's high watermark from a fetch answer: min(leader HW, own log end offset).
+   * Ignored until this follower has reconciled its log with the leader's (needsReconciliation):
+   * before it truncated by leader epoch, its log may hold records the leader does not (ones it led
+   * and never replicated), and a high watermark over them would make them look acknowledged (and
+   * refuse the truncation). Kafka's follower fetches, and so learns the high watermark, only after
+   * truncating.
+   */
   updateFollowerHighWatermark(leaderHighWatermark: number): void {
     const log = this.logRef
-    if (!log || this.isLeader) return
+    if (!log || this.isLeader || this.needsReconciliation) return
     const target = Math.min(leaderHighWatermark, log.logEndOffset)
     if (target > log.highWatermark && target >= log.logStartOffset) log.updateHighWatermark(target)
   }
@@ -559,11 +566,18 @@ export class Partition {
    * acknowledged, so it keeps its log and says so (returns false). `afterUnclean`: the leader was
    * elected uncleanly after this log's last epoch (registration.uncleanEpoch), so it truncates below
    * its high watermark too (the high watermark follows; the cut records were reported lost).
+   * An `offset` at or past the log end cuts no record, but leader-epoch entries starting at the log
+   * end go (an epoch this replica began as leader and wrote nothing in), as Kafka's
+   * UnifiedLog.truncateTo does.
    * @throws KafkaError KAFKA_STORAGE_ERROR when truncating fails (the replica goes offline).
    */
   truncateTo(offset: number, afterUnclean = false): boolean {
     const log = this.logRef
-    if (!log || offset >= log.logEndOffset) return true
+    if (!log) return true
+    if (offset >= log.logEndOffset) {
+      log.truncateTo(log.logEndOffset)
+      return true
+    }
     if (offset < log.highWatermark && !afterUnclean) return false
     const belowHw = offset < log.highWatermark
     const before = log.logEndOffset

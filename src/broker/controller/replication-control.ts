@@ -17,9 +17,14 @@
  * offline (leader -1, ISR kept), unless the topic's unclean.leader.election.enable is true or the
  * election is 'unclean': then the first usable replica outside the ISR in replica order leads (Kafka's
  * PartitionChangeBuilder), the ISR becomes [it], and a records-lost event names exactly the offsets
- * from its log end to the high watermark before (fromOffset, toOffset, count). The registration
+ * from where its log stops agreeing with the committed log to the high watermark before (fromOffset,
+ * toOffset, count): its log end, or earlier where it holds records of an older leader epoch that
+ * were never committed (the controller keeps the committed log's leader epochs per partition, as
+ * the leader's epoch cache had them at each election, and compares). The registration
  * then carries uncleanEpoch: a replica whose log stops at an older epoch may truncate below its own
- * high watermark to agree with the new leader (those records are the lost ones). Each election bumps the leader epoch; the controller
+ * high watermark to agree with the new leader (those records are the lost ones), and until it has
+ * (its log's latest epoch is older than uncleanEpoch) its high watermark, which belongs to the
+ * history reported lost, does not count as acknowledged. Each election bumps the leader epoch; the controller
  * never touches a follower's log: followers holding records the new leader does not truncate
  * themselves by leader epochs before they fetch (ReplicaFetcher, KIP-101), never below their own
  * high watermark.
@@ -55,6 +60,7 @@ import { toLogConfig } from '../model/log-config'
 import type { TopicConfigs } from '../cluster/cluster-api'
 import type { ReplicaManager } from '../server/replica-manager'
 import type { BrokerRegistry } from './broker-registry'
+import type { EpochEntry } from '../storage/leader-epoch-file-cache'
 
 /** How a leader is chosen; see the module header. */
 export type ElectionMode = 'replica-order' | 'most-complete' | 'unclean'
@@ -84,6 +90,28 @@ export function newPartitionMeta(replicas: number[]): PartitionMeta {
   return { replicas, leader: replicas[0], leaderEpoch: 0, isr: [...replicas] }
 }
 
+/** The leader epoch of the record at `offset` by `entries` (sorted by start offset), -1 before the first. */
+function epochAt(entries: readonly EpochEntry[], offset: number): number {
+  let epoch = -1
+  for (const e of entries) {
+    if (e.startOffset > offset) break
+    epoch = e.epoch
+  }
+  return epoch
+}
+
+/**
+ * The first offset below `end` where a log with leader epochs `log` stops agreeing with the
+ * committed log whose epochs are `committed` (a record's epoch at an offset differs: each epoch has
+ * one leader, so records of the same epoch at the same offset are the same records), else `end`.
+ * Kafka's follower truncation by OffsetsForLeaderEpoch (KIP-101, KIP-279) finds the same point.
+ */
+export function divergenceOffset(log: readonly EpochEntry[], end: number, committed: readonly EpochEntry[]): number {
+  const points = [...new Set([...log, ...committed].map((e) => e.startOffset))].filter((o) => o < end).sort((a, b) => a - b)
+  for (const o of points) if (epochAt(log, o) !== epochAt(committed, o)) return o
+  return end
+}
+
 /** The controller's partitions. Not thread-safe: the engine's event loop owns it. */
 export class ReplicationControl {
   /**
@@ -91,6 +119,12 @@ export class ReplicationControl {
    * open, raised with every high watermark seen since): offsets below it were acknowledged.
    */
   private readonly acknowledged = new Map<string, number>()
+  /**
+   * Per partition, the leader epochs of the committed log (the leader's epoch cache at its election,
+   * with its new epoch from its log end on), within a run: what an unclean leader's log is compared
+   * with to find where it diverges (divergenceOffset). Unknown after a reopen until the next election.
+   */
+  private readonly committedEpochs = new Map<string, EpochEntry[]>()
   /** Corruptions already reported without a fail-over (file:position). */
   private readonly reportedCorruption = new Set<string>()
   /** Partitions already reported as led by an incomplete leader no election could fix. */
@@ -140,11 +174,21 @@ export class ReplicationControl {
     return `${topic}-${i}`
   }
 
-  /** The acknowledged end of a partition: the highest high watermark known (stored, or any replica's now). */
+  /**
+   * The acknowledged end of a partition: the highest high watermark known (stored, or any replica's
+   * now). After an unclean election, a replica whose log's latest epoch is older than uncleanEpoch
+   * has not reconciled with the new leader yet: its high watermark belongs to the history that
+   * election reported lost, so it does not count.
+   */
   private acknowledgedEnd(topic: string, i: number): number {
     let v = this.acknowledged.get(this.key(topic, i)) ?? 0
     const pm = this.topic(topic)?.partitions[i]
-    if (pm) for (const b of pm.replicas) v = Math.max(v, this.replicaOf(b, topic, i)?.highWatermark ?? 0)
+    if (pm)
+      for (const b of pm.replicas) {
+        const log = this.replicaOf(b, topic, i)?.log
+        if (!log || (pm.uncleanEpoch !== undefined && (log.latestEpoch ?? -1) < pm.uncleanEpoch)) continue
+        v = Math.max(v, log.highWatermark)
+      }
     this.acknowledged.set(this.key(topic, i), v)
     return v
   }
@@ -319,6 +363,7 @@ export class ReplicationControl {
     const pm = t.partitions[i]
     const prev = pm.leader
     const acked = this.acknowledgedEnd(t.name, i)
+    const committed = this.committedEpochsOf(t, i)
     let candidates = this.isrUsable(t, i)
     if (mode === 'most-complete' && candidates.length > 1) candidates = candidates.filter((b) => b !== prev)
     const leo = (b: number): number => this.logEndOffsetOf(b, t.name, i)
@@ -364,18 +409,41 @@ export class ReplicationControl {
             ? `Broker ${pm.leader} now leads ${name} (leader epoch ${pm.leaderEpoch}) by an unclean election: ${why}, no in-sync replica was left, broker ${pm.leader} was not in the ISR and ${how}`
             : `Broker ${pm.leader} now leads ${name} (leader epoch ${pm.leaderEpoch}): ${why}`
     })
-    this.afterLeaderChosen(t, i, unclean)
+    const leaderLog = pm.leader >= 0 ? this.replicaOf(pm.leader, t.name, i)?.localLog() : null
+    let diverged: number | undefined
+    if (leaderLog) {
+      const entries = leaderLog.epochEntries()
+      const end = leaderLog.logEndOffset
+      if (committed) diverged = divergenceOffset(entries, end, committed)
+      this.committedEpochs.set(this.key(t.name, i), [...entries.filter((e) => e.startOffset < end), { epoch: pm.leaderEpoch, startOffset: end }])
+    }
+    this.afterLeaderChosen(t, i, unclean, diverged)
     this.publish(t, i)
     this.seedFollowers(t, i)
   }
 
   /**
+   * The committed log's leader epochs of partition `i` (see committedEpochs), before an election:
+   * kept from the last election; a partition never elected since creation has epoch 0 from offset 0;
+   * else the current leader's epoch cache when its log is open; else null (unknown).
+   */
+  private committedEpochsOf(t: TopicMeta, i: number): EpochEntry[] | null {
+    const kept = this.committedEpochs.get(this.key(t.name, i))
+    if (kept) return kept
+    const pm = t.partitions[i]
+    if (pm.leaderEpoch === 0) return [{ epoch: 0, startOffset: 0 }]
+    const log = pm.leader >= 0 ? this.replicaOf(pm.leader, t.name, i)?.log : null
+    return log ? log.epochEntries() : null
+  }
+
+  /**
    * Once a leader is chosen: its high watermark covers what was acknowledged (up to its log end),
    * ISR members ending below it leave the ISR, and what no replica holds any more is reported lost
-   * (records-lost: fromOffset = the leader's log end, toOffset = the acknowledged end, count).
+   * (records-lost: fromOffset = where the leader's log stops agreeing with the committed log, its
+   * log end or `diverged` when lower, toOffset = the acknowledged end, count).
    * `unclean`: the leader was out of the ISR (the event says so).
    */
-  private afterLeaderChosen(t: TopicMeta, i: number, unclean = false): void {
+  private afterLeaderChosen(t: TopicMeta, i: number, unclean = false, diverged?: number): void {
     const pm = t.partitions[i]
     if (pm.leader < 0) return
     const lp = this.replicaOf(pm.leader, t.name, i)
@@ -383,22 +451,26 @@ export class ReplicationControl {
     if (!lp || !log) return
     const acked = this.acknowledgedEnd(t.name, i)
     const end = log.logEndOffset
+    const from = Math.min(end, diverged ?? end)
     const target = Math.min(acked, end)
     if (target > log.highWatermark && target >= log.logStartOffset) log.updateHighWatermark(target)
-    if (end < acked)
+    if (from < acked) {
+      const offsets = `offsets ${from} to ${acked - 1} (${acked - from} offset${acked - from === 1 ? '' : 's'})`
+      const holds = from < end ? `its log holds other records (of an older leader epoch, never committed) from offset ${from} on` : `its log ends at ${end}`
       this.env.event({
         kind: 'records-lost',
         severity: 'error',
         topic: t.name,
         partition: i,
         brokerId: pm.leader,
-        fromOffset: end,
+        fromOffset: from,
         toOffset: acked,
-        count: acked - end,
+        count: acked - from,
         message: unclean
-          ? `Unclean leader election of ${t.name}-${i} lost offsets ${end} to ${acked - 1} (${acked - end} offset${acked - end === 1 ? '' : 's'}), which were acknowledged: the new leader, broker ${pm.leader}, was out of the ISR and its log ends at ${end}, below the high watermark ${acked}`
-          : `No in-sync replica of ${t.name}-${i} holds offsets ${end} to ${acked - 1}, which were acknowledged: broker ${pm.leader} leads with the most complete log, ending at ${end}`
+          ? `Unclean leader election of ${t.name}-${i} lost ${offsets}, which were acknowledged: the new leader, broker ${pm.leader}, was out of the ISR and ${holds}, below the high watermark ${acked}`
+          : `No in-sync replica of ${t.name}-${i} holds ${offsets}, which were acknowledged: broker ${pm.leader} leads with the most complete log, and ${holds}`
       })
+    }
     this.acknowledged.set(this.key(t.name, i), Math.max(log.highWatermark, Math.min(acked, end)))
     const behind = pm.isr.filter((b) => b !== pm.leader && this.logEndOffsetOf(b, t.name, i) < log.highWatermark)
     if (behind.length === 0) return
@@ -470,14 +542,26 @@ export class ReplicationControl {
       }
   }
 
-  /** Tells the leader of partition `i` where its live followers' logs end (as their next fetch would). */
+  /**
+   * Tells the leader of partition `i` where its live followers' logs end (as their next fetch
+   * would), each counted only as far as it agrees with the leader's log by leader epoch
+   * (divergenceOffset): a follower still holding records of an old leader that this one never had
+   * truncates them at its first fetch, so they must not move the high watermark over the leader's
+   * own records at those offsets.
+   */
   private seedFollowers(t: TopicMeta, i: number): void {
     const pm = t.partitions[i]
     if (pm.leader < 0) return
     const lp = this.replicaOf(pm.leader, t.name, i)
     if (!lp) return
-    for (const b of pm.replicas)
-      if (b !== pm.leader && this.usable(b, t.name, i) && this.registry.isFetching(b) && this.registry.reachable(b)) lp.seedFollowerEndOffset(b, this.logEndOffsetOf(b, t.name, i))
+    const leaderLog = lp.log
+    for (const b of pm.replicas) {
+      if (b === pm.leader || !this.usable(b, t.name, i) || !this.registry.isFetching(b) || !this.registry.reachable(b)) continue
+      const end = this.logEndOffsetOf(b, t.name, i)
+      const followerLog = this.replicaOf(b, t.name, i)?.log
+      const agreed = leaderLog && followerLog ? Math.min(end, leaderLog.logEndOffset, divergenceOffset(followerLog.epochEntries(), end, leaderLog.epochEntries())) : end
+      lp.seedFollowerEndOffset(b, agreed)
+    }
     lp.maybeIncrementHighWatermark()
   }
 

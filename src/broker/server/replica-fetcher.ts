@@ -188,7 +188,8 @@ export class ReplicaFetcher {
         } else target = Math.min(own.endOffset, answer.endOffset)
       }
       target = Math.min(target, log.logEndOffset)
-      if (target < log.logEndOffset && !p.truncateTo(target, afterUnclean)) {
+      // At the log end too: an epoch entry this replica made as a leader without writing goes (Kafka's truncateTo).
+      if (!p.truncateTo(target, afterUnclean)) {
         this.env.leaderIncomplete(
           p,
           `its leader, broker ${leader.brokerId}, says leader epoch ${followerEpoch} of broker ${this.own.brokerId}'s log ends at offset ${target}, but broker ${this.own.brokerId} holds acknowledged records up to ${p.highWatermark - 1}`
