@@ -19,7 +19,9 @@ import { seededRandom } from '../../src/broker/client/partitioner'
 import { GROUP_CONFIG, suiteTimer, until } from './scenario'
 import { startWireCluster, type WireCluster } from './wire-cluster'
 
-const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31)
+/** CI runs one fixed seed, so a run lands or fails on the code, not on the draw; `npm run soak` explores random seeds. */
+const DEFAULT_SEED = 20261201
+const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : DEFAULT_SEED
 const FAULT_MS = process.env.CHAOS_WIRE_FAULT_MS ? Number(process.env.CHAOS_WIRE_FAULT_MS) : 20000
 const TOPIC = 'chaos-wire'
 const GROUP = 'chaos-wire-group'

@@ -2,7 +2,7 @@
  * The chaos test (issue 11, "Proof"), on the engine API with an injected clock (see chaos-run.ts):
  * 3 brokers, 6 partitions, RF 3, keyed producers writing numbered sequences while a seeded driver
  * kills, starts, stops, slows and isolates brokers every few hundred ms. The seed is printed and
- * can be set with CHAOS_SEED; CHAOS_FAULT_MS sets the virtual time of faults (default 30000).
+ * can be set with CHAOS_SEED (default 20261201: CI runs one fixed seed; `npm run soak` draws random ones); CHAOS_FAULT_MS sets the virtual time of faults (default 30000).
  * - clean: min.insync.replicas 2, acks=all, unclean elections off: nothing acknowledged is lost,
  *   order and replicas intact, and the engine reports no loss;
  * - unclean: min.insync.replicas 1, acks=all, unclean.leader.election.enable: loss may happen (one
@@ -13,7 +13,9 @@
 import { describe, expect, it } from 'vitest'
 import { chaosFindings, formatReport, runChaos, type ChaosReport } from './chaos-run'
 
-const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : Math.floor(Math.random() * 2 ** 31)
+/** CI runs one fixed seed, so a run lands or fails on the code, not on the draw; `npm run soak` explores random seeds. */
+const DEFAULT_SEED = 20261201
+const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : DEFAULT_SEED
 const FAULT_MS = process.env.CHAOS_FAULT_MS ? Number(process.env.CHAOS_FAULT_MS) : 30000
 
 /** The findings that must be empty in every run. */
