@@ -242,7 +242,11 @@ export interface ClusterEventView {
   sessionTimeoutMs?: number
   /** broker-slowed: the extra delay per request, ms. */
   delayMs?: number
-  /** records-lost: the offsets lost, fromOffset (the new leader's log end) to toOffset (the old high watermark, exclusive), and their count. */
+  /**
+   * records-lost: the offsets lost, fromOffset (the new leader's log end) to toOffset (the old high
+   * watermark, exclusive), and their count. log-truncated: the offsets cut, fromOffset (the offset
+   * truncated to) to toOffset (the log end before, exclusive), and their count.
+   */
   fromOffset?: number
   toOffset?: number
   count?: number

@@ -77,7 +77,10 @@ describe('explainEvent', () => {
     )
   })
 
-  it('explains a truncation by leader epoch', () => {
+  it('explains a truncation by leader epoch, with the offsets cut', () => {
+    expect(explainEvent(ev({ kind: 'log-truncated', topic: 'o', partition: 4, brokerId: 1, fromOffset: 7, toOffset: 9, count: 2 }))).toBe(
+      "The log of o-4 on broker 1 was truncated to offset 7 (by leader epoch): offsets 7 to 8 were not in the leader's log, so every replica agrees again"
+    )
     expect(explainEvent(ev({ kind: 'log-truncated', topic: 'o', partition: 4, brokerId: 1 }))).toBe(
       "The log of o-4 on broker 1 was truncated to the leader's log (by leader epoch), so every replica agrees again"
     )

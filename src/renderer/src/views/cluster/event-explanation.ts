@@ -165,7 +165,10 @@ export function explainEvent(event: ClusterEventView, related: readonly ClusterE
       line = explainIsr(event)
       break
     case 'log-truncated':
-      line = `the log of ${p} on ${b} was truncated to the leader's log (by leader epoch), so every replica agrees again`
+      line =
+        event.fromOffset !== undefined && event.toOffset !== undefined
+          ? `the log of ${p} on ${b} was truncated to offset ${event.fromOffset} (by leader epoch): offsets ${event.fromOffset} to ${event.toOffset - 1} were not in the leader's log, so every replica agrees again`
+          : `the log of ${p} on ${b} was truncated to the leader's log (by leader epoch), so every replica agrees again`
       break
     case 'records-lost':
       line =
