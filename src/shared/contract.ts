@@ -234,6 +234,8 @@ export interface ClusterEventView {
   election?: 'clean-from-isr' | 'most-complete' | 'preferred' | 'unclean'
   /** Elections: the leader before (-1: none). */
   previousLeader?: number
+  /** controller-moved: the controller before (-1: none); brokerId is the new one. */
+  previousController?: number
   /** Elections and ISR changes: the leader epoch and the ISR after the change. */
   leaderEpoch?: number
   isr?: number[]

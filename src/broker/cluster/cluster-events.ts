@@ -115,6 +115,8 @@ export interface ClusterEvent {
   election?: ElectionKind
   /** The leader before (leader-elected; -1: none). */
   previousLeader?: number
+  /** controller-moved: the controller before (-1: none); brokerId is the new one. */
+  previousController?: number
   /** The partition's leader epoch after the change (elections, ISR changes). */
   leaderEpoch?: number
   /** The ISR after the change (elections, ISR changes). */

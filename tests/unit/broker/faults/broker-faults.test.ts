@@ -244,7 +244,7 @@ describe('isolating a leader', () => {
     expect(cluster.controllerId).toBe(1)
     cluster.isolateBroker(1)
     expect(cluster.controllerId).toBe(2)
-    expect(events(cluster, 'controller-moved').at(-1)).toMatchObject({ brokerId: 2 })
+    expect(events(cluster, 'controller-moved').at(-1)).toMatchObject({ brokerId: 2, previousController: 1 })
   })
 })
 

@@ -93,6 +93,7 @@ describe('explainEvent', () => {
 
   it('explains a controller move, and no controller when no broker runs', () => {
     expect(explainEvent(ev({ kind: 'controller-moved', brokerId: 2 }))).toBe('Broker 2 is the active controller now')
+    expect(explainEvent(ev({ kind: 'controller-moved', brokerId: 2, previousController: 1 }))).toBe('Broker 2 is the active controller now, taking over from broker 1')
     expect(explainEvent(ev({ kind: 'controller-moved', brokerId: -1 }))).toBe('No broker runs, so there is no controller')
   })
 

@@ -137,7 +137,10 @@ function explainBroker(e: ClusterEventView): string | null {
     case 'broker-healed':
       return `${b} is healed: its slow and isolate faults are undone`
     case 'controller-moved':
-      return e.brokerId === undefined || e.brokerId < 0 ? 'no broker runs, so there is no controller' : `broker ${e.brokerId} is the active controller now`
+      if (e.brokerId === undefined || e.brokerId < 0) return 'no broker runs, so there is no controller'
+      return e.previousController !== undefined && e.previousController >= 0
+        ? `broker ${e.brokerId} is the active controller now, taking over from broker ${e.previousController}`
+        : `broker ${e.brokerId} is the active controller now`
     default:
       return null
   }
