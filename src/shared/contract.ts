@@ -234,6 +234,8 @@ export interface ClusterEventView {
   election?: 'clean-from-isr' | 'most-complete' | 'preferred' | 'unclean'
   /** Elections: the leader before (-1: none). */
   previousLeader?: number
+  /** controller-moved: the controller before (-1: none); brokerId is the new one. */
+  previousController?: number
   /** Elections and ISR changes: the leader epoch and the ISR after the change. */
   leaderEpoch?: number
   isr?: number[]
@@ -242,7 +244,11 @@ export interface ClusterEventView {
   sessionTimeoutMs?: number
   /** broker-slowed: the extra delay per request, ms. */
   delayMs?: number
-  /** records-lost: the offsets lost, fromOffset (the new leader's log end) to toOffset (the old high watermark, exclusive), and their count. */
+  /**
+   * records-lost: the offsets lost, fromOffset (the new leader's log end) to toOffset (the old high
+   * watermark, exclusive), and their count. log-truncated: the offsets cut, fromOffset (the offset
+   * truncated to) to toOffset (the log end before, exclusive), and their count.
+   */
   fromOffset?: number
   toOffset?: number
   count?: number

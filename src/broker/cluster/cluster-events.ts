@@ -115,6 +115,8 @@ export interface ClusterEvent {
   election?: ElectionKind
   /** The leader before (leader-elected; -1: none). */
   previousLeader?: number
+  /** controller-moved: the controller before (-1: none); brokerId is the new one. */
+  previousController?: number
   /** The partition's leader epoch after the change (elections, ISR changes). */
   leaderEpoch?: number
   /** The ISR after the change (elections, ISR changes). */
@@ -125,11 +127,14 @@ export interface ClusterEvent {
   sessionTimeoutMs?: number
   /** broker-slowed: the extra delay per request, ms. */
   delayMs?: number
-  /** records-lost: the first offset lost (the new leader's log end offset, or where its log diverges from the committed log when lower). */
+  /**
+   * records-lost: the first offset lost (the new leader's log end offset, or where its log diverges
+   * from the committed log when lower). log-truncated: the offset the log was truncated to (its new log end).
+   */
   fromOffset?: number
-  /** records-lost: the end of what was lost, exclusive (the high watermark before the election). */
+  /** records-lost: the end of what was lost, exclusive (the high watermark before the election). log-truncated: the log end before, exclusive. */
   toOffset?: number
-  /** records-lost: offsets lost (toOffset - fromOffset). */
+  /** records-lost / log-truncated: offsets lost or cut (toOffset - fromOffset). */
   count?: number
   /** true when `topic` is an internal topic (set by the log, see isInternalTopicName); absent otherwise. */
   internal?: true

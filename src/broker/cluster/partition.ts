@@ -595,6 +595,9 @@ export class Partition {
         topic: this.topic,
         partition: this.id,
         brokerId: this.brokerId,
+        fromOffset: log.logEndOffset,
+        toOffset: before,
+        count: before - log.logEndOffset,
         message: belowHw
           ? `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset} after an unclean leader election: offsets ${log.logEndOffset} to ${before - 1} are not in the new leader's log`
           : `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset}: offsets ${log.logEndOffset} to ${before - 1} were not in the leader's log (never acknowledged)`

@@ -113,7 +113,7 @@ export class Controller {
   private controllerMoved(before: number): void {
     const now = this.controllerId
     if (now !== before)
-      this.event({ kind: 'controller-moved', severity: 'info', brokerId: now, message: now < 0 ? 'No broker runs: there is no controller' : `Broker ${now} is the controller now (it was ${before < 0 ? 'none' : `broker ${before}`})` })
+      this.event({ kind: 'controller-moved', severity: 'info', brokerId: now, previousController: before, message: now < 0 ? 'No broker runs: there is no controller' : `Broker ${now} is the controller now (it was ${before < 0 ? 'none' : `broker ${before}`})` })
   }
 
   /** Pauses or resumes broker `id`'s fetching. @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id. @returns whether it changed. */

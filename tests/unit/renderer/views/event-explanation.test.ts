@@ -77,7 +77,10 @@ describe('explainEvent', () => {
     )
   })
 
-  it('explains a truncation by leader epoch', () => {
+  it('explains a truncation by leader epoch, with the offsets cut', () => {
+    expect(explainEvent(ev({ kind: 'log-truncated', topic: 'o', partition: 4, brokerId: 1, fromOffset: 7, toOffset: 9, count: 2 }))).toBe(
+      "The log of o-4 on broker 1 was truncated to offset 7 (by leader epoch): offsets 7 to 8 were not in the leader's log, so every replica agrees again"
+    )
     expect(explainEvent(ev({ kind: 'log-truncated', topic: 'o', partition: 4, brokerId: 1 }))).toBe(
       "The log of o-4 on broker 1 was truncated to the leader's log (by leader epoch), so every replica agrees again"
     )
@@ -90,6 +93,7 @@ describe('explainEvent', () => {
 
   it('explains a controller move, and no controller when no broker runs', () => {
     expect(explainEvent(ev({ kind: 'controller-moved', brokerId: 2 }))).toBe('Broker 2 is the active controller now')
+    expect(explainEvent(ev({ kind: 'controller-moved', brokerId: 2, previousController: 1 }))).toBe('Broker 2 is the active controller now, taking over from broker 1')
     expect(explainEvent(ev({ kind: 'controller-moved', brokerId: -1 }))).toBe('No broker runs, so there is no controller')
   })
 

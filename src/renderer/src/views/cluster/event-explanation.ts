@@ -137,7 +137,10 @@ function explainBroker(e: ClusterEventView): string | null {
     case 'broker-healed':
       return `${b} is healed: its slow and isolate faults are undone`
     case 'controller-moved':
-      return e.brokerId === undefined || e.brokerId < 0 ? 'no broker runs, so there is no controller' : `broker ${e.brokerId} is the active controller now`
+      if (e.brokerId === undefined || e.brokerId < 0) return 'no broker runs, so there is no controller'
+      return e.previousController !== undefined && e.previousController >= 0
+        ? `broker ${e.brokerId} is the active controller now, taking over from broker ${e.previousController}`
+        : `broker ${e.brokerId} is the active controller now`
     default:
       return null
   }
@@ -165,7 +168,10 @@ export function explainEvent(event: ClusterEventView, related: readonly ClusterE
       line = explainIsr(event)
       break
     case 'log-truncated':
-      line = `the log of ${p} on ${b} was truncated to the leader's log (by leader epoch), so every replica agrees again`
+      line =
+        event.fromOffset !== undefined && event.toOffset !== undefined
+          ? `the log of ${p} on ${b} was truncated to offset ${event.fromOffset} (by leader epoch): offsets ${event.fromOffset} to ${event.toOffset - 1} were not in the leader's log, so every replica agrees again`
+          : `the log of ${p} on ${b} was truncated to the leader's log (by leader epoch), so every replica agrees again`
       break
     case 'records-lost':
       line =
