@@ -5,9 +5,13 @@
   producer BOOTSTRAP         commands: send {from, count, codec}: keyed records key-<i>/value-<i>,
                              one idempotent producer per codec (kept for the whole run), acks=all,
                              partitioner=murmur2_random (the Java client's murmur2 for keyed records)
-  consumer BOOTSTRAP GROUP CLIENT_ID TOPIC [auto]   subscribes, prints each record, commits it
-                             synchronously (with "auto": enable.auto.commit every 100 ms instead),
-                             until told to stop; then closes (leaves the group, committing)
+  consumer BOOTSTRAP GROUP CLIENT_ID TOPIC [periodic]   subscribes, prints each record, commits it
+                             synchronously, until told to stop; then closes (leaves the group).
+                             With "periodic": commits the offsets stored by poll synchronously every
+                             100 ms instead (one commit in flight at a time, and once more before
+                             close); not enable.auto.commit, whose commits librdkafka 2.0.2 keeps
+                             several in flight and retries with their old offsets after a transport
+                             failure, so an older commit can land after a newer one
   chaos_producer BOOTSTRAP TOPIC PARTITIONS   (chaos-confluent-kafka.test.ts) one idempotent producer
                              (acks=all) writes records "p<partition>#<seq>" keyed "key-<partition>"
                              to every partition in turn, at most 300 outstanding, printing each
@@ -20,7 +24,7 @@ Protocol and output: driver_io.py.
 import sys
 import time
 
-from confluent_kafka import Consumer, KafkaException, Producer, TopicPartition
+from confluent_kafka import Consumer, KafkaError, KafkaException, Producer, TopicPartition
 from confluent_kafka.admin import AdminClient, NewTopic
 
 from driver_io import emit, serve, stop_requested  # noqa: E402
@@ -83,22 +87,35 @@ def producer():
 
 def consumer():
     group, client_id = sys.argv[3], sys.argv[4]
-    auto = len(sys.argv) > 6 and sys.argv[6] == "auto"
+    periodic = len(sys.argv) > 6 and sys.argv[6] == "periodic"
     c = Consumer({"bootstrap.servers": bootstrap, "group.id": group, "client.id": client_id, "auto.offset.reset": "earliest",
-                  "enable.auto.commit": auto, "auto.commit.interval.ms": 100, "session.timeout.ms": 10000, "heartbeat.interval.ms": 500})
+                  "enable.auto.commit": False, "session.timeout.ms": 10000, "heartbeat.interval.ms": 500})
 
     def assigned(_consumer, partitions):
         emit({"assigned": sorted(tp.partition for tp in partitions)})
 
+    def commit_stored():
+        # the offsets poll stored (the next offset of each record returned); a failed commit is
+        # reported and left to the next one, which carries newer offsets
+        try:
+            c.commit(asynchronous=False)
+        except KafkaException as e:
+            if e.args[0].code() != KafkaError._NO_OFFSET:
+                emit({"commit_retry": str(e)})
+
     c.subscribe([sys.argv[5]], on_assign=assigned)
     stop = stop_requested()
+    last_commit = time.monotonic()
     while not stop.is_set():
-        m = c.poll(0.2)
+        m = c.poll(0.05 if periodic else 0.2)
+        if periodic and time.monotonic() - last_commit >= 0.1:
+            commit_stored()
+            last_commit = time.monotonic()
         if m is None or m.error():
             continue
         emit({"record": {"partition": m.partition(), "offset": m.offset(), "key": m.key().decode(), "value": m.value().decode()}})
-        if auto:
-            continue  # stored on return from poll; the auto-commit (and close) commits it
+        if periodic:
+            continue
         for attempt in range(20):  # a commit refused while the coordinator moves is retried, never dropped
             try:
                 c.commit(message=m, asynchronous=False)
@@ -106,6 +123,8 @@ def consumer():
             except KafkaException as e:
                 emit({"commit_retry": str(e)})
                 time.sleep(0.2)
+    if periodic:
+        commit_stored()
     c.close()
     emit({"stopped": True})
 
