@@ -15,7 +15,8 @@
   chaos_producer BOOTSTRAP TOPIC PARTITIONS   (chaos-confluent-kafka.test.ts) one idempotent producer
                              (acks=all) writes records "p<partition>#<seq>" keyed "key-<partition>"
                              to every partition in turn, at most 300 outstanding, printing each
-                             delivery report ({"delivered": {partition, offset, value}} or
+                             delivery report ({"delivered": {partition, offset, value}}, offset
+                             null when librdkafka reports it persisted without an offset, or
                              {"failed": {partition, value, error}}) until told to stop; then flushes
                              (15 s at most) and prints {"produced": {sent, undelivered}}
 
