@@ -1,11 +1,12 @@
 /**
  * The chaos test over the wire (issue 11, "Proof"): kafkajs 2.2.4 producers and a consumer group of
  * two against a 3-broker cluster with real listeners (wire-cluster.ts; 127.0.0.1, ports from 0),
- * while a seeded driver kills, starts, isolates, slows and heals brokers every 0.7-1.5 s on the real
- * clock (broker.session.timeout.ms 2000, so fences and elections happen). The clients follow
- * leadership through the faults; afterwards every acknowledged record was consumed, at the
- * partition and offset it was acknowledged with, and is stored there; the group's committed
- * offsets, polled through the engine every 100 ms during the run, never went backwards.
+ * while the seeded fault driver of chaos-faults.ts kills, starts, isolates, slows and heals brokers
+ * every 0.7-1.5 s on the real clock (broker.session.timeout.ms 2000, so fences and elections
+ * happen). The clients follow leadership through the faults; afterwards every acknowledged record
+ * was consumed, at the partition and offset it was acknowledged with, and is stored there; the
+ * group's committed offsets, polled through the engine every 100 ms during the run
+ * (chaos-checks.ts), never went backwards. chaos-confluent-kafka.test.ts is the same with librdkafka.
  *
  * Seed printed, CHAOS_SEED overrides; CHAOS_WIRE_FAULT_MS sets the wall time of faults (default
  * 20000). One broker is down (killed or isolated) at most at a time, so that acks=all with
@@ -16,6 +17,8 @@
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../src/broker/client/partitioner'
+import { monitorCommits, storedValues } from './chaos-checks'
+import { runFaults } from './chaos-faults'
 import { GROUP_CONFIG, suiteTimer, until } from './scenario'
 import { startWireCluster, type WireCluster } from './wire-cluster'
 
@@ -98,69 +101,10 @@ describe('chaos over the wire with kafkajs', () => {
     const loops = Array.from({ length: PARTITIONS }, (_, p) => loop(p))
 
     // the group's committed offsets, polled through the engine: they must never go backwards
-    const lastCommitted = new Map<number, number>()
-    const regressions: string[] = []
-    let polling = true
-    const poll = (async () => {
-      while (polling) {
-        let offsets: Map<number, number> | undefined
-        try {
-          offsets = cluster.fetchOffsets(GROUP).offsets.get(TOPIC)
-        } catch {
-          offsets = undefined // the coordinator is moving: the next poll reads them
-        }
-        for (const [p, o] of offsets ?? []) {
-          const before = lastCommitted.get(p)
-          if (before !== undefined && o < before) regressions.push(`partition ${p}: committed ${o} after ${before}`)
-          lastCommitted.set(p, Math.max(o, before ?? o))
-        }
-        await sleep(100)
-      }
-    })()
+    const commits = monitorCommits(cluster, GROUP, TOPIC)
 
-    // the seeded fault driver (real time)
-    const faults = new Map<string, number>()
-    const trace: string[] = []
-    const t0 = Date.now()
-    const note = (what: string): void => {
-      trace.push(`${Date.now() - t0} ${what}`)
-      faults.set(what.split(' ')[0], (faults.get(what.split(' ')[0]) ?? 0) + 1)
-    }
-    while (Date.now() - t0 < FAULT_MS) {
-      await sleep(700 + Math.floor(rand() * 800))
-      const brokers = cluster.brokers()
-      const down = brokers.filter((b) => b.state !== 'running' || b.isolated).length
-      const choices: { what: string; f: () => void }[] = []
-      for (const b of brokers) {
-        if (b.state !== 'running') choices.push({ what: `start ${b.id}`, f: () => cluster.startBroker(b.id) })
-        else {
-          if (b.isolated || b.slowMs > 0) choices.push({ what: `heal ${b.id}`, f: () => cluster.healBroker(b.id) })
-          if (down === 0) {
-            choices.push({ what: `kill ${b.id}`, f: () => cluster.killBroker(b.id) })
-            choices.push({ what: `isolate ${b.id}`, f: () => cluster.isolateBroker(b.id) })
-          }
-          if (!b.isolated && b.slowMs === 0) {
-            const ms = 50 + Math.floor(rand() * 250)
-            choices.push({ what: `slow ${b.id} ${ms}`, f: () => cluster.slowBroker(b.id, ms) })
-          }
-        }
-      }
-      const c = choices[Math.floor(rand() * choices.length)]
-      note(c.what)
-      c.f()
-      await w.listeners.settled()
-    }
-    // heal everything, wait for full ISRs, then stop producing
-    for (const b of cluster.brokers()) {
-      if (b.state !== 'running') {
-        note(`start ${b.id}`)
-        cluster.startBroker(b.id)
-      } else if (b.isolated || b.slowMs > 0) {
-        note(`heal ${b.id}`)
-        cluster.healBroker(b.id)
-      }
-    }
-    await w.listeners.settled()
+    // the seeded fault driver (real time), then every broker started or healed
+    const { faults, trace, t0 } = await runFaults(w, { rand, faultMs: FAULT_MS })
     await until(() => cluster.describeTopic(TOPIC).partitions.every((p) => p.leader >= 0 && p.isr.length === 3), 'every ISR full again', 30_000)
     await sleep(1000)
     producing = false
@@ -170,8 +114,7 @@ describe('chaos over the wire with kafkajs', () => {
     await until(() => acked.every((a) => consumed.has(`${a.partition}@${a.offset}`)), 'every acknowledged record consumed', 60_000)
     const hw = new Map(cluster.describeTopic(TOPIC).partitions.map((p) => [p.partition, p.highWatermark]))
     await until(() => [...hw].every(([p, h]) => (cluster.fetchOffsets(GROUP).offsets.get(TOPIC)?.get(p) ?? -1) >= h), 'the committed offsets at the high watermarks', 30_000)
-    polling = false
-    await poll
+    const regressions = await commits.stop()
 
     unsubscribe()
     const kinds = (k: string) => eventCounts.get(k) ?? 0
@@ -186,16 +129,7 @@ describe('chaos over the wire with kafkajs', () => {
     )
     const wrong = acked.filter((a) => consumed.get(`${a.partition}@${a.offset}`) !== a.value).map((a) => `${a.value} acknowledged at ${a.partition}@${a.offset}, consumed there: ${consumed.get(`${a.partition}@${a.offset}`)}`)
     expect(wrong).toEqual([])
-    const stored = new Map<string, string>()
-    for (let p = 0; p < PARTITIONS; p++) {
-      let next = 0
-      for (;;) {
-        const res = cluster.fetch(TOPIC, p, next, { maxRecords: 10_000 })
-        for (const r of res.records) stored.set(`${p}@${r.offset}`, r.value!.toString())
-        if (res.records.length === 0 || res.nextOffset >= res.highWatermark) break
-        next = res.nextOffset
-      }
-    }
+    const stored = storedValues(cluster, TOPIC, PARTITIONS)
     expect(acked.filter((a) => stored.get(`${a.partition}@${a.offset}`) !== a.value).map((a) => `${a.value} at ${a.partition}@${a.offset}`)).toEqual([])
     expect(new Set([...stored.values()]).size).toBe(stored.size)
     expect(regressions).toEqual([])

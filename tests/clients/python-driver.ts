@@ -18,8 +18,22 @@ export function pythonModuleMissing(module: string, debianPackage: string): stri
   return r.status === 0 ? null : `${PYTHON} cannot import ${module} (Debian's ${debianPackage} is not installed)`
 }
 
-/** One line a driver printed that is not an answer: a consumed record, an assignment, a commit retry, `stopped`. */
-export type DriverLine = { record: { partition: number; offset: number; key: string; value: string } } | { assigned: number[] } | { commit_retry: string } | { stopped: true }
+/**
+ * One line a driver printed that is not an answer: a consumed record, an assignment, a commit retry,
+ * `stopped`; from confluent_kafka_driver.py's chaos_producer also a delivery report (delivered at
+ * partition and offset, the offset null when librdkafka acknowledged it implicitly, without one;
+ * or failed with the client's error name), a client error (librdkafka's
+ * error_cb), and the final count of records produced and left undelivered.
+ */
+export type DriverLine =
+  | { record: { partition: number; offset: number; key: string; value: string } }
+  | { assigned: number[] }
+  | { commit_retry: string }
+  | { stopped: true }
+  | { delivered: { partition: number; offset: number | null; value: string } }
+  | { failed: { partition: number; value: string; error: string } }
+  | { client_error: { error: string; fatal: boolean; reason: string } }
+  | { produced: { sent: number; undelivered: number } }
 
 /** A running driver process. */
 export interface PythonDriver {
