@@ -229,7 +229,7 @@ export interface ClusterEventView {
    * broker back (started, unfenced), a follower lagging past replica.lag.time.max.ms, or caught up,
    * an election asked for (preferred, unclean) or the automatic leader rebalance.
    */
-  reason?: 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up' | 'preferred-election' | 'auto-leader-rebalance' | 'unclean-election'
+  reason?: 'controlled-shutdown' | 'fenced' | 'broker-started' | 'unfenced' | 'replica-lag' | 'caught-up' | 'preferred-election' | 'auto-leader-rebalance' | 'unclean-election' | 'below-high-watermark'
   /** How a leader was chosen (leader-elected): clean from the ISR, the most complete ISR member, the preferred replica, a replica outside the ISR (unclean). */
   election?: 'clean-from-isr' | 'most-complete' | 'preferred' | 'unclean'
   /** Elections: the leader before (-1: none). */

@@ -71,7 +71,9 @@ export type ClusterEventKind =
  * reached the leader's log end offset), 'preferred-election' (an election asked for: ElectLeaders,
  * kafka-leader-election, cluster/elect-leaders), 'auto-leader-rebalance' (auto.leader.rebalance.enable
  * found a broker's share of partitions it does not lead above leader.imbalance.per.broker.percentage),
- * 'unclean-election' (an unclean election asked for on demand, ElectLeaders UNCLEAN).
+ * 'unclean-election' (an unclean election asked for on demand, ElectLeaders UNCLEAN),
+ * 'below-high-watermark' (as a new leader took over, an ISR member's log ended below its high
+ * watermark, e.g. a replica found cut when the cluster opened: it leaves the ISR and catches up).
  */
 export type ClusterEventReason =
   | 'controlled-shutdown'
@@ -83,6 +85,7 @@ export type ClusterEventReason =
   | 'preferred-election'
   | 'auto-leader-rebalance'
   | 'unclean-election'
+  | 'below-high-watermark'
 
 /**
  * How a leader was chosen: from the ISR in replica order (clean), the most complete ISR member (a

@@ -474,6 +474,7 @@ export class ReplicationControl {
     this.acknowledged.set(this.key(t.name, i), Math.max(log.highWatermark, Math.min(acked, end)))
     const behind = pm.isr.filter((b) => b !== pm.leader && this.logEndOffsetOf(b, t.name, i) < log.highWatermark)
     if (behind.length === 0) return
+    pm.isr = pm.isr.filter((b) => !behind.includes(b))
     for (const b of behind)
       this.env.event({
         kind: 'isr-shrink',
@@ -481,9 +482,11 @@ export class ReplicationControl {
         topic: t.name,
         partition: i,
         brokerId: b,
-        message: `Broker ${b} left the ISR of ${t.name}-${i}: its log ends at offset ${this.logEndOffsetOf(b, t.name, i)}, below the high watermark ${log.highWatermark}; it catches up from broker ${pm.leader} and rejoins`
+        reason: 'below-high-watermark',
+        isr: [...pm.isr],
+        leaderEpoch: pm.leaderEpoch,
+        message: `Broker ${b} left the ISR of ${t.name}-${i} [${pm.isr.join(', ')}]: its log ends at offset ${this.logEndOffsetOf(b, t.name, i)}, below the high watermark ${log.highWatermark}; it catches up from broker ${pm.leader} and rejoins`
       })
-    pm.isr = pm.isr.filter((b) => !behind.includes(b))
     this.env.metaChanged()
   }
 

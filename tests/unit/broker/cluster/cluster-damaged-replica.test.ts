@@ -164,6 +164,11 @@ describe('a damaged leader log on a closed cluster', () => {
     expect(kinds(events)).toContain('replica-damaged')
     const elected = events.find((e) => e.kind === 'leader-elected' && e.partition === 0)
     expect(elected?.message).toMatch(new RegExp(`broker ${leader}`))
+    // The cut replica left the ISR as the new leader took over: an ISR change with its reason and the ISR after it.
+    const shrink = events.find((e) => e.kind === 'isr-shrink' && e.partition === 0 && e.brokerId === leader)
+    expect(shrink).toMatchObject({ reason: 'below-high-watermark', leaderEpoch: elected?.leaderEpoch })
+    expect(shrink?.isr?.length).toBe(2)
+    expect(shrink?.isr).not.toContain(leader)
     expect(kinds(events)).not.toContain('records-lost')
   })
 

@@ -71,7 +71,8 @@ describe('explainEvent', () => {
     const expand = (reason?: ClusterEventView['reason']) => explainEvent(ev({ kind: 'isr-expand', topic: 'o', partition: 0, brokerId: 3, reason, isr: [1, 2, 3] }))
     expect(expand('caught-up')).toBe('Broker 3 caught up with the leader of o-0 (reached its log end offset), so it rejoined the ISR, ISR now [1, 2, 3]')
     expect(expand('unfenced')).toBe('Broker 3 is back and caught up with the leader of o-0, so it rejoined the ISR, ISR now [1, 2, 3]')
-    // The shrink the controller makes after an election carries no ISR: the clause is left out, not made up.
+    expect(shrink('below-high-watermark')).toBe("Broker 3 left the ISR of o-0, ISR now [1, 2]: its log ends below the new leader's high watermark; it catches up and rejoins")
+    // An event without the ISR: the clause is left out, not made up.
     expect(explainEvent(ev({ kind: 'isr-shrink', topic: 'o', partition: 0, brokerId: 2 }))).toBe(
       "Broker 2 left the ISR of o-0: its log ends below the new leader's high watermark; it catches up and rejoins"
     )

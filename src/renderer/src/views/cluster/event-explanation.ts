@@ -103,6 +103,7 @@ function explainIsr(e: ClusterEventView): string {
         return `${b} was fenced (missed heartbeats), so it left the ISR of ${p}${now}`
       case 'controlled-shutdown':
         return `${b} stopped (a controlled shutdown), so it left the ISR of ${p}${now}`
+      case 'below-high-watermark':
       default:
         return `${b} left the ISR of ${p}${now}: its log ends below the new leader's high watermark; it catches up and rejoins`
     }
