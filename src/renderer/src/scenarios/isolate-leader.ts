@@ -7,7 +7,7 @@
  * Must stay true: plain data (scenario-step.ts); it owns only its topic SCENARIO_ISOLATE_TOPIC.
  */
 import type { Scenario } from './scenario-step'
-import { FENCE_WAIT_MS, orderRecords } from './kill-leader-acks-all'
+import { awaitFenceElection, durableTopicSteps, FENCE_WAIT_MS, orderRecords } from './kill-leader-acks-all'
 
 /** The topic this scenario creates (Reset deletes it). */
 export const SCENARIO_ISOLATE_TOPIC = 'scenario-isolate'
@@ -27,29 +27,9 @@ export const isolateLeader: Scenario = {
   ],
   topic: SCENARIO_ISOLATE_TOPIC,
   steps: [
-    { kind: 'check-cluster', brokers: 3, title: 'Check that 3 brokers run normally' },
-    {
-      kind: 'create-topic',
-      topic: SCENARIO_ISOLATE_TOPIC,
-      partitions: 1,
-      replicationFactor: 3,
-      configs: { 'min.insync.replicas': 2 },
-      title: `Create ${SCENARIO_ISOLATE_TOPIC} (1 partition, replication factor 3, min.insync.replicas=2)`
-    },
-    { kind: 'await-partition', topic: SCENARIO_ISOLATE_TOPIC, partition: 0, until: { kind: 'isr-size', size: 3 }, timeoutMs: 15_000, title: 'Wait until all 3 replicas are in the ISR' },
-    { kind: 'produce', topic: SCENARIO_ISOLATE_TOPIC, acks: 'all', records: orderRecords(1, 3), title: 'Produce 3 keyed records with acks=all' },
-    { kind: 'find-leader', topic: SCENARIO_ISOLATE_TOPIC, partition: 0, as: 'leader', title: 'Find the leader of partition 0' },
+    ...durableTopicSteps(SCENARIO_ISOLATE_TOPIC),
     { kind: 'broker', action: 'isolate', broker: 'leader', title: 'Isolate the leader from the controller and the other brokers' },
-    {
-      kind: 'await-partition',
-      topic: SCENARIO_ISOLATE_TOPIC,
-      partition: 0,
-      until: { kind: 'new-leader', from: 'leader' },
-      as: 'newLeader',
-      timeoutMs: FENCE_WAIT_MS,
-      title: 'Wait for the controller to fence it and elect a new leader from the ISR',
-      explain: 'The isolated broker keeps running, but no heartbeat of it arrives for broker.session.timeout.ms.'
-    },
+    awaitFenceElection(SCENARIO_ISOLATE_TOPIC, 'The isolated broker keeps running, but no heartbeat of it arrives for broker.session.timeout.ms.'),
     { kind: 'await-partition', topic: SCENARIO_ISOLATE_TOPIC, partition: 0, until: { kind: 'isr-size', size: 2 }, timeoutMs: FENCE_WAIT_MS, title: 'See the ISR shrink to 2 replicas' },
     { kind: 'produce', topic: SCENARIO_ISOLATE_TOPIC, acks: 'all', records: orderRecords(4, 3), title: 'Produce 3 more records with acks=all through the new leader' },
     { kind: 'broker', action: 'heal', broker: 'leader', title: 'Heal the old leader' },
