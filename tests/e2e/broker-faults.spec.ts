@@ -7,22 +7,10 @@
  * its topic; it never kills broker 3, whose flights leadership stop-broker.spec.ts relies on.
  */
 import { test, expect, type Page } from '@playwright/test'
-import { contractRequest } from './serve-process'
+import { baseUrl, contractRequest, wsUrl } from './serve-process'
 
 /** One partition, RF 3; its name hashes (replica-assignment.ts) to a leader other than broker 3. */
 const TOPIC = 'playground-orders'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
-
-/** The WebSocket URL of the running host (the page's URL carries the token). */
-function wsUrl(): string {
-  const u = new URL(baseUrl())
-  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
-}
 
 /** Leader and ISR of partition 0 of TOPIC as the topic detail's partition table shows them. */
 async function partition0(page: Page): Promise<{ leader: string; isr: number[] }> {

@@ -9,13 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { newWebToken } from '../../src/host/web-token'
-import { cli, contractRequest, freePort, startServe, type ServeProcess } from './serve-process'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
+import { baseUrl, cli, contractRequest, freePort, type ServeProcess, startServe } from './serve-process'
 
 test('the page keeps the token of the printed URL out of the address bar, and a page without it is refused', async ({ page, browser }) => {
   const printed = new URL(baseUrl())

@@ -10,14 +10,9 @@ import { resolve } from 'node:path'
 import { partitionForKey } from '../../src/broker/client/partitioner'
 import { FLIGHTS, FLIGHTS_CONSUMED, FLIGHTS_GROUP } from './global-setup'
 import { FLIGHTS_2K } from '../fixtures/datasets'
+import { baseUrl } from './serve-process'
 
 const shots = resolve(__dirname, '../../docs/screenshots')
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
 
 /** Records per partition that murmur2 of each origin gives, computed from the file itself. */
 function expectedCounts(): number[] {

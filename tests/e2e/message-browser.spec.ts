@@ -13,24 +13,12 @@ import { test, expect, type Page } from '@playwright/test'
 import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
 import { readFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { contractRequest } from './serve-process'
+import { baseUrl, contractRequest, wsUrl } from './serve-process'
 
 const shots = resolve(__dirname, '../../docs/screenshots')
 const GEN = 'generated-200k'
 const GEN_RECORDS = 200_000
 const GEN_PARTITIONS = 4
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
-
-/** ws://127.0.0.1:PORT/ws?token=... of the running host (a second client, beside the page). */
-function wsUrl(): string {
-  const u = new URL(baseUrl())
-  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
-}
 
 const text = (s: string | null) => (s === null ? null : Buffer.from(s, 'base64').toString('utf8'))
 

@@ -5,17 +5,12 @@
  */
 import { test, expect, type Page } from '@playwright/test'
 import { partitionForKey } from '../../src/broker/client/partitioner'
+import { baseUrl } from './serve-process'
 
 const TOPIC = 'e2e-orders'
 const KEY = 'customer-42'
 const VALUE = '{"total":12.5,"items":3}'
 const GROUP = 'e2e-billing'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
 
 /** Clicks the left menu entry with this label. */
 async function nav(page: Page, label: string): Promise<void> {

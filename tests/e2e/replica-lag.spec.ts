@@ -11,24 +11,12 @@
  * whose flights leadership stop-broker.spec.ts relies on.
  */
 import { test, expect, type Page } from '@playwright/test'
-import { contractRequest } from './serve-process'
+import { baseUrl, contractRequest, wsUrl } from './serve-process'
 
 /** One partition, RF 3; its name hashes (replica-assignment.ts) to the replicas [1, 2, 3]: leader 1. */
 const TOPIC = 'replica-lag-demo'
 const LEADER = 1
 const LAGGING = 2
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
-
-/** The WebSocket URL of the running host (the page's URL carries the token). */
-function wsUrl(): string {
-  const u = new URL(baseUrl())
-  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
-}
 
 /** Leader and ISR of partition 0 as the topic detail's partition table shows them. */
 async function partition0(page: Page): Promise<{ leader: string; isr: number[] }> {

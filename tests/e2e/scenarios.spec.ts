@@ -8,22 +8,10 @@
  * and leaves every broker running and healed (afterAll runs the reset steps again, whatever failed).
  */
 import { test, expect } from '@playwright/test'
-import { contractRequest } from './serve-process'
+import { baseUrl, contractRequest, wsUrl } from './serve-process'
 import { killLeaderAcksAll, SCENARIO_ACKS_ALL_TOPIC } from '../../src/renderer/src/scenarios/kill-leader-acks-all'
 import { resetSteps } from '../../src/renderer/src/scenarios/scenarios'
 import { runScenarioSteps, wallClock, type ContractCall } from '../../src/renderer/src/scenarios/scenario-runner'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
-
-/** The WebSocket URL of the running host (the page's URL carries the token). */
-function wsUrl(): string {
-  const u = new URL(baseUrl())
-  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
-}
 
 /** The contract over the host's WebSocket, failing as the api client does (an error carrying Kafka's code). */
 const call = (async (name: string, req: unknown) =>

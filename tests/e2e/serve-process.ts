@@ -95,6 +95,19 @@ export async function startServe(opts: { dataDir: string; port: number; token?: 
   }
 }
 
+/** The URL (with its token) of the shared `serve` global-setup started, as BROKERLAB_URL holds it. @throws when global-setup did not run. */
+export function baseUrl(): string {
+  const url = process.env.BROKERLAB_URL
+  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
+  return url
+}
+
+/** The WebSocket URL of that shared host (the page's URL carries the token), for contractRequest. */
+export function wsUrl(): string {
+  const u = new URL(baseUrl())
+  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
+}
+
 /** Sends one contract request over `wsUrl` (with its token) and returns the reply's data; throws on an error reply. */
 export async function contractRequest(wsUrl: string, name: string, payload: unknown): Promise<unknown> {
   const ws = new WebSocket(wsUrl)

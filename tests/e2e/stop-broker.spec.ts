@@ -5,12 +5,7 @@
  * other specs (it changes leadership).
  */
 import { test, expect, type Page } from '@playwright/test'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
+import { baseUrl } from './serve-process'
 
 /** Leaders of the flights partitions as the topic detail's partition table shows them. */
 async function flightsLeaders(page: Page): Promise<number[]> {

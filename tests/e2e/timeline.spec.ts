@@ -11,7 +11,7 @@
  */
 import { resolve } from 'node:path'
 import { test, expect, type Page } from '@playwright/test'
-import { contractRequest } from './serve-process'
+import { baseUrl, contractRequest, wsUrl } from './serve-process'
 import type { TopicDetail } from '../../src/shared/contract'
 
 const shots = resolve(__dirname, '../../docs/screenshots')
@@ -26,17 +26,6 @@ const BIG: { topic: string; partitions: number; replicationFactor: number }[] = 
 ]
 /** Three partitions, RF 3: brokers 1 and 2 each lead one (replica-assignment.ts spreads leaders). */
 const TOPIC = 'timeline-orders'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
-
-function wsUrl(): string {
-  const u = new URL(baseUrl())
-  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
-}
 
 const call = (name: string, payload: unknown): Promise<unknown> => contractRequest(wsUrl(), name, payload)
 const describeTopic = async (topic: string): Promise<TopicDetail> => (await call('topic/describe', { topic })) as TopicDetail

@@ -4,14 +4,9 @@
  * dialog before anything is sent.
  */
 import { test, expect } from '@playwright/test'
+import { baseUrl } from './serve-process'
 
 const TOPIC = 'e2e-alter'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
 
 test('the topic detail adds partitions and changes configs; a decrease is refused', async ({ page }) => {
   await page.goto(`${baseUrl()}#/topics`)

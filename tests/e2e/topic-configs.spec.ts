@@ -6,21 +6,9 @@
  * Screenshots of the create and alter dialogs and of the configs table go to docs/screenshots.
  */
 import { test, expect, type Page } from '@playwright/test'
-import { contractRequest } from './serve-process'
+import { baseUrl, contractRequest, wsUrl } from './serve-process'
 
 const TOPIC = 'e2e-long-configs'
-
-function baseUrl(): string {
-  const url = process.env.BROKERLAB_URL
-  if (!url) throw new Error('BROKERLAB_URL is not set: global-setup did not start browser mode')
-  return url
-}
-
-/** The WebSocket URL of the running host (the page's URL carries the token). */
-function wsUrl(): string {
-  const u = new URL(baseUrl())
-  return `ws://${u.host}/ws?token=${u.searchParams.get('token')}`
-}
 
 async function typeConfig(page: Page, key: string, value: string): Promise<void> {
   const input = page.getByTestId(`topic-config-${key}`)
