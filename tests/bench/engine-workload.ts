@@ -3,7 +3,7 @@
  * 1,000-record calls through the in-process producer (Cluster.produce) to a 6-partition topic with
  * 500 distinct keys, at RF 3 acks=all and at RF 1 acks=1, then consume everything (Cluster.fetch of
  * each partition). Prints one JSON line of results: wall-clock rates, and the produce rate per
- * second of this process's CPU time (which other work on a shared machine disturbs far less). Run by engine.bench.ts in this checkout and,
+ * second of this process's CPU time for produce and for consume (which other work on a shared machine disturbs far less). Run by engine.bench.ts in this checkout and,
  * for the before/after table, in a checkout of the code before (it only uses Cluster's public API,
  * which both have).
  */
@@ -27,6 +27,8 @@ interface CaseResult {
   consumePerSec: number
   /** Records per second of this process's CPU time (user + system) while producing: what the engine costs, whatever else runs on the machine. */
   producePerCpuSec: number
+  /** Records per second of this process's CPU time (user + system) while consuming. */
+  consumePerCpuSec: number
 }
 
 async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseResult> {
@@ -54,6 +56,7 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
     // Let replication finish before reading (acks=1 does not wait for it).
     for (let i = 0; i < 100 && cluster.replicateNow() > 0; i++);
     const cstart = process.hrtime.bigint()
+    const ccpu0 = process.cpuUsage()
     let consumed = 0
     for (let p = 0; p < 6; p++) {
       let offset = 0
@@ -65,6 +68,8 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
       }
     }
     const consumeMs = Number(process.hrtime.bigint() - cstart) / 1e6
+    const ccpu = process.cpuUsage(ccpu0)
+    const consumeCpuMs = (ccpu.user + ccpu.system) / 1000
     if (consumed !== calls * PER_CALL) throw new Error(`${name}: consumed ${consumed} of ${calls * PER_CALL}`)
     return {
       name,
@@ -73,7 +78,8 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
       producePerSec: Math.round((consumed / produceMs) * 1000),
       consumeMs,
       consumePerSec: Math.round((consumed / consumeMs) * 1000),
-      producePerCpuSec: Math.round((consumed / produceCpuMs) * 1000)
+      producePerCpuSec: Math.round((consumed / produceCpuMs) * 1000),
+      consumePerCpuSec: Math.round((consumed / consumeCpuMs) * 1000)
     }
   } finally {
     await cluster.close()

@@ -24,8 +24,9 @@ interface CaseResult {
   producePerSec: number
   consumeMs: number
   consumePerSec: number
-  /** Absent in results of a workload script older than this field. */
+  /** Absent in results of a workload script older than these fields. */
   producePerCpuSec?: number
+  consumePerCpuSec?: number
 }
 
 const ROOT = path.resolve(__dirname, '../..')
@@ -77,7 +78,7 @@ function main(): void {
   const load1 = os.loadavg()[0]
   const m = machineInfo()
   const names = current[0].map((c) => c.name)
-  const col = (runs: CaseResult[][], name: string, key: 'producePerSec' | 'consumePerSec' | 'producePerCpuSec'): string => {
+  const col = (runs: CaseResult[][], name: string, key: 'producePerSec' | 'consumePerSec' | 'producePerCpuSec' | 'consumePerCpuSec'): string => {
     const xs = runs.map((run) => run.find((c) => c.name === name)![key] ?? NaN)
     return `${fmt(median(xs))} (${xs.map(fmt).join(', ')})`
   }
@@ -86,7 +87,8 @@ function main(): void {
     for (const [key, what] of [
       ['producePerSec', 'produce, records/s'],
       ['producePerCpuSec', 'produce, records per CPU-second'],
-      ['consumePerSec', 'consume, records/s']
+      ['consumePerSec', 'consume, records/s'],
+      ['consumePerCpuSec', 'consume, records per CPU-second']
     ] as const)
       rows.push(`| ${name}: ${what} | ${BASELINE ? `${col(before, name, key)} | ` : ''}${col(current, name, key)} |`)
   const date = new Date().toISOString()
@@ -102,7 +104,7 @@ function main(): void {
     `| --- | ${BASELINE ? '--- | ' : ''}--- |`,
     ...rows,
     '',
-    '"Records per CPU-second" divides the records produced by the user + system CPU time the producing process used meanwhile (process.cpuUsage): on a machine shared with other work the wall-clock rates fall with the load, this much less.',
+    '"Records per CPU-second" divides the records produced (consumed) by the user + system CPU time the process used while producing (consuming) (process.cpuUsage): on a machine shared with other work the wall-clock rates fall with the load, this much less.',
     '',
     'Targets (issue 9): RF 3 acks=all at least 1,500,000 records/s produced, 3,000,000 records/s consumed; at least as fast as before.',
     END
