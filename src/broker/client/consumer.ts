@@ -12,10 +12,9 @@
  */
 import { KafkaError } from '../model/errors'
 import type { ConsumerRecord, FetchedBatches } from '../cluster/cluster-api'
-import { payloadSize } from '../cluster/record-size'
 import type { ReplicaManager } from '../server/replica-manager'
-import { batchLastOffset, batchSize, decodeRecordsInto } from '../codec/record-batch'
-import type { StoredRecord } from '../storage/storage-types'
+import { batchLastOffset, batchSize, readBatchRecords } from '../codec/record-batch'
+import { RecordsReader } from '../codec/record-decoder'
 import { readBatchInfo, recordSequence } from '../codec/batch-info'
 
 /** Kafka's max.partition.fetch.bytes default, used as fetch()'s default maxBytes. */
@@ -112,25 +111,31 @@ export class Consumer {
 /**
  * Decodes the records of the batch at `pos` in `buf` with minOffset <= offset < maxOffset into
  * ConsumerRecords of `topic`-`partition`, appended to `out` (keys, values and header values are
- * views into `buf`), each with its batch's header facts and its own sequence number.
+ * views into `buf`), each with its batch's header facts and its own sequence number. Builds each
+ * ConsumerRecord straight from the decoded values (a RecordsReader), with no intermediate record.
  * @throws KafkaError CORRUPT_MESSAGE when the batch does not decode.
  */
 function decodeConsumerRecords(topic: string, partition: number, buf: Buffer, pos: number, minOffset: number, maxOffset: number, out: ConsumerRecord[]): void {
-  const stored: StoredRecord[] = []
-  decodeRecordsInto(buf, pos, stored, minOffset, maxOffset)
-  if (stored.length === 0) return
   const batch = readBatchInfo(buf, pos)
-  for (const r of stored)
+  const baseSequence = batch.baseSequence
+  const baseOffset = batch.baseOffset
+  const r = readBatchRecords(buf, pos, reader, minOffset, maxOffset)
+  while (r.next()) {
+    const offset = r.offset
     out.push({
       topic,
       partition,
-      offset: r.offset,
+      offset,
       timestamp: r.timestamp,
       key: r.key,
       value: r.value,
       headers: r.headers,
-      sizeBytes: payloadSize(r),
+      sizeBytes: r.payloadBytes,
       batch,
-      sequence: recordSequence(batch.baseSequence, batch.baseOffset, r.offset)
+      sequence: baseSequence < 0 ? -1 : recordSequence(baseSequence, baseOffset, offset)
     })
+  }
 }
+
+/** The consumer's records reader (decoding calls nothing else while stepping, so one is enough). */
+const reader = new RecordsReader()

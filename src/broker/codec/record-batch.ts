@@ -1,7 +1,8 @@
 /**
  * Kafka's record batch v2 (magic 2), the unit written to `.log` files and sent on the wire:
  * encoding (RecordBatchBuilder, into a reused buffer), header accessors that read a batch's
- * offsets, timestamps and count without decoding its records, CRC-32C validation, and decoding.
+ * offsets, timestamps and count without decoding its records, CRC-32C validation, and decoding
+ * (decodeRecordsInto, readBatchRecords; the records section reader itself is record-decoder.ts).
  *
  * Layout (https://kafka.apache.org/documentation/#recordbatch), byte positions within a batch:
  *   0 baseOffset int64 | 8 batchLength int32 (bytes after this field) | 12 partitionLeaderEpoch int32
@@ -33,7 +34,8 @@ import * as byteWriter from './byte-writer'
 import { ByteWriter, readInt64BE } from './byte-writer'
 import { crc32c } from './crc32c'
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, compressRecords, decompressRecords } from './compression'
-import type { RecordInput, StoredHeader, StoredRecord } from '../storage/storage-types'
+import { RecordsReader } from './record-decoder'
+import type { RecordInput, StoredRecord } from '../storage/storage-types'
 
 // The encoder's per-record helpers, bound once: when this module runs as CommonJS transpiled from
 // TypeScript (tsx, which runs the CLI and `brokerlab start`; vitest), every call of an imported
@@ -497,47 +499,35 @@ export function decodeRecordsInto(
   maxOffset = Number.MAX_SAFE_INTEGER,
   maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES
 ): void {
-  const attributes = batchAttributes(buf, pos)
-  const baseOffset = batchBaseOffset(buf, pos)
-  const baseTimestamp = batchBaseTimestamp(buf, pos)
-  const appendTime = (attributes & TIMESTAMP_TYPE_MASK) !== 0 ? batchMaxTimestamp(buf, pos) : null
-  const count = batchRecordCount(buf, pos)
+  const r = readBatchRecords(buf, pos, intoReader, minOffset, maxOffset, maxDecompressedBytes)
+  while (r.next()) out.push({ offset: r.offset, timestamp: r.timestamp, key: r.key, value: r.value, headers: r.headers })
+}
+
+/** decodeRecordsInto's reader (it calls nothing else while stepping, so one is enough). */
+const intoReader = new RecordsReader()
+
+/**
+ * Sets `reader` on the records of the batch at `pos` (complete and sane; see checkBatchHeader)
+ * with minOffset <= offset < maxOffset: each `reader.next()` then yields the values
+ * decodeRecordsInto would store (a LogAppendTime batch's records carry its maxTimestamp; keys,
+ * values and header values are views into `buf`, or into the decompressed bytes of a compressed
+ * batch, decompressed to at most `maxDecompressedBytes`) and the record's payload size, so a
+ * reader builds its own record objects without an intermediate StoredRecord. Does not check the CRC.
+ * @returns `reader`.
+ * @throws KafkaError CORRUPT_MESSAGE when the records do not decompress (next() throws it when they
+ *   do not parse); RECORD_TOO_LARGE when they inflate past `maxDecompressedBytes`.
+ */
+export function readBatchRecords(
+  buf: Buffer,
+  pos: number,
+  reader: RecordsReader,
+  minOffset = 0,
+  maxOffset = Number.MAX_SAFE_INTEGER,
+  maxDecompressedBytes = DEFAULT_MAX_DECOMPRESSED_BYTES
+): RecordsReader {
+  const appendTime = (buf[pos + ATTRIBUTES_POS + 1] & TIMESTAMP_TYPE_MASK) !== 0 ? batchMaxTimestamp(buf, pos) : null
   const { data, start, end } = batchRecordsSection(buf, pos, maxDecompressedBytes)
-  const r = new ByteReader(data, start, end)
-  try {
-    for (let i = 0; i < count; i++) {
-      const len = r.varint()
-      const recEnd = r.pos + len
-      if (len < 0 || recEnd > end) throw new RangeError(`record ${i} length ${len} overruns the batch`)
-      r.pos++ // attributes
-      const delta = r.varlong()
-      const timestamp = appendTime ?? baseTimestamp + delta
-      const offset = baseOffset + r.varint()
-      if (offset < minOffset || offset >= maxOffset) {
-        r.pos = recEnd
-        continue
-      }
-      const keyLen = r.varint()
-      const key = keyLen < 0 ? null : r.bytes(keyLen)
-      const valueLen = r.varint()
-      const value = valueLen < 0 ? null : r.bytes(valueLen)
-      const hn = r.varint()
-      const headers: StoredHeader[] = []
-      for (let h = 0; h < hn; h++) {
-        const hk = r.utf8(r.varint())
-        const hvLen = r.varint()
-        headers.push({ key: hk, value: hvLen < 0 ? null : r.bytes(hvLen) })
-      }
-      if (r.pos !== recEnd) throw new RangeError(`record ${i} length ${len} disagrees with its contents`)
-      out.push({ offset, timestamp, key, value, headers })
-    }
-  } catch (e) {
-    if (e instanceof KafkaError) throw e
-    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${baseOffset} does not decode: ${(e as Error).message}`)
-  }
-  if (r.pos !== end) {
-    throw new KafkaError('CORRUPT_MESSAGE', `record batch at offset ${baseOffset} has ${end - r.pos} bytes after its ${count} records`)
-  }
+  return reader.reset(data, start, end, batchRecordCount(buf, pos), batchBaseOffset(buf, pos), batchBaseTimestamp(buf, pos), appendTime, minOffset, maxOffset)
 }
 
 /**
