@@ -7,8 +7,13 @@
  * the leader: when a read answers NOT_LEADER_OR_FOLLOWER (leadership moved, e.g. away from a
  * corrupt log), it asks the metadata again and reads from the new leader.
  *
+ * fetch reads the leader's log in steps sized to the records still wanted (about maxRecords' worth
+ * of bytes at the size seen so far, at least FIRST_READ_BYTES, never past maxBytes), so a fetch
+ * bounded by maxRecords copies about what it decodes.
+ *
  * Must stay true: records come back in offset order, from the requested offset, below the high
- * watermark; at most one retry per replica of the partition.
+ * watermark; only the first batch of a fetch may take it past maxBytes; at most one retry per
+ * replica of the partition.
  */
 import { KafkaError } from '../model/errors'
 import type { ConsumerRecord, FetchedBatches } from '../cluster/cluster-api'
@@ -21,6 +26,11 @@ import { readBatchInfo, recordSequence } from '../codec/batch-info'
 export const DEFAULT_FETCH_MAX_BYTES = 1048576
 /** Kafka's max.poll.records default, used as fetch()'s default maxRecords. */
 export const DEFAULT_FETCH_MAX_RECORDS = 500
+
+/** Bytes of batches fetch() asks the leader for first (less when maxBytes is less). */
+export const FIRST_READ_BYTES = 65536
+/** fetch()'s later reads ask for the bytes the records still wanted take at the rate seen so far, times this. */
+const NEXT_READ_MARGIN = 1.1
 
 /** What the consumer needs from the cluster. */
 export interface ConsumerEnv {
@@ -44,8 +54,8 @@ export class Consumer {
   constructor(private readonly env: ConsumerEnv) {}
 
   /**
-   * Reads `topic`-`partition` from `offset`, up to maxRecords (default 500) / maxBytes (default
-   * 1048576; at least one record), never at or past the high watermark.
+   * Reads `topic`-`partition` from `offset`, up to maxRecords (default 500) / maxBytes of batches
+   * (default 1048576; at least one batch), never at or past the high watermark.
    * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, LEADER_NOT_AVAILABLE, OFFSET_OUT_OF_RANGE when
    *   offset < log start offset or > log end offset, CORRUPT_MESSAGE naming file and position.
    */
@@ -55,10 +65,15 @@ export class Consumer {
     return this.withLeader(topic, partition, (rm) => {
       const records: ConsumerRecord[] = []
       let bytes = 0
-      let result = rm.fetchForConsumer(topic, partition, offset, maxBytes)
+      // Read in steps sized to what is still wanted (the first FIRST_READ_BYTES, then by the bytes
+      // per record seen so far), so that a fetch bounded by maxRecords does not copy maxBytes of
+      // batches out of the log only to decode a part of them.
+      let result = rm.fetchForConsumer(topic, partition, offset, Math.min(maxBytes, FIRST_READ_BYTES))
       let next = offset
-      for (;;) {
+      for (let first = true; ; first = false) {
         const buf = result.batches
+        // Only the first batch of a fetch may exceed maxBytes (Kafka's "at least one batch").
+        if (!first && buf.length > 0 && batchSize(buf, 0) > maxBytes - bytes) break
         let p = 0
         while (p < buf.length && records.length < maxRecords) {
           decodeConsumerRecords(topic, partition, buf, p, next, result.highWatermark, records)
@@ -67,7 +82,9 @@ export class Consumer {
         }
         bytes += p
         if (p === 0 || records.length >= maxRecords || bytes >= maxBytes || next >= result.highWatermark) break
-        result = rm.fetchForConsumer(topic, partition, next, maxBytes - bytes)
+        const left = maxBytes - bytes
+        const wanted = records.length === 0 ? left : Math.ceil(((maxRecords - records.length) * bytes * NEXT_READ_MARGIN) / records.length)
+        result = rm.fetchForConsumer(topic, partition, next, Math.min(left, Math.max(FIRST_READ_BYTES, wanted)))
       }
       if (records.length > maxRecords) records.length = maxRecords
       const nextOffset = records.length ? records[records.length - 1].offset + 1 : offset
