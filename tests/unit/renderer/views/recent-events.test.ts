@@ -48,6 +48,12 @@ describe('recentRows', () => {
     ])
   })
 
+  it('keeps the burst of a killed controller together across the controller move', () => {
+    seq = 0
+    const events = [broker('broker-killed', 1), broker('controller-moved', 2), broker('broker-fenced', 1), ...offsets('leader-elected', 0, 5)]
+    expect(lines(events)[0]).toBe('summary: __consumer_offsets: 5 partitions elected new leaders after broker 1 was killed and fenced (5 events)')
+  })
+
   it('makes one summary per burst: a new broker event starts the next', () => {
     seq = 0
     const events = [broker('broker-stopped', 1), ...offsets('leader-elected', 0, 3), broker('broker-started', 1), ...offsets('isr-expand', 0, 1)]

@@ -3,7 +3,7 @@
  * an internal topic (`internal: true`, __consumer_offsets; Kafka's Topic.isInternal) are folded into
  * one summary row per burst and topic, e.g. "__consumer_offsets: 17 partitions elected new leaders,
  * 50 partitions shrank their ISR after broker 2 was killed and fenced". A burst is what follows one
- * broker event (a fault, a fence, a start, a controller move) until the next one; user-topic and
+ * broker event (a fault, a fence, a start) until the next one; user-topic and
  * broker events stay rows of their own.
  * Must stay true: every event passed in is in exactly one row (its own or one summary), so nothing
  * is hidden without being counted; rows are newest first (a summary sits where its newest event
@@ -32,9 +32,13 @@ export interface RecentSummary {
   text: string
 }
 
-/** Events that start a burst: about a broker, no partition, no group. */
+/**
+ * Events that start a burst: a broker's fault or recovery (no partition, no group). A controller
+ * move is not one: it follows such an event (the controller was the broker killed or stopped), and
+ * the elections after it are still that event's.
+ */
 function isBrokerEvent(e: ClusterEventView): boolean {
-  return e.partition === undefined && e.topic === undefined && e.groupId === undefined && (e.kind.startsWith('broker-') || e.kind === 'controller-moved')
+  return e.partition === undefined && e.topic === undefined && e.groupId === undefined && e.kind.startsWith('broker-')
 }
 
 /** How a kind's count reads: partitions for elections and ISR changes, replicas or logs otherwise. */
@@ -72,8 +76,6 @@ export function causeText(cause: ClusterEventView | null, before: readonly Clust
       return `after broker ${b} was healed`
     case 'broker-unfenced':
       return `after broker ${b} was unfenced`
-    case 'controller-moved':
-      return `after the controller moved to broker ${b}`
     case 'broker-fenced': {
       // The fault that made it miss heartbeats: the newest kill or isolate of that broker before the fence, since it last started.
       for (let i = before.length - 1; i >= 0; i--) {
