@@ -22,6 +22,31 @@ function expectedCounts(): number[] {
   return counts
 }
 
+/**
+ * How a row's cell sits among its neighbours: whether the text of `textId` ends inside its own cell,
+ * whether the cell of `nextId` starts after that text, and whether that next cell ends inside the
+ * table's visible width (so it is read without scrolling).
+ */
+async function cellFit(page: Page, rowSelector: string, textId: string, nextId: string): Promise<{ insideCell: boolean; nextAfter: boolean; nextInView: boolean }> {
+  return page
+    .locator(rowSelector)
+    .first()
+    .evaluate(
+      (row, ids) => {
+        type Box = { closest(s: string): Box; getBoundingClientRect(): { left: number; right: number; width: number } }
+        const r = row as unknown as Box & { querySelector(s: string): Box }
+        const text = r.querySelector(`[data-testid="${ids.textId}"]`)
+        const next = r.querySelector(`[data-testid="${ids.nextId}"]`).closest('td')
+        const t = text.getBoundingClientRect()
+        const cell = text.closest('td').getBoundingClientRect()
+        const n = next.getBoundingClientRect()
+        const view = r.closest('.n-data-table-base-table-body, .n-scrollbar-container, .n-data-table-wrapper').getBoundingClientRect()
+        return { insideCell: t.right <= cell.right + 0.5, nextAfter: n.left >= t.right - 0.5, nextInView: n.right <= view.right + 0.5 && n.width > 0 }
+      },
+      { textId, nextId }
+    )
+}
+
 async function open(page: Page, hash: string): Promise<void> {
   await page.goto(`${baseUrl()}${hash}`)
   await expect(page.getByTestId('status-connection')).toContainText(/open|connected/i)
@@ -60,6 +85,10 @@ test.describe('the flights dataset in browser mode', () => {
       const row = table.locator('tbody tr').nth(p)
       await expect(row).toContainText(counts[p].toLocaleString('en-US'))
     }
+    // The Segments card: the last timestamp (with its zone) ends in its cell, before the "active" tag.
+    await expect(page.getByTestId('segment-active').first()).toBeVisible()
+    expect(await cellFit(page, '[data-testid="segments-table"] tbody tr', 'segment-last-timestamp', 'segment-active')).toEqual({ insideCell: true, nextAfter: true, nextInView: true })
+    await expect(page.getByTestId('segment-last-timestamp').first()).toContainText(/UTC/)
     await shoot(page, 'topic-detail')
   })
 
@@ -85,6 +114,20 @@ test.describe('the flights dataset in browser mode', () => {
     await page.getByTestId('producer-send').click()
     const expected = partitionForKey(Buffer.from('DFW'), 6)
     await expect(page.getByTestId('producer-result-partition').first()).toHaveText(String(expected))
+    // Offsets past 999 carry thousands separators; the timestamp its zone.
+    await expect(page.getByTestId('producer-result-offset').first()).toHaveText(/^\d{1,3}(,\d{3})+$/)
+    await expect(page.getByTestId('producer-result-timestamp').first()).toContainText(/UTC/)
+    // At 1,440 and 1,280 px the timestamp ends in its cell, before "Why", which is read without scrolling.
+    for (const width of [1440, 1280]) {
+      await page.setViewportSize({ width, height: 900 })
+      await page.waitForTimeout(300)
+      expect(await cellFit(page, '[data-testid="producer-result-row"]', 'producer-result-timestamp', 'producer-result-why'), `at ${width} px`).toEqual({
+        insideCell: true,
+        nextAfter: true,
+        nextInView: true
+      })
+    }
+    await page.setViewportSize({ width: 1440, height: 900 })
     await shoot(page, 'producer')
   })
 

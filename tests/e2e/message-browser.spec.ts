@@ -163,7 +163,7 @@ test.describe('the message browser', () => {
     const landed = page.getByTestId('producer-result-offset').first()
     await expect(landed).toBeVisible()
     expect(await page.getByTestId('producer-result-partition').first().innerText()).toBe('2')
-    const copyAt = Number(await landed.innerText())
+    const copyAt = Number((await landed.innerText()).replace(/,/g, ''))
     const copy = ((await contractRequest(wsUrl(), 'messages/fetch', { topic: GEN, partition: 2, start: { kind: 'offset', offset: copyAt }, limit: 1 })) as Page0).records[0]
     expect(copyAt).toBeGreaterThan(offset)
     expect({ key: copy.key, value: copy.value, headers: copy.headers }).toEqual({ key: original.key, value: original.value, headers: original.headers })

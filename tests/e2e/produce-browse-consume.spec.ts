@@ -45,7 +45,7 @@ test('a keyed record goes from the producer to the message browser to a consumer
   const partitionCell = page.getByTestId('producer-result-partition').first()
   await expect(partitionCell).toBeVisible()
   const partition = Number(await partitionCell.innerText())
-  const offset = Number(await page.getByTestId('producer-result-offset').first().innerText())
+  const offset = Number((await page.getByTestId('producer-result-offset').first().innerText()).replace(/,/g, ''))
   expect(partition).toBe(partitionForKey(Buffer.from(KEY), 6))
   expect(offset).toBe(0)
   await expect(page.getByTestId('producer-reason').first()).toContainText('murmur2')

@@ -2,7 +2,12 @@
  * useTopicDetailStore: one topic's TopicDetail (topic/describe), its partitions' segments
  * (topic/segments), and per-partition records-in rates derived from the log end offsets in
  * successive snapshots.
- * Must stay true: switching topic clears everything belonging to the previous topic.
+ * The segments follow the log as the other cards do: a snapshot in which the shown partition's log
+ * end offset or log start offset moved (new records, a roll, retention), or that is
+ * SEGMENTS_REFRESH_MS newer than the last load (a cleaner pass, a segment.ms roll), reloads them.
+ * Must stay true: switching topic clears everything belonging to the previous topic; at most one
+ * topic/segments request is in flight (a refresh asked for meanwhile runs once after it); a reply for
+ * another topic or partition than the one shown now is dropped.
  */
 import { defineStore } from 'pinia'
 import type { ClusterSnapshot, ContractError, PartitionSegments, PartitionView, RequestOf, TopicDetail } from '../../../shared/contract'
@@ -10,6 +15,17 @@ import { topicApi } from '../api/client'
 import { toContractError } from '../api/api-error'
 import { appendSample, partitionRates, type OffsetSample } from '../utils/partition-rates'
 import { useNoticeStore } from './notice-store'
+
+/** The longest the segments card goes without reloading while snapshots arrive, ms of snapshot time. */
+export const SEGMENTS_REFRESH_MS = 5000
+
+/** What the shown segments were loaded against: the partition's offsets and the snapshot time then. */
+export interface SegmentsBasis {
+  logStartOffset: number
+  logEndOffset: number
+  /** ClusterSnapshot.takenAt of the newest snapshot seen when the load started (ms); 0 before any. */
+  takenAt: number
+}
 
 export interface TopicDetailState {
   topic: string | null
@@ -19,6 +35,14 @@ export interface TopicDetailState {
   error: ContractError | null
   segmentsPartition: number
   segments: PartitionSegments | null
+  /** The offsets and snapshot time the current segments load started from; null before a load. */
+  segmentsBasis: SegmentsBasis | null
+  /** A topic/segments request is in flight. */
+  segmentsLoading: boolean
+  /** A refresh was asked for while one was in flight: it runs once the flight lands. */
+  segmentsStale: boolean
+  /** takenAt of the newest snapshot observed (ms); 0 before any. */
+  lastTakenAt: number
   samples: OffsetSample[]
 }
 
@@ -30,6 +54,10 @@ export const useTopicDetailStore = defineStore('topicDetail', {
     error: null,
     segmentsPartition: 0,
     segments: null,
+    segmentsBasis: null,
+    segmentsLoading: false,
+    segmentsStale: false,
+    lastTakenAt: 0,
     samples: []
   }),
   getters: {
@@ -54,15 +82,36 @@ export const useTopicDetailStore = defineStore('topicDetail', {
       }
       await this.loadSegments(this.segmentsPartition)
     },
-    /** Loads topic/segments for one partition of the open topic. */
+    /**
+     * Loads topic/segments for one partition of the open topic. While a load is in flight, another
+     * call only marks the segments stale: one more load runs when the flight lands (for the partition
+     * shown then).
+     */
     async loadSegments(partition: number): Promise<void> {
       if (!this.topic) return
       this.segmentsPartition = partition
+      if (this.segmentsLoading) {
+        this.segmentsStale = true
+        return
+      }
+      const topic = this.topic
+      const live = this.partitions.find((p) => p.partition === partition)
+      this.segmentsBasis = { logStartOffset: live?.logStartOffset ?? -1, logEndOffset: live?.logEndOffset ?? -1, takenAt: this.lastTakenAt }
+      this.segmentsLoading = true
       try {
-        this.segments = await topicApi.segments(this.topic, partition)
+        const got = await topicApi.segments(topic, partition)
+        if (this.topic === topic && this.segmentsPartition === partition) this.segments = got
       } catch (e) {
-        this.segments = null
-        useNoticeStore().error(e, `Segments of ${this.topic}-${partition}`)
+        if (this.topic === topic && this.segmentsPartition === partition) {
+          this.segments = null
+          useNoticeStore().error(e, `Segments of ${topic}-${partition}`)
+        }
+      } finally {
+        this.segmentsLoading = false
+      }
+      if (this.segmentsStale && this.topic === topic) {
+        this.segmentsStale = false
+        await this.loadSegments(this.segmentsPartition)
       }
     },
     /**
@@ -82,13 +131,23 @@ export const useTopicDetailStore = defineStore('topicDetail', {
         return { ok: false, error: toContractError(e) }
       }
     },
-    /** Takes the open topic's partitions from a snapshot and records a rate sample. */
+    /**
+     * Takes the open topic's partitions from a snapshot, records a rate sample, and reloads the
+     * segments when the shown partition's log moved or they are SEGMENTS_REFRESH_MS old (see the
+     * module header). Nothing is reloaded before the first load (open() does it).
+     */
     observe(snapshot: ClusterSnapshot): void {
       if (!this.topic) return
       const parts = snapshot.partitions[this.topic]
       if (!parts) return
       this.live = parts
+      this.lastTakenAt = snapshot.takenAt
       this.samples = appendSample(this.samples, { t: snapshot.takenAt, logEndOffsets: parts.map((p) => p.logEndOffset) })
+      const basis = this.segmentsBasis
+      const shown = parts.find((p) => p.partition === this.segmentsPartition)
+      if (!basis || !shown) return
+      const moved = shown.logEndOffset !== basis.logEndOffset || shown.logStartOffset !== basis.logStartOffset
+      if (moved || snapshot.takenAt - basis.takenAt >= SEGMENTS_REFRESH_MS) void this.loadSegments(this.segmentsPartition)
     }
   }
 })

@@ -1,9 +1,13 @@
-/** useTopicDetailStore.alter: sends topic/alter for the open topic, takes the altered detail, and reports refusals. */
+/**
+ * useTopicDetailStore: alter sends topic/alter for the open topic, takes the altered detail, and
+ * reports refusals; the segments follow the log from the snapshots (new records, rolls, retention,
+ * a periodic reload) with one request in flight.
+ */
 import { beforeEach, describe, expect, it } from 'vitest'
 import { createPinia, setActivePinia } from 'pinia'
-import { DEFAULT_TOPIC_CONFIGS_VIEW, type TopicConfigOverridesJson, type TopicDetail } from '../../../../src/shared/contract'
+import { DEFAULT_TOPIC_CONFIGS_VIEW, type ClusterSnapshot, type PartitionView, type TopicConfigOverridesJson, type TopicDetail } from '../../../../src/shared/contract'
 import { setApi } from '../../../../src/renderer/src/api/client'
-import { useTopicDetailStore } from '../../../../src/renderer/src/stores/topic-detail-store'
+import { SEGMENTS_REFRESH_MS, useTopicDetailStore } from '../../../../src/renderer/src/stores/topic-detail-store'
 import { useTopicsStore } from '../../../../src/renderer/src/stores/topics-store'
 import { FakeFailure, fakeApi } from '../fake-api'
 
@@ -82,3 +86,98 @@ describe('LONG configs in the stores', () => {
     expect(s.detail?.configs['segment.ms']).toBe('9223372036854775807')
   })
 })
+
+describe('useTopicDetailStore segments follow the log', () => {
+  const part = (logEndOffset: number, logStartOffset = 0): PartitionView =>
+    ({ partition: 0, leader: 1, replicas: [1], isr: [1], logStartOffset, logEndOffset, highWatermark: logEndOffset, records: logEndOffset, sizeBytes: 0, replicaStates: [], underReplicated: false, offline: false, underMinIsr: false }) as PartitionView
+  const snap = (takenAt: number, p: PartitionView): ClusterSnapshot => ({ takenAt, partitions: { t: [p] } }) as unknown as ClusterSnapshot
+  const segment = (baseOffset: number, records: number, active: boolean) => ({ baseOffset, sizeBytes: records * 100, records, minTimestamp: 1, maxTimestamp: 2, active })
+
+  it('reloads the shown partition when new records arrive or a segment rolls, and not while the log stands still', async () => {
+    let segments = [segment(0, 3, true)]
+    const api = fakeApi({
+      'topic/describe': () => ({ ...detail(1), partitionViews: [part(3)] }),
+      'topic/segments': () => ({ topic: 't', partition: 0, segments, lastCleaning: null })
+    })
+    setApi(api)
+    const s = useTopicDetailStore()
+    const opened = s.open('t') // as the view does: open, then the held snapshot
+    s.observe(snap(1_000, part(3)))
+    await opened
+    const loads = (): number => api.calls.filter((c) => c.name === 'topic/segments').length
+    expect(loads()).toBe(1)
+    s.observe(snap(2_000, part(3)))
+    await flush()
+    expect(loads()).toBe(1)
+    // Two more records roll the segment: the card shows the new active one without a click.
+    segments = [segment(0, 4, false), segment(4, 1, true)]
+    s.observe(snap(3_000, part(5)))
+    await flush()
+    expect(loads()).toBe(2)
+    expect(s.segments?.segments.map((x) => [x.baseOffset, x.records, x.active])).toEqual([
+      [0, 4, false],
+      [4, 1, true]
+    ])
+    // Retention moves the log start offset: reloaded too.
+    segments = [segment(4, 1, true)]
+    s.observe(snap(3_500, part(5, 4)))
+    await flush()
+    expect(s.segments?.segments.map((x) => x.baseOffset)).toEqual([4])
+  })
+
+  it(`reloads at least every ${SEGMENTS_REFRESH_MS} ms of snapshot time (a cleaner pass moves no offset)`, async () => {
+    const api = fakeApi({
+      'topic/describe': () => ({ ...detail(1), partitionViews: [part(3)] }),
+      'topic/segments': () => ({ topic: 't', partition: 0, segments: [segment(0, 3, true)], lastCleaning: null })
+    })
+    setApi(api)
+    const s = useTopicDetailStore()
+    const opened = s.open('t')
+    s.observe(snap(10_000, part(3)))
+    await opened
+    const loads = (): number => api.calls.filter((c) => c.name === 'topic/segments').length
+    s.observe(snap(10_000 + SEGMENTS_REFRESH_MS - 1, part(3)))
+    await flush()
+    expect(loads()).toBe(1)
+    s.observe(snap(10_000 + SEGMENTS_REFRESH_MS, part(3)))
+    await flush()
+    expect(loads()).toBe(2)
+  })
+
+  it('keeps one request in flight: refreshes asked for meanwhile become one more load, for the partition shown then', async () => {
+    const pending: (() => void)[] = []
+    const api = fakeApi({
+      'topic/describe': () => ({ ...detail(2), partitionViews: [part(3), { ...part(7), partition: 1 }] }),
+      'topic/segments': (req) => ({ topic: 't', partition: req.partition, segments: [segment(req.partition, 1, true)], lastCleaning: null })
+    })
+    // Hold every topic/segments reply until released.
+    const request = api.request.bind(api)
+    api.request = (async (name: never, req: never) => {
+      if (name === 'topic/segments') await new Promise<void>((res) => pending.push(res))
+      return request(name, req)
+    }) as typeof api.request
+    setApi(api)
+    const s = useTopicDetailStore()
+    const opened = s.open('t')
+    await flush()
+    expect(pending.length).toBe(1)
+    s.observe(snap(1_000, part(4)))
+    s.observe(snap(2_000, part(5)))
+    void s.loadSegments(1)
+    await flush()
+    expect(pending.length).toBe(1)
+    pending.shift()?.()
+    await flush()
+    expect(pending.length).toBe(1)
+    pending.shift()?.()
+    await opened
+    await flush()
+    expect(api.calls.filter((c) => c.name === 'topic/segments').map((c) => (c.req as { partition: number }).partition)).toEqual([0, 1])
+    expect(s.segments?.partition).toBe(1)
+  })
+})
+
+/** Lets pending promise callbacks run. */
+async function flush(): Promise<void> {
+  for (let i = 0; i < 10; i++) await Promise.resolve()
+}
