@@ -27,6 +27,7 @@ import { Controller } from '../controller/controller'
 import { BrokerHeartbeatManager, heartbeatConfig } from '../controller/broker-heartbeat-manager'
 import { leaderRebalanceConfig, type LeaderRebalanceConfig } from '../controller/leader-rebalance-config'
 import { MetadataWriter } from '../controller/metadata-writer'
+import type { ProducerIdsBlock } from '../controller/producer-id-control'
 import { BrokerFaults } from '../faults/broker-faults'
 import { FaultInjector } from '../faults/fault-injector'
 import { GroupCoordinator } from '../group/group-coordinator'
@@ -120,37 +121,21 @@ export class Cluster implements ClusterApi {
     try {
       const budget = opts.maxReplicas === undefined ? defaultReplicaBudget(meta.brokers.length) : { max: opts.maxReplicas, reason: 'the maxReplicas option' }
       const rmOf = (id: number): ReplicaManager => this.replicaManagers.get(id)!
-      const controller = (this.controller = new Controller(meta, {
-        clock,
-        replicaManager: rmOf,
-        store,
-        metaChanged: () => this.metadata.markDirty(),
-        writeMetadata: () => void this.metadata.write(),
-        event,
-        budget,
-        newTopicId: newKafkaUuid,
-        rebalance
-      }))
-      this.injector = new FaultInjector({ clock, controller, heartbeats, faults: this.faults, replicaManager: rmOf, store, event })
+      const metaChanged = (): void => this.metadata.markDirty()
+      const writeMetadata = (): void => void this.metadata.write(true)
+      const controller = (this.controller = new Controller(meta, { clock, replicaManager: rmOf, store, metaChanged, writeMetadata, event, budget, newTopicId: newKafkaUuid, rebalance }))
+      const injector = (this.injector = new FaultInjector({ clock, controller, heartbeats, faults: this.faults, replicaManager: rmOf, store, event }))
+      const offlineRetryMs = opts.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS
+      const brokerEnv = { clock, replicaLagTimeMaxMs, offlineRetryMs, controller, store, metrics: this.metrics, injector, faults: this.faults, replicaManager: rmOf, event }
+      // The controller's AllocateProducerIds: a block is recorded durably before any id of it is handed out.
+      const allocateProducerIds = (id: number): ProducerIdsBlock => {
+        const block = controller.producerIds.generateNextProducerIdBlock(id)
+        metaChanged()
+        writeMetadata()
+        return block
+      }
       for (const b of meta.brokers) {
-        const server = new BrokerServer(b.id, {
-          clock,
-          replicaLagTimeMaxMs,
-          offlineRetryMs: opts.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS,
-          controller,
-          store,
-          metrics: this.metrics,
-          injector: this.injector,
-          faults: this.faults,
-          replicaManager: rmOf,
-          allocateProducerIds: (id) => {
-            const block = controller.producerIds.generateNextProducerIdBlock(id)
-            this.metadata.markDirty()
-            this.metadata.write(true)
-            return block
-          },
-          event
-        })
+        const server = new BrokerServer(b.id, { ...brokerEnv, allocateProducerIds })
         this.brokerServers.set(b.id, server)
         this.replicaManagers.set(b.id, server.replicaManager)
       }
@@ -160,10 +145,10 @@ export class Cluster implements ClusterApi {
       const fetchPartition = (topic: string, i: number): void => this.replication.fetchPartition(topic, i)
       this.producer = new Producer({ clock, topic: (name) => controller.topicOrThrow(name), replicaManager: rmOf, purgatory: this.purgatory, scheduleReplication }, opts.random)
       this.consumer = new Consumer({ leaderOf: (topic, i) => leaders.replicaManagerOrThrow(topic, i), replicaCount: (topic, i) => leaders.registrationOrThrow(topic, i).replicas.length })
-      this.view = new ClusterView(controller, this.replicaManagers, this.injector, this.faults, clock)
+      this.view = new ClusterView(controller, this.replicaManagers, injector, this.faults, clock)
       const parts = { clock, purgatory: this.purgatory, controller, leaders, consumer: this.consumer, view: this.view, fetchPartition, event, config: opts.groupConfig }
       this.groups = new GroupCoordinator(groupCoordinatorEnv(parts))
-      this.tasks = new PeriodicTasks({ ...parts, injector: this.injector, groups: this.groups, brokers: this.brokerServers, store, replicate: () => this.replicateNow(), persist: () => this.metadata.persist() })
+      this.tasks = new PeriodicTasks({ ...parts, injector, groups: this.groups, brokers: this.brokerServers, store, replicate: () => this.replicateNow(), persist: () => this.metadata.persist() })
       meta.cleanShutdown = false
       // A full disk must not keep the cluster from opening: the write is retried at the next persist.
       this.metadata.markDirty()
@@ -190,17 +175,17 @@ export class Cluster implements ClusterApi {
   get clusterId(): string {
     return this.meta.clusterId
   }
-
   /** The controller: the live broker with the lowest id (-1 when none runs). */
   get controllerId(): number {
     return this.controller.controllerId
   }
-
-  /** See BrokerServer.initProducerId. @throws KafkaError BROKER_NOT_AVAILABLE also for an unknown broker or a closed cluster. */
-  initProducerId(brokerId: number): { producerId: number; producerEpoch: number } {
-    this.checkOpen()
-    this.controller.registry.check(brokerId)
-    return this.brokerServers.get(brokerId)!.initProducerId()
+  /** The automatic leader rebalance's configs this cluster runs with (ClusterOptions, checked at open). */
+  get leaderRebalance(): LeaderRebalanceConfig {
+    return this.controller.rebalance
+  }
+  /** Whether the previous session closed cleanly (logs were not recovered). */
+  get previousShutdownWasClean(): boolean {
+    return this.dir.hadCleanShutdown
   }
 
   // ---- brokers ---------------------------------------------------------------------------------
@@ -209,46 +194,30 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     return this.view.brokers()
   }
-
   /** See ClusterApi.stopBroker and FaultInjector.stop. */
   stopBroker(id: number): void {
     this.brokerStep(() => this.injector.stop(id), false)
   }
-
+  /** See ClusterApi.startBroker and FaultInjector.start. */
+  startBroker(id: number): void {
+    this.brokerStep(() => this.injector.start(id))
+  }
   /** See ClusterApi.killBroker and FaultInjector.kill. */
   killBroker(id: number): void {
     this.brokerStep(() => this.injector.kill(id))
   }
-
   /** See ClusterApi.slowBroker and FaultInjector.slow. */
   slowBroker(id: number, delayMs: number): void {
     this.brokerStep(() => this.injector.slow(id, delayMs))
   }
-
   /** See ClusterApi.isolateBroker and FaultInjector.isolate. */
   isolateBroker(id: number): void {
     this.brokerStep(() => this.injector.isolate(id))
   }
-
   /** See ClusterApi.healBroker and FaultInjector.heal. */
   healBroker(id: number): void {
     this.brokerStep(() => this.injector.heal(id))
   }
-
-  /** Broker `id`'s extra delay per request (a slowed broker), ms; 0 when not slowed (the wire listeners ask it per request). */
-  brokerDelayMs(id: number): number {
-    return this.faults.slowMs(id)
-  }
-
-  /** One lifecycle step, then the coordinator follows leadership, the metadata is persisted, and (`replicate`) replication runs soon. */
-  private brokerStep(step: () => void, replicate = true): void {
-    this.checkOpen()
-    step()
-    this.groups.checkLeadership()
-    this.metadata.persist()
-    if (replicate) this.scheduler.scheduleReplication()
-  }
-
   /** See ClusterApi.pauseFetching and resumeFetching. */
   pauseFetching(id: number): void {
     this.brokerStep(() => this.controller.setFetchPaused(id, true))
@@ -256,10 +225,30 @@ export class Cluster implements ClusterApi {
   resumeFetching(id: number): void {
     this.brokerStep(() => this.controller.setFetchPaused(id, false))
   }
+  /** Broker `id`'s extra delay per request (a slowed broker), ms; 0 when not slowed (the wire listeners ask it per request). */
+  brokerDelayMs(id: number): number {
+    return this.faults.slowMs(id)
+  }
+  /** Whether broker `id`'s process runs (false for a stopped, killed or unknown broker). */
+  isBrokerRunning(id: number): boolean {
+    return !this.closed && this.injector.isRunning(id)
+  }
+  /** Broker `id`'s log directory (Kafka's log.dirs: `<dataDir>/broker-<id>`). @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id. */
+  logDir(id: number): string {
+    this.controller.registry.check(id)
+    return path.join(this.dataDir, `broker-${id}`)
+  }
 
-  /** See ClusterApi.startBroker and FaultInjector.start. */
-  startBroker(id: number): void {
-    this.brokerStep(() => this.injector.start(id))
+  /**
+   * Broker `brokerId`'s ReplicaManager: requests addressed to that broker (the wire protocol's
+   * listener of that broker, tests). @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker.
+   */
+  replicaManager(brokerId: number): ReplicaManager {
+    return this.brokerServer(brokerId).replicaManager
+  }
+  /** See BrokerServer.initProducerId. @throws KafkaError BROKER_NOT_AVAILABLE also for an unknown broker or a closed cluster. */
+  initProducerId(brokerId: number): { producerId: number; producerEpoch: number } {
+    return this.brokerServer(brokerId).initProducerId()
   }
 
   // ---- topics ----------------------------------------------------------------------------------
@@ -267,7 +256,6 @@ export class Cluster implements ClusterApi {
   defaultTopicConfigs(): TopicConfigs {
     return { ...DEFAULT_TOPIC_CONFIGS }
   }
-
   /** See Controller.createTopic (`assignment`: the replicas of each partition, chosen by the caller). */
   createTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides; assignment?: number[][] }): TopicState {
     this.step(() => this.controller.createTopic(name, { ...opts, validateOnly: false }))
@@ -277,66 +265,24 @@ export class Cluster implements ClusterApi {
   /**
    * Every check of createTopic (name, partitions, replication factor, assignment, configs, replica
    * budget) without creating anything (CreateTopics' validate_only).
-   * @returns what the topic would be: partition count, replication factor, every config.
-   * @throws KafkaError as createTopic.
+   * @returns what the topic would be: partition count, replication factor, every config. @throws KafkaError as createTopic.
    */
-  validateCreateTopic(
-    name: string,
-    opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides; assignment?: number[][] }
-  ): { partitions: number; replicationFactor: number; configs: TopicConfigs } {
+  validateCreateTopic(name: string, opts: { partitions: number; replicationFactor: number; configs?: TopicConfigOverrides; assignment?: number[][] }): { partitions: number; replicationFactor: number; configs: TopicConfigs } {
     this.checkOpen()
     const t = this.controller.createTopic(name, { ...opts, validateOnly: true })
     return { partitions: t.partitions.length, replicationFactor: t.partitions[0].replicas.length, configs: t.configs }
   }
-
   /** See Controller.createPartitions (`assignment`: the replicas of each added partition). */
   createPartitions(name: string, count: number, opts: { assignment?: number[][] } = {}): TopicState {
     this.step(() => this.controller.createPartitions(name, count, { assignment: opts.assignment }))
     this.scheduler.scheduleReplication()
     return this.describeTopic(name)
   }
-
   /** Every check of createPartitions without adding anything (CreatePartitions' validate_only). @throws KafkaError as createPartitions. */
   validateCreatePartitions(name: string, count: number, opts: { assignment?: number[][] } = {}): void {
     this.checkOpen()
     this.controller.createPartitions(name, count, { assignment: opts.assignment, validateOnly: true })
   }
-
-  /** The topic's id (KIP-516: 22 base64url characters, persisted with the topic). @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
-  topicId(name: string): string {
-    this.checkOpen()
-    return this.controller.topicOrThrow(name).topicId
-  }
-
-  /**
-   * Kafka's DeleteRecords for one partition, addressed to broker `brokerId`: its leader raises the
-   * log start offset to `offset` (-1: the high watermark; segments wholly below go), then the
-   * followers fetch at once and follow it (the fetch answer's log start offset).
-   * @returns the leader's log start offset, and the low watermark (see ClusterView.lowWatermark).
-   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; POLICY_VIOLATION for a topic whose cleanup.policy
-   *   lacks delete (Kafka's message); BROKER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE
-   *   (above the high watermark), KAFKA_STORAGE_ERROR (see ReplicaManager.deleteRecords).
-   */
-  deleteRecords(brokerId: number, topic: string, partition: number, offset: number): { logStartOffset: number; lowWatermark: number } {
-    this.checkOpen()
-    const t = this.leaders.topicOrThrow(topic, partition)
-    if (!t.configs['cleanup.policy'].split(',').includes('delete'))
-      throw new KafkaError('POLICY_VIOLATION', `Records of partition ${topic}-${partition} can not be deleted due to the configured policy (cleanup.policy=${t.configs['cleanup.policy']})`)
-    const logStartOffset = this.replicaManager(brokerId).deleteRecords(topic, partition, offset)
-    try {
-      this.replication.fetchPartition(topic, partition)
-    } finally {
-      this.metadata.persist()
-    }
-    return { logStartOffset, lowWatermark: this.view.lowWatermark(t, partition, logStartOffset) }
-  }
-
-  /** Broker `id`'s log directory (Kafka's log.dirs: `<dataDir>/broker-<id>`). @throws KafkaError BROKER_NOT_AVAILABLE for an unknown id. */
-  logDir(id: number): string {
-    this.controller.registry.check(id)
-    return path.join(this.dataDir, `broker-${id}`)
-  }
-
   /** See Controller.alterTopicConfigs: merged configs, applied to every replica log. */
   alterTopicConfigs(name: string, configs: TopicConfigOverrides): TopicState {
     this.step(() =>
@@ -363,22 +309,55 @@ export class Cluster implements ClusterApi {
     })
   }
 
+  /**
+   * Kafka's DeleteRecords for one partition, addressed to broker `brokerId`: its leader raises the
+   * log start offset to `offset` (-1: the high watermark; segments wholly below go), then the
+   * followers fetch at once and follow it (the fetch answer's log start offset).
+   * @returns the leader's log start offset, and the low watermark (see ClusterView.lowWatermark).
+   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION; POLICY_VIOLATION for a topic whose cleanup.policy
+   *   lacks delete (Kafka's message); BROKER_NOT_AVAILABLE, NOT_LEADER_OR_FOLLOWER, OFFSET_OUT_OF_RANGE
+   *   (above the high watermark), KAFKA_STORAGE_ERROR (see ReplicaManager.deleteRecords).
+   */
+  deleteRecords(brokerId: number, topic: string, partition: number, offset: number): { logStartOffset: number; lowWatermark: number } {
+    this.checkOpen()
+    const t = this.leaders.topicOrThrow(topic, partition)
+    if (!t.configs['cleanup.policy'].split(',').includes('delete'))
+      throw new KafkaError('POLICY_VIOLATION', `Records of partition ${topic}-${partition} can not be deleted due to the configured policy (cleanup.policy=${t.configs['cleanup.policy']})`)
+    const logStartOffset = this.replicaManager(brokerId).deleteRecords(topic, partition, offset)
+    this.persisting(() => this.replication.fetchPartition(topic, partition))
+    return { logStartOffset, lowWatermark: this.view.lowWatermark(t, partition, logStartOffset) }
+  }
   /** Topics sorted by name; the internal __consumer_offsets only with includeInternal. */
   listTopics(opts?: { includeInternal?: boolean }): TopicState[] {
     this.checkOpen()
-    return this.controller.replication
-      .topics()
-      .filter((t) => opts?.includeInternal || !t.internal)
-      .map((t) => this.view.topic(t))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    const topics = this.controller.replication.topics().filter((t) => opts?.includeInternal || !t.internal)
+    return topics.map((t) => this.view.topic(t)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
   }
-
   /** @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
   describeTopic(name: string): TopicState {
     this.checkOpen()
     return this.view.topic(this.controller.topicOrThrow(name))
   }
+  /** The topic's id (KIP-516: 22 base64url characters, persisted with the topic). @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION. */
+  topicId(name: string): string {
+    this.checkOpen()
+    return this.controller.topicOrThrow(name).topicId
+  }
 
+  /**
+   * The controller's registration of topic `name` (topic id, internal flag, configs, and per
+   * partition replicas, leader, leader epoch, ISR), read-only, or undefined for an unknown topic.
+   * For the wire protocol's facades (Metadata, Produce, Fetch), which answer from it.
+   */
+  topicRegistration(name: string): Readonly<TopicMeta> | undefined {
+    this.checkOpen()
+    return this.controller.replication.topic(name)
+  }
+  /** Every topic's registration (see topicRegistration), internal topics included, unordered. */
+  topicRegistrations(): readonly Readonly<TopicMeta>[] {
+    this.checkOpen()
+    return this.controller.replication.topics()
+  }
   /** Segments of the partition's leader log (or most complete replica when offline) and its last compaction. */
   segments(topic: string, partition: number): { segments: SegmentInfo[]; lastCleaning: CleanerResult | null } {
     this.checkOpen()
@@ -394,50 +373,7 @@ export class Cluster implements ClusterApi {
   replicaLog(brokerId: number, topic: string, partition: number): ReplicaLog | null {
     this.checkOpen()
     this.leaders.registrationOrThrow(topic, partition)
-    this.controller.registry.check(brokerId)
-    return this.replicaManagers.get(brokerId)!.partition(topic, partition)?.log ?? null
-  }
-
-  /**
-   * Broker `brokerId`'s ReplicaManager: requests addressed to that broker (the wire protocol's
-   * listener of that broker, tests). @throws KafkaError BROKER_NOT_AVAILABLE for an unknown broker.
-   */
-  replicaManager(brokerId: number): ReplicaManager {
-    this.checkOpen()
-    this.controller.registry.check(brokerId)
-    return this.replicaManagers.get(brokerId)!
-  }
-
-  /**
-   * The controller's registration of topic `name` (topic id, internal flag, configs, and per
-   * partition replicas, leader, leader epoch, ISR), read-only, or undefined for an unknown topic.
-   * For the wire protocol's facades (Metadata, Produce, Fetch), which answer from it.
-   */
-  topicRegistration(name: string): Readonly<TopicMeta> | undefined {
-    this.checkOpen()
-    return this.controller.replication.topic(name)
-  }
-
-  /** Every topic's registration (see topicRegistration), internal topics included, unordered. */
-  topicRegistrations(): readonly Readonly<TopicMeta>[] {
-    this.checkOpen()
-    return this.controller.replication.topics()
-  }
-
-  /** Whether broker `id`'s process runs (false for a stopped, killed or unknown broker). */
-  isBrokerRunning(id: number): boolean {
-    return !this.closed && this.injector.isRunning(id)
-  }
-
-  /**
-   * Records were appended through a ReplicaManager directly (the wire protocol's Produce): the
-   * followers fetch them soon (a replication round is scheduled), as after the in-process producer's
-   * appends; the metadata changes of the step (ISR changes) are persisted.
-   */
-  appendedRecords(): void {
-    if (this.closed) return
-    this.scheduler.scheduleReplication()
-    this.metadata.persist()
+    return this.replicaManager(brokerId).partition(topic, partition)?.log ?? null
   }
 
   // ---- produce and read ------------------------------------------------------------------------
@@ -450,26 +386,24 @@ export class Cluster implements ClusterApi {
     return res
   }
 
+  /**
+   * Records were appended through a ReplicaManager directly (the wire protocol's Produce): the
+   * followers fetch them soon (a replication round is scheduled), as after the in-process producer's
+   * appends; the metadata changes of the step (ISR changes) are persisted.
+   */
+  appendedRecords(): void {
+    if (this.closed) return
+    this.scheduler.scheduleReplication()
+    this.metadata.persist()
+  }
   /** See Consumer.fetch: from the partition's leader, never at or past the high watermark. */
   fetch(topic: string, partition: number, offset: number, opts?: { maxRecords?: number; maxBytes?: number }): FetchAnswer {
-    this.checkOpen()
-    try {
-      return this.consumer.fetch(topic, partition, offset, opts)
-    } finally {
-      this.metadata.persist()
-    }
+    return this.persisting(() => this.consumer.fetch(topic, partition, offset, opts))
   }
-
   /** See Consumer.fetchBatches: raw batches from the partition's leader, never past the high watermark. */
   fetchBatches(topic: string, partition: number, offset: number, maxBytes: number): FetchedBatches {
-    this.checkOpen()
-    try {
-      return this.consumer.fetchBatches(topic, partition, offset, maxBytes)
-    } finally {
-      this.metadata.persist()
-    }
+    return this.persisting(() => this.consumer.fetchBatches(topic, partition, offset, maxBytes))
   }
-
   /** See ClusterView.listOffset (Kafka's ListOffsets). @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION, INVALID_REQUEST for a bad spec. */
   listOffset(topic: string, partition: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null {
     this.checkOpen()
@@ -477,44 +411,6 @@ export class Cluster implements ClusterApi {
   }
 
   // ---- consumer groups -------------------------------------------------------------------------
-
-  /** See GroupCoordinator.commitOffsets. */
-  async commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[], opts: { timeoutMs?: number } = {}): Promise<void> {
-    this.checkOpen()
-    try {
-      await this.groups.commitOffsets(groupId, offsets, opts)
-    } finally {
-      this.metadata.persist()
-    }
-  }
-
-  /** Committed offsets of a group (empty when it has none, as Kafka's OffsetFetch answers). */
-  fetchOffsets(groupId: string): GroupOffsets {
-    this.checkOpen()
-    return this.groups.fetchOffsets(groupId)
-  }
-
-  /** Known groups (with members or committed offsets), sorted. */
-  listGroups(): string[] {
-    this.checkOpen()
-    return this.groups.listGroups()
-  }
-
-  /** See GroupCoordinator.describeGroup. */
-  describeGroup(groupId: string): GroupDescription {
-    this.checkOpen()
-    return this.groups.describeGroup(groupId)
-  }
-
-  /** See GroupCoordinator.deleteGroup. */
-  async deleteGroup(groupId: string): Promise<void> {
-    this.checkOpen()
-    try {
-      await this.groups.deleteGroup(groupId)
-    } finally {
-      this.metadata.persist()
-    }
-  }
 
   /**
    * The group coordinator, for requests addressed to a broker (the wire protocol's JoinGroup,
@@ -526,11 +422,29 @@ export class Cluster implements ClusterApi {
     this.checkOpen()
     return this.groups
   }
-
+  /** See GroupCoordinator.commitOffsets. */
+  commitOffsets(groupId: string, offsets: { topic: string; partition: number; offset: number }[], opts: { timeoutMs?: number } = {}): Promise<void> {
+    return this.persistingAsync(() => this.groups.commitOffsets(groupId, offsets, opts))
+  }
+  /** See GroupCoordinator.deleteGroup. */
+  deleteGroup(groupId: string): Promise<void> {
+    return this.persistingAsync(() => this.groups.deleteGroup(groupId))
+  }
+  /** Committed offsets of a group (empty when it has none, as Kafka's OffsetFetch answers). */
+  fetchOffsets(groupId: string): GroupOffsets {
+    return this.groupCoordinator().fetchOffsets(groupId)
+  }
+  /** Known groups (with members or committed offsets), sorted. */
+  listGroups(): string[] {
+    return this.groupCoordinator().listGroups()
+  }
+  /** See GroupCoordinator.describeGroup. */
+  describeGroup(groupId: string): GroupDescription {
+    return this.groupCoordinator().describeGroup(groupId)
+  }
   /** See GroupCoordinator.describeGroupLag. */
   describeGroupLag(groupId: string): GroupLagRow[] {
-    this.checkOpen()
-    return this.groups.describeGroupLag(groupId)
+    return this.groupCoordinator().describeGroupLag(groupId)
   }
 
   // ---- metrics and events ----------------------------------------------------------------------
@@ -550,46 +464,34 @@ export class Cluster implements ClusterApi {
     this.controller.registry.check(brokerId)
     return this.metrics.broker(brokerId).series()
   }
-
   /** Under-replicated, under-min-ISR and offline partition counts over all topics, internal ones included (Kafka's gauges). */
   partitionHealth(): PartitionHealth {
-    return partitionHealth(
-      this.controller.replication.topics().flatMap((t) => t.partitions.map((p) => ({ ...p, minInsyncReplicas: t.configs['min.insync.replicas'] })))
-    )
+    return partitionHealth(this.controller.replication.topics().flatMap((t) => t.partitions.map((p) => ({ ...p, minInsyncReplicas: t.configs['min.insync.replicas'] }))))
   }
-
   /** Cluster events with seq > `afterSeq` (default all kept), oldest first, at most `limit` (the newest). */
   recentEvents(afterSeq?: number, limit?: number): ClusterEvent[] {
     return this.events.since(afterSeq, limit)
   }
-
   /** See ClusterApi.onEvent. */
   onEvent(listener: (event: ClusterEvent) => void): () => void {
     return this.events.subscribe(listener)
   }
 
-  // ---- replication and background work ---------------------------------------------------------
+  // ---- replication, elections and background work ---------------------------------------------
 
-  /** See ReplicaFetcherManager.fetchRound: one replication round (0 once closed), then the metadata changes are persisted. Returns records copied. */
+  /** See ReplicaFetcherManager.fetchRound: one replication round (none once closed), then the metadata changes are persisted. Returns records copied. */
   replicateNow(): number {
-    if (this.closed) return 0
-    try {
-      return this.replication.fetchRound()
-    } finally {
-      this.metadata.persist()
-    }
+    return this.closed ? 0 : this.persisting(() => this.replication.fetchRound(), false)
   }
-
-  /** The periodic work at the injected clock's now (see PeriodicTasks). */
+  /** The periodic work at the injected clock's now (see PeriodicTasks.run). */
   tick(): void {
     if (!this.closed) this.tasks.run()
   }
 
   /**
-   * The brokers' background work now, as running brokers do it between requests: replication, ISR
-   * changes, retention, and log cleaning until no log needs it, at most `maxTicks` ticks (each
-   * cleans about 1 MiB per broker). For short-lived hosts (a CLI command) that close before the
-   * periodic tick runs; a long-running host leaves this to the timer.
+   * The brokers' background work now, as running brokers do it between requests (PeriodicTasks.run),
+   * until no log needs cleaning, at most `maxTicks` ticks (each cleans about 1 MiB per broker). For
+   * short-lived hosts (a CLI command) that close before the periodic tick runs.
    */
   maintain(maxTicks = 256): void {
     this.checkOpen()
@@ -601,13 +503,11 @@ export class Cluster implements ClusterApi {
   /**
    * Preferred leader election now (kafka-leader-election --election-type PREFERRED) for every
    * partition, or those of `topic`, or only its `partition` (ElectLeaders on the wire). Returns the
-   * partitions whose leader moved.
-   * @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition.
+   * partitions whose leader moved. @throws KafkaError UNKNOWN_TOPIC_OR_PARTITION for an unknown topic or partition.
    */
   electPreferredLeaders(topic?: string, partition?: number): { topic: string; partition: number; leader: number }[] {
     return this.electionStep(() => this.controller.electPreferredLeaders(topic, (t, i) => this.replication.fetchPartition(t, i), partition))
   }
-
   /** See ClusterApi.electLeaders (delegates to Controller.electLeaders; preferred catches a partition up first). */
   electLeaders(type: LeaderElectionType, topic?: string, partition?: number): LeaderElectionResult[] {
     return this.electionStep(() => this.controller.electLeaders(type, topic, partition, (t, i) => this.replication.fetchPartition(t, i)))
@@ -631,26 +531,22 @@ export class Cluster implements ClusterApi {
     this.dir.close()
   }
 
-  /** The automatic leader rebalance's configs this cluster runs with (ClusterOptions, checked at open). */
-  get leaderRebalance(): LeaderRebalanceConfig {
-    return this.controller.rebalance
-  }
-
-  /** Whether the previous session closed cleanly (logs were not recovered). */
-  get previousShutdownWasClean(): boolean {
-    return this.dir.hadCleanShutdown
-  }
-
   // ---- internals -------------------------------------------------------------------------------
 
-  /** One validated step that may change metadata: `run` after the open check, then the changes are persisted (not when it throws). */
-  private step<T>(run: () => T): T {
+  /** Broker `id`'s BrokerServer. @throws KafkaError BROKER_NOT_AVAILABLE for a closed cluster or an unknown broker. */
+  private brokerServer(id: number): BrokerServer {
     this.checkOpen()
-    const result = run()
-    this.metadata.persist()
-    return result
+    this.controller.registry.check(id)
+    return this.brokerServers.get(id)!
   }
-
+  /** One lifecycle step, then the coordinator follows leadership, the metadata is persisted, and (`replicate`) replication runs soon. */
+  private brokerStep(step: () => void, replicate = true): void {
+    this.step(() => {
+      step()
+      this.groups.checkLeadership()
+    })
+    if (replicate) this.scheduler.scheduleReplication()
+  }
   /** An election step: then the coordinator follows leadership and the metadata is persisted. */
   private electionStep<T>(elect: () => T): T {
     return this.step(() => {
@@ -659,7 +555,31 @@ export class Cluster implements ClusterApi {
       return result
     })
   }
-
+  /** One validated step that may change metadata: `run` after the open check, then the changes are persisted (not when it throws). */
+  private step<T>(run: () => T): T {
+    this.checkOpen()
+    const result = run()
+    this.metadata.persist()
+    return result
+  }
+  /** `run` after the open check (unless `check` is false), then the metadata changes are persisted, also when it throws. */
+  private persisting<T>(run: () => T, check = true): T {
+    if (check) this.checkOpen()
+    try {
+      return run()
+    } finally {
+      this.metadata.persist()
+    }
+  }
+  /** `run` after the open check, then the metadata changes are persisted once it settled. */
+  private async persistingAsync(run: () => Promise<void>): Promise<void> {
+    this.checkOpen()
+    try {
+      await run()
+    } finally {
+      this.metadata.persist()
+    }
+  }
   private checkOpen(): void {
     if (this.closed) throw new KafkaError('BROKER_NOT_AVAILABLE', 'The cluster is closed')
   }
