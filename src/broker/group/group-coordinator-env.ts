@@ -29,8 +29,11 @@ import type { GroupConfig } from './group-membership'
 export interface GroupCoordinatorParts {
   /** The cluster's clock, ms since the epoch. */
   clock(): number
+  /** The acks=all waits (offset commits wait in it too). */
   purgatory: DelayedProducePurgatory
+  /** The active controller (registrations, AlterPartition, replica states). */
   controller: Controller
+  /** Where each partition is led. */
   leaders: PartitionLeaders
   /** The in-process consumer (the log start offset a load reads from). */
   consumer: Consumer
@@ -38,6 +41,7 @@ export interface GroupCoordinatorParts {
   view: ClusterView
   /** The followers of `topic`-`i` fetch now (ReplicaFetcherManager.fetchPartition). */
   fetchPartition(topic: string, i: number): void
+  /** Reports a cluster event. */
   event(e: ClusterEventInput): void
   /** Overrides of the group settings (Kafka's group.* broker configs). */
   config?: Partial<GroupConfig>

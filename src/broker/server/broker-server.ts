@@ -32,8 +32,11 @@ export interface BrokerServerEnv {
   readonly replicaLagTimeMaxMs: number
   /** How often (ms) an offline replica's log is tried again. */
   readonly offlineRetryMs: number
+  /** The active controller (registrations, AlterPartition, replica states). */
   controller: Controller
+  /** The brokers' replica logs. */
   store: ReplicaLogStore
+  /** The rate meters appends and reads count into. */
   metrics: ClusterMetrics
   /** The brokers' process states (running, stopped, killed). */
   injector: FaultInjector
@@ -46,6 +49,7 @@ export interface BrokerServerEnv {
    * recorded durably in the metadata log before it is returned. @throws KafkaError KAFKA_STORAGE_ERROR.
    */
   allocateProducerIds(brokerId: number): ProducerIdsBlock
+  /** Reports a cluster event. */
   event(e: ClusterEventInput): void
 }
 
@@ -58,6 +62,7 @@ export class BrokerServer {
   /** This broker's current block of producer ids (Kafka's ProducerIdManager per broker). */
   private readonly producerIds = new ProducerIdManager()
 
+  /** Broker `brokerId` of the cluster `env` describes: its ReplicaManager and ReplicaFetcher, wired to the cluster. */
   constructor(
     readonly brokerId: number,
     private readonly env: BrokerServerEnv

@@ -22,11 +22,15 @@ import type { BrokerServer } from './broker-server'
 export interface PeriodicTasksEnv {
   /** The cluster's clock, ms since the epoch. */
   clock(): number
+  /** The brokers' process states and heartbeats. */
   injector: FaultInjector
+  /** The group coordinator (leadership of __consumer_offsets, its timers). */
   groups: GroupCoordinator
   /** Every broker of the cluster, by id. */
   brokers: ReadonlyMap<number, BrokerServer>
+  /** The brokers' replica logs. */
   store: ReplicaLogStore
+  /** The active controller (registrations, AlterPartition, replica states). */
   controller: Controller
   /** One replication round (Cluster.replicateNow). */
   replicate(): void
@@ -38,6 +42,7 @@ export interface PeriodicTasksEnv {
 
 /** The periodic work of a cluster's brokers. */
 export class PeriodicTasks {
+  /** The periodic work over the cluster's parts in `env`. */
   constructor(private readonly env: PeriodicTasksEnv) {}
 
   /** One tick at the clock's now (see the module header); returns true while the log cleaner has work left. */

@@ -20,8 +20,11 @@ import type { BrokerServer } from './broker-server'
 export interface ReplicaFetcherManagerEnv {
   /** Every broker of the cluster, by id. */
   brokers: ReadonlyMap<number, BrokerServer>
+  /** The active controller (registrations, AlterPartition, replica states). */
   controller: Controller
+  /** The faults between brokers (isolation, delays). */
   faults: BrokerFaults
+  /** Where each partition is led. */
   leaders: PartitionLeaders
   /** Runs a replication round soon (the Scheduler). */
   scheduleReplication(): void
@@ -29,6 +32,7 @@ export interface ReplicaFetcherManagerEnv {
 
 /** The replication rounds over every broker's fetcher. */
 export class ReplicaFetcherManager {
+  /** The rounds over the brokers in `env`. */
   constructor(private readonly env: ReplicaFetcherManagerEnv) {}
 
   /**
