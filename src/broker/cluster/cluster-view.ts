@@ -4,10 +4,12 @@
  * partition's leader, epoch, replicas and ISR, the offsets of its leader's log (of its most complete
  * replica when offline), and each replica's log end offset, whether it is usable, and its lag behind
  * the leader in records (leader's log end offset - its own) and in ms (now - the leader's
- * lastCaughtUpMs of it, 0 while caught up; Kafka's replica.lag.time.max.ms notion).
+ * lastCaughtUpMs of it, 0 while caught up; Kafka's replica.lag.time.max.ms notion); ListOffsets
+ * answered from those logs, and the low watermark after DeleteRecords.
  *
  * Must stay true: pure reads; nothing here changes state.
  */
+import { KafkaError } from '../model/errors'
 import type { Controller } from '../controller/controller'
 import type { BrokerFaults } from '../faults/broker-faults'
 import type { FaultInjector } from '../faults/fault-injector'
@@ -122,6 +124,37 @@ export class ClusterView {
     }
   }
 
+  /**
+   * Kafka's ListOffsets on partition `i` of `t`: earliest = log start offset, latest = high
+   * watermark, { timestamp } = the first offset whose timestamp >= T below the high watermark, or
+   * null. Read from the leader, or the most complete replica of an offline partition (logOf).
+   * @throws KafkaError INVALID_REQUEST for a bad spec.
+   */
+  listOffset(t: TopicMeta, i: number, spec: 'earliest' | 'latest' | { timestamp: number }): number | null {
+    const log = this.logOf(t, i)
+    if (spec === 'earliest') return log?.logStartOffset ?? 0
+    if (spec === 'latest') return log?.highWatermark ?? 0
+    if (!spec || typeof spec !== 'object' || !Number.isFinite(spec.timestamp))
+      throw new KafkaError('INVALID_REQUEST', `Offset spec must be 'earliest', 'latest' or { timestamp: ms }`)
+    if (!log) return null
+    const o = log.offsetForTimestamp(spec.timestamp)
+    return o === null || o >= log.highWatermark ? null : o
+  }
+
+  /**
+   * The low watermark of partition `i` of `t` after DeleteRecords moved its leader's log start
+   * offset to `logStartOffset`: the lowest log start offset of the live in-sync replicas (Kafka's
+   * lowWatermarkIfLeader), which reaches the offset once they followed.
+   */
+  lowWatermark(t: TopicMeta, i: number, logStartOffset: number): number {
+    let lowWatermark = logStartOffset
+    for (const b of t.partitions[i].replicas) {
+      if (!this.controller.registry.isAlive(b) || !(this.controller.replication.topic(t.name)?.partitions[i].isr ?? []).includes(b)) continue
+      const log = this.replicaManagers.get(b)?.partition(t.name, i)?.log
+      if (log) lowWatermark = Math.min(lowWatermark, log.logStartOffset)
+    }
+    return lowWatermark
+  }
 }
 
 /**
