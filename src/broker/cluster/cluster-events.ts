@@ -16,6 +16,11 @@
  * expansions with their reason, and controller changes. Each carries the numbers a one-line
  * explanation needs (leader epoch, ISR, previous leader, missed-heartbeat time, delay).
  *
+ * Events of metadata changes (topic created/deleted, partitions added, configs changed, broker
+ * stopped/started, leader elected, ISR shrink/expand) are made by ../controller/metadata-events.ts
+ * from the records appended to the metadata log, each with its record's offset (`metadataOffset`),
+ * once the record is in the log.
+ *
  * Events about an internal topic (__consumer_offsets; Kafka's Topic.isInternal) carry
  * `internal: true`: a fault on a broker changes every partition it hosts, most of them offsets
  * partitions, and the log keeps each of those events (as Kafka logs them all) while a UI can
@@ -139,6 +144,12 @@ export interface ClusterEvent {
   toOffset?: number
   /** records-lost / log-truncated: offsets lost or cut (toOffset - fromOffset). */
   count?: number
+  /**
+   * The metadata log offset of the record this event reports (a metadata change: broker stopped or
+   * started, topic created or deleted, partitions added, configs changed, leader elected, ISR shrink
+   * or expand; see ../controller/metadata-events.ts); absent for every other event.
+   */
+  metadataOffset?: number
   /** true when `topic` is an internal topic (set by the log, see isInternalTopicName); absent otherwise. */
   internal?: true
   message: string

@@ -252,6 +252,7 @@ export class Cluster implements ClusterApi {
           this.metaDirty = true
         },
         writeMetadata: () => this.writeMetadata(),
+        persist: () => this.persist(),
         event: (e) => this.event(e),
         budget,
         newTopicId: newKafkaUuid,
@@ -1013,8 +1014,9 @@ export class Cluster implements ClusterApi {
    * @throws KafkaError KAFKA_STORAGE_ERROR naming the metadata log when they cannot be written.
    */
   private writeMetadata(durable = true): void {
+    let changes: ReturnType<MetadataLog['persist']>
     try {
-      this.metadataLog.persist(this.meta)
+      changes = this.metadataLog.persist(this.meta)
       if (durable) this.metadataLog.flush()
     } catch (e) {
       if (e instanceof KafkaError) throw e
@@ -1025,6 +1027,7 @@ export class Cluster implements ClusterApi {
       this.metaWriteFailing = false
       this.event({ kind: 'metadata-write-failed', severity: 'info', message: `The cluster metadata log ${this.metadataLog.dir} is written again` })
     }
+    this.controller.metadataEvents.published(changes)
   }
 
   /** The running leader's ReplicaManager of `topic`-`i`, or null when offline. */
