@@ -252,7 +252,7 @@ export class Cluster implements ClusterApi {
           this.metaDirty = true
         },
         writeMetadata: () => this.writeMetadata(),
-        persist: () => this.persist(),
+        eventLog: this.events,
         event: (e) => this.event(e),
         budget,
         newTopicId: newKafkaUuid,
@@ -1019,6 +1019,7 @@ export class Cluster implements ClusterApi {
       changes = this.metadataLog.persist(this.meta)
       if (durable) this.metadataLog.flush()
     } catch (e) {
+      this.controller.metadataEvents.unpublished()
       if (e instanceof KafkaError) throw e
       throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot write the cluster metadata log ${this.metadataLog.dir}: ${(e as Error).message}`)
     }

@@ -3,10 +3,10 @@
  * one process): the broker registry, replication control (topics, partitions, assignment, leader
  * election, ISR changes, see ./replication-control.ts), producer id blocks (./producer-id-control.ts)
  * and config control, with Kafka's rules and
- * messages for every request it takes. Every decision is written to the cluster metadata and
- * published to the brokers' ReplicaManagers; a decision a user is told of is persisted at once (one
- * metadata record batch per decision) with its cause, and its cluster event is made from the
- * appended record (./metadata-events.ts); the rest is persisted at the end of the step.
+ * messages for every request it takes. Every decision is written to the cluster metadata (persisted
+ * at the end of the step, one record batch per step) and published to the brokers' ReplicaManagers;
+ * a decision a user is told of registers its cause, and its cluster event is made from the appended
+ * record (./metadata-events.ts), in its place among the step's events.
  *
  * Must stay true: each method is one synchronous step that validates before it changes anything;
  * the controller is the lowest alive broker id that can reach the others (BrokerRegistry); a broker
@@ -31,7 +31,7 @@ import { BrokerRegistry } from './broker-registry'
 import { newPartitionMeta, ReplicationControl, type ReplicationControlEnv } from './replication-control'
 import { ProducerIdControl } from './producer-id-control'
 import { leaderRebalanceConfig, type LeaderRebalanceConfig } from './leader-rebalance-config'
-import { MetadataEvents, type ChangeCause } from './metadata-events'
+import { MetadataEvents, type ChangeCause, type EventOrder } from './metadata-events'
 
 /** The zero uuid (Uuid.ZERO_UUID): the topic id of a topic that was only validated, never created. */
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
@@ -54,15 +54,16 @@ export class Controller {
 
   /**
    * @param env.rebalance the checked rebalance configs (leaderRebalanceConfig); Kafka's defaults
-   *   when absent.
+   *   when absent. @param env.eventLog the cluster event log (metadata change events take their
+   *   places in its order).
    */
   constructor(
     meta: ClusterMetadata,
-    private readonly env: ReplicationControlEnv & { newTopicId(): string; rebalance?: LeaderRebalanceConfig }
+    private readonly env: ReplicationControlEnv & { newTopicId(): string; rebalance?: LeaderRebalanceConfig; eventLog: EventOrder }
   ) {
     this.rebalance = env.rebalance ?? leaderRebalanceConfig({})
     this.registry = new BrokerRegistry(meta.brokers)
-    this.metadataEvents = new MetadataEvents((e) => env.event(e))
+    this.metadataEvents = new MetadataEvents(env.eventLog)
     this.replication = new ReplicationControl(meta, this.registry, env, this.metadataEvents)
     this.producerIds = new ProducerIdControl(meta)
     this.lastImbalanceCheckMs = env.clock()
@@ -77,10 +78,9 @@ export class Controller {
     this.env.event(e)
   }
 
-  /** Persists the changes made now with their `causes`; their events follow from the appended records. */
+  /** Registers the `causes` of the changes just made; their events follow from the records the step's persist appends. */
   private commit(...causes: ChangeCause[]): void {
     this.metadataEvents.because(...causes)
-    this.env.persist()
   }
 
   // ---- brokers ---------------------------------------------------------------------------------
@@ -176,20 +176,14 @@ export class Controller {
       const planned = this.replication.planTopic(name, opts.partitions, opts.replicationFactor, opts.assignment)
       return { name, topicId: ZERO_UUID, internal: false, configs, partitions: planned.map(newPartitionMeta) }
     }
-    // Its records are written (and fsynced) inside ReplicationControl.createTopic: the cause comes first.
-    this.metadataEvents.because({ kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${opts.partitions} partition(s), replication factor ${opts.replicationFactor}` })
-    return this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId(), opts.assignment)
+    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${opts.partitions} partition(s), replication factor ${opts.replicationFactor}` }
+    return this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId(), opts.assignment, cause)
   }
 
   /** Creates an internal topic (e.g. __consumer_offsets) with already validated `configs`; its logs open on first write. */
   createInternalTopic(name: string, partitions: number, rf: number, configs: TopicConfigs): TopicMeta {
-    this.metadataEvents.because({
-      kind: 'topic-created',
-      severity: 'info',
-      topic: name,
-      message: `Internal topic ${name} was created with ${partitions} partition(s), replication factor ${rf}, on its first use`
-    })
-    return this.replication.createTopic(name, partitions, rf, configs, true, this.env.newTopicId())
+    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Internal topic ${name} was created with ${partitions} partition(s), replication factor ${rf}, on its first use` }
+    return this.replication.createTopic(name, partitions, rf, configs, true, this.env.newTopicId(), undefined, cause)
   }
 
   /**
@@ -217,9 +211,8 @@ export class Controller {
       this.replication.planPartitions(t, count, opts.assignment)
       return t
     }
-    // Its records are written (and fsynced) inside ReplicationControl.createPartitions: the cause comes first.
-    this.metadataEvents.because({ kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${current} to ${count} partitions; keys hash over ${count} from now on` })
-    this.replication.createPartitions(t, count, opts.assignment)
+    const cause: ChangeCause = { kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${current} to ${count} partitions; keys hash over ${count} from now on` }
+    this.replication.createPartitions(t, count, opts.assignment, cause)
     return t
   }
 

@@ -47,8 +47,8 @@
  * offline replica is never leader; a replica outside the ISR leads only by an unclean election, and
  * then what it lacks below the acknowledged end is reported exactly once (records-lost); every change
  * is persisted (metaChanged) and reported as a cluster event where a user cares, elections and ISR
- * changes with their reason: such a change is persisted at once with its cause (commit), and its
- * event is made from the appended record (./metadata-events.ts), so it carries the record's
+ * changes with their reason: such a change registers its cause (commit), and its event is made
+ * from the record the step's persist appends (./metadata-events.ts), so it carries the record's
  * metadata log offset and exists only once the record is in the log.
  */
 import { KafkaError, type StorageError } from '../model/errors'
@@ -78,11 +78,6 @@ export interface ReplicationControlEnv {
   metaChanged(): void
   /** Persist the metadata now, durably (fsynced). @throws KafkaError KAFKA_STORAGE_ERROR when it cannot be written. */
   writeMetadata(): void
-  /**
-   * Persist what changed now (appended to the metadata log, fsynced after the step) when something
-   * changed; never throws: a failed write is reported by the cluster and retried at the next persist.
-   */
-  persist(): void
   event(e: ClusterEventInput): void
   budget: ReplicaBudget
 }
@@ -146,10 +141,9 @@ export class ReplicationControl {
     private readonly events: MetadataEvents
   ) {}
 
-  /** Persists the changes made now with their `causes`; their events follow from the appended records. */
+  /** Registers the `causes` of the changes just made; their events follow from the records the step's persist appends. */
   private commit(...causes: ChangeCause[]): void {
     this.events.because(...causes)
-    this.env.persist()
   }
 
   // ---- lookups ---------------------------------------------------------------------------------
@@ -254,16 +248,20 @@ export class ReplicationControl {
    * (user topics; internal topics open lazily) and the metadata written before anything of it is
    * visible; a failure removes what was made and throws KAFKA_STORAGE_ERROR. `manual`: the replicas
    * of each partition as the caller chose them (checked by the caller), instead of the assignor's.
+   * `cause`: the event to report once the topic's records are appended.
    */
-  createTopic(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean, topicId: string, manual?: number[][]): TopicMeta {
+  createTopic(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean, topicId: string, manual?: number[][], cause?: ChangeCause): TopicMeta {
     const assignment = this.planTopic(name, partitions, rf, manual)
     const meta: TopicMeta = { name, topicId, internal, configs, partitions: assignment.map(newPartitionMeta) }
     if (!internal) this.openNewLogs(name, 0, assignment, toLogConfig(configs), `Topic ${name} was not created`)
     this.meta.topics.push(meta)
+    if (cause) this.events.because(cause)
     try {
       this.env.writeMetadata()
     } catch (e) {
       this.meta.topics.pop()
+      // When only the fsync failed, the records are in the log: the next persist removes the topic again.
+      this.events.later({ kind: 'topic-deleted', severity: 'warning', topic: name, message: `Topic ${name} was removed from the cluster metadata again: its creation was rolled back` })
       this.deleteNewLogs(name, 0, assignment)
       this.rolledBack(`Topic ${name} was not created`, e)
     }
@@ -296,13 +294,15 @@ export class ReplicationControl {
 
   /**
    * Grows topic `t` to `count` partitions (Kafka's CreatePartitions; the caller checked the rules),
-   * all or nothing as creating a topic; `manual`: the replicas of each added partition.
+   * all or nothing as creating a topic; `manual`: the replicas of each added partition; `cause`:
+   * the event to report once their records are appended.
    */
-  createPartitions(t: TopicMeta, count: number, manual?: number[][]): void {
+  createPartitions(t: TopicMeta, count: number, manual?: number[][], cause?: ChangeCause): void {
     const current = t.partitions.length
     const assignment = this.planPartitions(t, count, manual)
     this.openNewLogs(t.name, current, assignment, toLogConfig(t.configs), `No partitions were added to topic ${t.name}`)
     for (let i = current; i < count; i++) t.partitions.push(newPartitionMeta(assignment[i]))
+    if (cause) this.events.because(cause)
     try {
       this.env.writeMetadata()
     } catch (e) {
