@@ -9,9 +9,9 @@
  * carries the record's metadata log offset (`metadataOffset`). Each cause holds its place in the
  * event log's order from the moment it is registered (ClusterEventLog.hold), so the step's events
  * come out in the order they happened, the metadata ones filled in once their records are in the
- * log. The event's identity and
- * numbers are the record's: the topic, partition, broker, leader, previous leader, leader epoch and
- * ISR; the cause gives the kind of event, severity, reason, election kind and message.
+ * log. The event's identity and numbers are the record's: the topic, partition and broker, the
+ * leader, previous leader and leader epoch of an election, the ISR of an ISR change; the cause
+ * gives the severity, reason, election kind and message (the ISR an election left, too).
  *
  * Which changes are events: broker stopped / started (BrokerRegistrationChangeRecord), topic
  * created / deleted, partitions added, configs changed, leader elected (a new leader or leader

@@ -182,3 +182,22 @@ describe('metadata change events', () => {
     expect(recordsOnDisk(dir).get(changes[0].offset)).toMatchObject({ type: 'PartitionChangeRecord', data: { PartitionId: 0, Isr: [1, 3] } })
   })
 })
+
+describe('held places in the event order', () => {
+  it('events emitted behind a held place wait, and are numbered in emission order once it is released (filled or empty)', () => {
+    const log = new ClusterEventLog(() => 7, () => {})
+    const first = log.hold()
+    const second = log.hold()
+    expect(log.emit({ kind: 'controller-moved', severity: 'info', message: 'after both places' })).toBeNull()
+    expect(log.since()).toEqual([])
+    second.release() // dropped: nothing behind the first place goes out yet
+    expect(log.since()).toEqual([])
+    first.release([{ kind: 'broker-stopped', severity: 'info', brokerId: 1, message: 'filled' }])
+    first.release([{ kind: 'broker-stopped', severity: 'info', brokerId: 9, message: 'a second release counts for nothing' }])
+    expect(log.since().map((e) => [e.seq, e.message])).toEqual([
+      [1, 'filled'],
+      [2, 'after both places']
+    ])
+    expect(log.emit({ kind: 'broker-started', severity: 'info', message: 'at once' })).toMatchObject({ seq: 3 })
+  })
+})
