@@ -252,6 +252,8 @@ export interface ClusterEventView {
   fromOffset?: number
   toOffset?: number
   count?: number
+  /** Metadata changes (topic, partitions, configs, broker stopped/started, leader, ISR): the metadata log offset of the change's record. */
+  metadataOffset?: number
   /** true for an event about an internal topic (__consumer_offsets): the UI collapses those (issue 11). */
   internal?: true
   /** In plain words. */

@@ -16,12 +16,21 @@
  * expansions with their reason, and controller changes. Each carries the numbers a one-line
  * explanation needs (leader epoch, ISR, previous leader, missed-heartbeat time, delay).
  *
+ * Events of metadata changes (topic created/deleted, partitions added, configs changed, broker
+ * stopped/started, leader elected, ISR shrink/expand) are made by ../controller/metadata-events.ts
+ * from the records appended to the metadata log, each with its record's offset (`metadataOffset`),
+ * once the record is in the log, i.e. at the end of the step that made the change. So that they
+ * keep their place among the step's other events, the controller holds a place in the log's order
+ * when it decides (`hold`); events emitted after it wait behind it until it is released (filled
+ * with the change's event, or with nothing), and are numbered then.
+ *
  * Events about an internal topic (__consumer_offsets; Kafka's Topic.isInternal) carry
  * `internal: true`: a fault on a broker changes every partition it hosts, most of them offsets
  * partitions, and the log keeps each of those events (as Kafka logs them all) while a UI can
  * collapse them.
  *
- * Must stay true: sequence numbers increase by one per event and are never reused within a run;
+ * Must stay true: sequence numbers increase by one per event, in the order events were emitted
+ * (a held place counting as emitted when it was held), and are never reused within a run;
  * the log keeps the newest `capacity` events; every event is also written as one line to the
  * cluster's log sink, so nothing reported here is silent in a terminal either; subscribers (e.g. the
  * brokers' listeners, which follow broker-stopped / broker-started) get every event after the sink,
@@ -139,6 +148,12 @@ export interface ClusterEvent {
   toOffset?: number
   /** records-lost / log-truncated: offsets lost or cut (toOffset - fromOffset). */
   count?: number
+  /**
+   * The metadata log offset of the record this event reports (a metadata change: broker stopped or
+   * started, topic created or deleted, partitions added, configs changed, leader elected, ISR shrink
+   * or expand; see ../controller/metadata-events.ts); absent for every other event.
+   */
+  metadataOffset?: number
   /** true when `topic` is an internal topic (set by the log, see isInternalTopicName); absent otherwise. */
   internal?: true
   message: string
@@ -155,6 +170,18 @@ export function isInternalTopicName(topic: string): boolean {
   return INTERNAL_TOPICS.has(topic)
 }
 
+/** A place held in the log's order for events not known yet (ClusterEventLog.hold). */
+export interface HeldEvents {
+  /**
+   * Fills the place with `events` (default none: the place is dropped) and lets out the events
+   * waiting behind it. Only the first call counts.
+   */
+  release(events?: readonly ClusterEventInput[]): void
+}
+
+/** An entry waiting in the log's order: an event, or a held place (`events` null until released). */
+type Waiting = { event: ClusterEventInput } | { held: { events: readonly ClusterEventInput[] | null } }
+
 /** Events kept by default. */
 export const DEFAULT_EVENT_LOG_CAPACITY = 1000
 
@@ -162,6 +189,8 @@ export const DEFAULT_EVENT_LOG_CAPACITY = 1000
 export class ClusterEventLog {
   private readonly items: ClusterEvent[] = []
   private readonly subscribers = new Set<(event: ClusterEvent) => void>()
+  /** Events and held places behind the oldest held place not yet released (empty: events go out at once). */
+  private readonly waiting: Waiting[] = []
   private nextSeq = 1
 
   /**
@@ -175,8 +204,51 @@ export class ClusterEventLog {
     private readonly capacity = DEFAULT_EVENT_LOG_CAPACITY
   ) {}
 
-  /** Records `e`, writes its line to the sink, and returns it numbered and stamped (internal: true for an internal topic's event). */
-  emit(e: ClusterEventInput): ClusterEvent {
+  /**
+   * Records `e`, writes its line to the sink, and returns it numbered and stamped (internal: true for
+   * an internal topic's event); while a held place is not released, `e` waits behind it (null is
+   * returned) and is recorded when the places before it are.
+   */
+  emit(e: ClusterEventInput): ClusterEvent | null {
+    if (this.waiting.length > 0) {
+      this.waiting.push({ event: e })
+      return null
+    }
+    return this.record(e)
+  }
+
+  /**
+   * Holds a place in the order for events that are not known yet (a metadata change's, until its
+   * record is appended): events emitted after it wait until it is released.
+   */
+  hold(): HeldEvents {
+    const held: { events: readonly ClusterEventInput[] | null } = { events: null }
+    this.waiting.push({ held })
+    return {
+      release: (events = []) => {
+        if (held.events !== null) return
+        held.events = [...events]
+        this.drain()
+      }
+    }
+  }
+
+  /** Records the waiting events up to the first held place not released. */
+  private drain(): void {
+    while (this.waiting.length > 0) {
+      const head = this.waiting[0]
+      if ('held' in head) {
+        if (head.held.events === null) return
+        this.waiting.shift()
+        for (const e of head.held.events) this.record(e)
+      } else {
+        this.waiting.shift()
+        this.record(head.event)
+      }
+    }
+  }
+
+  private record(e: ClusterEventInput): ClusterEvent {
     const event: ClusterEvent = { seq: this.nextSeq++, time: this.clock(), ...e, ...(e.topic !== undefined && isInternalTopicName(e.topic) ? { internal: true as const } : {}) }
     this.items.push(event)
     if (this.items.length > this.capacity) this.items.splice(0, this.items.length - this.capacity)

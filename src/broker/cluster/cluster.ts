@@ -117,13 +117,13 @@ export class Cluster implements ClusterApi {
     })
     const { meta, store } = this.dir
     this.meta = meta
-    this.metadata = new MetadataWriter(this.dir.metadataLog, meta, event)
+    this.metadata = new MetadataWriter(this.dir.metadataLog, meta, event, () => this.controller?.metadataEvents)
     try {
       const budget = opts.maxReplicas === undefined ? defaultReplicaBudget(meta.brokers.length) : { max: opts.maxReplicas, reason: 'the maxReplicas option' }
       const rmOf = (id: number): ReplicaManager => this.replicaManagers.get(id)!
       const metaChanged = (): void => this.metadata.markDirty()
       const writeMetadata = (): void => void this.metadata.write(true)
-      const controller = (this.controller = new Controller(meta, { clock, replicaManager: rmOf, store, metaChanged, writeMetadata, event, budget, newTopicId: newKafkaUuid, rebalance }))
+      const controller = (this.controller = new Controller(meta, { clock, replicaManager: rmOf, store, metaChanged, writeMetadata, eventLog: this.events, event, budget, newTopicId: newKafkaUuid, rebalance }))
       const injector = (this.injector = new FaultInjector({ clock, controller, heartbeats, faults: this.faults, replicaManager: rmOf, store, event }))
       const offlineRetryMs = opts.offlineRetryMs ?? DEFAULT_OFFLINE_RETRY_MS
       const brokerEnv = { clock, replicaLagTimeMaxMs, offlineRetryMs, controller, store, metrics: this.metrics, injector, faults: this.faults, replicaManager: rmOf, event }

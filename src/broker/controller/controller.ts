@@ -4,8 +4,9 @@
  * election, ISR changes, see ./replication-control.ts), producer id blocks (./producer-id-control.ts)
  * and config control, with Kafka's rules and
  * messages for every request it takes. Every decision is written to the cluster metadata (persisted
- * at the end of the step) and published to the brokers' ReplicaManagers; user-visible changes are
- * cluster events.
+ * at the end of the step, one record batch per step) and published to the brokers' ReplicaManagers;
+ * a decision a user is told of registers its cause, and its cluster event is made from the appended
+ * record (./metadata-events.ts), in its place among the step's events.
  *
  * Must stay true: each method is one synchronous step that validates before it changes anything;
  * the controller is the lowest alive broker id that can reach the others (BrokerRegistry); a broker
@@ -30,6 +31,7 @@ import { BrokerRegistry } from './broker-registry'
 import { newPartitionMeta, ReplicationControl, type ReplicationControlEnv } from './replication-control'
 import { ProducerIdControl } from './producer-id-control'
 import { leaderRebalanceConfig, type LeaderRebalanceConfig } from './leader-rebalance-config'
+import { MetadataEvents, type ChangeCause, type EventOrder } from './metadata-events'
 
 /** The zero uuid (Uuid.ZERO_UUID): the topic id of a topic that was only validated, never created. */
 const ZERO_UUID = 'AAAAAAAAAAAAAAAAAAAAAA'
@@ -43,19 +45,26 @@ export class Controller {
   readonly producerIds: ProducerIdControl
   /** The automatic leader rebalance's configs (auto.leader.rebalance.enable and the two leader.imbalance.* configs). */
   readonly rebalance: LeaderRebalanceConfig
+  /**
+   * The events of metadata changes: the causes the controller registers, joined with the changes
+   * the metadata log's persist returns (the cluster hands them to `published` after each append).
+   */
+  readonly metadataEvents: MetadataEvents
   private lastImbalanceCheckMs: number
 
   /**
    * @param env.rebalance the checked rebalance configs (leaderRebalanceConfig); Kafka's defaults
-   *   when absent.
+   *   when absent. @param env.eventLog the cluster event log (metadata change events take their
+   *   places in its order).
    */
   constructor(
     meta: ClusterMetadata,
-    private readonly env: ReplicationControlEnv & { newTopicId(): string; rebalance?: LeaderRebalanceConfig }
+    private readonly env: ReplicationControlEnv & { newTopicId(): string; rebalance?: LeaderRebalanceConfig; eventLog: EventOrder }
   ) {
     this.rebalance = env.rebalance ?? leaderRebalanceConfig({})
     this.registry = new BrokerRegistry(meta.brokers)
-    this.replication = new ReplicationControl(meta, this.registry, env)
+    this.metadataEvents = new MetadataEvents(env.eventLog)
+    this.replication = new ReplicationControl(meta, this.registry, env, this.metadataEvents)
     this.producerIds = new ProducerIdControl(meta)
     this.lastImbalanceCheckMs = env.clock()
   }
@@ -69,6 +78,11 @@ export class Controller {
     this.env.event(e)
   }
 
+  /** Registers the `causes` of the changes just made; their events follow from the records the step's persist appends. */
+  private commit(...causes: ChangeCause[]): void {
+    this.metadataEvents.because(...causes)
+  }
+
   // ---- brokers ---------------------------------------------------------------------------------
 
   /**
@@ -80,7 +94,7 @@ export class Controller {
     const controller = this.controllerId
     if (!this.registry.setAlive(id, false)) return
     this.env.metaChanged()
-    this.event({ kind: 'broker-stopped', severity: 'info', brokerId: id, message: `Broker ${id} stopped (a controlled shutdown): it gives up its leaderships and leaves the ISRs` })
+    this.commit({ kind: 'broker-stopped', severity: 'info', brokerId: id, message: `Broker ${id} stopped (a controlled shutdown): it gives up its leaderships and leaves the ISRs` })
     this.replication.brokerStopped(id)
     this.controllerMoved(controller)
   }
@@ -95,7 +109,7 @@ export class Controller {
     const controller = this.controllerId
     if (!this.registry.setAlive(id, true)) return
     this.env.metaChanged()
-    this.event({ kind: 'broker-started', severity: 'info', brokerId: id, message: `Broker ${id} started: its replicas catch up with their leaders` })
+    this.commit({ kind: 'broker-started', severity: 'info', brokerId: id, message: `Broker ${id} started: its replicas catch up with their leaders` })
     this.replication.brokerStarted(id)
     this.controllerMoved(controller)
   }
@@ -162,14 +176,14 @@ export class Controller {
       const planned = this.replication.planTopic(name, opts.partitions, opts.replicationFactor, opts.assignment)
       return { name, topicId: ZERO_UUID, internal: false, configs, partitions: planned.map(newPartitionMeta) }
     }
-    const t = this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId(), opts.assignment)
-    this.event({ kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${opts.partitions} partition(s), replication factor ${opts.replicationFactor}` })
-    return t
+    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${opts.partitions} partition(s), replication factor ${opts.replicationFactor}` }
+    return this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId(), opts.assignment, cause)
   }
 
   /** Creates an internal topic (e.g. __consumer_offsets) with already validated `configs`; its logs open on first write. */
   createInternalTopic(name: string, partitions: number, rf: number, configs: TopicConfigs): TopicMeta {
-    return this.replication.createTopic(name, partitions, rf, configs, true, this.env.newTopicId())
+    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Internal topic ${name} was created with ${partitions} partition(s), replication factor ${rf}, on its first use` }
+    return this.replication.createTopic(name, partitions, rf, configs, true, this.env.newTopicId(), undefined, cause)
   }
 
   /**
@@ -197,8 +211,8 @@ export class Controller {
       this.replication.planPartitions(t, count, opts.assignment)
       return t
     }
-    this.replication.createPartitions(t, count, opts.assignment)
-    this.event({ kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${current} to ${count} partitions; keys hash over ${count} from now on` })
+    const cause: ChangeCause = { kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${current} to ${count} partitions; keys hash over ${count} from now on` }
+    this.replication.createPartitions(t, count, opts.assignment, cause)
     return t
   }
 
@@ -212,7 +226,7 @@ export class Controller {
     t.configs = next
     applyToLogs(t, toLogConfig(next))
     this.env.metaChanged()
-    this.event({ kind: 'configs-changed', severity: 'info', topic: name, message: `Configs of topic ${name} changed: ${Object.keys(configs).join(', ')}` })
+    this.commit({ kind: 'configs-changed', severity: 'info', topic: name, message: `Configs of topic ${name} changed: ${Object.keys(configs).join(', ')}` })
     // Kafka's controller elects the leaderless partitions of a topic whose unclean.leader.election.enable turned true.
     if (this.replication.uncleanAllowed(t))
       for (let i = 0; i < t.partitions.length; i++)
@@ -225,7 +239,7 @@ export class Controller {
     const t = this.topicOrThrow(name)
     if (t.internal) throw new KafkaError('INVALID_REQUEST', `Topic ${name} is internal and cannot be deleted`)
     this.replication.deleteTopic(t)
-    this.event({ kind: 'topic-deleted', severity: 'info', topic: name, message: `Topic ${name} was deleted` })
+    this.commit({ kind: 'topic-deleted', severity: 'info', topic: name, message: `Topic ${name} was deleted` })
   }
 
   // ---- leader balance --------------------------------------------------------------------------

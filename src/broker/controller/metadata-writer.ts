@@ -8,7 +8,9 @@
  * producer id block).
  *
  * Must stay true: `MetadataLog.persist` is called here and nowhere else, and what it returns (the
- * MetadataChange[] of the appended records) is at hand in `write`; a failed write never fails the
+ * MetadataChange[] of the appended records) is handed to the controller's MetadataEvents
+ * (./metadata-events.ts), which publishes an event for each change only once its records are in the
+ * log (a failed write publishes none: its causes wait for the write that succeeds); a failed write never fails the
  * step that changed the state when it comes from `persist` or the fsync after the step: it is
  * reported once as a 'metadata-write-failed' event (severity error) and retried at every later
  * persist, and its recovery is reported once too (severity info); once stopped (the cluster closed),
@@ -19,6 +21,7 @@ import type { ClusterEventInput } from '../cluster/cluster-events'
 import type { ClusterMetadata } from '../cluster/cluster-metadata'
 import type { MetadataChange } from './metadata-change'
 import type { MetadataLog } from './metadata-log'
+import type { MetadataEvents } from './metadata-events'
 
 /** The cluster metadata's write path: dirty tracking, persist at the end of a step, durable writes, retries. */
 export class MetadataWriter {
@@ -30,11 +33,14 @@ export class MetadataWriter {
   /**
    * @param log the open metadata log. @param meta the cluster's in-memory metadata (the image persisted).
    * @param event where the write failures and recoveries are reported.
+   * @param publisher the controller's MetadataEvents (asked at each write: the controller is made
+   *   after this writer), told what each write appended or that it failed.
    */
   constructor(
     private readonly log: MetadataLog,
     private readonly meta: ClusterMetadata,
-    private readonly event: (e: ClusterEventInput) => void
+    private readonly event: (e: ClusterEventInput) => void,
+    private readonly publisher: () => MetadataEvents | undefined = () => undefined
   ) {}
 
   /** The metadata changed in this step: the next persist writes it. */
@@ -76,6 +82,7 @@ export class MetadataWriter {
       changes = this.log.persist(this.meta)
       if (durable) this.log.flush()
     } catch (e) {
+      this.publisher()?.unpublished()
       if (e instanceof KafkaError) throw e
       throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot write the cluster metadata log ${this.log.dir}: ${(e as Error).message}`)
     }
@@ -84,6 +91,7 @@ export class MetadataWriter {
       this.failing = false
       this.event({ kind: 'metadata-write-failed', severity: 'info', message: `The cluster metadata log ${this.log.dir} is written again` })
     }
+    this.publisher()?.published(changes)
     return changes
   }
 

@@ -47,7 +47,9 @@
  * offline replica is never leader; a replica outside the ISR leads only by an unclean election, and
  * then what it lacks below the acknowledged end is reported exactly once (records-lost); every change
  * is persisted (metaChanged) and reported as a cluster event where a user cares, elections and ISR
- * changes with their reason.
+ * changes with their reason: such a change registers its cause (commit), and its event is made
+ * from the record the step's persist appends (./metadata-events.ts), so it carries the record's
+ * metadata log offset and exists only once the record is in the log.
  */
 import { KafkaError, type StorageError } from '../model/errors'
 import type { ClusterEventInput, ClusterEventReason } from '../cluster/cluster-events'
@@ -61,6 +63,7 @@ import type { TopicConfigs } from '../cluster/cluster-api'
 import type { ReplicaManager } from '../server/replica-manager'
 import type { BrokerRegistry } from './broker-registry'
 import type { EpochEntry } from '../storage/leader-epoch-file-cache'
+import type { ChangeCause, MetadataEvents } from './metadata-events'
 
 /** How a leader is chosen; see the module header. */
 export type ElectionMode = 'replica-order' | 'most-complete' | 'unclean'
@@ -73,7 +76,7 @@ export interface ReplicationControlEnv {
   store: ReplicaLogStore
   /** The metadata changed: persist it at the end of the step. */
   metaChanged(): void
-  /** Persist the metadata now. @throws KafkaError KAFKA_STORAGE_ERROR when it cannot be written. */
+  /** Persist the metadata now, durably (fsynced). @throws KafkaError KAFKA_STORAGE_ERROR when it cannot be written. */
   writeMetadata(): void
   event(e: ClusterEventInput): void
   budget: ReplicaBudget
@@ -130,11 +133,18 @@ export class ReplicationControl {
   /** Partitions already reported as led by an incomplete leader no election could fix. */
   private readonly reportedIncomplete = new Set<string>()
 
+  /** @param events where the causes of metadata changes are registered (the controller's MetadataEvents). */
   constructor(
     private readonly meta: ClusterMetadata,
     private readonly registry: BrokerRegistry,
-    private readonly env: ReplicationControlEnv
+    private readonly env: ReplicationControlEnv,
+    private readonly events: MetadataEvents
   ) {}
+
+  /** Registers the `causes` of the changes just made; their events follow from the records the step's persist appends. */
+  private commit(...causes: ChangeCause[]): void {
+    this.events.because(...causes)
+  }
 
   // ---- lookups ---------------------------------------------------------------------------------
 
@@ -238,16 +248,20 @@ export class ReplicationControl {
    * (user topics; internal topics open lazily) and the metadata written before anything of it is
    * visible; a failure removes what was made and throws KAFKA_STORAGE_ERROR. `manual`: the replicas
    * of each partition as the caller chose them (checked by the caller), instead of the assignor's.
+   * `cause`: the event to report once the topic's records are appended.
    */
-  createTopic(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean, topicId: string, manual?: number[][]): TopicMeta {
+  createTopic(name: string, partitions: number, rf: number, configs: TopicConfigs, internal: boolean, topicId: string, manual?: number[][], cause?: ChangeCause): TopicMeta {
     const assignment = this.planTopic(name, partitions, rf, manual)
     const meta: TopicMeta = { name, topicId, internal, configs, partitions: assignment.map(newPartitionMeta) }
     if (!internal) this.openNewLogs(name, 0, assignment, toLogConfig(configs), `Topic ${name} was not created`)
     this.meta.topics.push(meta)
+    if (cause) this.events.because(cause)
     try {
       this.env.writeMetadata()
     } catch (e) {
       this.meta.topics.pop()
+      // When only the fsync failed, the records are in the log: the next persist removes the topic again.
+      this.events.later({ kind: 'topic-deleted', severity: 'warning', topic: name, message: `Topic ${name} was removed from the cluster metadata again: its creation was rolled back` })
       this.deleteNewLogs(name, 0, assignment)
       this.rolledBack(`Topic ${name} was not created`, e)
     }
@@ -280,13 +294,15 @@ export class ReplicationControl {
 
   /**
    * Grows topic `t` to `count` partitions (Kafka's CreatePartitions; the caller checked the rules),
-   * all or nothing as creating a topic; `manual`: the replicas of each added partition.
+   * all or nothing as creating a topic; `manual`: the replicas of each added partition; `cause`:
+   * the event to report once their records are appended.
    */
-  createPartitions(t: TopicMeta, count: number, manual?: number[][]): void {
+  createPartitions(t: TopicMeta, count: number, manual?: number[][], cause?: ChangeCause): void {
     const current = t.partitions.length
     const assignment = this.planPartitions(t, count, manual)
     this.openNewLogs(t.name, current, assignment, toLogConfig(t.configs), `No partitions were added to topic ${t.name}`)
     for (let i = current; i < count; i++) t.partitions.push(newPartitionMeta(assignment[i]))
+    if (cause) this.events.because(cause)
     try {
       this.env.writeMetadata()
     } catch (e) {
@@ -391,7 +407,7 @@ export class ReplicationControl {
     if (unclean) pm.uncleanEpoch = pm.leaderEpoch
     const name = `${t.name}-${i}`
     const how = mode === 'unclean' && reason === 'unclean-election' ? 'an unclean leader election was asked for' : 'unclean.leader.election.enable is true'
-    this.env.event({
+    this.commit({
       kind: 'leader-elected',
       severity: unclean ? 'error' : mode === 'most-complete' || pm.leader < 0 ? 'warning' : 'info',
       topic: t.name,
@@ -475,8 +491,9 @@ export class ReplicationControl {
     const behind = pm.isr.filter((b) => b !== pm.leader && this.logEndOffsetOf(b, t.name, i) < log.highWatermark)
     if (behind.length === 0) return
     pm.isr = pm.isr.filter((b) => !behind.includes(b))
-    for (const b of behind)
-      this.env.event({
+    this.env.metaChanged()
+    this.commit(
+      ...behind.map((b): ChangeCause => ({
         kind: 'isr-shrink',
         severity: 'warning',
         topic: t.name,
@@ -486,8 +503,8 @@ export class ReplicationControl {
         isr: [...pm.isr],
         leaderEpoch: pm.leaderEpoch,
         message: `Broker ${b} left the ISR of ${t.name}-${i} [${pm.isr.join(', ')}]: its log ends at offset ${this.logEndOffsetOf(b, t.name, i)}, below the high watermark ${log.highWatermark}; it catches up from broker ${pm.leader} and rejoins`
-      })
-    this.env.metaChanged()
+      }))
+    )
   }
 
   /**
@@ -715,10 +732,12 @@ export class ReplicationControl {
     if (added.length === 0 && removed.length === 0) return
     pm.isr = isr
     this.env.metaChanged()
+    const causes: ChangeCause[] = []
     if (removed.length > 0)
-      this.env.event({ kind: 'isr-shrink', severity: 'warning', topic: t.name, partition: i, brokerId: removed[0], reason: reason ?? 'replica-lag', isr: [...isr], leaderEpoch: pm.leaderEpoch, message: `Broker${removed.length > 1 ? 's' : ''} ${removed.join(', ')} left the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
+      causes.push({ kind: 'isr-shrink', severity: 'warning', topic: t.name, partition: i, brokerId: removed[0], brokers: removed, reason: reason ?? 'replica-lag', isr: [...isr], leaderEpoch: pm.leaderEpoch, message: `Broker${removed.length > 1 ? 's' : ''} ${removed.join(', ')} left the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
     if (added.length > 0)
-      this.env.event({ kind: 'isr-expand', severity: 'info', topic: t.name, partition: i, brokerId: added[0], reason: reason ?? 'caught-up', isr: [...isr], leaderEpoch: pm.leaderEpoch, message: `Broker${added.length > 1 ? 's' : ''} ${added.join(', ')} rejoined the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
+      causes.push({ kind: 'isr-expand', severity: 'info', topic: t.name, partition: i, brokerId: added[0], brokers: added, reason: reason ?? 'caught-up', isr: [...isr], leaderEpoch: pm.leaderEpoch, message: `Broker${added.length > 1 ? 's' : ''} ${added.join(', ')} rejoined the ISR of ${t.name}-${i} [${isr.join(', ')}]: ${why}` })
+    this.commit(...causes)
     this.publish(t, i)
   }
 
@@ -741,7 +760,7 @@ export class ReplicationControl {
     pm.leader = preferred
     pm.leaderEpoch++
     this.env.metaChanged()
-    this.env.event({
+    this.commit({
       kind: 'leader-elected',
       severity: 'info',
       topic: t.name,
