@@ -61,16 +61,113 @@ uint32_t Crc32cSoftware(uint32_t crc, const uint8_t* p, size_t n) {
 }
 
 #ifdef BROKERLAB_CRC_X86
+// Three independent crc32 streams hide the instruction's 3-cycle latency (it issues one per cycle):
+// a block of 3 x kLane bytes is split in three lanes, the second and third lanes start from a
+// zero register, and the lanes are joined by shifting the earlier register over kLane zero bytes
+// (the CRC register is linear over GF(2): reg(s, A || B) = shift_|B|(reg(s, A)) ^ reg(0, B)).
+// Mark Adler's crc32c.c (zlib licence) does the same with the same two lane sizes.
+constexpr size_t kLongLane = 8192;
+constexpr size_t kShortLane = 256;
+
+// Operator (32x32 GF(2) matrix, one column per bit) application and squaring, as zlib's crc32_combine.
+uint32_t Gf2MatrixTimes(const uint32_t* mat, uint32_t vec) {
+  uint32_t sum = 0;
+  while (vec) {
+    if (vec & 1) sum ^= *mat;
+    vec >>= 1;
+    mat++;
+  }
+  return sum;
+}
+
+void Gf2MatrixSquare(uint32_t* square, const uint32_t* mat) {
+  for (int n = 0; n < 32; n++) square[n] = Gf2MatrixTimes(mat, mat[n]);
+}
+
+// The operator that runs the (reflected) CRC register over `len` zero bytes; `len` a power of two.
+void ZerosOperator(uint32_t* even, size_t len) {
+  uint32_t odd[32];
+  odd[0] = kPoly;  // one zero bit
+  uint32_t row = 1;
+  for (int n = 1; n < 32; n++) {
+    odd[n] = row;
+    row <<= 1;
+  }
+  Gf2MatrixSquare(even, odd);  // two zero bits
+  Gf2MatrixSquare(odd, even);  // four zero bits
+  // Each square doubles: the first one below gives one zero byte, in `even`.
+  do {
+    Gf2MatrixSquare(even, odd);
+    len >>= 1;
+    if (len == 0) return;
+    Gf2MatrixSquare(odd, even);
+    len >>= 1;
+  } while (len);
+  std::memcpy(even, odd, sizeof(odd));
+}
+
+// Byte-wise tables of a zeros operator: shift(reg) = t[0][b0] ^ t[1][b1] ^ t[2][b2] ^ t[3][b3].
+struct ShiftTable {
+  uint32_t t[4][256];
+  explicit ShiftTable(size_t len) {
+    uint32_t op[32];
+    ZerosOperator(op, len);
+    for (uint32_t n = 0; n < 256; n++) {
+      t[0][n] = Gf2MatrixTimes(op, n);
+      t[1][n] = Gf2MatrixTimes(op, n << 8);
+      t[2][n] = Gf2MatrixTimes(op, n << 16);
+      t[3][n] = Gf2MatrixTimes(op, n << 24);
+    }
+  }
+  uint32_t Shift(uint32_t crc) const { return t[0][crc & 0xff] ^ t[1][(crc >> 8) & 0xff] ^ t[2][(crc >> 16) & 0xff] ^ t[3][crc >> 24]; }
+};
+
+const ShiftTable& LongShift() {
+  static const ShiftTable table(kLongLane);  // built once, read-only afterwards (thread-safe init)
+  return table;
+}
+
+const ShiftTable& ShortShift() {
+  static const ShiftTable table(kShortLane);
+  return table;
+}
+
+__attribute__((target("sse4.2"))) inline uint64_t Crc64(uint64_t c, const uint8_t* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  return _mm_crc32_u64(c, v);
+}
+
+// Runs whole blocks of 3 x lane bytes through three streams; returns the register, advances p and n.
+__attribute__((target("sse4.2"))) uint64_t ThreeLanes(uint64_t c0, const uint8_t*& p, size_t& n, size_t lane, const ShiftTable& shift) {
+  while (n >= 3 * lane) {
+    uint64_t c1 = 0;
+    uint64_t c2 = 0;
+    const uint8_t* end = p + lane;
+    do {
+      c0 = Crc64(c0, p);
+      c1 = Crc64(c1, p + lane);
+      c2 = Crc64(c2, p + 2 * lane);
+      p += 8;
+    } while (p < end);
+    c0 = shift.Shift(static_cast<uint32_t>(c0)) ^ static_cast<uint32_t>(c1);
+    c0 = shift.Shift(static_cast<uint32_t>(c0)) ^ static_cast<uint32_t>(c2);
+    p += 2 * lane;
+    n -= 3 * lane;
+  }
+  return c0;
+}
+
 __attribute__((target("sse4.2"))) uint32_t Crc32cSse42(uint32_t crc, const uint8_t* p, size_t n) {
   uint64_t c = static_cast<uint32_t>(~crc);
   while (n > 0 && (reinterpret_cast<uintptr_t>(p) & 7) != 0) {
     c = _mm_crc32_u8(static_cast<uint32_t>(c), *p++);
     n--;
   }
+  if (n >= 3 * kLongLane) c = ThreeLanes(c, p, n, kLongLane, LongShift());
+  if (n >= 3 * kShortLane) c = ThreeLanes(c, p, n, kShortLane, ShortShift());
   while (n >= 8) {
-    uint64_t v;
-    std::memcpy(&v, p, 8);
-    c = _mm_crc32_u64(c, v);
+    c = Crc64(c, p);
     p += 8;
     n -= 8;
   }

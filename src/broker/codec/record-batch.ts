@@ -273,6 +273,17 @@ export function batchCrcMatches(buf: Uint8Array, pos = 0): boolean {
 }
 
 /**
+ * Throws validateBatches' CORRUPT_MESSAGE for the batch at `pos` of a buffer read from `start`:
+ * a StorageError naming `file` and the batch's file position when a file is given, else a KafkaError
+ * naming the byte. A module function, not a closure in the loop: the loop runs for every batch a
+ * follower appends.
+ */
+function corruptBatch(msg: string, pos: number, start: number, file: string | undefined, filePosition: number): never {
+  if (file !== undefined) throw new StorageError('CORRUPT_MESSAGE', file, msg, filePosition + pos - start)
+  throw new KafkaError('CORRUPT_MESSAGE', `${msg} (byte ${pos})`)
+}
+
+/**
  * Validates every batch in `buf[start, end)`: header sanity, whole batches only, CRC-32C.
  * Throws KafkaError CORRUPT_MESSAGE (StorageError naming `file` when given, with the batch's
  * position + `filePosition`) describing the first bad batch. Returns the number of batches.
@@ -282,13 +293,9 @@ export function validateBatches(buf: Uint8Array, start = 0, end = buf.length, fi
   let n = 0
   while (pos < end) {
     const reason = checkBatchHeader(buf, pos, end - pos)
-    const fail = (msg: string): never => {
-      if (file !== undefined) throw new StorageError('CORRUPT_MESSAGE', file, msg, filePosition + pos - start)
-      throw new KafkaError('CORRUPT_MESSAGE', `${msg} (byte ${pos})`)
-    }
-    if (reason !== null) fail(`invalid record batch: ${reason}`)
+    if (reason !== null) corruptBatch(`invalid record batch: ${reason}`, pos, start, file, filePosition)
     if (!batchCrcMatches(buf, pos)) {
-      fail(`record batch at offset ${batchBaseOffset(buf, pos)} fails its CRC-32C check (stored ${batchStoredCrc(buf, pos)})`)
+      corruptBatch(`record batch at offset ${batchBaseOffset(buf, pos)} fails its CRC-32C check (stored ${batchStoredCrc(buf, pos)})`, pos, start, file, filePosition)
     }
     pos += batchSize(buf, pos)
     n++

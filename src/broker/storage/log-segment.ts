@@ -17,6 +17,11 @@
  *   the log changes other than by an append (truncation, recovery, index rebuild, roll, rename), and
  *   a read starting at one checks that the batch there is the one remembered, else reads as if it
  *   were not remembered.
+ * - The bytes of the last read that started at a remembered batch are kept for the next read with
+ *   the same arguments (the other followers of the partition fetch the same tail in the same
+ *   replication round, RF 3: one pread and one CRC-32C pass instead of two), used once: they are
+ *   dropped when that read takes them, on the next append and whenever the remembered positions
+ *   are forgotten, so they are only ever served for a log whose size did not change since.
  * - Not thread-safe: the engine's single event loop owns it.
  */
 import * as fs from 'node:fs'
@@ -102,6 +107,8 @@ export class LogSegment {
   private writable: boolean
   /** Base offset -> where that batch starts, for the last RECENT_BATCHES batches appended (insertion order). */
   private readonly recent = new Map<number, BatchPosition>()
+  /** The last read that started at a remembered batch, kept for one identical read (see the module header). */
+  private tailRead: { startOffset: number; maxSize: number; maxOffset: number; minOneBatch: boolean; logSize: number; buf: Buffer } | null = null
 
   private constructor(
     dir: string,
@@ -251,6 +258,7 @@ export class LogSegment {
     if (this._nextOffset === null) this.loadTail()
     const position = this.log.size()
     if (position === 0) this.rollingBasedTimestamp = batchMaxTimestamp(batches, 0)
+    this.tailRead = null
     this.log.write(position, batches)
     if (batches.length === batchSize(batches, 0)) {
       this.indexBatch(position, batches.length, lastOffset, maxTimestamp)
@@ -275,6 +283,12 @@ export class LogSegment {
         p += batchSize(batches, p)
       }
     }
+  }
+
+  /** Forgets the remembered batch positions and the kept tail read (the log changed other than by an append). */
+  private forgetRecent(): void {
+    this.recent.clear()
+    this.tailRead = null
   }
 
   private remember(position: number, size: number, baseOffset: number, lastOffset: number): void {
@@ -343,9 +357,17 @@ export class LogSegment {
   read(startOffset: number, maxSize: number, maxOffset = Number.MAX_SAFE_INTEGER, minOneBatch = true): Buffer | null {
     const recent = this.recent.get(startOffset)
     if (recent !== undefined) {
+      const kept = this.tailRead
+      if (kept !== null) {
+        this.tailRead = null
+        if (kept.startOffset === startOffset && kept.maxSize === maxSize && kept.maxOffset === maxOffset && kept.minOneBatch === minOneBatch && kept.logSize === this.log.size()) return kept.buf
+      }
       const r = this.readFrom(recent, maxSize, maxOffset, minOneBatch, true)
-      if (r !== null) return r
-      this.recent.clear()
+      if (r !== null) {
+        if (r.length > 0) this.tailRead = { startOffset, maxSize, maxOffset, minOneBatch, logSize: this.log.size(), buf: r }
+        return r
+      }
+      this.forgetRecent()
     }
     const start = this.translateOffset(startOffset)
     if (start === null) return null
@@ -434,7 +456,7 @@ export class LogSegment {
    * that is not sane before the cut.
    */
   truncateTo(offset: number): number {
-    this.recent.clear()
+    this.forgetRecent()
     const b = this.translateOffset(offset)
     if (b === null) return 0
     const removed = this.log.size() - b.position
@@ -470,7 +492,7 @@ export class LogSegment {
    * truncated (0 when the log was whole).
    */
   recover(): number {
-    this.recent.clear()
+    this.forgetRecent()
     const valid = this.rebuild()
     const truncated = this.log.size() - valid
     if (truncated > 0) this.log.truncate(valid)
@@ -490,7 +512,7 @@ export class LogSegment {
 
   /** Scans and re-indexes the log; returns the bytes of valid batches from the start. */
   private rebuild(): number {
-    this.recent.clear()
+    this.forgetRecent()
     this.offsetIndex.reset()
     this.timeIndex.reset()
     this.bytesSinceLastIndexEntry = 0
@@ -525,7 +547,7 @@ export class LogSegment {
    * their contents.
    */
   onBecomeInactiveSegment(): void {
-    this.recent.clear()
+    this.forgetRecent()
     const max = this.maxTimestamp()
     if (max >= 0 && this._offsetOfMaxTimestamp >= 0) this.timeIndex.maybeAppend(max, this._offsetOfMaxTimestamp, true)
     this.offsetIndex.trimToValidSize()
@@ -697,7 +719,7 @@ export class LogSegment {
     }
     this.log = this.backend.open(to, { create: false })
     this.suffix = suffix
-    this.recent.clear()
+    this.forgetRecent()
   }
 
   /** Closes and deletes the segment's files. */

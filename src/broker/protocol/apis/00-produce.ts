@@ -9,7 +9,10 @@
  * batches are zstd-compressed in a request below v7 is answered UNSUPPORTED_COMPRESSION_TYPE with
  * nothing appended (KIP-110, Kafka's ProduceRequest.validateRecords).
  *
- * Must stay true: batches are copied out of the request frame before the engine keeps them; an acks
+ * Must stay true: batches are appended from the request frame itself, never copied: the frame is
+ * this request's own buffer (NetworkReceive hands each frame out once, copied out of the socket's
+ * chunks when it shares one), the log validator stamps offsets into it and the log copies it into its
+ * file; nothing in the engine keeps a reference to it after the append. An acks
  * value other than 0, 1, -1 is answered INVALID_REQUIRED_ACKS for every partition with nothing
  * appended; a transactional produce is refused (TRANSACTIONAL_ID_AUTHORIZATION_FAILED is not used:
  * transactions are not advertised; INVALID_REQUEST says so) with nothing appended.
@@ -72,7 +75,7 @@ export function produceHandler(replicas: ReplicaFacade, brokers?: BrokerFacade):
             refused.push(unsupportedZstd(t.name, p.index, version))
             return []
           }
-          return [{ topic: t.name, partition: p.index, records: p.records === null ? null : Buffer.from(p.records) }]
+          return [{ topic: t.name, partition: p.index, records: p.records }]
         })
       )
       // A zstd topic's batches are recompressed at the leader: a request arriving while the zstd

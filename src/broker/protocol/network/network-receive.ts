@@ -44,6 +44,7 @@ function foreignProtocolHint(prefix: Buffer): string {
  * socket.request.max.bytes = 104857600)" as Kafka words it, or null when the size is allowed.
  */
 export function frameSizeProblem(size: number, maxBytes: number, prefix?: Buffer): string | null {
+  if (size >= 0 && size <= maxBytes) return null
   const hint = prefix ? foreignProtocolHint(prefix) : ''
   if (size < 0) return `Invalid receive (size = ${size} is negative: a frame's 4-byte size must be 0 or more)${hint}`
   if (size > maxBytes) return `Invalid receive (size = ${size} larger than socket.request.max.bytes = ${maxBytes})${hint}`
@@ -97,6 +98,7 @@ export class NetworkReceive {
     if (this.length < FRAME_SIZE_BYTES) return null
     const head = this.chunks[0].length >= FRAME_SIZE_BYTES ? this.chunks[0] : Buffer.concat(this.chunks, FRAME_SIZE_BYTES)
     const size = head.readInt32BE(0)
+    if (size >= 0 && size <= this.maxBytes) return size
     const problem = frameSizeProblem(size, this.maxBytes, head.subarray(0, FRAME_SIZE_BYTES))
     if (problem !== null) {
       this.chunks = []

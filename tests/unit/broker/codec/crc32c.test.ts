@@ -67,6 +67,20 @@ describe.skipIf(native === null)('crc32c in the native addon', () => {
     expect(native!(Buffer.from('123456789'), 0, 9, 0)).toBe(0xe3069283)
   })
 
+  it('equals the JavaScript reference on both sides of its three-lane block sizes (3 x 256 and 3 x 8192 bytes)', () => {
+    let seed = 777
+    const rnd = (): number => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) & 0xff
+    const big = Buffer.alloc(3 * 8192 * 3 + 64)
+    for (let i = 0; i < big.length; i++) big[i] = rnd()
+    for (const len of [767, 768, 769, 775, 776, 1536, 2311, 24575, 24576, 24577, 24583, 25344, 49152, 49152 + 768 + 9, 3 * 8192 * 3]) {
+      for (const start of [0, 5]) {
+        for (const init of [0, 0x9abcdef0]) {
+          expect(native!(big, start, start + len, init)).toBe(crc32cJs(big, start, start + len, init))
+        }
+      }
+    }
+  })
+
   it('is what crc32c uses from NATIVE_MIN_BYTES on, with the same results and range checks', () => {
     const b = Buffer.alloc(NATIVE_MIN_BYTES * 4, 0xa5)
     expect(crc32c(b)).toBe(crc32cJs(b))
