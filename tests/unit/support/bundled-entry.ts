@@ -14,6 +14,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
+import { threadId } from 'node:worker_threads'
 
 /** The checkout's root (where package.json is). */
 const ROOT = path.resolve(__dirname, '../../..')
@@ -41,7 +42,7 @@ export function bundledEntry(entry: string): string {
   const id = crypto.createHash('sha256').update(entry).digest('hex').slice(0, 12)
   const out = path.join(OUT_DIR, `${path.basename(entry, path.extname(entry))}-${id}.cjs`)
   fs.mkdirSync(OUT_DIR, { recursive: true })
-  const tmp = `${out}.${process.pid}.tmp`
+  const tmp = `${out}.${process.pid}-${threadId}.tmp` // unique per test worker (forks or threads)
   loadEsbuild().buildSync({
     entryPoints: [entry],
     outfile: tmp,
