@@ -18,14 +18,14 @@
  * through the engine every 100 ms, never went backwards.
  *
  * Seed printed, default 20261201, CHAOS_SEED overrides; CHAOS_WIRE_FAULT_MS sets the wall time of
- * faults (default 20000). Skipped, saying why, when /usr/bin/python3 cannot import confluent_kafka.
+ * faults (default 12000). Skipped, saying why, when /usr/bin/python3 cannot import confluent_kafka.
  * Bounded in time (each wait has its limit); every process started is killed at the end.
  */
 import { afterAll, describe, expect, it } from 'vitest'
 import { seededRandom } from '../../src/broker/client/partitioner'
 import { decodeRecordBatches } from '../../src/broker/codec/record-batch'
 import { monitorCommits, storedValues } from './chaos-checks'
-import { runFaults } from './chaos-faults'
+import { FAULT_KINDS, runFaults } from './chaos-faults'
 import { pythonModuleMissing, startDriver, type PythonDriver } from './python-driver'
 import { GROUP_CONFIG, suiteTimer, until } from './scenario'
 import { startWireCluster, type WireCluster } from './wire-cluster'
@@ -36,7 +36,7 @@ if (missing) console.warn(`tests/clients/chaos-confluent-kafka: skipped, ${missi
 /** CI runs one fixed seed, so a run lands or fails on the code, not on the draw. */
 const DEFAULT_SEED = 20261201
 const SEED = process.env.CHAOS_SEED ? Number(process.env.CHAOS_SEED) : DEFAULT_SEED
-const FAULT_MS = process.env.CHAOS_WIRE_FAULT_MS ? Number(process.env.CHAOS_WIRE_FAULT_MS) : 20000
+const FAULT_MS = process.env.CHAOS_WIRE_FAULT_MS ? Number(process.env.CHAOS_WIRE_FAULT_MS) : 12000
 const TOPIC = 'chaos-librdkafka'
 const GROUP = 'chaos-librdkafka-group'
 const PARTITIONS = 6
@@ -204,6 +204,8 @@ describe.skipIf(missing !== null)('chaos over the wire with confluent-kafka (lib
     expect(regressions).toEqual([])
     // Not vacuous: faults happened, leadership moved, and records went through.
     expect((faults.get('kill') ?? 0) + (faults.get('isolate') ?? 0)).toBeGreaterThan(0)
+    // Every kind of fault the driver has was applied at least once.
+    expect(FAULT_KINDS.filter((k) => !faults.has(k)), trace.join('; ')).toEqual([])
     expect(kinds('leader-elected')).toBeGreaterThan(0)
     expect(delivered.length).toBeGreaterThan(0)
   })

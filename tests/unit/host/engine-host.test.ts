@@ -1,5 +1,6 @@
 /**
- * EngineHost: the engine in a worker thread (the TypeScript entry, loaded through tsx): requests
+ * EngineHost: the engine in a worker thread (the TypeScript entry bundled once per run by
+ * bundledEntry, as electron-vite bundles it for the app; a tsx loader per worker cost ~1 s each): requests
  * correlated by id, events forwarded, clean close that flushes (a reopen sees the data), start
  * failures reported, and replies after close.
  */
@@ -9,9 +10,10 @@ import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { EngineHost } from '../../../src/host/engine-host'
 import type { EngineEvent } from '../../../src/host/engine-service'
+import { bundledEntry } from '../support/bundled-entry'
 
-const WORKER = path.resolve(__dirname, '../../../src/host/engine-worker.ts')
-const start = (dataDir: string) => EngineHost.start({ workerScript: WORKER, dataDir, execArgv: ['--require', 'tsx/cjs'] })
+const WORKER = bundledEntry(path.resolve(__dirname, '../../../src/host/engine-worker.ts'))
+const start = (dataDir: string) => EngineHost.start({ workerScript: WORKER, dataDir })
 
 let dir: string
 const hosts: EngineHost[] = []

@@ -19,8 +19,10 @@ import { startWebHost } from '../../../src/host/web-host'
 import { LISTENERS_FILE } from '../../../src/broker/protocol/network/listeners-file'
 import type { BrokerView, ClusterSnapshot } from '../../../src/shared/contract'
 import type { EngineClient } from '../../../src/host/engine-client'
+import { bundledEntry } from '../support/bundled-entry'
 
-const WORKER = path.resolve(__dirname, '../../../src/host/engine-worker.ts')
+/** The worker entry, bundled once per run (as electron-vite bundles it for the app), so no tsx loader starts per worker. */
+const WORKER = bundledEntry(path.resolve(__dirname, '../../../src/host/engine-worker.ts'))
 
 let dir: string
 const closers: (() => Promise<void>)[] = []
@@ -60,7 +62,7 @@ async function brokersUntil(engine: EngineClient, cond: (b: BrokerView[]) => boo
 
 describe('listeners in the engine worker', { timeout: 60_000 }, () => {
   it('starts a listener per broker, shows bound addresses and states in snapshots, follows a stopped broker, and closes them with the engine', async () => {
-    const host = await EngineHost.start({ workerScript: WORKER, dataDir: dir, execArgv: ['--require', 'tsx/cjs'], listeners: { basePort: 0 } })
+    const host = await EngineHost.start({ workerScript: WORKER, dataDir: dir, listeners: { basePort: 0 } })
     closers.push(() => host.close())
     const started = host.brokerListeners
     expect(started.map((l) => [l.brokerId, l.state])).toEqual([
@@ -82,7 +84,7 @@ describe('listeners in the engine worker', { timeout: 60_000 }, () => {
   })
 
   it('starts no listener without the listeners option', async () => {
-    const host = await EngineHost.start({ workerScript: WORKER, dataDir: dir, execArgv: ['--require', 'tsx/cjs'] })
+    const host = await EngineHost.start({ workerScript: WORKER, dataDir: dir })
     closers.push(() => host.close())
     expect(host.brokerListeners).toEqual([])
     expect((await brokers(host)).every((b) => b.listener === undefined && /^127\.0\.0\.1:909[2-4]$/.test(b.address))).toBe(true)

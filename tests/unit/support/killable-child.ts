@@ -1,5 +1,6 @@
 /**
- * The harness the crash tests share: a child process (a TypeScript fixture run with tsx) that loads,
+ * The harness the crash tests share: a child process (a TypeScript fixture, bundled once per test
+ * process by bundledEntry and run as plain Node, so each of the many spawns is cheap) that loads,
  * waits for a go byte on stdin, works while printing what it acknowledged, and is SIGKILLed at a
  * chosen moment; and, for the child side, a synchronous line writer. Each test parses the child's
  * output itself.
@@ -9,6 +10,7 @@
  */
 import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
+import { bundledEntry } from './bundled-entry'
 
 /** The child's error line from its stderr (not its stack: the reporter would try to map it). */
 export function errorLine(stderr: string, max = 300): string {
@@ -28,7 +30,8 @@ export interface KillableChild {
 }
 
 /**
- * Spawns `node --import tsx <script> ...args`.
+ * Spawns `node <bundle of script> ...args` (the TypeScript `script` bundled from the current
+ * sources at its first spawn in this process).
  * @param opts.armed when the output shows the child acknowledged something, so a kill can test it.
  * @param opts.guardMs the child is killed after this long in any case (ms).
  */
@@ -37,7 +40,7 @@ export function spawnKillableChild(
   args: string[],
   opts: { armed: (stdout: string) => boolean; guardMs: number }
 ): KillableChild {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [bundledEntry(script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''
   let err = ''
   let onData: (() => void) | null = null
@@ -84,6 +87,38 @@ export function writeLine(line: string): void {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1)
+    }
+  }
+}
+
+/**
+ * Children spawned ahead of use: `spawn(n)` makes the n-th child (n from 1), and `depth` of them are
+ * always loading while the current one works and its kill is checked, so a kill rarely waits for a
+ * child's start. Safe because a child touches nothing before its go byte.
+ */
+export interface ChildQueue<C extends { stop(): void }> {
+  /** The next child in order (1, 2, ...); spawns the one `depth` ahead of it. */
+  next(): C
+  /** Stops every spawned child not yet handed out (call in a finally). */
+  stopAll(): void
+}
+
+/** A ChildQueue over `spawn` keeping `depth` (>= 1) children loading ahead. */
+export function childQueue<C extends { stop(): void }>(spawn: (n: number) => C, depth: number): ChildQueue<C> {
+  const ahead: C[] = []
+  let spawned = 0
+  const fill = () => {
+    while (ahead.length < depth) ahead.push(spawn(++spawned))
+  }
+  fill()
+  return {
+    next: () => {
+      const c = ahead.shift()!
+      fill()
+      return c
+    },
+    stopAll: () => {
+      for (const c of ahead.splice(0)) c.stop()
     }
   }
 }

@@ -12,8 +12,10 @@ import type { Readable, Writable } from 'node:stream'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { DataDirLock, parseLockOwner, processStartTime } from '../../../../src/broker/cluster/data-dir-lock'
 import { KafkaError } from '../../../../src/broker/model/errors'
+import { bundledEntry } from '../../support/bundled-entry'
 
 const HAS_PROC = fs.existsSync(`/proc/${process.pid}/stat`)
+/** The lock holder, run from a bundle (bundledEntry) so no tsx loader starts for it. */
 const CHILD = path.join(__dirname, 'fixtures', 'lock-holder-child.ts')
 
 let dir: string
@@ -91,7 +93,7 @@ describe('DataDirLock', () => {
   })
 
   it('refuses the lock while another process really holds it, and takes it once that process ends', async () => {
-    const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(process.execPath, ['--import', 'tsx', CHILD, dir], {
+    const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(process.execPath, [bundledEntry(CHILD), dir], {
       stdio: ['pipe', 'pipe', 'pipe']
     })
     const guard = setTimeout(() => child.kill('SIGKILL'), 20_000)

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
+import { bundledEntry } from '../../support/bundled-entry'
 
 const root = resolve(__dirname, '..', '..', '..', '..')
 const mmapLoads = loadMmapAddon().ok
@@ -9,10 +10,11 @@ const mmapLoads = loadMmapAddon().ok
 /**
  * Runs loadStorageBackend in a fresh Node process (the addon load and the log line are once per
  * process), with `env` added; returns what it printed: the backend name or the error, and log lines.
+ * The module comes from a bundle built once per run (bundledEntry), so no tsx loader starts per child.
  */
 function inChild(kind: string, env: Record<string, string>): { out: string[]; status: number | null } {
   const script = `
-    const { loadStorageBackend } = require(${JSON.stringify(join(root, 'src/broker/storage/storage-backend.ts'))})
+    const { loadStorageBackend } = require(${JSON.stringify(bundledEntry(join(root, 'src/broker/storage/storage-backend.ts')))})
     const lines = []
     try {
       const a = loadStorageBackend(${JSON.stringify(kind)}, (l) => lines.push('LOG ' + l))
@@ -23,7 +25,7 @@ function inChild(kind: string, env: Record<string, string>): { out: string[]; st
     }
     console.log(lines.join('\\n'))
   `
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+  const r = spawnSync(process.execPath, ['-e', script], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, ...env }
