@@ -1,6 +1,6 @@
 /**
  * The message browser's frame benchmark (`npm run bench:frames`): a 100,000-record topic (4
- * partitions, 1 broker, replication factor 1, values of ~150 bytes and one header, as the e2e
+ * partitions, replication factor 1, values of ~150 bytes and one header, as the e2e
  * run's generated topic) on a temporary data dir, served in browser mode (`brokerlab serve`, the
  * built app: run `npm run build` first), and a 100,000-row page (Earliest, "100,000 per page",
  * Fetch) loaded in Debian's Chromium BENCH_RUNS times (default 3), driven through the UI as a user
@@ -146,7 +146,7 @@ function render(checkouts: Checkout[], load: [number, number]): string {
     '',
     `1-minute load average: ${load[0].toFixed(1)} at the start, ${load[1].toFixed(1)} at the end (the machine is shared with other work, so these are pessimistic).`,
     '',
-    `The page: ${RECORDS.toLocaleString('en-US')} records of a ${PARTITIONS}-partition topic (1 broker, replication factor 1; values of ~150 bytes and one header), Earliest, "100,000 per page", Fetch, in Debian's Chromium (headless, --disable-gpu, 1440x900), browser mode on 127.0.0.1; ${RUNS} loads per checkout, each in a fresh page. The frame budget of issue 8 is no task over 100 ms.`,
+    `The page: ${RECORDS.toLocaleString('en-US')} records of a ${PARTITIONS}-partition topic (replication factor 1, on the cluster \`serve\` starts by default; values of ~150 bytes and one header), Earliest, "100,000 per page", Fetch, in Debian's Chromium (headless, --disable-gpu, 1440x900), browser mode on 127.0.0.1; ${RUNS} loads per checkout, each in a fresh page. The frame budget of issue 8 is no task over 100 ms.`,
     '',
     '| Code | Longest task per load (ms) | Longest (ms) | Tasks over 50 ms per load | Load time per load (ms) | Load time, median (ms) |',
     '| --- | --- | --- | --- | --- | --- |',
