@@ -6,6 +6,9 @@
  * Forward chunks continue after the previous one (nextOffsets); backward chunks (and `latest`)
  * continue before it (firstOffsets).
  *
+ * The page so far is a PageRows (page-rows.ts): each chunk is added to it without copying the rows
+ * before, so a chunk costs the loader O(chunk), however many rows the page already holds.
+ *
  * Pure (no Node, no DOM): the renderer's store runs it (utils/message-paging.ts).
  *
  * Must stay true: the chunks together are exactly the page one request of `limit` records would
@@ -14,6 +17,7 @@
  * within MESSAGES_PAGE_MAX_BYTES in total (each asks for what is left).
  */
 import type { PartitionRange, RecordView, RequestOf, ResponseOf, StartPosition } from './contract'
+import { PageRows } from './page-rows'
 
 /** Records per chunk. */
 export const PAGE_CHUNK_RECORDS = 1000
@@ -25,8 +29,10 @@ type FetchRes = ResponseOf<'messages/fetch'>
 
 /** A page as loaded so far. */
 export interface PageSoFar {
-  /** Ascending (timestamp, partition, offset). */
-  records: RecordView[]
+  /** The page so far, ascending (timestamp, partition, offset). */
+  page: PageRows
+  /** The records this chunk added (ascending). */
+  chunk: RecordView[]
   nextOffsets: Record<number, number>
   firstOffsets: Record<number, number>
   partitions: PartitionRange[]
@@ -52,24 +58,24 @@ export function compareRecords(a: RecordView, b: RecordView): number {
 export async function* loadPage(page: PageRequest, fetch: (req: FetchReq) => Promise<FetchRes>, chunkRecords = PAGE_CHUNK_RECORDS): AsyncGenerator<PageSoFar> {
   const backward = page.direction === 'backward' || page.start.kind === 'latest'
   let start: StartPosition = page.start
-  let records: RecordView[] = []
+  let rows = PageRows.empty
   let bytes = 0
   let first: FetchRes | null = null
   let last: FetchRes | null = null
   for (;;) {
-    const want = Math.min(chunkRecords, page.limit - records.length)
+    const want = Math.min(chunkRecords, page.limit - rows.length)
     const res = await fetch({ ...page, start, limit: want, direction: backward ? 'backward' : 'forward', maxBytes: PAGE_MAX_BYTES - bytes })
     first ??= res
     last = res
-    records = backward ? [...res.records, ...records] : [...records, ...res.records]
-    bytes += res.records.reduce((n, r) => n + r.sizeBytes, 0)
-    const full = records.length >= page.limit
+    rows = backward ? rows.prepend(res.records) : rows.append(res.records)
+    for (const r of res.records) bytes += r.sizeBytes
+    const full = rows.length >= page.limit
     const atEnd = res.records.length < want && !res.byteLimitReached
     const complete = full || atEnd || res.byteLimitReached || res.records.length === 0
     const cursors = backward
       ? { nextOffsets: first.nextOffsets, firstOffsets: res.firstOffsets }
       : { nextOffsets: res.nextOffsets, firstOffsets: first.firstOffsets }
-    yield { records, ...cursors, partitions: last.partitions, byteLimitReached: res.byteLimitReached, complete }
+    yield { page: rows, chunk: res.records, ...cursors, partitions: last.partitions, byteLimitReached: res.byteLimitReached, complete }
     if (complete) return
     start = { kind: 'offsets', offsets: backward ? res.firstOffsets : res.nextOffsets }
   }
@@ -85,7 +91,10 @@ export function atHighWatermark(nextOffsets: Record<number, number>, partitions:
   return partitions.every((p) => (nextOffsets[p.partition] ?? p.highWatermark) >= p.highWatermark)
 }
 
-/** Per partition, the page's offsets and where the partition's records are: "P0: 100–199 of 0–3,339". */
+/**
+ * Per partition, the page's offsets and where the partition's records are: "P0: 100–199 of 0–3,339".
+ * O(records): PageRows.ranges gives the same for a loaded page in O(partitions).
+ */
 export function pageRanges(records: RecordView[], partitions: PartitionRange[]): { partition: number; from: number | null; to: number | null; logStartOffset: number; highWatermark: number }[] {
   const seen = new Map<number, [number, number]>()
   for (const r of records) {

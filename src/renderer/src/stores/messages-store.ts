@@ -5,18 +5,21 @@
  * selected for export, and the payload viewer chosen globally and per row. Also the record actions:
  * copy as JSON and produce again (pre-fills the producer).
  *
- * Must stay true: `records` is one page in ascending (timestamp, partition, offset) order
- * (`rows` is the display order: newest first when `newestFirst`); paging uses the cursors of the
- * page shown, so no record is skipped or repeated; Previous / Next are offered only when records
- * lie before / after the page; `records` is a raw (non-reactive) array, replaced whole, so a
- * 100,000-row page costs no proxies.
+ * Must stay true: `pageRows` is one page in ascending (timestamp, partition, offset) order (`rows` is
+ * the display order: newest first when `newestFirst`); paging uses the cursors of the page shown,
+ * so no record is skipped or repeated; Previous / Next are offered only when records lie before /
+ * after the page. The window must not freeze while a 100,000-row page loads (issue 8): `pageRows` is a
+ * raw (non-reactive) PageRows, replaced per chunk by one that shares the rows before, so each
+ * chunk costs the store O(chunk) (no proxies, no copy or scan of the rows already loaded), and the
+ * getters templates read (`rows`, `count`, `ranges`) are O(1) or O(partitions). `records` (one
+ * array) is O(rows): for actions and tests, never for templates.
  */
 import { defineStore } from 'pinia'
 import { markRaw, toRaw } from 'vue'
 import type { ContractError, PartitionRange, RecordView, StartPosition } from '../../../shared/contract'
 import { toExportedRecordFromView } from '../../../shared/exported-record'
 import { messagesApi } from '../api/client'
-import { atHighWatermark, atLogStart, loadPage, type PageRequest } from '../utils/message-paging'
+import { PageRows, atHighWatermark, atLogStart, loadPage, type PageRange, type PageRequest, type RowList } from '../utils/message-paging'
 import { decodeUtf8, base64ToBytes } from '../utils/payload-viewers'
 import { useNoticeStore } from './notice-store'
 import { useProducerStore } from './producer-store'
@@ -38,8 +41,8 @@ export interface MessagesState {
   /** Show the page newest first (the default for latest). */
   newestFirst: boolean
   keyContains: string
-  /** The page, ascending; raw. */
-  records: RecordView[]
+  /** The page, ascending; raw (markRaw), replaced per chunk. */
+  pageRows: PageRows
   nextOffsets: Record<number, number>
   firstOffsets: Record<number, number>
   partitions: PartitionRange[]
@@ -80,7 +83,7 @@ export const useMessagesStore = defineStore('messages', {
     limit: 1000,
     newestFirst: true,
     keyContains: '',
-    records: markRaw([]),
+    pageRows: markRaw(PageRows.empty),
     nextOffsets: {},
     firstOffsets: {},
     partitions: [],
@@ -104,9 +107,19 @@ export const useMessagesStore = defineStore('messages', {
           return { kind: s.startKind }
       }
     },
-    /** The page in display order. */
-    rows(s): RecordView[] {
-      return s.newestFirst ? markRaw([...s.records].reverse()) : s.records
+    /** The page in display order (a view of `pageRows`, no copy: O(1)). */
+    rows(s): RowList {
+      return markRaw(s.pageRows.inOrder(s.newestFirst))
+    },
+    /** Records on the page (so far, while it loads). */
+    count: (s): number => s.pageRows.length,
+    /** Per partition, the page's offsets against its log start offset and high watermark (O(partitions)). */
+    ranges: (s): PageRange[] => s.pageRows.ranges(s.partitions),
+    /** The page as one array, ascending: O(rows), for actions and tests, not for templates. */
+    records: (s): RecordView[] => s.pageRows.toArray(),
+    /** The page as one array in display order: O(rows), for actions (export). */
+    recordsInOrder(): RecordView[] {
+      return this.newestFirst ? this.records.slice().reverse() : this.records
     },
     /** Records lie before the page. */
     canPrevious: (s) => s.fetched && s.partitions.length > 0 && !atLogStart(s.firstOffsets, s.partitions),
@@ -115,9 +128,9 @@ export const useMessagesStore = defineStore('messages', {
     /** Rows selected (cheap: the page's rows are not scanned, so it may be read while a page loads). */
     selectedCount: (s) => Object.keys(s.selected).length,
     /** The selected records, in page order (scans the page: for actions, not for templates). */
-    selectedRecords(s): RecordView[] {
-      const selected = toRaw(s.selected)
-      return s.records.filter((r) => selected[rowKey(r)])
+    selectedRecords(): RecordView[] {
+      const selected = toRaw(this.selected)
+      return this.records.filter((r) => selected[rowKey(r)])
     }
   },
   actions: {
@@ -134,7 +147,7 @@ export const useMessagesStore = defineStore('messages', {
       this.newestFirst = kind === 'latest'
     },
     clearPage(): void {
-      this.records = markRaw([])
+      this.pageRows = markRaw(PageRows.empty)
       this.nextOffsets = {}
       this.firstOffsets = {}
       this.partitions = []
@@ -155,7 +168,10 @@ export const useMessagesStore = defineStore('messages', {
     request(): Omit<PageRequest, 'start' | 'direction'> {
       return { topic: this.topic as string, partition: this.partition, limit: this.limit, ...(this.keyContains ? { keyContains: this.keyContains } : {}) }
     },
-    /** Loads a page chunk by chunk; the rows so far show while the rest loads. */
+    /**
+     * Loads a page chunk by chunk; the rows so far show while the rest loads. Per chunk the store
+     * takes the page so far (sharing the rows before) and the cursors: O(chunk), see the header.
+     */
     async load(page: PageRequest): Promise<void> {
       this.loading = true
       this.loaded = 0
@@ -169,12 +185,12 @@ export const useMessagesStore = defineStore('messages', {
             this.selected = {}
             first = false
           }
-          this.records = markRaw(p.records)
+          this.pageRows = markRaw(p.page)
           this.nextOffsets = p.nextOffsets
           this.firstOffsets = p.firstOffsets
           this.partitions = p.partitions
           this.byteLimitReached = p.byteLimitReached
-          this.loaded = p.records.length
+          this.loaded = p.page.length
           this.fetched = true
         }
         this.error = null

@@ -8,9 +8,12 @@
  * Must stay true: the history only grows by merging events in seq order (mergeEvents' rules): while
  * missing events are read, snapshots wait (the newest one is merged after them), so an older event
  * is never dropped for arriving after a newer one; a read that fails leaves the gap reported; the
- * selection is cleared when its event leaves the history; start() subscribes once.
+ * selection is cleared when its event leaves the history; start() subscribes once, to the cluster
+ * store's snapshot alone (a shallow watch: a snapshot is replaced whole, so its identity says it
+ * changed; a deep subscription would read every field of every snapshot, a long task each second).
  */
 import { defineStore } from 'pinia'
+import { effectScope, watch } from 'vue'
 import { CLUSTER_EVENTS_MAX, type ClusterEventView } from '../../../shared/contract'
 import { clusterApi } from '../api/client'
 import { useClusterStore } from './cluster-store'
@@ -46,7 +49,7 @@ export const useTimelineStore = defineStore('timeline', {
     }
   },
   actions: {
-    /** Merges the held snapshot's events now and after every snapshot the cluster store accepts. Idempotent. */
+    /** Merges the held snapshot's events now and after every snapshot the cluster store accepts (watching the snapshot's identity, not its contents). Idempotent. */
     start(): void {
       if (this.started) return
       this.started = true
@@ -55,7 +58,8 @@ export const useTimelineStore = defineStore('timeline', {
         if (cluster.snapshot) void this.take(cluster.snapshot.events ?? [])
       }
       take()
-      cluster.$subscribe(take, { detached: true, flush: 'sync' })
+      // Detached from the component that started it (as the store outlives it); not deep.
+      effectScope(true).run(() => watch(() => cluster.snapshot, take, { flush: 'sync' }))
     },
     /**
      * Merges a snapshot's events (oldest first), first reading from cluster/events the ones between

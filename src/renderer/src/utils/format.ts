@@ -23,9 +23,12 @@ export function formatBytes(bytes: number): string {
   return `${sign}${i === 0 ? v : v.toFixed(v >= 100 ? 0 : 1)} ${units[i]}`
 }
 
+/** One formatter for every count: Number.toLocaleString builds a new one per call (it showed in the message browser's per-chunk renders). */
+const COUNT_FORMAT = new Intl.NumberFormat('en-US')
+
 /** 20000 -> "20,000". */
 export function formatCount(n: number): string {
-  return Number.isFinite(n) ? n.toLocaleString('en-US') : String(n)
+  return Number.isFinite(n) ? COUNT_FORMAT.format(n) : String(n)
 }
 
 /** A per-second rate with at most one decimal: 1234.56 -> "1,234.6". */

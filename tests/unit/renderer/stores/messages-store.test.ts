@@ -11,6 +11,7 @@ import { useMessagesStore } from '../../../../src/renderer/src/stores/messages-s
 import { useProducerStore } from '../../../../src/renderer/src/stores/producer-store'
 import { useRouterStore } from '../../../../src/renderer/src/stores/router-store'
 import { useNoticeStore } from '../../../../src/renderer/src/stores/notice-store'
+import type { RowList } from '../../../../src/shared/page-rows'
 import { fakeApi } from '../fake-api'
 
 /**
@@ -48,7 +49,7 @@ function serve(req: RequestOf<'messages/fetch'>): ResponseOf<'messages/fetch'> {
 
 beforeEach(() => setActivePinia(createPinia()))
 
-const keys = (rs: { key: string | null }[]) => rs.map((r) => atob(r.key ?? ''))
+const keys = (rs: RowList) => Array.from({ length: rs.length }, (_, i) => atob(rs.at(i)?.key ?? ''))
 
 describe('useMessagesStore', () => {
   it('latest shows the newest records newest first; Previous pages back, Next is offered only when records follow', async () => {
@@ -108,7 +109,7 @@ describe('useMessagesStore', () => {
     const m = useMessagesStore()
     m.setTopic('t')
     await m.fetch()
-    const r = m.rows[0]
+    const r = m.rows.at(0)!
     expect(m.produceAgain('t', r)).toBe(true)
     const p = useProducerStore()
     expect({ topic: p.topic, key: p.key, value: p.value, headers: p.headers, partition: p.partition, nullKey: p.nullKey }).toEqual({
@@ -130,15 +131,15 @@ describe('useMessagesStore', () => {
     const m = useMessagesStore()
     m.setTopic('t')
     await m.fetch()
-    const r = m.rows[0]
+    const r = m.rows.at(0)!
     m.viewer = 'json'
     expect(m.viewerFor(r)).toBe('json')
     m.setRowViewer(r, 'hex')
     expect(m.viewerFor(r)).toBe('hex')
     m.setRowViewer(r, null)
     expect(m.viewerFor(r)).toBe('json')
-    m.toggleSelected(m.rows[1])
-    m.toggleSelected(m.rows[3])
+    m.toggleSelected(m.rows.at(1)!)
+    m.toggleSelected(m.rows.at(3)!)
     expect(keys(m.selectedRecords)).toEqual(['k6', 'k8'])
     m.selectAll(false)
     expect(m.selectedRecords).toEqual([])

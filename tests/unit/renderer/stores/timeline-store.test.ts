@@ -110,3 +110,21 @@ describe('useTimelineStore', () => {
     expect(timeline.rows.map((e) => e.seq)).toEqual([3])
   })
 })
+
+describe('useTimelineStore and the snapshot it follows', () => {
+  it('takes a snapshot\'s events without reading the rest of the snapshot (a deep watch would read every partition each second)', async () => {
+    const api = fakeApi({ 'cluster/snapshot': () => snapshot(1, [ev(1, {})]) })
+    setApi(api)
+    const timeline = useTimelineStore()
+    timeline.start()
+    await useClusterStore().start()
+    // A snapshot whose partitions count every read of their fields.
+    let reads = 0
+    const counted = (p: PartitionView): PartitionView => new Proxy(p, { get: (t, k, r) => (reads++, Reflect.get(t, k, r)) })
+    const big = snapshot(2, [ev(1, {}), ev(2, {})])
+    big.partitions = { orders: Array.from({ length: 500 }, (_, i) => counted(part(i, 1, [1, 2]))) }
+    api.emit('snapshot', big)
+    expect(timeline.rows.map((e) => e.seq)).toEqual([2, 1])
+    expect(reads).toBe(0)
+  })
+})
