@@ -59,7 +59,7 @@ test('a keyed record goes from the producer to the message browser to a consumer
   await page.getByTestId('browser-fetch').click()
   const row = page.getByTestId('browser-row').first()
   await expect(row).toBeVisible()
-  await expect(row.getByTestId('browser-row-offset')).toHaveText(String(offset))
+  await expect(row.getByTestId('browser-row-offset')).toHaveText(offset.toLocaleString('en-US'))
   await expect(row.getByTestId('browser-row-partition')).toHaveText(String(partition))
   await expect(row.getByTestId('browser-row-key')).toHaveText(KEY)
   await expect(row.getByTestId('browser-row-value')).toContainText('12.5')
