@@ -11,7 +11,7 @@
 import type { ClusterMetadata, PartitionMeta, TopicMeta } from '../cluster/cluster-metadata'
 import { DEFAULT_TOPIC_CONFIGS } from '../model/topic-config-values'
 import type { MetadataImage, PartitionImage } from './metadata-image'
-import { CONFIG_RESOURCE_TOPIC, type MetadataRecord, type PartitionChangeRecord } from './metadata-records'
+import { CONFIG_RESOURCE_TOPIC, partitionRecord, type MetadataRecord, type PartitionChangeRecord } from './metadata-records'
 
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((x, i) => x === b[i])
 
@@ -92,20 +92,7 @@ function partitionRecords(out: MetadataRecord[], t: TopicMeta, before: readonly 
   t.partitions.forEach((p, i) => {
     const old = before[i]
     if (old === undefined) {
-      out.push({
-        type: 'PartitionRecord',
-        version: 0,
-        data: {
-          PartitionId: i,
-          TopicId: t.topicId,
-          Replicas: [...p.replicas],
-          Isr: [...p.isr],
-          Leader: p.leader,
-          LeaderEpoch: p.leaderEpoch,
-          PartitionEpoch: 0,
-          ...(p.uncleanEpoch !== undefined ? { UncleanEpoch: p.uncleanEpoch } : {})
-        }
-      })
+      out.push(partitionRecord(t.topicId, i, p, 0))
       return
     }
     const change = partitionChange(t.topicId, i, old, p, t.name)

@@ -21,7 +21,7 @@ import type { ClusterMetadata, TopicMeta } from '../cluster/cluster-metadata'
 import { METADATA_VERSION } from '../cluster/cluster-metadata'
 import { validateTopicConfigs } from '../cluster/topic-config'
 import type { MetadataChange, TopicCreatedChange } from './metadata-change'
-import { CONFIG_RESOURCE_TOPIC, type MetadataRecord } from './metadata-records'
+import { CONFIG_RESOURCE_TOPIC, partitionRecord, type MetadataRecord } from './metadata-records'
 
 /** A record that does not apply to the image (the message names the record and the rule). */
 export class MetadataReplayError extends Error {
@@ -313,22 +313,7 @@ export class MetadataImage {
     for (const t of this.topicsById.values()) {
       out.push({ type: 'TopicRecord', version: 0, data: { Name: t.name, TopicId: t.topicId } })
       configRecords(t.name)
-      t.partitions.forEach((p, i) =>
-        out.push({
-          type: 'PartitionRecord',
-          version: 0,
-          data: {
-            PartitionId: i,
-            TopicId: t.topicId,
-            Replicas: [...p.replicas],
-            Isr: [...p.isr],
-            Leader: p.leader,
-            LeaderEpoch: p.leaderEpoch,
-            PartitionEpoch: p.partitionEpoch,
-            ...(p.uncleanEpoch !== undefined ? { UncleanEpoch: p.uncleanEpoch } : {})
-          }
-        })
-      )
+      t.partitions.forEach((p, i) => out.push(partitionRecord(t.topicId, i, p, p.partitionEpoch)))
     }
     for (const name of this.configsByTopic.keys()) if (!this.topicIdByName.has(name)) configRecords(name)
     if (this._nextProducerId > 0) out.push({ type: 'ProducerIdsRecord', version: 0, data: { BrokerId: this.producerIdBlockBroker, NextProducerId: this._nextProducerId } })

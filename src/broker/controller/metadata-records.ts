@@ -71,6 +71,33 @@ export interface PartitionRecord {
 }
 
 /**
+ * The PartitionRecord of partition `partitionId` of topic `topicId` in state `p` (copies of its
+ * replicas and ISR; `UncleanEpoch` only when it had an unclean election), at `partitionEpoch`: 0 for
+ * a partition the delta creates, the image's epoch in a snapshot.
+ */
+export function partitionRecord(
+  topicId: string,
+  partitionId: number,
+  p: { replicas: readonly number[]; isr: readonly number[]; leader: number; leaderEpoch: number; uncleanEpoch?: number },
+  partitionEpoch: number
+): PartitionRecord {
+  return {
+    type: 'PartitionRecord',
+    version: 0,
+    data: {
+      PartitionId: partitionId,
+      TopicId: topicId,
+      Replicas: [...p.replicas],
+      Isr: [...p.isr],
+      Leader: p.leader,
+      LeaderEpoch: p.leaderEpoch,
+      PartitionEpoch: partitionEpoch,
+      ...(p.uncleanEpoch !== undefined ? { UncleanEpoch: p.uncleanEpoch } : {})
+    }
+  }
+}
+
+/**
  * A partition changes (Kafka's PartitionChangeRecord, apiKey 5): only the fields that changed are
  * present (Kafka's tagged fields with their "no change" defaults: Isr / Replicas absent, Leader
  * absent or -2). Leader -1: no leader now. LeaderEpoch / PartitionEpoch / UncleanEpoch: see the
