@@ -90,23 +90,3 @@ export function atLogStart(firstOffsets: Record<number, number>, partitions: Par
 export function atHighWatermark(nextOffsets: Record<number, number>, partitions: PartitionRange[]): boolean {
   return partitions.every((p) => (nextOffsets[p.partition] ?? p.highWatermark) >= p.highWatermark)
 }
-
-/**
- * Per partition, the page's offsets and where the partition's records are: "P0: 100–199 of 0–3,339".
- * O(records): PageRows.ranges gives the same for a loaded page in O(partitions).
- */
-export function pageRanges(records: RecordView[], partitions: PartitionRange[]): { partition: number; from: number | null; to: number | null; logStartOffset: number; highWatermark: number }[] {
-  const seen = new Map<number, [number, number]>()
-  for (const r of records) {
-    const cur = seen.get(r.partition)
-    if (!cur) seen.set(r.partition, [r.offset, r.offset])
-    else {
-      if (r.offset < cur[0]) cur[0] = r.offset
-      if (r.offset > cur[1]) cur[1] = r.offset
-    }
-  }
-  return partitions.map((p) => {
-    const s = seen.get(p.partition)
-    return { partition: p.partition, from: s ? s[0] : null, to: s ? s[1] : null, logStartOffset: p.logStartOffset, highWatermark: p.highWatermark }
-  })
-}

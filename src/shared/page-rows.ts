@@ -25,7 +25,7 @@ export interface RowList {
   at(index: number): RecordView | undefined
 }
 
-/** Per partition, the page's offsets and where the partition's records are (as pageRanges gives them). */
+/** Per partition, the page's lowest and highest offset (null when it holds none of it) and where the partition's records are (log start offset, high watermark). */
 export interface PageRange {
   partition: number
   /** Lowest offset of the partition on the page, null when the page has none of it. */

@@ -4,7 +4,7 @@
  * shared/page-chunks.ts and shared/page-rows.ts (tested there against the real host); this module
  * is the renderer's door to it.
  */
-export { PAGE_CHUNK_RECORDS, PAGE_MAX_BYTES, atHighWatermark, atLogStart, compareRecords, loadPage, pageRanges } from '../../../shared/page-chunks'
+export { PAGE_CHUNK_RECORDS, PAGE_MAX_BYTES, atHighWatermark, atLogStart, compareRecords, loadPage } from '../../../shared/page-chunks'
 export type { PageRequest, PageSoFar } from '../../../shared/page-chunks'
 export { PageRows } from '../../../shared/page-rows'
 export type { PageRange, RowList } from '../../../shared/page-rows'

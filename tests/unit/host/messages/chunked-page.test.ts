@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { RecordView, Reply, RequestOf } from '../../../../src/shared/contract'
 import { EngineService } from '../../../../src/host/engine-service'
-import { atHighWatermark, atLogStart, loadPage, pageRanges, type PageSoFar } from '../../../../src/shared/page-chunks'
+import { atHighWatermark, atLogStart, loadPage, type PageSoFar } from '../../../../src/shared/page-chunks'
+import { pageRanges } from '../../support/page-ranges'
 import { openTestCluster, type TestCluster } from '../test-cluster'
 
 let tc: TestCluster

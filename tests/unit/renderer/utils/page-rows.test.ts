@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { RecordView } from '../../../../src/shared/contract'
-import { pageRanges } from '../../../../src/shared/page-chunks'
 import { PageRows } from '../../../../src/shared/page-rows'
+import { pageRanges } from '../../support/page-ranges'
 
 const rec = (i: number): RecordView => ({ partition: ((i % 3) + 3) % 3, offset: i + 1000, timestamp: i, key: null, value: null, headers: [], sizeBytes: 0 })
 const run = (from: number, n: number): RecordView[] => Array.from({ length: n }, (_, k) => rec(from + k))
