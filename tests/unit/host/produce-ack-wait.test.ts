@@ -4,33 +4,17 @@
  * replica.lag.time.max.ms; the reply's ackWait names it (the renderer's sentence for it:
  * tests/unit/renderer/utils/ack-wait-text.test.ts). An acks=1 send carries none. Injected clock, replication rounds run by hand.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import { T0, clockClusters, type ClockCluster } from '../support/clock-cluster'
 import { sendProduce } from '../../../src/host/produce-sender'
 import { longestAckWait } from '../../../src/host/produce-ack-wait'
 import type { AckWaitReport } from '../../../src/broker/server/ack-wait-report'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-
-const T0 = 1_700_000_000_000
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
 
-function makeCluster(): { cluster: Cluster; clock: { now: number } } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-produce-ackwait-'))
-  dirs.push(dir)
-  const clock = { now: T0 }
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {}, brokerSessionTimeoutMs: 600_000 })
-  open.push(cluster)
-  return { cluster, clock }
-}
+const openCluster = clockClusters('brokerlab-produce-ackwait-')
+
+const makeCluster = (): ClockCluster => openCluster({ eventLog: () => {}, brokerSessionTimeoutMs: 600_000 })
 
 describe('produce/send acks=all wait explanation', () => {
   it('says how long the send waited, that the follower was in the ISR but not fetching, and that it left after replica.lag.time.max.ms', async () => {

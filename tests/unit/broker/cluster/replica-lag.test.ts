@@ -4,27 +4,13 @@
  * lastCaughtUpMs of the follower, Kafka's Replica.lastCaughtUpTimeMs), 0 once it caught up again.
  * Lagging followers are made with pauseFetching; time moves on an injected clock.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
+import { clockClusters, type ClockCluster } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-replica-lag-')
 
-function makeCluster(): { cluster: Cluster; clock: { now: number } } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-replica-lag-'))
-  dirs.push(dir)
-  const clock = { now: 1_700_000_000_000 }
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, replicaLagTimeMaxMs: 30000 })
-  open.push(cluster)
-  return { cluster, clock }
-}
+const makeCluster = (): ClockCluster => openCluster({ replicaLagTimeMaxMs: 30000 })
 
 const recs = (n: number) => Array.from({ length: n }, (_, i) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`) }))
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))

@@ -6,27 +6,13 @@
  * after it every replica agrees with the new leader (leader-epoch truncation). Injected clock, no
  * sleeps; followers are made to lag with pauseFetching, the ISR dies with stopBroker.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
+import { clockClusters, type ClockCluster } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-elections-')
 
-function makeCluster(): { cluster: Cluster; clock: { now: number } } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-elections-'))
-  dirs.push(dir)
-  const clock = { now: 1_700_000_000_000 }
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, replicaLagTimeMaxMs: 30000 })
-  open.push(cluster)
-  return { cluster, clock }
-}
+const makeCluster = (): ClockCluster => openCluster({ replicaLagTimeMaxMs: 30000 })
 
 const rec = (k: string) => ({ key: Buffer.from(k), value: Buffer.from(`value-${k}`) })
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))

@@ -9,27 +9,14 @@
  *   unclean election already reported lost).
  * Injected clock, no background work.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
+import { T0, clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-
-const T0 = 1_700_000_000_000
+const openCluster = clockClusters('brokerlab-unclean-loss-')
 
 function makeCluster(): { cluster: Cluster; clock: { now: number } } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-unclean-loss-'))
-  dirs.push(dir)
-  const clock = { now: T0 }
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {} })
-  open.push(cluster)
+  const { cluster, clock } = openCluster({ eventLog: () => {} })
   cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1, 'unclean.leader.election.enable': 'true' } })
   return { cluster, clock }
 }

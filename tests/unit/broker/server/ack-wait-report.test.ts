@@ -4,41 +4,14 @@
  * ISR after replica.lag.time.max.ms; a follower that only caught up late is reported with when it
  * did; a timed-out wait is reported with its error. Injected clock, replication rounds run by hand.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
+import { T0, clockClusters, type ClockCluster } from '../../support/clock-cluster'
 import type { AckWaitReport } from '../../../../src/broker/server/ack-wait-report'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-ackwait-')
 
-const T0 = 1_700_000_000_000
-
-function makeCluster(): { cluster: Cluster; clock: { now: number } } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-ackwait-'))
-  dirs.push(dir)
-  const clock = { now: T0 }
-  const cluster = new Cluster({
-    dataDir: dir,
-    brokers: 3,
-    clock: () => clock.now,
-    autoReplicate: false,
-    storage: 'file',
-    log: () => {},
-    eventLog: () => {},
-    replicaLagTimeMaxMs: 30000,
-    brokerSessionTimeoutMs: 600_000,
-    brokerHeartbeatIntervalMs: 2000
-  })
-  open.push(cluster)
-  return { cluster, clock }
-}
+const makeCluster = (): ClockCluster => openCluster({ eventLog: () => {}, replicaLagTimeMaxMs: 30000, brokerSessionTimeoutMs: 600_000, brokerHeartbeatIntervalMs: 2000 })
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
 const rec = (k: string) => ({ key: Buffer.from(k), value: Buffer.from(`v-${k}`) })
