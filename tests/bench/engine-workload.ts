@@ -5,11 +5,18 @@
  * each partition). Prints one JSON line of results: wall-clock rates, and the produce rate per
  * second of this process's CPU time for produce and for consume (which other work on a shared machine disturbs far less). Run by engine.bench.ts in this checkout and,
  * for the before/after table, in a checkout of the code before (it only uses Cluster's public API,
- * which both have).
+ * which both have). engine.bench.ts bundles it first (esbuild, as electron-vite bundles the engine
+ * worker the app and browser mode run), so both checkouts run as plain Node, not through tsx; and
+ * the cases run in a worker thread with the V8 resource limits the app gives its engine worker
+ * (BENCH_RESOURCE_LIMITS, JSON of worker_threads ResourceLimits; engine.bench.ts passes the current
+ * checkout's defaultEngineResourceLimits() to both checkouts), since the young generation's size
+ * decides what decoding costs in garbage collection. CPU time is the process's (process.cpuUsage:
+ * the worker, V8's helper threads and an idle main thread).
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { Worker, isMainThread, parentPort, type ResourceLimits } from 'node:worker_threads'
 import { Cluster } from '../../src/broker/cluster/cluster'
 
 const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000)
@@ -29,6 +36,8 @@ interface CaseResult {
   producePerCpuSec: number
   /** Records per second of this process's CPU time (user + system) while consuming. */
   consumePerCpuSec: number
+  /** Bytes the topic's partitions hold per record (record batches v2 as stored, one replica). */
+  storedBytesPerRecord: number
 }
 
 async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseResult> {
@@ -58,12 +67,15 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
     const cstart = process.hrtime.bigint()
     const ccpu0 = process.cpuUsage()
     let consumed = 0
+    let valueBytes = 0
     for (let p = 0; p < 6; p++) {
       let offset = 0
       for (;;) {
         const r = cluster.fetch('bench', p, offset, { maxRecords: 10000, maxBytes: 4 << 20 })
         if (r.records.length === 0) break
         consumed += r.records.length
+        // A consumer reads what it fetched: every record's value is touched.
+        for (const rec of r.records) valueBytes += rec.value!.length
         offset = r.nextOffset
       }
     }
@@ -71,6 +83,8 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
     const ccpu = process.cpuUsage(ccpu0)
     const consumeCpuMs = (ccpu.user + ccpu.system) / 1000
     if (consumed !== calls * PER_CALL) throw new Error(`${name}: consumed ${consumed} of ${calls * PER_CALL}`)
+    if (valueBytes !== consumed * VALUE.length) throw new Error(`${name}: read ${valueBytes} value bytes, expected ${consumed * VALUE.length}`)
+    const stored = cluster.describeTopic('bench').partitions.reduce((n, p) => n + p.sizeBytes, 0)
     return {
       name,
       records: consumed,
@@ -79,7 +93,8 @@ async function runCase(name: string, rf: number, acks: 1 | 'all'): Promise<CaseR
       consumeMs,
       consumePerSec: Math.round((consumed / consumeMs) * 1000),
       producePerCpuSec: Math.round((consumed / produceCpuMs) * 1000),
-      consumePerCpuSec: Math.round((consumed / consumeCpuMs) * 1000)
+      consumePerCpuSec: Math.round((consumed / consumeCpuMs) * 1000),
+      storedBytesPerRecord: stored / consumed
     }
   } finally {
     await cluster.close()
@@ -91,10 +106,26 @@ async function main(): Promise<void> {
   const out: CaseResult[] = []
   out.push(await runCase('RF 3, acks=all', 3, 'all'))
   out.push(await runCase('RF 1, acks=1', 1, 1))
-  process.stdout.write(JSON.stringify(out) + '\n')
+  return parentPort ? parentPort.postMessage(out) : void process.stdout.write(JSON.stringify(out) + '\n')
 }
 
-void main().catch((e) => {
-  console.error(e)
-  process.exit(1)
-})
+/** Runs main() in a worker thread with BENCH_RESOURCE_LIMITS and prints its results. */
+function inWorker(): void {
+  const resourceLimits = JSON.parse(process.env.BENCH_RESOURCE_LIMITS ?? '{}') as ResourceLimits
+  const worker = new Worker(__filename, { resourceLimits })
+  worker.once('message', (out: CaseResult[]) => {
+    process.stdout.write(JSON.stringify(out) + '\n')
+    void worker.terminate()
+  })
+  worker.once('error', (e) => {
+    console.error(e)
+    process.exit(1)
+  })
+}
+
+if (isMainThread && process.env.BENCH_RESOURCE_LIMITS) inWorker()
+else
+  void main().catch((e) => {
+    console.error(e)
+    process.exit(1)
+  })

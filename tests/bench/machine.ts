@@ -65,6 +65,54 @@ export function memcpyMBps(bytes: number, rounds = 5): number {
   return bytes / 1e6 / (best / 1000)
 }
 
+/**
+ * What putting bytes into the page cache costs the CPU, in MB (10^6 B) per CPU-second of this
+ * process (user + system, process.cpuUsage): writes `bytes` with fs.writeSync in 16 KiB chunks,
+ * round-robin over `files` new files in `dir` (as replicas append batches to their active segments;
+ * no fsync), so every page written is a fresh page-cache page the kernel allocates and zeroes. Every
+ * replica's append pays at least this per byte it stores, whatever code sits above it. The files are
+ * deleted.
+ */
+export function pageCacheWriteMBPerCpuSec(dir: string, bytes: number, files = 18): number {
+  const chunk = Buffer.alloc(16 * 1024, 0x5a)
+  const paths = Array.from({ length: files }, (_, i) => join(dir, `page-cache-${i}.bin`))
+  const fds = paths.map((p) => openSync(p, 'w'))
+  try {
+    const cpu0 = process.cpuUsage()
+    for (let written = 0, i = 0; written < bytes; written += chunk.length, i++) writeSync(fds[i % files], chunk)
+    const cpu = process.cpuUsage(cpu0)
+    return bytes / 1e6 / ((cpu.user + cpu.system) / 1e6)
+  } finally {
+    for (const fd of fds) closeSync(fd)
+    for (const p of paths) rmSync(p, { force: true })
+  }
+}
+
+/**
+ * Nanoseconds to create one Buffer view (`buf.subarray`, what a decoded record's key or value is) and
+ * keep it alive as a consumer's batch of records does (1,000,000 views held 10,000 at a time), best
+ * of `rounds`. A reader that hands out a key and a value per record pays twice this per record.
+ */
+export function bufferViewNs(rounds = 5): number {
+  const buf = Buffer.alloc(1 << 20)
+  const held: Buffer[] = new Array(10_000)
+  const n = 1_000_000
+  let best = Infinity
+  let sum = 0
+  for (let r = 0; r < rounds; r++) {
+    const ms = timeMs(() => {
+      for (let i = 0; i < n; i++) {
+        const v = buf.subarray(i & 0xffff, (i & 0xffff) + 100)
+        held[i % held.length] = v
+        sum += v.length
+      }
+    })
+    best = Math.min(best, ms)
+  }
+  if (sum !== rounds * n * 100) throw new Error('buffer views lost bytes')
+  return (best * 1e6) / n
+}
+
 /** The median of `xs` (the mean of the middle two for an even count); NaN for none. */
 export function median(xs: number[]): number {
   if (xs.length === 0) return NaN
