@@ -29,6 +29,7 @@ import { StickyPartitioner } from './partitioner'
 import { RecordBatchBuilder, compressBatch } from '../codec/record-batch'
 import { CODEC_NAMES, CODEC_NONE, CODEC_ZSTD } from '../codec/compression'
 import { zstdCompressorLoaded, zstdCompressorReady } from '../codec/zstd-compressor'
+import { NO_HEADERS } from '../codec/record-decoder'
 
 // The per-record helpers, bound once (as in record-batch.ts): when this module runs as CommonJS
 // transpiled from TypeScript (tsx: the CLI, `brokerlab start`, the benchmarks; vitest), every call
@@ -134,7 +135,7 @@ export class Producer {
       checkRecordShape(r, indexBase + i)
       const key = r.key ?? null
       const value = r.value ?? null
-      const headers = r.headers ?? []
+      const headers = r.headers ?? NO_HEADERS
       let partition: number
       let choice: PartitionChoice
       if (r.partition !== undefined && r.partition !== null) {

@@ -79,7 +79,8 @@ export interface ConsumerRecord {
   timestamp: number
   key: Buffer | null
   value: Buffer | null
-  headers: RecordHeader[]
+  /** The record's headers; records without any share one frozen empty array. */
+  headers: readonly RecordHeader[]
   /** key + value + header bytes. */
   sizeBytes: number
   /**

@@ -8,6 +8,7 @@
 
 import { BATCH_HEADER_SIZE } from '../codec/record-batch'
 import { sizeOfVarlong } from '../codec/byte-writer'
+import { NO_HEADERS } from '../codec/record-decoder'
 
 /** Bytes of the v2 batch header (baseOffset .. recordsCount). */
 export const RECORD_BATCH_OVERHEAD = BATCH_HEADER_SIZE
@@ -15,7 +16,7 @@ export const RECORD_BATCH_OVERHEAD = BATCH_HEADER_SIZE
 export interface SizedRecord {
   key: Buffer | null
   value: Buffer | null
-  headers?: { key: string; value: Buffer | null }[]
+  headers?: readonly { key: string; value: Buffer | null }[]
 }
 
 /** Bytes of a zigzag varint / varlong of the protocol (the storage codec's own size function). */
@@ -49,7 +50,7 @@ export function recordSizeOf(
 
 /** Bytes of one record inside a batch (length prefix included), with the given deltas. */
 export function recordSize(r: SizedRecord, offsetDelta = 0, timestampDelta = 0): number {
-  const headers = r.headers ?? []
+  const headers = r.headers ?? NO_HEADERS
   let headerBytes = 0
   for (const h of headers) headerBytes += headerSize(Buffer.byteLength(h.key, 'utf8'), h.value === null ? null : h.value.length)
   return recordSizeOf(r.key === null ? null : r.key.length, r.value === null ? null : r.value.length, headers.length, headerBytes, offsetDelta, timestampDelta)
@@ -63,6 +64,6 @@ export function singleRecordBatchSize(r: SizedRecord): number {
 /** key + value + header key/value bytes: the "size" users see for a record. */
 export function payloadSize(r: SizedRecord): number {
   let n = (r.key?.length ?? 0) + (r.value?.length ?? 0)
-  for (const h of r.headers ?? []) n += Buffer.byteLength(h.key, 'utf8') + (h.value?.length ?? 0)
+  for (const h of r.headers ?? NO_HEADERS) n += Buffer.byteLength(h.key, 'utf8') + (h.value?.length ?? 0)
   return n
 }

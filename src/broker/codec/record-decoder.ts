@@ -20,6 +20,9 @@
 import { KafkaError } from '../model/errors'
 import type { StoredHeader } from '../storage/storage-types'
 
+/** The headers of every decoded record that has none: one frozen empty array, not one per record. */
+export const NO_HEADERS: readonly StoredHeader[] = Object.freeze([])
+
 /**
  * Steps through the records of one batch's records section (see reset and next). After next()
  * returns true, the fields below describe the current record. Not thread-safe; one per reader.
@@ -32,8 +35,8 @@ export class RecordsReader {
   /** The current record's key and value: views into the section, null for a Kafka null. */
   key: Buffer | null = null
   value: Buffer | null = null
-  /** The current record's headers (values are views); a fresh array per record. */
-  headers: StoredHeader[] = []
+  /** The current record's headers (values are views): a fresh array per record that has headers, the one frozen NO_HEADERS for those that have none. */
+  headers: readonly StoredHeader[] = NO_HEADERS
   /** key + value + header key (UTF-8) and value bytes of the current record, as record-size.ts payloadSize counts them. */
   payloadBytes = 0
 
@@ -94,7 +97,7 @@ export class RecordsReader {
       const value = valueLen < 0 ? null : this.bytes(valueLen, recEnd, 'value')
       let payload = (keyLen > 0 ? keyLen : 0) + (valueLen > 0 ? valueLen : 0)
       const hn = this.varint(recEnd)
-      const headers: StoredHeader[] = []
+      const headers: StoredHeader[] | readonly StoredHeader[] = hn === 0 ? NO_HEADERS : []
       for (let h = 0; h < hn; h++) {
         const hkLen = this.varint(recEnd)
         if (hkLen < 0) this.corrupt(`record ${i} header ${h} has a negative key length ${hkLen}`)
@@ -104,7 +107,7 @@ export class RecordsReader {
         const hvLen = this.varint(recEnd)
         const hv = hvLen < 0 ? null : this.bytes(hvLen, recEnd, 'header value')
         payload += Buffer.byteLength(hk, 'utf8') + (hv === null ? 0 : hvLen)
-        headers.push({ key: hk, value: hv })
+        ;(headers as StoredHeader[]).push({ key: hk, value: hv })
       }
       if (this.at !== recEnd) this.corrupt(`record ${i} length ${len} disagrees with its contents`)
       this.offset = offset

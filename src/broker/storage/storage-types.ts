@@ -18,7 +18,7 @@ export interface StoredHeader {
 export interface RecordInput {
   key: Buffer | null
   value: Buffer | null
-  headers?: StoredHeader[]
+  headers?: readonly StoredHeader[]
   /** CreateTime, ms. */
   timestamp: number
 }
@@ -29,7 +29,7 @@ export interface StoredRecord {
   timestamp: number
   key: Buffer | null
   value: Buffer | null
-  headers: StoredHeader[]
+  headers: readonly StoredHeader[]
 }
 
 /** The configs the log itself obeys (a subset of the topic configs, Kafka's names camel-cased). */
