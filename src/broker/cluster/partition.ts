@@ -9,8 +9,9 @@
  *   offset of the ISR, completes acks=all waits, and asks the controller to expand or shrink the
  *   ISR (Kafka's AlterPartition) when a follower caught up or has lagged more than
  *   replica.lag.time.max.ms (Kafka's Replica.isCaughtUp: at the leader's log end, or caught up
- *   within the lag time); raises its log start offset for DeleteRecords (at most to the high
- *   watermark, Kafka's deleteRecordsOnLeader);
+ *   within the lag time; a fetch catches up when it reaches the leader's log end offset as of that
+ *   fetch or of the follower's previous one, Replica.updateFetchStateOrThrow); raises its log
+ *   start offset for DeleteRecords (at most to the high watermark, Kafka's deleteRecordsOnLeader);
  * - as follower: appends what its fetcher copies from the leader, batches as they are, and learns
  *   the high watermark and the log start offset from the leader's answers.
  *
@@ -76,12 +77,25 @@ export interface OfflineReplica {
   lastAttemptMs: number
 }
 
-/** What the leader knows of a follower from its fetches (Kafka's Replica state). */
+/** What the leader knows of a follower from its fetches (Kafka's Replica.ReplicaState). */
 interface RemoteReplicaState {
   /** The follower's log end offset as its last fetch said; -1 before its first fetch since this leadership. */
   logEndOffset: number
-  /** When its fetch last reached the leader's log end offset (ms). */
+  /**
+   * When the follower was last caught up (ms, Kafka's lastCaughtUpTimeMs): its fetch reached the
+   * leader's log end offset as of that fetch, or as of the fetch before it (see
+   * Partition.updateFollowerFetchState).
+   */
   lastCaughtUpMs: number
+  /** The leader's log end offset when the follower last fetched; -1 before its first fetch (Kafka's lastFetchLeaderLogEndOffset). */
+  lastFetchLeaderLogEndOffset: number
+  /** When the follower last fetched (ms); 0 before its first fetch (Kafka's lastFetchTimeMs). */
+  lastFetchTimeMs: number
+}
+
+/** A follower's state before its first fetch of this leadership, counted as caught up at `now` (ms). */
+function freshRemoteState(now: number): RemoteReplicaState {
+  return { logEndOffset: -1, lastCaughtUpMs: now, lastFetchLeaderLogEndOffset: -1, lastFetchTimeMs: 0 }
 }
 
 interface AckWaiter {
@@ -243,7 +257,7 @@ export class Partition {
       }
     }
     this.remote.clear()
-    for (const b of this.reg.replicas) if (b !== this.brokerId) this.remote.set(b, { logEndOffset: -1, lastCaughtUpMs: now })
+    for (const b of this.reg.replicas) if (b !== this.brokerId) this.remote.set(b, freshRemoteState(now))
     this.needsReconciliation = false
     this.maybeIncrementHighWatermark()
   }
@@ -260,7 +274,7 @@ export class Partition {
 
   private remoteState(b: number): RemoteReplicaState {
     let s = this.remote.get(b)
-    if (!s) this.remote.set(b, (s = { logEndOffset: -1, lastCaughtUpMs: this.env.clock() }))
+    if (!s) this.remote.set(b, (s = freshRemoteState(this.env.clock())))
     return s
   }
 
@@ -398,15 +412,27 @@ export class Partition {
   }
 
   /**
-   * What the leader learns from a follower's fetch at `followerEnd` (Kafka's
-   * updateFollowerFetchState): its log end offset; it caught up when it reached the leader's log end
-   * offset; a follower outside the ISR that reached the high watermark rejoins (maybeExpandIsr).
+   * What the leader learns from a follower's fetch at `followerEnd` (an offset; Kafka's
+   * Partition.updateFollowerFetchState and Replica.updateFetchStateOrThrow, kafka/cluster/Replica.scala):
+   * its log end offset, and when it was last caught up (ms, the cluster's clock):
+   * - it reached the leader's log end offset as of this fetch: lastCaughtUpMs = max(it, now);
+   * - else it reached the leader's log end offset as of its previous fetch
+   *   (lastFetchLeaderLogEndOffset): lastCaughtUpMs = max(it, that fetch's time), so a follower that
+   *   keeps fetching under steady produce, always one append behind, stays caught up;
+   * - else lastCaughtUpMs stays;
+   * then this fetch's leader log end offset (the largest seen) and time are remembered.
+   * A follower outside the ISR that reached the high watermark rejoins (maybeExpandIsr).
    */
   updateFollowerFetchState(b: number, followerEnd: number): void {
     if (!this.isLeader || b === this.brokerId) return
     const s = this.remoteState(b)
+    const now = this.env.clock()
+    const leaderEndOffset = this.logEndOffset
     s.logEndOffset = followerEnd
-    if (followerEnd >= this.logEndOffset) s.lastCaughtUpMs = this.env.clock()
+    if (followerEnd >= leaderEndOffset) s.lastCaughtUpMs = Math.max(s.lastCaughtUpMs, now)
+    else if (followerEnd >= s.lastFetchLeaderLogEndOffset) s.lastCaughtUpMs = Math.max(s.lastCaughtUpMs, s.lastFetchTimeMs)
+    s.lastFetchLeaderLogEndOffset = Math.max(s.lastFetchLeaderLogEndOffset, leaderEndOffset)
+    s.lastFetchTimeMs = now
     if (!this.reg.isr.includes(b) && followerEnd >= this.highWatermark) {
       this.env.alterIsr(
         this.reg.replicas.filter((r) => r === b || this.reg.isr.includes(r)),
@@ -418,7 +444,8 @@ export class Partition {
 
   /**
    * When follower `b` was last caught up with this leader (ms, the cluster's clock): its fetch reached
-   * the leader's log end offset, or it (re)joined the ISR, or this leadership began (Kafka's
+   * the leader's log end offset (as of that fetch or the one before it, see
+   * updateFollowerFetchState), or it (re)joined the ISR, or this leadership began (Kafka's
    * Replica.lastCaughtUpTimeMs, which replica.lag.time.max.ms is measured against). Null when this
    * replica does not lead, or for the leader itself.
    */

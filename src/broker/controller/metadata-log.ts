@@ -19,11 +19,11 @@
  *   tail loses a whole persist, never half of one). A process that dies afterwards (kill -9, out of
  *   memory, a crash) loses nothing: the bytes are in the operating system's page cache.
  * - The fsync comes right after the step (setImmediate), one for every persist of that turn of the
- *   event loop; flush() does it at once (topic creation and added partitions call it before they
- *   answer, as Kafka's controller answers CreateTopics once its records are committed, so a creation
- *   that cannot be made durable is rolled back). Only an operating-system crash or power loss
- *   between the append and that fsync can lose the last changes, and then the log opens with a prefix
- *   of them (recovery cuts the torn tail). That is the window in which replica logs lose their own
+ *   event loop; persistDurably does it at once (topic creation and added partitions call it before
+ *   they answer, as Kafka's controller answers CreateTopics once its records are committed, so a
+ *   creation that cannot be made durable is rolled back, its records cut from the log). Only an
+ *   operating-system crash or power loss between the append and that fsync can lose the last
+ *   changes, and then the log opens with a prefix of them (recovery cuts the torn tail). That is the window in which replica logs lose their own
  *   unflushed records too (flush.messages / flush.ms default to never, as Kafka relies on
  *   replication); each replica log recovers on its own, and what a lost change leaves (an ISR member
  *   that had been removed, a leader that had moved) is what the cluster already handles after any
@@ -36,12 +36,14 @@
  * - The clean-shutdown marker is written only by close, after the last flush.
  *
  * Failures: an append or fsync that fails (a full disk, EIO) throws KAFKA_STORAGE_ERROR naming the
- * log directory (persist, flush) or is handed to onFlushFailure (the fsync after the step); the log is
- * then reopened with recovery at the next persist and the image rebuilt from what is on disk, so the
- * next persist writes whatever did not make it. A damaged snapshot is skipped for an older one, with
- * a log line; a log that starts after every valid snapshot, a record that does not apply or a missing
- * meta.properties fail the open with KAFKA_STORAGE_ERROR naming the file: no topic is ever lost
- * silently.
+ * log directory (persist, flush) or is handed to onFlushFailure (the fsync after the step); the log
+ * is then reopened with recovery at the next persist and the image rebuilt from what is on disk, so
+ * the next persist writes whatever did not make it. A failed persistDurably is all or nothing: the
+ * records it appended are cut at that recovery (tried at once), so a change its caller rolled back
+ * is never found in the log, by the next persist or by a later open. A damaged snapshot is skipped
+ * for an older one, with a log line; a log that starts after every valid snapshot, a record that
+ * does not apply or a missing meta.properties fail the open with KAFKA_STORAGE_ERROR naming the
+ * file: no topic is ever lost silently.
  */
 import fs from 'node:fs'
 import path from 'node:path'
@@ -127,6 +129,11 @@ export class MetadataLog {
   private image: MetadataImage | null = null
   /** The last append or fsync failed: the log is reopened and the image rebuilt at the next persist. */
   private failure: KafkaError | null = null
+  /**
+   * Records from this offset on were appended by a durable write that failed (persistDurably): they
+   * are not part of the log and are cut when it is recovered, before the image is rebuilt. Null: none.
+   */
+  private uncommittedFrom: number | null = null
   private flushScheduled: NodeJS.Immediate | null = null
   private recordsSinceSnapshot = 0
   private newestSnapshotEnd = -1
@@ -187,9 +194,14 @@ export class MetadataLog {
    * Opens the UnifiedLog (recovering it unless `clean`) and rebuilds the image from the newest
    * valid snapshot and the records after it; see open. Sets plog, image and the snapshot counters.
    */
-  private load(clean: boolean): ClusterMetadata | null {
+  private load(clean: boolean, cutFrom: number | null = null): ClusterMetadata | null {
     try {
       this.plog = UnifiedLog.open(this.dir, this.config, { backend: this.backend, clock: this.clock, hadCleanShutdown: clean, log: this.logLine })
+      if (cutFrom !== null && cutFrom < this.plog.logEndOffset) {
+        const end = this.plog.logEndOffset
+        this.plog.truncateTo(Math.max(cutFrom, this.plog.logStartOffset))
+        this.logLine(`brokerlab metadata: cut the metadata log ${this.dir} at offset ${this.plog.logEndOffset}: offsets ${cutFrom} to ${end - 1} were written by a change that failed and was rolled back`)
+      }
     } catch (e) {
       throw new KafkaError('KAFKA_STORAGE_ERROR', `Cannot open the cluster metadata log ${this.dir}: ${(e as Error).message}`)
     }
@@ -351,7 +363,44 @@ export class MetadataLog {
     return changes
   }
 
-  private append(image: ClusterMetadata): MetadataChange[] {
+  /**
+   * persist, then the fsync at once, all or nothing: for a change that must not go on without being
+   * durable (topic creation, added partitions: Kafka's controller answers CreateTopics and
+   * CreatePartitions once their records are committed). When the append or the fsync fails, the
+   * records this call appended are not part of the log: they are cut when the log is recovered (tried
+   * at once, else at the next persist or close, before the image is rebuilt), as a KRaft controller
+   * reverts to its last committed offset when a write does not commit (QuorumController.renounce).
+   * So the caller's rollback of its in-memory metadata and the log agree, whatever records cannot
+   * express (no record removes a partition). Records of earlier persists stay.
+   * @returns what changed (as persist).
+   * @throws KafkaError KAFKA_STORAGE_ERROR naming the log directory (as persist and flush).
+   */
+  persistDurably(image: ClusterMetadata): MetadataChange[] {
+    let first: number | null = null
+    try {
+      const changes = this.append(image, (offset) => (first = offset))
+      this.flush()
+      return changes
+    } catch (e) {
+      if (first !== null) {
+        this.uncommittedFrom = Math.min(this.uncommittedFrom ?? first, first)
+        if (this.failure) {
+          try {
+            this.recover()
+          } catch {
+            // the log still fails: the next persist (or close) recovers it and cuts the records then
+          }
+        }
+      }
+      throw e
+    }
+  }
+
+  /**
+   * Appends the records turning the image into `image` (see persist); `appending` is told their
+   * first offset before they are written.
+   */
+  private append(image: ClusterMetadata, appending?: (first: number) => void): MetadataChange[] {
     this.checkOpen()
     if (this.failure) this.recover()
     const isNew = this.image === null
@@ -360,6 +409,7 @@ export class MetadataLog {
     if (records.length === 0) return []
     const plog = this.plog!
     const first = plog.logEndOffset
+    appending?.(first)
     try {
       if (isNew) writeClusterId(this.dataDir, image.clusterId)
       // Replayed first: records that do not apply are never written.
@@ -381,7 +431,10 @@ export class MetadataLog {
     return err
   }
 
-  /** Reopens a failed log with recovery and rebuilds the image from disk. */
+  /**
+   * Reopens a failed log with recovery, cuts the records of a failed durable write (uncommittedFrom)
+   * and rebuilds the image from disk.
+   */
   private recover(): void {
     try {
       this.plog?.close()
@@ -390,7 +443,8 @@ export class MetadataLog {
     }
     this.plog = null
     this.newestSnapshotEnd = -1
-    this.load(false)
+    this.load(false, this.uncommittedFrom)
+    this.uncommittedFrom = null
     this.failure = null
     this.logLine(`brokerlab metadata: reopened the metadata log ${this.dir} after a failure; it holds offsets up to ${this.plog!.logEndOffset}`)
   }

@@ -5,16 +5,17 @@
  * at the end of the step `persist()` appends the records that turn the last persisted image into
  * the current one (MetadataLog.persist, fsynced right after the step), and `write()` does it durably
  * at once for a step that must not go on without it (topic creation, added partitions, a new
- * producer id block).
+ * producer id block; MetadataLog.persistDurably): when that fails, none of its records stay in the
+ * log, so the step that rolls its change back in memory and the log agree.
  *
- * Must stay true: `MetadataLog.persist` is called here and nowhere else, and what it returns (the
- * MetadataChange[] of the appended records) is handed to the controller's MetadataEvents
- * (./metadata-events.ts), which publishes an event for each change only once its records are in the
- * log (a failed write publishes none: its causes wait for the write that succeeds); a failed write never fails the
- * step that changed the state when it comes from `persist` or the fsync after the step: it is
- * reported once as a 'metadata-write-failed' event (severity error) and retried at every later
- * persist, and its recovery is reported once too (severity info); once stopped (the cluster closed),
- * nothing is written or reported.
+ * Must stay true: `MetadataLog.persist` and `persistDurably` are called here and nowhere else, and
+ * what they return (the MetadataChange[] of the appended records) is handed to the controller's
+ * MetadataEvents (./metadata-events.ts), which publishes an event for each change only once its
+ * records are in the log (a failed write publishes none: its causes wait for the write that
+ * succeeds); a failed write never fails the step that changed the state when it comes from
+ * `persist` or the fsync after the step: it is reported once as a 'metadata-write-failed' event
+ * (severity error) and retried at every later persist, and its recovery is reported once too
+ * (severity info); once stopped (the cluster closed), nothing is written or reported.
  */
 import { KafkaError } from '../model/errors'
 import type { ClusterEventInput } from '../cluster/cluster-events'
@@ -72,15 +73,16 @@ export class MetadataWriter {
 
   /**
    * Appends the metadata changes to the metadata log now and, when `durable` (a step that must not
-   * go on without it, e.g. creating a topic), fsyncs them before returning.
+   * go on without it, e.g. creating a topic), fsyncs them before returning; a durable write that
+   * fails leaves none of its records in the log (MetadataLog.persistDurably), the caller rolls its
+   * change back.
    * @returns what the appended records changed (MetadataChange, in log order; empty when nothing did).
    * @throws KafkaError KAFKA_STORAGE_ERROR naming the metadata log when they cannot be written.
    */
   write(durable = true): MetadataChange[] {
     let changes: MetadataChange[]
     try {
-      changes = this.log.persist(this.meta)
-      if (durable) this.log.flush()
+      changes = durable ? this.log.persistDurably(this.meta) : this.log.persist(this.meta)
     } catch (e) {
       this.publisher()?.unpublished()
       if (e instanceof KafkaError) throw e

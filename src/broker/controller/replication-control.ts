@@ -246,7 +246,8 @@ export class ReplicationControl {
    * Creates a topic, all or nothing: within the replica budget (POLICY_VIOLATION), replicas
    * assigned over the live brokers as Kafka's rack-unaware assignor does, every replica log opened
    * (user topics; internal topics open lazily) and the metadata written before anything of it is
-   * visible; a failure removes what was made and throws KAFKA_STORAGE_ERROR. `manual`: the replicas
+   * visible; a failure removes what was made (the logs, the in-memory registration; the metadata log
+   * keeps none of a failed write's records) and throws KAFKA_STORAGE_ERROR. `manual`: the replicas
    * of each partition as the caller chose them (checked by the caller), instead of the assignor's.
    * `cause`: the event to report once the topic's records are appended.
    */
@@ -259,9 +260,8 @@ export class ReplicationControl {
     try {
       this.env.writeMetadata()
     } catch (e) {
+      // The metadata log keeps none of the failed write's records (MetadataLog.persistDurably).
       this.meta.topics.pop()
-      // When only the fsync failed, the records are in the log: the next persist removes the topic again.
-      this.events.later({ kind: 'topic-deleted', severity: 'warning', topic: name, message: `Topic ${name} was removed from the cluster metadata again: its creation was rolled back` })
       this.deleteNewLogs(name, 0, assignment)
       this.rolledBack(`Topic ${name} was not created`, e)
     }
@@ -306,6 +306,7 @@ export class ReplicationControl {
     try {
       this.env.writeMetadata()
     } catch (e) {
+      // The metadata log keeps none of the failed write's records (no record removes partitions).
       t.partitions.length = current
       this.deleteNewLogs(t.name, current, assignment)
       this.rolledBack(`No partitions were added to topic ${t.name}`, e)

@@ -163,6 +163,77 @@ describe('creating a topic is all or nothing', () => {
     expect(plainCluster(dir).listTopics().map((t) => t.name)).toEqual(['payments'])
   })
 
+  it.each([
+    ['its append fails (ENOSPC)', 'write', 'ENOSPC'],
+    ['its fsync fails (EIO)', 'flush', 'EIO']
+  ] as const)('added partitions whose metadata write fails are removed again: a retry adds exactly them, and the cluster reopens with them and no stray directory: %s', async (_what, op, code) => {
+    const dir = newDir()
+    const backend = new FaultInjectingBackend(new FileBackend())
+    const cluster = plainCluster(dir, { storageBackend: backend })
+    cluster.createTopic('orders', { partitions: 2, replicationFactor: 3 })
+    const before = replicaDirs(dir, 'orders').sort()
+    const heal = backend.inject({ op, code, pathIncludes: '__cluster_metadata-0' })
+    const err = codeOf(() => cluster.createPartitions('orders', 4))
+    expect(err.code).toBe('KAFKA_STORAGE_ERROR')
+    expect(err.message).toMatch(new RegExp(`^No partitions were added to topic orders: Cannot (write|flush) the cluster metadata log ${dir}/__cluster_metadata-0: .*${code}`))
+    expect(cluster.describeTopic('orders').partitions).toHaveLength(2)
+    expect(replicaDirs(dir, 'orders').sort()).toEqual(before)
+    heal()
+    // Later metadata changes are written (none fails on what the rollback left).
+    cluster.createTopic('payments', { partitions: 1, replicationFactor: 3 })
+    expect(cluster.recentEvents().filter((e) => e.kind === 'metadata-write-failed')).toEqual([])
+    cluster.createPartitions('orders', 4)
+    expect(cluster.describeTopic('orders').partitions).toHaveLength(4)
+    const after = replicaDirs(dir, 'orders').sort()
+    expect(after).toHaveLength(12)
+    await closeCluster(cluster)
+    const again = plainCluster(dir)
+    expect(again.describeTopic('orders').partitions).toHaveLength(4)
+    expect(again.listTopics().map((t) => t.name).sort()).toEqual(['orders', 'payments'])
+    expect(replicaDirs(dir, 'orders').sort()).toEqual(after)
+  })
+
+  it.each([
+    ['its append fails (ENOSPC)', 'write', 'ENOSPC'],
+    ['its fsync fails (EIO)', 'flush', 'EIO']
+  ] as const)('added partitions whose metadata write fails are not there after a reopen, and leave no stray directory: %s', async (_what, op, code) => {
+    const dir = newDir()
+    const backend = new FaultInjectingBackend(new FileBackend())
+    const cluster = plainCluster(dir, { storageBackend: backend })
+    cluster.createTopic('orders', { partitions: 2, replicationFactor: 3 })
+    const before = replicaDirs(dir, 'orders').sort()
+    const heal = backend.inject({ op, code, pathIncludes: '__cluster_metadata-0' })
+    expect(codeOf(() => cluster.createPartitions('orders', 5)).code).toBe('KAFKA_STORAGE_ERROR')
+    heal()
+    await closeCluster(cluster)
+    const again = plainCluster(dir)
+    expect(again.describeTopic('orders').partitions).toHaveLength(2)
+    expect(replicaDirs(dir, 'orders').sort()).toEqual(before)
+    again.createPartitions('orders', 3)
+    expect(again.describeTopic('orders').partitions).toHaveLength(3)
+  })
+
+  it.each([
+    ['creating a topic', (c: Cluster) => c.createTopic('orders', { partitions: 2, replicationFactor: 3 })],
+    ['adding partitions', (c: Cluster) => c.createPartitions('payments', 4)]
+  ] as const)('%s whose metadata fsync fails (EIO) leaves none of it on disk right after the failure, as a crash then would find it', async (_what, change) => {
+    const dir = newDir()
+    const backend = new FaultInjectingBackend(new FileBackend())
+    const cluster = plainCluster(dir, { storageBackend: backend })
+    cluster.createTopic('payments', { partitions: 2, replicationFactor: 3 })
+    const heal = backend.inject({ op: 'flush', code: 'EIO', pathIncludes: '__cluster_metadata-0' })
+    expect(codeOf(() => change(cluster)).code).toBe('KAFKA_STORAGE_ERROR')
+    // What the disk holds now (as a kill -9 leaves it), opened in a copy without the live lock.
+    const crashed = newDir()
+    fs.cpSync(dir, crashed, { recursive: true })
+    fs.rmSync(path.join(crashed, '.lock'), { force: true })
+    heal()
+    const after = plainCluster(crashed)
+    const shape = after.listTopics().map((t) => `${t.name}:${after.describeTopic(t.name).partitions.length}`)
+    expect(shape).toEqual(['payments:2'])
+    expect([...replicaDirs(crashed, 'orders'), ...replicaDirs(crashed, 'payments')].sort()).toEqual(replicaDirs(dir, 'payments').sort())
+  })
+
   it('adding partitions that cannot all be created adds none', async () => {
     const dir = newDir()
     const { cluster, store } = faultyCluster(dir)

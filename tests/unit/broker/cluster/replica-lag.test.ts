@@ -2,7 +2,10 @@
  * Each replica's lag behind its leader as the engine API describes it (PartitionState.replicaStates):
  * in records (the leader's log end offset minus the replica's) and in ms (now minus the leader's
  * lastCaughtUpMs of the follower, Kafka's Replica.lastCaughtUpTimeMs), 0 once it caught up again.
- * Lagging followers are made with pauseFetching; time moves on an injected clock.
+ * Lagging followers are made with pauseFetching; time moves on an injected clock. A follower is
+ * caught up when its fetch reaches the leader's log end offset as of that fetch or of its previous
+ * fetch (Kafka's Replica.updateFetchStateOrThrow), so one that fetches under steady produce, always
+ * one append behind, stays in the ISR past replica.lag.time.max.ms.
  */
 import { describe, expect, it } from 'vitest'
 import type { Cluster } from '../../../../src/broker/cluster/cluster'
@@ -75,5 +78,48 @@ describe('replica lag behind the leader', () => {
     await cluster.stopBroker(only)
     expect(cluster.describeTopic('t').partitions[0].leader).toBe(-1)
     expect(lagOf(cluster, only)).toMatchObject({ lagRecords: null, lagMs: null })
+  })
+
+  describe('a follower fetching one append behind under steady produce', () => {
+    /**
+     * Leader and follower f of t-0 (replication factor 2); each step the leader appends one record,
+     * then 5 s later f fetches at its log end offset, which is the leader's log end offset as of f's
+     * previous fetch (one append behind the leader's now), and the brokers' periodic work runs.
+     * `stuck`: f fetches at offset 0 every time instead. f's own fetcher is paused, so the leader
+     * hears of f only through these fetches (the periodic work would otherwise catch f up). Returns
+     * the ISR after each step.
+     */
+    function fetchBehind(steps: number, stuck = false) {
+      const { cluster, clock } = openCluster({ replicaLagTimeMaxMs: 30000, brokerSessionTimeoutMs: 600_000 })
+      cluster.createTopic('t', { partitions: 1, replicationFactor: 2 })
+      const [leader, f] = cluster.describeTopic('t').partitions[0].replicas
+      cluster.pauseFetching(f)
+      const rm = cluster.replicaManager(leader)
+      const isrs: number[][] = []
+      for (let k = 0; k < steps; k++) {
+        rm.appendRecords('t', 0, [{ ...recs(1)[0], headers: [], timestamp: clock.now }])
+        clock.now += 5000
+        rm.fetchForFollower('t', 0, f, stuck ? 0 : k)
+        cluster.tick()
+        isrs.push(cluster.describeTopic('t').partitions[0].isr)
+      }
+      return { cluster, clock, leader, f, isrs }
+    }
+
+    it('stays in the ISR for longer than replica.lag.time.max.ms, lagging by the time since its previous fetch', () => {
+      const { cluster, leader, f, isrs } = fetchBehind(12)
+      // 12 steps of 5 s: 60 s, twice replica.lag.time.max.ms, never at the leader's log end offset.
+      expect(isrs.filter((isr) => !(isr.includes(f) && isr.includes(leader)))).toEqual([])
+      // Last caught up at its previous fetch, when it reached the log end offset of the fetch before.
+      expect(lagOf(cluster, f).lagMs).toBe(5000)
+    })
+
+    it('is still shrunk out of the ISR when its fetches do not reach even the previous log end offset', () => {
+      const { cluster, leader, f, isrs } = fetchBehind(12, true)
+      // The leadership began at T0; the first step past 30 s after it (step 7, at 35 s) shrinks the ISR.
+      expect(isrs.slice(0, 6).filter((isr) => !isr.includes(f))).toEqual([])
+      expect(isrs[6]).toEqual([leader])
+      expect(cluster.describeTopic('t').partitions[0].isr).toEqual([leader])
+    })
   })
 })

@@ -3,7 +3,8 @@
  * partitions, leader and ISR changes, removals), after a clean close and after a crash; the records
  * on disk are Kafka's record types; persist returns typed change events; snapshots are written,
  * pruned and replayed with the log's tail; damaged snapshots and torn tails are handled as storage
- * does, and said; failures of appends and fsyncs are reported and healed by the next persist.
+ * does, and said; failures of appends and fsyncs are reported and healed by the next persist; a
+ * durable persist that fails leaves none of its records in the log.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -438,6 +439,34 @@ describe('failures while running', () => {
     log.flush()
     crash(log)
     expect(open(dir).image).toEqual(meta)
+  })
+
+  it('a durable persist whose fsync fails (EIO) leaves none of its records in the log, the earlier persist\'s stay, and the rolled-back image persists after it', () => {
+    const dir = newDir()
+    const backend = new FaultInjectingBackend(new FileBackend())
+    const lines: string[] = []
+    let { log } = open(dir, lines, { backend })
+    const meta = newImage(3)
+    meta.topics.push(newTopic('orders', 1, 2, 3, 3))
+    log.persistDurably(meta)
+    meta.brokers[2].alive = false // persisted, its fsync still pending
+    log.persist(meta)
+    const before = recordsOnDisk(dir)
+    const heal = backend.inject({ op: 'flush', code: 'EIO', pathIncludes: METADATA_LOG_DIR })
+    const grown = structuredClone(meta)
+    grown.topics[0].partitions.push(...newTopic('orders', 1, 4, 3, 3).partitions.slice(2))
+    expect(() => log.persistDurably(grown)).toThrow(/^Cannot flush the cluster metadata log .*EIO/)
+    // Cut at once (the fault is on fsync only): the disk holds what it held before this write.
+    expect(recordsOnDisk(dir)).toEqual(before)
+    expect(lines.some((l) => l.startsWith(`brokerlab metadata: cut the metadata log ${path.join(dir, METADATA_LOG_DIR)} at offset ${before.length}`))).toBe(true)
+    heal()
+    // The caller rolled the partitions back: the next persist writes the image without them, no record needed.
+    expect(log.persist(meta)).toEqual([])
+    log.flush()
+    crash(log)
+    let image
+    ;({ image, log } = open(dir))
+    expect(image).toEqual(meta)
   })
 
   it('a snapshot that cannot be written is logged and tried again; the log keeps every record', () => {
