@@ -13,7 +13,8 @@
  * the storage benchmark's section stays. Numbers are written down, never asserted.
  *
  * Env: BENCH_RECORDS (default 1,000,000 per case), BENCH_RUNS (default 3), BENCH_BASELINE_DIR,
- * BENCH_BASELINE_LABEL (e.g. a commit id).
+ * BENCH_BASELINE_LABEL (e.g. a commit id), BENCH_RESOURCE_LIMITS (JSON ResourceLimits for both
+ * checkouts' worker instead of the app's defaultEngineResourceLimits()).
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -43,7 +44,7 @@ const RECORDS = Number(process.env.BENCH_RECORDS ?? 1_000_000)
 const BASELINE = process.env.BENCH_BASELINE_DIR ? path.resolve(process.env.BENCH_BASELINE_DIR) : null
 const BASELINE_LABEL = process.env.BENCH_BASELINE_LABEL ?? 'baseline'
 /** The V8 limits the app gives its engine worker; both checkouts' workloads run in a worker with them. */
-const LIMITS = defaultEngineResourceLimits()
+const LIMITS = process.env.BENCH_RESOURCE_LIMITS ? (JSON.parse(process.env.BENCH_RESOURCE_LIMITS) as ReturnType<typeof defaultEngineResourceLimits>) : defaultEngineResourceLimits()
 const START = '<!-- engine-bench:start -->'
 const END = '<!-- engine-bench:end -->'
 
