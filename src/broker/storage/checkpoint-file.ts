@@ -13,6 +13,11 @@
  * - A write is durable and atomic: the text goes to `<file>.tmp`, is fsynced, then renamed over the
  *   file (and the directory is fsynced where the platform allows), so a crash leaves the old file or
  *   the new one, never a mix. LogLoader deletes a leftover `.tmp`.
+ * - A CheckpointFile skips a write whose text is the text it last wrote durably itself: the file
+ *   holds exactly that already (a log's checkpoints are written only by the log's own objects while
+ *   it is open; a clean shutdown wrote each log's state checkpoint three times and its
+ *   leader-epoch checkpoint once per flush, each time with an fsync of the file and of its directory).
+ *   A new object (every open) writes at its first write whatever the file holds.
  * - read() never returns part of a file: a file that does not parse (wrong version, bad count, a bad
  *   entry line, fewer or more lines than the count) throws StorageError KAFKA_STORAGE_ERROR naming the
  *   file and the line; a missing file reads as null, which callers tell apart from an empty checkpoint.
@@ -85,12 +90,20 @@ export class CheckpointFile<T> {
     return text
   }
 
+  /** The text this object last wrote durably; null before its first write and after a failed one. */
+  private lastWritten: string | null = null
+
   /**
-   * Writes `entries` durably (see writeFileDurably).
+   * Writes `entries` durably (see writeFileDurably), unless their text is what this object last
+   * wrote (see the module header).
    * @throws StorageError KAFKA_STORAGE_ERROR naming the file when it cannot be written.
    */
   write(entries: readonly T[]): void {
-    writeFileDurably(this.file, this.render(entries))
+    const text = this.render(entries)
+    if (text === this.lastWritten) return
+    this.lastWritten = null
+    writeFileDurably(this.file, text)
+    this.lastWritten = text
   }
 
   /**

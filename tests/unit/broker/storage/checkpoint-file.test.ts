@@ -96,6 +96,31 @@ describe('CheckpointFile', () => {
     expect(err.message).toContain(file)
   })
 
+  it('skips a write of the text it last wrote itself (the file is not replaced), writes a different one, and writes again after a failed write', () => {
+    const dir = dirs.make()
+    const file = path.join(dir, 'cp')
+    const cp = new CheckpointFile(file, 0, PAIRS)
+    cp.write([['a', 1]])
+    const first = fs.statSync(file).ino
+    cp.write([['a', 1]])
+    expect(fs.statSync(file).ino).toBe(first) // not replaced: a replacing write renames a new file over it
+    cp.write([['a', 2]])
+    const second = fs.statSync(file).ino
+    expect(second).not.toBe(first)
+    expect(fs.readFileSync(file, 'utf8')).toBe('0\n1\na 2\n')
+    // A new object (a reopened log) writes at its first write whatever the file holds.
+    fs.writeFileSync(file, 'garbage')
+    new CheckpointFile(file, 0, PAIRS).write([['a', 2]])
+    expect(fs.readFileSync(file, 'utf8')).toBe('0\n1\na 2\n')
+    // A failed write forgets what was written: the same text is written again once it can be.
+    fs.mkdirSync(`${file}.tmp`)
+    storageErrorOf(() => cp.write([['a', 3]]))
+    fs.rmdirSync(`${file}.tmp`)
+    fs.writeFileSync(file, 'damaged while the write failed')
+    cp.write([['a', 3]])
+    expect(fs.readFileSync(file, 'utf8')).toBe('0\n1\na 3\n')
+  })
+
   it('reads a file whose lines end with CRLF', () => {
     const file = path.join(dirs.make(), 'cp')
     fs.writeFileSync(file, '0\r\n1\r\na 1\r\n')
