@@ -9,23 +9,11 @@
  * click (nothing clipped or covered).
  */
 import { test, expect, type Page } from '@playwright/test'
+import { partition0 } from './partition-table'
 import { baseUrl, contractRequest, wsUrl } from './serve-process'
 
 /** One partition, RF 3; its name hashes (replica-assignment.ts) to a leader other than broker 3. */
 const TOPIC = 'playground-orders'
-
-/** Leader and ISR of partition 0 of TOPIC as the topic detail's partition table shows them. */
-async function partition0(page: Page): Promise<{ leader: string; isr: number[] }> {
-  const row = page.getByTestId('partition-table').locator('tbody tr').first()
-  const leader = (await row.locator('td').nth(1).innerText()).trim()
-  const isr = (await row.locator('td').nth(3).innerText())
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number)
-    .sort()
-  return { leader, isr }
-}
 
 /**
  * Whether the element is in the window and is what a click at its centre hits: the page is scrolled

@@ -11,25 +11,13 @@
  * whose flights leadership stop-broker.spec.ts relies on.
  */
 import { test, expect, type Page } from '@playwright/test'
+import { partition0 } from './partition-table'
 import { baseUrl, contractRequest, wsUrl } from './serve-process'
 
 /** One partition, RF 3; its name hashes (replica-assignment.ts) to the replicas [1, 2, 3]: leader 1. */
 const TOPIC = 'replica-lag-demo'
 const LEADER = 1
 const LAGGING = 2
-
-/** Leader and ISR of partition 0 as the topic detail's partition table shows them. */
-async function partition0(page: Page): Promise<{ leader: string; isr: number[] }> {
-  const row = page.getByTestId('partition-table').locator('tbody tr').first()
-  const leader = (await row.locator('td').nth(1).innerText()).trim()
-  const isr = (await row.locator('td').nth(3).innerText())
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map(Number)
-    .sort()
-  return { leader, isr }
-}
 
 /** Broker `b`'s lag in records as the replica-lag table shows it (null for "?"). */
 async function lagRecords(page: Page, b: number): Promise<number | null> {

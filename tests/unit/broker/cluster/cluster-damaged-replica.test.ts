@@ -7,47 +7,24 @@
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import type { ClusterEvent } from '../../../../src/broker/cluster/cluster-events'
 import { CLEAN_SHUTDOWN_FILE, RECOVERY_POINT_CHECKPOINT } from '../../../../src/broker/storage/log-manager'
+import { clockClusters } from '../../support/clock-cluster'
 import { readMetadataImage } from '../../support/metadata-files'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const clusters = clockClusters('brokerlab-damaged-')
 
 const RECORDS = 2186
 const TOPIC = 'orders'
 
-function newDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-damaged-'))
-  dirs.push(dir)
-  return dir
-}
+const newDir = (): string => clusters.tempDir()
 
+/** A cluster in `dir` (reopened when it holds one), its log and event lines into `lines`. */
 function openCluster(dir: string, lines: string[] = []): Cluster {
-  const cluster = new Cluster({
-    dataDir: dir,
-    brokers: 3,
-    clock: () => 1_700_000_000_000,
-    autoReplicate: false,
-    storage: 'file',
-    log: (l) => lines.push(l),
-    eventLog: (l) => lines.push(l)
-  })
-  open.push(cluster)
-  return cluster
-}
-
-async function closeCluster(c: Cluster): Promise<void> {
-  await c.close()
-  open.splice(open.indexOf(c), 1)
+  return clusters({ dataDir: dir, log: (l) => lines.push(l), eventLog: (l) => lines.push(l) }).cluster
 }
 
 const value = (i: number): string => `{"order":${i},"item":"${'x'.repeat(i % 50)}"}`
@@ -63,7 +40,7 @@ async function writeAcknowledged(dir: string): Promise<void> {
     c.replicateNow()
     await acked
   }
-  await closeCluster(c)
+  await c.close()
 }
 
 function leaderOf(dir: string, partition: number): { leader: number; replicas: number[] } {
@@ -221,7 +198,7 @@ describe('a corrupt batch met while reading', () => {
     c.replicateNow()
     c.maintain()
     expect(c.describeTopic(TOPIC).partitions[0].isr.sort()).toEqual([...replicas].sort())
-    await closeCluster(c)
+    await c.close()
     for (const b of replicas) expect(segmentHashes(dir, b)).toEqual(before)
   })
 
@@ -233,7 +210,7 @@ describe('a corrupt batch met while reading', () => {
       const batch = Array.from({ length: 100 }, (_, j) => ({ key: null, value: Buffer.from(value(i + j)) }))
       await c0.produce(TOPIC, batch, { acks: 1 })
     }
-    await closeCluster(c0)
+    await c0.close()
     const { leader } = leaderOf(dir, 0)
     const seg = fs.readdirSync(logDir(dir, leader)).filter((f) => f.endsWith('.log')).sort()[0]
     const file = path.join(logDir(dir, leader), seg)
@@ -246,7 +223,7 @@ describe('a corrupt batch met while reading', () => {
     expect(c.recentEvents().filter((e) => e.kind === 'replica-damaged')).toHaveLength(1)
     expect(() => readAll(c)).toThrow(/CRC-32C/)
     expect(c.recentEvents().filter((e) => e.kind === 'replica-damaged')).toHaveLength(1) // reported once
-    await closeCluster(c)
+    await c.close()
     expect(fs.statSync(file).size).toBe(sizeBefore)
   })
 })

@@ -6,27 +6,17 @@
  * elected to lead). Lagging followers are made with pauseFetching (a stopped broker leaves the ISR at once).
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { KafkaError } from '../../../../src/broker/model/errors'
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS, offsetsPartitionFor } from '../../../../src/broker/group/committed-offsets'
+import { clockClusters, type ClockCluster } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-failover-')
 
-function makeCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-failover-'))): { cluster: Cluster; clock: { now: number } } {
-  if (!dirs.includes(dir)) dirs.push(dir)
-  const clock = { now: 1_700_000_000_000 }
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, replicaLagTimeMaxMs: 30000 })
-  open.push(cluster)
-  return { cluster, clock }
-}
+/** A cluster in `dir` (reopened when it holds one; by default a fresh directory), on a fresh clock at T0. */
+const makeCluster = (dir?: string): ClockCluster => openCluster({ dataDir: dir, replicaLagTimeMaxMs: 30000 })
 
 function rec(i: number) {
   return { key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`) }
@@ -140,7 +130,6 @@ describe('high watermark at open', () => {
     await p
     const dir = first.cluster.dataDir
     await first.cluster.close()
-    open.splice(open.indexOf(first.cluster), 1)
     staleCheckpoints(dir)
 
     const { cluster } = makeCluster(dir)
@@ -165,7 +154,6 @@ describe('committed offsets', () => {
     expect(cluster.describeTopic(OFFSETS_TOPIC).partitions[coordinator.partition].leader).not.toBe(coordinator.leader)
     const dir = cluster.dataDir
     await cluster.close()
-    open.splice(open.indexOf(cluster), 1)
     const again = makeCluster(dir).cluster
     expect(again.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(7)
   })
@@ -194,7 +182,6 @@ describe('commits and a lagging coordinator follower', () => {
     expect(now.leader).not.toBe(lagging)
     const dir = cluster.dataDir
     await cluster.close()
-    open.splice(open.indexOf(cluster), 1)
     expect(makeCluster(dir).cluster.fetchOffsets('g').offsets.get('t')?.get(0)).toBe(5)
   })
 
@@ -255,7 +242,7 @@ describe('leader epochs (KIP-101, KIP-279)', () => {
    * only the leader epochs (F's 10..14 are epoch 0, G's epoch 1 starts at 10) show the divergence.
    */
   async function divergedFollower(): Promise<{ cluster: Cluster; dir: string; leader: number; f: number; g: number }> {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-epochs-'))
+    const dir = openCluster.tempDir()
     const { cluster } = makeCluster(dir)
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1 } })
     const [leader, g, f] = cluster.describeTopic('t').partitions[0].replicas

@@ -7,10 +7,9 @@
  * filling a real disk.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { LogManagerStore } from '../../../../src/broker/cluster/log-manager-store'
 import { defaultReplicaBudget } from '../../../../src/broker/cluster/replica-budget'
 import type { ReplicaLog, ReplicaLogStore } from '../../../../src/broker/cluster/replica-log'
@@ -19,19 +18,11 @@ import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/log-config'
 import { FaultInjectingBackend } from '../../../../src/broker/storage/fault-injecting-backend'
 import { FileBackend } from '../../../../src/broker/storage/file-backend'
 import type { LogConfig } from '../../../../src/broker/storage/storage-types'
+import { T0, clockClusters, type TestClock } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-faults-')
 
-function newDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-faults-'))
-  dirs.push(dir)
-  return dir
-}
+const newDir = (): string => openCluster.tempDir()
 
 const enospc = (file: string): StorageError => new StorageError('KAFKA_STORAGE_ERROR', file, 'No space left on device (ENOSPC)')
 
@@ -86,25 +77,16 @@ class FaultyStore implements ReplicaLogStore {
   }
 }
 
-function faultyCluster(dir: string, clock = { now: 1_700_000_000_000 }, extra: { maxReplicas?: number } = {}): { cluster: Cluster; store: FaultyStore; clock: { now: number } } {
+function faultyCluster(dir: string, clock: TestClock = { now: T0 }, extra: { maxReplicas?: number } = {}): { cluster: Cluster; store: FaultyStore; clock: TestClock } {
   const store = new FaultyStore(
     new LogManagerStore({ dataDir: dir, brokerIds: [1, 2, 3], storage: 'file', clock: () => clock.now, configFor: () => DEFAULT_LOG_CONFIG, log: () => {} })
   )
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, logStore: store, log: () => {}, eventLog: () => {}, ...extra })
-  open.push(cluster)
+  const { cluster } = openCluster({ dataDir: dir, clock, logStore: store, eventLog: () => {}, ...extra })
   return { cluster, store, clock }
 }
 
-function plainCluster(dir: string, extra: { maxReplicas?: number; storageBackend?: FaultInjectingBackend } = {}): Cluster {
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => 1_700_000_000_000, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {}, ...extra })
-  open.push(cluster)
-  return cluster
-}
-
-async function closeCluster(c: Cluster): Promise<void> {
-  await c.close()
-  open.splice(open.indexOf(c), 1)
-}
+const plainCluster = (dir: string, extra: { maxReplicas?: number; storageBackend?: FaultInjectingBackend } = {}): Cluster =>
+  openCluster({ dataDir: dir, eventLog: () => {}, ...extra }).cluster
 
 /** Replica directories of `topic` under every broker dir. */
 function replicaDirs(dir: string, topic: string): string[] {
@@ -139,7 +121,7 @@ describe('creating a topic is all or nothing', () => {
     expect(cluster.recentEvents().map((e) => e.kind)).toContain('topic-rolled-back')
     store.opensLeft = null
     cluster.createTopic('orders', { partitions: 3, replicationFactor: 3 }) // the name is free again
-    await closeCluster(cluster)
+    await cluster.close()
     const again = plainCluster(dir)
     expect(again.listTopics().map((t) => t.name)).toEqual(['orders'])
   })
@@ -159,7 +141,7 @@ describe('creating a topic is all or nothing', () => {
     expect(replicaDirs(dir, 'orders')).toEqual([])
     heal()
     cluster.createTopic('payments', { partitions: 1, replicationFactor: 3 })
-    await closeCluster(cluster)
+    await cluster.close()
     expect(plainCluster(dir).listTopics().map((t) => t.name)).toEqual(['payments'])
   })
 
@@ -243,7 +225,7 @@ describe('creating a topic is all or nothing', () => {
     expect(err.message).toMatch(/^No partitions were added to topic orders: the log of orders-3 on broker \d could not be created/)
     expect(cluster.describeTopic('orders').partitions).toHaveLength(2)
     expect(replicaDirs(dir, 'orders').sort()).toEqual(['broker-1/orders-0', 'broker-1/orders-1', 'broker-2/orders-0', 'broker-2/orders-1', 'broker-3/orders-0', 'broker-3/orders-1'])
-    await closeCluster(cluster)
+    await cluster.close()
     expect(plainCluster(dir).describeTopic('orders').partitions).toHaveLength(2)
   })
 })
@@ -328,15 +310,14 @@ describe('a replica whose log fails', () => {
     c0.replicateNow()
     await acked
     const leader = c0.describeTopic('t').partitions[0].leader
-    await closeCluster(c0)
+    await c0.close()
 
-    const clock = { now: 1_700_000_000_000 }
+    const clock: TestClock = { now: T0 }
     const store = new FaultyStore(
       new LogManagerStore({ dataDir: dir, brokerIds: [1, 2, 3], storage: 'file', clock: () => clock.now, configFor: () => DEFAULT_LOG_CONFIG, log: () => {} })
     )
     store.failOpen.add(`${leader}/t-0`)
-    const cluster = new Cluster({ dataDir: dir, clock: () => clock.now, autoReplicate: false, logStore: store, log: () => {}, eventLog: () => {} })
-    open.push(cluster)
+    const { cluster } = openCluster({ dataDir: dir, clock, logStore: store, eventLog: () => {} })
     let p = cluster.describeTopic('t').partitions[0]
     expect(p.leader).not.toBe(leader)
     expect(p.highWatermark).toBe(3)
@@ -356,9 +337,7 @@ describe("a broker's periodic work that fails on one log", () => {
   it('takes only that replica offline (EIO on its flush), the other logs keep their flush.ms, and the tick goes on', async () => {
     const dir = newDir()
     const backend = new FaultInjectingBackend(new FileBackend())
-    const clock = { now: 1_700_000_000_000 }
-    const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storageBackend: backend, log: () => {}, eventLog: () => {} })
-    open.push(cluster)
+    const { cluster, clock } = openCluster({ dataDir: dir, storageBackend: backend, eventLog: () => {} })
     cluster.createTopic('t', { partitions: 2, replicationFactor: 3, configs: { 'flush.ms': 1000 } })
     for (const partition of [0, 1]) {
       const acked = cluster.produce('t', [{ ...rec(partition), partition }], { acks: 'all' })

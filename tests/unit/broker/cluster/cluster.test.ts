@@ -1,23 +1,16 @@
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { Cluster, type ClusterTestOptions } from '../../../../src/broker/cluster/cluster'
-import type { ClusterOptions } from '../../../../src/broker/cluster/cluster-api'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { KafkaError } from '../../../../src/broker/model/errors'
 import { partitionForKey, seededRandom } from '../../../../src/broker/client/partitioner'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
 import { memoryLogStore, type MemoryLogStore } from './memory-replica-log'
 import { assignReplicas } from '../../../../src/broker/cluster/replica-assignment'
 import { editMetadata, readMetadataImage, clusterJson } from '../../support/metadata-files'
+import { T0, clockClusters, type ClockClusterOptions, type TestClock } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const clusters = clockClusters('brokerlab-cluster-')
 
 interface Harness {
   cluster: Cluster
@@ -32,24 +25,20 @@ type LogKind = 'file' | 'mmap' | 'memory'
 const KINDS: LogKind[] = loadMmapAddon().ok ? ['file', 'mmap', 'memory'] : ['file', 'memory']
 let kind: LogKind = 'file'
 
-function harness(opts: Partial<ClusterOptions & ClusterTestOptions> = {}): Harness {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-cluster-'))
-  dirs.push(dir)
-  const clock = { now: 1_700_000_000_000 }
+/** A cluster of the current `kind` in a fresh directory on its own clock at T0; `opts` over the suite's options. */
+function harness(opts: Omit<ClockClusterOptions, 'dataDir' | 'clock'> = {}): Harness {
+  const dir = clusters.tempDir()
+  const clock: TestClock = { now: T0 }
   const store: MemoryLogStore = new Map()
-  const make = (): Cluster => {
-    const c = new Cluster({
+  const make = (): Cluster =>
+    clusters({
       dataDir: dir,
-      clock: () => clock.now,
-      autoReplicate: false,
+      clock,
       random: seededRandom(1),
-      ...(kind === 'memory' ? { logStore: memoryLogStore(store, dir) } : { storage: kind, log: () => {} }),
+      ...(kind === 'memory' ? { logStore: memoryLogStore(store, dir) } : { storage: kind }),
       replicaLagTimeMaxMs: 30000,
       ...opts
-    })
-    open.push(c)
-    return c
-  }
+    }).cluster
   const h: Harness = {
     cluster: make(),
     clock,
@@ -57,7 +46,6 @@ function harness(opts: Partial<ClusterOptions & ClusterTestOptions> = {}): Harne
     store,
     async reopen() {
       await h.cluster.close()
-      open.splice(open.indexOf(h.cluster), 1)
       h.cluster = make()
       return h.cluster
     }

@@ -7,30 +7,16 @@
  * divergent record; its truncation was then refused ("holds acknowledged records"), leadership
  * flapped, and its log kept a record no other replica has. Injected clock, no background work.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import { clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
-
-const T0 = 1_700_000_000_000
+const openCluster = clockClusters('brokerlab-follower-hw-')
 const rec = (v: string) => ({ key: Buffer.from('k'), value: Buffer.from(v) })
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 describe('a follower that has not reconciled yet', () => {
   it('keeps its high watermark below a record it led and never replicated until it truncated it, then agrees with its leader', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-follower-hw-'))
-    dirs.push(dir)
-    const clock = { now: T0 }
-    const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {}, brokerHeartbeatIntervalMs: 200, brokerSessionTimeoutMs: 1000 })
-    open.push(cluster)
+    const { cluster, clock } = openCluster({ eventLog: () => {}, brokerHeartbeatIntervalMs: 200, brokerSessionTimeoutMs: 1000 })
     const [d, n, x] = [1, 2, 3]
     // d leads t; n leads o, so d, following o, fetches from n.
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, assignment: [[d, n, x]], configs: { 'min.insync.replicas': 1 } })

@@ -3,33 +3,17 @@
  * metadata log (never reused after a restart), and a partition's producer state survives a leader
  * change (followers build it from what they replicate) and a restart of the cluster.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { KafkaError } from '../../../../src/broker/model/errors'
 import { PRODUCER_ID_BLOCK_SIZE } from '../../../../src/broker/controller/producer-id-control'
 import { idempotentBatch } from '../storage/fixtures/idempotent-batches'
+import { clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-idem-')
 
-function makeCluster(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-idem-'))): Cluster {
-  if (!dirs.includes(dir)) dirs.push(dir)
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => 1_700_000_000_000, autoReplicate: false, storage: 'file', log: () => {} })
-  open.push(cluster)
-  return cluster
-}
-
-async function closeCluster(c: Cluster): Promise<void> {
-  open.splice(open.indexOf(c), 1)
-  await c.close()
-}
+/** A cluster in `dir` (reopened when it holds one), by default in a fresh directory. */
+const makeCluster = (dir?: string): Cluster => openCluster({ dataDir: dir }).cluster
 
 function errorOf(f: () => unknown): KafkaError {
   try {
@@ -42,7 +26,7 @@ function errorOf(f: () => unknown): KafkaError {
 
 describe('InitProducerId', () => {
   it('hands out distinct ids with epoch 0, a block per broker, and never reuses them after a restart', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-idem-'))
+    const dir = openCluster.tempDir()
     const c = makeCluster(dir)
     const a = [c.initProducerId(1), c.initProducerId(1), c.initProducerId(2)]
     expect(a).toEqual([
@@ -50,7 +34,7 @@ describe('InitProducerId', () => {
       { producerId: 1, producerEpoch: 0 },
       { producerId: PRODUCER_ID_BLOCK_SIZE, producerEpoch: 0 }
     ])
-    await closeCluster(c)
+    await c.close()
     const again = makeCluster(dir)
     // The blocks handed out before are recorded: the next one starts after them.
     expect(again.initProducerId(1)).toEqual({ producerId: 2 * PRODUCER_ID_BLOCK_SIZE, producerEpoch: 0 })
@@ -90,13 +74,13 @@ describe('producer state across a leader change and a restart', () => {
   })
 
   it('after a clean restart of the cluster the leader still knows the producer', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-idem-'))
+    const dir = openCluster.tempDir()
     const c = makeCluster(dir)
     c.createTopic('t', { partitions: 1, replicationFactor: 1 })
     const { producerId } = c.initProducerId(1)
     const leader = c.describeTopic('t').partitions[0].leader
     c.replicaManager(leader).appendRecords('t', 0, idempotentBatch(producerId, 0, 0, 3))
-    await closeCluster(c)
+    await c.close()
     const again = makeCluster(dir)
     const l = again.describeTopic('t').partitions[0].leader
     expect(again.replicaManager(l).appendRecords('t', 0, idempotentBatch(producerId, 0, 0, 3))).toMatchObject({ firstOffset: 0, duplicate: true })

@@ -3,29 +3,17 @@
  * partitions logs one event per partition (all kept, as Kafka logs them), each offsets partition's
  * with `internal: true`, a user topic's without it. Injected clock, no sleeps.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
 import { ClusterEventLog, isInternalTopicName } from '../../../../src/broker/cluster/cluster-events'
+import { clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-internal-events-')
 
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 describe('internal topic events', () => {
   it('marks every event of a __consumer_offsets partition internal when a killed broker is fenced, keeps them all, and leaves user topics unmarked', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-internal-events-'))
-    dirs.push(dir)
-    const clock = { now: 1_700_000_000_000 }
-    const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {} })
-    open.push(cluster)
+    const { cluster, clock } = openCluster({ eventLog: () => {} })
     cluster.createTopic('orders', { partitions: 3, replicationFactor: 3 })
     const commit = cluster.commitOffsets('g', [{ topic: 'orders', partition: 0, offset: 0 }])
     for (let i = 0; i < 3; i++) {

@@ -4,26 +4,15 @@
  * is, on the followers), produce reports that append time, and reads report it for every record.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { decodeRecordBatches } from '../../../../src/broker/codec/record-batch'
+import { clockClusters, type TestClock } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-lat-')
 
-function makeCluster(clock: { now: number }): Cluster {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-lat-'))
-  dirs.push(dir)
-  const c = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {} })
-  open.push(c)
-  return c
-}
+const makeCluster = (clock: TestClock): Cluster => openCluster({ clock }).cluster
 
 /** Every batch of `topic`-0's .log files on broker `b`. */
 function batchesOnDisk(c: Cluster, b: number, topic: string): ReturnType<typeof decodeRecordBatches> {

@@ -5,35 +5,17 @@
  * one event per partition moved, bad values are refused naming the rule. Injected clock, no sleeps.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { ClusterAdminFacade } from '../../../../src/broker/cluster/facades/cluster-admin-facade'
 import { leaderRebalanceConfig, type LeaderRebalanceOptions } from '../../../../src/broker/controller/leader-rebalance-config'
 import { KafkaError } from '../../../../src/broker/model/errors'
+import { T0, clockClusters, type ClockCluster } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-rebalance-')
 
-const T0 = 1_700_000_000_000
-
-function makeDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-rebalance-'))
-  dirs.push(dir)
-  return dir
-}
-
-function makeCluster(opts: LeaderRebalanceOptions): { cluster: Cluster; clock: { now: number } } {
-  const clock = { now: T0 }
-  const cluster = new Cluster({ dataDir: makeDir(), brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {}, ...opts })
-  open.push(cluster)
-  return { cluster, clock }
-}
+const makeCluster = (opts: LeaderRebalanceOptions): ClockCluster => openCluster({ eventLog: () => {}, ...opts })
 
 function errorOf(f: () => unknown): string {
   try {
@@ -127,9 +109,8 @@ describe('automatic leader rebalance configs', () => {
   })
 
   it('refuses bad values with INVALID_CONFIG naming the config and its rule, before opening anything', () => {
-    const dir = makeDir()
-    const openWith = (o: Record<string, unknown>) =>
-      errorOf(() => new Cluster({ dataDir: path.join(dir, 'c'), brokers: 3, autoReplicate: false, storage: 'file', log: () => {}, ...(o as LeaderRebalanceOptions) }))
+    const dir = openCluster.tempDir()
+    const openWith = (o: Record<string, unknown>) => errorOf(() => openCluster({ dataDir: path.join(dir, 'c'), ...(o as LeaderRebalanceOptions) }))
     expect(openWith({ leaderImbalanceCheckIntervalSeconds: 0 })).toBe('INVALID_CONFIG: leader.imbalance.check.interval.seconds must be an integer of at least 1 (seconds), got 0')
     expect(openWith({ leaderImbalanceCheckIntervalSeconds: 2.5 })).toBe('INVALID_CONFIG: leader.imbalance.check.interval.seconds must be an integer of at least 1 (seconds), got 2.5')
     expect(openWith({ leaderImbalancePerBrokerPercentage: 101 })).toBe(

@@ -7,10 +7,9 @@
  * Injected clock, no sleeps; faults are injected into the storage backend.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { ClusterEventLog, type ClusterEvent } from '../../../../src/broker/cluster/cluster-events'
 import { MetadataEvents } from '../../../../src/broker/controller/metadata-events'
 import { MetadataLog, METADATA_LOG_DIR } from '../../../../src/broker/controller/metadata-log'
@@ -20,36 +19,19 @@ import { FileBackend } from '../../../../src/broker/storage/file-backend'
 import { DEFAULT_LOG_CONFIG } from '../../../../src/broker/storage/log-config'
 import { UnifiedLog } from '../../../../src/broker/storage/unified-log'
 import { newImage, newTopic } from './fixtures/cluster-images'
+import { clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
+const clusters = clockClusters('brokerlab-metadata-events-')
 const logs: MetadataLog[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
+// Registered after clockClusters' cleanup, so it runs before it (vitest runs after-hooks as a stack):
+// the metadata logs are released before their directories are removed.
+afterEach(() => {
   for (const l of logs.splice(0)) l.release()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
 })
 
-function newDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-metadata-events-'))
-  dirs.push(dir)
-  return dir
-}
+const newDir = (): string => clusters.tempDir()
 
-function makeCluster(dir: string, backend?: FaultInjectingBackend): Cluster {
-  const cluster = new Cluster({
-    dataDir: dir,
-    brokers: 3,
-    clock: () => 1_700_000_000_000,
-    autoReplicate: false,
-    storage: 'file',
-    storageBackend: backend,
-    log: () => {},
-    eventLog: () => {}
-  })
-  open.push(cluster)
-  return cluster
-}
+const makeCluster = (dir: string, backend?: FaultInjectingBackend): Cluster => clusters({ dataDir: dir, storageBackend: backend, eventLog: () => {} }).cluster
 
 /**
  * The records of `dir`'s metadata log, by offset, read from a copy of its directory while it is open

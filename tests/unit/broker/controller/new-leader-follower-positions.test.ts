@@ -7,28 +7,17 @@
  * the high watermark passed records one ISR member did not have, they were then "lost" by the next
  * election, and the replicas ended diverging. Injected clock, no background work.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import { clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-new-leader-')
 
 const rec = (v: string) => ({ key: Buffer.from('k'), value: Buffer.from(v) })
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 describe('a new leader and a follower holding the old leader\'s unreplicated records', () => {
   it('does not advance the high watermark over its own records on the strength of that follower until it truncated and fetched them', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-new-leader-'))
-    dirs.push(dir)
-    const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => 1_700_000_000_000, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {} })
-    open.push(cluster)
+    const { cluster } = openCluster({ eventLog: () => {} })
     const [a, b, c] = [1, 2, 3]
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, assignment: [[a, b, c]], configs: { 'min.insync.replicas': 2 } })
     const all = cluster.produce('t', [rec('v0'), rec('v1')], { acks: 'all' })

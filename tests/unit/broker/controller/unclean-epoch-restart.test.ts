@@ -5,30 +5,20 @@
  * never had (below its own high watermark), so every replica agrees; the records carrying it, their
  * replay and a snapshot, and the refusals. Injected clock, no sleeps.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { MetadataImage } from '../../../../src/broker/controller/metadata-image'
 import { metadataDelta } from '../../../../src/broker/controller/metadata-delta'
 import { decodeMetadataRecord, encodeMetadataRecord, type MetadataRecord } from '../../../../src/broker/controller/metadata-records'
 import { CLUSTER_ID, newImage, newTopic, topicId } from './fixtures/cluster-images'
+import { T0, clockClusters, type TestClock } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const clusters = clockClusters('brokerlab-unclean-restart-')
 
-const clock = { now: 1_700_000_000_000 }
+/** One clock for every cluster of the file, so a reopened cluster continues its time line. */
+const clock: TestClock = { now: T0 }
 
-function openCluster(dir: string): Cluster {
-  const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => clock.now, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {}, replicaLagTimeMaxMs: 30000 })
-  open.push(cluster)
-  return cluster
-}
+const openCluster = (dir: string): Cluster => clusters({ dataDir: dir, clock, eventLog: () => {}, replicaLagTimeMaxMs: 30000 }).cluster
 
 const rec = (k: string) => ({ key: Buffer.from(k), value: Buffer.from(`value-${k}`) })
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
@@ -70,14 +60,12 @@ async function uncleanElection(cluster: Cluster): Promise<{ leader: number; a: n
 
 describe('uncleanEpoch across a restart', () => {
   it('the old leader returning after the cluster was closed and opened again truncates to agree with the uncleanly elected leader', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-unclean-restart-'))
-    dirs.push(dir)
+    const dir = clusters.tempDir()
     const first = openCluster(dir)
     const { leader, a, b } = await uncleanElection(first)
     const uncleanEpoch = first.describeTopic('t').partitions[0].leaderEpoch
     expect(replicaRecords(first, leader).map((r) => r.split(':')[1])).toEqual(['k0', 'k1', 'k2', 'k3', 'k4'])
     await first.close()
-    open.splice(open.indexOf(first), 1)
 
     const second = openCluster(dir)
     expect(second.describeTopic('t').partitions[0]).toMatchObject({ leader: a, leaderEpoch: uncleanEpoch })

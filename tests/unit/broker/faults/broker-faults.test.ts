@@ -5,41 +5,22 @@
  * leaving and rejoining the ISR, and the refusals.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import type { ClusterEvent } from '../../../../src/broker/cluster/cluster-events'
 import { KafkaError } from '../../../../src/broker/model/errors'
+import { T0, clockClusters, type ClockCluster } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-faults-')
 
-const T0 = 1_700_000_000_000
-
-function makeCluster(
-  opts: { replicaLagTimeMaxMs?: number; brokerSessionTimeoutMs?: number; dir?: string; log?: (line: string) => void } = {}
-): { cluster: Cluster; clock: { now: number }; dir: string } {
-  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-faults-'))
-  if (!dirs.includes(dir)) dirs.push(dir)
-  const clock = { now: T0 }
-  const cluster = new Cluster({
-    dataDir: dir,
-    brokers: 3,
-    clock: () => clock.now,
-    autoReplicate: false,
-    storage: 'file',
-    log: opts.log ?? (() => {}),
+function makeCluster(opts: { replicaLagTimeMaxMs?: number; brokerSessionTimeoutMs?: number; log?: (line: string) => void } = {}): ClockCluster {
+  return openCluster({
     eventLog: () => {},
     replicaLagTimeMaxMs: opts.replicaLagTimeMaxMs ?? 30000,
-    brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs
+    brokerSessionTimeoutMs: opts.brokerSessionTimeoutMs,
+    ...(opts.log ? { log: opts.log } : {})
   })
-  open.push(cluster)
-  return { cluster, clock, dir }
 }
 
 function rec(i: number) {
@@ -332,11 +313,8 @@ describe('refusals', () => {
   })
 
   it('refuses a session timeout not above the heartbeat interval before it creates anything', () => {
-    const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-faults-')), 'cluster')
-    dirs.push(path.dirname(dir))
-    expect(
-      errorOf(() => new Cluster({ dataDir: dir, brokers: 3, autoReplicate: false, storage: 'file', log: () => {}, brokerHeartbeatIntervalMs: 2000, brokerSessionTimeoutMs: 2000 }))
-    ).toMatch(/^INVALID_CONFIG: broker.session.timeout.ms \(2000\) must be greater than broker.heartbeat.interval.ms \(2000\)/)
+    const dir = path.join(openCluster.tempDir(), 'cluster')
+    expect(errorOf(() => openCluster({ dataDir: dir, brokerHeartbeatIntervalMs: 2000, brokerSessionTimeoutMs: 2000 }))).toMatch(/^INVALID_CONFIG: broker.session.timeout.ms \(2000\) must be greater than broker.heartbeat.interval.ms \(2000\)/)
     expect(fs.existsSync(dir)).toBe(false)
   })
 })

@@ -7,28 +7,17 @@
  * OffsetsForLeaderEpoch wrongly. Reduced from the chaos test (tests/unit/broker/chaos/, unclean
  * variant, seed 100). Injected clock, no background work.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import { clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-epoch-cache-')
 
 const rec = (v: string) => ({ key: Buffer.from('k'), value: Buffer.from(v) })
 const flush = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 describe('a follower that led an epoch without writing in it', () => {
   it('drops that epoch from its cache when it follows again, so its epochs match the leader', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-epoch-cache-'))
-    dirs.push(dir)
-    const cluster = new Cluster({ dataDir: dir, brokers: 3, clock: () => 1_700_000_000_000, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {} })
-    open.push(cluster)
+    const { cluster } = openCluster({ eventLog: () => {} })
     cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1 } })
     const [a, b, c] = cluster.describeTopic('t').partitions[0].replicas
     const all = cluster.produce('t', [rec('v0'), rec('v1')], { acks: 'all' })

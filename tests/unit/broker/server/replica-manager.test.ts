@@ -4,28 +4,15 @@
  * BROKER_NOT_AVAILABLE); consumers never read past the high watermark; a follower's fetch reads up to
  * the log end offset and teaches the leader where the follower is, which moves the high watermark.
  */
-import fs from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
+import type { Cluster } from '../../../../src/broker/cluster/cluster'
 import { KafkaError } from '../../../../src/broker/model/errors'
 import { decodeRecordBatch } from '../../../../src/broker/codec/record-batch'
+import { clockClusters } from '../../support/clock-cluster'
 
-const dirs: string[] = []
-const open: Cluster[] = []
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-rm-')
 
-function makeCluster(): Cluster {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-rm-'))
-  dirs.push(dir)
-  const c = new Cluster({ dataDir: dir, brokers: 3, clock: () => 1_700_000_000_000, autoReplicate: false, storage: 'file', log: () => {}, eventLog: () => {} })
-  open.push(c)
-  return c
-}
+const makeCluster = (): Cluster => openCluster({ eventLog: () => {} }).cluster
 
 const rec = (i: number) => ({ key: Buffer.from(`k${i}`), value: Buffer.from(`v${i}`), headers: [], timestamp: 1_700_000_000_000 })
 

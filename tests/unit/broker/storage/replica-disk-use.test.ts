@@ -4,21 +4,14 @@
  * backend's mappings grow in bounded steps). Issue 7, point 1.
  */
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { Cluster } from '../../../../src/broker/cluster/cluster'
+import { describe, expect, it } from 'vitest'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
+import { clockClusters } from '../../support/clock-cluster'
 
 const MB = 1024 * 1024
 const kinds: ('file' | 'mmap')[] = loadMmapAddon().ok ? ['file', 'mmap'] : ['file']
-const dirs: string[] = []
-const open: Cluster[] = []
-
-afterEach(async () => {
-  for (const c of open.splice(0)) await c.close()
-  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-})
+const openCluster = clockClusters('brokerlab-disk-')
 
 /** Bytes the file system allocated for everything under `dir` (blocks * 512, files and directories). */
 function allocatedBytes(dir: string): number {
@@ -33,11 +26,7 @@ function allocatedBytes(dir: string): number {
 
 describe.each(kinds)('disk use of open replicas on the %s backend', (storage) => {
   it('a 100-partition RF 3 topic with a few records in every partition occupies well under 200 MB while the cluster runs', async () => {
-    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-disk-'))
-    dirs.push(dataDir)
-    const now = 1_700_000_000_000
-    const cluster = new Cluster({ dataDir, brokers: 3, clock: () => now, autoReplicate: false, storage, log: () => {} })
-    open.push(cluster)
+    const { cluster, dir: dataDir } = openCluster({ storage })
     const partitions = 100
     cluster.createTopic('wide', { partitions, replicationFactor: 3 })
     for (let p = 0; p < partitions; p++) {
