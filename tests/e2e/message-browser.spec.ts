@@ -146,7 +146,7 @@ test.describe('the message browser', () => {
     await shoot(page, 'browser-export')
   })
 
-  test('produce again opens the producer with the record, and sending lands a copy', async ({ page }) => {
+  test("a record's details print its offset as the table does, and produce again opens the producer with the record, and sending lands a copy", async ({ page }) => {
     await open(page, `#/browser/${GEN}`)
     await choose(page, 'browser-partition', 'Partition 2')
     await page.getByTestId('browser-fetch').click()
@@ -155,6 +155,11 @@ test.describe('the message browser', () => {
     const offset = Number(await row.getAttribute('data-offset'))
     const original = ((await contractRequest(wsUrl(), 'messages/fetch', { topic: GEN, partition: 2, start: { kind: 'offset', offset }, limit: 1 })) as Page0).records[0]
     await row.getByTestId('browser-row-key').click()
+    // The drawer prints the offset as the table does, with thousands separators (the newest of 50,000).
+    expect(offset).toBeGreaterThanOrEqual(1000)
+    const readable = offset.toLocaleString('en-US')
+    await expect(page.getByTestId('browser-record').locator('.n-drawer-header')).toContainText(`Partition 2, offset ${readable}`)
+    await expect(page.getByTestId('browser-record-offset')).toHaveText(readable)
     await page.getByTestId('record-produce-again').click()
     await expect(page.getByTestId('view-producer')).toBeVisible()
     await expect(page.getByTestId('producer-key')).toHaveValue(text(original.key) as string)
