@@ -61,6 +61,11 @@ export function formatClock(ms: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
 }
 
+/** ms -> "HH:MM:SS UTC+01:00": the local clock with the zone's offset then (a chart's hovered time, an event's time). */
+export function formatClockZone(ms: number): string {
+  return `${formatClock(ms)} ${formatZone(new Date(ms))}`
+}
+
 const DURATION_UNITS: [bigint, string][] = [
   [86_400_000n, 'd'],
   [3_600_000n, 'h'],
