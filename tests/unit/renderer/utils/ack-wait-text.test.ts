@@ -25,19 +25,23 @@ describe('ackWaitText', () => {
 
   it('names a follower that was in the ISR but not fetching and left it after replica.lag.time.max.ms', () => {
     expect(ackWaitText(wait(26_300, [[follower(2), follower(3, { reachedAfterMs: null, fetched: false, leftIsrAfterMs: 26_300 })]]))).toBe(
-      'waited 26.3 s: broker 3 was in the ISR but not fetching; it left the ISR after replica.lag.time.max.ms (30000 ms)'
+      'waited 26.3 s: broker 3 was in the ISR but not fetching; it left the ISR after replica.lag.time.max.ms (30,000 ms)'
     )
   })
 
   it('explains a short wait too when a follower left the ISR during it', () => {
     expect(ackWaitText(wait(12, [[follower(3, { reachedAfterMs: null, fetched: true, leftIsrAfterMs: 12 })]]))).toBe(
-      'waited 12 ms: broker 3 was in the ISR but did not fetch up to offset 41; it left the ISR after replica.lag.time.max.ms (30000 ms)'
+      'waited 12 ms: broker 3 was in the ISR but did not fetch up to offset 41; it left the ISR after replica.lag.time.max.ms (30,000 ms)'
     )
   })
 
   it('names a follower that was slow to fetch, and one still in the ISR that never did', () => {
     expect(ackWaitText(wait(2500, [[follower(2, { reachedAfterMs: 2500 })]]))).toBe('waited 2.5 s: broker 2 took 2.5 s to fetch up to offset 41')
     expect(ackWaitText(wait(30_000, [[follower(2, { reachedAfterMs: null, fetched: false })]]))).toBe('waited 30.0 s: broker 2 is in the ISR but was not fetching')
+  })
+
+  it('prints offsets and ms from 1,000 on with thousands separators', () => {
+    expect(ackWaitText(wait(2500, [[follower(2, { reachedAfterMs: 2500 })]], 1_234_567))).toBe('waited 2.5 s: broker 2 took 2.5 s to fetch up to offset 1,234,567')
   })
 
   it('names the partition of each part when the send wrote to several', () => {
