@@ -7,15 +7,11 @@
  * ACK_WAIT_NOTABLE_MS), so an ordinary produce shows no sentence; names only what the engine reported.
  */
 import type { ProduceAckWait, ProduceAckWaitFollower } from '../../../shared/contract'
-import { formatCount } from './format'
+import { formatCount, formatSeconds } from './format'
 
 /** Waits up to this long (ms) with no ISR change are not worth a sentence. */
 export const ACK_WAIT_NOTABLE_MS = 100
 
-/** "26.3 s" from 1 s on, else "420 ms". */
-export function waitDuration(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${formatCount(Math.round(ms))} ms`
-}
 
 /** What one follower did during the wait, or null when it fetched the offset in time (within ACK_WAIT_NOTABLE_MS). */
 function followerText(f: ProduceAckWaitFollower, lastOffset: number, lagMs: number): string | null {
@@ -25,7 +21,7 @@ function followerText(f: ProduceAckWaitFollower, lastOffset: number, lagMs: numb
     return `${who} ${what}; it left the ISR after replica.lag.time.max.ms (${formatCount(lagMs)} ms)`
   }
   if (f.reachedAfterMs === null) return f.fetched ? `${who} is in the ISR but had not fetched up to offset ${formatCount(lastOffset)}` : `${who} is in the ISR but was not fetching`
-  if (f.reachedAfterMs > ACK_WAIT_NOTABLE_MS) return `${who} took ${waitDuration(f.reachedAfterMs)} to fetch up to offset ${formatCount(lastOffset)}`
+  if (f.reachedAfterMs > ACK_WAIT_NOTABLE_MS) return `${who} took ${formatSeconds(f.reachedAfterMs)} to fetch up to offset ${formatCount(lastOffset)}`
   return null
 }
 
@@ -45,5 +41,5 @@ export function ackWaitText(w: ProduceAckWait | null): string | null {
       if (t) parts.push(many ? `${t} (partition ${p.partition})` : t)
     }
   const why = parts.length > 0 ? parts.join('; ') : 'for the ISR followers to fetch the records'
-  return `waited ${waitDuration(w.waitedMs)}${parts.length > 0 ? ': ' : ' '}${why}`
+  return `waited ${formatSeconds(w.waitedMs)}${parts.length > 0 ? ': ' : ' '}${why}`
 }

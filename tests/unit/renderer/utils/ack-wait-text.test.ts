@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ProduceAckWait, ProduceAckWaitFollower } from '../../../../src/shared/contract'
-import { ackWaitText, waitDuration } from '../../../../src/renderer/src/utils/ack-wait-text'
+import { ackWaitText } from '../../../../src/renderer/src/utils/ack-wait-text'
+import { formatSeconds } from '../../../../src/renderer/src/utils/format'
 
 const follower = (brokerId: number, o: Partial<ProduceAckWaitFollower> = {}): ProduceAckWaitFollower => ({ brokerId, reachedAfterMs: 0, fetched: true, leftIsrAfterMs: null, ...o })
 
@@ -50,7 +51,7 @@ describe('ackWaitText', () => {
 
   it('says it waited for the followers when none stands out', () => {
     expect(ackWaitText(wait(400, [[follower(2, { reachedAfterMs: 90 })]]))).toBe('waited 400 ms for the ISR followers to fetch the records')
-    expect(waitDuration(999)).toBe('999 ms')
-    expect(waitDuration(1000)).toBe('1.0 s')
+    expect(formatSeconds(999)).toBe('999 ms')
+    expect(formatSeconds(1000)).toBe('1.0 s')
   })
 })
