@@ -216,6 +216,36 @@ test.describe('the message browser', () => {
     await shoot(page, 'record-details')
   })
 
+  test('a record a kafkajs producer that is not idempotent sent shows no producer and no sequences in its details', async ({ page }) => {
+    const bootstrap = process.env.BROKERLAB_BOOTSTRAP
+    if (!bootstrap) throw new Error('BROKERLAB_BOOTSTRAP is not set: global-setup did not start the listeners')
+    const topic = 'kafkajs-plain'
+    await contractRequest(wsUrl(), 'topic/create', { topic, partitions: 1, replicationFactor: 1 })
+    const kafka = new Kafka({ clientId: 'e2e-record-plain', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } })
+    const producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false })
+    await producer.connect()
+    try {
+      await producer.send({ topic, acks: -1, messages: [0, 1, 2].map((i) => ({ key: `plain-${i}`, value: `v${i}` })) })
+    } finally {
+      await producer.disconnect()
+    }
+    const stored = ((await contractRequest(wsUrl(), 'messages/fetch', { topic, partition: 0, start: { kind: 'earliest' }, limit: 10 })) as Page0).records
+    expect(stored.length).toBe(3)
+    expect(stored[2].batch!.producerId).toBe(-1)
+
+    await open(page, `#/browser/${topic}`)
+    await page.getByTestId('browser-fetch').click()
+    const row = page.locator('[data-testid="browser-row"][data-offset="2"]')
+    await expect(row).toBeVisible()
+    await row.getByTestId('browser-row-key').click()
+    await expect(page.getByTestId('browser-record-batch')).toBeVisible()
+    await expect(page.getByTestId('record-batch-producer-id')).toHaveText('none')
+    await expect(page.getByTestId('record-batch-producer-epoch')).toHaveText('none')
+    // Sequences belong to an idempotent producer (KIP-98): without a producer id they are none, whatever the batch holds.
+    await expect(page.getByTestId('record-batch-base-sequence')).toHaveText('none')
+    await expect(page.getByTestId('record-batch-sequence')).toHaveText('none')
+  })
+
   // The frame budget (no task over 100 ms while the page loads) is measured here with the browser's
   // long-task timeline and printed, not asserted: CI machines are shared and noisy (timings belong in
   // benchmarks: npm run bench:frames). What is asserted is what keeps the frames short: the page
