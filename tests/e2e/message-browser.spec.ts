@@ -146,7 +146,7 @@ test.describe('the message browser', () => {
     await shoot(page, 'browser-export')
   })
 
-  test('produce again opens the producer with the record, and sending lands a copy', async ({ page }) => {
+  test("a record's details print its offset as the table does, and produce again opens the producer with the record, and sending lands a copy", async ({ page }) => {
     await open(page, `#/browser/${GEN}`)
     await choose(page, 'browser-partition', 'Partition 2')
     await page.getByTestId('browser-fetch').click()
@@ -155,6 +155,11 @@ test.describe('the message browser', () => {
     const offset = Number(await row.getAttribute('data-offset'))
     const original = ((await contractRequest(wsUrl(), 'messages/fetch', { topic: GEN, partition: 2, start: { kind: 'offset', offset }, limit: 1 })) as Page0).records[0]
     await row.getByTestId('browser-row-key').click()
+    // The drawer prints the offset as the table does, with thousands separators (the newest of 50,000).
+    expect(offset).toBeGreaterThanOrEqual(1000)
+    const readable = offset.toLocaleString('en-US')
+    await expect(page.getByTestId('browser-record').locator('.n-drawer-header')).toContainText(`Partition 2, offset ${readable}`)
+    await expect(page.getByTestId('browser-record-offset')).toHaveText(readable)
     await page.getByTestId('record-produce-again').click()
     await expect(page.getByTestId('view-producer')).toBeVisible()
     await expect(page.getByTestId('producer-key')).toHaveValue(text(original.key) as string)
@@ -209,6 +214,36 @@ test.describe('the message browser', () => {
     await page.mouse.move(0, 0)
     await page.waitForTimeout(500) // let the radio buttons' colour transition finish before the picture
     await shoot(page, 'record-details')
+  })
+
+  test('a record a kafkajs producer that is not idempotent sent shows no producer and no sequences in its details', async ({ page }) => {
+    const bootstrap = process.env.BROKERLAB_BOOTSTRAP
+    if (!bootstrap) throw new Error('BROKERLAB_BOOTSTRAP is not set: global-setup did not start the listeners')
+    const topic = 'kafkajs-plain'
+    await contractRequest(wsUrl(), 'topic/create', { topic, partitions: 1, replicationFactor: 1 })
+    const kafka = new Kafka({ clientId: 'e2e-record-plain', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } })
+    const producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false })
+    await producer.connect()
+    try {
+      await producer.send({ topic, acks: -1, messages: [0, 1, 2].map((i) => ({ key: `plain-${i}`, value: `v${i}` })) })
+    } finally {
+      await producer.disconnect()
+    }
+    const stored = ((await contractRequest(wsUrl(), 'messages/fetch', { topic, partition: 0, start: { kind: 'earliest' }, limit: 10 })) as Page0).records
+    expect(stored.length).toBe(3)
+    expect(stored[2].batch!.producerId).toBe(-1)
+
+    await open(page, `#/browser/${topic}`)
+    await page.getByTestId('browser-fetch').click()
+    const row = page.locator('[data-testid="browser-row"][data-offset="2"]')
+    await expect(row).toBeVisible()
+    await row.getByTestId('browser-row-key').click()
+    await expect(page.getByTestId('browser-record-batch')).toBeVisible()
+    await expect(page.getByTestId('record-batch-producer-id')).toHaveText('none')
+    await expect(page.getByTestId('record-batch-producer-epoch')).toHaveText('none')
+    // Sequences belong to an idempotent producer (KIP-98): without a producer id they are none, whatever the batch holds.
+    await expect(page.getByTestId('record-batch-base-sequence')).toHaveText('none')
+    await expect(page.getByTestId('record-batch-sequence')).toHaveText('none')
   })
 
   // The frame budget (no task over 100 ms while the page loads) is measured here with the browser's

@@ -106,7 +106,11 @@ export type ElectionKind = 'clean-from-isr' | 'most-complete' | 'preferred' | 'u
 /** How much the user should care: info (the cluster healed itself), warning (degraded), error (data lost or unreadable). */
 export type ClusterEventSeverity = 'info' | 'warning' | 'error'
 
-/** One event. `time` in ms since the epoch (the cluster's clock); `message` in plain words. */
+/**
+ * One event. `time` in ms since the epoch (the cluster's clock); `message` in plain words, its
+ * offsets, counts and ms from 1,000 on with thousands separators (../model/format-count.ts), while
+ * the fields (fromOffset, count, missedHeartbeatMs...) hold the same numbers as plain numbers.
+ */
 export interface ClusterEvent {
   seq: number
   time: number

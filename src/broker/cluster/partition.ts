@@ -28,6 +28,7 @@
  * replica has no log open. Not thread-safe: the engine's event loop owns it.
  */
 import { KafkaError, StorageError } from '../model/errors'
+import { formatCount } from '../model/format-count'
 import type { ClusterEventInput } from './cluster-events'
 import type { PartitionMeta } from './cluster-metadata'
 import type { ReplicaLog } from './replica-log'
@@ -504,7 +505,7 @@ export class Partition {
     if (out.length > 0)
       this.env.alterIsr(
         this.reg.isr.filter((b) => !out.includes(b)),
-        `broker${out.length > 1 ? 's' : ''} ${out.join(', ')} did not catch up to the leader's log end offset ${end} within replica.lag.time.max.ms (${this.env.replicaLagTimeMaxMs} ms)`
+        `broker${out.length > 1 ? 's' : ''} ${out.join(', ')} did not catch up to the leader's log end offset ${formatCount(end)} within replica.lag.time.max.ms (${formatCount(this.env.replicaLagTimeMaxMs)} ms)`
       )
     return out
   }
@@ -626,8 +627,8 @@ export class Partition {
         toOffset: before,
         count: before - log.logEndOffset,
         message: belowHw
-          ? `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset} after an unclean leader election: offsets ${log.logEndOffset} to ${before - 1} are not in the new leader's log`
-          : `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${log.logEndOffset}: offsets ${log.logEndOffset} to ${before - 1} were not in the leader's log (never acknowledged)`
+          ? `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${formatCount(log.logEndOffset)} after an unclean leader election: offsets ${formatCount(log.logEndOffset)} to ${formatCount(before - 1)} are not in the new leader's log`
+          : `The log of ${this.name} on broker ${this.brokerId} was truncated to offset ${formatCount(log.logEndOffset)}: offsets ${formatCount(log.logEndOffset)} to ${formatCount(before - 1)} were not in the leader's log (never acknowledged)`
       })
     return true
   }
@@ -694,7 +695,7 @@ export class Partition {
       topic: this.topic,
       partition: this.id,
       brokerId: this.brokerId,
-      message: `The replica of ${this.name} on broker ${this.brokerId} is offline: ${what}: ${error.message}. It is tried again every ${Math.round(this.env.offlineRetryMs / 1000)} s`
+      message: `The replica of ${this.name} on broker ${this.brokerId} is offline: ${what}: ${error.message}. It is tried again every ${formatCount(Math.round(this.env.offlineRetryMs / 1000))} s`
     })
     if (tellController) this.env.replicaOffline(error)
   }
@@ -734,8 +735,8 @@ export class Partition {
       partition: this.id,
       brokerId: this.brokerId,
       message: opts.recover
-        ? `The damaged log of ${this.name} on broker ${this.brokerId} was cut at its first invalid batch (log end offset ${log.logEndOffset}); it refetches the rest from the leader`
-        : `The replica of ${this.name} on broker ${this.brokerId} is online again (log end offset ${log.logEndOffset}); it catches up from the leader`
+        ? `The damaged log of ${this.name} on broker ${this.brokerId} was cut at its first invalid batch (log end offset ${formatCount(log.logEndOffset)}); it refetches the rest from the leader`
+        : `The replica of ${this.name} on broker ${this.brokerId} is online again (log end offset ${formatCount(log.logEndOffset)}); it catches up from the leader`
     })
     this.env.replicaOnline(opts.recover === true)
     return true

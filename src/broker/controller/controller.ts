@@ -17,6 +17,7 @@
  * (./leader-rebalance-config.ts), and every leadership it moves is an event.
  */
 import { KafkaError } from '../model/errors'
+import { formatCount } from '../model/format-count'
 import type { ClusterEventInput } from '../cluster/cluster-events'
 import type { ClusterMetadata, TopicMeta } from '../cluster/cluster-metadata'
 import type { LeaderElectionResult, LeaderElectionType, TopicConfigs } from '../cluster/cluster-api'
@@ -176,13 +177,13 @@ export class Controller {
       const planned = this.replication.planTopic(name, opts.partitions, opts.replicationFactor, opts.assignment)
       return { name, topicId: ZERO_UUID, internal: false, configs, partitions: planned.map(newPartitionMeta) }
     }
-    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${opts.partitions} partition(s), replication factor ${opts.replicationFactor}` }
+    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Topic ${name} was created with ${formatCount(opts.partitions)} partition(s), replication factor ${opts.replicationFactor}` }
     return this.replication.createTopic(name, opts.partitions, opts.replicationFactor, configs, false, this.env.newTopicId(), opts.assignment, cause)
   }
 
   /** Creates an internal topic (e.g. __consumer_offsets) with already validated `configs`; its logs open on first write. */
   createInternalTopic(name: string, partitions: number, rf: number, configs: TopicConfigs): TopicMeta {
-    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Internal topic ${name} was created with ${partitions} partition(s), replication factor ${rf}, on its first use` }
+    const cause: ChangeCause = { kind: 'topic-created', severity: 'info', topic: name, message: `Internal topic ${name} was created with ${formatCount(partitions)} partition(s), replication factor ${rf}, on its first use` }
     return this.replication.createTopic(name, partitions, rf, configs, true, this.env.newTopicId(), undefined, cause)
   }
 
@@ -211,7 +212,7 @@ export class Controller {
       this.replication.planPartitions(t, count, opts.assignment)
       return t
     }
-    const cause: ChangeCause = { kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${current} to ${count} partitions; keys hash over ${count} from now on` }
+    const cause: ChangeCause = { kind: 'partitions-added', severity: 'info', topic: name, message: `Topic ${name} grew from ${formatCount(current)} to ${formatCount(count)} partitions; keys hash over ${formatCount(count)} from now on` }
     this.replication.createPartitions(t, count, opts.assignment, cause)
     return t
   }

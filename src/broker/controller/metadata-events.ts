@@ -39,6 +39,7 @@
  */
 import type { ClusterEventInput, HeldEvents } from '../cluster/cluster-events'
 import type { IsrChangedChange, LeaderElectedChange, MetadataChange } from './metadata-change'
+import { formatCount } from '../model/format-count'
 
 /** The event kinds made from metadata changes. */
 export type MetadataEventKind =
@@ -213,7 +214,7 @@ export class MetadataEvents {
       case 'topic-created': {
         const pending = this.take(`topic-created\u0000${change.topic}`)[0]
         const cause = pending?.cause
-        const generic = `Topic ${change.topic} was created with ${change.partitions} partition${plural(change.partitions)}, replication factor ${change.replicationFactor}: ${NO_REASON}`
+        const generic = `Topic ${change.topic} was created with ${formatCount(change.partitions)} partition${plural(change.partitions)}, replication factor ${change.replicationFactor}: ${NO_REASON}`
         out.push({ event: { ...strip(cause), kind: 'topic-created', severity: cause?.severity ?? 'info', topic: change.topic, message: cause?.message ?? generic, ...at }, place: pending?.place ?? null })
         return
       }
@@ -227,7 +228,7 @@ export class MetadataEvents {
       case 'partitions-added': {
         const pending = this.take(`partitions-added\u0000${change.topic}`)[0]
         const cause = pending?.cause
-        const generic = `Topic ${change.topic} grew from ${change.from} to ${change.to} partitions: ${NO_REASON}`
+        const generic = `Topic ${change.topic} grew from ${formatCount(change.from)} to ${formatCount(change.to)} partitions: ${NO_REASON}`
         out.push({ event: { ...strip(cause), kind: 'partitions-added', severity: cause?.severity ?? 'info', topic: change.topic, message: cause?.message ?? generic, ...at }, place: pending?.place ?? null })
         return
       }

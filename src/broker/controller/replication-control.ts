@@ -59,6 +59,7 @@ import type { ReplicaLogStore } from '../cluster/replica-log'
 import { assignReplicas } from '../cluster/replica-assignment'
 import { checkReplicaBudget, type ReplicaBudget } from '../cluster/replica-budget'
 import { toLogConfig } from '../model/log-config'
+import { formatCount } from '../model/format-count'
 import type { TopicConfigs } from '../cluster/cluster-api'
 import type { ReplicaManager } from '../server/replica-manager'
 import type { BrokerRegistry } from './broker-registry'
@@ -472,8 +473,8 @@ export class ReplicationControl {
     const target = Math.min(acked, end)
     if (target > log.highWatermark && target >= log.logStartOffset) log.updateHighWatermark(target)
     if (from < acked) {
-      const offsets = `offsets ${from} to ${acked - 1} (${acked - from} offset${acked - from === 1 ? '' : 's'})`
-      const holds = from < end ? `its log holds other records (of an older leader epoch, never committed) from offset ${from} on` : `its log ends at ${end}`
+      const offsets = `offsets ${formatCount(from)} to ${formatCount(acked - 1)} (${formatCount(acked - from)} offset${acked - from === 1 ? '' : 's'})`
+      const holds = from < end ? `its log holds other records (of an older leader epoch, never committed) from offset ${formatCount(from)} on` : `its log ends at ${formatCount(end)}`
       this.env.event({
         kind: 'records-lost',
         severity: 'error',
@@ -484,7 +485,7 @@ export class ReplicationControl {
         toOffset: acked,
         count: acked - from,
         message: unclean
-          ? `Unclean leader election of ${t.name}-${i} lost ${offsets}, which were acknowledged: the new leader, broker ${pm.leader}, was out of the ISR and ${holds}, below the high watermark ${acked}`
+          ? `Unclean leader election of ${t.name}-${i} lost ${offsets}, which were acknowledged: the new leader, broker ${pm.leader}, was out of the ISR and ${holds}, below the high watermark ${formatCount(acked)}`
           : `No in-sync replica of ${t.name}-${i} holds ${offsets}, which were acknowledged: broker ${pm.leader} leads with the most complete log, and ${holds}`
       })
     }
@@ -503,7 +504,7 @@ export class ReplicationControl {
         reason: 'below-high-watermark',
         isr: [...pm.isr],
         leaderEpoch: pm.leaderEpoch,
-        message: `Broker ${b} left the ISR of ${t.name}-${i} [${pm.isr.join(', ')}]: its log ends at offset ${this.logEndOffsetOf(b, t.name, i)}, below the high watermark ${log.highWatermark}; it catches up from broker ${pm.leader} and rejoins`
+        message: `Broker ${b} left the ISR of ${t.name}-${i} [${pm.isr.join(', ')}]: its log ends at offset ${formatCount(this.logEndOffsetOf(b, t.name, i))}, below the high watermark ${formatCount(log.highWatermark)}; it catches up from broker ${pm.leader} and rejoins`
       }))
     )
   }
@@ -538,7 +539,7 @@ export class ReplicationControl {
               topic: t.name,
               partition: i,
               brokerId: b,
-              message: `The log of ${t.name}-${i} on broker ${b} ends at offset ${log.logEndOffset}, below the high watermark ${recorded} it recorded: records ${log.logEndOffset} to ${recorded - 1} are missing from it (a damaged or cut log)`
+              message: `The log of ${t.name}-${i} on broker ${b} ends at offset ${formatCount(log.logEndOffset)}, below the high watermark ${formatCount(recorded)} it recorded: records ${formatCount(log.logEndOffset)} to ${formatCount(recorded - 1)} are missing from it (a damaged or cut log)`
             })
         }
         this.acknowledged.set(this.key(t.name, i), acked)
@@ -552,7 +553,7 @@ export class ReplicationControl {
               t,
               i,
               'most-complete',
-              `its leader, broker ${leader}, ends at offset ${this.logEndOffsetOf(leader, t.name, i)}, below broker ${longer}'s ${this.logEndOffsetOf(longer, t.name, i)}: the leader's log lost records that its followers hold`
+              `its leader, broker ${leader}, ends at offset ${formatCount(this.logEndOffsetOf(leader, t.name, i))}, below broker ${longer}'s ${formatCount(this.logEndOffsetOf(longer, t.name, i))}: the leader's log lost records that its followers hold`
             )
           else {
             this.afterLeaderChosen(t, i)
@@ -647,7 +648,7 @@ export class ReplicationControl {
         topic,
         partition: i,
         brokerId: b,
-        message: `The log of ${topic}-${i} on broker ${b} was cut at its first invalid batch (log end offset ${end}); it refetches the rest from broker ${pm.leader}`
+        message: `The log of ${topic}-${i} on broker ${b} was cut at its first invalid batch (log end offset ${formatCount(end)}); it refetches the rest from broker ${pm.leader}`
       })
     return true
   }

@@ -35,6 +35,7 @@
  * because a fault was injected; every fault, fence and unfence is a cluster event.
  */
 import { KafkaError } from '../model/errors'
+import { formatCount } from '../model/format-count'
 import type { ClusterEventInput } from '../cluster/cluster-events'
 import type { ReplicaLogStore } from '../cluster/replica-log'
 import type { Controller } from '../controller/controller'
@@ -159,7 +160,7 @@ export class FaultInjector {
       severity: 'warning',
       brokerId: id,
       sessionTimeoutMs: this.env.heartbeats.config.sessionTimeoutMs,
-      message: `Broker ${id} was killed (no controlled shutdown): its process state and in-flight requests are lost, its ${replicas} replica log(s) are recovered when it starts; the controller notices only when its heartbeats stop for broker.session.timeout.ms (${this.env.heartbeats.config.sessionTimeoutMs} ms)`
+      message: `Broker ${id} was killed (no controlled shutdown): its process state and in-flight requests are lost, its ${formatCount(replicas)} replica log(s) are recovered when it starts; the controller notices only when its heartbeats stop for broker.session.timeout.ms (${formatCount(this.env.heartbeats.config.sessionTimeoutMs)} ms)`
     })
     this.env.controller.noteControllerChange(before)
   }
@@ -180,7 +181,7 @@ export class FaultInjector {
       severity: 'warning',
       brokerId: id,
       delayMs,
-      message: `Broker ${id} is slowed: every request it serves or sends (fetch, produce, heartbeat) takes ${delayMs} ms more`
+      message: `Broker ${id} is slowed: every request it serves or sends (fetch, produce, heartbeat) takes ${formatCount(delayMs)} ms more`
     })
   }
 
@@ -200,7 +201,7 @@ export class FaultInjector {
       severity: 'warning',
       brokerId: id,
       sessionTimeoutMs: this.env.heartbeats.config.sessionTimeoutMs,
-      message: `Broker ${id} is isolated: clients still reach it, but its heartbeats and replication fail; the controller fences it after broker.session.timeout.ms (${this.env.heartbeats.config.sessionTimeoutMs} ms)`
+      message: `Broker ${id} is isolated: clients still reach it, but its heartbeats and replication fail; the controller fences it after broker.session.timeout.ms (${formatCount(this.env.heartbeats.config.sessionTimeoutMs)} ms)`
     })
     this.env.controller.noteControllerChange(before)
   }
@@ -218,7 +219,7 @@ export class FaultInjector {
     const before = this.env.controller.controllerId
     this.env.faults.setIsolated(id, false)
     this.env.faults.setSlow(id, 0)
-    const undone = [isolated ? 'isolation' : null, slowMs > 0 ? `the ${slowMs} ms delay` : null].filter(Boolean).join(' and ')
+    const undone = [isolated ? 'isolation' : null, slowMs > 0 ? `the ${formatCount(slowMs)} ms delay` : null].filter(Boolean).join(' and ')
     this.env.event({ kind: 'broker-healed', severity: 'info', brokerId: id, message: `Broker ${id} is healed (${undone} undone)${isolated ? ': it reaches the controller and the other brokers again' : ''}` })
     if (isolated) {
       this.env.controller.replication.republishBroker(id)
@@ -268,7 +269,7 @@ export class FaultInjector {
     const timeout = this.env.heartbeats.config.sessionTimeoutMs
     this.registry.setFenced(id, true)
     this.env.heartbeats.setFenced(id, true)
-    const why = because || ` after missing heartbeats for ${missed} ms (broker.session.timeout.ms = ${timeout})`
+    const why = because || ` after missing heartbeats for ${formatCount(missed)} ms (broker.session.timeout.ms = ${formatCount(timeout)} ms)`
     this.env.event({
       kind: 'broker-fenced',
       severity: 'warning',

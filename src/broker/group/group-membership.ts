@@ -18,6 +18,7 @@
  */
 import crypto from 'node:crypto'
 import { KAFKA_ERROR_CODES, KafkaError } from '../model/errors'
+import { formatCount } from '../model/format-count'
 import type {
   GroupRequestContext,
   HeartbeatRequest,
@@ -404,7 +405,7 @@ export class GroupMembership {
           if (group.state !== 'CompletingRebalance' || group.generationId !== generation) return
           this.setAndPropagateAssignment(group, assignments)
           group.transitionTo('Stable', this.env.clock())
-          this.env.event(group, 'group-stable', `Group ${group.groupId} is Stable: generation ${generation}, leader ${group.leaderId}, ${group.members.size} member${group.members.size === 1 ? '' : 's'} assigned`)
+          this.env.event(group, 'group-stable', `Group ${group.groupId} is Stable: generation ${generation}, leader ${group.leaderId}, ${formatCount(group.members.size)} member${group.members.size === 1 ? '' : 's'} assigned`)
         },
         (e: unknown) => {
           if (group.state !== 'CompletingRebalance' || group.generationId !== generation) return
@@ -517,8 +518,8 @@ export class GroupMembership {
         group,
         m.memberId,
         m.isNew
-          ? `its join did not complete within group.new.member.join.timeout.ms (${this.env.config['group.new.member.join.timeout.ms']} ms)`
-          : `no heartbeat within its session timeout (${m.sessionTimeoutMs} ms)`,
+          ? `its join did not complete within group.new.member.join.timeout.ms (${formatCount(this.env.config['group.new.member.join.timeout.ms'])} ms)`
+          : `no heartbeat within its session timeout (${formatCount(m.sessionTimeoutMs)} ms)`,
         'warning'
       )
     }

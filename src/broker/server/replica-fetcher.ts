@@ -31,6 +31,7 @@
  * killed broker fetches nothing.
  */
 import { KafkaError } from '../model/errors'
+import { formatCount } from '../model/format-count'
 import { isStorageFailure, type Partition } from '../cluster/partition'
 import { UNDEFINED_EPOCH, UNDEFINED_EPOCH_OFFSET } from '../storage/leader-epoch-file-cache'
 import type { ReplicaManager } from './replica-manager'
@@ -192,7 +193,7 @@ export class ReplicaFetcher {
       if (!p.truncateTo(target, afterUnclean)) {
         this.env.leaderIncomplete(
           p,
-          `its leader, broker ${leader.brokerId}, says leader epoch ${followerEpoch} of broker ${this.own.brokerId}'s log ends at offset ${target}, but broker ${this.own.brokerId} holds acknowledged records up to ${p.highWatermark - 1}`
+          `its leader, broker ${leader.brokerId}, says leader epoch ${followerEpoch} of broker ${this.own.brokerId}'s log ends at offset ${formatCount(target)}, but broker ${this.own.brokerId} holds acknowledged records up to ${formatCount(p.highWatermark - 1)}`
         )
         return false
       }
@@ -229,13 +230,13 @@ export class ReplicaFetcher {
     if (p.registration.isr.includes(this.own.brokerId)) {
       // An in-sync follower copied everything it has from leaders this one followed: the leader
       // lost records (the controller truncated longer followers when it elected this leader).
-      this.env.leaderIncomplete(p, `its leader, broker ${leader.brokerId}, ends at offset ${end}, below broker ${this.own.brokerId}'s ${p.logEndOffset}: the leader's log lost records that its followers hold`)
+      this.env.leaderIncomplete(p, `its leader, broker ${leader.brokerId}, ends at offset ${formatCount(end)}, below broker ${this.own.brokerId}'s ${formatCount(p.logEndOffset)}: the leader's log lost records that its followers hold`)
       return false
     }
     if (p.truncateTo(end, this.afterUnclean(p))) return true
     this.env.leaderIncomplete(
       p,
-      `its leader, broker ${leader.brokerId}, ends at offset ${end}, but broker ${this.own.brokerId} holds acknowledged records up to ${p.highWatermark - 1}`
+      `its leader, broker ${leader.brokerId}, ends at offset ${formatCount(end)}, but broker ${this.own.brokerId} holds acknowledged records up to ${formatCount(p.highWatermark - 1)}`
     )
     return false
   }

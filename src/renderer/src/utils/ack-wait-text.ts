@@ -1,30 +1,27 @@
 /**
  * The one-line explanation of what an acks=all produce waited for (contract ProduceAckWait), as the
  * producer result shows it, e.g. "waited 26.3 s: broker 3 was in the ISR but not fetching; it left
- * the ISR after replica.lag.time.max.ms (30000 ms)".
+ * the ISR after replica.lag.time.max.ms (30,000 ms)"; offsets and ms with thousands separators.
  *
  * Must stay true: pure; says nothing (null) for a short wait nobody left the ISR during (at most
  * ACK_WAIT_NOTABLE_MS), so an ordinary produce shows no sentence; names only what the engine reported.
  */
 import type { ProduceAckWait, ProduceAckWaitFollower } from '../../../shared/contract'
+import { formatCount, formatSeconds } from './format'
 
 /** Waits up to this long (ms) with no ISR change are not worth a sentence. */
 export const ACK_WAIT_NOTABLE_MS = 100
 
-/** "26.3 s" from 1 s on, else "420 ms". */
-export function waitDuration(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
-}
 
 /** What one follower did during the wait, or null when it fetched the offset in time (within ACK_WAIT_NOTABLE_MS). */
 function followerText(f: ProduceAckWaitFollower, lastOffset: number, lagMs: number): string | null {
   const who = `broker ${f.brokerId}`
   if (f.leftIsrAfterMs !== null) {
-    const what = f.fetched ? `was in the ISR but did not fetch up to offset ${lastOffset}` : 'was in the ISR but not fetching'
-    return `${who} ${what}; it left the ISR after replica.lag.time.max.ms (${lagMs} ms)`
+    const what = f.fetched ? `was in the ISR but did not fetch up to offset ${formatCount(lastOffset)}` : 'was in the ISR but not fetching'
+    return `${who} ${what}; it left the ISR after replica.lag.time.max.ms (${formatCount(lagMs)} ms)`
   }
-  if (f.reachedAfterMs === null) return f.fetched ? `${who} is in the ISR but had not fetched up to offset ${lastOffset}` : `${who} is in the ISR but was not fetching`
-  if (f.reachedAfterMs > ACK_WAIT_NOTABLE_MS) return `${who} took ${waitDuration(f.reachedAfterMs)} to fetch up to offset ${lastOffset}`
+  if (f.reachedAfterMs === null) return f.fetched ? `${who} is in the ISR but had not fetched up to offset ${formatCount(lastOffset)}` : `${who} is in the ISR but was not fetching`
+  if (f.reachedAfterMs > ACK_WAIT_NOTABLE_MS) return `${who} took ${formatSeconds(f.reachedAfterMs)} to fetch up to offset ${formatCount(lastOffset)}`
   return null
 }
 
@@ -44,5 +41,5 @@ export function ackWaitText(w: ProduceAckWait | null): string | null {
       if (t) parts.push(many ? `${t} (partition ${p.partition})` : t)
     }
   const why = parts.length > 0 ? parts.join('; ') : 'for the ISR followers to fetch the records'
-  return `waited ${waitDuration(w.waitedMs)}${parts.length > 0 ? ': ' : ' '}${why}`
+  return `waited ${formatSeconds(w.waitedMs)}${parts.length > 0 ? ': ' : ' '}${why}`
 }

@@ -4,7 +4,8 @@
  * __consumer_offsets partitions), one event each. Events are taken in order and grouped by fault:
  * an event about no partition (a broker killed, fenced, isolated...) opens a group and is a toast of
  * its own; the partition events after it (ISR shrinks, elections, replicas offline) are one summary
- * toast for the group, with counts by kind and how many were on internal topics. A partition event
+ * toast for the group, with counts by kind (in the words of ./event-kind-words.ts, shared with the
+ * overview's Recent events) and how many were on internal topics. A partition event
  * of a user topic that is an error (records lost, a damaged replica) keeps a toast of its own, as
  * does the only partition event of a group when it is on a user topic. Every event stays in the
  * timeline; the summary says so.
@@ -14,24 +15,12 @@
  * (`internal`) never gets a toast of its own.
  */
 import type { ClusterEventView } from '../../../shared/contract'
+import { kindCountsText } from './event-kind-words'
 
 /** One toast to show. */
 export interface EventNotice {
   kind: 'error' | 'warning' | 'info'
   text: string
-}
-
-/** Words (one, several) for partition event kinds in a summary. */
-const KIND_WORDS: Partial<Record<ClusterEventView['kind'], [string, string]>> = {
-  'isr-shrink': ['ISR shrink', 'ISR shrinks'],
-  'isr-expand': ['ISR expansion', 'ISR expansions'],
-  'leader-elected': ['leader election', 'leader elections'],
-  'replica-offline': ['replica offline', 'replicas offline'],
-  'replica-online': ['replica back online', 'replicas back online'],
-  'replica-damaged': ['damaged replica', 'damaged replicas'],
-  'replica-repaired': ['replica repaired', 'replicas repaired'],
-  'log-truncated': ['log truncation', 'log truncations'],
-  'records-lost': ['records-lost report', 'records-lost reports']
 }
 
 interface Group {
@@ -43,11 +32,9 @@ function severityOf(events: ClusterEventView[]): EventNotice['kind'] {
   return events.some((e) => e.severity === 'error') ? 'error' : 'warning'
 }
 
-/** "41 partition events followed broker 2's fault: 38 ISR shrinks, 3 leader elections (36 on internal topics)". */
+/** "Broker 2: 41 partition events on 38 partitions (38 partitions shrank their ISR, 3 partitions elected new leaders, 36 on internal topics (__consumer_offsets)): see Recent events on the overview"; counts by kind from the one phrase table (./event-kind-words.ts). */
 function summaryText(g: Group): string {
-  const counts = new Map<ClusterEventView['kind'], number>()
-  for (const e of g.partitionEvents) counts.set(e.kind, (counts.get(e.kind) ?? 0) + 1)
-  const byKind = [...counts].map(([k, n]) => `${n} ${KIND_WORDS[k]?.[n === 1 ? 0 : 1] ?? k}`).join(', ')
+  const byKind = kindCountsText(g.partitionEvents)
   const internal = g.partitionEvents.filter((e) => e.internal).length
   const partitions = new Set(g.partitionEvents.map((e) => `${e.topic}\u0000${e.partition}`)).size
   const n = g.partitionEvents.length

@@ -1,6 +1,6 @@
 /**
  * Display formatting shared by the views: bytes (binary units, as Kafka tools print), counts with
- * thousands separators, rates, timestamps (local time, ms precision, with the time zone's offset),
+ * thousands separators, rates, waits in seconds, timestamps (local time, ms precision, with the time zone's offset),
  * durations, and glosses of topic config values (LONG values arrive as exact decimal strings and are
  * read as bigint).
  * Must stay true: pure functions; never throw on odd input (NaN, negatives print as they are); a
@@ -31,6 +31,15 @@ export function formatCount(n: number): string {
   return Number.isFinite(n) ? COUNT_FORMAT.format(n) : String(n)
 }
 
+/** Seconds with one decimal and thousands separators. */
+const SECONDS_FORMAT = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1 })
+
+/** A wait or timeout in words: "9.0 s" from 1 s on (one decimal, "3,600.0 s"), "800 ms" below a second. */
+export function formatSeconds(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms)
+  return Math.abs(ms) >= 1000 ? `${SECONDS_FORMAT.format(ms / 1000)} s` : `${Math.round(ms)} ms`
+}
+
 /** A per-second rate with at most one decimal: 1234.56 -> "1,234.6". */
 export function formatRate(n: number): string {
   return Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: 1 }) : String(n)
@@ -59,6 +68,11 @@ export function formatTimestamp(ms: number | null): string {
 export function formatClock(ms: number): string {
   const d = new Date(ms)
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`
+}
+
+/** ms -> "HH:MM:SS UTC+01:00": the local clock with the zone's offset then (a chart's hovered time, an event's time). */
+export function formatClockZone(ms: number): string {
+  return `${formatClock(ms)} ${formatZone(new Date(ms))}`
 }
 
 const DURATION_UNITS: [bigint, string][] = [

@@ -25,6 +25,9 @@ async function produced(cluster: Cluster, keys: string[], acks: 'all' | 1 = 'all
   return p
 }
 
+/** Keys k<from> .. k<from + n - 1>. */
+const keys = (from: number, n: number): string[] => Array.from({ length: n }, (_, i) => `k${from + i}`)
+
 /** Every record of broker `b`'s replica of t-0 as "offset:key:value". */
 function replicaRecords(cluster: Cluster, b: number): string[] {
   return cluster
@@ -88,22 +91,27 @@ describe('preferred leader election', () => {
 })
 
 /**
- * t-0 with RF 3, min.insync.replicas 1: 5 records reach every replica, then both followers stop
- * fetching, the ISR shrinks to the leader and 5 more acks=all records are acknowledged by it alone;
+ * t-0 with RF 3, min.insync.replicas 1: 5 records (`counts.replicated`) reach every replica, then
+ * both followers stop fetching, the ISR shrinks to the leader and 5 more acks=all records
+ * (`counts.alone`) are acknowledged by it alone;
  * then the leader stops (or, `how` 'kill', is killed and fenced after broker.session.timeout.ms).
  * Returns the offsets acknowledged.
  */
-async function isrDiesWithAcknowledgedRecords(unclean: boolean, how: 'stop' | 'kill' = 'stop'): Promise<{ cluster: Cluster; clock: { now: number }; leader: number; a: number; b: number; acked: number[] }> {
+async function isrDiesWithAcknowledgedRecords(
+  unclean: boolean,
+  how: 'stop' | 'kill' = 'stop',
+  counts: { replicated: number; alone: number } = { replicated: 5, alone: 5 }
+): Promise<{ cluster: Cluster; clock: { now: number }; leader: number; a: number; b: number; acked: number[] }> {
   const { cluster, clock } = makeCluster()
   cluster.createTopic('t', { partitions: 1, replicationFactor: 3, configs: { 'min.insync.replicas': 1, 'unclean.leader.election.enable': unclean ? 'true' : 'false' } })
   const [leader, a, b] = cluster.describeTopic('t').partitions[0].replicas
   const acked: number[] = []
-  const first = await produced(cluster, ['k0', 'k1', 'k2', 'k3', 'k4'])
+  const first = await produced(cluster, keys(0, counts.replicated))
   for (const m of first) acked.push(m.offset)
   cluster.replicateNow()
   cluster.pauseFetching(a)
   cluster.pauseFetching(b)
-  const pending = cluster.produce('t', ['k5', 'k6', 'k7', 'k8', 'k9'].map(rec), { acks: 'all' })
+  const pending = cluster.produce('t', keys(counts.replicated, counts.alone).map(rec), { acks: 'all' })
   cluster.replicateNow()
   clock.now += 30_001
   cluster.tick()
@@ -155,6 +163,19 @@ describe('unclean.leader.election.enable', () => {
     expect(replicaRecords(cluster, leader)).toEqual(expected)
     expect(replicaRecords(cluster, b)).toEqual(expected)
     expect(cluster.replicaLog(leader, 't', 0)!.epochEntries()).toEqual(cluster.replicaLog(a, 't', 0)!.epochEntries())
+  })
+
+  it('true, losing 1,000 offsets: the loss report and the returning replica\'s truncation say so with thousands separators, their offset fields stay numbers', async () => {
+    const { cluster, leader } = await isrDiesWithAcknowledgedRecords(true, 'stop', { replicated: 1000, alone: 1000 })
+    const [lost] = cluster.recentEvents().filter((e) => e.kind === 'records-lost')
+    expect(lost).toMatchObject({ fromOffset: 1000, toOffset: 2000, count: 1000 })
+    expect(lost.message).toContain('lost offsets 1,000 to 1,999 (1,000 offsets), which were acknowledged')
+    expect(lost.message).toContain('its log ends at 1,000, below the high watermark 2,000')
+    cluster.startBroker(leader)
+    for (let i = 0; i < 4; i++) cluster.replicateNow()
+    const [cut] = cluster.recentEvents().filter((e) => e.kind === 'log-truncated' && e.brokerId === leader)
+    expect(cut).toMatchObject({ fromOffset: 1000, toOffset: 2000, count: 1000 })
+    expect(cut.message).toContain('was truncated to offset 1,000 after an unclean leader election: offsets 1,000 to 1,999 are not')
   })
 
   it('true, after the last ISR member was killed and fenced: the loss report still equals the acknowledged records missing from the new leader', async () => {

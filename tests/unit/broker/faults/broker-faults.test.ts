@@ -80,7 +80,7 @@ describe('fencing by missed heartbeats', () => {
     cluster.tick()
     const [fenced] = events(cluster, 'broker-fenced')
     expect(fenced).toMatchObject({ brokerId: leader, missedHeartbeatMs: 9001, sessionTimeoutMs: 9000 })
-    expect(fenced.message).toContain('broker.session.timeout.ms = 9000')
+    expect(fenced.message).toContain('after missing heartbeats for 9,001 ms (broker.session.timeout.ms = 9,000 ms)')
     expect(partition(cluster)).toMatchObject({ leader: f1, leaderEpoch: 1, isr: [f1, f2] })
     const elected = events(cluster, 'leader-elected').at(-1)!
     expect(elected).toMatchObject({ brokerId: f1, reason: 'fenced', election: 'clean-from-isr', previousLeader: leader, leaderEpoch: 1, isr: [f1, f2] })
@@ -246,7 +246,7 @@ describe('a slow follower', () => {
     cluster.tick()
     expect(partition(cluster).isr).toEqual([leader, f1])
     expect(events(cluster, 'isr-shrink').at(-1)).toMatchObject({ brokerId: slow, reason: 'replica-lag', isr: [leader, f1] })
-    expect(events(cluster, 'isr-shrink').at(-1)!.message).toContain('replica.lag.time.max.ms (1000 ms)')
+    expect(events(cluster, 'isr-shrink').at(-1)!.message).toContain('replica.lag.time.max.ms (1,000 ms)')
 
     // Its heartbeats arrive 3 s late but often enough for broker.session.timeout.ms (9 s).
     for (let t = 2000; t <= 30000; t += 1000) {

@@ -241,7 +241,7 @@ describe('timeouts on the cluster clock', () => {
     expect(d.members.map((m) => m.memberId)).toEqual([a])
     const left = h.cluster.recentEvents().find((e) => e.kind === 'member-left')!
     expect(left).toMatchObject({ groupId: GROUP, memberId: b, generationId: 1, severity: 'warning' })
-    expect(left.message).toContain('session timeout (10000 ms)')
+    expect(left.message).toContain('session timeout (10,000 ms)')
     expect(gc.heartbeat(ctx(h.cluster), { groupId: GROUP, generationId: 1, memberId: b, groupInstanceId: null }).errorCode).toBe(E.UNKNOWN_MEMBER_ID)
     const again = await gc.joinGroup(ctx(h.cluster, 'A'), joinReq(a))
     expect(again).toMatchObject({ errorCode: 0, generationId: 2, leader: a })

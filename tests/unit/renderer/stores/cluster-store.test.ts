@@ -86,7 +86,7 @@ describe('useClusterStore', () => {
     await useClusterStore().start()
     expect(notices.drain().map((n) => [n.kind, n.text])).toEqual([
       ['warning', 'Broker 2 was fenced'],
-      ['warning', 'Broker 2: 50 partition events on 50 partitions (50 ISR shrinks, all on internal topics (__consumer_offsets)): see Recent events on the overview']
+      ['warning', 'Broker 2: 50 partition events on 50 partitions (50 partitions shrank their ISR, all on internal topics (__consumer_offsets)): see Recent events on the overview']
     ])
   })
 

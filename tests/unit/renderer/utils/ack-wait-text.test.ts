@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { ProduceAckWait, ProduceAckWaitFollower } from '../../../../src/shared/contract'
-import { ackWaitText, waitDuration } from '../../../../src/renderer/src/utils/ack-wait-text'
+import { ackWaitText } from '../../../../src/renderer/src/utils/ack-wait-text'
+import { formatSeconds } from '../../../../src/renderer/src/utils/format'
 
 const follower = (brokerId: number, o: Partial<ProduceAckWaitFollower> = {}): ProduceAckWaitFollower => ({ brokerId, reachedAfterMs: 0, fetched: true, leftIsrAfterMs: null, ...o })
 
@@ -25,13 +26,13 @@ describe('ackWaitText', () => {
 
   it('names a follower that was in the ISR but not fetching and left it after replica.lag.time.max.ms', () => {
     expect(ackWaitText(wait(26_300, [[follower(2), follower(3, { reachedAfterMs: null, fetched: false, leftIsrAfterMs: 26_300 })]]))).toBe(
-      'waited 26.3 s: broker 3 was in the ISR but not fetching; it left the ISR after replica.lag.time.max.ms (30000 ms)'
+      'waited 26.3 s: broker 3 was in the ISR but not fetching; it left the ISR after replica.lag.time.max.ms (30,000 ms)'
     )
   })
 
   it('explains a short wait too when a follower left the ISR during it', () => {
     expect(ackWaitText(wait(12, [[follower(3, { reachedAfterMs: null, fetched: true, leftIsrAfterMs: 12 })]]))).toBe(
-      'waited 12 ms: broker 3 was in the ISR but did not fetch up to offset 41; it left the ISR after replica.lag.time.max.ms (30000 ms)'
+      'waited 12 ms: broker 3 was in the ISR but did not fetch up to offset 41; it left the ISR after replica.lag.time.max.ms (30,000 ms)'
     )
   })
 
@@ -40,13 +41,17 @@ describe('ackWaitText', () => {
     expect(ackWaitText(wait(30_000, [[follower(2, { reachedAfterMs: null, fetched: false })]]))).toBe('waited 30.0 s: broker 2 is in the ISR but was not fetching')
   })
 
+  it('prints offsets and ms from 1,000 on with thousands separators', () => {
+    expect(ackWaitText(wait(2500, [[follower(2, { reachedAfterMs: 2500 })]], 1_234_567))).toBe('waited 2.5 s: broker 2 took 2.5 s to fetch up to offset 1,234,567')
+  })
+
   it('names the partition of each part when the send wrote to several', () => {
     expect(ackWaitText(wait(1200, [[follower(2)], [follower(3, { reachedAfterMs: 1200 })]]))).toBe('waited 1.2 s: broker 3 took 1.2 s to fetch up to offset 41 (partition 1)')
   })
 
   it('says it waited for the followers when none stands out', () => {
     expect(ackWaitText(wait(400, [[follower(2, { reachedAfterMs: 90 })]]))).toBe('waited 400 ms for the ISR followers to fetch the records')
-    expect(waitDuration(999)).toBe('999 ms')
-    expect(waitDuration(1000)).toBe('1.0 s')
+    expect(formatSeconds(999)).toBe('999 ms')
+    expect(formatSeconds(1000)).toBe('1.0 s')
   })
 })

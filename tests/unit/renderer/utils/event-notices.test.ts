@@ -32,7 +32,7 @@ describe('eventNotices', () => {
     ]
     expect(eventNotices(events, 3)).toEqual([
       { kind: 'warning', text: 'Broker 2 was fenced' },
-      { kind: 'warning', text: 'Broker 2: 53 partition events on 53 partitions (53 ISR shrinks, 50 on internal topics (__consumer_offsets)): see Recent events on the overview' }
+      { kind: 'warning', text: 'Broker 2: 53 partition events on 53 partitions (53 partitions shrank their ISR, 50 on internal topics (__consumer_offsets)): see Recent events on the overview' }
     ])
   })
 
@@ -48,8 +48,8 @@ describe('eventNotices', () => {
     expect(eventNotices(events, 3).map((n) => n.text)).toEqual([
       'Broker 2 was fenced',
       'Broker 3 was fenced',
-      'Broker 2: 2 partition events on 2 partitions (2 ISR shrinks, all on internal topics (__consumer_offsets)): see Recent events on the overview',
-      'Broker 3: 2 partition events on 2 partitions (2 ISR shrinks, all on internal topics (__consumer_offsets)): see Recent events on the overview'
+      'Broker 2: 2 partition events on 2 partitions (2 partitions shrank their ISR, all on internal topics (__consumer_offsets)): see Recent events on the overview',
+      'Broker 3: 2 partition events on 2 partitions (2 partitions shrank their ISR, all on internal topics (__consumer_offsets)): see Recent events on the overview'
     ])
   })
 
@@ -57,11 +57,11 @@ describe('eventNotices', () => {
     const lost = part('records-lost', 'orders', 0, { severity: 'error', message: 'orders-0 lost offsets 5 to 9' })
     expect(eventNotices([part('isr-shrink', 'orders', 1), lost, part('isr-shrink', '__consumer_offsets', 4)], 3)).toEqual([
       { kind: 'error', text: 'orders-0 lost offsets 5 to 9' },
-      { kind: 'warning', text: '2 partition events on 2 partitions (2 ISR shrinks, 1 on internal topics (__consumer_offsets)): see Recent events on the overview' }
+      { kind: 'warning', text: '2 partition events on 2 partitions (2 partitions shrank their ISR, 1 on internal topics (__consumer_offsets)): see Recent events on the overview' }
     ])
     expect(eventNotices([part('isr-shrink', 'orders', 1)], 3)).toEqual([{ kind: 'warning', text: 'isr-shrink orders-1' }])
     expect(eventNotices([part('isr-shrink', '__consumer_offsets', 1)], 3)).toEqual([
-      { kind: 'warning', text: '1 partition event on 1 partition (1 ISR shrink, all on internal topics (__consumer_offsets)): see Recent events on the overview' }
+      { kind: 'warning', text: '1 partition event on 1 partition (1 partition shrank its ISR, all on internal topics (__consumer_offsets)): see Recent events on the overview' }
     ])
   })
 

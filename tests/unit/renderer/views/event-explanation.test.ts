@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ClusterEventView } from '../../../../src/shared/contract'
-import { explainEvent, formatSeconds } from '../../../../src/renderer/src/views/cluster/event-explanation'
+import { explainEvent } from '../../../../src/renderer/src/views/cluster/event-explanation'
+import { formatSeconds } from '../../../../src/renderer/src/utils/format'
 
 let seq = 0
 const ev = (e: Partial<ClusterEventView> & Pick<ClusterEventView, 'kind'>): ClusterEventView => ({ seq: ++seq, time: 1_700_000_000_000, severity: 'info', message: `engine message ${seq}`, ...e })
@@ -90,6 +91,16 @@ describe('explainEvent', () => {
   it('explains lost records with their offsets and count', () => {
     const e = ev({ kind: 'records-lost', topic: 'o', partition: 0, brokerId: 2, fromOffset: 120, toOffset: 140, count: 20, severity: 'error' })
     expect(explainEvent(e)).toBe('Offsets 120 to 139 of o-0 (20) were acknowledged but are lost: the new leader, broker 2, has a log that ends at 120')
+  })
+
+  it('prints offsets, counts and ms from 1,000 on with thousands separators', () => {
+    const lost = ev({ kind: 'records-lost', topic: 'o', partition: 0, brokerId: 2, fromOffset: 1000, toOffset: 2_234_567, count: 2_233_567, severity: 'error' })
+    expect(explainEvent(lost)).toBe('Offsets 1,000 to 2,234,566 of o-0 (2,233,567) were acknowledged but are lost: the new leader, broker 2, has a log that ends at 1,000')
+    expect(explainEvent(ev({ kind: 'log-truncated', topic: 'o', partition: 4, brokerId: 1, fromOffset: 1500, toOffset: 2500, count: 1000 }))).toBe(
+      "The log of o-4 on broker 1 was truncated to offset 1,500 (by leader epoch): offsets 1,500 to 2,499 were not in the leader's log, so every replica agrees again"
+    )
+    expect(explainEvent(ev({ kind: 'broker-slowed', brokerId: 3, delayMs: 2500 }))).toBe('Broker 3 is slowed: every request it serves or sends (fetch, produce, heartbeat) takes 2,500 ms more')
+    expect(formatSeconds(3_600_000)).toBe('3,600.0 s')
   })
 
   it('explains a controller move, and no controller when no broker runs', () => {

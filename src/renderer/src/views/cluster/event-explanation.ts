@@ -5,15 +5,11 @@
  * and why in Kafka's terms (broker.session.timeout.ms, replica.lag.time.max.ms, ISR, leader epoch).
  * Must stay true: pure (no clock, no store); it never invents a number the event does not carry:
  * a missing field leaves its clause out, and a kind without fields to explain falls back to the
- * engine's message. The fence that caused an election is looked up among `related` events (the
+ * engine's message; offsets, counts and ms read with thousands separators. The fence that caused an election is looked up among `related` events (the
  * newest broker-fenced event of the previous leader before the election), never guessed.
  */
 import type { ClusterEventView } from '@shared/contract'
-
-/** "9.0 s" from 9000 ms (one decimal from 1 s), "800 ms" below a second. */
-export function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`
-}
+import { formatCount, formatSeconds } from '@renderer/utils/format'
 
 /** "orders-1", or "orders" without a partition, or "" without a topic. */
 function partitionName(e: ClusterEventView): string {
@@ -132,7 +128,7 @@ function explainBroker(e: ClusterEventView): string | null {
     case 'broker-started':
       return `${b} started: it recovers its logs, registers with the controller and its replicas catch up`
     case 'broker-slowed':
-      return `${b} is slowed: every request it serves or sends (fetch, produce, heartbeat) takes ${e.delayMs === undefined ? 'longer' : `${e.delayMs} ms more`}`
+      return `${b} is slowed: every request it serves or sends (fetch, produce, heartbeat) takes ${e.delayMs === undefined ? 'longer' : `${formatCount(e.delayMs)} ms more`}`
     case 'broker-isolated':
       return `${b} is isolated: clients still reach it, but its heartbeats and replication fail, so the controller fences it after broker.session.timeout.ms`
     case 'broker-healed':
@@ -171,13 +167,13 @@ export function explainEvent(event: ClusterEventView, related: readonly ClusterE
     case 'log-truncated':
       line =
         event.fromOffset !== undefined && event.toOffset !== undefined
-          ? `the log of ${p} on ${b} was truncated to offset ${event.fromOffset} (by leader epoch): offsets ${event.fromOffset} to ${event.toOffset - 1} were not in the leader's log, so every replica agrees again`
+          ? `the log of ${p} on ${b} was truncated to offset ${formatCount(event.fromOffset)} (by leader epoch): offsets ${formatCount(event.fromOffset)} to ${formatCount(event.toOffset - 1)} were not in the leader's log, so every replica agrees again`
           : `the log of ${p} on ${b} was truncated to the leader's log (by leader epoch), so every replica agrees again`
       break
     case 'records-lost':
       line =
         event.fromOffset !== undefined && event.toOffset !== undefined
-          ? `offsets ${event.fromOffset} to ${event.toOffset - 1} of ${p} (${event.count ?? event.toOffset - event.fromOffset}) were acknowledged but are lost: the new leader, ${b}, has a log that ends at ${event.fromOffset}`
+          ? `offsets ${formatCount(event.fromOffset)} to ${formatCount(event.toOffset - 1)} of ${p} (${formatCount(event.count ?? event.toOffset - event.fromOffset)}) were acknowledged but are lost: the new leader, ${b}, has a log that ends at ${formatCount(event.fromOffset)}`
           : null
       break
     case 'replica-offline':

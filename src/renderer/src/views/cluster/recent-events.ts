@@ -10,6 +10,7 @@
  * is); a summary never invents a number: its counts are of the events it holds.
  */
 import type { ClusterEventView } from '@shared/contract'
+import { kindCountsText } from '../../utils/event-kind-words'
 
 /** A row of Recent events: one event, or the summary of an internal topic's events in one burst. */
 export type RecentRow = { type: 'event'; seq: number; event: ClusterEventView } | RecentSummary
@@ -40,22 +41,6 @@ export interface RecentSummary {
 function isBrokerEvent(e: ClusterEventView): boolean {
   return e.partition === undefined && e.topic === undefined && e.groupId === undefined && e.kind.startsWith('broker-')
 }
-
-/** How a kind's count reads: partitions for elections and ISR changes, replicas or logs otherwise. */
-const KIND_PHRASES: Partial<Record<ClusterEventView['kind'], [string, string]>> = {
-  'leader-elected': ['partition elected a new leader', 'partitions elected new leaders'],
-  'isr-shrink': ['partition shrank its ISR', 'partitions shrank their ISR'],
-  'isr-expand': ['partition grew its ISR', 'partitions grew their ISR'],
-  'replica-offline': ['replica went offline', 'replicas went offline'],
-  'replica-online': ['replica came back online', 'replicas came back online'],
-  'replica-damaged': ['replica was damaged', 'replicas were damaged'],
-  'replica-repaired': ['replica was repaired', 'replicas were repaired'],
-  'log-truncated': ['log was truncated', 'logs were truncated'],
-  'records-lost': ['partition lost records', 'partitions lost records']
-}
-
-/** Kinds counted by distinct partition (a partition elected twice in a burst counts once). */
-const BY_PARTITION = new Set<ClusterEventView['kind']>(['leader-elected', 'isr-shrink', 'isr-expand', 'records-lost'])
 
 /** "after broker 2 was killed and fenced", from the burst's broker event and the events before it. */
 export function causeText(cause: ClusterEventView | null, before: readonly ClusterEventView[]): string {
@@ -92,20 +77,9 @@ export function causeText(cause: ClusterEventView | null, before: readonly Clust
   }
 }
 
-/** "__consumer_offsets: 17 partitions elected new leaders, 50 partitions shrank their ISR after broker 2 was killed and fenced". */
+/** "__consumer_offsets: 17 partitions elected new leaders, 50 partitions shrank their ISR after broker 2 was killed and fenced"; counts by kind from the one phrase table (../../utils/event-kind-words.ts). */
 function summaryText(topic: string, events: readonly ClusterEventView[], cause: string): string {
-  const counts = new Map<ClusterEventView['kind'], Set<string>>()
-  events.forEach((e, i) => {
-    const set = counts.get(e.kind) ?? new Set<string>()
-    counts.set(e.kind, set)
-    set.add(BY_PARTITION.has(e.kind) ? String(e.partition) : String(i))
-  })
-  const parts = [...counts].map(([kind, set]) => {
-    const n = set.size
-    const words = KIND_PHRASES[kind]
-    return words ? `${n.toLocaleString('en-US')} ${words[n === 1 ? 0 : 1]}` : `${n.toLocaleString('en-US')} ${kind} event${n === 1 ? '' : 's'}`
-  })
-  return `${topic}: ${parts.join(', ')}${cause ? ` ${cause}` : ''}`
+  return `${topic}: ${kindCountsText(events)}${cause ? ` ${cause}` : ''}`
 }
 
 const SEVERITY_RANK: Record<ClusterEventView['severity'], number> = { info: 0, warning: 1, error: 2 }
