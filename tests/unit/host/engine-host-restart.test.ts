@@ -55,9 +55,9 @@ const starts = () => fs.readFileSync(path.join(dir, 'starts.log'), 'utf8').trim(
 
 describe('EngineHost resource limits', { timeout: 60_000 }, () => {
   it('derives the worker heap limit from the machine memory: a quarter, within 512 MiB .. 4 GiB', () => {
-    expect(defaultEngineResourceLimits(8 * GiB)).toEqual({ maxOldGenerationSizeMb: 2048 })
-    expect(defaultEngineResourceLimits(1 * GiB)).toEqual({ maxOldGenerationSizeMb: 512 })
-    expect(defaultEngineResourceLimits(64 * GiB)).toEqual({ maxOldGenerationSizeMb: 4096 })
+    expect(defaultEngineResourceLimits(8 * GiB)).toEqual({ maxOldGenerationSizeMb: 2048, maxYoungGenerationSizeMb: 96 })
+    expect(defaultEngineResourceLimits(1 * GiB)).toEqual({ maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 96 })
+    expect(defaultEngineResourceLimits(64 * GiB)).toEqual({ maxOldGenerationSizeMb: 4096, maxYoungGenerationSizeMb: 96 })
   })
 
   it('starts the worker with the given resource limits', async () => {
