@@ -50,6 +50,14 @@ const singleRecordBatchSize = recordSizes.singleRecordBatchSize
  */
 const MAX_RECORD_GROWTH = 4 + 9 + 1
 
+/**
+ * A header-less record's single-record batch is at most this many bytes over its key and value
+ * bytes: the batch header, then length varint (5), attributes (1), timestampDelta and offsetDelta
+ * (1 each: both 0), key and value length varints (5 each), header count (1). A record whose bound is
+ * within max.message.bytes needs no exact sizing.
+ */
+const MAX_HEADERLESS_OVERHEAD = RECORD_BATCH_OVERHEAD + 5 + 1 + 1 + 1 + 5 + 5 + 1
+
 /** Kafka's producer request.timeout.ms default. */
 export const DEFAULT_PRODUCE_TIMEOUT_MS = 30000
 
@@ -126,7 +134,8 @@ export class Producer {
     let stickyPartition = -1
     const out: RecordMetadata[] = new Array(records.length)
     // Per partition, in the order partitions first appear: the records' indexes and inputs, and an
-    // upper bound of their batch's size (MAX_RECORD_GROWTH per record over its single-record size).
+    // upper bound of their batch's size (MAX_RECORD_GROWTH per record over its single-record size or
+    // that size's bound).
     const slots: (Slot | undefined)[] = new Array(n)
     const order: number[] = []
 
@@ -153,8 +162,12 @@ export class Producer {
         choice = { kind: 'no-key', strategy: 'sticky' }
       }
       const input: RecordInput = { key, value, headers, timestamp: r.timestamp ?? now }
-      const single = singleRecordBatchSize(input)
-      checkRecordSize(target, single, indexBase + i)
+      // Exact sizing only where the bound could exceed max.message.bytes, or with headers.
+      let single = headers.length === 0 ? MAX_HEADERLESS_OVERHEAD + (key === null ? 0 : key.length) + (value === null ? 0 : value.length) : -1
+      if (single < 0 || single > target.maxMessageBytes) {
+        single = singleRecordBatchSize(input)
+        checkRecordSize(target, single, indexBase + i)
+      }
       checkLeaderAvailable(target, partition)
       let slot = slots[partition]
       if (slot === undefined) {

@@ -200,6 +200,18 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       expect(cluster.describeTopic('big').partitions[0].logEndOffset).toBe(1)
     })
 
+    it('takes a record whose single-record batch is exactly max.message.bytes and refuses one a byte larger', async () => {
+      const { cluster } = harness()
+      cluster.createTopic('edge', { partitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': 1000 } })
+      // Key 'k', 929-byte value: 61 (batch header) + 2 (length varint) + 8 + 929 = 1,000 bytes.
+      const [md] = await cluster.produce('edge', [rec('k', 'x'.repeat(929))], { acks: 1 })
+      expect(md.offset).toBe(0)
+      expect(cluster.describeTopic('edge').partitions[0].sizeBytes).toBe(1000)
+      const err = await codeOf(cluster.produce('edge', [rec('k', 'x'.repeat(930))], { acks: 1 }))
+      expect(err).toBe('RECORD_TOO_LARGE')
+      expect(cluster.describeTopic('edge').partitions[0].logEndOffset).toBe(1)
+    })
+
     it('fails acks=all with NOT_ENOUGH_REPLICAS once two brokers stopped and the ISR shrank below min.insync.replicas=2', async () => {
       const h = harness()
       const { cluster } = h
