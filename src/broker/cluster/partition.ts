@@ -437,7 +437,7 @@ export class Partition {
     if (!this.reg.isr.includes(b) && followerEnd >= this.highWatermark) {
       this.env.alterIsr(
         this.reg.replicas.filter((r) => r === b || this.reg.isr.includes(r)),
-        `broker ${b} caught up to the high watermark ${this.highWatermark}`
+        `broker ${b} caught up to the high watermark ${formatCount(this.highWatermark)}`
       )
     }
     this.maybeIncrementHighWatermark()

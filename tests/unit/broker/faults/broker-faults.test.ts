@@ -239,7 +239,7 @@ describe('a slow follower', () => {
     await cluster.produce('t', [rec(0)], { acks: 1 })
     cluster.replicateNow() // its one fetch in flight per 3000 ms goes now
     clock.now = T0 + 10
-    await cluster.produce('t', [rec(1)], { acks: 1 })
+    await cluster.produce('t', Array.from({ length: 1000 }, (_, i) => rec(i + 1)), { acks: 1 })
     cluster.replicateNow()
     expect(cluster.replicaLog(slow, 't', 0)!.logEndOffset).toBe(1)
     clock.now = T0 + 1011
@@ -259,6 +259,7 @@ describe('a slow follower', () => {
     cluster.replicateNow()
     expect(partition(cluster).isr).toEqual([leader, f1, slow])
     expect(events(cluster, 'isr-expand').at(-1)).toMatchObject({ brokerId: slow, reason: 'caught-up' })
+    expect(events(cluster, 'isr-expand').at(-1)!.message).toContain('caught up to the high watermark 1,001')
   })
 
   it('is fenced when slowed beyond broker.session.timeout.ms, and unfenced when its late heartbeat arrives', () => {
