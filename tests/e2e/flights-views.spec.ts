@@ -55,6 +55,9 @@ async function open(page: Page, hash: string): Promise<void> {
 async function shoot(page: Page, name: string): Promise<void> {
   mkdirSync(shots, { recursive: true })
   await page.waitForTimeout(1200) // let ECharts finish its entry animation before the picture
+  // Toasts of earlier specs' faults (a new page shows the snapshot's recent warnings) would cover the view.
+  for (const close of await page.locator('.n-message .n-message__close').all()) await close.click().catch(() => undefined)
+  await expect(page.locator('.n-message')).toHaveCount(0)
   await page.screenshot({ path: resolve(shots, `${name}.png`), fullPage: true })
 }
 
