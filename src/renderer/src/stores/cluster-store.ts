@@ -6,7 +6,8 @@
  * each warning or error event is noticed once: at most MAX_EVENT_NOTICES single-event notices per
  * snapshot (the rest are counted in one more notice), and the partition events following a fault
  * (an internal topic's never on their own) summed up in one notice per fault (../utils/event-notices.ts),
- * so toasts never pile up.
+ * so toasts never pile up; of the page's first snapshot only the events of the last
+ * FIRST_SNAPSHOT_NOTICE_WINDOW_MS become notices (older ones are in Recent events).
  */
 import { defineStore } from 'pinia'
 import type { ClusterEventView, ClusterSnapshot, ContractError, EngineStatus } from '../../../shared/contract'
@@ -25,6 +26,14 @@ function faultDone(f: BrokerFault): string {
 /** Cluster events shown as notices per snapshot at most. */
 export const MAX_EVENT_NOTICES = 3
 
+/**
+ * Of the first snapshot a page receives, only events at most this old (ms before the snapshot was
+ * taken, both on the engine's clock) become notices: the older ones happened before the page opened
+ * and are listed in Recent events and the timeline; as toasts they would read as news ("Broker 2 is
+ * slowed" for a broker healed since). An engine that just started (its recovery warnings) is within it.
+ */
+export const FIRST_SNAPSHOT_NOTICE_WINDOW_MS = 10_000
+
 export interface ClusterState {
   snapshot: ClusterSnapshot | null
   error: ContractError | null
@@ -33,10 +42,12 @@ export interface ClusterState {
   started: boolean
   /** The newest event seq already turned into notices (0: none yet). */
   lastEventSeq: number
+  /** Whether a snapshot's events were looked at yet (see FIRST_SNAPSHOT_NOTICE_WINDOW_MS). */
+  eventsSeen: boolean
 }
 
 export const useClusterStore = defineStore('cluster', {
-  state: (): ClusterState => ({ snapshot: null, error: null, busyBrokers: [], started: false, lastEventSeq: 0 }),
+  state: (): ClusterState => ({ snapshot: null, error: null, busyBrokers: [], started: false, lastEventSeq: 0, eventsSeen: false }),
   getters: {
     brokersAlive: (s) => s.snapshot?.brokers.filter((b) => b.alive).length ?? 0,
     brokerCount: (s) => s.snapshot?.brokers.length ?? 0,
@@ -64,7 +75,7 @@ export const useClusterStore = defineStore('cluster', {
     accept(s: ClusterSnapshot): void {
       if (this.snapshot && s.takenAt < this.snapshot.takenAt) return
       this.snapshot = s
-      this.noticeEvents(s.events ?? [])
+      this.noticeEvents(s.events ?? [], s.takenAt)
     },
     /** Tells the user when the engine stopped (and whether it restarts), and when it runs again. */
     engineStatus(s: EngineStatus): void {
@@ -77,13 +88,20 @@ export const useClusterStore = defineStore('cluster', {
         void this.refresh()
       }
     },
-    /** Turns events not seen before into notices (warnings and errors only; see MAX_EVENT_NOTICES and eventNotices). */
-    noticeEvents(events: ClusterEventView[]): void {
+    /**
+     * Turns events not seen before into notices (warnings and errors only; see MAX_EVENT_NOTICES and
+     * eventNotices); of the first snapshot (taken at `takenAt`, ms) only those of the last
+     * FIRST_SNAPSHOT_NOTICE_WINDOW_MS.
+     */
+    noticeEvents(events: ClusterEventView[], takenAt: number): void {
+      const first = !this.eventsSeen
+      this.eventsSeen = true
       if (events.length === 0) return
       const newest = events[events.length - 1].seq
       // A restarted engine numbers its events from 1 again.
       if (newest < this.lastEventSeq) this.lastEventSeq = 0
-      const fresh = events.filter((e) => e.seq > this.lastEventSeq && e.severity !== 'info')
+      const since = first ? takenAt - FIRST_SNAPSHOT_NOTICE_WINDOW_MS : -Infinity
+      const fresh = events.filter((e) => e.seq > this.lastEventSeq && e.severity !== 'info' && e.time >= since)
       this.lastEventSeq = newest
       const notices = useNoticeStore()
       for (const n of eventNotices(fresh, MAX_EVENT_NOTICES)) notices.push(n.kind, n.text)

@@ -68,6 +68,19 @@ describe('useClusterStore', () => {
     expect(notices.drain().map((n) => n.text)).toEqual(['after restart'])
   })
 
+  it('of the first snapshot a page gets, turns only the warnings of the last 10 s into notices: older ones are in Recent events', async () => {
+    const old: ClusterEventView = { ...event(1, 'warning', 'Broker 2 is slowed'), time: 40_000 }
+    const recent: ClusterEventView = { ...event(2, 'warning', 'Broker 3 was fenced'), time: 95_000 }
+    const api = fakeApi({ 'cluster/snapshot': () => snapshot(100_000, true, [old, recent]) })
+    setApi(api)
+    const notices = useNoticeStore()
+    await useClusterStore().start()
+    expect(notices.drain().map((n) => n.text)).toEqual(['Broker 3 was fenced'])
+    // Later snapshots notice every new event, however old its time (the page saw the ones before).
+    api.emit('snapshot', snapshot(200_000, true, [old, recent, { ...event(3, 'error', 'Records lost'), time: 150_000 }]))
+    expect(notices.drain().map((n) => n.text)).toEqual(['Records lost'])
+  })
+
   it('makes one summary notice for the partition events of a fault instead of one per __consumer_offsets partition', async () => {
     const fenced: ClusterEventView = { seq: 1, time: 1, kind: 'broker-fenced', severity: 'warning', brokerId: 2, message: 'Broker 2 was fenced' }
     const shrinks: ClusterEventView[] = Array.from({ length: 50 }, (_, i) => ({
