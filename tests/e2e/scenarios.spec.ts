@@ -20,9 +20,10 @@ const call = (async (name: string, req: unknown) =>
     throw Object.assign(new Error(m ? m[2] : e.message), { code: m ? m[1] : 'UNKNOWN_ERROR' })
   })) as ContractCall
 
-async function flightsLeaders(): Promise<number[]> {
-  const t = (await contractRequest(wsUrl(), 'topic/describe', { topic: 'flights' })) as { partitionViews: { leader: number }[] }
-  return t.partitionViews.map((p) => p.leader)
+/** Each flights partition's leader and its preferred replica (the first of its replicas). */
+async function flightsLeaders(): Promise<{ leaders: number[]; preferred: number[] }> {
+  const t = (await contractRequest(wsUrl(), 'topic/describe', { topic: 'flights' })) as { partitionViews: { leader: number; replicas: number[] }[] }
+  return { leaders: t.partitionViews.map((p) => p.leader), preferred: t.partitionViews.map((p) => p.replicas[0]) }
 }
 
 test.afterAll(async () => {
@@ -32,7 +33,6 @@ test.afterAll(async () => {
 
 test('scenario a) kills the leader in the app: every step done, a new leader from the ISR, NOT_ENOUGH_REPLICAS with one in sync; Reset puts the cluster back', async ({ page }) => {
   test.setTimeout(240_000)
-  const leadersBefore = await flightsLeaders()
   const steps = killLeaderAcksAll.steps
   await page.goto(`${baseUrl()}#/cluster`)
   await page.getByTestId('nav-scenarios').click()
@@ -74,5 +74,8 @@ test('scenario a) kills the leader in the app: every step done, a new leader fro
   const snap = (await contractRequest(wsUrl(), 'cluster/snapshot', {})) as { brokers: { state: string; fenced: boolean; isolated: boolean; slowMs: number }[]; topics: { name: string }[] }
   expect(snap.brokers.map((b) => [b.state, b.fenced, b.isolated, b.slowMs])).toEqual(Array(snap.brokers.length).fill(['running', false, false, 0]))
   expect(snap.topics.map((t) => t.name)).not.toContain(SCENARIO_ACKS_ALL_TOPIC)
-  expect(await flightsLeaders()).toEqual(leadersBefore)
+  // Reset's last step is a preferred leader election: every flights partition is led by its preferred
+  // replica again (whatever earlier specs' faults had left; in the full run that is where it started).
+  const after = await flightsLeaders()
+  expect(after.leaders).toEqual(after.preferred)
 })
