@@ -48,6 +48,18 @@ describe('brokerlab', { timeout: 120_000 }, () => {
     expect(topic.stdout).toContain('--data-dir')
   })
 
+  it('runs from a bundle of the sources that is no older than any file under src/ (not through tsx)', () => {
+    const root = path.resolve(__dirname, '../../..')
+    const newest = (d: string): number =>
+      fs.readdirSync(d, { withFileTypes: true }).reduce((m, e) => Math.max(m, e.isDirectory() ? newest(path.join(d, e.name)) : fs.statSync(path.join(d, e.name)).mtimeMs), fs.statSync(d).mtimeMs)
+    const r = runBrokerlab(['--help'])
+    expect(r.status).toBe(0)
+    expect(r.stderr).not.toContain('through tsx')
+    const bundle = path.join(root, '.tmp/cli-bundle/main.cjs')
+    expect(fs.statSync(bundle).mtimeMs).toBeGreaterThanOrEqual(newest(path.join(root, 'src')))
+    expect(fs.readdirSync(path.dirname(bundle)).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
   it('refuses an illegal topic name with exit code 2, naming the rule, and leaves the data untouched', async () => {
     expect((await cli('topic', 'create', 'keep', '--partitions', '2', '--replication-factor', '3')).status).toBe(0)
     const before = fingerprint(dir)
