@@ -15,9 +15,10 @@
  * the record's own length); a record or section that does not add up throws KafkaError
  * CORRUPT_MESSAGE "record batch at offset B does not decode: ..." (or "... has N bytes after its C
  * records"), as decodeRecordsInto always has; keys, values and header values are views into the
- * section's buffer (no copy).
+ * section's buffer (no copy), made with bufferView from the section's ArrayBuffer read once per batch.
  */
 import { KafkaError } from '../model/errors'
+import { bufferView } from './buffer-view'
 import type { StoredHeader } from '../storage/storage-types'
 
 /** The headers of every decoded record that has none: one frozen empty array, not one per record. */
@@ -41,6 +42,9 @@ export class RecordsReader {
   payloadBytes = 0
 
   private data: Buffer = Buffer.alloc(0)
+  /** data.buffer and data.byteOffset, read once per batch (reading them per view costs as much as the view). */
+  private arrayBuffer: ArrayBufferLike = this.data.buffer
+  private arrayOffset = 0
   private at = 0
   private end = 0
   private count = 0
@@ -59,6 +63,8 @@ export class RecordsReader {
    */
   reset(data: Buffer, start: number, end: number, count: number, baseOffset: number, baseTimestamp: number, appendTime: number | null, minOffset: number, maxOffset: number): this {
     this.data = data
+    this.arrayBuffer = data.buffer
+    this.arrayOffset = data.byteOffset
     this.at = start
     this.end = end
     this.count = count
@@ -174,6 +180,6 @@ export class RecordsReader {
     const at = this.at
     if (at + n > end) this.corrupt(`cannot read ${what} of ${n} bytes: need ${n} bytes at ${at}, only ${end - at} left in the record`)
     this.at = at + n
-    return this.data.subarray(at, at + n)
+    return bufferView(this.arrayBuffer, this.arrayOffset + at, n)
   }
 }
