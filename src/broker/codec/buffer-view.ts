@@ -15,7 +15,8 @@
 class BufferView extends Uint8Array {
   // An explicit constructor: the implicit `(...args)` one of a derived class is slower to call.
   constructor(buffer: ArrayBufferLike, byteOffset: number, length: number) {
-    super(buffer, byteOffset, length)
+    // ArrayBuffer or SharedArrayBuffer alike (Uint8Array takes both; TypeScript's overloads split them).
+    super(buffer as ArrayBuffer, byteOffset, length)
   }
 }
 Object.setPrototypeOf(BufferView.prototype, Buffer.prototype)
