@@ -23,7 +23,6 @@ import * as recordSizes from '../cluster/record-size'
 import { RECORD_BATCH_OVERHEAD } from '../cluster/record-size'
 import type { DelayedProducePurgatory } from '../server/delayed-produce'
 import type { ReplicaManager } from '../server/replica-manager'
-import type { RecordInput } from '../storage/storage-types'
 import * as partitioner from './partitioner'
 import { StickyPartitioner } from './partitioner'
 import { RecordBatchBuilder, compressBatch } from '../codec/record-batch'
@@ -133,11 +132,14 @@ export class Producer {
     const logAppendTime = cfg['message.timestamp.type'] === 'LogAppendTime'
     let stickyPartition = -1
     const out: RecordMetadata[] = new Array(records.length)
-    // Per partition, in the order partitions first appear: the records' indexes and inputs, and an
-    // upper bound of their batch's size (MAX_RECORD_GROWTH per record over its single-record size or
-    // that size's bound).
+    // Per partition, in the order partitions first appear: how many records, and an upper bound of
+    // their batch's size (MAX_RECORD_GROWTH per record over its single-record size or that size's
+    // bound). Each record's partition is kept in `partOf`; the per-partition arrays are filled at
+    // their exact sizes afterwards. The records are encoded as the caller gave them (no normalized
+    // copy of each: the builder reads a missing timestamp as `now`, a missing key or value as null).
     const slots: (Slot | undefined)[] = new Array(n)
     const order: number[] = []
+    const partOf = new Int32Array(records.length)
 
     for (let i = 0; i < records.length; i++) {
       const r = records[i]
@@ -161,25 +163,35 @@ export class Producer {
         partition = stickyPartition
         choice = { kind: 'no-key', strategy: 'sticky' }
       }
-      const input: RecordInput = { key, value, headers, timestamp: r.timestamp ?? now }
       // Exact sizing only where the bound could exceed max.message.bytes, or with headers.
       let single = headers.length === 0 ? MAX_HEADERLESS_OVERHEAD + (key === null ? 0 : key.length) + (value === null ? 0 : value.length) : -1
       if (single < 0 || single > target.maxMessageBytes) {
-        single = singleRecordBatchSize(input)
+        single = singleRecordBatchSize({ key, value, headers })
         checkRecordSize(target, single, indexBase + i)
       }
       checkLeaderAvailable(target, partition)
       let slot = slots[partition]
       if (slot === undefined) {
-        slots[partition] = slot = { idx: [], inputs: [], sizeBound: RECORD_BATCH_OVERHEAD }
+        slots[partition] = slot = { count: 0, idx: EMPTY_INDEXES, records: EMPTY_RECORDS, sizeBound: RECORD_BATCH_OVERHEAD }
         order.push(partition)
       }
-      slot.idx.push(i)
-      slot.inputs.push(input)
+      slot.count++
       slot.sizeBound += single - RECORD_BATCH_OVERHEAD + MAX_RECORD_GROWTH
-      out[i] = { partition, offset: -1, timestamp: input.timestamp, choice }
+      partOf[i] = partition
+      out[i] = { partition, offset: -1, timestamp: r.timestamp ?? now, choice }
     }
     if (acks === 'all') for (const partition of order) checkMinInsyncReplicas(target, partition)
+    for (const partition of order) {
+      const slot = slots[partition]!
+      slot.idx = new Array(slot.count)
+      slot.records = new Array(slot.count)
+      slot.count = 0
+    }
+    for (let i = 0; i < records.length; i++) {
+      const slot = slots[partOf[i]]!
+      slot.idx[slot.count] = i
+      slot.records[slot.count++] = records[i]
+    }
 
     // Validated: append to each leader (one synchronous step).
     const waits: { partition: Partition; lastOffset: number }[] = []
@@ -190,10 +202,10 @@ export class Producer {
       const whole = slot.sizeBound <= cfg['max.message.bytes']
       let start = 0
       let last = -1
-      while (start < slot.inputs.length) {
-        const end = whole ? slot.inputs.length : batchEnd(slot.inputs, start, cfg['max.message.bytes'])
+      while (start < slot.records.length) {
+        const end = whole ? slot.records.length : batchEnd(slot.records, start, cfg['max.message.bytes'], now)
         // The bytes a client sends: base offset 0, no leader epoch; the leader assigns both.
-        const encoded = this.builder.encode(0, start === 0 && end === slot.inputs.length ? slot.inputs : slot.inputs.slice(start, end), -1, null)
+        const encoded = this.builder.encode(0, start === 0 && end === slot.records.length ? slot.records : slot.records.slice(start, end), -1, null, now)
         const batch = codec === CODEC_NONE ? encoded : compressBatch(encoded, 0, codec)
         const res = rm.appendRecords(topic, partition, batch)
         for (let j = start; j < end; j++) {
@@ -228,20 +240,27 @@ export class Producer {
 
 /** The records of one produce() call bound for one partition. */
 interface Slot {
+  /** How many records (while counting), then how many are filled in. */
+  count: number
   /** Indexes of the records in the call. */
   idx: number[]
-  inputs: RecordInput[]
-  /** An upper bound (bytes) of the size of one batch holding all of `inputs`. */
+  /** The records, as the caller gave them. */
+  records: ProducerRecord[]
+  /** An upper bound (bytes) of the size of one batch holding all of `records`. */
   sizeBound: number
 }
 
-/** End index (exclusive) of the batch starting at `start` that stays within `maxBytes` (at least one record). */
-function batchEnd(inputs: RecordInput[], start: number, maxBytes: number): number {
+const EMPTY_INDEXES: number[] = []
+const EMPTY_RECORDS: ProducerRecord[] = []
+
+/** End index (exclusive) of the batch starting at `start` that stays within `maxBytes` (at least one record); `now` is the timestamp of a record without one. */
+function batchEnd(records: ProducerRecord[], start: number, maxBytes: number, now: number): number {
   let size = RECORD_BATCH_OVERHEAD
-  const firstTs = inputs[start].timestamp
+  const firstTs = records[start].timestamp ?? now
   let i = start
-  while (i < inputs.length) {
-    const s = recordSize(inputs[i], i - start, inputs[i].timestamp - firstTs)
+  while (i < records.length) {
+    const r = records[i]
+    const s = recordSize({ key: r.key ?? null, value: r.value ?? null, headers: r.headers }, i - start, (r.timestamp ?? now) - firstTs)
     if (i > start && size + s > maxBytes) break
     size += s
     i++

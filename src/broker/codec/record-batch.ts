@@ -35,7 +35,7 @@ import { ByteWriter, readInt64BE } from './byte-writer'
 import { crc32c } from './crc32c'
 import { DEFAULT_MAX_DECOMPRESSED_BYTES, compressRecords, decompressRecords } from './compression'
 import { RecordsReader } from './record-decoder'
-import type { RecordInput, StoredRecord } from '../storage/storage-types'
+import type { RecordInput, StoredHeader, StoredRecord } from '../storage/storage-types'
 
 // The encoder's per-record helpers, bound once: when this module runs as CommonJS transpiled from
 // TypeScript (tsx, which runs the CLI and `brokerlab start`; vitest), every call of an imported
@@ -310,6 +310,18 @@ export function validateBatches(buf: Uint8Array, start = 0, end = buf.length, fi
  * key or value that is not bytes or null, or a header without key; INVALID_TIMESTAMP for a
  * timestamp that is not an integer.
  */
+/**
+ * A record as RecordBatchBuilder.encode takes it: a RecordInput, or a producer's record as its
+ * caller gave it (no timestamp: encode's defaultTimestamp; an undefined key or value: null).
+ */
+export interface EncodableRecord {
+  key?: Buffer | null
+  value?: Buffer | null
+  headers?: readonly StoredHeader[]
+  /** CreateTime, ms. */
+  timestamp?: number
+}
+
 export class RecordBatchBuilder {
   private readonly w: ByteWriter
   /** Of the last encoded batch: */
@@ -329,11 +341,14 @@ export class RecordBatchBuilder {
    * baseTimestamp is the first record's timestamp, maxTimestamp the largest. LogAppendTime (a
    * logAppendTime in ms given): the timestamp type bit is set, baseTimestamp = maxTimestamp =
    * logAppendTime and every record's own timestamp is replaced by it (timestampDelta 0).
-   * `partitionLeaderEpoch` defaults to -1 (unknown).
-   * @throws KafkaError INVALID_TIMESTAMP when logAppendTime is not an integer of ms.
+   * `partitionLeaderEpoch` defaults to -1 (unknown). A record without a timestamp gets
+   * `defaultTimestamp` (ms; the producer's now), an undefined key or value is a Kafka null: the
+   * producer encodes its callers' records as they are, without a normalized copy of each.
+   * @throws KafkaError INVALID_TIMESTAMP when logAppendTime, or a record's timestamp (after the
+   *   default), is not an integer of ms; INVALID_RECORD when a key or value is not bytes.
    */
-  encode(baseOffset: number, records: readonly RecordInput[], partitionLeaderEpoch = -1, logAppendTime: number | null = null): Buffer {
-    return this.encodeInternal(baseOffset, records, false, records.length - 1, partitionLeaderEpoch, logAppendTime)
+  encode(baseOffset: number, records: readonly EncodableRecord[], partitionLeaderEpoch = -1, logAppendTime: number | null = null, defaultTimestamp?: number): Buffer {
+    return this.encodeInternal(baseOffset, records, false, records.length - 1, partitionLeaderEpoch, logAppendTime, defaultTimestamp)
   }
 
   /**
@@ -362,11 +377,12 @@ export class RecordBatchBuilder {
 
   private encodeInternal(
     baseOffset: number,
-    records: readonly (RecordInput | StoredRecord)[],
+    records: readonly (EncodableRecord | StoredRecord)[],
     explicitOffsets: boolean,
     lastOffsetDelta: number,
     partitionLeaderEpoch: number,
-    logAppendTime: number | null
+    logAppendTime: number | null,
+    defaultTimestamp?: number
   ): Buffer {
     const n = records.length
     if (n === 0) throw new KafkaError('INVALID_RECORD', 'a record batch needs at least one record')
@@ -375,18 +391,19 @@ export class RecordBatchBuilder {
     const w = this.w
     w.reset()
     w.ensure(BATCH_HEADER_SIZE)
-    const baseTimestamp = logAppendTime ?? records[0].timestamp
+    // NaN only when record 0 has no timestamp at all, which the loop below refuses before any use.
+    const baseTimestamp = logAppendTime ?? records[0].timestamp ?? defaultTimestamp ?? NaN
     let maxTimestamp = baseTimestamp
     w.pos = BATCH_HEADER_SIZE
     for (let i = 0; i < n; i++) {
       const r = records[i]
-      const ts = logAppendTime ?? r.timestamp
-      if (!Number.isSafeInteger(ts)) throw new KafkaError('INVALID_TIMESTAMP', `record ${i}: timestamp ${ts} is not an integer number of ms`)
+      const ts = logAppendTime ?? r.timestamp ?? defaultTimestamp
+      if (ts === undefined || !Number.isSafeInteger(ts)) throw new KafkaError('INVALID_TIMESTAMP', `record ${i}: timestamp ${ts} is not an integer number of ms`)
       if (ts > maxTimestamp) maxTimestamp = ts
       const tsDelta = ts - baseTimestamp
       const offsetDelta = explicitOffsets ? (r as StoredRecord).offset - baseOffset : i
-      const key = r.key
-      const value = r.value
+      const key = r.key ?? null
+      const value = r.value ?? null
       const headers = r.headers
       if ((key !== null && !(key instanceof Uint8Array)) || (value !== null && !(value instanceof Uint8Array))) {
         throw new KafkaError('INVALID_RECORD', `record ${i}: key and value must be bytes (Buffer) or null`)
@@ -396,7 +413,7 @@ export class RecordBatchBuilder {
       let bodySize =
         1 + sizeOfVarlong(tsDelta) + sizeOfVarint(offsetDelta) + sizeOfVarint(keyLen) + (keyLen > 0 ? keyLen : 0) +
         sizeOfVarint(valueLen) + (valueLen > 0 ? valueLen : 0)
-      const hn = headers === undefined ? 0 : headers.length
+      const hn = headers === undefined || headers === null ? 0 : headers.length
       bodySize += sizeOfVarint(hn)
       for (let h = 0; h < hn; h++) {
         const hdr = headers![h]
