@@ -3,7 +3,8 @@ import path from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { Cluster } from '../../../../src/broker/cluster/cluster'
 import { KafkaError } from '../../../../src/broker/model/errors'
-import { partitionForKey, seededRandom } from '../../../../src/broker/client/partitioner'
+import { murmur2, partitionForKey, seededRandom, toPositive } from '../../../../src/broker/client/partitioner'
+import { toProduceAck } from '../../../../src/host/contract-views'
 import { loadMmapAddon } from '../../../../src/broker/storage/mmap-backend'
 import { memoryLogStore, type MemoryLogStore } from './memory-replica-log'
 import { assignReplicas } from '../../../../src/broker/cluster/replica-assignment'
@@ -170,11 +171,17 @@ describe.each(KINDS)('on %s replica logs', (k) => {
       cluster.createTopic('k', { partitions: 6, replicationFactor: 1 })
       const [md] = await cluster.produce('k', [rec('JFK', 'x')], { acks: 1 })
       expect(md.partition).toBe(partitionForKey(Buffer.from('JFK'), 6))
-      expect(md.choice).toMatchObject({ kind: 'key', partitions: 6 })
+      const h = murmur2(Buffer.from('JFK'))
+      expect(md.choice).toEqual({ kind: 'key', murmur2: h, positive: toPositive(h), partitions: 6 })
+      expect(toProduceAck(md)).toEqual({ partition: md.partition, offset: 0, timestamp: md.timestamp, reason: { kind: 'key', murmur2: h, positive: toPositive(h), partitions: 6 } })
       expect(md.offset).toBe(0)
+      const [explicit, sticky] = await cluster.produce('k', [{ key: Buffer.from('JFK'), value: null, partition: 5 }, rec(null, 'z')], { acks: 1 })
+      expect([explicit.partition, explicit.choice, sticky.choice]).toEqual([5, { kind: 'explicit' }, { kind: 'no-key', strategy: 'sticky' }])
+      expect(toProduceAck(explicit).reason).toEqual({ kind: 'explicit' })
       const [fireAndForget] = await cluster.produce('k', [rec('JFK', 'y')], { acks: 0 })
       expect(fireAndForget).toMatchObject({ partition: md.partition, offset: -1 })
-      expect(cluster.describeTopic('k').partitions[md.partition].logEndOffset).toBe(2)
+      const landed = [md, explicit, sticky, fireAndForget].filter((m) => m.partition === md.partition).length
+      expect(cluster.describeTopic('k').partitions[md.partition].logEndOffset).toBe(landed)
     })
 
     it('keeps unkeyed records of one call on one partition and spreads calls over all partitions', async () => {
