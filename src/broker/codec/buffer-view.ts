@@ -1,9 +1,9 @@
 /**
  * Buffer views for decoders that cut many keys and values out of one buffer (the records reader
- * makes two per consumed record). `buf.subarray(start, end)` costs ~55 ns here, most of it reading
- * the source's `buffer` and `byteOffset` and checking its arguments; a view made from an
- * ArrayBuffer and offsets the decoder already holds costs ~28 ns (node 20, this machine: see
- * `bufferViewNs` in tests/bench/machine.ts).
+ * makes two per consumed record). `buf.subarray(start, end)` spends most of its time reading the
+ * source's `buffer` and `byteOffset` and checking its arguments; a view made from an ArrayBuffer and
+ * offsets the decoder already holds costs less than half as much (Node 20; `npm run bench` measures
+ * both, bundled, in its Floors table of docs/benchmarks.md).
  *
  * The views are real Buffers: Uint8Arrays whose prototype chain runs through Buffer.prototype,
  * with Buffer as their constructor, as Node's own internal FastBuffer is (`Buffer.isBuffer`,
