@@ -558,13 +558,14 @@ export class Partition {
 
   /**
    * Appends batches copied from the leader, as they are (Kafka's appendRecordsToFollowerOrFutureReplica).
+   * `opts.crcVerified`: as ReplicaLog.appendAsFollower (the bytes are the leader's verified read).
    * @throws KafkaError KAFKA_STORAGE_ERROR when the log cannot be written (the replica goes offline).
    */
-  appendAsFollower(batches: Buffer): number {
+  appendAsFollower(batches: Buffer, opts?: { crcVerified?: boolean }): number {
     const log = this.localLog()
     if (!log) throw new KafkaError('KAFKA_STORAGE_ERROR', `The log of ${this.name} on broker ${this.brokerId} is offline`)
     try {
-      return log.appendAsFollower(batches).records
+      return log.appendAsFollower(batches, opts).records
     } catch (e) {
       if (!isStorageFailure(e)) throw e
       const err = asKafkaError(e)

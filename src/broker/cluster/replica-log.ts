@@ -47,10 +47,12 @@ export interface ReplicaLog {
   appendAsLeader(records: RecordInput[], leaderEpoch: number): LogAppendInfo
   /**
    * Follower append: batches exactly as the leader's readBatches returned them (offsets, leader
-   * epochs and CRCs kept); their partitionLeaderEpoch feeds the leader-epoch cache.
+   * epochs and CRCs kept); their partitionLeaderEpoch feeds the leader-epoch cache. `crcVerified`:
+   * they come straight from the leader's read in this process, which verified every CRC-32C, so the
+   * follower does not repeat that pass (see UnifiedLog.appendAsFollower).
    * @throws KafkaError CORRUPT_MESSAGE for a bad batch, OFFSET_OUT_OF_RANGE below the log end offset.
    */
-  appendAsFollower(batches: Buffer): { lastOffset: number; records: number }
+  appendAsFollower(batches: Buffer, opts?: { crcVerified?: boolean }): { lastOffset: number; records: number }
   /** The latest leader epoch that wrote to this log (its leader-epoch cache), or null when none. */
   readonly latestEpoch: number | null
   /**

@@ -284,17 +284,18 @@ function corruptBatch(msg: string, pos: number, start: number, file: string | un
 }
 
 /**
- * Validates every batch in `buf[start, end)`: header sanity, whole batches only, CRC-32C.
+ * Validates every batch in `buf[start, end)`: header sanity, whole batches only, CRC-32C (unless
+ * `checkCrc` is false: bytes whose CRCs the caller knows were just verified).
  * Throws KafkaError CORRUPT_MESSAGE (StorageError naming `file` when given, with the batch's
  * position + `filePosition`) describing the first bad batch. Returns the number of batches.
  */
-export function validateBatches(buf: Uint8Array, start = 0, end = buf.length, file?: string, filePosition = 0): number {
+export function validateBatches(buf: Uint8Array, start = 0, end = buf.length, file?: string, filePosition = 0, checkCrc = true): number {
   let pos = start
   let n = 0
   while (pos < end) {
     const reason = checkBatchHeader(buf, pos, end - pos)
     if (reason !== null) corruptBatch(`invalid record batch: ${reason}`, pos, start, file, filePosition)
-    if (!batchCrcMatches(buf, pos)) {
+    if (checkCrc && !batchCrcMatches(buf, pos)) {
       corruptBatch(`record batch at offset ${batchBaseOffset(buf, pos)} fails its CRC-32C check (stored ${batchStoredCrc(buf, pos)})`, pos, start, file, filePosition)
     }
     pos += batchSize(buf, pos)

@@ -124,7 +124,8 @@ export class ReplicaFetcher {
       for (;;) {
         if (p.leaderEpoch !== epoch || !leader.isLeader) break
         const res = leaderRm.fetchForFollower(p.topic, p.id, this.own.brokerId, p.logEndOffset)
-        if (res.batches.length > 0) copied += p.appendAsFollower(res.batches)
+        // The leader's read verified every CRC-32C of these bytes (LogSegment.read), in this process.
+        if (res.batches.length > 0) copied += p.appendAsFollower(res.batches, { crcVerified: true })
         p.updateFollowerHighWatermark(res.highWatermark)
         p.updateFollowerLogStartOffset(res.logStartOffset)
         if (res.batches.length === 0 || p.logEndOffset >= res.logEndOffset) {

@@ -310,11 +310,15 @@ export class UnifiedLog {
    * offset. The producer state learns each batch's producer id, epoch and sequences unchecked
    * (Kafka's AppendOrigin.REPLICATION), so this replica has it when it becomes leader. Returns the
    * last offset appended and the record count.
+   * `crcVerified`: the batches are a leader's readBatches answer in this process, whose every CRC-32C
+   * that read verified (LogSegment.read serves no batch that fails it) and which never left process
+   * memory: the headers and offsets are still checked, the CRC pass is not repeated. (Kafka's
+   * follower re-checks because its bytes crossed the network.)
    */
-  appendAsFollower(batches: Buffer): { lastOffset: number; records: number } {
+  appendAsFollower(batches: Buffer, opts?: { crcVerified?: boolean }): { lastOffset: number; records: number } {
     this.checkOpen()
     if (batches.length === 0) return { lastOffset: this.logEndOffset - 1, records: 0 }
-    validateBatches(batches)
+    validateBatches(batches, 0, batches.length, undefined, 0, opts?.crcVerified !== true)
     let expected = this.logEndOffset
     for (let p = 0; p < batches.length; p += batchSize(batches, p)) {
       const base = batchBaseOffset(batches, p)

@@ -155,6 +155,24 @@ describe.each(backends)('UnifiedLog on the $name backend', ({ create }) => {
     expect(other.logEndOffset).toBe(7)
   })
 
+  it("follower append of a leader's verified read (crcVerified) skips only the CRC-32C pass: headers and offsets are still checked", () => {
+    const leader = openLog(path.join(dirs.make(), 'leader-0'))
+    for (let i = 0; i < 3; i++) leader.appendAsLeader(records(7, i * 7), 0)
+    const follower = openLog(path.join(dirs.make(), 'follower-0'))
+    // A batch whose length field overruns the bytes given: refused with or without the CRC pass.
+    const torn = Buffer.from(leader.readBatches(0, 100))
+    torn.writeInt32BE(torn.readInt32BE(8) + 50, 8)
+    expect(() => follower.appendAsFollower(torn, { crcVerified: true })).toThrow(/invalid record batch/)
+    follower.appendAsFollower(leader.readBatches(0, 100), { crcVerified: true })
+    expect(() => follower.appendAsFollower(leader.readBatches(0, 100), { crcVerified: true })).toThrow(/below the expected offset 7/)
+    // A value byte flipped after the read: only the default (network-like) path recomputes the CRC.
+    const flipped = Buffer.from(leader.readBatches(7, 100))
+    flipped[flipped.length - 2] ^= 0xff
+    expect(() => follower.appendAsFollower(flipped)).toThrow(/CRC-32C/)
+    expect(follower.appendAsFollower(flipped, { crcVerified: true }).lastOffset).toBe(13)
+    expect(follower.logEndOffset).toBe(14)
+  })
+
   it('updateHighWatermark refuses values outside [logStartOffset, logEndOffset]', () => {
     const log = openLog(path.join(dirs.make(), 't-0'))
     log.appendAsLeader(records(5), 0)
