@@ -129,9 +129,12 @@ export interface ProduceOptions {
 /** Per-record outcome of produce. */
 export interface RecordMetadata {
   partition: number
+  /** Offset assigned by the leader; -1 for acks=0 (as the Java producer reports). */
   offset: number
+  /** CreateTime given or defaulted (ms), or the batch's append time for a LogAppendTime topic. */
   timestamp: number
-  choice: PartitionChoice
+  /** Why this partition. The in-process producer builds it when read (a getter, not an own property): read it, do not spread the metadata. */
+  readonly choice: PartitionChoice
 }
 
 export interface ReplicaState {
