@@ -28,6 +28,30 @@ function cluster(): Cluster {
 }
 
 describe('Cluster.produce validation', () => {
+  it('refuses a record of the wrong shape with INVALID_RECORD naming it and the rule, and appends nothing; null or absent headers are none', async () => {
+    const c = cluster()
+    c.createTopic('s', { partitions: 1, replicationFactor: 1 })
+    const ok = { key: null, value: Buffer.from('ok') }
+    const bad: [unknown, RegExp][] = [
+      [{ key: 'k', value: null }, /^Record 1: key must be a Buffer or null$/],
+      [{ key: null, value: new Uint8Array(2) }, /^Record 1: value must be a Buffer or null$/],
+      [{ key: null, value: null, headers: {} }, /^Record 1: headers must be an array$/],
+      [{ key: null, value: null, headers: [{ key: 1, value: null }] }, /^Record 1: a header needs a string key and a Buffer or null value$/],
+      [{ key: null, value: null, headers: [{ key: 'h', value: 'v' }] }, /^Record 1: a header needs a string key and a Buffer or null value$/],
+      [7, /^Record 1 is not an object$/]
+    ]
+    for (const [record, message] of bad) {
+      await expect(c.produce('s', [ok, record as typeof ok], { acks: 1 })).rejects.toMatchObject({ code: 'INVALID_RECORD', message: expect.stringMatching(message) })
+    }
+    expect(c.describeTopic('s').partitions[0].logEndOffset).toBe(0)
+    const mds = await c.produce('s', [{ ...ok, headers: null } as unknown as typeof ok, { value: Buffer.from('x') } as unknown as typeof ok], { acks: 1 })
+    expect(mds.map((m) => m.offset)).toEqual([0, 1])
+    expect(c.fetch('s', 0, 0).records.map((r) => [r.key, r.headers.length])).toEqual([
+      [null, 0],
+      [null, 0]
+    ])
+  })
+
   it('names a refused record by recordIndexBase + its index in the call, and appends nothing', async () => {
     const c = cluster()
     c.createTopic('big', { partitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': 200 } })
