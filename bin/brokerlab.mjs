@@ -14,9 +14,10 @@
  * addon from its own directory.
  */
 import { createRequire } from 'node:module'
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildNodeBundle } from '../scripts/node-bundle.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
@@ -41,24 +42,7 @@ function cliBundle() {
     // not built yet
   }
   if (built >= newestMtime(join(root, 'src'))) return out
-  const esbuild = createRequire(require.resolve('tsx/package.json'))('esbuild')
-  mkdirSync(dirname(out), { recursive: true })
-  const tmp = `${out}.${process.pid}.tmp`
-  try {
-    esbuild.buildSync({
-      entryPoints: [join(root, 'src/cli/main.ts')],
-      outfile: tmp,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error'
-    })
-    renameSync(tmp, out)
-  } finally {
-    rmSync(tmp, { force: true })
-  }
+  buildNodeBundle(join(root, 'src/cli/main.ts'), out)
   return out
 }
 

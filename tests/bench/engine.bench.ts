@@ -18,10 +18,10 @@
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import { defaultEngineResourceLimits } from '../../src/host/engine-host'
+import { buildNodeBundle } from '../../scripts/node-bundle.mjs'
 import { writeBenchmarksSection } from './benchmarks-doc'
 import { machineInfo, median, memcpyMBps, pageCacheWriteMBPerCpuSec } from './machine'
 
@@ -48,12 +48,6 @@ const LIMITS = process.env.BENCH_RESOURCE_LIMITS ? (JSON.parse(process.env.BENCH
 const START = '<!-- engine-bench:start -->'
 const END = '<!-- engine-bench:end -->'
 
-/** The esbuild API, through tsx's own dependency (the one tests/unit/support/bundled-entry.ts uses). */
-function esbuild(): typeof import('esbuild') {
-  const req = createRequire(__filename)
-  return createRequire(req.resolve('tsx/package.json'))('esbuild') as typeof import('esbuild')
-}
-
 /**
  * Runs the workload in checkout `dir` (copied into its tests/bench when it is another checkout),
  * bundled into `<dir>/.tmp/bench/engine-workload.cjs` so that the mmap addon and node_modules are
@@ -75,8 +69,7 @@ function runWorkload(dir: string): CaseResult[] {
 /** Bundles `script` (a file of checkout `dir`) into `<dir>/.tmp/bench/<name>.cjs`; returns that path. */
 function bundled(dir: string, script: string): string {
   const bundle = path.join(dir, '.tmp/bench', path.basename(script).replace(/\.ts$/, '.cjs'))
-  fs.mkdirSync(path.dirname(bundle), { recursive: true })
-  esbuild().buildSync({ entryPoints: [script], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external', logLevel: 'error' })
+  buildNodeBundle(script, bundle)
   return bundle
 }
 

@@ -11,22 +11,13 @@
  * checkout's; concurrent test files building the same entry never see a half-written bundle.
  */
 import crypto from 'node:crypto'
-import fs from 'node:fs'
-import { createRequire } from 'node:module'
 import path from 'node:path'
 import { threadId } from 'node:worker_threads'
+import { buildNodeBundle } from '../../../scripts/node-bundle.mjs'
 
 /** The checkout's root (where package.json is). */
 const ROOT = path.resolve(__dirname, '../../..')
 const OUT_DIR = path.join(ROOT, '.tmp', 'test-bundles')
-
-/** The esbuild API, resolved through tsx's own dependency (the version tsx transforms with). */
-type Esbuild = typeof import('esbuild')
-let esbuild: Esbuild | undefined
-function loadEsbuild(): Esbuild {
-  esbuild ??= createRequire(createRequire(__filename).resolve('tsx/package.json'))('esbuild') as Esbuild
-  return esbuild
-}
 
 const built = new Map<string, string>()
 
@@ -41,19 +32,9 @@ export function bundledEntry(entry: string): string {
   if (cached) return cached
   const id = crypto.createHash('sha256').update(entry).digest('hex').slice(0, 12)
   const out = path.join(OUT_DIR, `${path.basename(entry, path.extname(entry))}-${id}.cjs`)
-  fs.mkdirSync(OUT_DIR, { recursive: true })
-  const tmp = `${out}.${process.pid}-${threadId}.tmp` // unique per test worker (forks or threads)
-  loadEsbuild().buildSync({
-    entryPoints: [entry],
-    outfile: tmp,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error' // the import.meta fallbacks are dead code in CJS (their __dirname branch runs)
-  })
-  fs.renameSync(tmp, out) // atomic: a concurrent file building the same entry replaces it whole
+  // Atomic, with a temp file unique per test worker (forks or threads): a concurrent file building
+  // the same entry replaces it whole.
+  buildNodeBundle(entry, out, `${process.pid}-${threadId}`)
   built.set(entry, out)
   return out
 }
