@@ -11,7 +11,7 @@
  * progress, an export, a record's details and the 100,000-row page go to docs/screenshots/.
  */
 import { test, expect, type Page } from '@playwright/test'
-import { CompressionTypes, Kafka, logLevel } from 'kafkajs'
+import { CompressionTypes, Kafka, logLevel, type ProducerConfig, type ProducerRecord } from 'kafkajs'
 import { readFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { baseUrl, contractRequest, wsUrl } from './serve-process'
@@ -38,6 +38,32 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 /** Opens a naive-ui select by its data-testid and picks the option with exactly this label. */
+/**
+ * Sends each of `sends` (one producer.send each, acks=-1) to `topic` with a kafkajs producer of
+ * `config`, through the listeners global-setup started, then disconnects it.
+ */
+async function sendWithKafkajs(clientId: string, config: ProducerConfig, topic: string, sends: Omit<ProducerRecord, 'topic' | 'acks'>[]): Promise<void> {
+  const bootstrap = process.env.BROKERLAB_BOOTSTRAP
+  if (!bootstrap) throw new Error('BROKERLAB_BOOTSTRAP is not set: global-setup did not start the listeners')
+  const kafka = new Kafka({ clientId, brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } })
+  const producer = kafka.producer({ allowAutoTopicCreation: false, ...config })
+  await producer.connect()
+  try {
+    for (const send of sends) await producer.send({ topic, acks: -1, ...send })
+  } finally {
+    await producer.disconnect()
+  }
+}
+
+/** Opens the message browser on `topic`, fetches its first page and opens the details of the record at `offset`. */
+async function openRecordDetails(page: Page, topic: string, offset: number): Promise<void> {
+  await open(page, `#/browser/${topic}`)
+  await page.getByTestId('browser-fetch').click()
+  const row = page.locator(`[data-testid="browser-row"][data-offset="${offset}"]`)
+  await expect(row).toBeVisible()
+  await row.getByTestId('browser-row-key').click()
+}
+
 async function choose(page: Page, testid: string, label: string): Promise<void> {
   await page.getByTestId(testid).click()
   await page.locator('.n-base-select-option').filter({ hasText: new RegExp(`^\\s*${label}\\s*$`) }).first().click()
@@ -176,30 +202,19 @@ test.describe('the message browser', () => {
   })
 
   test("a record a kafkajs idempotent producer sent gzip-compressed shows its batch in its details: codec, producer id and epoch, sequences, leader epoch", async ({ page }) => {
-    const bootstrap = process.env.BROKERLAB_BOOTSTRAP
-    if (!bootstrap) throw new Error('BROKERLAB_BOOTSTRAP is not set: global-setup did not start the listeners')
     const topic = 'kafkajs-idempotent-gzip'
     await contractRequest(wsUrl(), 'topic/create', { topic, partitions: 1, replicationFactor: 3 })
-    const kafka = new Kafka({ clientId: 'e2e-record-details', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } })
-    const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false })
-    await producer.connect()
-    try {
-      await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: [0, 1, 2].map((i) => ({ key: `order-${i}`, value: JSON.stringify({ order: i, item: 'espresso' }) })) })
-      await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: [3, 4].map((i) => ({ key: `order-${i}`, value: JSON.stringify({ order: i, item: 'flat white' }) })) })
-    } finally {
-      await producer.disconnect()
-    }
+    await sendWithKafkajs('e2e-record-details', { idempotent: true, maxInFlightRequests: 1 }, topic, [
+      { compression: CompressionTypes.GZIP, messages: [0, 1, 2].map((i) => ({ key: `order-${i}`, value: JSON.stringify({ order: i, item: 'espresso' }) })) },
+      { compression: CompressionTypes.GZIP, messages: [3, 4].map((i) => ({ key: `order-${i}`, value: JSON.stringify({ order: i, item: 'flat white' }) })) }
+    ])
     const stored = ((await contractRequest(wsUrl(), 'messages/fetch', { topic, partition: 0, start: { kind: 'earliest' }, limit: 10 })) as Page0).records
     expect(stored.length).toBe(5)
     const batch = stored[4].batch!
     expect(batch).toMatchObject({ compression: 'gzip', producerEpoch: 0, baseSequence: 3, sequence: 4, baseOffset: 3 })
     expect(batch.producerId).toBeGreaterThanOrEqual(0)
 
-    await open(page, `#/browser/${topic}`)
-    await page.getByTestId('browser-fetch').click()
-    const row = page.locator('[data-testid="browser-row"][data-offset="4"]')
-    await expect(row).toBeVisible()
-    await row.getByTestId('browser-row-key').click()
+    await openRecordDetails(page, topic, 4)
     const details = page.getByTestId('browser-record-batch')
     await expect(details).toBeVisible()
     await expect(page.getByTestId('record-batch-compression')).toHaveText('gzip')
@@ -217,27 +232,14 @@ test.describe('the message browser', () => {
   })
 
   test('a record a kafkajs producer that is not idempotent sent shows no producer and no sequences in its details', async ({ page }) => {
-    const bootstrap = process.env.BROKERLAB_BOOTSTRAP
-    if (!bootstrap) throw new Error('BROKERLAB_BOOTSTRAP is not set: global-setup did not start the listeners')
     const topic = 'kafkajs-plain'
     await contractRequest(wsUrl(), 'topic/create', { topic, partitions: 1, replicationFactor: 1 })
-    const kafka = new Kafka({ clientId: 'e2e-record-plain', brokers: bootstrap.split(','), logLevel: logLevel.NOTHING, retry: { retries: 5 } })
-    const producer = kafka.producer({ idempotent: false, allowAutoTopicCreation: false })
-    await producer.connect()
-    try {
-      await producer.send({ topic, acks: -1, messages: [0, 1, 2].map((i) => ({ key: `plain-${i}`, value: `v${i}` })) })
-    } finally {
-      await producer.disconnect()
-    }
+    await sendWithKafkajs('e2e-record-plain', { idempotent: false }, topic, [{ messages: [0, 1, 2].map((i) => ({ key: `plain-${i}`, value: `v${i}` })) }])
     const stored = ((await contractRequest(wsUrl(), 'messages/fetch', { topic, partition: 0, start: { kind: 'earliest' }, limit: 10 })) as Page0).records
     expect(stored.length).toBe(3)
     expect(stored[2].batch!.producerId).toBe(-1)
 
-    await open(page, `#/browser/${topic}`)
-    await page.getByTestId('browser-fetch').click()
-    const row = page.locator('[data-testid="browser-row"][data-offset="2"]')
-    await expect(row).toBeVisible()
-    await row.getByTestId('browser-row-key').click()
+    await openRecordDetails(page, topic, 2)
     await expect(page.getByTestId('browser-record-batch')).toBeVisible()
     await expect(page.getByTestId('record-batch-producer-id')).toHaveText('none')
     await expect(page.getByTestId('record-batch-producer-epoch')).toHaveText('none')
