@@ -23,6 +23,8 @@ export interface WireCluster {
   cluster: Cluster
   listeners: BrokerListeners
   service: EngineService
+  /** The listeners' log lines so far (connections closed and why, handler failures), oldest first. */
+  logs: string[]
   /** The listening brokers' "host:port,..." */
   bootstrap(): string
   /** Stops broker `id` and waits until its listener is closed. */
@@ -48,8 +50,9 @@ export async function startWireCluster(opts: WireClusterOptions = {}): Promise<W
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'brokerlab-clients-'))
   const cluster = new Cluster({ dataDir: dir, brokers: opts.brokers ?? 3, storage: 'file', log: () => {}, eventLog: () => {}, onBackgroundError: () => {}, groupConfig: opts.groupConfig ?? {}, ...opts.timeouts })
   let listeners: BrokerListeners
+  const logs: string[] = []
   try {
-    listeners = await startListeners(cluster, dir, { host: '127.0.0.1', basePort: 0 }, () => {})
+    listeners = await startListeners(cluster, dir, { host: '127.0.0.1', basePort: 0 }, (line) => void logs.push(line))
   } catch (e) {
     await cluster.close()
     fs.rmSync(dir, { recursive: true, force: true })
@@ -61,6 +64,7 @@ export async function startWireCluster(opts: WireClusterOptions = {}): Promise<W
     cluster,
     listeners,
     service,
+    logs,
     bootstrap: () => listeners.bootstrapServers(),
     async stopBroker(id) {
       cluster.stopBroker(id)

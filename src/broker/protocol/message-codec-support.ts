@@ -65,14 +65,32 @@ export function checkInt64(v: bigint, field: string): bigint {
   return v
 }
 
-/** Reads a string (int16 length, or compact: unsigned varint length + 1); -1 / 0 is null. */
+/** The most bytes a classic (non-flexible) string holds: its length is an int16. */
+export const MAX_CLASSIC_STRING_BYTES = 0x7fff
+
+/**
+ * Reads a string (int16 length, or compact: unsigned varint length + 1); -1 / 0 is null.
+ * @throws RangeError naming the field for null in a non-nullable field, a length past the input,
+ *   or a classic string that is not valid UTF-8 and decodes to more than MAX_CLASSIC_STRING_BYTES
+ *   (no value of its type: an answer echoing it could not be written).
+ */
 export function readString(r: ByteReader, compact: boolean, nullable: boolean, field: string): string | null {
   const n = r.length('string', compact, field)
   if (n < 0) {
     if (!nullable) throw new RangeError(`non-nullable field ${field} was null`)
     return null
   }
-  return r.utf8(n, field)
+  const s = r.utf8(n, field)
+  // Invalid UTF-8 decodes with each bad byte as U+FFFD (3 bytes written): only past a third of the
+  // int16 limit can a classic string grow beyond what its type holds.
+  if (!compact && n > MAX_CLASSIC_STRING_BYTES / 3) {
+    const written = Buffer.byteLength(s)
+    if (written > MAX_CLASSIC_STRING_BYTES)
+      throw new RangeError(
+        `string ${field} of ${n} bytes is not valid UTF-8: decoded (each invalid byte a 3-byte U+FFFD) it is ${written} bytes, more than the ${MAX_CLASSIC_STRING_BYTES} an int16 length holds`
+      )
+  }
+  return s
 }
 
 /**
@@ -87,7 +105,7 @@ export function writeString(w: ByteWriter, s: string | null, compact: boolean, n
     return
   }
   const n = Buffer.byteLength(s)
-  if (!compact && n > 0x7fff) throw new RangeError(`string field ${field} is ${n} bytes, longer than the 32767 an int16 length allows`)
+  if (!compact && n > MAX_CLASSIC_STRING_BYTES) throw new RangeError(`string field ${field} is ${n} bytes, longer than the ${MAX_CLASSIC_STRING_BYTES} an int16 length allows`)
   w.length(n, 'string', compact)
   w.utf8(s)
 }

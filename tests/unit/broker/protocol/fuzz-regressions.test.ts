@@ -142,6 +142,35 @@ describe('fuzz regressions over the wire', () => {
     }
   })
 
+  // seed 164204827 (CI): a mutated JoinGroup v5 answered UNKNOWN_SERVER_ERROR. A classic string of up
+  // to 32767 bytes that is not valid UTF-8 decodes with each bad byte as U+FFFD, 3 bytes written: the
+  // member id the answer echoes (here refused INVALID_REQUEST) no longer fit its int16 length, so the
+  // answer could not be encoded. Such a string is no value of an int16-length string: the request is
+  // malformed, and its connection closes with a line naming the field, as for other malformed frames.
+  it('closes the connection of a request whose classic string decodes longer than an int16 length holds, naming the field, and keeps the broker answering', async () => {
+    const all = await brokers()
+    const { conn } = all[0]
+    const body = apiMessages(11)!.encodeRequest(join('g-utf8', 'm'.repeat(11000)) as never, 5)
+    const at = body.indexOf(Buffer.from('m'.repeat(11000)))
+    body.fill(0xff, at, at + 11000)
+    conn.write(sized(requestFrame(11, 5, 1, 'fuzz-regression', body)))
+    expect((await conn.next(10000)).kind).toBe('closed')
+    const lines = w!.logs.join('\n')
+    expect(lines).toMatch(/string JoinGroupRequest\.MemberId of 11000 bytes is not valid UTF-8: decoded \(each invalid byte a 3-byte U\+FFFD\) it is 33000 bytes, more than the 32767 an int16 length holds/)
+    expect(w!.logs.filter((l) => l.includes('could not be encoded') || l.includes(' failed: '))).toEqual([])
+    // 10922 invalid bytes still fit (32766 decoded): refused for what they are, answered
+    const fits = apiMessages(11)!.encodeRequest(join('g-utf8', 'm'.repeat(10922)) as never, 5)
+    const at2 = fits.indexOf(Buffer.from('m'.repeat(10922)))
+    fits.fill(0xff, at2, at2 + 10922)
+    const c2 = all[1].conn
+    c2.write(sized(requestFrame(11, 5, 2, 'fuzz-regression', fits)))
+    const a = await c2.next(10000)
+    expect(a.kind).toBe('frame')
+    const r = new ByteReader((a as { frame: Buffer }).frame)
+    readResponseHeader(r, responseHeaderVersion(11, 5))
+    expect([KAFKA_ERROR_CODES.UNKNOWN_MEMBER_ID, KAFKA_ERROR_CODES.NOT_COORDINATOR]).toContain((apiMessages(11)!.readResponse(r, 5) as { errorCode: number }).errorCode)
+  })
+
   // seed 7 (FUZZ_MS=90000, lanes seeded apart): ElectLeaders v0 for a topic named by 32,700 bytes
   // (a classic string may be that long) answered UNKNOWN_SERVER_ERROR: the per-partition message
   // quoting the name ("This server does not host this topic-partition: topic ...") no longer fit

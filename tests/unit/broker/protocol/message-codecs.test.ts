@@ -276,6 +276,24 @@ describe('generated codecs: malformed input', () => {
     // a tagged field whose size passes the end
     expect(() => decodeApiVersionsResponse(bytes('0000 01 00000000 01 01 08 00'), 3)).toThrow(/tagged field 1 of 8 bytes exceeds/)
   })
+
+  it('refuses a classic string that is not valid UTF-8 and decodes longer than an int16 length holds; valid ones of 32767 bytes and short invalid ones are read', () => {
+    /** A Metadata v1 request naming one topic whose name is `name`'s bytes. */
+    const metadataV1 = (name: Buffer): Buffer => {
+      const head = Buffer.alloc(6)
+      head.writeInt32BE(1, 0)
+      head.writeInt16BE(name.length, 4)
+      return Buffer.concat([head, name])
+    }
+    const read = (name: Buffer): string => decodeMetadataRequest(metadataV1(name), 1).topics![0].name!
+    // 32767 bytes of valid UTF-8 (two-byte characters and one ASCII byte)
+    expect(read(Buffer.from('é'.repeat(16383) + 'x'))).toBe('é'.repeat(16383) + 'x')
+    // 10922 invalid bytes decode to 32766 bytes: still a value of the type
+    expect(read(Buffer.alloc(10922, 0xff))).toBe('\ufffd'.repeat(10922))
+    expect(() => read(Buffer.alloc(10923, 0xff))).toThrow(
+      'string MetadataRequest.MetadataRequestTopic.Name of 10923 bytes is not valid UTF-8: decoded (each invalid byte a 3-byte U+FFFD) it is 32769 bytes, more than the 32767 an int16 length holds'
+    )
+  })
 })
 
 /** `msg` without the fields that Metadata version `v` lacks and that are not ignorable (as a caller would build it). */
