@@ -162,7 +162,7 @@ export class KafkaApis implements FrameHandler {
       return this.encodeResponse(spec, header.correlationId, boundErrorMessages(body), apiVersion)
     } catch (e) {
       // the handler's answer cannot be written in this version (a handler bug): answer its error response instead
-      this.log(`broker ${ctx.brokerId}: ${spec.name} v${apiVersion} answer could not be encoded: ${e instanceof Error ? e.message : String(e)}`)
+      this.log(`broker ${ctx.brokerId}: ${spec.name} v${apiVersion} answer to ${ctx.clientAddress} could not be encoded: ${e instanceof Error ? e.message : String(e)}`)
       return this.encodeResponse(spec, header.correlationId, handler.errorResponse(req, KAFKA_ERROR_CODES.UNKNOWN_SERVER_ERROR, call), apiVersion)
     }
   }

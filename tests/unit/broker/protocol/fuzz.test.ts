@@ -281,7 +281,11 @@ describe.skipIf(!fs.existsSync(SPECS_DIR))('the wire protocol under fuzz', () =>
             if (f.length < 8 || a.correlationId !== f.readInt32BE(4)) return fail(`${what}: answer ${i + 1} carries correlation id ${a.correlationId}, not the request's ${f.length >= 8 ? f.readInt32BE(4) : '(no header)'}`)
             answered++
             const problem = answerProblem(a.frame, f, pool)
-            if (problem) fail(`${what}: ${problem}`)
+            if (problem) {
+              // the broker's own line about it (the handler's exception, or an answer it could not encode) says where the bug is
+              const said = logs.filter((l) => l.includes(`127.0.0.1:${c.localPort} `)).slice(-3)
+              fail(`${what}: ${problem}${said.length > 0 ? `; the broker logged: ${said.join(' | ')}` : ''}`)
+            }
             i++
           }
         }

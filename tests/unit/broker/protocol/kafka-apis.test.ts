@@ -137,7 +137,7 @@ describe('KafkaApis: dispatch', () => {
     const c = new ByteReader((await k.handleFrame(produceV3(15), CTX))!)
     c.int32()
     expect(decodeProduceResponse(c, 3).responses[0].partitionResponses[0].errorCode).toBe(-1)
-    expect(lines.join('\n')).toMatch(/Produce v3 answer could not be encoded: .*CurrentLeader is not in version 3/)
+    expect(lines.join('\n')).toMatch(/Produce v3 answer to 127\.0\.0\.1:50000 could not be encoded: .*CurrentLeader is not in version 3/)
   })
 
   it('returns no response when the handler has none (acks=0)', async () => {
