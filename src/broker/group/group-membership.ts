@@ -576,8 +576,9 @@ const MEMBER_ID_SUFFIX_BYTES = 37
 /**
  * Which string of a JoinGroup the group's GroupMetadataValue (int16-length strings, at most
  * MAX_SCHEMA_STRING_BYTES) could not hold, or null: the protocol type, a protocol name, the group
- * instance id, the member id, or the member id a new member would get (its group instance id or
- * client id, "-", a UUID). Flexible JoinGroup versions carry longer strings; such a member, once
+ * instance id, the member id, the client id (stored with the member: the wire's int16 client id
+ * always fits, an in-process caller's may not), or the member id a new member would get (its group
+ * instance id or client id, "-", a UUID). Flexible JoinGroup versions carry longer strings; such a member, once
  * in, would make the group's metadata unwritable and its classic ListGroups and DescribeGroups
  * answers unencodable, so it is refused before it joins.
  */
@@ -587,6 +588,7 @@ export function unstorableJoin(req: JoinGroupRequest, ctx: GroupRequestContext):
   if (req.protocols.some((p) => over(p.name))) return 'protocol name'
   if (over(req.groupInstanceId)) return 'group instance id'
   if (over(req.memberId)) return 'member id'
+  if (over(ctx.clientId ?? null)) return 'client id'
   if (req.memberId === '' && over(req.groupInstanceId ?? ctx.clientId ?? '', MEMBER_ID_SUFFIX_BYTES)) return 'new member id (client id or group instance id, "-", a UUID)'
   return null
 }

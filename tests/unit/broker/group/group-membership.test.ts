@@ -180,6 +180,25 @@ describe('join, sync and heartbeat', () => {
     expect(gc.describeGroup(GROUP).members).toHaveLength(2)
   })
 
+  it('refuses with INVALID_REQUEST a join carrying a string the group metadata record cannot hold (int16 length), before it joins', async () => {
+    h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
+    const gc = h.cluster.groupCoordinator()
+    // 16,384 two-byte characters: 32,768 UTF-8 bytes, one more than an int16-length string holds
+    const long = 'é'.repeat(16384)
+    const refused = async (clientId: string, req: Parameters<typeof joinReq>[1], memberId = ''): Promise<number> => (await gc.joinGroup(ctx(h.cluster, clientId), joinReq(memberId, req))).errorCode
+    expect(await refused('A', { protocolType: long })).toBe(E.INVALID_REQUEST)
+    expect(await refused('A', { protocols: [{ name: long, metadata: subscription(['t']) }] })).toBe(E.INVALID_REQUEST)
+    expect(await refused('A', { groupInstanceId: long })).toBe(E.INVALID_REQUEST)
+    expect(await refused('A', {}, long)).toBe(E.INVALID_REQUEST)
+    // the client id is the member's too: its new member id (dynamic), or stored beside it (static)
+    expect(await refused(long, {})).toBe(E.INVALID_REQUEST)
+    expect(await refused(long, { groupInstanceId: 'i1' })).toBe(E.INVALID_REQUEST)
+    expect(gc.describeGroup(GROUP).members).toEqual([])
+    // a static member with a client id that fits joins, and its group is stored
+    expect(await refused('é'.repeat(16383), { groupInstanceId: 'i1' })).toBe(0)
+    expect(gc.describeGroup(GROUP).members.map((m) => m.groupInstanceId)).toEqual(['i1'])
+  })
+
   it('picks the protocol every member supports with the most preference votes', async () => {
     h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
     const gc = h.cluster.groupCoordinator()
