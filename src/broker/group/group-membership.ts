@@ -236,7 +236,10 @@ export class GroupMembership {
    * A static member comes back with no member id (KIP-345): it takes a new id and the old one is
    * fenced (its pending answers get FENCED_INSTANCE_ID). In a Stable group whose chosen protocol would
    * not change, there is no rebalance: the group is persisted with the new id and the member gets the
-   * current generation (the leader with skipAssignment, KIP-814); otherwise the group rebalances.
+   * current generation; otherwise the group rebalances. From JoinGroup v9 the leader is told so
+   * with skipAssignment and the member list (KIP-814); before v9 every member gets no member list
+   * and the leader id from before the join, so a returning leader does not assign partitions a
+   * Stable group would not hand out (Kafka's updateStaticMemberAndRebalance).
    */
   private updateStaticMember(group: GroupMetadata, oldMemberId: string, newMemberId: string, req: JoinGroupRequest, ctx: GroupRequestContext): Promise<JoinGroupResponse> {
     const member = group.members.get(oldMemberId)!
@@ -246,6 +249,7 @@ export class GroupMembership {
     member.awaitingSync?.(syncError(E.FENCED_INSTANCE_ID))
     member.awaitingSync = null
     const old = { protocols: member.protocols, rebalanceTimeoutMs: member.rebalanceTimeoutMs, sessionTimeoutMs: member.sessionTimeoutMs, clientId: member.clientId, clientHost: member.clientHost }
+    const leaderBefore = group.leaderId ?? ''
     group.replaceStaticMember(instanceId, oldMemberId, newMemberId)
     const answer = this.rejoin(member, req, ctx)
     this.env.event(group, 'member-joined', `Static member ${instanceId} rejoined group ${group.groupId} as ${newMemberId}, replacing ${oldMemberId}`, newMemberId)
@@ -259,8 +263,9 @@ export class GroupMembership {
         member.awaitingJoin = null
         const generation = group.generationId
         const isLeader = group.leaderId === newMemberId
+        const skipAssignment = (ctx.apiVersion ?? 9) >= 9
         this.env.store(group).then(
-          () => resolve(this.currentGeneration(group, member, isLeader, isLeader)),
+          () => resolve(skipAssignment ? this.currentGeneration(group, member, isLeader, isLeader) : { ...this.currentGeneration(group, member, false), leader: leaderBefore }),
           (e: unknown) => {
             // Not persisted: the old member id stands again.
             if (group.generationId === generation && group.members.get(newMemberId) === member) {

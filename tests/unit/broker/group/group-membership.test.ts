@@ -242,6 +242,21 @@ describe('static membership (KIP-345)', () => {
     expect(gc.leaveGroup(ctx(h.cluster), { groupId: GROUP, members: [{ memberId: '', groupInstanceId: 'i1' }] }).members[0].errorCode).toBe(0)
     expect(gc.describeGroup(GROUP)).toMatchObject({ state: 'Empty', generationId: 2, members: [] })
   })
+
+  it('answers a static leader returning with JoinGroup before v9 as a follower: no member list, the old leader id (Kafka, before KIP-814)', async () => {
+    h = openHarness({ 'group.initial.rebalance.delay.ms': 0 })
+    const gc = h.cluster.groupCoordinator()
+    const s1 = await gc.joinGroup(ctx(h.cluster, 'A', 5), joinReq('', { groupInstanceId: 'i1' }))
+    expect(s1).toMatchObject({ errorCode: 0, generationId: 1, leader: s1.memberId })
+    await gc.syncGroup(ctx(h.cluster, 'A', 5), { groupId: GROUP, generationId: 1, memberId: s1.memberId, groupInstanceId: 'i1', assignments: [{ memberId: s1.memberId, assignment: Buffer.from('mine') }] })
+    const back = await gc.joinGroup(ctx(h.cluster, 'A', 5), joinReq('', { groupInstanceId: 'i1' }))
+    // a v5 client that saw itself as leader would compute an assignment a Stable group never hands out
+    expect(back).toMatchObject({ errorCode: 0, generationId: 1, leader: s1.memberId, skipAssignment: false, members: [] })
+    expect(back.memberId).not.toBe(s1.memberId)
+    expect(gc.describeGroup(GROUP)).toMatchObject({ state: 'Stable', generationId: 1, leader: back.memberId })
+    const sync = await gc.syncGroup(ctx(h.cluster, 'A', 5), { groupId: GROUP, generationId: 1, memberId: back.memberId, groupInstanceId: 'i1', assignments: [] })
+    expect(sync.assignment.toString()).toBe('mine')
+  })
 })
 
 describe('timeouts on the cluster clock', () => {
