@@ -72,6 +72,12 @@ export function putBytes(buf: Uint8Array, pos: number, src: Uint8Array): number 
   return pos + n
 }
 
+/**
+ * The most UTF-8 bytes a string with an int16 length holds (Kafka's STRING type, in the classic
+ * protocol versions and in the coordinator's record schemas).
+ */
+export const MAX_INT16_STRING_BYTES = 0x7fff
+
 /** A growable write buffer. Not thread-safe; reuse it with reset(). */
 export class ByteWriter {
   buf: Buffer

@@ -18,6 +18,7 @@
  * Must stay true: encode -> decode round-trips exactly; decoding never reads past the buffer and
  * returns null for a record it does not understand (so a foreign record cannot break a load).
  */
+import { MAX_INT16_STRING_BYTES } from '../codec/byte-writer'
 
 /** Kafka's GroupMetadataValue.MemberMetadata: one member as persisted. Timeouts in ms. */
 export interface PersistedMember {
@@ -52,7 +53,7 @@ export const GROUP_METADATA_VALUE_VERSION = 3
  * The longest `string` the key and the written value hold, in UTF-8 bytes (an int16 length): group
  * id, protocol type and name, leader, member id, group instance id, client id and host.
  */
-export const MAX_SCHEMA_STRING_BYTES = 32767
+export const MAX_SCHEMA_STRING_BYTES = MAX_INT16_STRING_BYTES
 
 /** Encode a GroupMetadataKey v2. */
 export function encodeGroupMetadataKey(group: string): Buffer {

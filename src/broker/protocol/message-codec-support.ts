@@ -12,7 +12,7 @@
  * records are views into the input buffer (no copy), as Kafka's zero-copy fields are.
  */
 import { ByteReader } from '../codec/byte-reader'
-import { ByteWriter } from '../codec/byte-writer'
+import { ByteWriter, MAX_INT16_STRING_BYTES } from '../codec/byte-writer'
 import { KafkaError } from '../model/errors'
 
 /**
@@ -65,13 +65,10 @@ export function checkInt64(v: bigint, field: string): bigint {
   return v
 }
 
-/** The most bytes a classic (non-flexible) string holds: its length is an int16. */
-export const MAX_CLASSIC_STRING_BYTES = 0x7fff
-
 /**
  * Reads a string (int16 length, or compact: unsigned varint length + 1); -1 / 0 is null.
  * @throws RangeError naming the field for null in a non-nullable field, a length past the input,
- *   or a classic string that is not valid UTF-8 and decodes to more than MAX_CLASSIC_STRING_BYTES
+ *   or a classic string that is not valid UTF-8 and decodes to more than MAX_INT16_STRING_BYTES
  *   (no value of its type: an answer echoing it could not be written).
  */
 export function readString(r: ByteReader, compact: boolean, nullable: boolean, field: string): string | null {
@@ -83,11 +80,11 @@ export function readString(r: ByteReader, compact: boolean, nullable: boolean, f
   const s = r.utf8(n, field)
   // Invalid UTF-8 decodes with each bad byte as U+FFFD (3 bytes written): only past a third of the
   // int16 limit can a classic string grow beyond what its type holds.
-  if (!compact && n > MAX_CLASSIC_STRING_BYTES / 3) {
+  if (!compact && n > MAX_INT16_STRING_BYTES / 3) {
     const written = Buffer.byteLength(s)
-    if (written > MAX_CLASSIC_STRING_BYTES)
+    if (written > MAX_INT16_STRING_BYTES)
       throw new RangeError(
-        `string ${field} of ${n} bytes is not valid UTF-8: decoded (each invalid byte a 3-byte U+FFFD) it is ${written} bytes, more than the ${MAX_CLASSIC_STRING_BYTES} an int16 length holds`
+        `string ${field} of ${n} bytes is not valid UTF-8: decoded (each invalid byte a 3-byte U+FFFD) it is ${written} bytes, more than the ${MAX_INT16_STRING_BYTES} an int16 length holds`
       )
   }
   return s
@@ -105,7 +102,7 @@ export function writeString(w: ByteWriter, s: string | null, compact: boolean, n
     return
   }
   const n = Buffer.byteLength(s)
-  if (!compact && n > MAX_CLASSIC_STRING_BYTES) throw new RangeError(`string field ${field} is ${n} bytes, longer than the ${MAX_CLASSIC_STRING_BYTES} an int16 length allows`)
+  if (!compact && n > MAX_INT16_STRING_BYTES) throw new RangeError(`string field ${field} is ${n} bytes, longer than the ${MAX_INT16_STRING_BYTES} an int16 length allows`)
   w.length(n, 'string', compact)
   w.utf8(s)
 }
