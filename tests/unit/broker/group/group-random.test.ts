@@ -94,7 +94,7 @@ describe('the group coordinator under random requests', () => {
       const instance = known ? known.instance : version >= 5 ? pick(instances) : null
       const memberId = known?.memberId ?? (rnd() < 0.25 ? '' : pick(members))
       const generationId = known?.generationId ?? pick(generations)
-      const c = { ...ctx(h.cluster, clientId, version, groupId) }
+      const c = ctx(h.cluster, clientId, version, groupId)
       const r = rnd()
       if (r < 0.35) {
         const req: JoinGroupRequest = {
@@ -147,10 +147,10 @@ describe('the group coordinator under random requests', () => {
         }
       }
       await flush()
-      for (const g of groups) stats.set(gc().describeGroup(g).state, (stats.get(gc().describeGroup(g).state) ?? 0) + 1)
       for (const g of groups) {
         try {
           const d = gc().describeGroup(g)
+          stats.set(d.state, (stats.get(d.state) ?? 0) + 1)
           const ids = d.members.map((m) => m.memberId)
           if (ids.length > 0 && d.state !== 'PreparingRebalance' && !ids.includes(d.leader)) problem(`group ${g} (${d.state}) has leader ${d.leader}, not one of its members ${ids.join(', ')}`)
           const instanceIds = d.members.map((m) => m.groupInstanceId).filter((x) => x !== null)

@@ -149,21 +149,22 @@ describe('fuzz regressions over the wire', () => {
   // malformed, and its connection closes with a line naming the field, as for other malformed frames.
   it('closes the connection of a request whose classic string decodes longer than an int16 length holds, naming the field, and keeps the broker answering', async () => {
     const all = await brokers()
+    /** A JoinGroup v5 whose member id is `n` bytes of 0xff (never valid UTF-8). */
+    const invalidMemberId = (n: number, correlationId: number): Buffer => {
+      const body = apiMessages(11)!.encodeRequest(join('g-utf8', 'm'.repeat(n)) as never, 5)
+      const at = body.indexOf(Buffer.from('m'.repeat(n)))
+      body.fill(0xff, at, at + n)
+      return sized(requestFrame(11, 5, correlationId, 'fuzz-regression', body))
+    }
     const { conn } = all[0]
-    const body = apiMessages(11)!.encodeRequest(join('g-utf8', 'm'.repeat(11000)) as never, 5)
-    const at = body.indexOf(Buffer.from('m'.repeat(11000)))
-    body.fill(0xff, at, at + 11000)
-    conn.write(sized(requestFrame(11, 5, 1, 'fuzz-regression', body)))
+    conn.write(invalidMemberId(11000, 1))
     expect((await conn.next(10000)).kind).toBe('closed')
     const lines = w!.logs.join('\n')
     expect(lines).toMatch(/string JoinGroupRequest\.MemberId of 11000 bytes is not valid UTF-8: decoded \(each invalid byte a 3-byte U\+FFFD\) it is 33000 bytes, more than the 32767 an int16 length holds/)
     expect(w!.logs.filter((l) => l.includes('could not be encoded') || l.includes(' failed: '))).toEqual([])
     // 10922 invalid bytes still fit (32766 decoded): refused for what they are, answered
-    const fits = apiMessages(11)!.encodeRequest(join('g-utf8', 'm'.repeat(10922)) as never, 5)
-    const at2 = fits.indexOf(Buffer.from('m'.repeat(10922)))
-    fits.fill(0xff, at2, at2 + 10922)
     const c2 = all[1].conn
-    c2.write(sized(requestFrame(11, 5, 2, 'fuzz-regression', fits)))
+    c2.write(invalidMemberId(10922, 2))
     const a = await c2.next(10000)
     expect(a.kind).toBe('frame')
     const r = new ByteReader((a as { frame: Buffer }).frame)
