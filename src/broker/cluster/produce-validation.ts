@@ -12,7 +12,6 @@
  * engine and the hosts throw the same error name and wording for the same rule.
  */
 import { KafkaError } from '../model/errors'
-
 import { isAcks, type Acks } from '../model/acks'
 
 /** Buffer.isBuffer, read once: Node's global `Buffer` is a getter, which every record's check would call twice. */

@@ -305,13 +305,6 @@ export function validateBatches(buf: Uint8Array, start = 0, end = buf.length, fi
 }
 
 /**
- * Encodes record batches v2 into one reused buffer: after `encode`, the batch is
- * `buffer().subarray(0, size)` (valid until the next encode) and the fields below describe it.
- * Not thread-safe; one per writer. Errors: KafkaError INVALID_RECORD for an empty record list, a
- * key or value that is not bytes or null, or a header without key; INVALID_TIMESTAMP for a
- * timestamp that is not an integer.
- */
-/**
  * A record as RecordBatchBuilder.encode takes it: a RecordInput, or a producer's record as its
  * caller gave it (no timestamp: encode's defaultTimestamp; an undefined key or value: null).
  */
@@ -323,6 +316,13 @@ export interface EncodableRecord {
   timestamp?: number
 }
 
+/**
+ * Encodes record batches v2 into one reused buffer: after `encode`, the batch is
+ * `buffer().subarray(0, size)` (valid until the next encode) and the fields below describe it.
+ * Not thread-safe; one per writer. Errors: KafkaError INVALID_RECORD for an empty record list, a
+ * key or value that is not bytes or null, or a header without key; INVALID_TIMESTAMP for a
+ * timestamp that is not an integer.
+ */
 export class RecordBatchBuilder {
   private readonly w: ByteWriter
   /** Of the last encoded batch: */
